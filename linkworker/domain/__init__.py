@@ -1,0 +1,1 @@
+"""Pure rules of social prescribing: no Qt, no SQL, no files."""

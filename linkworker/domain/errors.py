@@ -1,0 +1,12 @@
+"""Errors the rules raise; their messages are written for a link worker to read."""
+
+from __future__ import annotations
+
+
+class ValidationError(ValueError):
+    """One field's value breaks a rule. ``field`` names the field the message belongs beside."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -1,0 +1,1 @@
+"""Persistence: models, engines, keys and migrations. Only services import from here."""

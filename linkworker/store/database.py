@@ -1,0 +1,242 @@
+"""Opening the database: an encrypted SQLite file or a shared PostgreSQL server.
+
+``open_database`` checks everything that can be wrong with the machine before the app uses the
+data (network share, missing or wrong key, foreign or damaged file, lock, unreachable server,
+newer schema) and turns each into a ``StoreError`` with a plain message; then it upgrades the
+schema to this version's head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from linkworker.store import secrets
+from linkworker.store.database_key import DatabaseKey, load_or_create
+from linkworker.store.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    NetworkPathRefused,
+    NotLinkworkerDatabase,
+    ServerUnreachable,
+    StoreError,
+    WrongKeyOrNotDatabase,
+)
+from linkworker.store.network_paths import is_network_path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _quiet_sqlcipher() -> None:
+    """Stop SQLCipher writing "hmac check failed" to stderr: we report a wrong key ourselves."""
+    from sqlcipher3 import dbapi2
+
+    connection = dbapi2.connect(":memory:")
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the data lives, as the status bar and the self-test describe it."""
+
+    kind: str  # "sqlite" or "postgresql"
+    description: str
+    sqlite_file: Path | None = None
+    key: DatabaseKey | None = None
+
+    @property
+    def key_warning(self) -> str | None:
+        return self.key.warning if self.key else None
+
+
+class Database:
+    """An engine plus the sessions the services use; one per open database."""
+
+    def __init__(self, engine: Engine, location: Location) -> None:
+        self.engine = engine
+        self.location = location
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back whole if it raises."""
+        with self._sessions() as session, translate_errors(self.location), session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_engine(path: Path, key_hex: str) -> Engine:
+    """A SQLCipher engine: raw 256-bit key (no slow KDF per connection), WAL, foreign keys on.
+
+    ``NullPool`` means no decrypted connection outlives its use. Transactions start with
+    ``BEGIN IMMEDIATE`` so a writer waits for another writer (busy timeout) instead of failing
+    with "database is locked" when it upgrades a read lock.
+    """
+    _quiet_sqlcipher()
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{key_hex}'", database=str(path))
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def postgresql_engine(url: URL) -> Engine:
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=3,
+        connect_args={"connect_timeout": 10, "application_name": "linkworker"},
+    )
+
+
+def postgres_password_name(url: URL) -> str:
+    return f"postgresql:{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def parse_postgres_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreError("The database address in the settings is not a valid URL.") from None
+    if url.get_backend_name() != "postgresql":
+        raise StoreError("A shared database must be PostgreSQL (postgresql://user@host/database).")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def describe_postgres(url: URL) -> str:
+    return f"PostgreSQL database {url.database} on {url.host or 'localhost'}:{url.port or 5432}"
+
+
+def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Database:
+    path = path.expanduser()
+    if is_network_path(path):
+        raise NetworkPathRefused(
+            f"{path} is on a network drive. SQLite files must stay on this computer: locking "
+            "does not work over network shares and records could be lost. To share a caseload "
+            "between practices, use a PostgreSQL server (see docs/deployment.md)."
+        )
+    if path.is_dir():
+        raise NotLinkworkerDatabase(f"{path} is a folder, not a Linkworker database file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = load_or_create(path, key_folder)
+    location = Location("sqlite", f"Encrypted file {path}", sqlite_file=path, key=key)
+    database = Database(sqlite_engine(path, key.hex), location)
+    _probe(database)
+    if migrate:
+        from linkworker.store.migrations import upgrade_to_head
+
+        upgrade_to_head(database)
+    return database
+
+
+def open_postgres(raw_url: str, *, migrate: bool = True) -> Database:
+    url = parse_postgres_url(raw_url)
+    if url.password is None:
+        password = secrets.get(postgres_password_name(url)) if url.username else None
+        if password is not None:
+            url = url.set(password=password)
+    database = Database(postgresql_engine(url), Location("postgresql", describe_postgres(url)))
+    _probe(database)
+    if migrate:
+        from linkworker.store.migrations import upgrade_to_head
+
+        upgrade_to_head(database)
+    return database
+
+
+def _probe(database: Database) -> None:
+    """Touch the database once, so a bad key, file or server is reported before anything else."""
+    with translate_errors(database.location), database.engine.connect() as connection:
+        connection.execute(text("SELECT 1")).all()
+        if database.location.kind == "sqlite":
+            connection.execute(text("SELECT count(*) FROM sqlite_master")).all()
+
+
+@contextmanager
+def translate_errors(location: Location) -> Iterator[None]:
+    """Turn driver errors caused by the environment into ``StoreError`` with plain words."""
+    try:
+        yield
+    except OperationalError as error:
+        raise _explain(location, error) from None
+    except DatabaseError as error:
+        raise _explain(location, error) from None
+
+
+def _explain(location: Location, error: DatabaseError) -> Exception:
+    message = str(error.orig) if error.orig is not None else str(error)
+    lowered = message.lower()
+    if location.kind == "sqlite":
+        file = location.sqlite_file
+        if "file is not a database" in lowered:
+            if file is not None and _has_plain_sqlite_header(file):
+                return NotLinkworkerDatabase(
+                    f"{file} is an ordinary unencrypted SQLite file, not a Linkworker database."
+                )
+            return WrongKeyOrNotDatabase(
+                f"{file} cannot be opened with the key kept for it: either the key is wrong "
+                "(the keyring entry was replaced or belongs to another copy of the file) or the "
+                "file is not a Linkworker database. Nothing was changed."
+            )
+        if "malformed" in lowered or "corrupt" in lowered:
+            return CorruptDatabase(
+                f"{file} is damaged and cannot be read safely. Restore the latest backup; "
+                "the damaged file has been left as it is."
+            )
+        if "locked" in lowered or "busy" in lowered:
+            return DatabaseLocked(
+                f"{file} is locked by another program. Close other copies of Linkworker (or the "
+                "program holding it) and try again."
+            )
+        if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+            return StoreError(f"{file} cannot be opened for writing: check the folder's permissions.")
+        return error
+    if isinstance(error, OperationalError):
+        if "password authentication failed" in lowered or "no password supplied" in lowered:
+            return StoreError(
+                f"The {location.description} refused the user name or password. "
+                "IT can store the password with: linkworker db-password"
+            )
+        if "does not exist" in lowered and "database" in lowered:
+            return StoreError(f"The {location.description} does not exist on that server.")
+        return ServerUnreachable(
+            f"The {location.description} cannot be reached. Check the network connection and "
+            "the server address in the settings, or ask IT whether the server is running."
+        )
+    return error
+
+
+def _has_plain_sqlite_header(file: Path) -> bool:
+    try:
+        with file.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False

@@ -1,0 +1,373 @@
+"""The tables, as typed SQLAlchemy 2 models. Only ``store`` and ``services`` import this.
+
+Conventions: integer keys; timestamps are UTC and timezone-aware in Python; vocabularies are
+stored as their string values (``domain`` enums), so adding a value needs no migration; every
+record two people can edit has a ``version_id`` that SQLAlchemy checks on update (optimistic
+locking: a stale save raises ``StaleDataError`` instead of overwriting).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always handed back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must carry a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), str: String(200)}
+
+
+class Versioned:
+    """Mixin for records two people can edit: optimistic locking on ``version_id``."""
+
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version_id}  # type: ignore[attr-defined]
+
+
+def _code(length: int = 40) -> Any:
+    return mapped_column(String(length))
+
+
+class Pcn(Versioned, Base):
+    __tablename__ = "pcn"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ods_code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")
+
+
+class Practice(Versioned, Base):
+    __tablename__ = "practice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"), index=True)
+    ods_code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    pcn: Mapped[Pcn] = relationship(back_populates="practices")
+
+
+class UserAccount(Versioned, Base):
+    """A person who signs in. Named ``user_account`` because ``user`` is reserved in PostgreSQL."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str]
+    role: Mapped[str] = _code(20)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Patient(Versioned, Base):
+    __tablename__ = "patient"
+    __table_args__ = (
+        Index("ix_patient_family_given", "family_name", "given_name"),
+        Index("ix_patient_date_of_birth", "date_of_birth"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    other_names: Mapped[str | None] = mapped_column(String(100))
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date]
+    sex: Mapped[str] = _code(20)
+    ethnic_category: Mapped[str] = _code(2)
+    address_line_1: Mapped[str | None]
+    address_line_2: Mapped[str | None]
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    mobile: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    preferred_contact_method: Mapped[str | None] = _code(20)
+    preferred_contact_times: Mapped[str | None]
+    language: Mapped[str | None] = mapped_column(String(60))
+    interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    accessibility_needs: Mapped[str | None] = mapped_column(Text)
+    registered_practice_id: Mapped[int | None] = mapped_column(ForeignKey("practice.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    referrals: Mapped[list[Referral]] = relationship(back_populates="patient")
+
+
+class Referral(Versioned, Base):
+    """One episode of support for one person."""
+
+    __tablename__ = "referral"
+    __table_args__ = (
+        Index("ix_referral_pcn_status", "pcn_id", "status"),
+        Index("ix_referral_worker_status", "assigned_worker_id", "status"),
+        Index("ix_referral_pcn_received", "pcn_id", "received_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    # The PCN is implied by the referring practice; kept here so PCN-wide lists need no join.
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"))
+    referring_practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    source: Mapped[str] = _code(30)
+    referrer_name: Mapped[str | None]
+    received_on: Mapped[date]
+    urgency: Mapped[str] = _code(20)
+    consent_share_gp: Mapped[bool] = mapped_column(default=False)
+    consent_share_services: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = _code(20)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    closing_reason: Mapped[str | None] = _code(30)
+    notes: Mapped[str | None] = mapped_column(Text)
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    patient: Mapped[Patient] = relationship(back_populates="referrals")
+    needs: Mapped[list[ReferralNeed]] = relationship(cascade="all, delete-orphan")
+    status_changes: Mapped[list[StatusChange]] = relationship(order_by="StatusChange.changed_at")
+
+
+class ReferralNeed(Base):
+    __tablename__ = "referral_need"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True)
+    need_code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class StatusChange(Base):
+    """Every move of a case's status, dated, so waits can be measured. Never edited."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = _code(20)
+    to_status: Mapped[str] = _code(20)
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str | None] = _code(30)
+
+
+class Contact(Versioned, Base):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime]
+    kind: Mapped[str] = _code(30)
+    duration_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Measure(Versioned, Base):
+    """One completed outcome measure (ONS4 or SWEMWBS). ``answers`` holds the item scores in order."""
+
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = _code(20)
+    stage: Mapped[str] = _code(20)
+    taken_on: Mapped[date]
+    answers: Mapped[list[int]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Service(Versioned, Base):
+    """An entry of the local directory: something a person can be connected to."""
+
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Null means shared across every PCN of the server (an ICB-wide directory).
+    pcn_id: Mapped[int | None] = mapped_column(ForeignKey("pcn.id"), index=True)
+    oruk_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    organisation_name: Mapped[str]
+    name: Mapped[str]
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    cost_kind: Mapped[str] = _code(20)
+    cost_note: Mapped[str | None]
+    access_routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    accessibility: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_age: Mapped[int | None] = mapped_column(SmallInteger)
+    max_age: Mapped[int | None] = mapped_column(SmallInteger)
+    waiting_time: Mapped[str | None]
+    status: Mapped[str] = _code(30)
+    last_verified_on: Mapped[date | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    needs: Mapped[list[ServiceNeed]] = relationship(cascade="all, delete-orphan")
+    locations: Mapped[list[ServiceLocation]] = relationship(cascade="all, delete-orphan")
+    schedules: Mapped[list[ServiceSchedule]] = relationship(cascade="all, delete-orphan")
+
+
+class ServiceNeed(Base):
+    __tablename__ = "service_need"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    need_code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class ServiceLocation(Base):
+    __tablename__ = "service_location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None]
+    address_line_1: Mapped[str | None]
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class ServiceSchedule(Base):
+    """When a service runs, in ORUK's terms: weekly on ``byday`` (e.g. "TU,TH"), opens to closes."""
+
+    __tablename__ = "service_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("service_location.id", ondelete="SET NULL"))
+    freq: Mapped[str] = mapped_column(String(10), default="WEEKLY")
+    byday: Mapped[str | None] = mapped_column(String(40))
+    opens_at: Mapped[time | None] = mapped_column(Time)
+    closes_at: Mapped[time | None] = mapped_column(Time)
+    description: Mapped[str | None]
+
+
+class Connection(Versioned, Base):
+    """A person's link to a service: suggested, referred, attended, declined or did not attend."""
+
+    __tablename__ = "connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    status: Mapped[str] = _code(20)
+    status_on: Mapped[date]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class FollowUp(Versioned, Base):
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_owner_open", "owner_id", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    kind: Mapped[str] = _code(30)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    cancelled_reason: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when. Append-only: the database refuses updates and deletes.
+
+    ``detail`` never holds patient data: only what was done and to which record id.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = _code(40)
+    entity: Mapped[str | None] = _code(40)
+    entity_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class PostcodePoint(Base):
+    """A postcode's centre, from the ONS postcode directory."""
+
+    __tablename__ = "postcode_point"
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
