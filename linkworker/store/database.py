@@ -240,3 +240,12 @@ def _has_plain_sqlite_header(file: Path) -> bool:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def open_database(
+    sqlite_file: Path, key_folder: Path, database_url: str | None, *, migrate: bool = True
+) -> Database:
+    """The shared server if a URL is given, else the encrypted file."""
+    if database_url:
+        return open_postgres(database_url, migrate=migrate)
+    return open_sqlite(sqlite_file, key_folder, migrate=migrate)

@@ -1,0 +1,121 @@
+"""The ``linkworker`` command: no arguments opens the app; subcommands do batch work.
+
+Problems with the machine or the data (``StoreError``, ``SettingsError``) are printed as one
+plain line with exit status 2, never as a traceback; bugs still show their traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from linkworker import __version__, config
+from linkworker.store.database import Database, open_database, parse_postgres_url, postgres_password_name
+from linkworker.store.errors import StoreError
+
+EXIT_ENVIRONMENT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="linkworker", description="Case tool for social prescribing link workers."
+    )
+    parser.add_argument("--version", action="version", version=f"linkworker {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="keep all data, settings and keys in this folder")
+    parser.add_argument("--database-url", help="use this PostgreSQL server instead of the encrypted file")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="open (building if needed) a separate demo database")
+    demo.add_argument(
+        "--scale",
+        choices=["pcn", "ics"],
+        default="pcn",
+        help="pcn: one PCN to try the app; ics: a whole ICB for benchmarks (never opens)",
+    )
+    demo.add_argument("--no-open", action="store_true", help="build the data and exit")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed, for the same data every time")
+
+    commands.add_parser("self-test", help="check this installation works, step by step")
+    commands.add_parser("db-password", help="store the shared PostgreSQL server's password in the keyring")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        return _dispatch(arguments)
+    except (StoreError, config.SettingsError) as error:
+        print(f"linkworker: {error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except KeyboardInterrupt:
+        print("linkworker: stopped.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(arguments: argparse.Namespace) -> int:
+    folders = config.folders(arguments.data_dir)
+    if arguments.command == "self-test":
+        from linkworker.selftest import run_self_test
+
+        return 0 if run_self_test(print) else 1
+    settings = config.load_settings(folders)
+    url = config.database_url(settings, arguments.database_url)
+    if arguments.command == "db-password":
+        return _store_postgres_password(url)
+    if arguments.command == "demo":
+        return _demo(arguments, folders.demo(), arguments.database_url)
+    folders.create()
+    database = open_database(folders.database_file, folders.key_folder, url)
+    return _open_window(database, None)
+
+
+def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
+    from linkworker.services.demo import build_demo
+
+    folders.create()
+    database = open_database(folders.database_file, folders.key_folder, url)
+    _warn_about_key(database)
+    print(f"Demo data: {database.location.description}")
+    credentials = build_demo(database, scale=arguments.scale, seed=arguments.seed, progress=_print_progress)
+    print("Demo sign-in (synthetic data only):")
+    for line in credentials.lines():
+        print(f"  {line}")
+    if arguments.scale == "ics" or arguments.no_open:
+        database.dispose()
+        return 0
+    return _open_window(database, credentials.hint())
+
+
+def _print_progress(message: str) -> None:
+    print(f"  {message}", flush=True)
+
+
+def _warn_about_key(database: Database) -> None:
+    warning = database.location.key_warning
+    if warning:
+        print(f"linkworker: warning: {warning}", file=sys.stderr)
+
+
+def _open_window(database: Database, sign_in_hint: str | None) -> int:
+    _warn_about_key(database)
+    from linkworker.ui.app import run_app
+
+    return run_app(database, sign_in_hint=sign_in_hint)
+
+
+def _store_postgres_password(url: str | None) -> int:
+    from linkworker.store import secrets
+
+    if not url:
+        print(
+            "linkworker: no shared database is configured (settings file or --database-url).", file=sys.stderr
+        )
+        return EXIT_ENVIRONMENT
+    parsed = parse_postgres_url(url)
+    password = getpass.getpass(f"Password for {parsed.username}@{parsed.host}/{parsed.database}: ")
+    secrets.put(postgres_password_name(parsed), password)
+    print("Stored in the system keyring.")
+    return 0

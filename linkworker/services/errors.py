@@ -1,0 +1,38 @@
+"""Errors a service raises for the UI or the command to show as they are."""
+
+from __future__ import annotations
+
+from linkworker.domain.roles import Permission, Role
+
+
+class ServiceError(Exception):
+    """A refusal with a message for the user."""
+
+
+class PermissionDenied(ServiceError):
+    def __init__(self, role: Role, permission: Permission) -> None:
+        super().__init__(f"Your role ({role.label}) does not allow you to {permission.value}.")
+        self.role = role
+        self.permission = permission
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class StaleEdit(ServiceError):
+    """Someone else saved the record after it was opened; the caller keeps the user's edit."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"Someone else changed this {what} after you opened it, so your change was not saved. "
+            "Your edit is kept: reload to see their change, then apply yours again."
+        )
+
+
+class SignInFailed(ServiceError):
+    pass
+
+
+class AlreadySetUp(ServiceError):
+    pass

@@ -1,0 +1,182 @@
+"""Signing in and managing user accounts. Passwords are hashed with Argon2id, never kept in clear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from linkworker.domain import accounts, passwords
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.roles import Permission, Role
+from linkworker.services import audit
+from linkworker.services.actor import Actor
+from linkworker.services.errors import NotFound, SignInFailed, StaleEdit
+from linkworker.store.models import UserAccount, utc_now
+
+# Verifying against this when the user does not exist keeps the time the same either way,
+# so timing does not reveal which user names exist.
+_DUMMY_HASH = passwords.hash_password("not a real password, only for timing")
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    last_sign_in_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    full_name: str
+    role: Role
+    password: str
+
+
+def _actor(user: UserAccount) -> Actor:
+    return Actor(user.id, user.username, user.full_name, Role(user.role), user.pcn_id)
+
+
+def _summary(user: UserAccount) -> UserSummary:
+    return UserSummary(
+        user.id,
+        user.username,
+        user.full_name,
+        Role(user.role),
+        user.active,
+        user.last_sign_in_at,
+        user.version_id,
+    )
+
+
+def sign_in(session: Session, username: str, password: str) -> Actor:
+    """The actor for a correct user name and password; ``SignInFailed`` with a plain reason if not."""
+    name = (username or "").strip().lower()
+    user = session.scalar(select(UserAccount).where(UserAccount.username == name))
+    now = utc_now()
+    if user is None:
+        passwords.verify(_DUMMY_HASH, password)
+        audit.record(session, None, "sign_in_failed", "user_account", None, username=name[:64])
+        raise SignInFailed("The user name or password is not right.")
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise SignInFailed(
+            f"This account is locked after too many failed sign-ins. Try again in {minutes} minutes "
+            "or ask an administrator to reset the password."
+        )
+    if not passwords.verify(user.password_hash, password):
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= accounts.MAX_FAILED_SIGN_INS:
+            user.locked_until = now + accounts.LOCKOUT
+            user.failed_sign_ins = 0
+        audit.record(session, None, "sign_in_failed", "user_account", user.id, username=user.username)
+        raise SignInFailed("The user name or password is not right.")
+    if not user.active:
+        raise SignInFailed("This account has been deactivated. Ask your PCN's administrator.")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    user.last_sign_in_at = now
+    actor = _actor(user)
+    audit.record(session, actor, "sign_in", "user_account", user.id)
+    return actor
+
+
+def list_users(session: Session, actor: Actor) -> list[UserSummary]:
+    actor.require(Permission.ADMINISTER)
+    users = session.scalars(
+        select(UserAccount).where(UserAccount.pcn_id == actor.pcn_id).order_by(UserAccount.username)
+    )
+    return [_summary(user) for user in users]
+
+
+def create_user(session: Session, actor: Actor, new: NewUser) -> UserSummary:
+    actor.require(Permission.ADMINISTER)
+    return _insert_user(session, actor, actor.pcn_id, new)
+
+
+def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUser) -> UserSummary:
+    username = accounts.parse_username(new.username)
+    full_name = accounts.parse_full_name(new.full_name)
+    passwords.check_new(new.password, username)
+    taken = session.scalar(select(func.count()).where(UserAccount.username == username))
+    if taken:
+        raise ValidationError("username", f"The user name {username} is already taken.")
+    user = UserAccount(
+        pcn_id=pcn_id,
+        username=username,
+        full_name=full_name,
+        role=Role(new.role).value,
+        password_hash=passwords.hash_password(new.password),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor, "user_created", "user_account", user.id, f"role={user.role}", username=username
+    )
+    return _summary(user)
+
+
+def _editable(session: Session, actor: Actor, user_id: int, version: int) -> UserAccount:
+    actor.require(Permission.ADMINISTER)
+    user = session.get(UserAccount, user_id)
+    if user is None or user.pcn_id != actor.pcn_id:
+        raise NotFound("That user no longer exists.")
+    if user.version_id != version:
+        raise StaleEdit("user account")
+    return user
+
+
+def set_active(session: Session, actor: Actor, user_id: int, version: int, active: bool) -> UserSummary:
+    user = _editable(session, actor, user_id, version)
+    if not active and user.id == actor.user_id:
+        raise ValidationError("active", "You cannot deactivate your own account.")
+    if not active and Role(user.role) is Role.ADMIN and _active_admins(session, actor.pcn_id) <= 1:
+        raise ValidationError("active", "This is the last active administrator; add another first.")
+    user.active = active
+    session.flush()
+    audit.record(session, actor, "user_activated" if active else "user_deactivated", "user_account", user.id)
+    return _summary(user)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, version: int, password: str) -> UserSummary:
+    user = _editable(session, actor, user_id, version)
+    passwords.check_new(password, user.username)
+    user.password_hash = passwords.hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    session.flush()
+    audit.record(session, actor, "password_reset", "user_account", user.id)
+    return _summary(user)
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    user = session.get(UserAccount, actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    if not passwords.verify(user.password_hash, current):
+        raise ValidationError("current_password", "Your current password is not right.")
+    passwords.check_new(new, user.username, field="new_password")
+    user.password_hash = passwords.hash_password(new)
+    audit.record(session, actor, "password_changed", "user_account", user.id)
+
+
+def _active_admins(session: Session, pcn_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                UserAccount.pcn_id == pcn_id,
+                UserAccount.role == Role.ADMIN.value,
+                UserAccount.active.is_(True),
+            )
+        )
+        or 0
+    )

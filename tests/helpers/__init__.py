@@ -1,0 +1,1 @@
+"""Shared test helpers: a fake keyring, database factories, synthetic people."""

@@ -1,0 +1,84 @@
+"""Real databases for tests: encrypted SQLite files and databases on the real PostgreSQL server.
+
+Each test gets its own database, copied from a template migrated once per session, so tests
+are isolated without paying for the migrations every time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from linkworker.store import secrets
+from linkworker.store.database import Database, open_postgres, open_sqlite
+from linkworker.store.database_key import keyring_name
+
+POSTGRES_URL_ENV = "LINKWORKER_TEST_POSTGRES_URL"
+
+
+def postgres_admin_url() -> str:
+    """The test server's URL; a missing server fails in CI and skips elsewhere."""
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{POSTGRES_URL_ENV} is not set: run the suite with bash tests/run", pytrace=False)
+    pytest.skip("no PostgreSQL server: run the suite with bash tests/run")
+
+
+class SqliteTemplate:
+    """A migrated encrypted file; each copy gets the same key, put in the test's fake keyring."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "template.db"
+        database = open_sqlite(self.file, folder / "keys")
+        assert database.location.key is not None
+        self.key_hex = database.location.key.hex
+        database.dispose()
+
+    def copy_to(self, folder: Path) -> Database:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "linkworker.db"
+        shutil.copyfile(self.file, target)  # the template is closed, so a file copy is whole
+        secrets.put(keyring_name(target), self.key_hex)
+        return open_sqlite(target, folder / "keys")
+
+
+class PostgresTemplate:
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(admin_url)
+        self.name = f"lw_template_{uuid.uuid4().hex[:8]}"
+        self._admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        database = open_postgres(self.url(self.name).render_as_string(hide_password=False))
+        database.dispose()
+
+    def url(self, name: str):  # type: ignore[no-untyped-def]
+        return self.admin_url.set(database=name)
+
+    def create_empty(self) -> str:
+        name = f"lw_test_{uuid.uuid4().hex[:10]}"
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return self.url(name).render_as_string(hide_password=False)
+
+    def copy(self) -> tuple[Database, str]:
+        name = f"lw_test_{uuid.uuid4().hex[:10]}"
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
+        return open_postgres(self.url(name).render_as_string(hide_password=False)), name
+
+    def drop(self, name: str) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        self.drop(self.name)
+        self._admin.dispose()
