@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from linkworker import __version__, config
+from linkworker import __version__, app_logging, config
 from linkworker.store.database import Database, open_database, parse_postgres_url, postgres_password_name
 from linkworker.store.errors import StoreError
 
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(arguments)
     except (StoreError, config.SettingsError) as error:
+        logging.getLogger("linkworker").error("%s: %s", type(error).__name__, error)
         print(f"linkworker: {error}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
@@ -61,6 +63,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         from linkworker.selftest import run_self_test
 
         return 0 if run_self_test(print) else 1
+    app_logging.configure((folders.demo() if arguments.command == "demo" else folders).logs)
     settings = config.load_settings(folders)
     url = config.database_url(settings, arguments.database_url)
     if arguments.command == "db-password":
@@ -101,6 +104,8 @@ def _warn_about_key(database: Database) -> None:
 
 def _open_window(database: Database, sign_in_hint: str | None) -> int:
     _warn_about_key(database)
+    logging.getLogger("linkworker").info("Opening the window on %s", database.location.description)
+    sys.excepthook = app_logging.log_uncaught
     from linkworker.ui.app import run_app
 
     return run_app(database, sign_in_hint=sign_in_hint)
