@@ -18,8 +18,12 @@ _SEPARATORS = re.compile(r"[\s-]+")
 
 
 def check_digit(first_nine: str) -> int | None:
-    """The Modulus 11 check digit for nine digits, or None where no valid number exists."""
-    return _nhs.calculate_checksum(first_nine)
+    """The Modulus 11 check digit for nine digits, or None where no valid number exists.
+
+    The package returns 10 for a remainder of 1; no NHS number has that check digit.
+    """
+    digit = _nhs.calculate_checksum(first_nine)
+    return None if digit is None or digit == 10 else digit
 
 
 def parse(text: str, field: str = "nhs_number") -> str:
@@ -27,7 +31,7 @@ def parse(text: str, field: str = "nhs_number") -> str:
     digits = _SEPARATORS.sub("", text or "")
     if not digits:
         raise ValidationError(field, "Enter the NHS number.")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(field, "An NHS number has only digits (spaces and dashes are fine).")
     if len(digits) != 10:
         raise ValidationError(field, f"An NHS number has 10 digits; this has {len(digits)}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from linkworker.domain.roles import Permission, Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import AlreadySetUp, NotFound, StaleEdit
-from linkworker.services.users import NewUser, UserSummary, _insert_user
+from linkworker.services.users import NewUser, UserSummary, _checked_new_user, _insert_user
 from linkworker.store.models import Pcn, Practice, UserAccount
 
 
@@ -53,7 +53,11 @@ def needs_setup(session: Session) -> bool:
 
 
 def set_up(session: Session, request: SetupRequest) -> UserSummary:
-    """Create the PCN, its practices and the first administrator, all or nothing."""
+    """Create the PCN, its practices and the first administrator, all or nothing.
+
+    Every detail is checked before anything is added to the session, so a refusal leaves the
+    caller's unit of work untouched even if the caller goes on to commit it.
+    """
     if not needs_setup(session):
         raise AlreadySetUp("Linkworker is already set up on this database; sign in instead.")
     if not request.practices:
@@ -62,7 +66,6 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
         name=parse_name(request.pcn_name, "pcn_name", "PCN name"),
         ods_code=parse_ods_code(request.pcn_ods_code, "pcn_ods_code"),
     )
-    session.add(pcn)
     seen: set[str] = {pcn.ods_code}
     for index, new in enumerate(request.practices):
         practice = _new_practice(new, f"practices[{index}]")
@@ -70,8 +73,10 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
             raise ValidationError(f"practices[{index}]", f"The ODS code {practice.ods_code} is used twice.")
         seen.add(practice.ods_code)
         pcn.practices.append(practice)
+    admin_details = _checked_new_user(replace(request.admin, role=Role.ADMIN))
+    session.add(pcn)
     session.flush()
-    admin = _insert_user(session, None, pcn.id, NewUser(**{**request.admin.__dict__, "role": Role.ADMIN}))
+    admin = _insert_user(session, None, pcn.id, admin_details)
     audit.record(
         session, None, "setup", "pcn", pcn.id, f"practices={len(request.practices)}", username=admin.username
     )

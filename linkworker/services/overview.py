@@ -50,8 +50,8 @@ def overview(session: Session, actor: Actor, today: date | None = None) -> Overv
             select(Practice.name, func.count(Referral.id))
             .join(Referral, Referral.referring_practice_id == Practice.id)
             .where(is_open)
-            .group_by(Practice.name)
-            .order_by(Practice.name)
+            .group_by(Practice.id, Practice.name)
+            .order_by(Practice.name, Practice.id)
         )
     ]
     received = session.scalar(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
@@ -64,7 +64,7 @@ def sign_in(session: Session, username: str, password: str) -> Actor:
     if user is None:
         passwords.verify(_DUMMY_HASH, password)
         audit.record(session, None, "sign_in_failed", "user_account", None, username=name[:64])
-        raise SignInFailed("The user name or password is not right.")
+        raise _failed_attempt(session)
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise SignInFailed(
@@ -72,22 +72,33 @@ def sign_in(session: Session, username: str, password: str) -> Actor:
             "or ask an administrator to reset the password."
         )
     if not passwords.verify(user.password_hash, password):
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= accounts.MAX_FAILED_SIGN_INS:
-            user.locked_until = now + accounts.LOCKOUT
-            user.failed_sign_ins = 0
+        if user.failed_sign_ins + 1 >= accounts.MAX_FAILED_SIGN_INS:
+            _keep_books(session, user, failed_sign_ins=0, locked_until=now + accounts.LOCKOUT)
+        else:
+            _keep_books(session, user, failed_sign_ins=user.failed_sign_ins + 1)
         audit.record(session, None, "sign_in_failed", "user_account", user.id, username=user.username)
-        raise SignInFailed("The user name or password is not right.")
+        raise _failed_attempt(session)
     if not user.active:
         raise SignInFailed("This account has been deactivated. Ask your PCN's administrator.")
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    user.last_sign_in_at = now
+        _keep_books(session, user, password_hash=passwords.hash_password(password))
+    _keep_books(session, user, failed_sign_ins=0, locked_until=None, last_sign_in_at=now)
     actor = _actor(user)
     audit.record(session, actor, "sign_in", "user_account", user.id)
     return actor
+
+
+def _keep_books(session: Session, user: UserAccount, **values: object) -> None:
+    """Sign-in bookkeeping, written without a new version: it is not an edit, so it must not
+    make an administrator's open copy of the account stale."""
+    session.execute(update(UserAccount).where(UserAccount.id == user.id).values(**values))
+
+
+def _failed_attempt(session: Session) -> SignInFailed:
+    """Commit the failed attempt (its count towards a lockout, its audit event) before raising:
+    the caller's unit of work rolls back on the error, which would otherwise undo both."""
+    session.commit()
+    return SignInFailed("The user name or password is not right.")
 
 
 def list_users(session: Session, actor: Actor) -> list[UserSummary]:
@@ -103,24 +114,30 @@ def create_user(session: Session, actor: Actor, new: NewUser) -> UserSummary:
     return _insert_user(session, actor, actor.pcn_id, new)
 
 
-def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUser) -> UserSummary:
+def _checked_new_user(new: NewUser) -> NewUser:
+    """The new user's details as they will be stored, or the first rule they break."""
     username = accounts.parse_username(new.username)
     full_name = accounts.parse_full_name(new.full_name)
     passwords.check_new(new.password, username)
-    taken = session.scalar(select(func.count()).where(UserAccount.username == username))
+    return NewUser(username, full_name, Role(new.role), new.password)
+
+
+def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUser) -> UserSummary:
+    new = _checked_new_user(new)
+    taken = session.scalar(select(func.count()).where(UserAccount.username == new.username))
     if taken:
-        raise ValidationError("username", f"The user name {username} is already taken.")
+        raise ValidationError("username", f"The user name {new.username} is already taken.")
     user = UserAccount(
         pcn_id=pcn_id,
-        username=username,
-        full_name=full_name,
-        role=Role(new.role).value,
+        username=new.username,
+        full_name=new.full_name,
+        role=new.role.value,
         password_hash=passwords.hash_password(new.password),
     )
     session.add(user)
     session.flush()
     audit.record(
-        session, actor, "user_created", "user_account", user.id, f"role={user.role}", username=username
+        session, actor, "user_created", "user_account", user.id, f"role={user.role}", username=new.username
     )
     return _summary(user)
 

@@ -25,6 +25,7 @@ from linkworker.store.database_key import DatabaseKey, load_or_create
 from linkworker.store.errors import (
     CorruptDatabase,
     DatabaseLocked,
+    KeyringUnavailable,
     NetworkPathRefused,
     NotLinkworkerDatabase,
     ServerUnreachable,
@@ -35,6 +36,8 @@ from linkworker.store.network_paths import is_network_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
+# Opening waits this long for another program's write to finish before saying the file is locked.
+OPEN_BUSY_TIMEOUT_MS = 2_000
 
 
 def _quiet_sqlcipher() -> None:
@@ -69,11 +72,23 @@ class Database:
         self.engine = engine
         self.location = location
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(read_only=True), expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back whole if it raises."""
         with self._sessions() as session, translate_errors(self.location), session.begin():
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """For reads only (lists, reports): on SQLite it takes no write lock, so a long read
+        never makes another user's save wait."""
+        with (
+            self._read_sessions() as session,
+            translate_errors(self.location),
+            session.begin(),
+        ):
             yield session
 
     def dispose(self) -> None:
@@ -103,7 +118,8 @@ def sqlite_engine(path: Path, key_hex: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -145,36 +161,51 @@ def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Databa
         )
     if path.is_dir():
         raise NotLinkworkerDatabase(f"{path} is a folder, not a Linkworker database file.")
+    if _has_plain_sqlite_header(path):  # before the key: a plain file has none to miss
+        raise _plain_sqlite(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = load_or_create(path, key_folder)
     location = Location("sqlite", f"Encrypted file {path}", sqlite_file=path, key=key)
-    database = Database(sqlite_engine(path, key.hex), location)
-    _probe(database)
-    if migrate:
-        from linkworker.store.migrations import upgrade_to_head
-
-        upgrade_to_head(database)
-    return database
+    return _checked(Database(sqlite_engine(path, key.hex), location), migrate=migrate)
 
 
 def open_postgres(raw_url: str, *, migrate: bool = True) -> Database:
     url = parse_postgres_url(raw_url)
-    if url.password is None:
-        password = secrets.get(postgres_password_name(url)) if url.username else None
+    if url.password is None and url.username:
+        try:
+            password = secrets.get(postgres_password_name(url))
+        except KeyringUnavailable:  # a headless server: libpq's .pgpass or trust may still serve
+            password = None
         if password is not None:
             url = url.set(password=password)
     database = Database(postgresql_engine(url), Location("postgresql", describe_postgres(url)))
-    _probe(database)
-    if migrate:
-        from linkworker.store.migrations import upgrade_to_head
+    return _checked(database, migrate=migrate)
 
-        upgrade_to_head(database)
+
+def _checked(database: Database, *, migrate: bool) -> Database:
+    """Probe, then upgrade; if either fails, close the engine before the error goes up."""
+    try:
+        _probe(database)
+        if migrate:
+            from linkworker.store.migrations import upgrade_to_head
+
+            upgrade_to_head(database)
+    except BaseException:
+        database.dispose()
+        raise
     return database
 
 
 def _probe(database: Database) -> None:
-    """Touch the database once, so a bad key, file or server is reported before anything else."""
+    """Touch the database once, so a bad key, file or server is reported before anything else.
+
+    On SQLite the first statement begins a write transaction, so a file another program keeps
+    locked is reported after a short wait rather than after the full busy timeout.
+    """
     with translate_errors(database.location), database.engine.connect() as connection:
+        if database.location.kind == "sqlite":
+            raw = connection.connection.driver_connection
+            raw.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")  # NullPool: dies with it
         connection.execute(text("SELECT 1")).all()
         if database.location.kind == "sqlite":
             connection.execute(text("SELECT count(*) FROM sqlite_master")).all()
@@ -198,19 +229,16 @@ def _explain(location: Location, error: DatabaseError) -> Exception:
         file = location.sqlite_file
         if "file is not a database" in lowered:
             if file is not None and _has_plain_sqlite_header(file):
-                return NotLinkworkerDatabase(
-                    f"{file} is an ordinary unencrypted SQLite file, not a Linkworker database."
-                )
+                return _plain_sqlite(file)
+            if file is not None and location.key is not None and _some_pages_decrypt(file, location.key.hex):
+                return _corrupt(file)
             return WrongKeyOrNotDatabase(
                 f"{file} cannot be opened with the key kept for it: either the key is wrong "
                 "(the keyring entry was replaced or belongs to another copy of the file) or the "
                 "file is not a Linkworker database. Nothing was changed."
             )
         if "malformed" in lowered or "corrupt" in lowered:
-            return CorruptDatabase(
-                f"{file} is damaged and cannot be read safely. Restore the latest backup; "
-                "the damaged file has been left as it is."
-            )
+            return _corrupt(file)
         if "locked" in lowered or "busy" in lowered:
             return DatabaseLocked(
                 f"{file} is locked by another program. Close other copies of Linkworker (or the "
@@ -227,11 +255,55 @@ def _explain(location: Location, error: DatabaseError) -> Exception:
             )
         if "does not exist" in lowered and "database" in lowered:
             return StoreError(f"The {location.description} does not exist on that server.")
+        if not _is_connection_failure(error):
+            return error  # a deadlock or a cancelled query is not an unreachable server
         return ServerUnreachable(
             f"The {location.description} cannot be reached. Check the network connection and "
             "the server address in the settings, or ask IT whether the server is running."
         )
     return error
+
+
+def _is_connection_failure(error: OperationalError) -> bool:
+    """No connection at all (no SQLSTATE), SQLSTATE class 08, or the server shutting down."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return (
+        error.connection_invalidated
+        or sqlstate is None
+        or sqlstate.startswith("08")
+        or sqlstate in {"57P01", "57P02", "57P03"}
+    )
+
+
+def _plain_sqlite(file: Path) -> NotLinkworkerDatabase:
+    return NotLinkworkerDatabase(f"{file} is an ordinary unencrypted SQLite file, not a Linkworker database.")
+
+
+def _corrupt(file: Path | None) -> CorruptDatabase:
+    return CorruptDatabase(
+        f"{file} is damaged and cannot be read safely. Restore the latest backup; "
+        "the damaged file has been left as it is."
+    )
+
+
+def _some_pages_decrypt(file: Path, key_hex: str) -> bool:
+    """Whether the key opens some pages of the file: then it is the right key and the file is damaged.
+
+    A wrong key fails SQLCipher's check on every page; damage (here, to the first page) fails only
+    on the damaged pages. Reads the whole file, so it runs only once opening has already failed.
+    """
+    from sqlcipher3 import dbapi2
+
+    connection = dbapi2.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        connection.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+        page_size = int(connection.execute("PRAGMA cipher_page_size").fetchone()[0])
+        failed_pages = len(connection.execute("PRAGMA cipher_integrity_check").fetchall())
+    except dbapi2.Error:
+        return False
+    finally:
+        connection.close()
+    return failed_pages < -(-file.stat().st_size // page_size)
 
 
 def _has_plain_sqlite_header(file: Path) -> bool:
