@@ -14,7 +14,7 @@ _ODS = re.compile(r"^[A-Z0-9]{3,8}$")
 def parse_ods_code(text: str, field: str = "ods_code") -> str:
     code = (text or "").strip().upper()
     if not code:
-        raise ValidationError(field, "Enter the ODS code (for a practice, like G82001).")
+        raise ValidationError(field, "Enter the ODS code.")
     if not _ODS.match(code):
         raise ValidationError(field, "An ODS code has 3 to 8 letters and digits, like G82001.")
     return code

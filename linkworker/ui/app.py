@@ -1,0 +1,132 @@
+"""Starting the window: the style, then setup on a new database, then sign-in, then the main window.
+
+Signing out returns to the sign-in window; closing the main window, the wizard or the sign-in
+window ends the app.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from linkworker import __version__, config
+from linkworker.services import organisation
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.main_window import MainWindow
+from linkworker.ui.setup_wizard import SetupWizard
+from linkworker.ui.sign_in import SignInDialog
+
+STYLE_SHEET = "style.qss"
+
+
+def style_sheet() -> str:
+    return (config.resources_dir() / STYLE_SHEET).read_text(encoding="utf-8")
+
+
+def apply_style(app: QApplication) -> None:
+    """The calm NHS-blue style sheet, on top of Fusion where the app was made by ``run_app``."""
+    app.setStyleSheet(style_sheet())
+
+
+def application() -> QApplication:
+    """The running QApplication, or a new one on Fusion so the style sheet reads the same on
+    every platform. Fusion is chosen before the application exists: changing the style of a
+    running application restyles every widget and is not safe with PySide6."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setStyle("Fusion")
+    return QApplication(sys.argv[:1])
+
+
+class AppFlow(QObject):
+    """Which window is showing, from first run to closing; ``finished`` when the user is done."""
+
+    finished = Signal()
+
+    def __init__(self, database: Database, sign_in_hint: str | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.sign_in_hint = sign_in_hint
+        self.wizard: SetupWizard | None = None
+        self.sign_in: SignInDialog | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> None:
+        outcome = call_service(None, self.database, organisation.needs_setup, action="Open Linkworker")
+        if not outcome.ok:
+            if outcome.box is not None:
+                outcome.box.finished.connect(lambda _result: self.finished.emit())
+            return
+        if outcome.value:
+            self._show_wizard()
+        else:
+            self._show_sign_in()
+
+    def _show_wizard(self) -> None:
+        self.wizard = SetupWizard(self.database)
+        wizard = self.wizard
+        wizard.accepted.connect(lambda: self._show_sign_in(wizard.admin_username))
+        wizard.rejected.connect(self.finished)
+        wizard.show()
+
+    def _show_sign_in(self, username: str | None = None) -> None:
+        self.sign_in = SignInDialog(self.database, hint=self.sign_in_hint, username=username)
+        dialog = self.sign_in
+        dialog.accepted.connect(lambda: self._show_main(dialog.actor))
+        dialog.rejected.connect(self.finished)
+        dialog.show()
+
+    def _show_main(self, actor: Actor | None) -> None:
+        assert actor is not None, "the sign-in window is accepted only once someone has signed in"
+        self.window = MainWindow(self.database, actor)
+        self.window.signed_out.connect(lambda: self._show_sign_in())
+        self.window.closed.connect(self.finished)
+        self.window.show()
+
+
+@contextmanager
+def _bugs_shown(app: QApplication) -> Iterator[None]:
+    """Show a bug to the user as well as printing its traceback, instead of failing silently.
+
+    Only the kind of error is shown: its text could hold record details from a query.
+    """
+    previous: Callable[[type[BaseException], BaseException, TracebackType | None], object]
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        previous(kind, error, trace)
+        show_message(
+            app.activeWindow(),
+            "Linkworker: something went wrong",
+            f"Linkworker hit an unexpected problem ({kind.__name__}) and your last action may not "
+            "have been saved. Please tell your IT support what you were doing.",
+            QMessageBox.Icon.Critical,
+        )
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
+
+
+def run_app(database: Database, *, sign_in_hint: str | None = None) -> int:
+    """Open the window on ``database`` and return the exit status when the user is done."""
+    app = application()
+    app.setApplicationName(config.APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # windows follow each other; the flow says when to stop
+    apply_style(app)
+    flow = AppFlow(database, sign_in_hint)
+    flow.finished.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    with _bugs_shown(app):
+        flow.start()
+        return app.exec()

@@ -1,0 +1,99 @@
+"""Dialogs that send one form to one service call, and the user's own password change.
+
+A ``FormDialog`` stays open while the service refuses, with each message beside its field,
+and closes only once the change is saved; ``saved`` then holds what the service returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from linkworker.domain import passwords
+from linkworker.services import users
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service
+from linkworker.ui.forms import FormFields, check_all, check_confirmation, password_edit
+
+T = TypeVar("T")
+
+
+class FormDialog(QDialog, Generic[T]):
+    """A form, a short explanation, and a save button that runs ``work`` through errors.py."""
+
+    def __init__(
+        self, database: Database, title: str, save_text: str, intro: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.saved: T | None = None
+        self.setWindowTitle(title)
+        explanation = QLabel(intro)
+        explanation.setWordWrap(True)
+        self.form_layout = QFormLayout()
+        self.form = FormFields(self.form_layout)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(explanation)
+        layout.addLayout(self.form_layout)
+        layout.addStretch()
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        """Rules checked before the service is called, so every field's problem shows at once
+        (the service stops at the first); and form-only rules, like a password typed twice."""
+        return ()
+
+    def work(self, session: Session) -> T:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if not check_all(self.form, *self.checks()):
+            return
+        outcome = call_service(self, self.database, self.work, action=self.windowTitle(), form=self.form)
+        if outcome.ok:
+            self.saved = outcome.value
+            self.accept()
+
+
+class ChangePasswordDialog(FormDialog[None]):
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(
+            database,
+            "Change your password",
+            "&Change password",
+            f"Choose a new password of at least {passwords.MIN_LENGTH} characters. "
+            "Three random words work well.",
+            parent,
+        )
+        self.actor = actor
+        self.current = password_edit()
+        self.new = password_edit()
+        self.confirmation = password_edit()
+        self.form.add("C&urrent password:", self.current, "current_password")
+        self.form.add("&New password:", self.new, "new_password")
+        self.form.add("C&onfirm new password:", self.confirmation, "new_password_confirmation")
+        self.current.setFocus()
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: passwords.check_new(self.new.text(), self.actor.username, field="new_password"),
+            lambda: check_confirmation(
+                self.new.text(), self.confirmation.text(), "new_password_confirmation"
+            ),
+        )
+
+    def work(self, session: Session) -> None:
+        users.change_own_password(session, self.actor, self.current.text(), self.new.text())

@@ -1,0 +1,104 @@
+"""The one place where a service call's refusal becomes something the user sees.
+
+A refusal is expected: bad input (``ValidationError``), a service saying no (``ServiceError``,
+including ``PermissionDenied`` and ``StaleEdit``) or a database that cannot be used
+(``StoreError``). Each is shown beside the field it concerns or in a message box. Anything else
+is a bug and propagates, so it is never swallowed.
+
+Message boxes open window-modal with ``open()``: they never start a nested event loop, so the
+window keeps painting and tests can find and close them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from linkworker.domain.errors import ValidationError
+from linkworker.services.errors import PermissionDenied, ServiceError, StaleEdit
+from linkworker.store.database import Database
+from linkworker.store.errors import StoreError
+
+T = TypeVar("T")
+
+# Boxes without a parent window (before any window is open) are kept here until closed,
+# so Python does not delete them while they are on screen.
+_unparented: set[QMessageBox] = set()
+
+
+class FieldMessages(Protocol):
+    """A form that can show a message beside the field a ``ValidationError`` names."""
+
+    def clear_messages(self) -> None: ...
+
+    def show_message(self, field: str, message: str) -> bool:
+        """Show ``message`` beside ``field``; False if this form has no such field."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a service call gave: its value, or the refusal the user has been shown."""
+
+    value: T | None = None
+    refusal: str | None = None
+    box: QMessageBox | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def call_service(
+    parent: QWidget | None,
+    database: Database,
+    work: Callable[[Session], T],
+    *,
+    action: str,
+    form: FieldMessages | None = None,
+) -> Outcome[T]:
+    """Run ``work`` in one unit of work and show any refusal; ``action`` titles the message."""
+    if form is not None:
+        form.clear_messages()
+    try:
+        with database.session() as session:
+            return Outcome(work(session))
+    except ValidationError as error:
+        if form is not None and form.show_message(error.field, error.message):
+            return Outcome(refusal=error.message)
+        return _refused(parent, f"{action}: please check", error.message, QMessageBox.Icon.Warning)
+    except PermissionDenied as error:
+        return _refused(parent, f"{action}: not allowed", str(error), QMessageBox.Icon.Warning)
+    except StaleEdit as error:
+        return _refused(parent, f"{action}: changed by someone else", str(error), QMessageBox.Icon.Warning)
+    except ServiceError as error:
+        return _refused(parent, f"{action}: not done", str(error), QMessageBox.Icon.Warning)
+    except StoreError as error:
+        return _refused(parent, f"{action}: database problem", str(error), QMessageBox.Icon.Critical)
+
+
+def _refused(parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon) -> Outcome[T]:
+    return Outcome(refusal=text, box=show_message(parent, title, text, icon))
+
+
+def show_message(
+    parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information
+) -> QMessageBox:
+    """Open a message box without blocking; it deletes itself when closed."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName(title)
+    box.setAccessibleDescription(text)
+    if parent is None:
+        _unparented.add(box)
+        # Let go only after the signal has returned: dropping the last reference inside it
+        # would delete the box while Qt is still using it.
+        box.finished.connect(lambda _result: QTimer.singleShot(0, lambda: _unparented.discard(box)))
+    box.open()
+    return box

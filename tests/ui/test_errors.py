@@ -1,0 +1,138 @@
+"""errors.py shows refusals from real service calls, inline or in a box, and lets bugs through."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from linkworker.domain.nhs_number import synthetic_numbers
+from linkworker.domain.roles import Role
+from linkworker.services import organisation, people
+from linkworker.services.actor import Actor
+from linkworker.services.organisation import NewPractice
+from linkworker.store.database import Database, open_sqlite
+from linkworker.ui.errors import call_service
+from linkworker.ui.forms import FormFields
+from tests.ui.conftest import Messages
+
+
+@pytest.fixture
+def parent(qtbot: QtBot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_permission_denied_from_a_real_service_is_shown_in_a_message_box(
+    database: Database, actors: dict[Role, Actor], parent: QWidget, messages: Messages
+) -> None:
+    manager = actors[Role.MANAGER]
+    number = next(iter(synthetic_numbers()))
+
+    outcome = call_service(
+        parent,
+        database,
+        lambda session: people.find_by_nhs_number(session, manager, number),
+        action="Find a person",
+    )
+
+    assert not outcome.ok
+    [box] = messages.boxes()
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.windowTitle() == "Find a person: not allowed"
+    assert box.text() == "Your role (PCN manager) does not allow you to see identifiable records."
+    assert box.parent() is parent
+    assert box.isVisible() and box.windowModality() != 0  # window-modal, yet the call returned
+
+
+def test_the_same_call_as_a_link_worker_succeeds_without_a_box(
+    sqlite_database: Database, sqlite_actors: dict[Role, Actor], parent: QWidget, messages: Messages
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    number = next(iter(synthetic_numbers()))
+    outcome = call_service(
+        parent,
+        sqlite_database,
+        lambda session: people.find_by_nhs_number(session, worker, number),
+        action="Find a person",
+    )
+    assert outcome.ok and outcome.value is None  # nobody with that number yet
+    assert messages.boxes() == []
+
+
+def test_validation_error_goes_beside_the_field_the_rule_names(
+    sqlite_database: Database, sqlite_actors: dict[Role, Actor], parent: QWidget, messages: Messages
+) -> None:
+    admin = sqlite_actors[Role.ADMIN]
+    code = QLineEdit()
+    form = FormFields(QFormLayout(parent))
+    form.add("&ODS code:", code, "practice.ods_code")
+
+    outcome = call_service(
+        parent,
+        sqlite_database,
+        lambda session: organisation.add_practice(session, admin, NewPractice("G99001", "Copy Surgery")),
+        action="New practice",
+        form=form,
+    )
+
+    assert not outcome.ok
+    assert form.message("practice.ods_code") == "A practice with ODS code G99001 exists already."
+    assert code.property("invalid") is True
+    assert code.accessibleDescription() == form.message("practice.ods_code")
+    assert messages.boxes() == []
+
+
+def test_validation_error_for_a_field_the_form_lacks_is_shown_in_a_box(
+    sqlite_database: Database, sqlite_actors: dict[Role, Actor], parent: QWidget, messages: Messages
+) -> None:
+    admin = sqlite_actors[Role.ADMIN]
+    outcome = call_service(
+        parent,
+        sqlite_database,
+        lambda session: organisation.add_practice(session, admin, NewPractice("G9", "Tiny Surgery")),
+        action="New practice",
+    )
+    assert not outcome.ok
+    assert messages.texts() == ["An ODS code has 3 to 8 letters and digits, like G82001."]
+
+
+def test_a_database_that_cannot_be_read_is_a_critical_box_not_a_crash(
+    tmp_path, parent: QWidget, messages: Messages
+) -> None:
+    database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
+    database.dispose()
+    (tmp_path / "linkworker.db").write_bytes(b"not a database at all" * 512)
+
+    outcome = call_service(parent, database, organisation.needs_setup, action="Open Linkworker")
+
+    assert not outcome.ok
+    [box] = messages.boxes()
+    assert box.icon() == QMessageBox.Icon.Critical
+    assert "cannot be opened with the key" in box.text()
+
+
+def test_a_bug_is_not_swallowed(sqlite_database: Database, parent: QWidget, messages: Messages) -> None:
+    def broken(_session: object) -> int:
+        return 1 // 0
+
+    with pytest.raises(ZeroDivisionError):
+        call_service(parent, sqlite_database, broken, action="Divide")
+    assert messages.boxes() == []
+
+
+def test_a_refused_unit_of_work_writes_nothing(
+    sqlite_database: Database, sqlite_actors: dict[Role, Actor], parent: QWidget, messages: Messages
+) -> None:
+    admin = sqlite_actors[Role.ADMIN]
+
+    def add_then_refuse(session):  # type: ignore[no-untyped-def]
+        organisation.add_practice(session, admin, NewPractice("G99003", "Lakeside Surgery"))
+        organisation.add_practice(session, admin, NewPractice("G99003", "Lakeside Again"))
+
+    assert not call_service(parent, sqlite_database, add_then_refuse, action="New practices").ok
+    with sqlite_database.session() as session:
+        codes = {p.ods_code for p in organisation.list_practices(session, admin, include_inactive=True)}
+    assert "G99003" not in codes

@@ -1,0 +1,132 @@
+"""The main window: areas by role, the status bar, the key warning, password change, sign-out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from linkworker.domain.roles import Role
+from linkworker.services import users
+from linkworker.services.actor import Actor
+from linkworker.services.errors import SignInFailed
+from linkworker.store.database import Database, open_sqlite
+from linkworker.ui.admin_view import AdminView
+from linkworker.ui.dialogs import ChangePasswordDialog
+from linkworker.ui.main_window import MainWindow
+from linkworker.ui.overview_view import OverviewView
+from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
+from tests.helpers.fake_keyring import NoKeyring
+from tests.ui.conftest import Messages
+
+
+def open_window(qtbot: QtBot, database: Database, actor: Actor) -> MainWindow:
+    window = MainWindow(database, actor)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_status_bar_names_the_user_the_role_and_where_the_data_lives(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, database, actors[Role.ADMIN])
+    assert window.user_label.text() == "Signed in as Ada Admin (Administrator)"
+    assert window.location_label.text() == f"Data: {database.location.description}"
+    if database.location.kind == "postgresql":
+        assert window.location_label.text().startswith("Data: PostgreSQL database lw_test_")
+    else:
+        assert window.location_label.text().startswith("Data: Encrypted file ")
+    assert window.windowTitle() == "Linkworker: Test Valley PCN"
+    assert window.banner is None  # the key is in the (test) keyring
+
+
+def test_admin_sees_overview_and_administration(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
+    assert window.area_titles() == ["Overview", "Administration"]
+    assert window.navigation.count() == 2
+    assert isinstance(window.pages.currentWidget(), OverviewView)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.pages.currentWidget(), AdminView)
+    assert window.navigation.currentItem().text() == "Administration"
+
+
+@pytest.mark.parametrize("role", [Role.LINK_WORKER, Role.MANAGER])
+def test_administration_is_hidden_from_other_roles(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], role: Role
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[role])
+    assert window.area_titles() == ["Overview"]
+    assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == ["Overview"]
+    assert window.findChildren(AdminView) == []
+    assert window.user_label.text().endswith(f"({role.label})")
+
+
+def test_key_kept_in_a_file_is_shown_as_a_warning(qtbot: QtBot, tmp_path: Path) -> None:
+    keyring.set_keyring(NoKeyring())  # a headless box; the autouse fake keyring is put back after
+    database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
+    try:
+        assert database.location.key_warning is not None
+        actors = _set_up_pcn(database)
+        window = open_window(qtbot, database, actors[Role.LINK_WORKER])
+        assert window.banner is not None and window.banner.isVisible()
+        text = window.key_warning_label.text()
+        assert "not in a system keyring" in text
+        assert str(tmp_path / "keys") in text
+        assert window.banner.accessibleDescription() == database.location.key_warning
+    finally:
+        database.dispose()
+
+
+def test_change_password_through_the_dialog(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
+    window.change_password()
+    dialog = window.findChild(ChangePasswordDialog)
+    assert dialog is not None and dialog.isVisible()
+
+    qtbot.keyClicks(dialog.current, "wrong current password")
+    qtbot.keyClicks(dialog.new, "kettle meadow saxophone")
+    qtbot.keyClicks(dialog.confirmation, "kettle meadow saxophone")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.form.message("current_password") == "Your current password is not right."
+
+    dialog.current.clear()
+    qtbot.keyClicks(dialog.current, ADMIN_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert messages.texts() == ["Your password has been changed."]
+    with sqlite_database.session() as session:
+        assert users.sign_in(session, "admin", "kettle meadow saxophone").role is Role.ADMIN
+    with pytest.raises(SignInFailed), sqlite_database.session() as session:
+        users.sign_in(session, "admin", ADMIN_PASSWORD)
+
+
+def test_sign_out_and_close_are_told_apart(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    with qtbot.waitSignal(window.signed_out), qtbot.assertNotEmitted(window.closed):
+        window.sign_out()
+    assert not window.isVisible()
+
+    other = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    with qtbot.waitSignal(other.closed), qtbot.assertNotEmitted(other.signed_out):
+        other.close()
+
+
+def test_fits_a_1366_by_768_screen(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
+    for size in (window.minimumSize(), window.minimumSizeHint()):
+        assert size.width() <= 1366 and size.height() <= 728  # 768 less a taskbar
