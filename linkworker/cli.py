@@ -71,8 +71,20 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     if arguments.command == "demo":
         return _demo(arguments, folders.demo(), arguments.database_url)
     folders.create()
-    database = open_database(folders.database_file, folders.key_folder, url)
+    try:
+        database = open_database(folders.database_file, folders.key_folder, url)
+    except StoreError as error:
+        _show_in_window(str(error))
+        raise
     return _open_window(database, None)
+
+
+def _show_in_window(message: str) -> None:
+    """Opening the app from a shortcut has no terminal to print to: show the message as well."""
+    from linkworker.ui.app import can_show_window, show_startup_error
+
+    if can_show_window():
+        show_startup_error(message)
 
 
 def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:

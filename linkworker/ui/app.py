@@ -6,6 +6,7 @@ window ends the app.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,7 +90,7 @@ class AppFlow(QObject):
         self.window = MainWindow(self.database, actor)
         self.window.signed_out.connect(lambda: self._show_sign_in())
         self.window.closed.connect(self.finished)
-        self.window.show()
+        self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it
 
 
 @contextmanager
@@ -130,3 +131,21 @@ def run_app(database: Database, *, sign_in_hint: str | None = None) -> int:
     with _bugs_shown(app):
         flow.start()
         return app.exec()
+
+
+def can_show_window() -> bool:
+    """Whether someone could see a window: not under the offscreen platform, and on Linux only
+    with a display (creating a QApplication without one would abort the process)."""
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def show_startup_error(message: str) -> None:
+    """Tell someone who started the app from a shortcut why it could not open its data."""
+    app = application()
+    apply_style(app)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Linkworker cannot open its data", message)
+    box.exec()
