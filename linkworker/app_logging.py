@@ -14,6 +14,9 @@ from pathlib import Path
 from types import TracebackType
 
 LOG_FILE = "linkworker.log"
+# Until configure() runs, records are dropped rather than printed to stderr by logging's
+# last-resort handler: the command prints its own plain message.
+logging.getLogger("linkworker").addHandler(logging.NullHandler())
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 

@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from linkworker import __version__, app_logging, config
-from linkworker.store.database import Database, open_database, parse_postgres_url, postgres_password_name
+from linkworker.store.database import (
+    Database,
+    open_database,
+    parse_postgres_url,
+    postgres_password_name,
+    refuse_network_path,
+)
 from linkworker.store.errors import StoreError
 
 EXIT_ENVIRONMENT = 2
@@ -63,20 +69,29 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         from linkworker.selftest import run_self_test
 
         return 0 if run_self_test(print) else 1
-    app_logging.configure((folders.demo() if arguments.command == "demo" else folders).logs)
     settings = config.load_settings(folders)
     url = config.database_url(settings, arguments.database_url)
     if arguments.command == "db-password":
         return _store_postgres_password(url)
     if arguments.command == "demo":
-        return _demo(arguments, folders.demo(), arguments.database_url)
-    folders.create()
+        # The demo never writes to the configured server: only to one named on the command line.
+        return _demo(arguments, _prepared(folders.demo(), arguments.database_url), arguments.database_url)
     try:
+        _prepared(folders, url)
         database = open_database(folders.database_file, folders.key_folder, url)
     except StoreError as error:
         _show_in_window(str(error))
         raise
     return _open_window(database, None)
+
+
+def _prepared(folders: config.Folders, url: str | None) -> config.Folders:
+    """Make the folders and start the log, after refusing a SQLite file on a network share."""
+    if not url:
+        refuse_network_path(folders.database_file)
+    folders.create()
+    app_logging.configure(folders.logs)
+    return folders
 
 
 def _show_in_window(message: str) -> None:
@@ -90,7 +105,6 @@ def _show_in_window(message: str) -> None:
 def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
     from linkworker.services.demo import build_demo
 
-    folders.create()
     database = open_database(folders.database_file, folders.key_folder, url)
     _warn_about_key(database)
     print(f"Demo data: {database.location.description}")

@@ -151,14 +151,19 @@ def describe_postgres(url: URL) -> str:
     return f"PostgreSQL database {url.database} on {url.host or 'localhost'}:{url.port or 5432}"
 
 
-def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Database:
-    path = path.expanduser()
+def refuse_network_path(path: Path) -> None:
+    """SQLite on SMB or NFS loses locks and cannot use WAL: refuse before touching anything."""
     if is_network_path(path):
         raise NetworkPathRefused(
             f"{path} is on a network drive. SQLite files must stay on this computer: locking "
             "does not work over network shares and records could be lost. To share a caseload "
             "between practices, use a PostgreSQL server (see docs/deployment.md)."
         )
+
+
+def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Database:
+    path = path.expanduser()
+    refuse_network_path(path)
     if path.is_dir():
         raise NotLinkworkerDatabase(f"{path} is a folder, not a Linkworker database file.")
     if _has_plain_sqlite_header(path):  # before the key: a plain file has none to miss

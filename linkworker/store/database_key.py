@@ -55,9 +55,13 @@ def load_or_create(database_file: Path, key_folder: Path) -> DatabaseKey:
     if stored:
         return DatabaseKey(hex=stored, key_file=None)
     if database_file.exists() and database_file.stat().st_size > 0:
-        where = f"the system keyring ({secrets.backend_name()})" if keyring_usable else "this computer"
+        where = (
+            f"its key is neither in the system keyring ({secrets.backend_name()}) nor in {file}"
+            if keyring_usable
+            else f"this computer has no system keyring and the key is not in {file}"
+        )
         raise KeyMissing(
-            f"The database {database_file} exists, but its key is not in {where} nor in {file}. "
+            f"The database {database_file} exists, but {where}. "
             "Restore the key from where IT keeps it, or restore the database from a backup."
         )
     key = random_source.token_hex(KEY_BYTES)

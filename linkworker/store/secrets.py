@@ -15,6 +15,11 @@ from linkworker.store.errors import KeyringUnavailable
 SERVICE = "Linkworker"
 
 
+# A broken keyring configuration (PYTHON_KEYRING_BACKEND, keyringrc.cfg) fails with these
+# rather than with KeyringError; to the user it is the same: the keyring cannot be used.
+_FAILURES = (KeyringError, ImportError, ValueError, RuntimeError)
+
+
 def _unavailable(error: Exception) -> KeyringUnavailable:
     return KeyringUnavailable(f"The system keyring cannot be used here ({type(error).__name__}).")
 
@@ -22,14 +27,14 @@ def _unavailable(error: Exception) -> KeyringUnavailable:
 def get(name: str) -> str | None:
     try:
         return keyring.get_password(SERVICE, name)
-    except KeyringError as error:
+    except _FAILURES as error:
         raise _unavailable(error) from None
 
 
 def put(name: str, secret: str) -> None:
     try:
         keyring.set_password(SERVICE, name, secret)
-    except KeyringError as error:
+    except _FAILURES as error:
         raise _unavailable(error) from None
 
 
@@ -38,9 +43,12 @@ def delete(name: str) -> None:
         keyring.delete_password(SERVICE, name)
     except PasswordDeleteError:
         return
-    except KeyringError as error:
+    except _FAILURES as error:
         raise _unavailable(error) from None
 
 
 def backend_name() -> str:
-    return type(keyring.get_keyring()).__name__
+    try:
+        return type(keyring.get_keyring()).__name__
+    except _FAILURES as error:
+        return f"unusable ({type(error).__name__})"

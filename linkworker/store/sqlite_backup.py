@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2
 
+from linkworker.store.errors import CorruptDatabase, DatabaseLocked, StoreError
+
 
 def _open(path: Path, key_hex: str) -> dbapi2.Connection:
     connection = dbapi2.connect(str(path))
@@ -24,13 +26,27 @@ def backup(source: Path, key_hex: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    source_connection = _open(source, key_hex)
     try:
-        target_connection = _open(partial, key_hex)
+        source_connection = _open(source, key_hex)
         try:
-            source_connection.backup(target_connection)
+            target_connection = _open(partial, key_hex)
+            try:
+                source_connection.backup(target_connection)
+            finally:
+                target_connection.close()
         finally:
-            target_connection.close()
-    finally:
-        source_connection.close()
+            source_connection.close()
+    except dbapi2.Error as error:
+        partial.unlink(missing_ok=True)
+        raise _explain(source, error) from None
     partial.replace(target)
+
+
+def _explain(source: Path, error: Exception) -> StoreError:
+    """The driver's words turned into the store's: the copy failed, the original is untouched."""
+    reason = str(error).lower()
+    if "locked" in reason or "busy" in reason:
+        return DatabaseLocked(f"{source} is locked by another program, so no copy could be made. Try again.")
+    if "malformed" in reason or "not a database" in reason:
+        return CorruptDatabase(f"{source} is damaged, so no copy could be made. Restore the latest backup.")
+    return StoreError(f"A copy of {source} could not be written ({type(error).__name__}).")

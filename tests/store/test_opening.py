@@ -101,7 +101,7 @@ def test_an_existing_database_without_its_key_is_refused(tmp_path: Path, fake_ke
     before = digest(fill_file)
     fake_keyring.secrets.clear()
 
-    with pytest.raises(KeyMissing, match="its key is not in the system keyring"):
+    with pytest.raises(KeyMissing, match="its key is neither in the system keyring"):
         new_database(tmp_path)
 
     assert digest(fill_file) == before
