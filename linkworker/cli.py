@@ -26,16 +26,30 @@ from linkworker.store.errors import StoreError
 EXIT_ENVIRONMENT = 2
 
 
+def _place_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=default, help="keep all data, settings and keys in this folder"
+    )
+    parser.add_argument(
+        "--database-url", default=default, help="use this PostgreSQL server instead of the encrypted file"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkworker", description="Case tool for social prescribing link workers."
     )
     parser.add_argument("--version", action="version", version=f"linkworker {__version__}")
-    parser.add_argument("--data-dir", type=Path, help="keep all data, settings and keys in this folder")
-    parser.add_argument("--database-url", help="use this PostgreSQL server instead of the encrypted file")
+    _place_options(parser, None)
+    # The same options after the subcommand too ("linkworker demo --data-dir X"); SUPPRESS keeps
+    # a value given before the subcommand from being reset.
+    placed = argparse.ArgumentParser(add_help=False)
+    _place_options(placed, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="open (building if needed) a separate demo database")
+    demo = commands.add_parser(
+        "demo", parents=[placed], help="open (building if needed) a separate demo database"
+    )
     demo.add_argument(
         "--scale",
         choices=["pcn", "ics"],
@@ -46,7 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed, for the same data every time")
 
     commands.add_parser("self-test", help="check this installation works, step by step")
-    commands.add_parser("db-password", help="store the shared PostgreSQL server's password in the keyring")
+    commands.add_parser(
+        "db-password", parents=[placed], help="store the shared PostgreSQL server's password in the keyring"
+    )
+    backup = commands.add_parser(
+        "backup", parents=[placed], help="copy the encrypted database safely, even while it is in use"
+    )
+    backup.add_argument("--to", type=Path, help="folder for the copy (default: backups in the data folder)")
+    export_key = commands.add_parser(
+        "export-key",
+        parents=[placed],
+        help="write the database key to a file for IT to keep apart from backups",
+    )
+    export_key.add_argument(
+        "file", type=Path, help="a new file; keep it somewhere safe, never beside a backup"
+    )
     return parser
 
 
@@ -73,6 +101,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     url = config.database_url(settings, arguments.database_url)
     if arguments.command == "db-password":
         return _store_postgres_password(url)
+    if arguments.command in {"backup", "export-key"}:
+        return _backup_or_export(arguments, folders, url)
     if arguments.command == "demo":
         # The demo never writes to the configured server: only to one named on the command line.
         return _demo(arguments, _prepared(folders.demo(), arguments.database_url), arguments.database_url)
@@ -83,6 +113,28 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         _show_in_window(str(error))
         raise
     return _open_window(database, None)
+
+
+def _backup_or_export(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
+    from linkworker.services import backup
+    from linkworker.services.errors import ServiceError
+
+    database = open_database(folders.database_file, folders.key_folder, url)
+    try:
+        if arguments.command == "backup":
+            result = backup.back_up(database, arguments.to or folders.backups)
+            size = f"{result.size_bytes / 1_000_000:.1f} MB"
+            print(f"Backup written: {result.path} ({size}, schema {result.schema_revision}).")
+            print("It opens only with this database's key: keep a copy of the key (linkworker export-key).")
+        else:
+            path = backup.export_key(database, arguments.file)
+            print(f"Key written to {path}, readable only by you. Keep it apart from the backups.")
+    except ServiceError as error:
+        print(f"linkworker: {error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    finally:
+        database.dispose()
+    return 0
 
 
 def _prepared(folders: config.Folders, url: str | None) -> config.Folders:

@@ -45,7 +45,9 @@ def session_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory, session_keyring: MemoryKeyring) -> SqliteTemplate:
+def sqlite_template(
+    tmp_path_factory: pytest.TempPathFactory, session_keyring: MemoryKeyring
+) -> SqliteTemplate:
     return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
 
 
@@ -85,7 +87,10 @@ def _set_up_pcn(database: Database) -> dict[Role, Actor]:
             SetupRequest(
                 pcn_name="Test Valley PCN",
                 pcn_ods_code="U99901",
-                practices=[NewPractice("G99001", "Riverside Surgery"), NewPractice("G99002", "Hilltop Practice")],
+                practices=[
+                    NewPractice("G99001", "Riverside Surgery"),
+                    NewPractice("G99002", "Hilltop Practice"),
+                ],
                 admin=NewUser("admin", "Ada Admin", Role.ADMIN, ADMIN_PASSWORD),
             ),
         )

@@ -73,7 +73,7 @@ def load_or_create(database_file: Path, key_folder: Path) -> DatabaseKey:
 
 
 def _read_key_file(file: Path) -> str:
-    text = file.read_text(encoding="ascii").strip()
+    text = file.read_text(encoding="ascii").strip().lower()
     if len(text) != KEY_BYTES * 2 or any(c not in "0123456789abcdef" for c in text):
         raise KeyMissing(f"The key file {file} is damaged: it does not hold a database key.")
     return text
@@ -91,3 +91,13 @@ def _write_key_file(file: Path, key: str) -> None:
         "database, and move to a system keyring when one is available.\n",
         encoding="utf-8",
     )
+
+
+def export(key: DatabaseKey, target: Path) -> None:
+    """Write the key to ``target`` (readable only by its owner) for IT to keep apart from backups."""
+    if target.exists():
+        raise FileExistsError(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key.hex + "\n")

@@ -42,6 +42,20 @@ def backup(source: Path, key_hex: str, target: Path) -> None:
     partial.replace(target)
 
 
+def schema_revision(path: Path, key_hex: str) -> str:
+    """The schema revision a copy holds: reading it proves the copy opens with the key."""
+    connection = _open(path, key_hex)
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except dbapi2.Error as error:
+        raise _explain(path, error) from None
+    finally:
+        connection.close()
+    if row is None:
+        raise CorruptDatabase(f"{path} holds no schema revision: it is not a whole Linkworker database.")
+    return str(row[0])
+
+
 def _explain(source: Path, error: Exception) -> StoreError:
     """The driver's words turned into the store's: the copy failed, the original is untouched."""
     reason = str(error).lower()

@@ -8,7 +8,8 @@ from importlib.metadata import version
 
 import pytest
 
-from tests.e2e.command import Command
+from tests.e2e.command import Command, EncryptedTemplate
+from tests.helpers.databases import PostgresTemplate
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +81,34 @@ def test_without_a_keyring_a_new_key_goes_to_a_private_file_and_the_user_is_told
 
     # The next start finds the key in the file, opens the database and says so again.
     assert command.run_until_stderr_line() == warning
+
+
+def test_backup_and_export_key_through_the_command(
+    command: Command, encrypted_template: EncryptedTemplate
+) -> None:
+    command.install(encrypted_template)
+    backups = command.data_dir.parent / "backups"
+
+    backed_up = command.run("backup", "--to", str(backups))
+    exported = command.run("export-key", str(command.data_dir.parent / "kept.key"))
+
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert "Backup written:" in backed_up.stdout
+    [copy] = backups.glob("linkworker-*.db")
+    assert copy.read_bytes()[:16] != b"SQLite format 3\x00"
+    assert exported.returncode == 0, exported.stderr
+    assert (command.data_dir.parent / "kept.key").read_text().strip() == encrypted_template.key_hex
+
+
+@pytest.mark.postgres
+def test_backup_of_a_shared_server_points_to_pg_dump(
+    command: Command, postgres_template: PostgresTemplate
+) -> None:
+    url = postgres_template.create_empty()
+
+    result = command.run("backup", "--database-url", url)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("linkworker: The PostgreSQL database ")
+    assert "pg_dump" in result.stderr
+    assert "Traceback" not in result.stderr

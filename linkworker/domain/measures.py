@@ -1,0 +1,182 @@
+"""Wellbeing outcome measures: ONS4 and SWEMWBS, as the national guidance scores them.
+
+ONS4 (the ONS personal well-being questions): four questions, each 0-10, reported one by one
+and never summed. Satisfaction, worthwhile and happiness are banded 0-4 low, 5-6 medium,
+7-8 high, 9-10 very high; anxiety is banded the other way round, 0-1 very low, 2-3 low,
+4-5 medium, 6-10 high (a low anxiety score is the good one).
+
+SWEMWBS (Short Warwick-Edinburgh Mental Wellbeing Scale, (c) NHS Health Scotland, University
+of Warwick and University of Edinburgh, 2008): seven items scored 1-5, summed to a raw score
+of 7-35, then reported as the Rasch metric score from the published conversion table. The
+scoring rule is Warwick Medical School's "Guidance on Scoring"
+(https://warwick.ac.uk/fac/med/research/platform/wemwbs/researchers/guidance/); the table
+below is the one that guidance publishes, checked value by value against independent public
+implementations of it (found with the project's code search, query "SWEMWBS conversion
+table raw score metric score").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from linkworker.domain.casework import Instrument
+from linkworker.domain.errors import ValidationError
+
+
+class Ons4Question(StrEnum):
+    """The four questions, in the order they are asked and stored."""
+
+    SATISFIED = "satisfied"
+    WORTHWHILE = "worthwhile"
+    HAPPY = "happy"
+    ANXIOUS = "anxious"
+
+    @property
+    def label(self) -> str:
+        return _ONS4_LABELS[self]
+
+
+_ONS4_LABELS = {
+    Ons4Question.SATISFIED: "Life satisfaction",
+    Ons4Question.WORTHWHILE: "Things done in life are worthwhile",
+    Ons4Question.HAPPY: "Happiness yesterday",
+    Ons4Question.ANXIOUS: "Anxiety yesterday",
+}
+
+
+class Ons4Band(StrEnum):
+    VERY_LOW = "very_low"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+
+ONS4_MIN, ONS4_MAX = 0, 10
+_ONS4_RANGE = "Each ONS4 answer is a whole number from 0 to 10."
+
+
+def ons4_band(question: Ons4Question, value: int) -> Ons4Band:
+    """The ONS threshold band of one answer; anxiety has its own, reversed, thresholds."""
+    _check_int(value, ONS4_MIN, ONS4_MAX, question.value, _ONS4_RANGE)
+    if question is Ons4Question.ANXIOUS:
+        if value <= 1:
+            return Ons4Band.VERY_LOW
+        if value <= 3:
+            return Ons4Band.LOW
+        if value <= 5:
+            return Ons4Band.MEDIUM
+        return Ons4Band.HIGH
+    if value <= 4:
+        return Ons4Band.LOW
+    if value <= 6:
+        return Ons4Band.MEDIUM
+    if value <= 8:
+        return Ons4Band.HIGH
+    return Ons4Band.VERY_HIGH
+
+
+@dataclass(frozen=True)
+class Ons4Answers:
+    satisfied: int
+    worthwhile: int
+    happy: int
+    anxious: int
+
+    def answers(self) -> list[int]:
+        """In stored order: satisfied, worthwhile, happy, anxious."""
+        return [self.satisfied, self.worthwhile, self.happy, self.anxious]
+
+    def bands(self) -> dict[Ons4Question, Ons4Band]:
+        return {
+            question: ons4_band(question, value)
+            for question, value in zip(Ons4Question, self.answers(), strict=True)
+        }
+
+
+def parse_ons4(answers: Sequence[int], field: str = "answers") -> Ons4Answers:
+    """Four whole numbers 0-10, in question order; a ``ValidationError`` otherwise."""
+    if len(answers) != len(Ons4Question):
+        raise ValidationError(field, f"ONS4 has {len(Ons4Question)} questions; answer each one.")
+    for question, value in zip(Ons4Question, answers, strict=True):
+        _check_int(value, ONS4_MIN, ONS4_MAX, f"{field}.{question.value}", _ONS4_RANGE)
+    return Ons4Answers(*answers)
+
+
+SWEMWBS_ITEMS = (
+    "optimistic about the future",
+    "useful",
+    "relaxed",
+    "dealing with problems well",
+    "thinking clearly",
+    "close to other people",
+    "able to make up my own mind",
+)
+SWEMWBS_ITEM_MIN, SWEMWBS_ITEM_MAX = 1, 5
+SWEMWBS_RAW_MIN = SWEMWBS_ITEM_MIN * len(SWEMWBS_ITEMS)
+SWEMWBS_RAW_MAX = SWEMWBS_ITEM_MAX * len(SWEMWBS_ITEMS)
+_SWEMWBS_RANGE = "Each SWEMWBS answer is a whole number from 1 (none of the time) to 5 (all of the time)."
+
+# Raw score (7-35) to metric score, from Warwick Medical School's conversion table.
+SWEMWBS_METRIC: dict[int, float] = dict(
+    zip(
+        range(SWEMWBS_RAW_MIN, SWEMWBS_RAW_MAX + 1),
+        (
+            7.00, 9.51, 11.25, 12.40, 13.33, 14.08, 14.75, 15.32, 15.84, 16.36,
+            16.88, 17.43, 17.98, 18.59, 19.25, 19.98, 20.73, 21.54, 22.35, 23.21,
+            24.11, 25.03, 26.02, 27.03, 28.13, 29.31, 30.70, 32.55, 35.00,
+        ),
+        strict=True,
+    )
+)  # fmt: skip
+
+
+def swemwbs_metric(raw: int) -> float:
+    """The published metric score for a raw score of 7-35."""
+    _check_int(
+        raw,
+        SWEMWBS_RAW_MIN,
+        SWEMWBS_RAW_MAX,
+        "raw_score",
+        "A SWEMWBS raw score is a whole number from 7 to 35.",
+    )
+    return SWEMWBS_METRIC[raw]
+
+
+@dataclass(frozen=True)
+class SwemwbsAnswers:
+    items: tuple[int, ...]
+
+    @property
+    def raw(self) -> int:
+        return sum(self.items)
+
+    @property
+    def metric(self) -> float:
+        return SWEMWBS_METRIC[self.raw]
+
+
+def parse_swemwbs(answers: Sequence[int], field: str = "answers") -> SwemwbsAnswers:
+    """Seven whole numbers 1-5, in item order; a ``ValidationError`` otherwise."""
+    if len(answers) != len(SWEMWBS_ITEMS):
+        raise ValidationError(field, f"SWEMWBS has {len(SWEMWBS_ITEMS)} statements; answer each one.")
+    for index, value in enumerate(answers):
+        _check_int(value, SWEMWBS_ITEM_MIN, SWEMWBS_ITEM_MAX, f"{field}[{index}]", _SWEMWBS_RANGE)
+    return SwemwbsAnswers(tuple(answers))
+
+
+def score(instrument: Instrument, answers: Sequence[int]) -> float | None:
+    """The one number stored beside the answers: SWEMWBS's metric score; None for ONS4,
+    whose four answers are reported separately and never added up."""
+    if Instrument(instrument) is Instrument.ONS4:
+        parse_ons4(answers)
+        return None
+    return parse_swemwbs(answers).metric
+
+
+def _check_int(value: object, low: int, high: int, field: str, message: str) -> None:
+    # bool is an int in Python; a tick box's True must not pass as an answer of 1.
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(field, message)
