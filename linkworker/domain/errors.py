@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class ValidationError(ValueError):
     """One field's value breaks a rule. ``field`` names the field the message belongs beside."""
@@ -10,3 +12,12 @@ class ValidationError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def accepts(parse: Callable[[str], object], text: str) -> bool:
+    """Whether ``parse`` takes ``text`` without a ValidationError: for filters and quick checks."""
+    try:
+        parse(text)
+    except ValidationError:
+        return False
+    return True

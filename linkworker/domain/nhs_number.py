@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import nhs_number as _nhs
 
-from linkworker.domain.errors import ValidationError
+from linkworker.domain.errors import ValidationError, accepts
 
 TEST_RANGE_PREFIX = "999"
 _SEPARATORS = re.compile(r"[\s-]+")
@@ -41,11 +41,7 @@ def parse(text: str, field: str = "nhs_number") -> str:
 
 
 def is_valid(text: str) -> bool:
-    try:
-        parse(text)
-    except ValidationError:
-        return False
-    return True
+    return accepts(parse, text)
 
 
 def formatted(digits: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from linkworker.domain.errors import ValidationError
+from linkworker.domain.errors import ValidationError, accepts
 
 # NHS pseudo-postcodes, which break the letter rules on purpose.
 NO_FIXED_ABODE = "ZZ99 3VZ"
@@ -47,11 +47,7 @@ def parse(text: str, field: str = "postcode") -> str:
 
 
 def is_valid(text: str) -> bool:
-    try:
-        parse(text)
-    except ValidationError:
-        return False
-    return True
+    return accepts(parse, text)
 
 
 def district(canonical: str) -> str:

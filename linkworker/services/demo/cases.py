@@ -489,7 +489,7 @@ class _Episode:
         )
         self.contact_count += 1
 
-    def _follow_up(self, kind: FollowUpKind, due: date, created: datetime, done: datetime) -> None:
+    def _follow_up(self, kind: FollowUpKind, due: date, created: datetime, done: datetime | None) -> None:
         self.rows.follow_ups.append(
             {
                 "id": self.ids.next("follow_up"),
@@ -500,7 +500,7 @@ class _Episode:
                 "note": None,
                 "done_at": done,
                 "cancelled_reason": None,
-                "created_at": min(created, done),
+                "created_at": created if done is None else min(created, done),
                 "version_id": 1,
             }
         )
@@ -518,20 +518,7 @@ class _Episode:
             due = today + timedelta(days=rng.randint(1, 6))
         else:
             due = today + timedelta(days=rng.randint(7, 28))
-        self.rows.follow_ups.append(
-            {
-                "id": self.ids.next("follow_up"),
-                "referral_id": self.referral_id,
-                "due_on": due,
-                "kind": kind.value,
-                "owner_id": self.worker,
-                "note": None,
-                "done_at": None,
-                "cancelled_reason": None,
-                "created_at": created,
-                "version_id": 1,
-            }
-        )
+        self._follow_up(kind, due, created, None)
 
     def _measures(self, stage: MeasureStage, ons4: list[int] | None, swemwbs: list[int] | None) -> None:
         for instrument, answers in ((Instrument.ONS4, ons4), (Instrument.SWEMWBS, swemwbs)):
