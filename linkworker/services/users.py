@@ -101,6 +101,11 @@ def _failed_attempt(session: Session) -> SignInFailed:
     return SignInFailed("The user name or password is not right.")
 
 
+def sign_out(session: Session, actor: Actor) -> None:
+    """Closing the window or signing out ends the session in the audit trail too."""
+    audit.record(session, actor, "sign_out", "user_account", actor.user_id)
+
+
 def list_users(session: Session, actor: Actor) -> list[UserSummary]:
     actor.require(Permission.ADMINISTER)
     users = session.scalars(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.domain.roles import Permission
-from linkworker.services import organisation
+from linkworker.services import organisation, users
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.actor = actor
         self._signing_out = False
+        self._session_ended = False
         self.areas = self._areas()
 
         self.navigation = QListWidget()
@@ -197,6 +198,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
+        if not self._session_ended:
+            self._session_ended = True
+            call_service(
+                self, self.database, lambda session: users.sign_out(session, self.actor), action="Sign out"
+            )
         if self._signing_out:
             self.signed_out.emit()
         else:

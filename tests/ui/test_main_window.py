@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import users
+from linkworker.services import audit, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database, open_sqlite
@@ -130,3 +130,17 @@ def test_fits_a_1366_by_768_screen(
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
     for size in (window.minimumSize(), window.minimumSizeHint()):
         assert size.width() <= 1366 and size.height() <= 728  # 768 less a taskbar
+
+
+def test_signing_out_is_written_to_the_audit_trail_once(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    with qtbot.waitSignal(window.signed_out):
+        window.sign_out()
+    window.close()  # closing again (as Qt may) records nothing more
+
+    with sqlite_database.read_session() as session:
+        events = audit.recent(session, sqlite_actors[Role.ADMIN])
+    sign_outs = [event for event in events if event.action == "sign_out"]
+    assert [event.username for event in sign_outs] == ["worker"]
