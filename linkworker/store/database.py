@@ -104,7 +104,12 @@ def sqlite_engine(path: Path, key_hex: str) -> Engine:
     """
     _quiet_sqlcipher()
     url = URL.create("sqlite+pysqlcipher", password=f"x'{key_hex}'", database=str(path))
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,  # patient data must never reach an error message or a log
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -129,6 +134,7 @@ def postgresql_engine(url: URL) -> Engine:
         url,
         pool_pre_ping=True,
         pool_size=3,
+        hide_parameters=True,  # patient data must never reach an error message or a log
         connect_args={"connect_timeout": 10, "application_name": "linkworker"},
     )
 

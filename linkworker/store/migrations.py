@@ -19,7 +19,7 @@ from sqlalchemy import Connection, inspect, text
 
 from linkworker.config import migrations_dir
 from linkworker.store.database import Database, translate_errors
-from linkworker.store.errors import NotLinkworkerDatabase, SchemaTooNew
+from linkworker.store.errors import CorruptDatabase, NotLinkworkerDatabase, SchemaTooNew
 from linkworker.store.sqlite_backup import backup
 
 POSTGRES_MIGRATION_LOCK = 7_146_120  # any constant shared by every Linkworker process
@@ -69,12 +69,26 @@ def upgrade_to_head(database: Database) -> UpgradeResult | None:
             "Point Linkworker at an empty database or at its own."
         )
     copy_aside = _copy_aside(database, current)
-    with translate_errors(database.location), database.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
-            if current_revision(connection) == head:  # another process upgraded while we waited
-                return None
-        command.upgrade(alembic_config(connection), "head")
+    with translate_errors(database.location), database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys on,
+            # dropping a referenced table fails. The pragma only works outside a transaction,
+            # and this connection is thrown away afterwards (NullPool).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        with connection.begin():
+            if not sqlite:
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK}
+                )
+                if current_revision(connection) == head:  # another process upgraded while we waited
+                    return None
+            command.upgrade(alembic_config(connection), "head")
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise CorruptDatabase(
+                    f"Upgrading {database.location.description} would break links between records, "
+                    "so nothing was changed. Please report this to Linkworker's support."
+                )
     return UpgradeResult(current, head, copy_aside)
 
 

@@ -25,9 +25,12 @@ from sqlalchemy import (
     Text,
     Time,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
+
+from linkworker.domain.person import search_key
 
 
 def utc_now() -> datetime:
@@ -135,6 +138,9 @@ class Patient(Versioned, Base):
     nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # The family name folded for searching (see domain.person.search_key): a plain index serves
+    # "starts with" on SQLite and PostgreSQL alike, which lower() in a query would not.
+    family_key: Mapped[str] = mapped_column(String(100), index=True)
     other_names: Mapped[str | None] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date]
@@ -157,6 +163,11 @@ class Patient(Versioned, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     referrals: Mapped[list[Referral]] = relationship(back_populates="patient")
+
+    @validates("family_name")
+    def _keep_search_key(self, _key: str, family_name: str) -> str:
+        self.family_key = search_key(family_name)
+        return family_name
 
 
 class Referral(Versioned, Base):
@@ -371,3 +382,68 @@ class PostcodePoint(Base):
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+
+
+class SupportPlan(Versioned, Base):
+    """The personalised support plan of one episode: what matters, goals, agreed actions."""
+
+    __tablename__ = "support_plan"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True)
+    what_matters: Mapped[str | None] = mapped_column(Text)
+    goals: Mapped[str | None] = mapped_column(Text)
+    actions: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class SupportPlanReview(Base):
+    """A dated review of the support plan with the person. Never edited."""
+
+    __tablename__ = "support_plan_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    reviewed_on: Mapped[date]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CaseNote(Base):
+    """A free-text note on a case's timeline. Never edited: a correction is a new note."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    written_at: Mapped[datetime] = mapped_column(default=utc_now)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class GpCodeEntry(Base):
+    """A SNOMED CT code of an episode that a link worker has entered in the GP record."""
+
+    __tablename__ = "gp_code_entry"
+    __table_args__ = (UniqueConstraint("referral_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    entered_on: Mapped[date]
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class LocalNeed(Versioned, Base):
+    """A need a PCN adds to the national taxonomy in resources/needs.json."""
+
+    __tablename__ = "local_need"
+    __table_args__ = (UniqueConstraint("pcn_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

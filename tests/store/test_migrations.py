@@ -28,7 +28,7 @@ EXTRA_REVISION = '''"""A revision that exists only in a test, to make a database
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9000"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -63,15 +63,15 @@ def empty_postgres_url(postgres_template: PostgresTemplate) -> Iterator[str]:
 
 @pytest.fixture
 def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """This version's db/ plus a revision 0002, used in place of db/ (the real upgrade mechanism)."""
+    """This version's db/ plus a test revision 9000 after head, used in place of db/."""
     head = migrations.head_revision()
     folder = tmp_path / "db"
     shutil.copytree(config.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite"))
-    (folder / "versions" / "0002_test_probe.py").write_text(
+    (folder / "versions" / "9000_test_probe.py").write_text(
         EXTRA_REVISION.format(head=head), encoding="utf-8"
     )
     monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
-    return "0002"
+    return "9000"
 
 
 def test_the_revision_chain_has_one_head_and_one_base() -> None:

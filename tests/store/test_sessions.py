@@ -48,3 +48,30 @@ def test_only_connection_failures_count_as_an_unreachable_server(
 ) -> None:
     error = OperationalError("SELECT 1", {}, _DriverError(sqlstate))
     assert _is_connection_failure(error) is unreachable
+
+
+def test_a_database_error_never_repeats_the_values_it_was_given(database: Database) -> None:
+    """Error messages end up in logs and dialogs: they must not carry a person's details."""
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+
+    from linkworker.store.models import Patient
+
+    def person() -> Patient:
+        return Patient(
+            nhs_number="9990000026",
+            given_name="Quillimina",
+            family_name="Vossberg-Trent",
+            date_of_birth=date(1957, 4, 12),
+            sex="female",
+            ethnic_category="A",
+        )
+
+    with database.session() as session:
+        session.add(person())
+    with pytest.raises(IntegrityError) as raised, database.session() as session:
+        session.add(person())
+    message = str(raised.value)
+    assert "9990000026" not in message
+    assert "Quillimina" not in message and "Vossberg" not in message

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
+from linkworker.domain.person import search_key
 from linkworker.services.demo import names
 from linkworker.services.demo.geography import PostcodeMaker, PostcodePoint, Town
 from linkworker.services.demo.names import NamePools
@@ -89,6 +90,7 @@ class PeopleMaker:
             "nhs_number": nhs_number,
             "given_name": given,
             "family_name": family,
+            "family_key": search_key(family),
             "other_names": self.pools.given_name(rng, sex) if rng.random() < 0.25 else None,
             "preferred_name": self.pools.given_name(rng, sex) if rng.random() < 0.04 else None,
             "date_of_birth": birth_date(rng, self.today),
