@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -130,13 +130,29 @@ def sqlite_engine(path: Path, key_hex: str) -> Engine:
 
 
 def postgresql_engine(url: URL) -> Engine:
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=3,
         hide_parameters=True,  # patient data must never reach an error message or a log
         connect_args={"connect_timeout": 10, "application_name": "linkworker"},
     )
+    event.listen(engine, "handle_error", _without_server_detail)
+    return engine
+
+
+def _without_server_detail(context: ExceptionContext) -> None:
+    """PostgreSQL's DETAIL repeats the values of a failed row ("Key (nhs_number)=(...)"):
+    raise the same error without it, so no message or log carries a person's details."""
+    original = context.original_exception
+    diagnostics = getattr(original, "diag", None)
+    if diagnostics is None or not diagnostics.message_detail or context.sqlalchemy_exception is None:
+        return
+    plain = type(original)(diagnostics.message_primary or type(original).__name__)
+    raised = context.sqlalchemy_exception
+    raise type(raised)(
+        raised.statement, None, plain, hide_parameters=True, connection_invalidated=context.is_disconnect
+    ) from None
 
 
 def postgres_password_name(url: URL) -> str:
