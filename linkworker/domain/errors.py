@@ -14,6 +14,17 @@ class ValidationError(ValueError):
         self.message = message
 
 
+class FormErrors(ValueError):
+    """Every field's problem in a form or a CSV row at once, so all can be shown together."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__("; ".join(f"{error.field}: {error.message}" for error in errors))
+        self.errors = errors
+
+    def for_field(self, field: str) -> str | None:
+        return next((error.message for error in self.errors if error.field == field), None)
+
+
 def accepts(parse: Callable[[str], object], text: str) -> bool:
     """Whether ``parse`` takes ``text`` without a ValidationError: for filters and quick checks."""
     try:
