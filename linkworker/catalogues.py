@@ -1,4 +1,4 @@
-"""Code lists shipped in resources/, read once into frozen dataclasses.
+"""Code lists shipped in resources/ (needs, SNOMED CT codes), read once into frozen dataclasses.
 
 Codes live in files, not in code, so a PCN's list can change without a new release of the
 rules. A broken file is a packaging fault: ``CatalogueError`` names the file and the problem.
@@ -16,8 +16,10 @@ from typing import Any
 
 from linkworker.config import resources_dir
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.gp_codes import GpCodeTrigger, SnomedCode, is_concept_id
 
 NEEDS_FILE = "needs.json"
+SNOMED_FILE = "snomed_codes.json"
 # Need codes are stored in referral_need and service_need (40 characters at most).
 _NEED_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -99,3 +101,66 @@ def _need(path: Path, index: int, entry: Any) -> Need:
             f"{path}: need code {values['code']!r} must be lower case letters, digits and underscores."
         )
     return Need(code=values["code"], label=values["label"].strip(), description=values["description"].strip())
+
+
+@dataclass(frozen=True)
+class SnomedCatalogue:
+    """The SNOMED CT codes an episode puts back into the GP record, in the file's order."""
+
+    codes: tuple[SnomedCode, ...]
+
+    def __iter__(self) -> Iterator[SnomedCode]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def get(self, code: str, field: str = "code") -> SnomedCode:
+        """The entry for a concept id; a ``ValidationError`` for one this list does not hold."""
+        for entry in self.codes:
+            if entry.code == code:
+                return entry
+        raise ValidationError(field, "This is not one of the social prescribing codes for the GP record.")
+
+
+def load_snomed_codes(path: Path) -> SnomedCatalogue:
+    """Read and check a code list: well-formed concept ids, known triggers, no code twice."""
+    raw = _read_json(path)
+    entries = raw.get("codes") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f'{path} must hold a non-empty list under "codes".')
+    codes = tuple(_snomed_code(path, index, entry) for index, entry in enumerate(entries))
+    values = [code.code for code in codes]
+    duplicates = sorted({value for value in values if values.count(value) > 1})
+    if duplicates:
+        raise CatalogueError(f"{path}: the code {duplicates[0]} is listed more than once.")
+    return SnomedCatalogue(codes)
+
+
+@cache
+def snomed_codes() -> SnomedCatalogue:
+    """The SNOMED CT code list this installation ships."""
+    return load_snomed_codes(resources_dir() / SNOMED_FILE)
+
+
+def _snomed_code(path: Path, index: int, entry: Any) -> SnomedCode:
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{path}: code {index + 1} must be an object.")
+    values = {key: entry.get(key) for key in ("code", "term", "trigger", "guidance")}
+    for key, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogueError(f"{path}: code {index + 1} has no {key}.")
+    if not is_concept_id(values["code"]):
+        raise CatalogueError(f"{path}: {values['code']!r} is not a valid SNOMED CT concept id.")
+    triggers = [trigger.value for trigger in GpCodeTrigger]
+    if values["trigger"] not in triggers:
+        raise CatalogueError(
+            f"{path}: code {values['code']} has trigger {values['trigger']!r}; "
+            f"use one of {', '.join(triggers)}."
+        )
+    return SnomedCode(
+        code=values["code"],
+        term=values["term"].strip(),
+        trigger=GpCodeTrigger(values["trigger"]),
+        guidance=values["guidance"].strip(),
+    )

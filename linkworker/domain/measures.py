@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from linkworker.domain.casework import Instrument
+from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
 
 
@@ -180,3 +181,125 @@ def _check_int(value: object, low: int, high: int, field: str, message: str) -> 
     # bool is an int in Python; a tick box's True must not pass as an answer of 1.
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValidationError(field, message)
+
+
+INSTRUMENT_NAMES = {Instrument.ONS4: "ONS4", Instrument.SWEMWBS: "SWEMWBS"}
+
+# The questions as ONS asks them, each answered from 0 ("not at all") to 10 ("completely").
+ONS4_QUESTIONS = {
+    Ons4Question.SATISFIED: "Overall, how satisfied are you with your life nowadays?",
+    Ons4Question.WORTHWHILE: "Overall, to what extent do you feel that the things you do in your life "
+    "are worthwhile?",
+    Ons4Question.HAPPY: "Overall, how happy did you feel yesterday?",
+    Ons4Question.ANXIOUS: "Overall, how anxious did you feel yesterday?",
+}
+
+# The statements as the person reads them, in item order, and the five answers (1 to 5).
+SWEMWBS_STATEMENTS = (
+    "I've been feeling optimistic about the future",
+    "I've been feeling useful",
+    "I've been feeling relaxed",
+    "I've been dealing with problems well",
+    "I've been thinking clearly",
+    "I've been feeling close to other people",
+    "I've been able to make up my own mind about things",
+)
+SWEMWBS_ANSWERS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
+
+
+@dataclass(frozen=True)
+class Ons4Change:
+    """One question's answer at baseline and at the latest follow-up; never added to the others."""
+
+    question: Ons4Question
+    baseline: int
+    latest: int
+
+    @property
+    def baseline_band(self) -> Ons4Band:
+        return ons4_band(self.question, self.baseline)
+
+    @property
+    def latest_band(self) -> Ons4Band:
+        return ons4_band(self.question, self.latest)
+
+    @property
+    def change(self) -> int:
+        return self.latest - self.baseline
+
+    @property
+    def improved(self) -> bool | None:
+        """True when better (higher, but lower for anxiety), False when worse, None when the same."""
+        if self.change == 0:
+            return None
+        return (self.change < 0) if self.question is Ons4Question.ANXIOUS else (self.change > 0)
+
+
+def ons4_changes(baseline: Sequence[int], latest: Sequence[int]) -> tuple[Ons4Change, ...]:
+    """Question by question, from the baseline answers to the latest ones."""
+    before = parse_ons4(baseline, "baseline").answers()
+    after = parse_ons4(latest, "latest").answers()
+    return tuple(
+        Ons4Change(question, was, now) for question, was, now in zip(Ons4Question, before, after, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class SwemwbsChange:
+    baseline: SwemwbsAnswers
+    latest: SwemwbsAnswers
+
+    @property
+    def raw_change(self) -> int:
+        return self.latest.raw - self.baseline.raw
+
+    @property
+    def metric_change(self) -> float:
+        """Metric points gained (negative when lost), to the table's two decimals."""
+        return round(self.latest.metric - self.baseline.metric, 2)
+
+
+def swemwbs_change(baseline: Sequence[int], latest: Sequence[int]) -> SwemwbsChange:
+    return SwemwbsChange(parse_swemwbs(baseline, "baseline"), parse_swemwbs(latest, "latest"))
+
+
+def baseline_and_latest(stages: Sequence[MeasureStage]) -> tuple[int, int] | None:
+    """Which of one instrument's measures, listed in the order taken, a change runs from and to:
+    the first baseline and the last follow-up after it. None until there are both."""
+    first = next((index for index, stage in enumerate(stages) if stage is MeasureStage.BASELINE), None)
+    if first is None:
+        return None
+    follow_ups = [index for index in range(first + 1, len(stages)) if stages[index] is MeasureStage.FOLLOW_UP]
+    return (first, follow_ups[-1]) if follow_ups else None
+
+
+def check_stage(
+    instrument: Instrument,
+    stage: MeasureStage,
+    taken_on: date,
+    baseline_on: date | None,
+    first_follow_up_on: date | None,
+) -> None:
+    """One baseline per measure and episode, taken no later than any follow-up of it.
+
+    ``baseline_on`` and ``first_follow_up_on`` are the days the episode's baseline and earliest
+    follow-up of this measure were taken, where it has them.
+    """
+    name = INSTRUMENT_NAMES[instrument]
+    if stage is MeasureStage.BASELINE:
+        if baseline_on is not None:
+            raise ValidationError(
+                "stage",
+                f"This case already has a baseline {name} (taken {baseline_on:%d/%m/%Y}): "
+                "record this one as a follow-up.",
+            )
+        if first_follow_up_on is not None and taken_on > first_follow_up_on:
+            raise ValidationError(
+                "taken_on",
+                f"A baseline comes before the follow-ups: the first {name} follow-up was taken "
+                f"{first_follow_up_on:%d/%m/%Y}.",
+            )
+    elif baseline_on is not None and taken_on < baseline_on:
+        raise ValidationError(
+            "taken_on", f"A follow-up is taken after the baseline {name} of {baseline_on:%d/%m/%Y}."
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from linkworker.domain.errors import ValidationError
+
 
 class ReferralSource(StrEnum):
     GP = "gp"
@@ -58,3 +60,55 @@ def can_move(current: CaseStatus, target: CaseStatus) -> bool:
     if target in ENDED:
         return True
     return PATH.index(target) > PATH.index(current)
+
+
+def next_statuses(current: CaseStatus) -> list[CaseStatus]:
+    """Where a case may go from ``current``, in the order a link worker would choose them."""
+    return [status for status in CaseStatus if can_move(current, status)]
+
+
+def ending_status(reason: ClosingReason) -> CaseStatus:
+    """The status a case ends in for this reason: a person who declines is "declined", one who
+    cannot be reached "not contactable", every other ending "closed"."""
+    if reason is ClosingReason.DECLINED:
+        return CaseStatus.DECLINED
+    if reason is ClosingReason.NOT_CONTACTABLE:
+        return CaseStatus.NOT_CONTACTABLE
+    return CaseStatus.CLOSED
+
+
+def check_move(current: CaseStatus, target: CaseStatus, reason: ClosingReason | None) -> ClosingReason | None:
+    """The closing reason to store with a move, or a ``ValidationError`` saying why it cannot happen.
+
+    An ending needs its reason; declining and not being contactable are their own reasons, so
+    they need none given. Only an ending has a reason.
+    """
+    if not current.is_open:
+        raise ValidationError(
+            "status", f"This case has ended ({_words(current)}), so its status cannot change."
+        )
+    if target is current:
+        raise ValidationError("status", f"This case is already {_words(current)}.")
+    if not can_move(current, target):
+        raise ValidationError(
+            "status", f"A case that is {_words(current)} cannot move back to {_words(target)}."
+        )
+    if target not in ENDED:
+        if reason is not None:
+            raise ValidationError("reason", "Only a case that ends has a closing reason.")
+        return None
+    if reason is None:
+        if target is CaseStatus.CLOSED:
+            raise ValidationError("reason", "Choose why the case is closing.")
+        return ClosingReason(target.value)
+    if ending_status(reason) is not target:
+        raise ValidationError(
+            "reason",
+            f"With the reason {_words(reason)} the case ends as {_words(ending_status(reason))}, "
+            f"not {_words(target)}.",
+        )
+    return reason
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ")

@@ -1,19 +1,30 @@
-"""Finding a person. Identifiable: only roles allowed to see records may call it, and every
-look-up is written to the audit trail."""
+"""Finding and recording people. Identifiable: only roles allowed to see records may call these,
+and every look-up and every new record is written to the audit trail (which record, never what
+was in it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import nhs_number
+from linkworker.domain.duplicates import (
+    SAME_NHS_NUMBER,
+    is_similar_name,
+    name_similarity,
+    similar_name_reason,
+)
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.intake import PersonDetails
+from linkworker.domain.referrals import ENDED
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.store.models import Patient, Practice
+from linkworker.store.models import Patient, Practice, Referral
 
 
 @dataclass(frozen=True)
@@ -27,18 +38,166 @@ class PersonSummary:
     registered_practice: str | None
 
 
+@dataclass(frozen=True)
+class PersonMatch:
+    """A recorded person who may be the one being looked for, and why they are shown."""
+
+    person: PersonSummary
+    reason: str
+    same_nhs_number: bool
+    similarity: int | None
+    open_referrals: int
+
+
 def find_by_nhs_number(session: Session, actor: Actor, typed: str) -> PersonSummary | None:
     actor.require(Permission.SEE_IDENTIFIABLE)
     digits = nhs_number.parse(typed)
-    row = session.execute(
-        select(Patient, Practice.name)
-        .outerjoin(Practice, Practice.id == Patient.registered_practice_id)
-        .where(Patient.nhs_number == digits)
-    ).first()
+    row = session.execute(_summary_query().where(Patient.nhs_number == digits)).first()
     if row is None:
         return None
-    patient, practice_name = row
-    audit.record(session, actor, "person_viewed", "patient", patient.id)
+    summary = _summary(*row)
+    audit.record(session, actor, "person_viewed", "patient", summary.id)
+    return summary
+
+
+def find_people(
+    session: Session,
+    actor: Actor,
+    *,
+    nhs_number: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: date | None = None,
+) -> list[PersonMatch]:
+    """People who may be the one being referred: the same NHS number first, then people born the
+    same day whose name is similar (see domain.duplicates), most similar first.
+
+    The NHS number is looked up across the whole server (it is unique there); the name and date of
+    birth only among people known to this PCN (registered at or referred by one of its practices),
+    so a search never shows strangers from other PCNs sharing the server.
+    """
+    _require_intake(actor)
+    digits = _typed_nhs_number(nhs_number)
+    by_name = bool((given_name or "").strip() or (family_name or "").strip())
+    if digits is None and not (by_name and date_of_birth):
+        raise ValidationError("nhs_number", "Enter an NHS number, or a name and date of birth, to search.")
+    matches: dict[int, PersonMatch] = {}
+    if digits is not None:
+        row = session.execute(_summary_query().where(Patient.nhs_number == digits)).first()
+        if row is not None:
+            person = _summary(*row)
+            matches[person.id] = PersonMatch(person, SAME_NHS_NUMBER, True, None, 0)
+    if by_name and date_of_birth is not None:
+        for row in session.execute(
+            _summary_query().where(Patient.date_of_birth == date_of_birth, _known_to_pcn(actor.pcn_id))
+        ):
+            person = _summary(*row)
+            if person.id in matches:
+                continue
+            similarity = name_similarity(
+                given_name or "", family_name or "", person.given_name, person.family_name
+            )
+            if is_similar_name(similarity):
+                differs = digits is not None and person.nhs_number is not None and person.nhs_number != digits
+                matches[person.id] = PersonMatch(
+                    person, similar_name_reason(similarity, differs), False, similarity, 0
+                )
+    found = sorted(matches.values(), key=lambda m: (not m.same_nhs_number, -(m.similarity or 0), m.person.id))
+    open_counts = _open_referrals(session, actor.pcn_id, [match.person.id for match in found])
+    audit.record(session, actor, "people_searched", detail=f"matches={len(found)}")
+    for match in found:
+        audit.record(session, actor, "person_viewed", "patient", match.person.id)
+    return [
+        PersonMatch(m.person, m.reason, m.same_nhs_number, m.similarity, open_counts.get(m.person.id, 0))
+        for m in found
+    ]
+
+
+def create_person(session: Session, actor: Actor, details: PersonDetails) -> PersonSummary:
+    """Record a new person. An NHS number already on record is refused: reuse that person instead."""
+    _require_intake(actor)
+    if details.nhs_number is not None and session.scalar(
+        select(func.count()).where(Patient.nhs_number == details.nhs_number)
+    ):
+        raise ValidationError(
+            "nhs_number", "Someone with this NHS number is already recorded: find them and use their record."
+        )
+    practice: Practice | None = None
+    if details.registered_practice_ods is not None:
+        practice = session.scalar(
+            select(Practice).where(
+                Practice.ods_code == details.registered_practice_ods, Practice.pcn_id == actor.pcn_id
+            )
+        )
+        if practice is None:
+            raise ValidationError(
+                "registered_practice_ods", f"{details.registered_practice_ods} is not a practice of this PCN."
+            )
+    patient = Patient(
+        nhs_number=details.nhs_number,
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        sex=details.sex.value,
+        ethnic_category=details.ethnic_category.value,
+        address_line_1=details.address_line_1,
+        address_line_2=details.address_line_2,
+        town=details.town,
+        postcode=details.postcode,
+        phone=details.phone,
+        mobile=details.mobile,
+        email=details.email,
+        preferred_contact_method=(
+            details.preferred_contact_method.value if details.preferred_contact_method else None
+        ),
+        preferred_contact_times=details.preferred_contact_times,
+        language=details.language,
+        interpreter_needed=details.interpreter_needed,
+        accessibility_needs=details.accessibility_needs,
+        registered_practice_id=practice.id if practice else None,
+    )
+    session.add(patient)
+    session.flush()
+    audit.record(session, actor, "person_created", "patient", patient.id)
+    return _summary(patient, practice.name if practice else None)
+
+
+def _require_intake(actor: Actor) -> None:
+    """Finding and recording people means seeing identifiable records and changing cases."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    actor.require(Permission.EDIT_CASES)
+
+
+def _typed_nhs_number(typed: str | None) -> str | None:
+    return nhs_number.parse(typed) if (typed or "").strip() else None
+
+
+def _summary_query() -> Select[Any]:
+    return select(Patient, Practice.name).outerjoin(Practice, Practice.id == Patient.registered_practice_id)
+
+
+def _known_to_pcn(pcn_id: int) -> ColumnElement[bool]:
+    referred_here = exists().where(Referral.patient_id == Patient.id, Referral.pcn_id == pcn_id)
+    return or_(Practice.pcn_id == pcn_id, referred_here)
+
+
+def _open_referrals(session: Session, pcn_id: int, person_ids: list[int]) -> dict[int, int]:
+    """Open referrals in this PCN, so a worker sees a person is already being supported."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(Referral.patient_id, func.count())
+        .where(
+            Referral.patient_id.in_(person_ids),
+            Referral.pcn_id == pcn_id,
+            Referral.status.not_in([s.value for s in ENDED]),
+        )
+        .group_by(Referral.patient_id)
+    )
+    return {patient_id: count for patient_id, count in rows}
+
+
+def _summary(patient: Patient, practice_name: str | None) -> PersonSummary:
     return PersonSummary(
         patient.id,
         patient.nhs_number,

@@ -1,0 +1,1 @@
+"""ReportLab documents made from the services' dataclasses: no database, no Qt."""

@@ -1,0 +1,492 @@
+"""The case record: everything about one episode of support, read in one go for the case screen.
+
+Identifiable: only roles that may see records may open one, and every opening goes to the
+audit trail. Each part is read with its own query on the referral id (all indexed), so opening
+a case costs the same on a PCN's database and on an ICB server's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linkworker.domain import measures
+from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.intake import case_number
+from linkworker.domain.people import ContactMethod
+from linkworker.domain.person import age_on
+from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.roles import Permission
+from linkworker.services import audit, needs
+from linkworker.services.actor import Actor
+from linkworker.services.errors import NotFound
+from linkworker.store.models import (
+    CaseNote,
+    Connection,
+    Contact,
+    LocalNeed,
+    Measure,
+    Patient,
+    Practice,
+    Referral,
+    ReferralNeed,
+    Service,
+    StatusChange,
+    SupportPlan,
+    SupportPlanReview,
+    UserAccount,
+)
+
+
+@dataclass(frozen=True)
+class CaseHeader:
+    """Who the case is for and where it stands; ``version`` guards status moves and assignment."""
+
+    referral_id: int
+    case_number: str
+    patient_id: int
+    given_name: str
+    family_name: str
+    nhs_number: str | None
+    date_of_birth: date
+    age: int
+    referring_practice: str
+    status: CaseStatus
+    status_since: datetime
+    closing_reason: ClosingReason | None
+    assigned_worker_id: int | None
+    assigned_worker: str | None
+    received_on: date
+    days_since_referral: int
+    version: int
+
+    @property
+    def person_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """How to reach the person and what helps them take part."""
+
+    address_lines: tuple[str, ...]
+    postcode: str | None
+    phone: str | None
+    mobile: str | None
+    email: str | None
+    preferred_contact_method: ContactMethod | None
+    preferred_contact_times: str | None
+    language: str | None
+    interpreter_needed: bool
+    accessibility_needs: str | None
+    registered_practice: str | None
+
+
+@dataclass(frozen=True)
+class ReferralInfo:
+    source: ReferralSource
+    referrer_name: str | None
+    urgency: Urgency
+    needs: tuple[str, ...]  # labels, in the order of the PCN's list
+    consent_share_gp: bool
+    consent_share_services: bool
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    id: int
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    changed_at: datetime
+    reason: ClosingReason | None
+    by: str | None
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    id: int
+    occurred_at: datetime
+    kind: ContactKind
+    duration_minutes: int | None
+    notes: str | None
+    by: str | None
+
+
+@dataclass(frozen=True)
+class MeasureRecord:
+    id: int
+    instrument: Instrument
+    stage: MeasureStage
+    taken_on: date
+    answers: tuple[int, ...]
+    score: float | None  # SWEMWBS's metric score; None for ONS4, never summed
+    by: str | None
+
+
+@dataclass(frozen=True)
+class ConnectionRecord:
+    id: int
+    service_name: str
+    organisation_name: str
+    status: ConnectionStatus
+    status_on: date
+    feedback: str | None
+    by: str | None
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    id: int
+    written_at: datetime
+    text: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    id: int
+    reviewed_on: date
+    note: str | None
+    by: str | None
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """The support plan as saved; ``version`` 0 means none has been written yet."""
+
+    what_matters: str
+    goals: str
+    actions: str
+    version: int
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class Ons4Progress:
+    baseline: MeasureRecord
+    latest: MeasureRecord
+    changes: tuple[measures.Ons4Change, ...]
+
+
+@dataclass(frozen=True)
+class SwemwbsProgress:
+    baseline: MeasureRecord
+    latest: MeasureRecord
+    change: measures.SwemwbsChange
+
+
+class TimelineKind(StrEnum):
+    STATUS = "status"
+    CONTACT = "contact"
+    MEASURE = "measure"
+    CONNECTION = "connection"
+    NOTE = "note"
+    PLAN_REVIEW = "plan_review"
+
+
+TimelineItem = StatusRecord | ContactRecord | MeasureRecord | ConnectionRecord | NoteRecord | ReviewRecord
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of the episode. ``at`` is its time where one is known; ``on`` its day."""
+
+    kind: TimelineKind
+    on: date
+    at: datetime | None
+    item: TimelineItem
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    header: CaseHeader
+    person: PersonInfo
+    referral: ReferralInfo
+    timeline: tuple[TimelineEntry, ...]  # newest first
+    contacts: tuple[ContactRecord, ...]  # newest first
+    plan: PlanRecord
+    reviews: tuple[ReviewRecord, ...]  # newest first
+    measures: tuple[MeasureRecord, ...]  # newest first
+    ons4: Ons4Progress | None
+    swemwbs: SwemwbsProgress | None
+    connections: tuple[ConnectionRecord, ...]  # newest first
+    notes: tuple[NoteRecord, ...]  # newest first
+
+
+def open_case(session: Session, actor: Actor, referral_id: int, today: date | None = None) -> CaseRecord:
+    """The whole record of one case of the actor's PCN; the opening is written to the audit trail."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    today = today or date.today()
+    referral = case_in_pcn(session, actor, referral_id)
+    names = Names(session)
+    timeline = _Timeline()
+
+    for row in _rows(session, StatusChange, referral_id, StatusChange.changed_at, StatusChange.id):
+        timeline.add(TimelineKind.STATUS, row.changed_at, None, status_record(row, names))
+    contacts = []
+    for row in _rows(session, Contact, referral_id, Contact.occurred_at, Contact.id):
+        contact = contact_record(row, names)
+        contacts.append(contact)
+        timeline.add(TimelineKind.CONTACT, row.occurred_at, None, contact)
+    taken = []
+    for row in _rows(session, Measure, referral_id, Measure.taken_on, Measure.id):
+        measure = measure_record(row, names)
+        taken.append(measure)
+        timeline.add(TimelineKind.MEASURE, row.created_at, row.taken_on, measure)
+    connections = []
+    for row, service in session.execute(
+        select(Connection, Service)
+        .join(Service, Service.id == Connection.service_id)
+        .where(Connection.referral_id == referral_id)
+        .order_by(Connection.status_on, Connection.id)
+    ):
+        connection = ConnectionRecord(
+            row.id,
+            service.name,
+            service.organisation_name,
+            ConnectionStatus(row.status),
+            row.status_on,
+            row.feedback,
+            names.of(row.recorded_by_id),
+        )
+        connections.append(connection)
+        timeline.add(TimelineKind.CONNECTION, row.updated_at, row.status_on, connection)
+    notes = []
+    for row in _rows(session, CaseNote, referral_id, CaseNote.written_at, CaseNote.id):
+        note = note_record(row, names)
+        notes.append(note)
+        timeline.add(TimelineKind.NOTE, row.written_at, None, note)
+    reviews = []
+    for row in _rows(
+        session, SupportPlanReview, referral_id, SupportPlanReview.reviewed_on, SupportPlanReview.id
+    ):
+        review = review_record(row, names)
+        reviews.append(review)
+        timeline.add(TimelineKind.PLAN_REVIEW, row.created_at, row.reviewed_on, review)
+
+    record = CaseRecord(
+        header=case_header(session, referral, today, names),
+        person=_person_info(session, referral.patient),
+        referral=ReferralInfo(
+            ReferralSource(referral.source),
+            referral.referrer_name,
+            Urgency(referral.urgency),
+            _need_labels(session, actor, referral_id),
+            referral.consent_share_gp,
+            referral.consent_share_services,
+            referral.notes,
+        ),
+        timeline=timeline.newest_first(),
+        contacts=tuple(reversed(contacts)),
+        plan=plan_record(session.get(SupportPlan, referral_id), names),
+        reviews=tuple(reversed(reviews)),
+        measures=tuple(reversed(taken)),
+        ons4=ons4_progress(taken),
+        swemwbs=swemwbs_progress(taken),
+        connections=tuple(reversed(connections)),
+        notes=tuple(reversed(notes)),
+    )
+    audit.record(session, actor, "case_viewed", "referral", referral_id)
+    return record
+
+
+def case_in_pcn(session: Session, actor: Actor, referral_id: int) -> Referral:
+    """The referral, if it belongs to the actor's PCN; the same refusal whether it is elsewhere or gone."""
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.pcn_id != actor.pcn_id:
+        raise NotFound("That case is not in your PCN's records.")
+    return referral
+
+
+def case_header(session: Session, referral: Referral, today: date, names: Names | None = None) -> CaseHeader:
+    names = names or Names(session)
+    patient = referral.patient
+    practice = session.scalar(select(Practice.name).where(Practice.id == referral.referring_practice_id))
+    return CaseHeader(
+        referral_id=referral.id,
+        case_number=case_number(referral.id),
+        patient_id=patient.id,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        nhs_number=patient.nhs_number,
+        date_of_birth=patient.date_of_birth,
+        age=age_on(patient.date_of_birth, today),
+        referring_practice=practice or "",
+        status=CaseStatus(referral.status),
+        status_since=referral.status_changed_at,
+        closing_reason=ClosingReason(referral.closing_reason) if referral.closing_reason else None,
+        assigned_worker_id=referral.assigned_worker_id,
+        assigned_worker=names.of(referral.assigned_worker_id),
+        received_on=referral.received_on,
+        days_since_referral=(today - referral.received_on).days,
+        version=referral.version_id,
+    )
+
+
+def plan_record(plan: SupportPlan | None, names: Names) -> PlanRecord:
+    if plan is None:
+        return PlanRecord("", "", "", 0, None, None)
+    return PlanRecord(
+        plan.what_matters or "",
+        plan.goals or "",
+        plan.actions or "",
+        plan.version_id,
+        plan.updated_at,
+        names.of(plan.updated_by_id),
+    )
+
+
+def status_record(row: StatusChange, names: Names) -> StatusRecord:
+    return StatusRecord(
+        row.id,
+        CaseStatus(row.from_status) if row.from_status else None,
+        CaseStatus(row.to_status),
+        row.changed_at,
+        ClosingReason(row.reason) if row.reason else None,
+        names.of(row.changed_by_id),
+    )
+
+
+def contact_record(row: Contact, names: Names) -> ContactRecord:
+    return ContactRecord(
+        row.id,
+        row.occurred_at,
+        ContactKind(row.kind),
+        row.duration_minutes,
+        row.notes,
+        names.of(row.recorded_by_id),
+    )
+
+
+def measure_record(row: Measure, names: Names) -> MeasureRecord:
+    return MeasureRecord(
+        row.id,
+        Instrument(row.instrument),
+        MeasureStage(row.stage),
+        row.taken_on,
+        tuple(row.answers),
+        row.score,
+        names.of(row.recorded_by_id),
+    )
+
+
+def note_record(row: CaseNote, names: Names) -> NoteRecord:
+    return NoteRecord(row.id, row.written_at, row.text, names.of(row.author_id))
+
+
+def review_record(row: SupportPlanReview, names: Names) -> ReviewRecord:
+    return ReviewRecord(row.id, row.reviewed_on, row.note, names.of(row.reviewed_by_id))
+
+
+def ons4_progress(taken: Sequence[MeasureRecord]) -> Ons4Progress | None:
+    """From the ONS4 baseline to the latest follow-up, question by question; ``taken`` in time order."""
+    pair = _baseline_and_latest([row for row in taken if row.instrument is Instrument.ONS4])
+    if pair is None:
+        return None
+    baseline, latest = pair
+    return Ons4Progress(baseline, latest, measures.ons4_changes(baseline.answers, latest.answers))
+
+
+def swemwbs_progress(taken: Sequence[MeasureRecord]) -> SwemwbsProgress | None:
+    """From the SWEMWBS baseline to the latest follow-up, raw and metric; ``taken`` in time order."""
+    pair = _baseline_and_latest([row for row in taken if row.instrument is Instrument.SWEMWBS])
+    if pair is None:
+        return None
+    baseline, latest = pair
+    return SwemwbsProgress(baseline, latest, measures.swemwbs_change(baseline.answers, latest.answers))
+
+
+def _baseline_and_latest(rows: list[MeasureRecord]) -> tuple[MeasureRecord, MeasureRecord] | None:
+    pair = measures.baseline_and_latest([row.stage for row in rows])
+    return None if pair is None else (rows[pair[0]], rows[pair[1]])
+
+
+def _person_info(session: Session, patient: Patient) -> PersonInfo:
+    registered = (
+        session.scalar(select(Practice.name).where(Practice.id == patient.registered_practice_id))
+        if patient.registered_practice_id is not None
+        else None
+    )
+    return PersonInfo(
+        tuple(line for line in (patient.address_line_1, patient.address_line_2, patient.town) if line),
+        patient.postcode,
+        patient.phone,
+        patient.mobile,
+        patient.email,
+        ContactMethod(patient.preferred_contact_method) if patient.preferred_contact_method else None,
+        patient.preferred_contact_times,
+        patient.language,
+        patient.interpreter_needed,
+        patient.accessibility_needs,
+        registered,
+    )
+
+
+def _need_labels(session: Session, actor: Actor, referral_id: int) -> tuple[str, ...]:
+    """The referral's needs by label, in the PCN's list order; a local need since retired keeps its label."""
+    codes = set(
+        session.scalars(select(ReferralNeed.need_code).where(ReferralNeed.referral_id == referral_id))
+    )
+    offered = needs.needs_for(session, actor)
+    labels = [need.label for need in offered if need.code in codes]
+    retired = codes - {need.code for need in offered}
+    if retired:
+        labels += sorted(
+            session.scalars(
+                select(LocalNeed.label).where(LocalNeed.pcn_id == actor.pcn_id, LocalNeed.code.in_(retired))
+            )
+        )
+    return tuple(labels)
+
+
+_KIND_RANK = {kind: rank for rank, kind in enumerate(TimelineKind)}
+
+
+class _Timeline:
+    """The episode's events, newest first. An event known only by its day (a measure, a review,
+    a connection's latest status) sits among that day's events by when it was recorded."""
+
+    def __init__(self) -> None:
+        self._events: list[tuple[date, datetime, int, int, TimelineEntry]] = []
+
+    def add(self, kind: TimelineKind, moment: datetime, day: date | None, item: TimelineItem) -> None:
+        on = day if day is not None else moment.astimezone().date()
+        entry = TimelineEntry(kind, on, None if day is not None else moment, item)
+        self._events.append((on, moment, _KIND_RANK[kind], item.id, entry))
+
+    def newest_first(self) -> tuple[TimelineEntry, ...]:
+        ordered = sorted(self._events, key=lambda event: event[:4], reverse=True)
+        return tuple(event[4] for event in ordered)
+
+
+class Names:
+    """User names for the "by" of each record, read once per user."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[int, str | None] = {}
+
+    def of(self, user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        if user_id not in self._known:
+            self._known[user_id] = self._session.scalar(
+                select(UserAccount.full_name).where(UserAccount.id == user_id)
+            )
+        return self._known[user_id]
+
+
+Row = TypeVar("Row", StatusChange, Contact, Measure, CaseNote, SupportPlanReview)
+
+
+def _rows(session: Session, model: type[Row], referral_id: int, *order: Any) -> list[Row]:
+    return list(session.scalars(select(model).where(model.referral_id == referral_id).order_by(*order)))

@@ -1,0 +1,457 @@
+"""Back to the GP record: the SNOMED CT codes an episode puts there, and the letter to the GP.
+
+The letter follows the PRSB Social Prescribing Information Standard (v1.1, January 2023), its
+"Message back to GP and referrer" model (https://theprsb.org/standards/social-prescribing-standard/):
+summary information for the person's GP record and for whoever referred them, once support
+has been given. Its sections here: the person's identifiers and GP practice, the referral
+(referrer, date, reasons), what matters to the person and their plan, the support the link
+worker gave, the services they were connected or referred to, outcome measures with dates, the
+status or closure of the episode, the codes for the GP record, and the link worker.
+
+Codes and letter are identifiable: only roles that see records (link workers and admins) may
+have them. The letter is made only when the person agreed to share with their GP.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from linkworker import catalogues
+from linkworker.domain import gp_codes, measures, nhs_number
+from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
+from linkworker.domain.measures import Ons4Band, Ons4Question
+from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.roles import Permission
+from linkworker.services import audit
+from linkworker.services.actor import Actor
+from linkworker.services.errors import NotFound, ServiceError
+from linkworker.store.models import (
+    Connection,
+    Contact,
+    GpCodeEntry,
+    LocalNeed,
+    Measure,
+    Patient,
+    Pcn,
+    Practice,
+    Referral,
+    Service,
+    StatusChange,
+    SupportPlan,
+    SupportPlanReview,
+    UserAccount,
+)
+
+
+class NoConsentToShare(ServiceError):
+    """The person has not agreed to share with their GP, so nothing identifiable goes there."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This person has not agreed to share information with their GP, so no letter can be "
+            "made. If they agree, record their consent to share with the GP on the referral first."
+        )
+
+
+@dataclass(frozen=True)
+class GpCode:
+    """A code due for this episode, when it became due, and whether it is in the GP record yet."""
+
+    code: str
+    term: str
+    guidance: str
+    due_on: date
+    entered_on: date | None
+    entered_by: str | None
+
+    @property
+    def entered(self) -> bool:
+        return self.entered_on is not None
+
+    @property
+    def display(self) -> str:
+        return f"{self.code} |{self.term}|"
+
+
+def codes_due(session: Session, actor: Actor, referral_id: int) -> list[GpCode]:
+    """The codes this episode's history makes due, earliest first, with what has been entered."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    referral = _referral(session, actor, referral_id)
+    return _codes(session, referral)
+
+
+def mark_entered(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    code: str,
+    entered_on: date | None = None,
+    *,
+    today: date | None = None,
+) -> GpCode:
+    """Record that ``code`` is now in the GP record. Marking it again changes nothing."""
+    actor.require(Permission.EDIT_CASES)
+    referral = _referral(session, actor, referral_id)
+    today = today or date.today()
+    entered_on = entered_on or today
+    if entered_on > today:
+        raise ValidationError("entered_on", "The date entered in the GP record cannot be in the future.")
+    due = {item.code: item for item in _codes(session, referral)}
+    if code not in due:
+        catalogues.snomed_codes().get(code)  # an unknown code gets its own message
+        raise ValidationError("code", "This code is not due for this episode yet.")
+    if due[code].entered:
+        return due[code]
+    session.add(
+        GpCodeEntry(referral_id=referral.id, code=code, entered_on=entered_on, entered_by_id=actor.user_id)
+    )
+    session.flush()
+    audit.record(session, actor, "gp_code_entered", "referral", referral.id, f"code={code}")
+    return next(item for item in _codes(session, referral) if item.code == code)
+
+
+def case_number(referral_id: int) -> str:
+    return f"LW-{referral_id:06d}"
+
+
+def _referral(session: Session, actor: Actor, referral_id: int) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.pcn_id != actor.pcn_id:
+        raise NotFound("That case no longer exists.")
+    return referral
+
+
+def _local_date(moment: datetime) -> date:
+    """The day a stored UTC moment fell on where the link worker works."""
+    return moment.astimezone().date()
+
+
+def _history(session: Session, referral_id: int) -> EpisodeHistory:
+    contacts = session.execute(
+        select(Contact.occurred_at, Contact.kind).where(Contact.referral_id == referral_id)
+    )
+    changes = session.execute(
+        select(StatusChange.changed_at, StatusChange.to_status, StatusChange.reason).where(
+            StatusChange.referral_id == referral_id
+        )
+    )
+    return EpisodeHistory(
+        contacts=tuple(ContactEvent(_local_date(at), ContactKind(kind)) for at, kind in contacts),
+        status_changes=tuple(
+            StatusEvent(_local_date(at), CaseStatus(status), ClosingReason(reason) if reason else None)
+            for at, status, reason in changes
+        ),
+    )
+
+
+def _codes(session: Session, referral: Referral) -> list[GpCode]:
+    due = gp_codes.codes_due(_history(session, referral.id), catalogues.snomed_codes())
+    entries = {
+        entry.code: (entry.entered_on, name)
+        for entry, name in session.execute(
+            select(GpCodeEntry, UserAccount.full_name)
+            .outerjoin(UserAccount, UserAccount.id == GpCodeEntry.entered_by_id)
+            .where(GpCodeEntry.referral_id == referral.id)
+        )
+    }
+    return [
+        GpCode(
+            code=item.code.code,
+            term=item.code.term,
+            guidance=item.code.guidance,
+            due_on=item.due_on,
+            entered_on=entries.get(item.code.code, (None, None))[0],
+            entered_by=entries.get(item.code.code, (None, None))[1],
+        )
+        for item in due
+    ]
+
+
+# The letter's content ----------------------------------------------------------------------
+
+
+class LetterExport(StrEnum):
+    """How a letter left the case screen; each way is written to the audit trail."""
+
+    PRINTED = "printed"
+    SAVED = "saved"
+
+
+@dataclass(frozen=True)
+class LetterPerson:
+    given_name: str
+    family_name: str
+    nhs_number: str | None  # as people read it: "999 000 0018"
+    date_of_birth: date
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class PracticeName:
+    name: str
+    ods_code: str
+
+
+@dataclass(frozen=True)
+class LetterReferral:
+    received_on: date
+    source: ReferralSource
+    referrer_name: str | None
+    referring_practice: PracticeName
+    urgency: Urgency
+    needs: tuple[str, ...]  # labels, as the PCN's needs list names them
+
+
+@dataclass(frozen=True)
+class LetterPlan:
+    """The personalised support plan: what matters to the person, goals, agreed actions."""
+
+    what_matters: str | None
+    goals: str | None
+    actions: str | None
+    reviewed_on: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class ContactCount:
+    kind: ContactKind
+    count: int
+
+
+@dataclass(frozen=True)
+class SupportGiven:
+    """The link worker's contacts with the person over the episode."""
+
+    contacts: tuple[ContactCount, ...]
+    first_on: date | None
+    last_on: date | None
+    minutes: int
+
+    @property
+    def total(self) -> int:
+        return sum(item.count for item in self.contacts)
+
+
+@dataclass(frozen=True)
+class ServiceLink:
+    service: str
+    organisation: str
+    status: ConnectionStatus
+    status_on: date
+
+
+@dataclass(frozen=True)
+class Ons4Answer:
+    question: Ons4Question
+    value: int
+    band: Ons4Band
+
+
+@dataclass(frozen=True)
+class Ons4Result:
+    taken_on: date
+    stage: MeasureStage
+    answers: tuple[Ons4Answer, ...]
+
+
+@dataclass(frozen=True)
+class SwemwbsResult:
+    taken_on: date
+    stage: MeasureStage
+    raw: int
+    metric: float
+
+
+@dataclass(frozen=True)
+class EpisodeStatus:
+    status: CaseStatus
+    since: date
+    closing_reason: ClosingReason | None
+
+
+@dataclass(frozen=True)
+class GpLetter:
+    """What the letter to the GP and referrer says about one episode."""
+
+    referral_id: int
+    case_number: str
+    written_on: date
+    written_by: str
+    pcn_name: str
+    link_worker: str | None
+    gp_practice: PracticeName
+    person: LetterPerson
+    referral: LetterReferral
+    plan: LetterPlan
+    support: SupportGiven
+    connections: tuple[ServiceLink, ...]
+    ons4: tuple[Ons4Result, ...]
+    swemwbs: tuple[SwemwbsResult, ...]
+    status: EpisodeStatus
+    codes: tuple[GpCode, ...]
+
+
+def letter(session: Session, actor: Actor, referral_id: int, *, today: date | None = None) -> GpLetter:
+    """The letter's content; refused without consent to share with the GP. Audited as viewed."""
+    referral = _shareable(session, actor, referral_id)
+    patient = session.get_one(Patient, referral.patient_id)
+    referring = session.get_one(Practice, referral.referring_practice_id)
+    registered = (
+        session.get(Practice, patient.registered_practice_id) if patient.registered_practice_id else None
+    )
+    worker = session.get(UserAccount, referral.assigned_worker_id) if referral.assigned_worker_id else None
+    result = GpLetter(
+        referral_id=referral.id,
+        case_number=case_number(referral.id),
+        written_on=today or date.today(),
+        written_by=actor.full_name,
+        pcn_name=session.get_one(Pcn, referral.pcn_id).name,
+        link_worker=worker.full_name if worker else None,
+        gp_practice=_practice(registered or referring),
+        person=LetterPerson(
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            nhs_number=nhs_number.formatted(patient.nhs_number) if patient.nhs_number else None,
+            date_of_birth=patient.date_of_birth,
+        ),
+        referral=LetterReferral(
+            received_on=referral.received_on,
+            source=ReferralSource(referral.source),
+            referrer_name=referral.referrer_name,
+            referring_practice=_practice(referring),
+            urgency=Urgency(referral.urgency),
+            needs=_need_labels(session, referral),
+        ),
+        plan=_plan(session, referral.id),
+        support=_support(session, referral.id),
+        connections=_connections(session, referral.id),
+        ons4=tuple(_ons4(m) for m in _measures(session, referral.id, Instrument.ONS4)),
+        swemwbs=tuple(_swemwbs(m) for m in _measures(session, referral.id, Instrument.SWEMWBS)),
+        status=EpisodeStatus(
+            CaseStatus(referral.status),
+            _local_date(referral.status_changed_at),
+            ClosingReason(referral.closing_reason) if referral.closing_reason else None,
+        ),
+        codes=tuple(_codes(session, referral)),
+    )
+    audit.record(session, actor, "gp_letter_viewed", "referral", referral.id)
+    return result
+
+
+def record_export(session: Session, actor: Actor, referral_id: int, how: LetterExport) -> None:
+    """Write a printed or saved letter to the audit trail, checking role and consent again:
+    either may have changed since the preview opened."""
+    referral = _shareable(session, actor, referral_id)
+    audit.record(session, actor, f"gp_letter_{LetterExport(how).value}", "referral", referral.id)
+
+
+def _shareable(session: Session, actor: Actor, referral_id: int) -> Referral:
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    referral = _referral(session, actor, referral_id)
+    if not referral.consent_share_gp:
+        raise NoConsentToShare()
+    return referral
+
+
+def _practice(practice: Practice) -> PracticeName:
+    return PracticeName(practice.name, practice.ods_code)
+
+
+def _need_labels(session: Session, referral: Referral) -> tuple[str, ...]:
+    """National needs by their label, then this PCN's own; a retired local code as itself."""
+    national = {need.code: need.label for need in catalogues.needs()}
+    codes = [need.need_code for need in referral.needs]
+    local: dict[str, str] = {
+        code: label
+        for code, label in session.execute(
+            select(LocalNeed.code, LocalNeed.label).where(
+                LocalNeed.pcn_id == referral.pcn_id, LocalNeed.code.in_(codes)
+            )
+        )
+    }
+    order = {code: index for index, code in enumerate(national)}
+    codes.sort(key=lambda code: (order.get(code, len(order)), local.get(code, code)))
+    return tuple(national.get(code) or local.get(code) or code for code in codes)
+
+
+def _plan(session: Session, referral_id: int) -> LetterPlan:
+    plan = session.get(SupportPlan, referral_id)
+    reviews = session.scalars(
+        select(SupportPlanReview.reviewed_on)
+        .where(SupportPlanReview.referral_id == referral_id)
+        .order_by(SupportPlanReview.reviewed_on)
+    )
+    return LetterPlan(
+        what_matters=plan.what_matters if plan else None,
+        goals=plan.goals if plan else None,
+        actions=plan.actions if plan else None,
+        reviewed_on=tuple(reviews),
+    )
+
+
+def _support(session: Session, referral_id: int) -> SupportGiven:
+    rows = session.execute(
+        select(Contact.occurred_at, Contact.kind, Contact.duration_minutes).where(
+            Contact.referral_id == referral_id
+        )
+    ).all()
+    kinds = Counter(ContactKind(kind) for _at, kind, _minutes in rows)
+    days = [_local_date(at) for at, _kind, _minutes in rows]
+    return SupportGiven(
+        contacts=tuple(ContactCount(kind, kinds[kind]) for kind in ContactKind if kinds[kind]),
+        first_on=min(days, default=None),
+        last_on=max(days, default=None),
+        minutes=sum(minutes or 0 for _at, _kind, minutes in rows),
+    )
+
+
+def _connections(session: Session, referral_id: int) -> tuple[ServiceLink, ...]:
+    rows = session.execute(
+        select(Service.name, Service.organisation_name, Connection.status, Connection.status_on)
+        .join(Service, Service.id == Connection.service_id)
+        .where(Connection.referral_id == referral_id)
+        .order_by(Connection.status_on, Connection.id)
+    )
+    return tuple(
+        ServiceLink(name, organisation, ConnectionStatus(status), status_on)
+        for name, organisation, status, status_on in rows
+    )
+
+
+def _measures(session: Session, referral_id: int, instrument: Instrument) -> list[Measure]:
+    return list(
+        session.scalars(
+            select(Measure)
+            .where(Measure.referral_id == referral_id, Measure.instrument == instrument.value)
+            .order_by(Measure.taken_on, Measure.id)
+        )
+    )
+
+
+def _ons4(measure: Measure) -> Ons4Result:
+    answers = measures.parse_ons4(measure.answers)
+    return Ons4Result(
+        measure.taken_on,
+        MeasureStage(measure.stage),
+        tuple(
+            Ons4Answer(question, value, band)
+            for (question, band), value in zip(answers.bands().items(), answers.answers(), strict=True)
+        ),
+    )
+
+
+def _swemwbs(measure: Measure) -> SwemwbsResult:
+    answers = measures.parse_swemwbs(measure.answers)
+    return SwemwbsResult(measure.taken_on, MeasureStage(measure.stage), answers.raw, answers.metric)
