@@ -40,7 +40,7 @@ class SnomedCode:
 
     @property
     def display(self) -> str:
-        """The form clinical systems and letters use: ``871731000000106 |Referral to ...|``."""
+        """The form clinical systems and letters use: the concept id, then the term between bars."""
         return f"{self.code} |{self.term}|"
 
 

@@ -27,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
@@ -112,6 +113,9 @@ MARGIN = 20 * mm
 FRAME_PADDING = 6  # ReportLab's default inside the page frame
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
 MEASURE_COLUMNS = 4  # dated measures side by side before the table continues below
+# Room a heading needs below it, or it starts the next page: never a heading alone at the foot.
+SECTION_ROOM = 32 * mm
+SUBSECTION_ROOM = 20 * mm
 
 
 def long_date(day: date) -> str:
@@ -177,7 +181,6 @@ def _styles() -> _Styles:
             textColor=NHS_BLUE,
             spaceBefore=10,
             spaceAfter=2,
-            keepWithNext=True,
         ),
         subheading=ParagraphStyle(
             "subheading",
@@ -186,7 +189,6 @@ def _styles() -> _Styles:
             fontSize=10,
             spaceBefore=4,
             spaceAfter=2,
-            keepWithNext=True,
         ),
         letterhead=ParagraphStyle(
             "letterhead",
@@ -323,12 +325,18 @@ def _story(letter: GpLetter, styles: _Styles) -> list[Flowable]:
 
 
 def _section(title: str, content: Sequence[Flowable], styles: _Styles) -> list[Flowable]:
-    """A heading ruled in NHS blue, kept on the page with the start of what it heads."""
-    heading = [
+    """A heading ruled in NHS blue, on a new page unless the start of what it heads fits below it.
+
+    Room is asked for, rather than the heading kept together with its first part: a long first
+    part (a plan of several paragraphs) would then push the heading to the next page and leave
+    the rest of this one blank.
+    """
+    return [
+        CondPageBreak(SECTION_ROOM),
         Paragraph(escape(title), styles.heading),
         HRFlowable(width="100%", thickness=1, color=NHS_BLUE, spaceBefore=0, spaceAfter=4),
+        *content,
     ]
-    return [KeepTogether([*heading, *content[:1]]), *content[1:]]
 
 
 def _letterhead(letter: GpLetter, styles: _Styles) -> list[Flowable]:
@@ -463,7 +471,11 @@ def _what_matters(letter: GpLetter, styles: _Styles) -> list[Flowable]:
         ("Actions agreed", plan.actions),
     ):
         if text and text.strip():
-            parts += [Paragraph(escape(title), styles.subheading), Paragraph(_text(text), styles.body)]
+            parts += [
+                CondPageBreak(SUBSECTION_ROOM),
+                Paragraph(escape(title), styles.subheading),
+                Paragraph(_text(text), styles.body),
+            ]
     if not parts:
         parts.append(Paragraph("No personalised support plan has been recorded yet.", styles.body))
     if plan.reviewed_on:
@@ -518,40 +530,47 @@ def _measures(letter: GpLetter, styles: _Styles) -> list[Flowable]:
         return [Paragraph("No wellbeing measures have been recorded yet.", styles.body)]
     parts: list[Flowable] = []
     if letter.ons4:
-        parts.append(Paragraph("ONS4 personal wellbeing", styles.subheading))
-        parts.append(
-            Paragraph(
-                "Each question is answered 0 to 10 and reported on its own, never added up. "
-                "For anxiety a lower score is better.",
-                styles.small,
-            )
+        parts += _instrument(
+            "ONS4 personal wellbeing",
+            "Each question is answered 0 to 10 and reported on its own, never added up. "
+            "For anxiety a lower score is better.",
+            _dated_tables(letter.ons4, _ons4_rows, styles),
+            styles,
         )
-        parts += _dated_tables(letter.ons4, _ons4_rows, styles)
     if letter.swemwbs:
-        parts.append(Paragraph("SWEMWBS mental wellbeing", styles.subheading))
-        parts.append(
-            Paragraph(
-                "Short Warwick-Edinburgh Mental Wellbeing Scale: seven statements scored 1 to 5, "
-                "a raw score of 7 to 35 and the published metric score; higher is better.",
-                styles.small,
-            )
+        parts += _instrument(
+            "SWEMWBS mental wellbeing",
+            "Short Warwick-Edinburgh Mental Wellbeing Scale: seven statements scored 1 to 5, "
+            "a raw score of 7 to 35 and the published metric score; higher is better.",
+            _dated_tables(letter.swemwbs, _swemwbs_rows, styles),
+            styles,
         )
-        parts += _dated_tables(letter.swemwbs, _swemwbs_rows, styles)
     return parts
+
+
+def _instrument(title: str, note: str, tables: Sequence[Table], styles: _Styles) -> list[Flowable]:
+    """An instrument's heading and note on the page of its first table; each table kept whole,
+    so a person's answers are never split from the dates they were given on."""
+    first, *rest = tables
+    intro = [Paragraph(escape(title), styles.subheading), Paragraph(note, styles.small)]
+    parts: list[Flowable] = [KeepTogether([*intro, first])]
+    for table in rest:
+        parts += [Spacer(1, 3 * mm), KeepTogether([table])]
+    return [*parts, Spacer(1, 3 * mm)]
 
 
 def _dated_tables(
     results: Sequence[Ons4Result] | Sequence[SwemwbsResult],
     rows: Callable[[Sequence[Any]], list[list[str]]],
     styles: _Styles,
-) -> list[Flowable]:
+) -> list[Table]:
     """One column per dated measure, at most ``MEASURE_COLUMNS`` to a table."""
-    tables: list[Flowable] = []
+    tables = []
     for start in range(0, len(results), MEASURE_COLUMNS):
         chunk = results[start : start + MEASURE_COLUMNS]
         header = [""] + [f"{STAGE_WORDS[item.stage]}<br/>{short_date(item.taken_on)}" for item in chunk]
         widths = [60 * mm] + [26 * mm] * len(chunk)
-        tables += [_grid(header, rows(chunk), widths, styles), Spacer(1, 3 * mm)]
+        tables.append(_grid(header, rows(chunk), widths, styles))
     return tables
 
 
@@ -607,11 +626,18 @@ def _link_worker(letter: GpLetter, styles: _Styles) -> list[Flowable]:
         else "No link worker is assigned to this person at present"
     )
     return [
-        Paragraph(f"{worker}, {_text(letter.pcn_name)}.", styles.body),
-        Paragraph(
-            f"To talk about this person's support, contact the social prescribing service of "
-            f"{_text(letter.pcn_name)} and quote our reference {letter.case_number}.",
-            styles.body,
-        ),
-        Paragraph(f"Prepared by {_text(letter.written_by)} on {long_date(letter.written_on)}.", styles.small),
+        KeepTogether(
+            [
+                Paragraph(f"{worker}, {_text(letter.pcn_name)}.", styles.body),
+                Paragraph(
+                    f"To talk about this person's support, contact the social prescribing service of "
+                    f"{_text(letter.pcn_name)} and quote our reference {letter.case_number}.",
+                    styles.body,
+                ),
+                Paragraph(
+                    f"Prepared by {_text(letter.written_by)} on {long_date(letter.written_on)}.",
+                    styles.small,
+                ),
+            ]
+        )
     ]

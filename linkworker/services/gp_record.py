@@ -28,6 +28,7 @@ from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
+from linkworker.domain.intake import case_number
 from linkworker.domain.measures import Ons4Band, Ons4Question
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
 from linkworker.domain.roles import Permission
@@ -111,16 +112,16 @@ def mark_entered(
         raise ValidationError("code", "This code is not due for this episode yet.")
     if due[code].entered:
         return due[code]
+    if entered_on < due[code].due_on:
+        raise ValidationError(
+            "entered_on", "The code cannot have been entered in the GP record before it became due."
+        )
     session.add(
         GpCodeEntry(referral_id=referral.id, code=code, entered_on=entered_on, entered_by_id=actor.user_id)
     )
     session.flush()
     audit.record(session, actor, "gp_code_entered", "referral", referral.id, f"code={code}")
     return next(item for item in _codes(session, referral) if item.code == code)
-
-
-def case_number(referral_id: int) -> str:
-    return f"LW-{referral_id:06d}"
 
 
 def _referral(session: Session, actor: Actor, referral_id: int) -> Referral:

@@ -1,0 +1,163 @@
+"""The case's codes for the GP record: each due code to copy into the clinical system and mark
+as entered, and the letter back to the GP.
+
+Link workers type these codes into SystmOne or EMIS by hand; a copy button saves retyping a
+15-digit number, and "Mark entered" records who put it there and when, so a code is neither
+missed nor entered twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from linkworker.domain.roles import Permission
+from linkworker.services import gp_record
+from linkworker.services.actor import Actor
+from linkworker.services.gp_record import GpCode
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service
+from linkworker.ui.letter_preview import LetterPreviewDialog, open_letter
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class CodeRow(QFrame):
+    """One due code: concept id, term, date due, and its two actions (or who entered it, when)."""
+
+    def __init__(self, code: GpCode, may_mark: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code = code
+        self.setObjectName("gpCode")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.concept = QLabel(code.code)
+        self.concept.setObjectName("conceptId")
+        self.concept.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.concept.setAccessibleName(f"SNOMED CT code {code.code}")
+        self.term = QLabel(code.term)
+        self.term.setWordWrap(True)
+        self.term.setToolTip(code.guidance)
+        self.due = QLabel(f"Due {day_text(code.due_on)}")
+        self.copy_button = QPushButton("Copy code")
+        self.copy_button.setToolTip(f"Copy {code.code} to paste into the GP record")
+        self.copy_button.setAccessibleName(f"Copy code {code.code}, {code.term}")
+        self.mark_button = QPushButton("Mark entered")
+        self.mark_button.setToolTip("Record that you have entered this code in the GP record today")
+        self.mark_button.setAccessibleName(f"Mark {code.term} as entered in the GP record")
+        self.entered = QLabel()
+        self.entered.setObjectName("fieldHint")
+        if code.entered_on is not None:
+            who = f" by {code.entered_by}" if code.entered_by else ""
+            self.entered.setText(f"Entered in the GP record {day_text(code.entered_on)}{who}")
+        self.entered.setVisible(code.entered)
+        self.mark_button.setVisible(may_mark and not code.entered)
+
+        layout = QGridLayout(self)
+        layout.addWidget(self.concept, 0, 0)
+        layout.addWidget(self.term, 1, 0)
+        layout.addWidget(self.due, 2, 0)
+        layout.addWidget(self.entered, 3, 0)
+        actions = QVBoxLayout()
+        actions.addWidget(self.copy_button)
+        actions.addWidget(self.mark_button)
+        actions.addStretch()
+        layout.addLayout(actions, 0, 1, 4, 1)
+        layout.setColumnStretch(0, 1)
+
+
+class GpCodesPanel(QWidget):
+    """The SNOMED CT codes due for one episode and the "Letter to GP…" button."""
+
+    changed = Signal()  # a code was marked entered
+
+    def __init__(
+        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.referral_id = referral_id
+        self.rows: list[CodeRow] = []
+        self.preview: LetterPreviewDialog | None = None
+
+        heading = QLabel("Codes for the GP record")
+        heading.setObjectName("subheading")
+        self.explanation = QLabel(
+            "Enter these SNOMED CT codes in the person's GP record, dated as shown, "
+            "then mark each one entered."
+        )
+        self.explanation.setWordWrap(True)
+        self.empty = QLabel(
+            "No codes are due yet: they become due once the person has been reached, or declines."
+        )
+        self.empty.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setObjectName("fieldHint")
+        self.status.setAccessibleName("Codes panel status")
+        self.letter_button = QPushButton("&Letter to GP…")
+        self.letter_button.setToolTip("Preview the letter back to the GP and referrer, then print or save it")
+        self.letter_button.clicked.connect(self.open_letter)
+
+        self._list = QVBoxLayout()
+        self._list.setContentsMargins(0, 0, 0, 0)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.letter_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.empty)
+        layout.addLayout(self._list)
+        layout.addLayout(footer)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the codes again: the case's history may have made another due."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: gp_record.codes_due(session, self.actor, self.referral_id),
+            action="Codes for the GP record",
+        )
+        for row in self.rows:
+            self._list.removeWidget(row)
+            row.hide()  # off screen at once; Qt deletes it when the event loop next runs
+            row.deleteLater()
+        self.rows = []
+        may_mark = self.actor.may(Permission.EDIT_CASES)
+        for code in outcome.value or []:
+            row = CodeRow(code, may_mark, self)
+            row.copy_button.clicked.connect(lambda _checked=False, value=code.code: self.copy(value))
+            row.mark_button.clicked.connect(lambda _checked=False, value=code.code: self.mark_entered(value))
+            self._list.addWidget(row)
+            row.show()  # now, not once the event loop runs: the panel may already be on screen
+            self.rows.append(row)
+        self.empty.setVisible(outcome.ok and not self.rows)
+
+    def row(self, code: str) -> CodeRow:
+        return next(row for row in self.rows if row.code.code == code)
+
+    def copy(self, code: str) -> None:
+        QGuiApplication.clipboard().setText(code)
+        self.status.setText(f"Copied {code}: paste it into the GP record.")
+
+    def mark_entered(self, code: str) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: gp_record.mark_entered(session, self.actor, self.referral_id, code),
+            action="Mark the code entered",
+        )
+        self.refresh()
+        if outcome.ok:
+            self.status.setText(f"{code} marked as entered in the GP record.")
+            self.row(code).copy_button.setFocus()
+            self.changed.emit()
+
+    def open_letter(self) -> None:
+        self.preview = open_letter(self.database, self.actor, self.referral_id, self)

@@ -1,0 +1,210 @@
+"""The letter to the GP on screen before it leaves: previewed with QtPdf, then printed or saved.
+
+The PDF stays in memory (a ``QBuffer``): a letter with a person's details is written to disk only
+where the link worker chooses to save it, and then atomically (``QSaveFile``), so a failed save
+never leaves half a letter behind. Printing and saving each go to the audit trail first, through
+the service, which checks the role and the person's consent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSaveFile, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkworker.reports import gp_letter
+from linkworker.services import gp_record
+from linkworker.services.actor import Actor
+from linkworker.services.gp_record import GpLetter, LetterExport
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service, show_message
+
+# Pages go to the printer as images of this resolution at most: sharp on paper, and an A4 page
+# stays a few megabytes however fine the printer's own resolution is.
+PRINT_DPI = 300
+POINTS_PER_INCH = 72
+
+
+def open_letter(
+    database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
+) -> LetterPreviewDialog | None:
+    """Make the letter and open its preview; None, with the reason shown, when it is refused."""
+    outcome = call_service(
+        parent,
+        database,
+        lambda session: gp_record.letter(session, actor, referral_id),
+        action="Letter to the GP",
+    )
+    if outcome.value is None:
+        return None
+    dialog = LetterPreviewDialog(database, actor, outcome.value, parent)
+    dialog.open()
+    return dialog
+
+
+class LetterPreviewDialog(QDialog):
+    """The rendered letter, with Print and Save buttons; each export is audited."""
+
+    def __init__(
+        self, database: Database, actor: Actor, letter: GpLetter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.letter = letter
+        self.pdf = gp_letter.render(letter)
+        self.setWindowTitle(f"Letter to the GP: {letter.case_number}")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(self.pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+
+        intro = QLabel(
+            "Check the letter, then print it or save it as a PDF to send to the practice. "
+            "Printing and saving are recorded in the audit trail."
+        )
+        intro.setWordWrap(True)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Letter preview")
+        self.view.setAccessibleDescription(
+            f"{gp_letter.TITLE}, {self.document.pageCount()} pages, reference {letter.case_number}"
+        )
+
+        buttons = QDialogButtonBox()
+        self.print_button = self._button(buttons, "&Print…", "Print the letter", self.print_letter)
+        self.save_button = self._button(
+            buttons, "&Save as PDF…", "Save the letter as a PDF file", self.save_letter
+        )
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.reject)
+        self.print_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 900)
+
+    def _button(
+        self, box: QDialogButtonBox, text: str, description: str, slot: Callable[[], object]
+    ) -> QPushButton:
+        button = box.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setToolTip(description)
+        button.setAccessibleDescription(description)
+        button.clicked.connect(slot)
+        return button
+
+    # Printing ------------------------------------------------------------------------------
+
+    def print_letter(self) -> QPrintDialog:
+        """Ask which printer, without blocking the window; the letter prints once accepted."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"{self.letter.case_number} letter to GP")
+        dialog = QPrintDialog(printer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.print_to(printer))
+        # What open() does; PySide6's QPrintDialog only binds the open(receiver, slot) overload.
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+        return dialog
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Send every page to ``printer``, once the export is in the audit trail."""
+        if not self._record(LetterExport.PRINTED, "Print the letter"):
+            return False
+        printer.setFullPage(True)  # the letter carries its own margins
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        painter = QPainter()
+        if not painter.begin(printer):
+            show_message(
+                self,
+                "Print the letter: not done",
+                "The printer could not be used. Check that it is switched on and connected, or save "
+                "the letter as a PDF and print that.",
+                QMessageBox.Icon.Warning,
+            )
+            return False
+        try:
+            target = printer.pageLayout().fullRectPixels(printer.resolution())
+            dpi = min(printer.resolution(), PRINT_DPI)
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                points = self.document.pagePointSize(page)
+                size = QSize(
+                    round(points.width() * dpi / POINTS_PER_INCH),
+                    round(points.height() * dpi / POINTS_PER_INCH),
+                )
+                painter.drawImage(target, self.document.render(page, size))
+        finally:
+            painter.end()
+        return True
+
+    # Saving --------------------------------------------------------------------------------
+
+    def save_letter(self) -> QFileDialog:
+        """Ask where to save, without blocking the window; the file is written once chosen."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / f"{self.letter.case_number} letter to GP.pdf")
+        dialog = QFileDialog(self, "Save the letter as a PDF", suggested, "PDF documents (*.pdf)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
+        dialog.open()
+        return dialog
+
+    def save_to(self, path: Path) -> bool:
+        """Write the letter to ``path`` whole or not at all, once the export is in the audit trail."""
+        file = QSaveFile(str(path))
+        if not file.open(QIODevice.OpenModeFlag.WriteOnly):
+            self._not_saved(file)
+            return False
+        file.write(QByteArray(self.pdf))
+        if not self._record(LetterExport.SAVED, "Save the letter"):
+            file.cancelWriting()
+            file.commit()
+            return False
+        if not file.commit():
+            self._not_saved(file)
+            return False
+        return True
+
+    def _not_saved(self, file: QSaveFile) -> None:
+        show_message(
+            self,
+            "Save the letter: not done",
+            f"The letter could not be saved there ({file.errorString()}). Choose another folder.",
+            QMessageBox.Icon.Warning,
+        )
+
+    def _record(self, how: LetterExport, action: str) -> bool:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: gp_record.record_export(session, self.actor, self.letter.referral_id, how),
+            action=action,
+        )
+        return outcome.ok

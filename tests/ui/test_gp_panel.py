@@ -1,0 +1,174 @@
+"""The case's GP codes panel on the real widgets: codes due, copy, mark entered, the letter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPdf import QPdfDocument
+from sqlalchemy import select
+
+from linkworker.domain.casework import ContactKind
+from linkworker.domain.referrals import CaseStatus, ClosingReason
+from linkworker.domain.roles import Role
+from linkworker.services import casework
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent, GpCodeEntry
+from linkworker.ui.gp_panel import CodeRow, GpCodesPanel, day_text
+from linkworker.ui.letter_preview import LetterPreviewDialog
+from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode
+
+REFERRAL_CODE = "871731000000106"
+DECLINED_CODE = "871711000000103"
+TODAY = date.today()
+RECEIVED = TODAY - timedelta(days=20)
+REACHED = TODAY - timedelta(days=15)
+DECLINED = TODAY - timedelta(days=10)
+DECLINING = Episode(
+    received_on=RECEIVED,
+    steps=(Step(DECLINED, CaseStatus.DECLINED, ClosingReason.DECLINED),),
+    contacts=(Reached(REACHED),),
+)
+
+
+def panel_for(qtbot, database: Database, actor: Actor, referral_id: int) -> GpCodesPanel:  # type: ignore[no-untyped-def]
+    panel = GpCodesPanel(database, actor, referral_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def actions(database: Database, action: str) -> list[tuple[str | None, int | None, str | None]]:
+    with database.session() as session:
+        rows = session.execute(
+            select(AuditEvent.username, AuditEvent.entity_id, AuditEvent.detail).where(
+                AuditEvent.action == action
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_each_due_code_shows_its_concept_id_term_and_date_due(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, DECLINING)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+
+    shown = [(row.concept.text(), row.term.text(), row.due.text()) for row in panel.rows]
+    assert shown == [
+        (REFERRAL_CODE, "Referral to social prescribing service", f"Due {day_text(REACHED)}"),
+        (DECLINED_CODE, "Social prescribing declined", f"Due {day_text(DECLINED)}"),
+    ]
+    assert panel.empty.isHidden()
+    for row in panel.rows:
+        assert row.copy_button.isVisible() and row.mark_button.isVisible()
+        assert row.entered.isHidden()
+        assert row.term.toolTip().startswith("Enter ")  # the list's guidance
+        assert row.code.code in row.copy_button.accessibleName()
+
+
+def test_a_case_not_yet_reached_says_no_code_is_due(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, Episode(received_on=RECEIVED))
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    assert panel.rows == []
+    assert panel.empty.isVisible()
+    assert "No codes are due yet" in panel.empty.text()
+
+
+def test_copy_puts_the_concept_id_on_the_clipboard(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, DECLINING)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    QGuiApplication.clipboard().setText("something else")
+
+    qtbot.mouseClick(panel.row(DECLINED_CODE).copy_button, Qt.MouseButton.LeftButton)
+
+    assert QGuiApplication.clipboard().text() == DECLINED_CODE
+    assert DECLINED_CODE in panel.status.text()
+
+
+def test_mark_entered_records_it_and_shows_who_and_when(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, DECLINING)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(panel.row(REFERRAL_CODE).mark_button, Qt.MouseButton.LeftButton)
+
+    on_screen = [row for row in panel.findChildren(CodeRow) if row.isVisible()]
+    assert on_screen == panel.rows  # the rows read before are gone from the screen at once
+    entered = panel.row(REFERRAL_CODE)
+    assert entered.mark_button.isHidden()
+    assert entered.entered.isVisible()
+    assert entered.entered.text() == f"Entered in the GP record {day_text(TODAY)} by Wren Worker"
+    assert entered.copy_button.isVisible()  # it can still be copied
+    assert panel.row(DECLINED_CODE).mark_button.isVisible()
+    with sqlite_database.session() as session:
+        assert session.scalars(select(GpCodeEntry.code)).all() == [REFERRAL_CODE]
+    assert actions(sqlite_database, "gp_code_entered") == [("worker", referral_id, f"code={REFERRAL_CODE}")]
+
+    again = panel_for(qtbot, sqlite_database, sqlite_actors[Role.ADMIN], referral_id)
+    assert again.row(REFERRAL_CODE).entered.text().endswith("by Wren Worker")
+
+
+def test_refresh_shows_a_code_the_case_has_just_made_due(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, Episode(received_on=RECEIVED))
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    assert panel.rows == []
+    reached_at = datetime.now(UTC) - timedelta(hours=1)
+    with sqlite_database.session() as session:
+        casework.add_contact(
+            session, worker, referral_id, casework.ContactEntry(ContactKind.FACE_TO_FACE, reached_at, 30)
+        )
+
+    panel.refresh()
+
+    assert [row.concept.text() for row in panel.rows] == [REFERRAL_CODE]
+    assert panel.rows[0].due.text() == f"Due {day_text(reached_at.astimezone().date())}"
+    assert panel.empty.isHidden()
+
+
+def test_the_letter_button_opens_the_preview(qtbot, sqlite_database, sqlite_actors):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, FULL)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+
+    qtbot.mouseClick(panel.letter_button, Qt.MouseButton.LeftButton)
+
+    preview = panel.preview
+    assert isinstance(preview, LetterPreviewDialog)
+    assert preview.isVisible()
+    qtbot.waitUntil(lambda: preview.document.status() == QPdfDocument.Status.Ready)
+    assert preview.document.pageCount() >= 2
+    assert preview.letter.referral_id == referral_id
+    assert actions(sqlite_database, "gp_letter_viewed") == [("worker", referral_id, None)]
+    preview.close()
+
+
+def test_without_consent_the_letter_is_refused_with_the_reason(
+    qtbot, sqlite_database, sqlite_actors, messages
+):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, replace(DECLINING, consent_share_gp=False))
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    assert len(panel.rows) == 2  # the codes are still due
+
+    qtbot.mouseClick(panel.letter_button, Qt.MouseButton.LeftButton)
+
+    assert panel.preview is None
+    qtbot.waitUntil(lambda: bool(messages.texts()))
+    assert "has not agreed to share information with their GP" in messages.texts()[0]
+    assert actions(sqlite_database, "gp_letter_viewed") == []
+
+
+def test_a_manager_is_told_they_may_not_see_the_codes(qtbot, sqlite_database, sqlite_actors, messages):
+    referral_id = add_episode(sqlite_database, sqlite_actors[Role.LINK_WORKER], DECLINING)
+    panel = panel_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER], referral_id)
+    assert panel.rows == []
+    assert panel.empty.isHidden()  # not "no codes due": the codes were not shown at all
+    qtbot.waitUntil(lambda: bool(messages.texts()))
+    assert "does not allow you to see identifiable records" in messages.texts()[0]
