@@ -46,7 +46,7 @@ def check_duration(kind: ContactKind, minutes: int | None, field: str = "duratio
         if kind in TIMED_KINDS:
             raise ValidationError(field, "Enter how many minutes the contact took.")
         return None
-    if isinstance(minutes, bool) or not 1 <= minutes <= CONTACT_MINUTES_MAX:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= CONTACT_MINUTES_MAX:
         raise ValidationError(
             field,
             f"A contact takes from 1 to {CONTACT_MINUTES_MAX} minutes ({CONTACT_MINUTES_MAX // 60} hours).",

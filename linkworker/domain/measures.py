@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import cast
 
 from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
@@ -164,8 +165,14 @@ def parse_swemwbs(answers: Sequence[int], field: str = "answers") -> SwemwbsAnsw
     if len(answers) != len(SWEMWBS_ITEMS):
         raise ValidationError(field, f"SWEMWBS has {len(SWEMWBS_ITEMS)} statements; answer each one.")
     for index, value in enumerate(answers):
-        _check_int(value, SWEMWBS_ITEM_MIN, SWEMWBS_ITEM_MAX, f"{field}[{index}]", _SWEMWBS_RANGE)
+        check_swemwbs_item(value, index, field)
     return SwemwbsAnswers(tuple(answers))
+
+
+def check_swemwbs_item(value: object, index: int, field: str = "answers") -> int:
+    """One statement's answer, 1-5; refused beside ``field[index]``, so a form can check each one."""
+    _check_int(value, SWEMWBS_ITEM_MIN, SWEMWBS_ITEM_MAX, f"{field}[{index}]", _SWEMWBS_RANGE)
+    return cast(int, value)
 
 
 def score(instrument: Instrument, answers: Sequence[int]) -> float | None:

@@ -222,8 +222,14 @@ class CaseRecord:
     notes: tuple[NoteRecord, ...]  # newest first
 
 
-def open_case(session: Session, actor: Actor, referral_id: int, today: date | None = None) -> CaseRecord:
-    """The whole record of one case of the actor's PCN; the opening is written to the audit trail."""
+def open_case(
+    session: Session, actor: Actor, referral_id: int, today: date | None = None, *, reopened: bool = False
+) -> CaseRecord:
+    """The whole record of one case of the actor's PCN; the opening is written to the audit trail.
+
+    ``reopened`` is for reading the record again on the screen that has it open, after the
+    user's own change (which has its own audit event): that is not a new viewing.
+    """
     actor.require(Permission.SEE_IDENTIFIABLE)
     today = today or date.today()
     referral = case_in_pcn(session, actor, referral_id)
@@ -295,7 +301,8 @@ def open_case(session: Session, actor: Actor, referral_id: int, today: date | No
         connections=tuple(reversed(connections)),
         notes=tuple(reversed(notes)),
     )
-    audit.record(session, actor, "case_viewed", "referral", referral_id)
+    if not reopened:
+        audit.record(session, actor, "case_viewed", "referral", referral_id)
     return record
 
 

@@ -12,15 +12,26 @@ from itertools import count
 
 from sqlalchemy import select
 
-from linkworker.domain import nhs_number
-from linkworker.domain.casework import ContactKind
+from linkworker.domain import measures, nhs_number
+from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.intake import ReferralDetails
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
-from linkworker.domain.referrals import ReferralSource, Urgency
+from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.services.actor import Actor
 from linkworker.services.referrals import create_referral
 from linkworker.store.database import Database
-from linkworker.store.models import Contact, Patient, Practice
+from linkworker.store.models import (
+    CaseNote,
+    Connection,
+    Contact,
+    Measure,
+    Patient,
+    Practice,
+    Referral,
+    Service,
+    StatusChange,
+)
 
 _serials = count(27_182)
 
@@ -39,7 +50,8 @@ def new_case(
     received_days_ago: int = 30,
     needs: tuple[str, ...] = ("loneliness", "debt_money"),
 ) -> int:
-    """A referral from the PCN's first practice for a new synthetic person; its id."""
+    """A referral from the PCN's first practice for a new synthetic person, recorded the day it
+    was received; its id."""
     with database.session() as session:
         practice = session.scalars(
             select(Practice).where(Practice.pcn_id == worker.pcn_id).order_by(Practice.ods_code)
@@ -81,6 +93,13 @@ def new_case(
                 notes="Lives alone since her husband died.",
             ),
         )
+        # Recorded as received, so waits count from then, as they would had it been typed that day.
+        received_at = datetime.combine(summary.received_on, datetime.min.time(), UTC) + timedelta(hours=9)
+        referral = session.get(Referral, summary.id)
+        assert referral is not None
+        referral.status_changed_at = received_at
+        for change in referral.status_changes:
+            change.changed_at = received_at
         return summary.id
 
 
@@ -101,3 +120,98 @@ def past_contact(
         session.add(contact)
         session.flush()
         return contact.id
+
+
+def past_measure(
+    database: Database,
+    referral_id: int,
+    worker: Actor,
+    days_ago: int,
+    instrument: Instrument,
+    stage: MeasureStage,
+    answers: tuple[int, ...],
+) -> int:
+    """A measure already on record, taken ``days_ago`` days back; its score as the service stores it."""
+    with database.session() as session:
+        row = Measure(
+            referral_id=referral_id,
+            instrument=instrument.value,
+            stage=stage.value,
+            taken_on=date.today() - timedelta(days=days_ago),
+            answers=list(answers),
+            score=measures.score(instrument, answers),
+            recorded_by_id=worker.user_id,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def past_note(database: Database, referral_id: int, worker: Actor, days_ago: int, text: str) -> int:
+    """A note written ``days_ago`` days back, at 15:00 UTC."""
+    moment = datetime.combine(date.today() - timedelta(days=days_ago), datetime.min.time(), UTC)
+    with database.session() as session:
+        note = CaseNote(
+            referral_id=referral_id,
+            written_at=moment + timedelta(hours=15),
+            author_id=worker.user_id,
+            text=text,
+        )
+        session.add(note)
+        session.flush()
+        return note.id
+
+
+def past_status(
+    database: Database, referral_id: int, worker: Actor, days_ago: int, to_status: CaseStatus
+) -> int:
+    """A status move made ``days_ago`` days back at 09:00 UTC, from the case's status then."""
+    moment = datetime.combine(date.today() - timedelta(days=days_ago), datetime.min.time(), UTC)
+    moment += timedelta(hours=9)
+    with database.session() as session:
+        referral = session.get(Referral, referral_id)
+        assert referral is not None
+        change = StatusChange(
+            referral_id=referral_id,
+            from_status=referral.status,
+            to_status=to_status.value,
+            changed_at=moment,
+            changed_by_id=worker.user_id,
+        )
+        session.add(change)
+        referral.status = to_status.value
+        referral.status_changed_at = moment
+        session.flush()
+        return change.id
+
+
+def connection(
+    database: Database,
+    referral_id: int,
+    worker: Actor,
+    days_ago: int,
+    service_name: str = "Men in Sheds",
+    status: ConnectionStatus = ConnectionStatus.REFERRED,
+) -> int:
+    """A connection to a new directory service, at ``status`` since ``days_ago`` days back."""
+    with database.session() as session:
+        service = Service(
+            pcn_id=worker.pcn_id,
+            organisation_name="Maidstone Community Trust",
+            name=service_name,
+            cost_kind=CostKind.FREE.value,
+            status=ServiceStatus.ACTIVE.value,
+        )
+        session.add(service)
+        session.flush()
+        row = Connection(
+            referral_id=referral_id,
+            service_id=service.id,
+            status=status.value,
+            status_on=date.today() - timedelta(days=days_ago),
+            feedback="Enjoyed the first session." if status is ConnectionStatus.ATTENDED else None,
+            recorded_by_id=worker.user_id,
+        )
+        session.add(row)
+        session.flush()
+        return row.id

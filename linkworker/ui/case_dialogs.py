@@ -1,0 +1,391 @@
+"""The forms of the case record: a contact, a status move or closing, the link worker, a measure,
+a note and a review of the support plan. Each saves through one service call and stays open,
+with the message beside the field, while the service refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from linkworker.domain import measures
+from linkworker.domain.case_entries import CONTACT_MINUTES_MAX, check_duration, parse_text
+from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.referrals import CaseStatus, ClosingReason, ending_status, next_statuses
+from linkworker.services import casework
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import CaseHeader, ContactRecord, MeasureRecord, NoteRecord, ReviewRecord
+from linkworker.services.casework import ContactEntry, MeasureEntry, WorkerOption
+from linkworker.store.database import Database
+from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.display import status_label, words
+
+DATE_FORMAT = "dd/MM/yyyy"
+
+
+def text_box(lines: int = 4) -> QPlainTextEdit:
+    """Free text that Tab leaves, as every other field does."""
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 16)
+    return edit
+
+
+def day_edit(received_on: date) -> QDateEdit:
+    """A day of the episode: from the day the referral came in to today."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    edit.setDateRange(QDate(received_on), QDate.currentDate())
+    edit.setDate(QDate.currentDate())
+    return edit
+
+
+class AddContactDialog(FormDialog[ContactRecord]):
+    def __init__(
+        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Add contact",
+            "&Add contact",
+            f"A contact with {header.person_name}, or a try at one. Minutes are needed for a conversation "
+            "(phone, face to face, home visit, video).",
+            parent,
+        )
+        self.actor = actor
+        self.referral_id = header.referral_id
+        self.kind = QComboBox()
+        for kind in ContactKind:
+            self.kind.addItem(words(kind.value), kind)
+        self.occurred_at = QDateTimeEdit()
+        self.occurred_at.setCalendarPopup(True)
+        self.occurred_at.setDisplayFormat(f"{DATE_FORMAT} HH:mm")
+        self.occurred_at.setDateRange(QDate(header.received_on), QDate.currentDate())
+        now = QDateTime.currentDateTime()
+        self.occurred_at.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), now.time().minute())))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, CONTACT_MINUTES_MAX)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setSpecialValueText("None")
+        self.notes = text_box()
+        self.form.add("&Kind:", self.kind, "kind")
+        self.form.add("&When:", self.occurred_at, "occurred_at")
+        self.form.add("&Duration:", self.minutes, "duration_minutes")
+        self.form.add("&Notes:", self.notes, "notes")
+        self.kind.setFocus()
+
+    def current_kind(self) -> ContactKind:
+        return ContactKind(self.kind.currentData())
+
+    def entry(self) -> ContactEntry:
+        moment = self.occurred_at.dateTime().toPython()
+        assert isinstance(moment, datetime)
+        return ContactEntry(
+            self.current_kind(),
+            moment.astimezone(),
+            self.minutes.value() or None,
+            self.notes.toPlainText(),
+        )
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: check_duration(self.current_kind(), self.minutes.value() or None),
+            lambda: parse_text(self.notes.toPlainText(), "notes", "notes"),
+        )
+
+    def work(self, session: Session) -> ContactRecord:
+        return casework.add_contact(session, self.actor, self.referral_id, self.entry())
+
+
+# Reasons offered for each ending; declining and not being contactable are their own reason.
+_REASONS = {
+    status: [reason for reason in ClosingReason if ending_status(reason) is status]
+    for status in (CaseStatus.CLOSED, CaseStatus.DECLINED, CaseStatus.NOT_CONTACTABLE)
+}
+
+
+class MoveStatusDialog(FormDialog[CaseHeader]):
+    """Moves the case on along its path, or ends it; closing asks why."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        header: CaseHeader,
+        target: CaseStatus | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            database,
+            "Close case" if target is CaseStatus.CLOSED else "Change status",
+            "&Save",
+            f"{header.person_name}'s case is {status_label(header.status).lower()}. A case moves on "
+            "through contacted, assessed and connected; it can end at any point.",
+            parent,
+        )
+        self.actor = actor
+        self.header = header
+        self.status = QComboBox()
+        for status in next_statuses(header.status):
+            self.status.addItem(status_label(status), status)
+        self.reason = QComboBox()
+        self.form.add("New &status:", self.status, "status")
+        self.form.add("&Reason:", self.reason, "reason", hint="Asked when the case ends.")
+        self.status.currentIndexChanged.connect(self._offer_reasons)
+        if target is not None:
+            self.status.setCurrentIndex(self.status.findData(target))
+        self._offer_reasons()
+        self.status.setFocus()
+
+    def _offer_reasons(self) -> None:
+        self.reason.clear()
+        target = self.target()
+        reasons = _REASONS.get(target, [])
+        for reason in reasons:
+            self.reason.addItem(words(reason.value), reason)
+        self.reason.setEnabled(len(reasons) > 1)
+        if len(reasons) > 1:
+            self.reason.setPlaceholderText("Choose why the case is closing")
+            self.reason.setCurrentIndex(-1)
+        else:
+            self.reason.setPlaceholderText("Only when the case ends")
+            self.reason.setCurrentIndex(0 if reasons else -1)
+
+    def target(self) -> CaseStatus:
+        return CaseStatus(self.status.currentData())
+
+    def chosen_reason(self) -> ClosingReason | None:
+        reason = self.reason.currentData()
+        return None if reason is None else ClosingReason(reason)
+
+    def work(self, session: Session) -> CaseHeader:
+        return casework.move_status(
+            session,
+            self.actor,
+            self.header.referral_id,
+            self.header.version,
+            self.target(),
+            self.chosen_reason(),
+        )
+
+
+class AssignWorkerDialog(FormDialog[CaseHeader]):
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        header: CaseHeader,
+        workers: Sequence[WorkerOption],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            database,
+            "Assign link worker",
+            "&Assign",
+            "The link worker who holds this case sees it under My cases.",
+            parent,
+        )
+        self.actor = actor
+        self.header = header
+        self.worker = QComboBox()
+        self.worker.addItem("No one (unassigned)", None)
+        for option in workers:
+            self.worker.addItem(option.full_name, option.id)
+        self.worker.setCurrentIndex(max(0, self.worker.findData(header.assigned_worker_id)))
+        self.form.add("&Link worker:", self.worker, "worker")
+        self.worker.setFocus()
+
+    def work(self, session: Session) -> CaseHeader:
+        return casework.assign_worker(
+            session, self.actor, self.header.referral_id, self.header.version, self.worker.currentData()
+        )
+
+
+class RecordMeasureDialog(FormDialog[MeasureRecord]):
+    """ONS4 (four answers, 0-10, each shown with its band) or SWEMWBS (seven statements, 1-5,
+    with the raw and metric score). Nothing is filled in for the person: each answer is chosen."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        header: CaseHeader,
+        instrument: Instrument,
+        has_baseline: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        name = measures.INSTRUMENT_NAMES[instrument]
+        if instrument is Instrument.ONS4:
+            intro = "Ask each question as written; the person answers from 0 (not at all) to 10 (completely)."
+        else:
+            intro = (
+                "Read each statement; the person says how often they have felt it over the last two weeks."
+            )
+        super().__init__(database, f"Record {name}", "&Record", intro, parent)
+        self.actor = actor
+        self.referral_id = header.referral_id
+        self.instrument = instrument
+        self.stage = QComboBox()
+        self.stage.addItem("Baseline", MeasureStage.BASELINE)
+        self.stage.addItem("Follow-up", MeasureStage.FOLLOW_UP)
+        self.stage.setCurrentIndex(1 if has_baseline else 0)
+        self.taken_on = day_edit(header.received_on)
+        self.form.add("S&tage:", self.stage, "stage")
+        self.form.add("Taken &on:", self.taken_on, "taken_on")
+        self.ons4: dict[measures.Ons4Question, QSpinBox] = {}
+        self.swemwbs: list[QComboBox] = []
+        self.swemwbs_score = QLabel()
+        if instrument is Instrument.ONS4:
+            self._ons4_rows()
+        else:
+            self._swemwbs_rows()
+        self.stage.setFocus()
+
+    def _ons4_rows(self) -> None:
+        for question in measures.Ons4Question:
+            spin = QSpinBox()
+            spin.setRange(measures.ONS4_MIN - 1, measures.ONS4_MAX)
+            spin.setSpecialValueText("Not answered")
+            spin.setValue(spin.minimum())
+            spin.valueChanged.connect(lambda _value, q=question: self._show_band(q))
+            self.ons4[question] = spin
+            label = self.form.add(
+                f"{measures.ONS4_QUESTIONS[question]}", spin, f"answers.{question.value}", question.value
+            )
+            label.setWordWrap(True)
+            spin.setAccessibleName(question.label)
+            spin.setAccessibleDescription(measures.ONS4_QUESTIONS[question])
+
+    def _swemwbs_rows(self) -> None:
+        for index, statement in enumerate(measures.SWEMWBS_STATEMENTS):
+            combo = QComboBox()
+            for value, answer in enumerate(measures.SWEMWBS_ANSWERS, start=measures.SWEMWBS_ITEM_MIN):
+                combo.addItem(f"{value}: {answer}", value)
+            combo.setPlaceholderText("Choose an answer")
+            combo.setCurrentIndex(-1)
+            combo.currentIndexChanged.connect(self._show_score)
+            self.swemwbs.append(combo)
+            self.form.add(f"{statement}:", combo, f"answers[{index}]")
+        self.setMinimumWidth(700)  # each statement on one line beside its answer
+        self.swemwbs_score.setObjectName("subheading")
+        self.form.add("Score:", self.swemwbs_score)
+        self._show_score()
+
+    def _show_band(self, question: measures.Ons4Question) -> None:
+        spin = self.ons4[question]
+        answered = spin.value() >= measures.ONS4_MIN
+        band = measures.ons4_band(question, spin.value()) if answered else None
+        spin.setSuffix(f"   ({words(band.value).lower()})" if band else "")
+
+    def answers(self) -> tuple[int, ...]:
+        """The answers as chosen; an unanswered question is left out of range, so it is refused."""
+        if self.instrument is Instrument.ONS4:
+            return tuple(spin.value() for spin in self.ons4.values())
+        return tuple(combo.currentData() if combo.currentIndex() >= 0 else 0 for combo in self.swemwbs)
+
+    def _show_score(self) -> None:
+        chosen = [combo.currentData() for combo in self.swemwbs if combo.currentIndex() >= 0]
+        if len(chosen) < len(self.swemwbs):
+            self.swemwbs_score.setText(f"{len(chosen)} of {len(self.swemwbs)} answered")
+            return
+        parsed = measures.parse_swemwbs(chosen)
+        self.swemwbs_score.setText(f"Raw score {parsed.raw} of 35; metric score {parsed.metric:.2f}")
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        answers = self.answers()
+        if self.instrument is Instrument.ONS4:
+            return [
+                lambda q=question, v=value: _check_ons4(q, v)
+                for question, value in zip(measures.Ons4Question, answers, strict=True)
+            ]
+        return [lambda i=index, v=value: _check_swemwbs(i, v) for index, value in enumerate(answers)]
+
+    def work(self, session: Session) -> MeasureRecord:
+        taken_on = self.taken_on.date().toPython()
+        assert isinstance(taken_on, date)
+        entry = MeasureEntry(
+            self.instrument, MeasureStage(self.stage.currentData()), taken_on, self.answers()
+        )
+        return casework.record_measure(session, self.actor, self.referral_id, entry)
+
+
+# Form rules: every question needs the person's answer, and none is assumed for them.
+_UNANSWERED = "Choose the person's answer."
+
+
+def _check_ons4(question: measures.Ons4Question, value: int) -> None:
+    if value < measures.ONS4_MIN:
+        raise ValidationError(f"answers.{question.value}", _UNANSWERED)
+    measures.ons4_band(question, value)
+
+
+def _check_swemwbs(index: int, value: int) -> None:
+    if value == 0:
+        raise ValidationError(f"answers[{index}]", _UNANSWERED)
+    measures.check_swemwbs_item(value, index)
+
+
+class AddNoteDialog(FormDialog[NoteRecord]):
+    def __init__(
+        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Add note",
+            "&Add note",
+            "A note goes on the case's timeline with your name and the time. Notes are not edited "
+            "afterwards: to correct one, add another.",
+            parent,
+        )
+        self.actor = actor
+        self.referral_id = header.referral_id
+        self.text = text_box(8)
+        self.form.add("&Note:", self.text, "text")
+        self.text.setFocus()
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (lambda: parse_text(self.text.toPlainText(), "text", "note", required=True),)
+
+    def work(self, session: Session) -> NoteRecord:
+        return casework.add_note(session, self.actor, self.referral_id, self.text.toPlainText())
+
+
+class PlanReviewDialog(FormDialog[ReviewRecord]):
+    def __init__(
+        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Record plan review",
+            "&Record review",
+            f"The day you went through the support plan with {header.person_name}, and what came of it.",
+            parent,
+        )
+        self.actor = actor
+        self.referral_id = header.referral_id
+        self.reviewed_on = day_edit(header.received_on)
+        self.note = text_box()
+        self.form.add("&Reviewed on:", self.reviewed_on, "reviewed_on")
+        self.form.add("&What came of it:", self.note, "note")
+        self.reviewed_on.setFocus()
+
+    def work(self, session: Session) -> ReviewRecord:
+        reviewed_on = self.reviewed_on.date().toPython()
+        assert isinstance(reviewed_on, date)
+        return casework.add_plan_review(
+            session, self.actor, self.referral_id, reviewed_on, self.note.toPlainText()
+        )

@@ -1,0 +1,312 @@
+"""The case record: who the case is for and where it stands, what has happened, and the work.
+
+The header says who, where the case stands and for how long; below it, the actions a link
+worker takes, then tabs for the timeline, contacts, support plan, measures, connections and
+notes, beside a column with the person's contact details and the referral. Every change goes
+through a service and a dialog that keeps the user's input while it is refused; after it the
+record is read again, so the screen shows what was saved.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStackedLayout,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkworker.domain.casework import Instrument, MeasureStage
+from linkworker.domain.measures import INSTRUMENT_NAMES
+from linkworker.domain.referrals import CaseStatus
+from linkworker.domain.roles import Permission
+from linkworker.services import case_record, casework
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import CaseHeader, CaseRecord
+from linkworker.store.database import Database
+from linkworker.ui.case_columns import (
+    CONNECTION_COLUMNS,
+    CONTACT_COLUMNS,
+    NOTE_COLUMNS,
+    TIMELINE_COLUMNS,
+    day,
+    wrapping,
+)
+from linkworker.ui.case_dialogs import (
+    AddContactDialog,
+    AddNoteDialog,
+    AssignWorkerDialog,
+    MoveStatusDialog,
+    PlanReviewDialog,
+    RecordMeasureDialog,
+)
+from linkworker.ui.case_sections import MeasuresPanel, PersonPanel, PlanEditor
+from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.display import status_label, words
+from linkworker.ui.errors import call_service
+from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.tables import record_table
+
+T = TypeVar("T")
+SIDE_WIDTH = 300
+
+
+def header_facts(header: CaseHeader) -> str:
+    """The line under the name: NHS number, age, practice, worker and how long since referral."""
+    nhs = header.nhs_number
+    parts = [
+        f"NHS {nhs[:3]} {nhs[3:6]} {nhs[6:]}" if nhs else "No NHS number",
+        f"Age {header.age} (born {day(header.date_of_birth)})",
+        f"Referred by {header.referring_practice}",
+        f"Link worker: {header.assigned_worker or 'not assigned'}",
+    ]
+    return "   ·   ".join(parts)
+
+
+def waiting_words(header: CaseHeader) -> str:
+    days = header.days_since_referral
+    since = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    return f"Referral received {day(header.received_on)} ({since})"
+
+
+def status_words(header: CaseHeader) -> str:
+    text = status_label(header.status)
+    if header.closing_reason is not None and header.status is CaseStatus.CLOSED:
+        text += f": {words(header.closing_reason.value).lower()}"
+    return f"{text} since {day(header.status_since.astimezone().date())}"
+
+
+class CaseView(QWidget):
+    """One case record; ``changed`` is emitted after every change saved from it."""
+
+    changed = Signal()
+
+    def __init__(
+        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.referral_id = referral_id
+        self.record: CaseRecord | None = None
+        self.may_edit = actor.may(Permission.EDIT_CASES)
+
+        # Header: who, which case, where it stands.
+        self.name = QLabel()
+        self.name.setObjectName("heading")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.case_number = QLabel()
+        self.case_number.setObjectName("subheading")
+        self.case_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setObjectName("subheading")
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.waiting = QLabel()
+        self.waiting.setObjectName("fieldHint")
+        title = QHBoxLayout()
+        title.addWidget(self.name)
+        title.addSpacing(12)
+        title.addWidget(self.case_number)
+        title.addStretch()
+        title.addWidget(self.status)
+        header = QFrame()
+        header.setObjectName("caseHeader")
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.setSpacing(2)
+        header_layout.addLayout(title)
+        header_layout.addWidget(self.facts)
+        header_layout.addWidget(self.waiting)
+
+        # The work a link worker does on the case.
+        actions = QHBoxLayout()
+        self.contact_button = self._action(actions, "Add &contact…", "Record a call, visit or other contact")
+        self.status_button = self._action(actions, "Change &status…", "Move the case on, or end it")
+        self.close_button = self._action(actions, "C&lose case…", "End the case, with the reason")
+        self.assign_button = self._action(actions, "Assi&gn…", "Choose the link worker who holds the case")
+        self.measure_button = self._action(actions, "Record &measure", "Record an ONS4 or SWEMWBS")
+        self.note_button = self._action(actions, "Add &note…", "Add a note to the timeline")
+        actions.addStretch()
+        self.contact_button.clicked.connect(self.add_contact)
+        self.status_button.clicked.connect(lambda: self.change_status())
+        self.close_button.clicked.connect(lambda: self.change_status(CaseStatus.CLOSED))
+        self.assign_button.clicked.connect(self.assign_worker)
+        measure_menu = QMenu(self.measure_button)
+        for instrument in Instrument:
+            name = INSTRUMENT_NAMES[instrument]
+            action = measure_menu.addAction(f"&{name}…")
+            action.triggered.connect(lambda _checked=False, i=instrument: self.record_measure(i))
+        self.measure_button.setMenu(measure_menu)
+        self.note_button.clicked.connect(self.add_note)
+
+        # What has happened, and the plan.
+        self.timeline = self._table(TIMELINE_COLUMNS, "Timeline", "Everything on the case, newest first")
+        self.contacts = self._table(CONTACT_COLUMNS, "Contacts", "Contacts with the person, newest first")
+        self.connections = self._table(
+            CONNECTION_COLUMNS, "Connections", "Services the person has been connected to"
+        )
+        self.notes = self._table(NOTE_COLUMNS, "Notes", "Notes on the case, newest first")
+        self.plan = PlanEditor(database, actor, referral_id)
+        self.plan.saved.connect(self._after_change)
+        self.plan.refused.connect(lambda: self.refresh(reopened=True))
+        self.plan.review_requested.connect(self.review_plan)
+        self.measures = MeasuresPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Case record")
+        self.tabs.addTab(self.timeline[1], "&Timeline")
+        self.tabs.addTab(self.contacts[1], "Cont&acts")
+        self.tabs.addTab(self.plan, "Support &plan")
+        self.tabs.addTab(self.measures, "Measu&res")
+        self.tabs.addTab(self.connections[1], "Conn&ections")
+        self.tabs.addTab(self.notes[1], "N&otes")
+
+        # Beside the tabs: how to reach the person, and the GP panel the window puts here.
+        self.person = PersonPanel()
+        side = QWidget()
+        side.setFixedWidth(SIDE_WIDTH)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel("The person and the referral", objectName="subheading"))
+        side_layout.addWidget(self.person, 1)
+        self.gp_panel_area = QVBoxLayout()
+        self.gp_panel_area.setContentsMargins(0, 0, 0, 0)
+        side_layout.addLayout(self.gp_panel_area)
+        body = QHBoxLayout()
+        body.addWidget(self.tabs, 1)
+        body.addSpacing(8)
+        body.addWidget(side)
+
+        record_page = QWidget()
+        page_layout = QVBoxLayout(record_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(header)
+        page_layout.addLayout(actions)
+        page_layout.addLayout(body, 1)
+        self.unavailable = QLabel()
+        self.unavailable.setObjectName("emptyNotice")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._pages = QStackedLayout(self)
+        self._pages.addWidget(record_page)
+        self._pages.addWidget(self.unavailable)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, lambda: self.refresh())
+
+        self.refresh()
+
+    def _action(self, row: QHBoxLayout, text: str, description: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(description)
+        button.setAccessibleDescription(description)
+        button.setVisible(self.may_edit)
+        row.addWidget(button)
+        return button
+
+    def _table(
+        self, columns: list[Column[T]], name: str, description: str
+    ) -> tuple[RecordTableModel[T], QWidget]:
+        model: RecordTableModel[T] = RecordTableModel(columns, self)
+        return model, wrapping(record_table(model, name, description))
+
+    def refresh(self, *, reopened: bool = False) -> None:
+        """Read the case again; ``reopened`` after the user's own change, which is not a new viewing."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: case_record.open_case(session, self.actor, self.referral_id, reopened=reopened),
+            action="Open the case",
+        )
+        record = outcome.value
+        if record is None:
+            if self.record is None:
+                self.unavailable.setText(f"This case cannot be shown. {outcome.refusal}")
+                self._pages.setCurrentWidget(self.unavailable)
+            return
+        self.record = record
+        self._pages.setCurrentIndex(0)
+        self._show(record)
+
+    def _show(self, record: CaseRecord) -> None:
+        header = record.header
+        self.name.setText(header.person_name)
+        self.case_number.setText(header.case_number)
+        self.status.setText(status_words(header))
+        self.facts.setText(header_facts(header))
+        self.waiting.setText(waiting_words(header))
+        self.setAccessibleName(f"Case {header.case_number}: {header.person_name}")
+        is_open = header.status.is_open
+        for button in (self.status_button, self.close_button, self.assign_button):
+            button.setEnabled(is_open)
+        self.timeline[0].set_records(record.timeline)
+        self.contacts[0].set_records(record.contacts)
+        self.connections[0].set_records(record.connections)
+        self.notes[0].set_records(record.notes)
+        self.plan.show_record(record, self.may_edit and is_open)
+        self.measures.show_record(record)
+        self.person.show_record(record)
+        self.tabs.setTabText(1, f"Cont&acts ({len(record.contacts)})")
+        self.tabs.setTabText(4, f"Conn&ections ({len(record.connections)})")
+        self.tabs.setTabText(5, f"N&otes ({len(record.notes)})")
+
+    def header(self) -> CaseHeader:
+        assert self.record is not None
+        return self.record.header
+
+    # Actions: each opens its dialog without blocking; a save reads the case again.
+
+    def open_form(self, dialog: FormDialog[T], *, reread_on_cancel: bool = False) -> None:
+        """``reread_on_cancel`` for a change made over the version the user saw: given up after
+        a refusal because someone else changed the case, the screen should show their change."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._after_change)
+        if reread_on_cancel:
+            dialog.rejected.connect(lambda: self.refresh(reopened=True))
+        dialog.open()
+
+    def _after_change(self) -> None:
+        self.refresh(reopened=True)
+        self.changed.emit()
+
+    def add_contact(self) -> None:
+        self.open_form(AddContactDialog(self.database, self.actor, self.header(), self))
+
+    def change_status(self, target: CaseStatus | None = None) -> None:
+        dialog = MoveStatusDialog(self.database, self.actor, self.header(), target, self)
+        self.open_form(dialog, reread_on_cancel=True)
+
+    def assign_worker(self) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: casework.case_workers(session, self.actor),
+            action="Assign link worker",
+        )
+        if outcome.value is not None:
+            dialog = AssignWorkerDialog(self.database, self.actor, self.header(), outcome.value, self)
+            self.open_form(dialog, reread_on_cancel=True)
+
+    def record_measure(self, instrument: Instrument) -> None:
+        assert self.record is not None
+        has_baseline = any(
+            measure.instrument is instrument and measure.stage is MeasureStage.BASELINE
+            for measure in self.record.measures
+        )
+        self.open_form(
+            RecordMeasureDialog(self.database, self.actor, self.header(), instrument, has_baseline, self)
+        )
+
+    def add_note(self) -> None:
+        self.open_form(AddNoteDialog(self.database, self.actor, self.header(), self))
+
+    def review_plan(self) -> None:
+        self.open_form(PlanReviewDialog(self.database, self.actor, self.header(), self))
