@@ -186,6 +186,22 @@ def page(
     return CaseloadPage(rows, offset, len(found) > limit)
 
 
+@dataclass(frozen=True)
+class FirstPage:
+    page: CaseloadPage
+    total: int  # every case the query finds, on this page and beyond
+
+
+def first_page(
+    session: Session, actor: Actor, query: CaseloadQuery, limit: int, *, today: date | None = None
+) -> FirstPage:
+    """What a new query shows first: its first page and its total. A page that holds every case
+    is its own count, so a search (a page or less, mostly) costs one query, not two."""
+    shown = page(session, actor, query, 0, limit, today=today)
+    total = count(session, actor, query) if shown.has_more else len(shown.rows)
+    return FirstPage(shown, total)
+
+
 def count(session: Session, actor: Actor, query: CaseloadQuery) -> int:
     """How many cases the query finds in all (its sort does not matter)."""
     actor.require(Permission.SEE_IDENTIFIABLE)
@@ -282,7 +298,9 @@ def _order(query: CaseloadQuery, labels: dict[str, str]) -> list[ColumnElement[A
         case SortKey.NHS_NUMBER:
             keys = [Patient.nhs_number]
         case SortKey.AGE:  # older first when descending: age falls as the date of birth rises
-            return _directed([Patient.date_of_birth, Referral.id], not query.descending, flip_id=True)
+            return _directed(
+                [_unindexed(Patient.date_of_birth), Referral.id], not query.descending, flip_id=True
+            )
         case SortKey.PRACTICE:
             keys = [Practice.name]
         case SortKey.STATUS:
@@ -309,6 +327,17 @@ def _directed(
         reverse = descending != (flip_id and key is Referral.id)
         ordered.append((key.desc() if reverse else key.asc()).nulls_last())
     return ordered
+
+
+def _unindexed(key: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``key`` (never null) as an expression no index holds.
+
+    Sorting a PCN's cases by a patient column that has an index of its own (date of birth), a
+    planner that cannot know most patients belong to other PCNs walks that index across the
+    whole server, probing each patient's referrals for this PCN: 150 ms on an ICB's 270,000
+    people. Sorting the PCN's own few thousand rows instead takes a few milliseconds.
+    """
+    return case((Referral.id > 0, key))
 
 
 _STATUS_RANK = {status.value: rank for rank, status in enumerate([*PATH, *sorted(ENDED)])}

@@ -576,3 +576,17 @@ def test_choices_offer_this_pcns_practices_case_holders_and_needs(world: World) 
     assert {need.code for need in offered.needs} == set(LABELS)
     with world.database.session() as session:
         assert session.scalar(select(func.count()).select_from(LocalNeed)) == 1
+
+
+def test_a_first_page_comes_with_the_total_whether_or_not_it_holds_them_all(world: World) -> None:
+    worker = world.actors[Role.LINK_WORKER]
+    everything = CaseloadQuery(scope=Scope.PCN, status=StatusGroup.ANY)
+    smiths = CaseloadQuery(scope=Scope.PCN, status=StatusGroup.ANY, search="smith")
+    with world.database.session() as session:
+        partial = caseload.first_page(session, worker, everything, 10, today=TODAY)
+        whole = caseload.first_page(session, worker, smiths, caseload.MAX_PAGE, today=TODAY)
+        exact = caseload.first_page(session, worker, everything, len(world.cases), today=TODAY)
+    assert partial.total == len(world.cases) and len(partial.page.rows) == 10 and partial.page.has_more
+    assert partial.page.rows == tuple(_all(world, worker, everything)[:10])
+    assert whole.total == len(whole.page.rows) == _count(world, smiths) > 0 and not whole.page.has_more
+    assert exact.total == len(world.cases) and not exact.page.has_more
