@@ -8,12 +8,14 @@ rules serve both: a date, a yes/no, a choice from a list is read the same way ev
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache, partial
 from typing import TypeVar, cast
 
 from linkworker.domain import nhs_number, postcode
@@ -30,6 +32,7 @@ E = TypeVar("E", bound=StrEnum)
 OLDEST_AGE = 120
 EARLIEST_REFERRAL = date(2000, 1, 1)
 NOTES_MAX = 5000
+PHONE_MAX = 40
 EXAMPLE_DATE = "02/11/1948"
 
 SEX_LABELS: dict[Sex, str] = {
@@ -195,6 +198,8 @@ def parse_phone(text: str, field: str, what: str = "phone number") -> str | None
     tidy = " ".join((text or "").split())
     if not tidy:
         return None
+    if len(tidy) > PHONE_MAX:
+        raise ValidationError(field, f"The {what} is too long ({PHONE_MAX} characters at most).")
     digits = _PHONE_SEPARATORS.sub("", tidy)
     international = digits.startswith("+")
     digits = digits.removeprefix("+")
@@ -307,8 +312,15 @@ class _Checks:
             raise FormErrors(self.errors)
 
 
-def parse_person(entry: PersonEntry, today: date) -> PersonDetails:
-    """Check every field of a person; ``FormErrors`` lists each refused field by its entry name."""
+def parse_person(
+    entry: PersonEntry, today: date, practices: Mapping[str, int] | None = None
+) -> PersonDetails:
+    """Check every field of a person; ``FormErrors`` lists each refused field by its entry name.
+
+    ``practices`` maps the ODS code of each of this PCN's practices to its id: given, the
+    registered practice must be one of them (``registered_practice``), as the service requires
+    when it records the person.
+    """
     checks = _Checks()
     details = PersonDetails(
         nhs_number=checks.run(lambda: parse_optional_nhs_number(entry.nhs_number)),
@@ -372,9 +384,27 @@ def parse_person(entry: PersonEntry, today: date) -> PersonDetails:
             lambda: parse_optional_ods(entry.registered_practice_ods, "registered_practice_ods")
         ),
     )
+    if practices is not None:
+        checks.run(partial(registered_practice, details.registered_practice_ods, practices))
     _check_contact_route(entry, details, checks)
     checks.finish()
     return details
+
+
+def registered_practice(
+    ods: str | None, practices: Mapping[str, int], field: str = "registered_practice_ods"
+) -> int | None:
+    """The id of the practice a person is registered at, which must be one of this PCN's
+    (``practices``: ODS code to id); None when not known."""
+    if ods is None:
+        return None
+    return practices[_practice_of_pcn(ods, practices, field)]
+
+
+def _practice_of_pcn(ods: str, practices: Mapping[str, int], field: str) -> str:
+    if ods not in practices:
+        raise ValidationError(field, f"{ods} is not a practice of this PCN.")
+    return ods
 
 
 def _check_contact_route(entry: PersonEntry, details: PersonDetails, checks: _Checks) -> None:
@@ -437,9 +467,11 @@ def parse_referral(
 ) -> ReferralDetails:
     """Check every field of a referral.
 
-    ``needs`` maps each need code this PCN may use to its label (either may be given);
-    ``practices`` maps the ODS code of each of this PCN's practices to its id.
+    ``needs`` maps each need code this PCN may use to its label (either may be given); pass a
+    ``NeedList`` when checking many referrals, so its look-up is built once. ``practices`` maps
+    the ODS code of each of this PCN's current practices to its id.
     """
+    need_list = needs if isinstance(needs, NeedList) else NeedList(needs)
     checks = _Checks()
     ods = checks.run(lambda: _referring_practice(entry.referring_practice_ods, practices))
     details = ReferralDetails(
@@ -454,7 +486,7 @@ def parse_referral(
             lambda: parse_optional_text(entry.referrer_name, "referrer_name", "referrer")
         ),
         received_on=checks.run(lambda: parse_received_on(entry.received_on, today)),
-        needs=checks.run(lambda: parse_needs(entry.needs, needs)),
+        needs=checks.run(lambda: parse_needs(entry.needs, need_list)),
         consent_share_gp=checks.run(
             lambda: parse_yes_no(entry.consent_share_gp, "consent_share_gp", "consent to share with the GP")
         ),
@@ -477,20 +509,46 @@ def _referring_practice(
 ) -> str:
     if not (text or "").strip():
         raise ValidationError(field, "Choose the referring practice.")
-    ods = parse_ods_code(text, field)
-    if ods not in practices:
-        raise ValidationError(field, f"{ods} is not a practice of this PCN.")
-    return ods
+    return _practice_of_pcn(parse_ods_code(text, field), practices, field)
 
 
-def parse_needs(typed: tuple[str, ...], needs: Mapping[str, str], field: str = "needs") -> tuple[str, ...]:
+def check_referral_for(date_of_birth: date, referral: ReferralDetails, field: str = "received_on") -> None:
+    """A referral about a person, checked against them: it cannot be received before they were born."""
+    if referral.received_on < date_of_birth:
+        raise ValidationError(field, "The referral cannot be received before the person was born.")
+
+
+class NeedList(Mapping[str, str]):
+    """The needs a PCN may record (code to label), with the look-up of what people write for
+    them (a code or a label, in any case) built once, however many referrals are checked."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self._labels = dict(labels)
+        self._codes = {_folded(code): code for code in self._labels} | {
+            _folded(label): code for code, label in self._labels.items()
+        }
+
+    def __getitem__(self, code: str) -> str:
+        return self._labels[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def code_for(self, typed: str) -> str | None:
+        """The code of the need ``typed`` names, by its code or its label; None if none."""
+        return self._codes.get(_folded(typed))
+
+
+def parse_needs(typed: tuple[str, ...], needs: NeedList, field: str = "needs") -> tuple[str, ...]:
     """Need codes, in the order given and each once, from codes or labels in any case."""
-    lookup = {_folded(code): code for code in needs} | {_folded(label): code for code, label in needs.items()}
     codes: list[str] = []
     for text in typed:
         if not _folded(text):
             continue
-        code = lookup.get(_folded(text))
+        code = needs.code_for(text)
         if code is None:
             raise ValidationError(field, f"“{' '.join(text.split())}” is not in the PCN's list of needs.")
         if code not in codes:
@@ -521,7 +579,10 @@ def parse_need_label(text: str, field: str = "label") -> str:
 def local_need_code(label: str) -> str:
     """A stable code for a PCN's own need, from its label: "Pet care" -> "local_pet_care"."""
     ascii_words = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
-    slug = "_".join(re.findall(r"[a-z0-9]+", ascii_words)) or "need"
+    slug = "_".join(re.findall(r"[a-z0-9]+", ascii_words))
+    if not slug:
+        # A label in another script: a short digest of its folded words keeps it stable and distinct.
+        slug = "need_" + hashlib.sha256(_folded(label).encode()).hexdigest()[:12]
     return (LOCAL_NEED_PREFIX + slug)[:40].rstrip("_")
 
 
@@ -529,6 +590,9 @@ def same_label(first: str, second: str) -> bool:
     return _folded(first) == _folded(second)
 
 
+@lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
-    """Text compared loosely: case, spaces, hyphens and underscores ignored."""
-    return " ".join(re.sub(r"[-_]+", " ", unicodedata.normalize("NFKC", text or "")).casefold().split())
+    """Text compared loosely: case, spaces and punctuation ignored ("White - British" is
+    "White: British", "self_referral" is "Self-referral"). Cached: a file repeats the same few
+    choices ("Female", "GP", "Yes") on every row."""
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text or "")).casefold().split())

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     EDIT_CASES = "edit cases"
     SEE_AGGREGATES = "see anonymised figures"
     EDIT_DIRECTORY = "edit the directory"
+    EDIT_NEEDS_LIST = "change the PCN's list of needs"
     ADMINISTER = "manage users and practices"
 
 
@@ -35,7 +36,9 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_DIRECTORY,
         }
     ),
-    Role.MANAGER: frozenset({Permission.SEE_AGGREGATES, Permission.EDIT_DIRECTORY}),
+    Role.MANAGER: frozenset(
+        {Permission.SEE_AGGREGATES, Permission.EDIT_DIRECTORY, Permission.EDIT_NEEDS_LIST}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from linkworker import catalogues
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.intake import NEEDS_LIST_EDITORS, local_need_code, parse_need_label, same_label
-from linkworker.domain.roles import Permission, Role
+from linkworker.domain.intake import local_need_code, parse_need_label, same_label
+from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound, PermissionDenied, ServiceError, StaleEdit
+from linkworker.services.errors import NotFound, StaleEdit
 from linkworker.store.models import LocalNeed, Referral, ReferralNeed
 
 
@@ -37,18 +37,6 @@ class LocalNeedSummary:
     active: bool
     version: int
     referrals: int
-
-
-class NeedsListRefused(PermissionDenied):
-    """Link workers use the list of needs; only a PCN manager or an administrator changes it."""
-
-    def __init__(self, role: Role) -> None:
-        ServiceError.__init__(
-            self, f"Your role ({role.label}) does not allow you to change the PCN's list of needs."
-        )
-        self.role = role
-        # The nearest permission: the needs list is shared with the directory.
-        self.permission = Permission.EDIT_DIRECTORY
 
 
 def needs_for(session: Session, actor: Actor) -> list[Need]:
@@ -86,7 +74,7 @@ def local_needs(session: Session, actor: Actor) -> list[LocalNeedSummary]:
 
 def add_local_need(session: Session, actor: Actor, label: str) -> LocalNeedSummary:
     """Add a need to this PCN's list; a deactivated one with the same name is brought back."""
-    _require_editor(actor)
+    actor.require(Permission.EDIT_NEEDS_LIST)
     label = parse_need_label(label)
     taken = [need.label for need in catalogues.needs()] + [
         need.label
@@ -118,7 +106,7 @@ def set_local_need_active(
     session: Session, actor: Actor, need_id: int, version: int, active: bool
 ) -> LocalNeedSummary:
     """Deactivate a local need (no longer offered; past referrals keep it) or bring it back."""
-    _require_editor(actor)
+    actor.require(Permission.EDIT_NEEDS_LIST)
     need = session.get(LocalNeed, need_id)
     if need is None or need.pcn_id != actor.pcn_id:
         raise NotFound("That need is no longer on the PCN's list.")
@@ -130,11 +118,6 @@ def set_local_need_active(
     session.flush()
     audit.record(session, actor, "need_activated" if active else "need_deactivated", "local_need", need.id)
     return _summary(need, _referral_count(session, need))
-
-
-def _require_editor(actor: Actor) -> None:
-    if actor.role not in NEEDS_LIST_EDITORS:
-        raise NeedsListRefused(actor.role)
 
 
 def _referral_count(session: Session, need: LocalNeed) -> int:

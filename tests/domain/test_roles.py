@@ -37,3 +37,9 @@ def test_admins_may_do_everything() -> None:
 
 def test_every_role_has_a_label_for_people() -> None:
     assert [role.label for role in Role] == ["Link worker", "PCN manager", "Administrator"]
+
+
+def test_managers_and_admins_keep_the_needs_list_link_workers_use_it() -> None:
+    assert allows(Role.MANAGER, Permission.EDIT_NEEDS_LIST)
+    assert allows(Role.ADMIN, Permission.EDIT_NEEDS_LIST)
+    assert not allows(Role.LINK_WORKER, Permission.EDIT_NEEDS_LIST)
