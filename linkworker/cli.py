@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from linkworker import __version__, app_logging, config
@@ -24,6 +26,8 @@ from linkworker.store.database import (
 from linkworker.store.errors import StoreError
 
 EXIT_ENVIRONMENT = 2
+EXIT_ROWS_REJECTED = 1
+PASSWORD_ENV = "LINKWORKER_PASSWORD"
 
 
 def _place_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -75,7 +79,48 @@ def _parser() -> argparse.ArgumentParser:
     export_key.add_argument(
         "file", type=Path, help="a new file; keep it somewhere safe, never beside a backup"
     )
+    _import_parser(commands, placed)
     return parser
+
+
+IMPORT_HELP = f"""\
+Checks every row of a referral CSV file (from a spreadsheet or a GP clinical system export) and
+prints a report: how many referrals are ready, which rows were imported before, and each rejected
+row with its line number and the reason. Then imports the valid rows together, or none of them.
+Importing the same file again adds nothing.
+
+The import runs as a signed-in user (a link worker or an administrator): give the user name with
+--user. The password is read from the {PASSWORD_ENV} environment variable, or asked for when
+the command runs in a terminal.
+
+Exit status:
+  0  every row was imported (with --dry-run: would be), or had been imported before
+  1  some rows were rejected (see the report); the others were imported (with --dry-run: would be)
+  2  nothing was imported: the file, the sign-in, the user's role or the database stopped it
+"""
+
+
+def _import_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+    what = commands.add_parser(
+        "import", parents=[placed], help="import records from a file (see: linkworker import referrals -h)"
+    )
+    kinds = what.add_subparsers(dest="kind", metavar="KIND", required=True)
+    referrals = kinds.add_parser(
+        "referrals",
+        parents=[placed],
+        help="import referrals from a CSV file",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    referrals.add_argument("file", type=Path, metavar="FILE", help="the CSV file of referrals")
+    referrals.add_argument("--user", required=True, metavar="USERNAME", help="import as this user")
+    referrals.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    referrals.add_argument(
+        "--rejected",
+        type=Path,
+        metavar="OUT.csv",
+        help="save the rejected rows here, with a Problem column, to fix and import again",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,6 +148,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         return _store_postgres_password(url)
     if arguments.command in {"backup", "export-key"}:
         return _backup_or_export(arguments, folders, url)
+    if arguments.command == "import":
+        return _import_referrals(arguments, _prepared(folders, url), url)
     if arguments.command == "demo":
         # The demo never writes to the configured server: only to one named on the command line.
         return _demo(arguments, _prepared(folders.demo(), arguments.database_url), arguments.database_url)
@@ -135,6 +182,67 @@ def _backup_or_export(arguments: argparse.Namespace, folders: config.Folders, ur
     finally:
         database.dispose()
     return 0
+
+
+def _import_referrals(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
+    """``linkworker import referrals``: the preview's report, then the import (see IMPORT_HELP)."""
+    from linkworker.services import referral_import, users
+    from linkworker.services.errors import ServiceError
+
+    password = os.environ.get(PASSWORD_ENV) or _typed_password(arguments.user)
+    if password is None:
+        print(
+            f"linkworker: no password: set {PASSWORD_ENV}, or run the command in a terminal to type it.",
+            file=sys.stderr,
+        )
+        return EXIT_ENVIRONMENT
+    if not url and not folders.database_file.exists():
+        print(
+            f"linkworker: there is no database at {folders.database_file}: "
+            "open Linkworker first to set it up.",
+            file=sys.stderr,
+        )
+        return EXIT_ENVIRONMENT
+    today = date.today()
+    database = open_database(folders.database_file, folders.key_folder, url)
+    try:
+        file = referral_import.read_file(arguments.file)
+        with database.session() as session:
+            actor = users.sign_in(session, arguments.user, password)
+        with database.read_session() as session:
+            checked = referral_import.preview(session, actor, file, today)
+        for line in referral_import.report(checked):
+            print(line)
+        if arguments.rejected is not None and checked.rejected:
+            with database.session() as session:
+                saved = referral_import.save_rejected(session, actor, checked, arguments.rejected)
+            print(
+                f"Rejected rows saved to {arguments.rejected} ({saved}): fix them there and import that file."
+            )
+        if arguments.dry_run:
+            print("Dry run: nothing was written.")
+            rejected = len(checked.rejected)
+        else:
+            with database.session() as session:
+                result = referral_import.commit(session, actor, file, today)
+            print(
+                f"Imported {result.imported:,} referrals ({result.new_people:,} new people). "
+                f"{result.rejected:,} rows rejected."
+            )
+            rejected = result.rejected
+    except ServiceError as error:
+        print(f"linkworker: {error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    finally:
+        database.dispose()
+    return EXIT_ROWS_REJECTED if rejected else 0
+
+
+def _typed_password(username: str) -> str | None:
+    """Asked for only where someone can type it: never read from a pipe or a script's input."""
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {username}: ")
 
 
 def _prepared(folders: config.Folders, url: str | None) -> config.Folders:

@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -219,6 +219,8 @@ class CsvRow:
 
 @dataclass(frozen=True)
 class ReferralFile:
+    """A whole file as read; ``name`` is the file's name (without its folder) when read from disk."""
+
     encoding: str
     delimiter: str
     header_line: int
@@ -226,6 +228,7 @@ class ReferralFile:
     columns: tuple[Column, ...]
     ignored: tuple[str, ...]
     rows: tuple[CsvRow, ...]
+    name: str = ""
 
 
 def read_referral_file(path: Path) -> ReferralFile:
@@ -237,7 +240,7 @@ def read_referral_file(path: Path) -> ReferralFile:
         raise CsvFileError(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
         raise CsvFileError(f"{path} cannot be read: {error.strerror or error}.") from None
-    return parse_referral_csv(data)
+    return replace(parse_referral_csv(data), name=path.name)
 
 
 def decode(data: bytes) -> tuple[str, str]:

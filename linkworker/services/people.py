@@ -4,11 +4,12 @@ was in it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import nhs_number
@@ -19,12 +20,15 @@ from linkworker.domain.duplicates import (
     similar_name_reason,
 )
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.intake import PersonDetails
+from linkworker.domain.intake import PersonDetails, registered_practice
+from linkworker.domain.person import search_key
 from linkworker.domain.referrals import ENDED
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.store.models import Patient, Practice, Referral
+from linkworker.store.models import AuditEvent, Patient, Practice, Referral
+
+_SLICE = 500  # bound parameters per look-up, well within every database's limit
 
 
 @dataclass(frozen=True)
@@ -114,52 +118,128 @@ def find_people(
 
 
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> PersonSummary:
-    """Record a new person. An NHS number already on record is refused: reuse that person instead."""
+    """Record a new person: ``create_people`` for one. An NHS number already on record is
+    refused: reuse that person instead."""
+    [person] = create_people(session, actor, [details])
+    return person
+
+
+def create_people(
+    session: Session, actor: Actor, details_list: Sequence[PersonDetails]
+) -> list[PersonSummary]:
+    """Record new people together, in the order given, each audited.
+
+    The practices and the NHS numbers already on record are looked up once for all of them and
+    the people are written in one batch of inserts, so an import of thousands costs a few
+    statements, not several per person. Refused whole, writing nothing, when an NHS number is
+    on record already or given twice, or a registered practice is not one of this PCN's
+    (``domain.intake.registered_practice``).
+    """
     _require_intake(actor)
-    if details.nhs_number is not None and session.scalar(
-        select(func.count()).where(Patient.nhs_number == details.nhs_number)
-    ):
+    if not details_list:
+        return []
+    practices = {
+        ods: (practice_id, name)
+        for ods, practice_id, name in session.execute(
+            select(Practice.ods_code, Practice.id, Practice.name).where(Practice.pcn_id == actor.pcn_id)
+        )
+    }
+    practice_ids = {ods: practice_id for ods, (practice_id, _name) in practices.items()}
+    names = dict(practices.values())
+    numbers = [details.nhs_number for details in details_list if details.nhs_number is not None]
+    if len(set(numbers)) < len(numbers):
+        raise ValidationError(
+            "nhs_number", "The same NHS number is given for two new people: record them once."
+        )
+    if _recorded_numbers(session, numbers):
         raise ValidationError(
             "nhs_number", "Someone with this NHS number is already recorded: find them and use their record."
         )
-    practice: Practice | None = None
-    if details.registered_practice_ods is not None:
-        practice = session.scalar(
-            select(Practice).where(
-                Practice.ods_code == details.registered_practice_ods, Practice.pcn_id == actor.pcn_id
-            )
+    rows = [
+        _patient_row(details, registered_practice(details.registered_practice_ods, practice_ids))
+        for details in details_list
+    ]
+    ids = session.scalars(insert(Patient).returning(Patient.id, sort_by_parameter_order=True), rows).all()
+    audit_each(session, actor, "person_created", "patient", [(person_id, None) for person_id in ids])
+    return [
+        PersonSummary(
+            person_id,
+            details.nhs_number,
+            details.given_name,
+            details.family_name,
+            details.date_of_birth,
+            details.postcode,
+            names.get(row["registered_practice_id"]),
         )
-        if practice is None:
-            raise ValidationError(
-                "registered_practice_ods", f"{details.registered_practice_ods} is not a practice of this PCN."
-            )
-    patient = Patient(
-        nhs_number=details.nhs_number,
-        given_name=details.given_name,
-        family_name=details.family_name,
-        date_of_birth=details.date_of_birth,
-        sex=details.sex.value,
-        ethnic_category=details.ethnic_category.value,
-        address_line_1=details.address_line_1,
-        address_line_2=details.address_line_2,
-        town=details.town,
-        postcode=details.postcode,
-        phone=details.phone,
-        mobile=details.mobile,
-        email=details.email,
-        preferred_contact_method=(
+        for person_id, details, row in zip(ids, details_list, rows, strict=True)
+    ]
+
+
+def registered_practices(session: Session, actor: Actor) -> dict[str, int]:
+    """ODS code to id of every practice of this PCN, where a person may be registered: the
+    ``practices`` of ``domain.intake.parse_person``."""
+    rows = session.execute(select(Practice.ods_code, Practice.id).where(Practice.pcn_id == actor.pcn_id))
+    return {ods: practice_id for ods, practice_id in rows}
+
+
+def audit_each(
+    session: Session, actor: Actor, action: str, entity: str, records: Sequence[tuple[int, str | None]]
+) -> None:
+    """One audit event per new record (its id and detail), written in one batch: what
+    ``audit.record`` adds for one, without building an object per event."""
+    if records:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "user_id": actor.user_id,
+                    "username": actor.username,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "detail": detail,
+                }
+                for entity_id, detail in records
+            ],
+        )
+
+
+def _recorded_numbers(session: Session, numbers: Sequence[str]) -> bool:
+    """Whether any of these NHS numbers is on record, asked in slices within every database's
+    limit on bound parameters."""
+    return any(
+        session.scalar(select(func.count()).where(Patient.nhs_number.in_(numbers[start : start + _SLICE])))
+        for start in range(0, len(numbers), _SLICE)
+    )
+
+
+def _patient_row(details: PersonDetails, practice_id: int | None) -> dict[str, Any]:
+    """The columns of a new person: every row names the same ones, so the inserts go as one batch."""
+    return {
+        "nhs_number": details.nhs_number,
+        "given_name": details.given_name,
+        "family_name": details.family_name,
+        # Set by the model when a Patient object is built; a batch insert bypasses it.
+        "family_key": search_key(details.family_name),
+        "date_of_birth": details.date_of_birth,
+        "sex": details.sex.value,
+        "ethnic_category": details.ethnic_category.value,
+        "address_line_1": details.address_line_1,
+        "address_line_2": details.address_line_2,
+        "town": details.town,
+        "postcode": details.postcode,
+        "phone": details.phone,
+        "mobile": details.mobile,
+        "email": details.email,
+        "preferred_contact_method": (
             details.preferred_contact_method.value if details.preferred_contact_method else None
         ),
-        preferred_contact_times=details.preferred_contact_times,
-        language=details.language,
-        interpreter_needed=details.interpreter_needed,
-        accessibility_needs=details.accessibility_needs,
-        registered_practice_id=practice.id if practice else None,
-    )
-    session.add(patient)
-    session.flush()
-    audit.record(session, actor, "person_created", "patient", patient.id)
-    return _summary(patient, practice.name if practice else None)
+        "preferred_contact_times": details.preferred_contact_times,
+        "language": details.language,
+        "interpreter_needed": details.interpreter_needed,
+        "accessibility_needs": details.accessibility_needs,
+        "registered_practice_id": practice_id,
+    }
 
 
 def _require_intake(actor: Actor) -> None:

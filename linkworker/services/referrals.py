@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.intake import ReferralDetails, case_number
+from linkworker.domain.intake import ReferralDetails, case_number, check_referral_for
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
-from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.services.needs import need_labels
-from linkworker.store.models import Patient, Practice, Referral, ReferralNeed, StatusChange
+from linkworker.services.people import audit_each
+from linkworker.store.models import Patient, Practice, Referral, ReferralNeed, StatusChange, utc_now
+
+_SLICE = 500  # bound parameters per look-up, well within every database's limit
 
 
 class AlreadyImported(ServiceError):
@@ -33,6 +36,16 @@ class ReferralSummary:
     case_number: str
 
 
+@dataclass(frozen=True)
+class NewReferral:
+    """One referral to record: whose it is, its checked details and, for a row of a referral
+    file, the row's import key."""
+
+    person_id: int
+    details: ReferralDetails
+    import_key: str | None = None
+
+
 def create_referral(
     session: Session,
     actor: Actor,
@@ -41,61 +54,125 @@ def create_referral(
     *,
     import_key: str | None = None,
 ) -> ReferralSummary:
-    """Record the referral, its needs, its first status (referred) and the audit event, together.
+    """Record the referral, its needs, its first status (referred) and the audit event, together:
+    ``create_referrals`` for one.
 
     ``details`` comes from ``domain.intake.parse_referral``; the practice and the needs are checked
     again here against the database, since the lists may have changed since the form was filled.
-    ``import_key`` marks a row of a referral file, so the same row is never imported twice.
+    ``import_key`` marks a row of a referral file, so the same referral is never imported twice.
+    """
+    [summary] = create_referrals(session, actor, [NewReferral(person_id, details, import_key)])
+    return summary
+
+
+def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral]) -> list[ReferralSummary]:
+    """Record referrals together, in the order given, with their needs, first status changes
+    and audit events.
+
+    The people, practices, needs and import keys are looked up once for all of them, and each
+    table is written in one batch, so an import of thousands costs a few statements, not
+    several per referral. Refused whole, writing nothing, if any one is refused: a person no
+    longer on record, a practice or need no longer on this PCN's lists, a referral received
+    before its person was born (``domain.intake.check_referral_for``), an import key on record.
     """
     actor.require(Permission.SEE_IDENTIFIABLE)
     actor.require(Permission.EDIT_CASES)
-    patient = session.get(Patient, person_id)
-    if patient is None:
-        raise NotFound("That person is no longer on record.")
-    practice = session.get(Practice, details.referring_practice_id)
-    if practice is None or practice.pcn_id != actor.pcn_id or not practice.active:
-        raise ValidationError("referring_practice_ods", "Choose a current practice of this PCN.")
+    if not items:
+        return []
+    born = _dates_of_birth(session, [item.person_id for item in items])
+    practices = set(referring_practices(session, actor).values())
     allowed = need_labels(session, actor)
-    if not details.needs or any(code not in allowed for code in details.needs):
-        raise ValidationError("needs", "Choose the needs from the PCN's current list.")
-    if details.received_on < patient.date_of_birth:
-        raise ValidationError("received_on", "The referral cannot be received before the person was born.")
-    if import_key is not None and session.scalar(
-        select(Referral.id).where(Referral.import_key == import_key)
-    ):
+    for item in items:
+        if item.person_id not in born:
+            raise NotFound("That person is no longer on record.")
+        details = item.details
+        if details.referring_practice_id not in practices:
+            raise ValidationError("referring_practice_ods", "Choose a current practice of this PCN.")
+        if not details.needs or any(code not in allowed for code in details.needs):
+            raise ValidationError("needs", "Choose the needs from the PCN's current list.")
+        check_referral_for(born[item.person_id], details)
+    keys = [item.import_key for item in items if item.import_key is not None]
+    if len(set(keys)) < len(keys) or imported_keys(session, actor, keys):
         raise AlreadyImported("This referral was imported before.")
-    referral = Referral(
-        patient_id=patient.id,
-        pcn_id=practice.pcn_id,
-        referring_practice_id=practice.id,
-        source=details.source.value,
-        referrer_name=details.referrer_name,
-        received_on=details.received_on,
-        urgency=details.urgency.value,
-        consent_share_gp=details.consent_share_gp,
-        consent_share_services=details.consent_share_services,
-        status=CaseStatus.REFERRED.value,
-        notes=details.notes,
-        import_key=import_key,
-        needs=[ReferralNeed(need_code=code) for code in details.needs],
+    now = utc_now()
+    ids = session.scalars(
+        insert(Referral).returning(Referral.id, sort_by_parameter_order=True),
+        [_referral_row(item, actor.pcn_id, now) for item in items],
+    ).all()
+    session.execute(
+        insert(ReferralNeed),
+        [
+            {"referral_id": referral_id, "need_code": code}
+            for referral_id, item in zip(ids, items, strict=True)
+            for code in item.details.needs
+        ],
     )
-    session.add(referral)
-    session.flush()
-    session.add(
-        StatusChange(
-            referral_id=referral.id,
-            from_status=None,
-            to_status=CaseStatus.REFERRED.value,
-            changed_at=referral.status_changed_at,
-            changed_by_id=actor.user_id,
+    session.execute(
+        insert(StatusChange),
+        [
+            {
+                "referral_id": referral_id,
+                "from_status": None,
+                "to_status": CaseStatus.REFERRED.value,
+                "changed_at": now,
+                "changed_by_id": actor.user_id,
+            }
+            for referral_id in ids
+        ],
+    )
+    audit_each(
+        session,
+        actor,
+        "referral_created",
+        "referral",
+        [
+            (referral_id, "imported" if item.import_key else None)
+            for referral_id, item in zip(ids, items, strict=True)
+        ],
+    )
+    return [
+        ReferralSummary(
+            referral_id,
+            item.person_id,
+            CaseStatus.REFERRED,
+            item.details.received_on,
+            case_number(referral_id),
         )
-    )
-    audit.record(
-        session, actor, "referral_created", "referral", referral.id, "imported" if import_key else None
-    )
-    return ReferralSummary(
-        referral.id, patient.id, CaseStatus.REFERRED, referral.received_on, case_number(referral.id)
-    )
+        for referral_id, item in zip(ids, items, strict=True)
+    ]
+
+
+def _referral_row(item: NewReferral, pcn_id: int, now: datetime) -> dict[str, Any]:
+    """The columns of a new referral: every row names the same ones, so the inserts go as one batch.
+    The practice was checked to be this PCN's, so its PCN is the actor's."""
+    details = item.details
+    return {
+        "patient_id": item.person_id,
+        "pcn_id": pcn_id,
+        "referring_practice_id": details.referring_practice_id,
+        "source": details.source.value,
+        "referrer_name": details.referrer_name,
+        "received_on": details.received_on,
+        "urgency": details.urgency.value,
+        "consent_share_gp": details.consent_share_gp,
+        "consent_share_services": details.consent_share_services,
+        "status": CaseStatus.REFERRED.value,
+        "status_changed_at": now,
+        "notes": details.notes,
+        "import_key": item.import_key,
+    }
+
+
+def _dates_of_birth(session: Session, person_ids: Sequence[int]) -> dict[int, date]:
+    """Person id to date of birth of those on record, looked up in slices."""
+    wanted = sorted(set(person_ids))
+    born: dict[int, date] = {}
+    for start in range(0, len(wanted), _SLICE):
+        rows = session.execute(
+            select(Patient.id, Patient.date_of_birth).where(Patient.id.in_(wanted[start : start + _SLICE]))
+        )
+        born.update({person_id: day for person_id, day in rows})
+    return born
 
 
 def imported_keys(session: Session, actor: Actor, keys: Iterable[str]) -> set[str]:
@@ -104,8 +181,8 @@ def imported_keys(session: Session, actor: Actor, keys: Iterable[str]) -> set[st
     wanted = list(dict.fromkeys(keys))
     found: set[str] = set()
     # In slices, so a 10,000-row file stays within every database's limit on bound parameters.
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    for start in range(0, len(wanted), _SLICE):
+        chunk = wanted[start : start + _SLICE]
         found.update(session.scalars(select(Referral.import_key).where(Referral.import_key.in_(chunk))))
     return found
 

@@ -1,6 +1,7 @@
 """The main window: the areas this user may use, who is signed in, and where the data lives.
 
-Only areas that exist and that the user's role may use are listed; later features add theirs.
+Only areas that the user's role may use are listed. A link worker starts on the caseload; a
+case opened from the caseload or made by a new referral opens in the Cases area.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ from linkworker.services import organisation, users
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView
+from linkworker.ui.case_tabs import CaseTabs
+from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.import_view import ImportView
+from linkworker.ui.needs_admin import NeedsAdmin
 from linkworker.ui.overview_view import OverviewView
+from linkworker.ui.referral_form import NewReferralView
 
 
 @dataclass(frozen=True)
@@ -94,8 +100,26 @@ class MainWindow(QMainWindow):
         self.navigation.setFocus()
 
     def _areas(self) -> list[Area]:
+        areas: list[Area] = []
+        self.cases: CaseTabs | None = None
+        if self.actor.may(Permission.SEE_IDENTIFIABLE) and self.actor.may(Permission.EDIT_CASES):
+            caseload = CaseloadView(self.database, self.actor)
+            referral = NewReferralView(self.database, self.actor)
+            self.cases = CaseTabs(self.database, self.actor)
+            importer = ImportView(self.database, self.actor)
+            caseload.case_requested.connect(self.open_case)
+            referral.referral_created.connect(self.open_case)
+            areas += [
+                Area("Caseload", caseload, caseload.refresh),
+                Area("New referral", referral, referral.refresh),
+                Area("Cases", self.cases, self.cases.refresh),
+                Area("Import referrals", importer, lambda: None),
+            ]
         overview = OverviewView(self.database, self.actor)
-        areas = [Area("Overview", overview, overview.refresh)]
+        areas.append(Area("Overview", overview, overview.refresh))
+        if self.actor.may(Permission.EDIT_NEEDS_LIST):
+            needs = NeedsAdmin(self.database, self.actor)
+            areas.append(Area("Needs", needs, needs.refresh))
         if self.actor.may(Permission.ADMINISTER):
             admin = AdminView(self.database, self.actor)
             areas.append(Area("Administration", admin, admin.refresh))
@@ -173,6 +197,13 @@ class MainWindow(QMainWindow):
 
     def show_area(self, row: int) -> None:
         self.navigation.setCurrentRow(row)
+
+    def open_case(self, referral_id: int) -> None:
+        """Open the case in the Cases area and go there."""
+        if self.cases is None:
+            return
+        self.show_area(self.area_titles().index("Cases"))  # before opening, so it is read once
+        self.cases.open_case(referral_id)
 
     def _show_area(self, row: int) -> None:
         if 0 <= row < len(self.areas):

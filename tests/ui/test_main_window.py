@@ -9,17 +9,23 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services import audit, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database, open_sqlite
 from linkworker.ui.admin_view import AdminView
+from linkworker.ui.case_tabs import CaseTab, CaseTabs
+from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
+from linkworker.ui.import_view import ImportView
 from linkworker.ui.main_window import MainWindow
-from linkworker.ui.overview_view import OverviewView
+from linkworker.ui.needs_admin import NeedsAdmin
+from linkworker.ui.referral_form import NewReferralView
 from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
 from tests.helpers.fake_keyring import NoKeyring
+from tests.services.casework_builder import new_case
 from tests.ui.conftest import Messages
 
 
@@ -44,29 +50,93 @@ def test_status_bar_names_the_user_the_role_and_where_the_data_lives(
     assert window.banner is None  # the key is in the (test) keyring
 
 
-def test_admin_sees_overview_and_administration(
+CASEWORK_AREAS = ["Caseload", "New referral", "Cases", "Import referrals"]
+
+
+def test_admin_sees_every_area(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
-    assert window.area_titles() == ["Overview", "Administration"]
-    assert window.navigation.count() == 2
-    assert isinstance(window.pages.currentWidget(), OverviewView)
+    assert window.area_titles() == [*CASEWORK_AREAS, "Overview", "Needs", "Administration"]
+    assert window.navigation.count() == len(window.area_titles())
+    assert isinstance(window.pages.currentWidget(), CaseloadView)
     with qtbot.waitActive(window):
         window.activateWindow()
-    qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.pages.currentWidget(), AdminView)
     assert window.navigation.currentItem().text() == "Administration"
 
 
-@pytest.mark.parametrize("role", [Role.LINK_WORKER, Role.MANAGER])
-def test_administration_is_hidden_from_other_roles(
-    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], role: Role
+def test_a_link_worker_starts_on_the_caseload_and_cannot_administer(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    window = open_window(qtbot, sqlite_database, sqlite_actors[role])
-    assert window.area_titles() == ["Overview"]
-    assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == ["Overview"]
-    assert window.findChildren(AdminView) == []
-    assert window.user_label.text().endswith(f"({role.label})")
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    assert window.area_titles() == [*CASEWORK_AREAS, "Overview"]
+    assert isinstance(window.pages.currentWidget(), CaseloadView)
+    assert window.findChildren(AdminView) == [] and window.findChildren(NeedsAdmin) == []
+
+
+def test_a_manager_sees_figures_and_the_needs_list_but_no_one_s_record(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    assert window.area_titles() == ["Overview", "Needs"]
+    assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == [
+        "Overview",
+        "Needs",
+    ]
+    for hidden in (AdminView, CaseloadView, NewReferralView, CaseTabs, ImportView):
+        assert window.findChildren(hidden) == []
+    assert window.user_label.text().endswith(f"({Role.MANAGER.label})")
+
+
+def case_views(database: Database, admin: Actor, referral_id: int) -> int:
+    with database.read_session() as session:
+        events = audit.recent(session, admin)
+    return sum(1 for event in events if event.action == "case_viewed" and event.entity_id == referral_id)
+
+
+def test_a_case_asked_for_opens_once_in_the_cases_area(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    first = new_case(sqlite_database, worker, given_name="Orla")
+    second = new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
+    window = open_window(qtbot, sqlite_database, worker)
+    caseload = window.findChild(CaseloadView)
+    assert caseload is not None and window.cases is not None
+
+    caseload.case_requested.emit(first)
+    assert window.navigation.currentItem().text() == "Cases"
+    assert window.cases.open_referral_ids() == [first]
+    assert case_views(sqlite_database, sqlite_actors[Role.ADMIN], first) == 1  # read once, not twice
+    tab = window.cases.tabs.currentWidget()
+    assert isinstance(tab, CaseTab) and tab.case.isVisible() and tab.gp_panel.isVisible()
+    assert window.cases.tabs.tabText(0) == case_number(first)
+
+    window.show_area(0)
+    caseload.case_requested.emit(second)
+    caseload.case_requested.emit(first)  # already open: brought to the front, not opened again
+    assert window.cases.open_referral_ids() == [first, second]
+    assert window.cases.tabs.currentIndex() == 0
+
+    window.cases.close_tab(0)
+    window.cases.close_tab(0)
+    assert window.cases.open_referral_ids() == []
+    assert window.cases.empty.isVisible()
+
+
+def test_a_new_referral_opens_its_case(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = new_case(sqlite_database, worker)
+    window = open_window(qtbot, sqlite_database, worker)
+    form = window.findChild(NewReferralView)
+    assert form is not None and window.cases is not None
+    form.referral_created.emit(referral_id)  # as the form does once it has saved
+    assert window.navigation.currentItem().text() == "Cases"
+    assert window.cases.open_referral_ids() == [referral_id]
 
 
 def test_key_kept_in_a_file_is_shown_as_a_warning(qtbot: QtBot, tmp_path: Path) -> None:

@@ -1,0 +1,239 @@
+"""Time importing a 10,000-row referral CSV: the preview, then the import in one transaction.
+
+    .venv/bin/python benchmarks/import_referrals.py
+    .venv/bin/python benchmarks/import_referrals.py --postgres-server postgresql://postgres@127.0.0.1:55432/postgres
+
+Each run makes a new empty database (an encrypted SQLite file in a temporary folder, or a new
+database on the PostgreSQL server, dropped at the end), sets up one PCN of five practices with a
+link worker, and writes a file of synthetic referrals: NHS numbers from the 999 test range,
+names from the demo's name lists, one person in ten referred twice. It then times reading the
+file, the preview, the import, and importing the same file again (which must add nothing).
+Target: under 10 s for the import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from linkworker import catalogues
+from linkworker.domain.nhs_number import formatted, synthetic_numbers
+from linkworker.domain.people import Sex
+from linkworker.domain.roles import Role
+from linkworker.services import referral_import
+from linkworker.services.actor import Actor
+from linkworker.services.demo.names import NamePools, landline, mobile, street_address
+from linkworker.services.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.users import NewUser, create_user, sign_in
+from linkworker.store.database import Database, open_postgres, open_sqlite
+from linkworker.store.models import Patient, Referral
+
+T = TypeVar("T")
+PRACTICES = [(f"G9{9100 + n}", f"Benchmark Surgery {n}") for n in range(1, 6)]
+PASSWORD = "benchmark batteries included"
+TODAY = date(2026, 6, 30)
+HEADER = (
+    "NHS No",
+    "Forename",
+    "Surname",
+    "DOB",
+    "Gender",
+    "Address 1",
+    "Address 2",
+    "Town",
+    "Postcode",
+    "Home telephone",
+    "Mobile",
+    "Practice code",
+    "Referral source",
+    "Referred by",
+    "Referral date",
+    "Reason for referral",
+    "Consent to share with GP",
+    "Notes",
+)
+SOURCES = ("GP", "Practice nurse", "Pharmacist", "Self-referral", "Social care", "Voluntary sector")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--postgres-server",
+        help="run on a new database on this PostgreSQL server (URL of a database to connect to first)",
+    )
+    parser.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL run")
+    arguments = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
+        csv_file = Path(folder) / "referrals.csv"
+        seconds, _ = _timed(lambda: write_file(csv_file, arguments.rows, arguments.seed))
+        size = csv_file.stat().st_size / 2**20
+        print(f"Wrote {arguments.rows:,} rows ({size:.1f} MiB) in {seconds:.1f} s: {csv_file.name}")
+        if not arguments.skip_sqlite:
+            with _sqlite(Path(folder)) as database:
+                run(database, csv_file)
+        if arguments.postgres_server:
+            with _postgres(arguments.postgres_server) as database:
+                run(database, csv_file)
+    return 0
+
+
+def write_file(path: Path, rows: int, seed: int) -> None:
+    """Synthetic referrals; one person in ten has a second referral later in the file."""
+    rng = random.Random(seed)
+    pools = NamePools.from_faker()
+    needs = [need.label for need in catalogues.needs()]
+    numbers = synthetic_numbers(rng.randrange(100_000))
+    people: list[list[str]] = []
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADER)
+        for _ in range(rows):
+            if people and rng.random() < 0.1:
+                person = rng.choice(people)
+            else:
+                person = _person(rng, pools, next(numbers))
+                people.append(person)
+            received = TODAY - timedelta(days=rng.randrange(1, 700))
+            writer.writerow(
+                [
+                    *person,
+                    rng.choice(PRACTICES)[0],
+                    rng.choice(SOURCES),
+                    f"Dr {pools.family_name(rng)}",
+                    received.strftime("%d/%m/%Y"),
+                    "; ".join(rng.sample(needs, rng.randint(1, 3))),
+                    rng.choice(("Yes", "No")),
+                    "Synthetic referral for a benchmark." if rng.random() < 0.3 else "",
+                ]
+            )
+
+
+def _person(rng: random.Random, pools: NamePools, number: str) -> list[str]:
+    sex = Sex.FEMALE if rng.random() < 0.55 else Sex.MALE
+    born = date(1930, 1, 1) + timedelta(days=rng.randrange(365 * 75))
+    line_1, line_2 = street_address(pools, rng)
+    return [
+        formatted(number),
+        pools.given_name(rng, sex),
+        pools.family_name(rng),
+        born.strftime("%d/%m/%Y"),
+        "Female" if sex is Sex.FEMALE else "Male",
+        line_1,
+        line_2 or "",
+        "Maidstone",
+        f"ME{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+        landline(rng) if rng.random() < 0.5 else "",
+        mobile(rng),
+    ]
+
+
+def run(database: Database, csv_file: Path) -> None:
+    print(f"\n{database.location.description}")
+    worker = _set_up(database)
+    seconds, file = _timed(lambda: referral_import.read_file(csv_file))
+    print(f"  read the file          {seconds:6.2f} s  ({len(file.rows):,} rows, {file.encoding})")
+    seconds, checked = _timed(lambda: _preview(database, worker, file))
+    print(
+        f"  preview                {seconds:6.2f} s  ({len(checked.accepted):,} accepted, "
+        f"{len(checked.rejected):,} rejected, {checked.new_people:,} new people)"
+    )
+    seconds, result = _timed(lambda: _commit(database, worker, file))
+    verdict = "within" if seconds < 10 else "OVER"
+    print(
+        f"  import                 {seconds:6.2f} s  "
+        f"({result.imported:,} referrals; {verdict} the 10 s target)"
+    )
+    seconds, again = _timed(lambda: _commit(database, worker, file))
+    print(
+        f"  same file again        {seconds:6.2f} s  "
+        f"({again.imported:,} added, {again.already_imported:,} left out)"
+    )
+    with database.read_session() as session:
+        referrals = session.scalar(select(func.count()).select_from(Referral))
+        people = session.scalar(select(func.count()).select_from(Patient))
+    print(f"  in the database: {referrals:,} referrals, {people:,} people")
+
+
+def _preview(
+    database: Database, actor: Actor, file: referral_import.ReferralFile
+) -> referral_import.ImportPreview:
+    with database.read_session() as session:
+        return referral_import.preview(session, actor, file, TODAY)
+
+
+def _commit(
+    database: Database, actor: Actor, file: referral_import.ReferralFile
+) -> referral_import.ImportResult:
+    with database.session() as session:
+        return referral_import.commit(session, actor, file, TODAY)
+
+
+def _set_up(database: Database) -> Actor:
+    with database.session() as session:
+        set_up(
+            session,
+            SetupRequest(
+                pcn_name="Benchmark PCN",
+                pcn_ods_code="U99100",
+                practices=[NewPractice(ods, name) for ods, name in PRACTICES],
+                admin=NewUser("admin", "Bench Admin", Role.ADMIN, PASSWORD),
+            ),
+        )
+    with database.session() as session:
+        admin = sign_in(session, "admin", PASSWORD)
+        create_user(session, admin, NewUser("worker", "Bench Worker", Role.LINK_WORKER, PASSWORD))
+    with database.session() as session:
+        return sign_in(session, "worker", PASSWORD)
+
+
+def _timed(work: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    value = work()
+    return time.perf_counter() - started, value
+
+
+@contextmanager
+def _sqlite(folder: Path) -> Iterator[Database]:
+    database = open_sqlite(folder / "data" / "linkworker.db", folder / "data" / "keys")
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def _postgres(server: str) -> Iterator[Database]:
+    """A new database on the server, dropped afterwards: never one that was there before."""
+    admin_url = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"lw_import_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database = open_postgres(admin_url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,476 @@
+"""Importing referrals from a CSV file: a preview of every row first, then the valid rows in one
+transaction.
+
+The preview writes nothing: it checks each row with the intake rules (``domain.intake``, the
+same the services enforce), looks up which referrals were imported before (each keeps its
+``import_key``) and which people are already recorded (by NHS number), and lists every rejected
+row with its line and the reason in plain words. ``commit`` checks the file again inside its own
+transaction (someone may have imported or changed something since the preview) and writes every
+valid row in batches, or nothing: a cancellation or any error rolls the whole import back.
+
+A row needs the person's NHS number, so the import can tell a recorded person from a new one;
+a recorded person is reused as they are (the file does not change their record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from linkworker.domain.errors import FormErrors, ValidationError
+from linkworker.domain.intake import (
+    NeedList,
+    PersonDetails,
+    ReferralDetails,
+    check_referral_for,
+    parse_person,
+    parse_referral,
+)
+from linkworker.domain.roles import Permission
+from linkworker.interchange.referral_csv import (
+    CsvFileError,
+    CsvRow,
+    ReferralFile,
+    label,
+    person_entry,
+    read_referral_file,
+    referral_entry,
+    write_rejected,
+)
+from linkworker.services import audit
+from linkworker.services.actor import Actor
+from linkworker.services.errors import ServiceError
+from linkworker.services.needs import need_labels
+from linkworker.services.people import create_people, registered_practices
+from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
+from linkworker.store.models import Patient
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+NEEDS_NHS_NUMBER = (
+    "An imported referral needs the person's NHS number, so they can be matched with their record: "
+    "add it, or enter this referral with the New referral form."
+)
+IMPORTED_BEFORE = "Imported before."
+# Writing a row takes several times as long as checking one: the progress bar moves evenly.
+_WRITE_WEIGHT = 4
+_LOOKUP_SLICE = 500  # bound parameters per query, well within every database's limit
+# Rows written per batch: large enough that the inserts go in few statements, small enough that
+# progress moves and a cancellation is seen within a fraction of a second.
+_WRITE_CHUNK = 1000
+_AUDIT_NAME_MAX = 200
+
+
+class ImportRefused(ServiceError):
+    """The file cannot be imported at all (unreadable, not a referral list); nothing was written."""
+
+
+class ImportCancelled(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("The import was cancelled: nothing was imported.")
+
+
+@dataclass(frozen=True)
+class AcceptedRow:
+    """A valid row: the checked details, its import key, and the recorded person it reuses."""
+
+    line: int
+    person: PersonDetails
+    referral: ReferralDetails
+    import_key: str
+    recorded_person_id: int | None
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+    row: CsvRow
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row left out because its referral is on record already, or earlier in the same file."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    file: ReferralFile
+    accepted: tuple[AcceptedRow, ...]
+    rejected: tuple[RejectedRow, ...]
+    already_imported: tuple[SkippedRow, ...]
+
+    @property
+    def rows(self) -> int:
+        return len(self.file.rows)
+
+    @property
+    def new_people(self) -> int:
+        """People the import will record: one per NHS number not on record."""
+        return len({row.person.nhs_number for row in self.accepted if row.recorded_person_id is None})
+
+    @property
+    def recorded_people(self) -> int:
+        return len({row.recorded_person_id for row in self.accepted if row.recorded_person_id is not None})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file_name: str
+    imported: int
+    new_people: int
+    recorded_people: int
+    already_imported: int
+    rejected: int
+
+
+def read_file(path: Path) -> ReferralFile:
+    """The referral file at ``path``; ``ImportRefused`` says in plain words why it cannot be used."""
+    try:
+        return read_referral_file(path)
+    except CsvFileError as error:
+        raise ImportRefused(str(error)) from None
+
+
+def preview(
+    session: Session,
+    actor: Actor,
+    file: ReferralFile,
+    today: date,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportPreview:
+    """What importing ``file`` would do, row by row. Writes nothing."""
+    _require(actor)
+    return _check(session, actor, file, today, _Steps(progress, len(file.rows)), cancelled)
+
+
+def commit(
+    session: Session,
+    actor: Actor,
+    file: ReferralFile,
+    today: date,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportResult:
+    """Import every valid row of ``file`` in the caller's transaction, and audit the import.
+
+    The new people, then the referrals, are written in batches of ``_WRITE_CHUNK`` through the
+    services (``create_people``, ``create_referrals``), which enforce the same rules as the
+    check. Raises ``ImportCancelled`` when ``cancelled()`` turns true, between batches; the
+    caller's unit of work then rolls back, so nothing is written.
+    """
+    _require(actor)
+    rows = len(file.rows)
+    steps = _Steps(progress, rows * (1 + _WRITE_WEIGHT))
+    checked = _check(session, actor, file, today, steps, cancelled)
+    writes = len(checked.accepted) + checked.new_people
+    new_people: dict[str, PersonDetails] = {}
+    for row in checked.accepted:
+        if row.recorded_person_id is None:
+            new_people.setdefault(_number(row), row.person)
+    people: dict[str, int] = {}
+    try:
+        for chunk in _chunks(list(new_people.items())):
+            _stop_if(cancelled)
+            created = create_people(session, actor, [details for _nhs, details in chunk])
+            people.update(
+                (number, person.id) for (number, _details), person in zip(chunk, created, strict=True)
+            )
+            steps.reach(rows + len(people) * rows * _WRITE_WEIGHT // writes)
+        written = 0
+        for chunk in _chunks(list(checked.accepted)):
+            _stop_if(cancelled)
+            create_referrals(
+                session,
+                actor,
+                [
+                    NewReferral(row.recorded_person_id or people[_number(row)], row.referral, row.import_key)
+                    for row in chunk
+                ],
+            )
+            written += len(chunk)
+            steps.reach(rows + (len(people) + written) * rows * _WRITE_WEIGHT // writes)
+        _stop_if(cancelled)
+    except IntegrityError:
+        raise ImportRefused(
+            "Someone else imported some of these referrals or people at the same time. Nothing was "
+            "imported: check the file again and import it."
+        ) from None
+    result = ImportResult(
+        file_name=file.name,
+        imported=len(checked.accepted),
+        new_people=len(people),
+        recorded_people=checked.recorded_people,
+        already_imported=len(checked.already_imported),
+        rejected=len(checked.rejected),
+    )
+    audit.record(session, actor, "referrals_imported", detail=_audit_detail(result))
+    steps.reach(steps.total)
+    return result
+
+
+def save_rejected(session: Session, actor: Actor, checked: ImportPreview, path: Path) -> int:
+    """Write the rejected rows with a "Problem" column, to fix and import again; audited, since
+    the file holds people's details. Returns the number of rows written."""
+    _require(actor)
+    try:
+        written = write_rejected(path, checked.file, ((row.row, row.reason) for row in checked.rejected))
+    except CsvFileError as error:
+        raise ImportRefused(str(error)) from None
+    audit.record(session, actor, "rejected_rows_saved", detail=f"rows={written}")
+    return written
+
+
+def summary(checked: ImportPreview) -> list[str]:
+    """The preview in a few lines of plain text, without the rejected rows themselves."""
+    lines = [f"{checked.file.name or 'The file'}: {_count(checked.rows, 'row')} ({checked.file.encoding})."]
+    lines.append(
+        f"Ready to import: {_count(len(checked.accepted), 'referral')} "
+        f"({_count(checked.new_people, 'new person', 'new people')}, "
+        f"{_count(checked.recorded_people, 'person', 'people')} already recorded)."
+    )
+    if checked.already_imported:
+        lines.append(
+            f"Left out, imported before or repeated in the file: {len(checked.already_imported)} "
+            f"(lines {_lines(row.line for row in checked.already_imported)})."
+        )
+    if checked.file.ignored:
+        lines.append(f"Columns not used: {', '.join(checked.file.ignored)}.")
+    lines.append(f"Rejected: {len(checked.rejected)}.")
+    return lines
+
+
+def report(checked: ImportPreview) -> list[str]:
+    """The summary, then each rejected row with its line and reason: what the command prints."""
+    return summary(checked) + [f"  Line {row.line}: {row.reason}" for row in checked.rejected]
+
+
+def _require(actor: Actor) -> None:
+    """Importing creates people and cases: identifiable records and case editing."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    actor.require(Permission.EDIT_CASES)
+
+
+class _Steps:
+    """Progress as (done, total), reported only when it moves."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self.total = max(total, 1)
+        self._done = -1
+
+    def reach(self, done: int) -> None:
+        done = min(done, self.total)
+        if self._progress is not None and done != self._done:
+            self._done = done
+            self._progress(done, self.total)
+
+
+def _number(row: AcceptedRow) -> str:
+    number = row.person.nhs_number
+    assert number is not None  # _check refuses rows without one
+    return number
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), _WRITE_CHUNK):
+        yield items[start : start + _WRITE_CHUNK]
+
+
+def _stop_if(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    line: int
+    person: PersonDetails
+    referral: ReferralDetails
+    import_key: str
+
+
+def _check(
+    session: Session,
+    actor: Actor,
+    file: ReferralFile,
+    today: date,
+    steps: _Steps,
+    cancelled: Cancelled | None,
+) -> ImportPreview:
+    lists = _Lists(
+        NeedList(need_labels(session, actor)),
+        referring_practices(session, actor),
+        registered_practices(session, actor),
+    )
+    parsed: list[_Parsed] = []
+    rejected: dict[int, RejectedRow] = {}
+    for index, row in enumerate(file.rows):
+        if index % 100 == 0:
+            _stop_if(cancelled)
+            steps.reach(index)
+        outcome = _parse(file, row, today, lists)
+        if isinstance(outcome, str):
+            rejected[row.line] = RejectedRow(row.line, outcome, row)
+        else:
+            parsed.append(outcome)
+    _stop_if(cancelled)
+    done = imported_keys(session, actor, [row.import_key for row in parsed])
+    recorded = _recorded_people(session, {row.person.nhs_number for row in parsed if row.person.nhs_number})
+    rows_by_line = {row.line: row for row in file.rows}
+    accepted: list[AcceptedRow] = []
+    skipped: list[SkippedRow] = []
+    first_line_of_key: dict[str, int] = {}
+    first_in_file: dict[str, _Parsed] = {}
+    for row in parsed:
+        number = row.person.nhs_number
+        assert number is not None  # _parse refuses rows without one
+        if row.import_key in done:
+            skipped.append(SkippedRow(row.line, IMPORTED_BEFORE))
+            continue
+        if row.import_key in first_line_of_key:
+            skipped.append(
+                SkippedRow(row.line, f"The same referral as line {first_line_of_key[row.import_key]}.")
+            )
+            continue
+        conflict = _conflict(row, recorded.get(number), first_in_file.get(number))
+        if conflict is not None:
+            rejected[row.line] = RejectedRow(row.line, conflict, rows_by_line[row.line])
+            continue
+        first_line_of_key[row.import_key] = row.line
+        first_in_file.setdefault(number, row)
+        person_id = recorded[number][0] if number in recorded else None
+        accepted.append(AcceptedRow(row.line, row.person, row.referral, row.import_key, person_id))
+    steps.reach(len(file.rows))
+    return ImportPreview(
+        file,
+        tuple(accepted),
+        tuple(sorted(rejected.values(), key=lambda row: row.line)),
+        tuple(skipped),
+    )
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """This PCN's lists, read once per check: the needs, the current practices that refer, and
+    every practice where a person may be registered."""
+
+    needs: NeedList
+    referring: dict[str, int]
+    registered: dict[str, int]
+
+
+def _parse(file: ReferralFile, row: CsvRow, today: date, lists: _Lists) -> _Parsed | str:
+    """The row's checked details, or the reason it is rejected."""
+    if row.shape_problem is not None:
+        return row.shape_problem
+    errors: list[ValidationError] = []
+    person = referral = None
+    try:
+        person = parse_person(person_entry(row), today, lists.registered)
+    except FormErrors as refused:
+        errors.extend(refused.errors)
+    try:
+        referral = parse_referral(referral_entry(row), today, lists.needs, lists.referring)
+    except FormErrors as refused:
+        errors.extend(refused.errors)
+    if person is not None and person.nhs_number is None:
+        errors.insert(0, ValidationError("nhs_number", NEEDS_NHS_NUMBER))
+    if person is not None and referral is not None:
+        try:
+            check_referral_for(person.date_of_birth, referral)
+        except ValidationError as error:
+            errors.append(error)
+    if errors or person is None or referral is None:
+        return _reason(file, errors)
+    return _Parsed(row.line, person, referral, import_key(person, referral))
+
+
+def _conflict(row: _Parsed, recorded: tuple[int, date] | None, earlier: _Parsed | None) -> str | None:
+    """An NHS number given with another date of birth than its record's is likely mistyped."""
+    if recorded is not None and recorded[1] != row.person.date_of_birth:
+        return (
+            "This NHS number is recorded for someone with a different date of birth: "
+            "check the NHS number and the date of birth."
+        )
+    if earlier is not None and earlier.person.date_of_birth != row.person.date_of_birth:
+        return (
+            f"Line {earlier.line} gives this NHS number with a different date of birth: check which is right."
+        )
+    return None
+
+
+def import_key(person: PersonDetails, referral: ReferralDetails) -> str:
+    """The referral's identity, whichever file it comes in: the person's NHS number, the referring
+    practice's ODS code, the date received and the source.
+
+    A re-export of the same referral is recognised as imported before even where the rest of the
+    row changed (a new phone number, a corrected address, the needs written another way), so a
+    file exported again is never imported twice. Two referrals of one person from the same
+    practice and source on the same day count as one. Hashed: a fixed length, nothing readable.
+    """
+    identity = "|".join(
+        (
+            "referral-identity-1",
+            person.nhs_number or "",
+            referral.referring_practice_ods,
+            referral.received_on.isoformat(),
+            referral.source.value,
+        )
+    )
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def _recorded_people(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date]]:
+    """NHS number to the recorded person's id and date of birth, looked up in slices."""
+    wanted = sorted(numbers)
+    found: dict[str, tuple[int, date]] = {}
+    for start in range(0, len(wanted), _LOOKUP_SLICE):
+        rows = session.execute(
+            select(Patient.nhs_number, Patient.id, Patient.date_of_birth).where(
+                Patient.nhs_number.in_(wanted[start : start + _LOOKUP_SLICE])
+            )
+        )
+        found.update({number: (person_id, born) for number, person_id, born in rows if number})
+    return found
+
+
+def _reason(file: ReferralFile, errors: Sequence[ValidationError]) -> str:
+    """Each problem after the heading of its column as the file names it."""
+    headings = {column.field: column.heading for column in file.columns}
+    return " ".join(f"{headings.get(error.field) or label(error.field)}: {error.message}" for error in errors)
+
+
+def _audit_detail(result: ImportResult) -> str:
+    """Counts and the file's name: never a row's contents."""
+    return (
+        f"file={result.file_name[:_AUDIT_NAME_MAX]}; imported={result.imported}; "
+        f"new_people={result.new_people}; already_imported={result.already_imported}; "
+        f"rejected={result.rejected}"
+    )
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _lines(numbers: Iterable[int], most: int = 20) -> str:
+    shown = list(numbers)
+    text = ", ".join(str(number) for number in shown[:most])
+    return text + (f" and {len(shown) - most} more" if len(shown) > most else "")

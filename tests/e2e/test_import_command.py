@@ -1,0 +1,165 @@
+"""``linkworker import referrals`` as IT or a link worker runs it: the report, the rejected rows
+saved to fix, the import, the same file again, and the refusals, each with its exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from linkworker.store import secrets
+from linkworker.store.database import Database, open_sqlite
+from linkworker.store.database_key import keyring_name
+from linkworker.store.models import AuditEvent, Patient, Referral
+from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD, _set_up_pcn
+from tests.e2e.command import Command, EncryptedTemplate
+from tests.interchange.files import csv_bytes, row
+
+pytestmark = pytest.mark.e2e
+
+ROWS = [row(0), row(1, **{"Date of birth": "31/02/1970"}), row(2), row(3, **{"Practice code": "G99009"})]
+
+
+@pytest.fixture
+def installed(command: Command, encrypted_template: EncryptedTemplate) -> Command:
+    """The command's database with a PCN, its users, and the worker's password in the environment."""
+    file = command.install(encrypted_template)
+    with _opened(command, encrypted_template, file) as database:
+        _set_up_pcn(database)
+    command.env["LINKWORKER_PASSWORD"] = WORKER_PASSWORD
+    return command
+
+
+@contextmanager
+def _opened(command: Command, template: EncryptedTemplate, file: Path | None = None) -> Iterator[Database]:
+    """The command's database, opened in this process with the same key."""
+    file = file or command.database_file
+    secrets.put(keyring_name(file), template.key_hex)
+    database = open_sqlite(file, command.key_folder)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def referrals_file(folder: Path) -> Path:
+    path = folder / "referrals.csv"
+    path.write_bytes(csv_bytes(ROWS))
+    return path
+
+
+def counts(command: Command, template: EncryptedTemplate) -> tuple[int, int, int]:
+    with _opened(command, template) as database, database.session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Patient)) or 0,
+            session.scalar(select(func.count()).select_from(Referral)) or 0,
+            session.scalar(select(func.count()).where(AuditEvent.action == "referrals_imported")) or 0,
+        )
+
+
+def test_a_dry_run_prints_the_report_saves_the_rejected_rows_and_writes_no_referral(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    rejected = tmp_path / "rejected.csv"
+
+    result = installed.run(
+        "import", "referrals", str(referrals_file(tmp_path)), "--user", "worker", "--dry-run",
+        "--rejected", str(rejected),
+    )  # fmt: skip
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "referrals.csv: 4 rows (UTF-8).",
+        "Ready to import: 2 referrals (2 new people, 0 people already recorded).",
+        "Rejected: 2.",
+        "  Line 3: Date of birth: There is no such date: check the day and month of the date of birth.",
+        "  Line 5: Practice code: G99009 is not a practice of this PCN.",
+        f"Rejected rows saved to {rejected} (2): fix them there and import that file.",
+        "Dry run: nothing was written.",
+    ]
+    assert result.stderr == ""
+    assert rejected.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Problem,NHS number,")
+    assert counts(installed, encrypted_template) == (0, 0, 0)
+
+
+def test_importing_then_the_same_file_again_then_the_fixed_rejected_rows(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    source = referrals_file(tmp_path)
+    rejected = tmp_path / "rejected.csv"
+    arguments = ("import", "referrals", str(source), "--user", "worker")
+
+    first = installed.run(*arguments, "--rejected", str(rejected))
+    second = installed.run(*arguments)
+    rejected.write_text(
+        rejected.read_text(encoding="utf-8-sig")
+        .replace("31/02/1970", "28/02/1970")
+        .replace("G99009", "G99002"),
+        encoding="utf-8-sig",
+    )
+    fixed = installed.run("import", "referrals", str(rejected), "--user", "worker")
+
+    assert first.returncode == 1, first.stderr
+    assert first.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 2 rows rejected."
+    assert second.returncode == 1
+    assert "Left out, imported before or repeated in the file: 2 (lines 2, 4)." in second.stdout
+    assert second.stdout.splitlines()[-1] == "Imported 0 referrals (0 new people). 2 rows rejected."
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert fixed.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 0 rows rejected."
+    assert counts(installed, encrypted_template) == (4, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "says"),
+    [
+        ("worker", "not the password", "linkworker: The user name or password is not right.\n"),
+        ("manager", MANAGER_PASSWORD, "linkworker: Your role (PCN manager) does not allow you to"),
+        ("worker", "", "linkworker: no password: set LINKWORKER_PASSWORD, or run the command in a terminal"),
+    ],
+    ids=["wrong password", "manager", "no password and no terminal"],
+)
+def test_a_refused_user_imports_nothing_and_exits_2(
+    installed: Command,
+    encrypted_template: EncryptedTemplate,
+    tmp_path: Path,
+    user: str,
+    password: str,
+    says: str,
+) -> None:
+    installed.env["LINKWORKER_PASSWORD"] = password
+
+    result = installed.run("import", "referrals", str(referrals_file(tmp_path)), "--user", user)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(says)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert counts(installed, encrypted_template)[1] == 0
+
+
+def test_a_missing_file_or_database_is_one_plain_line(installed: Command, tmp_path: Path) -> None:
+    missing = installed.run("import", "referrals", str(tmp_path / "nowhere.csv"), "--user", "worker")
+    elsewhere = installed.run(
+        "--data-dir", str(tmp_path / "empty"), "import", "referrals", str(referrals_file(tmp_path)),
+        "--user", "worker",
+    )  # fmt: skip
+
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"linkworker: There is no file {tmp_path / 'nowhere.csv'}.\n",
+    )
+    assert elsewhere.returncode == 2
+    assert elsewhere.stderr.startswith("linkworker: there is no database at ")
+    assert not (tmp_path / "empty" / "linkworker.db").exists(), "no database is made by an import"
+
+
+def test_the_help_explains_the_password_and_the_exit_statuses(command: Command) -> None:
+    result = command.run("import", "referrals", "--help")
+
+    assert result.returncode == 0
+    assert "LINKWORKER_PASSWORD" in result.stdout
+    assert "  1  some rows were rejected" in result.stdout
+    assert "  2  nothing was imported" in result.stdout

@@ -1,0 +1,371 @@
+"""Importing a referral file: the preview writes nothing and lists every rejected row; the valid
+rows go in together or not at all; the same file twice adds nothing; rejected rows come back as a
+CSV to fix and import again."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from linkworker.domain.intake import PersonDetails
+from linkworker.domain.roles import Role
+from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv, read_referral_file
+from linkworker.services import referral_import
+from linkworker.services.actor import Actor
+from linkworker.services.errors import PermissionDenied
+from linkworker.services.people import create_person
+from linkworker.services.referral_import import (
+    IMPORTED_BEFORE,
+    ImportCancelled,
+    ImportFailed,
+    ImportPreview,
+    ImportRefused,
+    ImportResult,
+)
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed, StatusChange
+from tests.interchange.files import HEADER, NUMBERS, csv_bytes, row
+
+TODAY = date(2026, 6, 30)
+TABLES = (Patient, Referral, ReferralNeed, StatusChange, AuditEvent)
+
+
+def counts(database: Database) -> dict[str, int]:
+    with database.session() as session:
+        return {
+            table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in TABLES
+        }
+
+
+def file_of(*rows: dict[str, str], name: str = "referrals.csv") -> ReferralFile:
+    return replace(parse_referral_csv(csv_bytes(list(rows))), name=name)
+
+
+def preview(database: Database, actor: Actor, file: ReferralFile) -> ImportPreview:
+    with database.session() as session:
+        return referral_import.preview(session, actor, file, TODAY)
+
+
+def commit(database: Database, actor: Actor, file: ReferralFile, **options: object) -> ImportResult:
+    with database.session() as session:
+        return referral_import.commit(session, actor, file, TODAY, **options)  # type: ignore[arg-type]
+
+
+MIXED = (
+    row(0),
+    row(1, **{"Date of birth": "31/02/1970"}),
+    row(2),
+    row(3, **{"NHS number": "999 000 0001", "Needs": "Gardening"}),
+    row(4, **{"Practice code": "G99009"}),
+)
+
+
+def test_the_preview_lists_every_rejected_row_with_its_line_and_writes_nothing(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    before = counts(database)
+
+    checked = preview(database, actors[Role.LINK_WORKER], file_of(*MIXED))
+
+    assert [row.line for row in checked.accepted] == [2, 4]
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (3, "Date of birth: There is no such date: check the day and month of the date of birth."),
+        (
+            5,
+            "NHS number: This is not a valid NHS number: please check each digit. "
+            "Needs: “Gardening” is not in the PCN's list of needs.",
+        ),
+        (6, "Practice code: G99009 is not a practice of this PCN."),
+    ]
+    assert checked.rejected[0].row.cells[1] == MIXED[1]["Forename"], "the row is kept to write back"
+    assert (checked.new_people, checked.recorded_people, checked.already_imported) == (2, 0, ())
+    assert counts(database) == before, "a preview writes nothing, not even an audit event"
+
+
+def test_committing_imports_the_valid_rows_with_their_people_needs_and_status_and_audits_once(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    before = counts(database)
+
+    result = commit(database, worker, file_of(*MIXED))
+
+    assert result == ImportResult("referrals.csv", 2, 2, 0, 0, 3)
+    after = counts(database)
+    assert after["patient"] - before["patient"] == 2
+    assert after["referral"] - before["referral"] == 2
+    assert after["referral_need"] - before["referral_need"] == 4
+    assert after["status_change"] - before["status_change"] == 2
+    with database.session() as session:
+        people = session.scalars(select(Patient.nhs_number).order_by(Patient.nhs_number)).all()
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "referrals_imported"))
+        keys = session.scalars(select(Referral.import_key)).all()
+    assert people == sorted([NUMBERS[0], NUMBERS[2]])
+    assert event.username == worker.username
+    assert event.detail == "file=referrals.csv; imported=2; new_people=2; already_imported=0; rejected=3"
+    assert all(key is not None and len(key) == 64 for key in keys)
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    file = file_of(*MIXED)
+    commit(database, worker, file)
+    before = counts(database)
+
+    again = preview(database, worker, file)
+    result = commit(database, worker, file)
+
+    assert again.accepted == ()
+    assert [(row.line, row.reason) for row in again.already_imported] == [
+        (2, IMPORTED_BEFORE),
+        (4, IMPORTED_BEFORE),
+    ]
+    assert (result.imported, result.already_imported, result.rejected) == (0, 2, 3)
+    after = counts(database)
+    assert after["referral"] == before["referral"] and after["patient"] == before["patient"]
+
+
+def test_the_same_row_written_another_way_is_recognised_as_imported_before(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    commit(database, worker, file_of(row(0)))
+    first = row(0)
+    rewritten = row(
+        0,
+        **{
+            "NHS number": NUMBERS[0],
+            "Forename": f"  {first['Forename']} ",
+            "Date of birth": _iso(first["Date of birth"]),
+            "Postcode": "me141xx",
+            "Practice code": "g99001",
+            "Referral date": "15/01/2026",
+            "Needs": "debt and money | LONELINESS",
+        },
+    )
+
+    checked = preview(database, worker, file_of(rewritten))
+
+    assert checked.accepted == ()
+    assert [row.reason for row in checked.already_imported] == [IMPORTED_BEFORE]
+
+
+def _iso(day_first: str) -> str:
+    day, month, year = day_first.split("/")
+    return f"{year}-{month}-{day}"
+
+
+def test_a_row_repeated_in_the_file_is_imported_once(database: Database, actors: dict[Role, Actor]) -> None:
+    result = commit(database, actors[Role.LINK_WORKER], file_of(row(0), row(1), row(0)))
+
+    assert (result.imported, result.already_imported) == (2, 1)
+    checked = preview(database, actors[Role.LINK_WORKER], file_of(row(5), row(5)))
+    assert [(row.line, row.reason) for row in checked.already_imported] == [
+        (3, "The same referral as line 2.")
+    ]
+
+
+def test_a_recorded_person_is_reused_by_nhs_number_and_two_referrals_share_one_new_person(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    recorded = row(0)
+    with database.session() as session:
+        person = create_person(
+            session,
+            worker,
+            PersonDetails(NUMBERS[0], recorded["Forename"], recorded["Surname"], date(1940, 1, 1)),
+        )
+    # The recorded person's date of birth, so the file agrees with the record.
+    first = row(0, **{"Date of birth": "01/01/1940"})
+    second_need = row(1, **{"Needs": "Housing"})
+    first_need = row(1)
+
+    checked = preview(database, worker, file_of(first, first_need, second_need))
+    result = commit(database, worker, file_of(first, first_need, second_need))
+
+    assert [row.recorded_person_id for row in checked.accepted] == [person.id, None, None]
+    assert (checked.new_people, checked.recorded_people) == (1, 1)
+    assert (result.imported, result.new_people, result.recorded_people) == (3, 1, 1)
+    with database.session() as session:
+        owners = session.execute(
+            select(Patient.nhs_number, func.count()).join(Referral).group_by(Patient.nhs_number)
+        ).all()
+    assert sorted(owners) == sorted([(NUMBERS[0], 1), (NUMBERS[1], 2)])
+
+
+def test_an_nhs_number_with_another_date_of_birth_is_rejected_as_likely_mistyped(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    commit(database, worker, file_of(row(0)))
+
+    checked = preview(
+        database,
+        worker,
+        file_of(
+            row(0, **{"Date of birth": "02/02/1950", "Needs": "Housing"}),
+            row(7),
+            row(7, **{"Date of birth": "03/03/1951", "Needs": "Housing"}),
+        ),
+    )
+
+    assert [row.line for row in checked.accepted] == [3]
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (
+            2,
+            "This NHS number is recorded for someone with a different date of birth: "
+            "check the NHS number and the date of birth.",
+        ),
+        (4, "Line 3 gives this NHS number with a different date of birth: check which is right."),
+    ]
+
+
+def test_a_row_without_an_nhs_number_is_rejected_with_every_other_problem(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    checked = preview(
+        database, actors[Role.LINK_WORKER], file_of(row(0, **{"NHS number": "", "Source": "Carrier pigeon"}))
+    )
+
+    [rejected] = checked.rejected
+    assert rejected.reason.startswith("NHS number: An imported referral needs the person's NHS number")
+    assert rejected.reason.endswith("Source: Choose the source of the referral from the list.")
+
+
+def test_rejected_rows_saved_as_csv_can_be_fixed_and_imported(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    file = file_of(*MIXED)
+    checked = preview(database, worker, file)
+    commit(database, worker, file)
+    saved = tmp_path / "rejected.csv"
+
+    with database.session() as session:
+        written = referral_import.save_rejected(session, worker, checked, saved)
+
+    assert written == 3
+    rejected = read_referral_file(saved)
+    assert rejected.header == ("Problem", *HEADER)
+    assert [row.cells[0] for row in rejected.rows] == [row.reason for row in checked.rejected]
+    # The link worker fixes each row in a spreadsheet and imports the file again.
+    fixed_text = saved.read_text(encoding="utf-8-sig")
+    fixed_text = (
+        fixed_text.replace("31/02/1970", "28/02/1970")
+        .replace("999 000 0001", "")
+        .replace("Gardening", "Housing")
+    )
+    fixed_text = fixed_text.replace("G99009", "G99002")
+    fixed = parse_referral_csv(fixed_text.encode("utf-8-sig"))
+    again = preview(database, worker, fixed)
+    assert [row.line for row in again.accepted] == [2, 4]
+    assert [row.line for row in again.rejected] == [3], "the row still without an NHS number"
+    assert commit(database, worker, fixed).imported == 2
+    with database.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "rejected_rows_saved"))
+    assert event is not None and event.detail == "rows=3"
+
+
+def test_a_row_the_database_refuses_mid_commit_leaves_nothing_written(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    # Passes the row rules, but the referral is dated before the person was born.
+    unborn = row(3, **{"Date of birth": "01/03/2020", "Referral date": "2019-05-01"})
+    file = file_of(row(0), row(1), row(2), unborn, row(4))
+    assert [row.line for row in preview(database, worker, file).accepted] == [2, 3, 4, 5, 6]
+    before = counts(database)
+
+    with pytest.raises(ImportFailed, match=r"^Line 5 could not be imported: Referral date: ") as failed:
+        commit(database, worker, file)
+
+    assert failed.value.line == 5
+    assert "Nothing was imported" in str(failed.value)
+    assert NUMBERS[3] not in str(failed.value) and unborn["Surname"] not in str(failed.value)
+    assert counts(database) == before
+
+
+def test_cancelling_rolls_back_what_was_written_so_far(database: Database, actors: dict[Role, Actor]) -> None:
+    stop = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done > total // 2:
+            stop.set()
+
+    before = counts(database)
+    with pytest.raises(ImportCancelled, match="nothing was imported"):
+        commit(
+            database,
+            actors[Role.LINK_WORKER],
+            file_of(*(row(index) for index in range(8))),
+            progress=progress,
+            cancelled=stop.is_set,
+        )
+
+    assert counts(database) == before
+    assert seen[-1][0] > seen[-1][1] // 2, "it stopped in the writing, after some rows were added"
+
+
+def test_progress_rises_to_the_total(database: Database, actors: dict[Role, Actor]) -> None:
+    seen: list[tuple[int, int]] = []
+
+    commit(
+        database,
+        actors[Role.LINK_WORKER],
+        file_of(*(row(i) for i in range(6))),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+
+    done = [step for step, _total in seen]
+    assert done == sorted(set(done)), "it only moves forward, and only when it moves"
+    assert seen[-1] == (30, 30), "checking and writing six rows, writing weighted four times"
+
+
+def test_only_roles_that_record_cases_may_import(database: Database, actors: dict[Role, Actor]) -> None:
+    with pytest.raises(PermissionDenied):
+        preview(database, actors[Role.MANAGER], file_of(row(0)))
+    with pytest.raises(PermissionDenied):
+        commit(database, actors[Role.MANAGER], file_of(row(0)))
+
+
+def test_an_unreadable_file_is_refused_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "referrals.csv"
+    path.write_bytes(b"")
+
+    with pytest.raises(ImportRefused, match="The file is empty"):
+        referral_import.read_file(path)
+    assert referral_import.read_file(_written(tmp_path / "ok.csv")).name == "ok.csv"
+
+
+def _written(path: Path) -> Path:
+    path.write_bytes(csv_bytes([row(0)]))
+    return path
+
+
+def test_the_report_says_what_will_happen_row_by_row(database: Database, actors: dict[Role, Actor]) -> None:
+    worker = actors[Role.LINK_WORKER]
+    commit(database, worker, file_of(row(0)))
+
+    lines = referral_import.report(preview(database, worker, file_of(row(0), *MIXED[1:])))
+
+    assert lines == [
+        "referrals.csv: 5 rows (UTF-8).",
+        "Ready to import: 1 referral (1 new person, 0 people already recorded).",
+        "Left out, imported before or repeated in the file: 1 (lines 2).",
+        "Rejected: 3.",
+        "  Line 3: Date of birth: There is no such date: check the day and month of the date of birth.",
+        "  Line 5: NHS number: This is not a valid NHS number: please check each digit. "
+        "Needs: “Gardening” is not in the PCN's list of needs.",
+        "  Line 6: Practice code: G99009 is not a practice of this PCN.",
+    ]
