@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from linkworker.store.migrations import built_on
 from linkworker.store.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds the table
         compare_type=True,
+        include_object=built_on(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -135,7 +135,9 @@ def postgresql_engine(url: URL) -> Engine:
         pool_pre_ping=True,
         pool_size=3,
         hide_parameters=True,  # patient data must never reach an error message or a log
-        connect_args={"connect_timeout": 10, "application_name": "linkworker"},
+        # prepare_threshold=None: psycopg would otherwise reuse a generic plan after five runs,
+        # one that cannot use the name-prefix index because it does not know the search text.
+        connect_args={"connect_timeout": 10, "application_name": "linkworker", "prepare_threshold": None},
     )
     event.listen(engine, "handle_error", _without_server_detail)
     return engine

@@ -7,6 +7,7 @@ knows is refused: an older app must not write to a newer database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,17 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["connection"] = connection
     return config
+
+
+def built_on(dialect: str) -> Callable[..., bool]:
+    """An autogenerate filter that leaves out what the models build only on another dialect
+    (an index marked ``ddl_if(dialect="postgresql")`` does not exist on SQLite)."""
+
+    def include(item: object, _name: str | None, _kind: str, _reflected: bool, _other: object) -> bool:
+        condition = getattr(item, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include
 
 
 def head_revision() -> str:

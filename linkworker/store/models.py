@@ -132,14 +132,21 @@ class Patient(Versioned, Base):
     __table_args__ = (
         Index("ix_patient_family_given", "family_name", "given_name"),
         Index("ix_patient_date_of_birth", "date_of_birth"),
+        # PostgreSQL uses an ordinary index for LIKE 'abc%' only under the C collation; this
+        # one serves the caseload's name search whatever the server's collation is.
+        Index(
+            "ix_patient_family_key_prefix",
+            "family_key",
+            postgresql_ops={"family_key": "varchar_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    # The family name folded for searching (see domain.person.search_key): a plain index serves
-    # "starts with" on SQLite and PostgreSQL alike, which lower() in a query would not.
+    # The family name folded for searching (see domain.person.search_key), so "starts with" is
+    # an indexed comparison rather than lower() on every row.
     family_key: Mapped[str] = mapped_column(String(100), index=True)
     other_names: Mapped[str | None] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))

@@ -45,7 +45,10 @@ def downgrade() -> None:
 
 def schema_differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_object": migrations.built_on(connection.dialect.name)},
+        )
         return list(compare_metadata(context, Base.metadata))
 
 
