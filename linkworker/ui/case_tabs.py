@@ -28,7 +28,7 @@ class CaseTab(QWidget):
         self.case.gp_panel_area.addWidget(self.gp_panel)
         self.case.changed.connect(self.gp_panel.refresh)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(12, 8, 12, 4)
         layout.addWidget(self.case)
 
     def refresh(self) -> None:

@@ -33,6 +33,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.gp_record import GpLetter, LetterExport
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.screen import fit_to_screen
 
 # Pages go to the printer as images of this resolution at most: sharp on paper, and an A4 page
 # stays a few megabytes however fine the printer's own resolution is.
@@ -104,7 +105,7 @@ class LetterPreviewDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
 
     def _button(
         self, box: QDialogButtonBox, text: str, description: str, slot: Callable[[], object]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -37,6 +37,7 @@ from linkworker.ui.import_view import ImportView
 from linkworker.ui.needs_admin import NeedsAdmin
 from linkworker.ui.overview_view import OverviewView
 from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.screen import fit_to_screen
 
 
 @dataclass(frozen=True)
@@ -188,12 +189,7 @@ class MainWindow(QMainWindow):
     def _fit_screen(self) -> None:
         """Open at a comfortable size that still fits a 1366x768 laptop screen."""
         self.setMinimumSize(900, 560)
-        screen = QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else None
-        width, height = 1240, 760
-        if available is not None:
-            width, height = min(width, available.width()), min(height, available.height() - 40)
-        self.resize(width, height)
+        fit_to_screen(self, 1240, 760)
 
     def show_area(self, row: int) -> None:
         self.navigation.setCurrentRow(row)
