@@ -24,7 +24,6 @@ from linkworker.domain.organisations import parse_ods_code
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.person import age_on, parse_name
 from linkworker.domain.referrals import ReferralSource, Urgency
-from linkworker.domain.roles import Role
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -560,7 +559,6 @@ def parse_needs(typed: tuple[str, ...], needs: NeedList, field: str = "needs") -
 
 LOCAL_NEED_PREFIX = "local_"
 # Link workers record needs from the list; the PCN's manager or an administrator changes the list.
-NEEDS_LIST_EDITORS = frozenset({Role.MANAGER, Role.ADMIN})
 _NEED_LABEL_MAX = 100
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain.roles import Permission
 from linkworker.services.actor import Actor
+from linkworker.services.batch import insert_all
 from linkworker.store.models import AuditEvent
 
 
@@ -43,6 +45,28 @@ def record(
             entity_id=entity_id,
             detail=detail,
         )
+    )
+
+
+def record_each(
+    session: Session, actor: Actor, action: str, entity: str, records: Sequence[tuple[int, str | None]]
+) -> None:
+    """One audit event per new record (its id and detail), written in one batch: what
+    ``record`` adds for one, without building an object per event."""
+    insert_all(
+        session,
+        AuditEvent,
+        [
+            {
+                "user_id": actor.user_id,
+                "username": actor.username,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": detail,
+            }
+            for entity_id, detail in records
+        ],
     )
 
 

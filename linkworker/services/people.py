@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import nhs_number
@@ -26,9 +26,8 @@ from linkworker.domain.referrals import ENDED
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.store.models import AuditEvent, Patient, Practice, Referral
-
-_SLICE = 500  # bound parameters per look-up, well within every database's limit
+from linkworker.services.batch import SLICE, insert_with_ids
+from linkworker.store.models import Patient, Practice, Referral
 
 
 @dataclass(frozen=True)
@@ -159,8 +158,8 @@ def create_people(
         _patient_row(details, registered_practice(details.registered_practice_ods, practice_ids))
         for details in details_list
     ]
-    ids = session.scalars(insert(Patient).returning(Patient.id, sort_by_parameter_order=True), rows).all()
-    audit_each(session, actor, "person_created", "patient", [(person_id, None) for person_id in ids])
+    ids = insert_with_ids(session, Patient.id, Patient.nhs_number, rows)
+    audit.record_each(session, actor, "person_created", "patient", [(person_id, None) for person_id in ids])
     return [
         PersonSummary(
             person_id,
@@ -182,34 +181,12 @@ def registered_practices(session: Session, actor: Actor) -> dict[str, int]:
     return {ods: practice_id for ods, practice_id in rows}
 
 
-def audit_each(
-    session: Session, actor: Actor, action: str, entity: str, records: Sequence[tuple[int, str | None]]
-) -> None:
-    """One audit event per new record (its id and detail), written in one batch: what
-    ``audit.record`` adds for one, without building an object per event."""
-    if records:
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "user_id": actor.user_id,
-                    "username": actor.username,
-                    "action": action,
-                    "entity": entity,
-                    "entity_id": entity_id,
-                    "detail": detail,
-                }
-                for entity_id, detail in records
-            ],
-        )
-
-
 def _recorded_numbers(session: Session, numbers: Sequence[str]) -> bool:
     """Whether any of these NHS numbers is on record, asked in slices within every database's
     limit on bound parameters."""
     return any(
-        session.scalar(select(func.count()).where(Patient.nhs_number.in_(numbers[start : start + _SLICE])))
-        for start in range(0, len(numbers), _SLICE)
+        session.scalar(select(func.count()).where(Patient.nhs_number.in_(numbers[start : start + SLICE])))
+        for start in range(0, len(numbers), SLICE)
     )
 
 

@@ -47,6 +47,7 @@ from linkworker.interchange.referral_csv import (
 )
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.batch import SLICE
 from linkworker.services.errors import ServiceError
 from linkworker.services.needs import need_labels
 from linkworker.services.people import create_people, registered_practices
@@ -64,7 +65,6 @@ NEEDS_NHS_NUMBER = (
 IMPORTED_BEFORE = "Imported before."
 # Writing a row takes several times as long as checking one: the progress bar moves evenly.
 _WRITE_WEIGHT = 4
-_LOOKUP_SLICE = 500  # bound parameters per query, well within every database's limit
 # Rows written per batch: large enough that the inserts go in few statements, small enough that
 # progress moves and a cancellation is seen within a fraction of a second.
 _WRITE_CHUNK = 1000
@@ -423,7 +423,8 @@ def import_key(person: PersonDetails, referral: ReferralDetails) -> str:
     A re-export of the same referral is recognised as imported before even where the rest of the
     row changed (a new phone number, a corrected address, the needs written another way), so a
     file exported again is never imported twice. Two referrals of one person from the same
-    practice and source on the same day count as one. Hashed: a fixed length, nothing readable.
+    practice and source on the same day count as one. Hashed into a key of fixed length that
+    shows none of these values.
     """
     identity = "|".join(
         (
@@ -441,10 +442,10 @@ def _recorded_people(session: Session, numbers: Iterable[str]) -> dict[str, tupl
     """NHS number to the recorded person's id and date of birth, looked up in slices."""
     wanted = sorted(numbers)
     found: dict[str, tuple[int, date]] = {}
-    for start in range(0, len(wanted), _LOOKUP_SLICE):
+    for start in range(0, len(wanted), SLICE):
         rows = session.execute(
             select(Patient.nhs_number, Patient.id, Patient.date_of_birth).where(
-                Patient.nhs_number.in_(wanted[start : start + _LOOKUP_SLICE])
+                Patient.nhs_number.in_(wanted[start : start + SLICE])
             )
         )
         found.update({number: (person_id, born) for number, person_id, born in rows if number})

@@ -7,20 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import ReferralDetails, case_number, check_referral_for
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.batch import SLICE, insert_all, insert_with_ids
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.services.needs import need_labels
-from linkworker.services.people import audit_each
 from linkworker.store.models import Patient, Practice, Referral, ReferralNeed, StatusChange, utc_now
-
-_SLICE = 500  # bound parameters per look-up, well within every database's limit
 
 
 class AlreadyImported(ServiceError):
@@ -95,20 +94,21 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
     if len(set(keys)) < len(keys) or imported_keys(session, actor, keys):
         raise AlreadyImported("This referral was imported before.")
     now = utc_now()
-    ids = session.scalars(
-        insert(Referral).returning(Referral.id, sort_by_parameter_order=True),
-        [_referral_row(item, actor.pcn_id, now) for item in items],
-    ).all()
-    session.execute(
-        insert(ReferralNeed),
+    ids = insert_with_ids(
+        session, Referral.id, Referral.import_key, [_referral_row(item, actor.pcn_id, now) for item in items]
+    )
+    insert_all(
+        session,
+        ReferralNeed,
         [
             {"referral_id": referral_id, "need_code": code}
             for referral_id, item in zip(ids, items, strict=True)
             for code in item.details.needs
         ],
     )
-    session.execute(
-        insert(StatusChange),
+    insert_all(
+        session,
+        StatusChange,
         [
             {
                 "referral_id": referral_id,
@@ -120,7 +120,7 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
             for referral_id in ids
         ],
     )
-    audit_each(
+    audit.record_each(
         session,
         actor,
         "referral_created",
@@ -167,9 +167,9 @@ def _dates_of_birth(session: Session, person_ids: Sequence[int]) -> dict[int, da
     """Person id to date of birth of those on record, looked up in slices."""
     wanted = sorted(set(person_ids))
     born: dict[int, date] = {}
-    for start in range(0, len(wanted), _SLICE):
+    for start in range(0, len(wanted), SLICE):
         rows = session.execute(
-            select(Patient.id, Patient.date_of_birth).where(Patient.id.in_(wanted[start : start + _SLICE]))
+            select(Patient.id, Patient.date_of_birth).where(Patient.id.in_(wanted[start : start + SLICE]))
         )
         born.update({person_id: day for person_id, day in rows})
     return born
@@ -181,8 +181,8 @@ def imported_keys(session: Session, actor: Actor, keys: Iterable[str]) -> set[st
     wanted = list(dict.fromkeys(keys))
     found: set[str] = set()
     # In slices, so a 10,000-row file stays within every database's limit on bound parameters.
-    for start in range(0, len(wanted), _SLICE):
-        chunk = wanted[start : start + _SLICE]
+    for start in range(0, len(wanted), SLICE):
+        chunk = wanted[start : start + SLICE]
         found.update(session.scalars(select(Referral.import_key).where(Referral.import_key.in_(chunk))))
     return found
 

@@ -25,6 +25,8 @@ from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 
 T = TypeVar("T")
+# What a service call may refuse with; anything else is a bug.
+REFUSALS = (ValidationError, ServiceError, StoreError)
 
 # Boxes without a parent window (before any window is open) are kept here until closed,
 # so Python does not delete them while they are on screen.
@@ -68,22 +70,31 @@ def call_service(
     try:
         with database.session() as session:
             return Outcome(work(session))
-    except ValidationError as error:
-        if form is not None and form.show_message(error.field, error.message):
-            return Outcome(refusal=error.message)
-        return _refused(parent, f"{action}: please check", error.message, QMessageBox.Icon.Warning)
-    except PermissionDenied as error:
-        return _refused(parent, f"{action}: not allowed", str(error), QMessageBox.Icon.Warning)
-    except StaleEdit as error:
-        return _refused(parent, f"{action}: changed by someone else", str(error), QMessageBox.Icon.Warning)
-    except ServiceError as error:
-        return _refused(parent, f"{action}: not done", str(error), QMessageBox.Icon.Warning)
-    except StoreError as error:
-        return _refused(parent, f"{action}: database problem", str(error), QMessageBox.Icon.Critical)
+    except REFUSALS as error:
+        text = refusal_text(error)
+        if isinstance(error, ValidationError) and form is not None and form.show_message(error.field, text):
+            return Outcome(refusal=text)
+        heading, icon = refusal_heading(error)
+        return Outcome(refusal=text, box=show_message(parent, f"{action}: {heading}", text, icon))
 
 
-def _refused(parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon) -> Outcome[T]:
-    return Outcome(refusal=text, box=show_message(parent, title, text, icon))
+def refusal_heading(error: BaseException) -> tuple[str, QMessageBox.Icon]:
+    """What a refusal's message box says after the action ("Import: not allowed"), and its icon:
+    the same for a call made here and for a background job (``ui.jobs``)."""
+    if isinstance(error, ValidationError):
+        return "please check", QMessageBox.Icon.Warning
+    if isinstance(error, PermissionDenied):
+        return "not allowed", QMessageBox.Icon.Warning
+    if isinstance(error, StaleEdit):
+        return "changed by someone else", QMessageBox.Icon.Warning
+    if isinstance(error, StoreError):
+        return "database problem", QMessageBox.Icon.Critical
+    return "not done", QMessageBox.Icon.Warning
+
+
+def refusal_text(error: BaseException) -> str:
+    """A refusal's message in the user's words (a ``ValidationError`` keeps its field apart)."""
+    return error.message if isinstance(error, ValidationError) else str(error)
 
 
 def show_message(

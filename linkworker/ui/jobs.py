@@ -15,18 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
-from linkworker.domain.errors import ValidationError
-from linkworker.services.errors import PermissionDenied, ServiceError, StaleEdit
 from linkworker.store.database import Database
-from linkworker.store.errors import StoreError
-from linkworker.ui.errors import show_message
+from linkworker.ui.errors import REFUSALS, refusal_heading, refusal_text, show_message
 
 T = TypeVar("T")
-REFUSALS = (ValidationError, ServiceError, StoreError)
 _STEPS = 1000  # progress reaches the window at most this many times per job
 
 # Jobs still running, kept alive here (not by a parent widget) so a worker never reports to a
@@ -114,24 +110,11 @@ class Job(QObject, Generic[T]):
         self.finished.emit()
 
     def _show(self, error: BaseException) -> str:
-        title, icon = _heading(error)
+        heading, icon = refusal_heading(error)
         window = self._window if self._window is not None and isValid(self._window) else None
-        text = error.message if isinstance(error, ValidationError) else str(error)
-        show_message(window, f"{self.action}: {title}", text, icon)
+        text = refusal_text(error)
+        show_message(window, f"{self.action}: {heading}", text, icon)
         return text
-
-
-def _heading(error: BaseException) -> tuple[str, QMessageBox.Icon]:
-    """The same titles ``ui.errors.call_service`` gives each kind of refusal."""
-    if isinstance(error, ValidationError):
-        return "please check", QMessageBox.Icon.Warning
-    if isinstance(error, PermissionDenied):
-        return "not allowed", QMessageBox.Icon.Warning
-    if isinstance(error, StaleEdit):
-        return "changed by someone else", QMessageBox.Icon.Warning
-    if isinstance(error, StoreError):
-        return "database problem", QMessageBox.Icon.Critical
-    return "not done", QMessageBox.Icon.Warning
 
 
 class _Worker(QRunnable):

@@ -51,6 +51,7 @@ from linkworker.domain.intake import (
     ReferralDetails,
     ReferralEntry,
     case_number,
+    check_referral_for,
     parse_date_of_birth,
     parse_person,
     parse_referral,
@@ -684,7 +685,8 @@ class NewReferralView(QWidget):
             )
         if self.adding_new:
             try:
-                person = parse_person(self.person_entry(), today)
+                practices = {practice.ods_code: practice.id for practice in self.lists.practices}
+                person = parse_person(self.person_entry(), today, practices)
             except FormErrors as errors:
                 problems.extend(errors.errors)
         try:
@@ -696,6 +698,12 @@ class NewReferralView(QWidget):
             )
         except FormErrors as errors:
             problems.extend(errors.errors)
+        born = person.date_of_birth if person else self.chosen.date_of_birth if self.chosen else None
+        if referral is not None and born is not None:
+            try:
+                check_referral_for(born, referral)
+            except ValidationError as problem:
+                problems.append(problem)
         for problem in problems:
             self.form.show_message(problem.field, problem.message)
         if problems or referral is None:

@@ -18,11 +18,13 @@ from linkworker.domain.intake import (
     PHONE_MAX,
     SEX_LABELS,
     SOURCE_LABELS,
+    NeedList,
     PersonDetails,
     PersonEntry,
     ReferralDetails,
     ReferralEntry,
     case_number,
+    check_referral_for,
     local_need_code,
     parse_choice,
     parse_date,
@@ -35,6 +37,7 @@ from linkworker.domain.intake import (
     parse_received_on,
     parse_referral,
     parse_yes_no,
+    registered_practice,
     same_label,
 )
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
@@ -327,6 +330,27 @@ def test_a_person_is_parsed_and_normalised() -> None:
     )
 
 
+def test_the_registered_practice_must_be_one_of_this_pcn_when_the_practices_are_given() -> None:
+    assert parse_person(PERSON, TODAY, PRACTICES).registered_practice_ods == "G99002"
+    elsewhere = replace(PERSON, registered_practice_ods="G88001")
+    assert parse_person(elsewhere, TODAY).registered_practice_ods == "G88001", "not checked without the list"
+    assert refused_fields(lambda: parse_person(elsewhere, TODAY, PRACTICES)) == {
+        "registered_practice_ods": "G88001 is not a practice of this PCN."
+    }
+    unknown = replace(PERSON, registered_practice_ods="")
+    assert parse_person(unknown, TODAY, PRACTICES).registered_practice_ods is None
+
+
+def test_a_registered_practice_resolves_to_its_id_and_unknown_is_none() -> None:
+    assert registered_practice("G99001", PRACTICES) == 11
+    assert registered_practice(None, PRACTICES) is None
+    error = refusal(lambda: registered_practice("G88001", PRACTICES))
+    assert (error.field, error.message) == (
+        "registered_practice_ods",
+        "G88001 is not a practice of this PCN.",
+    )
+
+
 def test_only_names_and_date_of_birth_are_required() -> None:
     details = parse_person(
         PersonEntry(given_name=" Bram ", family_name="ashdown", date_of_birth="4/7/1960"), TODAY
@@ -496,15 +520,45 @@ def test_a_referral_is_parsed_with_its_practice_and_needs_resolved() -> None:
 
 def test_needs_by_code_or_label_in_any_case_each_once_in_the_order_given() -> None:
     typed = ("DEBT AND MONEY", "pet care", "loneliness", "debt_money", " ", "Debt-and-money")
-    assert parse_needs(typed, NEEDS) == ("debt_money", "local_pets", "loneliness")
+    assert parse_needs(typed, NeedList(NEEDS)) == ("debt_money", "local_pets", "loneliness")
 
 
 def test_a_need_not_on_the_list_or_no_need_at_all_is_refused() -> None:
-    error = refusal(lambda: parse_needs(("Loneliness and isolation", "Gardening"), NEEDS))
+    needs = NeedList(NEEDS)
+    error = refusal(lambda: parse_needs(("Loneliness and isolation", "Gardening"), needs))
     assert (error.field, error.message) == ("needs", "“Gardening” is not in the PCN's list of needs.")
     assert (
-        refusal(lambda: parse_needs(("", "  "), NEEDS)).message
+        refusal(lambda: parse_needs(("", "  "), needs)).message
         == "Choose at least one need the referral is about."
+    )
+
+
+def test_a_need_list_is_the_pcns_needs_with_what_people_write_for_each() -> None:
+    needs = NeedList(NEEDS)
+    assert dict(needs) == NEEDS and len(needs) == 3 and needs["local_pets"] == "Pet care"
+    assert [needs.code_for(typed) for typed in ("PET-CARE", "local_pets", " debt and money ", "Pets")] == [
+        "local_pets",
+        "local_pets",
+        "debt_money",
+        None,
+    ]
+
+
+def test_a_referral_reads_the_needs_the_same_from_a_plain_mapping_or_a_need_list() -> None:
+    entry = replace(REFERRAL, needs=("pet care", "Debt and money"))
+    from_list = parse_referral(entry, TODAY, NeedList(NEEDS), PRACTICES)
+    assert from_list == parse_referral(entry, TODAY, NEEDS, PRACTICES)
+    assert from_list.needs == ("local_pets", "debt_money")
+
+
+def test_a_referral_cannot_be_received_before_the_person_was_born() -> None:
+    details = parse_referral(REFERRAL, TODAY, NEEDS, PRACTICES)
+    check_referral_for(details.received_on, details)
+    check_referral_for(date(1948, 11, 2), details)
+    error = refusal(lambda: check_referral_for(details.received_on + timedelta(days=1), details))
+    assert (error.field, error.message) == (
+        "received_on",
+        "The referral cannot be received before the person was born.",
     )
 
 

@@ -4,6 +4,7 @@ CSV to fix and import again."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import replace
 from datetime import date
@@ -22,13 +23,12 @@ from linkworker.services.people import create_person
 from linkworker.services.referral_import import (
     IMPORTED_BEFORE,
     ImportCancelled,
-    ImportFailed,
     ImportPreview,
     ImportRefused,
     ImportResult,
 )
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed, StatusChange
+from linkworker.store.models import AuditEvent, Patient, Practice, Referral, ReferralNeed, StatusChange
 from tests.interchange.files import HEADER, NUMBERS, csv_bytes, row
 
 TODAY = date(2026, 6, 30)
@@ -43,8 +43,10 @@ def counts(database: Database) -> dict[str, int]:
         }
 
 
-def file_of(*rows: dict[str, str], name: str = "referrals.csv") -> ReferralFile:
-    return replace(parse_referral_csv(csv_bytes(list(rows))), name=name)
+def file_of(
+    *rows: dict[str, str], name: str = "referrals.csv", header: tuple[str, ...] = HEADER
+) -> ReferralFile:
+    return replace(parse_referral_csv(csv_bytes(list(rows), header)), name=name)
 
 
 def preview(database: Database, actor: Actor, file: ReferralFile) -> ImportPreview:
@@ -158,6 +160,52 @@ def test_the_same_row_written_another_way_is_recognised_as_imported_before(
     assert [row.reason for row in checked.already_imported] == [IMPORTED_BEFORE]
 
 
+def test_a_re_export_of_the_same_referral_with_a_new_phone_number_is_imported_before(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    header = (*HEADER, "Phone", "Referrer")
+    commit(database, worker, file_of(row(0, Phone="01632 960001", Referrer="Dr Quill"), header=header))
+    re_exported = row(
+        0, Phone="01632 960999", Referrer="Dr A. Quill", Postcode="ME15 6AA", Needs="Housing", Forename="Adah"
+    )
+
+    checked = preview(database, worker, file_of(re_exported, header=header))
+
+    assert checked.accepted == ()
+    assert [row.reason for row in checked.already_imported] == [IMPORTED_BEFORE]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Referral date": "16/01/2026"},
+        {"Practice code": "G99002"},
+        {"Source": "Pharmacist"},
+    ],
+    ids=["another day", "another practice", "another source"],
+)
+def test_another_referral_of_the_same_person_is_imported(
+    database: Database, actors: dict[Role, Actor], change: dict[str, str]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    commit(database, worker, file_of(row(0)))
+
+    result = commit(database, worker, file_of(row(0, **change)))
+
+    assert (result.imported, result.new_people, result.recorded_people) == (1, 0, 1)
+
+
+def test_the_import_key_is_the_referrals_identity_and_holds_nothing_readable(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    [accepted] = preview(database, actors[Role.LINK_WORKER], file_of(row(0))).accepted
+
+    identity = f"referral-identity-1|{NUMBERS[0]}|G99001|2026-01-15|gp"
+    assert accepted.import_key == hashlib.sha256(identity.encode()).hexdigest()
+    assert NUMBERS[0] not in accepted.import_key
+
+
 def _iso(day_first: str) -> str:
     day, month, year = day_first.split("/")
     return f"{year}-{month}-{day}"
@@ -186,11 +234,11 @@ def test_a_recorded_person_is_reused_by_nhs_number_and_two_referrals_share_one_n
         )
     # The recorded person's date of birth, so the file agrees with the record.
     first = row(0, **{"Date of birth": "01/01/1940"})
-    second_need = row(1, **{"Needs": "Housing"})
-    first_need = row(1)
+    earlier = row(1)
+    later = row(1, **{"Needs": "Housing", "Referral date": "2026-02-01"})
 
-    checked = preview(database, worker, file_of(first, first_need, second_need))
-    result = commit(database, worker, file_of(first, first_need, second_need))
+    checked = preview(database, worker, file_of(first, earlier, later))
+    result = commit(database, worker, file_of(first, earlier, later))
 
     assert [row.recorded_person_id for row in checked.accepted] == [person.id, None, None]
     assert (checked.new_people, checked.recorded_people) == (1, 1)
@@ -212,9 +260,9 @@ def test_an_nhs_number_with_another_date_of_birth_is_rejected_as_likely_mistyped
         database,
         worker,
         file_of(
-            row(0, **{"Date of birth": "02/02/1950", "Needs": "Housing"}),
+            row(0, **{"Date of birth": "02/02/1950", "Referral date": "2026-02-01"}),
             row(7),
-            row(7, **{"Date of birth": "03/03/1951", "Needs": "Housing"}),
+            row(7, **{"Date of birth": "03/03/1951", "Referral date": "2026-02-01"}),
         ),
     )
 
@@ -275,23 +323,44 @@ def test_rejected_rows_saved_as_csv_can_be_fixed_and_imported(
     assert event is not None and event.detail == "rows=3"
 
 
-def test_a_row_the_database_refuses_mid_commit_leaves_nothing_written(
+def test_a_referral_received_before_the_person_was_born_is_rejected_in_the_preview(
     database: Database, actors: dict[Role, Actor]
 ) -> None:
     worker = actors[Role.LINK_WORKER]
-    # Passes the row rules, but the referral is dated before the person was born.
     unborn = row(3, **{"Date of birth": "01/03/2020", "Referral date": "2019-05-01"})
-    file = file_of(row(0), row(1), row(2), unborn, row(4))
-    assert [row.line for row in preview(database, worker, file).accepted] == [2, 3, 4, 5, 6]
-    before = counts(database)
+    file = file_of(row(0), unborn, row(4))
 
-    with pytest.raises(ImportFailed, match=r"^Line 5 could not be imported: Referral date: ") as failed:
-        commit(database, worker, file)
+    checked = preview(database, worker, file)
+    result = commit(database, worker, file)
 
-    assert failed.value.line == 5
-    assert "Nothing was imported" in str(failed.value)
-    assert NUMBERS[3] not in str(failed.value) and unborn["Surname"] not in str(failed.value)
-    assert counts(database) == before
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (3, "Referral date: The referral cannot be received before the person was born.")
+    ]
+    assert (result.imported, result.new_people, result.rejected) == (2, 2, 1)
+    with database.session() as session:
+        assert NUMBERS[3] not in session.scalars(select(Patient.nhs_number)).all()
+
+
+def test_a_registered_practice_outside_the_pcn_is_rejected_in_the_preview(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    header = (*HEADER, "Registered practice")
+    elsewhere = row(1, **{"Registered practice": "G77001"})
+    file = file_of(row(0, **{"Registered practice": "g99002"}), elsewhere, header=header)
+
+    checked = preview(database, actors[Role.LINK_WORKER], file)
+    commit(database, actors[Role.LINK_WORKER], file)
+
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (3, "Registered practice: G77001 is not a practice of this PCN.")
+    ]
+    with database.session() as session:
+        registered = session.execute(
+            select(Patient.nhs_number, Practice.ods_code).join(
+                Practice, Practice.id == Patient.registered_practice_id
+            )
+        ).all()
+    assert registered == [(NUMBERS[0], "G99002")]
 
 
 def test_cancelling_rolls_back_what_was_written_so_far(database: Database, actors: dict[Role, Actor]) -> None:

@@ -19,11 +19,13 @@ from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.services.needs import add_local_need, need_labels, set_local_need_active
 from linkworker.services.organisation import set_practice_active
-from linkworker.services.people import create_person
+from linkworker.services.people import create_people, create_person
 from linkworker.services.referrals import (
     AlreadyImported,
+    NewReferral,
     ReferralSummary,
     create_referral,
+    create_referrals,
     imported_keys,
     referring_practices,
 )
@@ -237,3 +239,96 @@ def test_every_source_and_urgency_is_stored_as_its_code(
     with database.session() as session:
         stored = session.execute(select(Referral.source, Referral.urgency).order_by(Referral.id)).all()
     assert stored == [(source.value, urgency.value) for source, urgency in pairs]
+
+
+def test_many_referrals_are_recorded_together_each_with_its_needs_status_and_audit(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    numbers = list(islice(nhs_number.synthetic_numbers(62_000), 3))
+    with database.session() as session:
+        owners = [
+            p.id
+            for p in create_people(
+                session, worker, [PersonDetails(n, "Bram", "Ashdown", date(1960, 7, 4)) for n in numbers]
+            )
+        ]
+    base = details(database, worker)
+    # More than one slice of look-ups (500); every third without an import key, as the form makes them.
+    items = [
+        NewReferral(
+            owners[index % 3],
+            replace(
+                base, needs=base.needs[: 1 + index % 2], referrer_name=f"Dr {index}" if index % 2 else None
+            ),
+            None if index % 3 == 0 else f"{index:064d}",
+        )
+        for index in range(610)
+    ]
+
+    with database.session() as session:
+        made = create_referrals(session, worker, items)
+
+    assert [(s.person_id, s.status, s.case_number) for s in made] == [
+        (item.person_id, CaseStatus.REFERRED, f"LW-{s.id:06d}") for s, item in zip(made, items, strict=True)
+    ]
+    with database.session() as session:
+        stored = {r.id: r for r in session.scalars(select(Referral))}
+        needs = session.execute(
+            select(ReferralNeed.referral_id, func.count()).group_by(ReferralNeed.referral_id)
+        )
+        need_counts = {referral_id: count for referral_id, count in needs}
+        changes = {c.referral_id: c for c in session.scalars(select(StatusChange))}
+        audited = {
+            e.entity_id: e.detail
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "referral_created"))
+        }
+    assert len(stored) == len(changes) == len(audited) == 610
+    for summary, item in zip(made, items, strict=True):
+        referral = stored[summary.id]
+        assert (referral.patient_id, referral.import_key, referral.referrer_name) == (
+            item.person_id,
+            item.import_key,
+            item.details.referrer_name,
+        )
+        assert referral.version_id == 1 and referral.status == "referred"
+        assert need_counts[summary.id] == len(item.details.needs)
+        change = changes[summary.id]
+        assert (change.from_status, change.to_status, change.changed_by_id) == (
+            None,
+            "referred",
+            worker.user_id,
+        )
+        assert change.changed_at == referral.status_changed_at
+        assert audited[summary.id] == ("imported" if item.import_key else None)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "refusal"),
+    [
+        (lambda item: replace(item, import_key="a" * 64), AlreadyImported),
+        (
+            lambda item: replace(item, details=replace(item.details, received_on=date(1950, 1, 1))),
+            ValidationError,
+        ),
+        (lambda item: replace(item, person_id=999_999), NotFound),
+    ],
+    ids=["key twice", "before birth", "no such person"],
+)
+def test_one_refused_referral_in_a_batch_means_none_is_written(
+    database: Database, actors: dict[Role, Actor], spoil: object, refusal: type[Exception]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    person_id = person(database, worker)
+    prepared = details(database, worker)
+    items = [NewReferral(person_id, prepared, "a" * 64), NewReferral(person_id, prepared)]
+    assert callable(spoil)
+    with database.session() as session, pytest.raises(refusal):
+        create_referrals(session, worker, [*items, spoil(items[1])])
+    assert (count(database, Referral), count(database, ReferralNeed), count(database, StatusChange)) == (
+        0,
+        0,
+        0,
+    )
+    with database.session() as session:
+        assert create_referrals(session, worker, []) == []

@@ -6,14 +6,18 @@ import pytest
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
-from linkworker.domain.roles import Role
+from linkworker.domain.roles import Permission, Role
 from linkworker.services import organisation, people
 from linkworker.services.actor import Actor
+from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.services.organisation import NewPractice
 from linkworker.store.database import Database, open_sqlite
-from linkworker.ui.errors import call_service
+from linkworker.store.errors import StoreError
+from linkworker.ui.errors import call_service, refusal_heading, refusal_text
 from linkworker.ui.forms import FormFields
+from linkworker.ui.jobs import run_job
 from tests.ui.conftest import Messages
 
 
@@ -136,3 +140,41 @@ def test_a_refused_unit_of_work_writes_nothing(
     with sqlite_database.session() as session:
         codes = {p.ods_code for p in organisation.list_practices(session, admin, include_inactive=True)}
     assert "G99003" not in codes
+
+
+REFUSED_WITH = [
+    (ValidationError("elsewhere", "Check the date."), "please check", QMessageBox.Icon.Warning),
+    (PermissionDenied(Role.MANAGER, Permission.EDIT_CASES), "not allowed", QMessageBox.Icon.Warning),
+    (StaleEdit("support plan"), "changed by someone else", QMessageBox.Icon.Warning),
+    (NotFound("That case is no longer on record."), "not done", QMessageBox.Icon.Warning),
+    (StoreError("The database is locked."), "database problem", QMessageBox.Icon.Critical),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "heading", "icon"), REFUSED_WITH, ids=["validation", "permission", "stale", "service", "store"]
+)
+def test_a_call_and_a_background_job_show_each_kind_of_refusal_alike(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    parent: QWidget,
+    messages: Messages,
+    error: Exception,
+    heading: str,
+    icon: QMessageBox.Icon,
+) -> None:
+    def refuse(_session: object, *_control: object) -> None:
+        raise error
+
+    assert refusal_heading(error) == (heading, icon)
+    call_service(parent, sqlite_database, refuse, action="Save")
+    [called] = messages.boxes()
+    shown = (called.windowTitle(), called.text(), called.icon())
+    messages.close_all()
+    job = run_job(parent, sqlite_database, refuse, action="Save")
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    [in_background] = messages.boxes()
+
+    assert shown == (in_background.windowTitle(), in_background.text(), in_background.icon())
+    assert shown == (f"Save: {heading}", refusal_text(error), icon)

@@ -370,3 +370,20 @@ def test_a_manager_is_told_they_may_not_search_for_people(
 def test_the_form_fits_a_small_screen_by_scrolling(view: NewReferralView) -> None:
     assert view.minimumSizeHint().height() <= 708 and view.minimumSizeHint().width() <= 1176
     assert view.scroll.widget().sizeHint().height() > view.scroll.viewport().height()
+
+
+def test_a_referral_received_before_the_person_was_born_is_stopped_before_saving(
+    qtbot: QtBot, view: NewReferralView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    with sqlite_database.session() as session:
+        young = PersonDetails(THIRD, "Ava", "Lowe", date(2015, 6, 1), registered_practice_ods="G99002")
+        create_person(session, sqlite_actors[Role.LINK_WORKER], young)
+    qtbot.keyClicks(view.search_nhs_number, THIRD)
+    click(qtbot, view.find_button)
+    click(qtbot, view.use_button)
+    fill_referral(qtbot, view)
+    view.received_on.clear()
+    qtbot.keyClicks(view.received_on, "01/01/2012")
+    click(qtbot, view.save_button)
+    assert view.message("received_on") == "The referral cannot be received before the person was born."
+    assert count(sqlite_database, Referral) == 0
