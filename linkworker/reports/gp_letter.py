@@ -40,24 +40,13 @@ from reportlab.platypus import (
 
 from linkworker.domain.casework import ContactKind, MeasureStage
 from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.intake import SOURCE_LABELS, URGENCY_LABELS
 from linkworker.domain.measures import Ons4Band, Ons4Question
-from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.services.gp_record import GpLetter, Ons4Result, PracticeName, SwemwbsResult
 
 TITLE = "Social prescribing: message back to the GP and referrer"
 
-# Words the letter uses for stored codes: a formal letter says "GP" and "Self-referral".
-SOURCE_WORDS = {
-    ReferralSource.GP: "GP",
-    ReferralSource.PRACTICE_NURSE: "Practice nurse",
-    ReferralSource.PHARMACIST: "Pharmacist",
-    ReferralSource.OTHER_CLINICIAN: "Other clinician",
-    ReferralSource.SELF: "Self-referral",
-    ReferralSource.SOCIAL_CARE: "Social care",
-    ReferralSource.VOLUNTARY_SECTOR: "Voluntary sector",
-    ReferralSource.OTHER: "Other",
-}
-URGENCY_WORDS = {Urgency.ROUTINE: "Routine", Urgency.SOON: "Soon", Urgency.URGENT: "Urgent"}
 STATUS_WORDS = {
     CaseStatus.REFERRED: "Referred, not yet contacted",
     CaseStatus.CONTACTED: "Contacted",
@@ -371,7 +360,7 @@ def _addressees(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return [
         Paragraph(f"<b>To:</b> The GP, {_text(_practice(letter.gp_practice))}", styles.body),
         Paragraph(
-            f"<b>Copy to:</b> {referrer} ({SOURCE_WORDS[referral.source]}), "
+            f"<b>Copy to:</b> {referrer} ({SOURCE_LABELS[referral.source]}), "
             f"{_text(_practice(referral.referring_practice))}",
             styles.body,
         ),
@@ -445,7 +434,7 @@ def _grid(
 
 def _referral(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     referral = letter.referral
-    by = SOURCE_WORDS[referral.source]
+    by = SOURCE_LABELS[referral.source]
     if referral.referrer_name:
         by += f": {_text(referral.referrer_name)}"
     needs = "<br/>".join(_text(need) for need in referral.needs) or "None recorded"
@@ -454,7 +443,7 @@ def _referral(letter: GpLetter, styles: _Styles) -> list[Flowable]:
             [
                 ("Received", long_date(referral.received_on)),
                 ("Referred by", f"{by}, {_text(_practice(referral.referring_practice))}"),
-                ("Urgency", URGENCY_WORDS[referral.urgency]),
+                ("Urgency", URGENCY_LABELS[referral.urgency]),
                 ("Reasons for referral", needs),
             ],
             styles,
