@@ -23,10 +23,15 @@ from linkworker.domain import measures, nhs_number, postcode
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.intake import LOCAL_NEED_PREFIX
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
+from linkworker.services import gp_record
+from linkworker.services.actor import Actor
 from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
+from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
+from linkworker.services.needs import local_needs
 from linkworker.services.organisation import NewPractice, add_practice
 from linkworker.services.users import NewUser, create_user, sign_in
 from linkworker.store.database import Database
@@ -34,9 +39,12 @@ from linkworker.store.errors import StoreError
 from linkworker.store.models import (
     AuditEvent,
     Base,
+    CaseNote,
     Connection,
     Contact,
     FollowUp,
+    GpCodeEntry,
+    LocalNeed,
     Measure,
     Patient,
     Pcn,
@@ -49,6 +57,8 @@ from linkworker.store.models import (
     ServiceNeed,
     ServiceSchedule,
     StatusChange,
+    SupportPlan,
+    SupportPlanReview,
     UserAccount,
 )
 from tests.helpers.databases import PostgresTemplate, SqliteTemplate
@@ -127,6 +137,8 @@ def test_progress_is_reported_per_stage_with_counts(demo):
     assert stages[:4] == ["Organisation", "People", "Directory", "Cases"]
     assert any(f"{SMALL_PCN.people:,} registered" in message for message in demo.messages)
     assert any(f"{SMALL_PCN.referrals:,} referrals" in message for message in demo.messages)
+    assert any("3 local needs" in message for message in demo.messages)
+    assert any("support plans" in message and "GP codes entered" in message for message in demo.messages)
 
 
 def test_every_nhs_number_is_valid_in_the_test_range_and_unique(demo):
@@ -285,7 +297,8 @@ def test_needs_and_connections_use_the_taxonomy_and_the_directory(demo):
         referral_needs = set(session.scalars(select(ReferralNeed.need_code)))
         service_needs = set(session.scalars(select(ServiceNeed.need_code)))
         connections = session.execute(select(Connection.status, Service.status).join(Service)).all()
-    assert referral_needs <= codes and service_needs <= codes
+        local_codes = set(session.scalars(select(LocalNeed.code)))
+    assert referral_needs <= codes | local_codes and service_needs <= codes
     assert len(referral_needs) > 10
     statuses = Counter(status for status, _ in connections)
     assert set(statuses) <= {status.value for status in ConnectionStatus}
@@ -345,6 +358,182 @@ def test_the_audit_trail_has_one_event_per_stage_and_no_patient_data(demo):
     assert not words & numbers and not words & names
 
 
+# Casework records: support plans, reviews, notes, GP codes and the PCN's own needs ---------
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    worker: int | None
+    status: CaseStatus
+    received_on: date
+    start: datetime
+    end: datetime  # when it ended, or NOW for an open case
+    assessed_at: datetime | None
+    needs: tuple[str, ...]
+
+
+def _cases(session: Session) -> dict[int, Case]:
+    assessed = dict(
+        session.execute(
+            select(StatusChange.referral_id, StatusChange.changed_at).where(
+                StatusChange.to_status == CaseStatus.ASSESSED.value
+            )
+        ).all()
+    )
+    needs: dict[int, list[str]] = defaultdict(list)
+    for referral_id, code in session.execute(select(ReferralNeed.referral_id, ReferralNeed.need_code)):
+        needs[referral_id].append(code)
+    cases = {}
+    for referral in session.scalars(select(Referral)):
+        status = CaseStatus(referral.status)
+        cases[referral.id] = Case(
+            referral.id,
+            referral.assigned_worker_id,
+            status,
+            referral.received_on,
+            referral.created_at,
+            referral.status_changed_at if status in ENDED else NOW,
+            assessed.get(referral.id),
+            tuple(needs[referral.id]),
+        )
+    return cases
+
+
+def _texts(session: Session) -> dict[str, NeedTexts]:
+    local = {need.code: LOCAL_NEED_TEXTS[need.label] for need in session.scalars(select(LocalNeed))}
+    return NEED_TEXTS | local
+
+
+def test_every_need_the_demo_records_has_plan_texts():
+    assert set(NEED_TEXTS) == set(catalogues.needs().codes())
+    for texts in [*NEED_TEXTS.values(), *LOCAL_NEED_TEXTS.values()]:
+        for phrases in (texts.matters, texts.goals, texts.actions, texts.progress, texts.notes):
+            assert phrases and all(10 <= len(phrase) <= 120 for phrase in phrases)
+
+
+def test_support_plans_are_on_every_assessed_case_and_only_those(demo):
+    with demo.database.session() as session:
+        cases = _cases(session)
+        plans = session.scalars(select(SupportPlan)).all()
+        texts = _texts(session)
+    assessed = {case.id for case in cases.values() if case.assessed_at is not None}
+    assert len(assessed) > SMALL_PCN.referrals / 2
+    assert {plan.referral_id for plan in plans} == assessed
+    for plan in plans:
+        case = cases[plan.referral_id]
+        assert case.assessed_at is not None
+        assert plan.updated_by_id == case.worker is not None
+        assert case.assessed_at <= plan.updated_at <= case.end
+        assert (plan.version_id == 1) == (plan.updated_at == case.assessed_at)
+        # Tied to the case's needs: every line comes from the texts of one of them.
+        own = [texts[code] for code in case.needs]
+        assert plan.what_matters and any(
+            plan.what_matters.startswith(phrase) for t in own for phrase in t.matters
+        )
+        goals = (plan.goals or "").split("\n")
+        assert 1 <= len(goals) <= 3
+        assert all(line.removeprefix("- ") in {g for t in own for g in t.goals} for line in goals)
+        actions = (plan.actions or "").split("\n")
+        agreed = [line for line in actions if not line.startswith("- Reviewed ")]
+        assert all(line.removeprefix("- ") in {a for t in own for a in t.actions} for line in agreed)
+        revisions = [line for line in actions if line.startswith("- Reviewed ")]
+        assert len(revisions) == plan.version_id - 1
+        if revisions:
+            assert revisions[-1].startswith(f"- Reviewed {plan.updated_at:%d/%m/%Y}: ")
+    assert len({plan.what_matters for plan in plans}) > 50
+    assert Counter(plan.version_id for plan in plans).keys() == {1, 2}
+
+
+def test_plan_reviews_come_after_assessment_while_the_case_is_open(demo):
+    with demo.database.session() as session:
+        cases = _cases(session)
+        reviews = session.scalars(select(SupportPlanReview)).all()
+        plans = {plan.referral_id: plan for plan in session.scalars(select(SupportPlan))}
+    assert len(plans) / 4 < len(reviews) < len(plans)
+    for review in reviews:
+        case = cases[review.referral_id]
+        plan = plans[review.referral_id]
+        assert case.assessed_at is not None
+        assert case.assessed_at.date() < review.reviewed_on == review.created_at.date()
+        assert review.created_at <= case.end and review.reviewed_by_id == case.worker
+        if review.created_at == case.end:  # only the review at the closing conversation
+            assert case.status is CaseStatus.CLOSED and review.note.startswith("Final review")
+        assert review.note and review.created_at <= NOW
+        assert plan.updated_at <= case.end
+    per_case = Counter(review.referral_id for review in reviews)
+    assert max(per_case.values()) <= 2
+    assert any(cases[referral_id].status is CaseStatus.CLOSED for referral_id in per_case)
+
+
+def test_notes_fall_within_the_case_and_are_written_by_its_worker(demo):
+    with demo.database.session() as session:
+        cases = _cases(session)
+        notes = session.scalars(select(CaseNote)).all()
+        texts = _texts(session)
+    assert 0.6 * SMALL_PCN.referrals <= len(notes) <= 2 * SMALL_PCN.referrals
+    for note in notes:
+        case = cases[note.referral_id]
+        assert case.worker is not None and note.author_id == case.worker
+        assert case.start <= note.written_at <= case.end <= NOW
+        assert note.text.strip() == note.text and note.text
+        if any(note.text in texts[code].notes for code in case.needs):
+            assert case.assessed_at is not None and case.assessed_at <= note.written_at
+    per_case = Counter(note.referral_id for note in notes)
+    assert max(per_case.values()) >= 3
+    assert not {case.id for case in cases.values() if case.worker is None} & set(per_case)
+    assert len({note.text for note in notes}) > 30
+
+
+def test_gp_codes_are_entered_after_they_fall_due_by_the_worker_with_some_still_to_do(demo):
+    with demo.database.session() as session:
+        cases = _cases(session)
+        workers = {user.id: user for user in session.scalars(select(UserAccount))}
+        entries = session.scalars(select(GpCodeEntry)).all()
+        any_worker = next(user for user in workers.values() if user.role == Role.LINK_WORKER.value)
+        actor = Actor(
+            any_worker.id, any_worker.username, any_worker.full_name, Role.LINK_WORKER, any_worker.pcn_id
+        )
+        panels = {referral_id: gp_record.codes_due(session, actor, referral_id) for referral_id in cases}
+    entered = [(referral_id, code) for referral_id, codes in panels.items() for code in codes if code.entered]
+    waiting = [
+        (referral_id, code) for referral_id, codes in panels.items() for code in codes if not code.entered
+    ]
+    assert len(entered) == len(entries)  # every entry is of a code the panel shows as due
+    assert 0.75 < len(entered) / (len(entered) + len(waiting)) < 0.97
+    assert any(TODAY - code.due_on > timedelta(days=30) for _, code in waiting)  # forgotten
+    assert any(TODAY - code.due_on <= timedelta(days=7) for _, code in waiting)  # not yet
+    for referral_id, code in entered:
+        assert code.entered_on is not None
+        assert code.due_on <= code.entered_on <= min(TODAY, code.due_on + timedelta(days=9))
+        assert code.entered_by == workers[cases[referral_id].worker].full_name  # type: ignore[index]
+    assert {code.code for _, code in entered} == {code.code for code in catalogues.snomed_codes()}
+    unreached = {CaseStatus.REFERRED, CaseStatus.NOT_CONTACTABLE}
+    assert all(not panels[case.id] for case in cases.values() if case.status in unreached)
+
+
+def test_the_pcn_has_its_own_needs_recorded_on_a_few_referrals(demo):
+    with demo.database.session() as session:
+        admin = session.scalar(select(UserAccount).where(UserAccount.role == Role.ADMIN.value))
+        assert admin is not None
+        actor = Actor(admin.id, admin.username, admin.full_name, Role.ADMIN, admin.pcn_id)
+        listed = local_needs(session, actor)
+        created = dict(session.execute(select(LocalNeed.code, LocalNeed.created_at)).all())
+        uses = session.execute(
+            select(ReferralNeed.need_code, Referral.received_on)
+            .join(Referral)
+            .where(ReferralNeed.need_code.startswith(LOCAL_NEED_PREFIX))
+        ).all()
+    assert [(need.label, need.active) for need in listed] == [
+        ("Gardening", True),
+        ("Pet care", True),
+        ("Warm spaces", False),
+    ]
+    assert all(1 <= need.referrals <= SMALL_PCN.referrals / 20 for need in listed)
+    for code, received_on in uses:
+        assert created[code].date() <= received_on
+
+
 # Columns that hold the moment of building, not generated data.
 _VOLATILE = {
     "created_at", "updated_at", "password_hash", "last_sign_in_at", "failed_sign_ins", "version_id",
@@ -363,6 +552,23 @@ def _dump(database: Database) -> dict[str, list[tuple[object, ...]]]:
     return dump
 
 
+# Tables the demo fills entirely from the seed, timestamps and versions included.
+_CASE_RECORDS = (SupportPlan, SupportPlanReview, CaseNote, GpCodeEntry, LocalNeed)
+
+
+def _dump_whole(database: Database, models: tuple[type[Base], ...]) -> dict[str, list[tuple[object, ...]]]:
+    with database.session() as session:
+        return {
+            model.__tablename__: [
+                tuple(row)
+                for row in session.execute(
+                    select(*model.__table__.columns).order_by(*model.__table__.primary_key.columns)
+                )
+            ]
+            for model in models
+        }
+
+
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(
     sqlite_demo, sqlite_template, tmp_path
 ):
@@ -372,9 +578,12 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(
         expected = _dump(sqlite_demo.database)
         assert _dump(same.database) == expected
         assert same.credentials == sqlite_demo.credentials
+        records = _dump_whole(sqlite_demo.database, _CASE_RECORDS)
+        assert _dump_whole(same.database, _CASE_RECORDS) == records
         different = _dump(other.database)
         assert different["patient"] != expected["patient"]
         assert different["referral"] != expected["referral"]
+        assert _dump_whole(other.database, _CASE_RECORDS)["support_plan"] != records["support_plan"]
     finally:
         same.database.dispose()
         other.database.dispose()
@@ -405,6 +614,29 @@ def test_the_ics_scale_builds_several_pcns_that_keep_to_their_own(database):
     for service_id, pcn_id in connections:
         assert service_pcn[service_id] in (None, pcn_id)
     assert None in service_pcn.values() and len(set(service_pcn.values())) == 4
+    with database.session() as session:
+        own_needs = defaultdict(set)
+        for pcn_id, code in session.execute(select(LocalNeed.pcn_id, LocalNeed.code)):
+            own_needs[pcn_id].add(code)
+        recorded = session.execute(
+            select(Referral.pcn_id, ReferralNeed.need_code)
+            .join(Referral)
+            .where(ReferralNeed.need_code.startswith(LOCAL_NEED_PREFIX))
+        ).all()
+        writers = [
+            row
+            for model, column in (
+                (CaseNote, CaseNote.author_id),
+                (SupportPlan, SupportPlan.updated_by_id),
+                (GpCodeEntry, GpCodeEntry.entered_by_id),
+            )
+            for row in session.execute(
+                select(Referral.pcn_id, column).join(model, model.referral_id == Referral.id)
+            )
+        ]
+    assert own_needs.keys() == set(pcns) and all(len(codes) >= 2 for codes in own_needs.values())
+    assert recorded and all(code in own_needs[pcn_id] for pcn_id, code in recorded)
+    assert writers and all(user_pcn[user_id] == pcn_id for pcn_id, user_id in writers)
 
 
 def test_after_an_ics_build_the_app_adds_records_and_every_pcn_signs_in(database):
@@ -445,6 +677,16 @@ def test_after_an_ics_build_the_app_adds_records_and_every_pcn_signs_in(database
         )
         session.flush()
         assert patient.id == SMALL_ICS.people + 1
+        referral_id = session.scalar(select(func.max(Referral.id)))
+        assert referral_id == SMALL_ICS.referrals + 1
+        session.add_all(
+            [
+                CaseNote(referral_id=referral_id, author_id=worker.user_id, text="First note."),
+                SupportPlanReview(referral_id=referral_id, reviewed_on=TODAY, reviewed_by_id=worker.user_id),
+                GpCodeEntry(referral_id=referral_id, code="871731000000106", entered_on=TODAY),
+            ]
+        )
+        session.flush()  # the ids the demo gave itself are behind each table's sequence
     again = build_demo(database, scale="ics", seed=SEED, sizes=SMALL_ICS, now=NOW)
     assert again.accounts == built.credentials.accounts  # not new.worker, whose password is not ours
 

@@ -30,15 +30,19 @@ from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.demo import loader, organisations
+from linkworker.services.demo import loader, local_needs, organisations
 from linkworker.services.demo import sizes as demo_sizes
-from linkworker.services.demo.cases import CaseIds, CaseMaker, CaseRows, CaseSetting, NeedChoice
+from linkworker.services.demo.cases import CaseMaker, CaseSetting, NeedChoice
 from linkworker.services.demo.credentials import PASSWORDS, DemoAccount, DemoCredentials, is_demo_username
 from linkworker.services.demo.directory import DirectoryMaker, ServiceIds, ServiceRows
 from linkworker.services.demo.geography import TOWNS, PostcodeMaker, PostcodePoint, Town
+from linkworker.services.demo.local_needs import LocalNeedUse
 from linkworker.services.demo.names import NamePools
 from linkworker.services.demo.organisations import PcnPlan
 from linkworker.services.demo.people import PeopleMaker
+from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS
+from linkworker.services.demo.records import CaseRecords
+from linkworker.services.demo.rows import CaseIds, CaseRows
 from linkworker.services.demo.sizes import DemoSizes, share_out
 from linkworker.services.organisation import NewPractice, SetupRequest, needs_setup, set_up
 from linkworker.services.users import NewUser, create_user
@@ -111,6 +115,7 @@ class _Organisation:
     staff_ids: dict[Role, list[int]]
     # (patient id, year of birth, practice id) of everyone registered at its practices
     people: list[tuple[int, int, int]] = field(default_factory=list)
+    local_needs: list[LocalNeedUse] = field(default_factory=list)
 
 
 class _Builder:
@@ -179,23 +184,32 @@ class _Builder:
             pcns = dict(session.execute(select(Pcn.ods_code, Pcn.id)).all())
             practices = dict(session.execute(select(Practice.ods_code, Practice.id)).all())
             users = dict(session.execute(select(UserAccount.username, UserAccount.id)).all())
+            built = [
+                _Organisation(
+                    plan,
+                    pcns[plan.ods_code],
+                    [practices[practice.ods_code] for practice in plan.practices],
+                    {role: [users[member.username] for member in plan.of_role(role)] for role in Role},
+                    local_needs=local_needs.plan(self.rng, index == 0, self.today, self.sizes.years),
+                )
+                for index, plan in enumerate(plans)
+            ]
+            need_rows = [
+                row for org in built for row in local_needs.rows(self.rng, org.pcn_id, org.local_needs)
+            ]
+            loader.insert_rows(session, loader.LOCAL_NEED, need_rows)
             accounts = sum(len(plan.staff) for plan in plans)
             practice_count = sum(len(plan.practices) for plan in plans)
-            detail = f"organisation: pcns={len(plans)} practices={practice_count} accounts={accounts}"
+            detail = (
+                f"organisation: pcns={len(plans)} practices={practice_count} accounts={accounts} "
+                f"local_needs={len(need_rows)}"
+            )
             audit.record(session, None, LOADED, detail=detail, username=_DEMO)
         self.progress(
             f"Organisation: {len(plans)} PCN{'s' if len(plans) > 1 else ''}, {practice_count} practices, "
-            f"{accounts} accounts ({self._elapsed()})"
+            f"{accounts} accounts, {len(need_rows)} local needs ({self._elapsed()})"
         )
-        return [
-            _Organisation(
-                plan,
-                pcns[plan.ods_code],
-                [practices[practice.ods_code] for practice in plan.practices],
-                {role: [users[member.username] for member in plan.of_role(role)] for role in Role},
-            )
-            for plan in plans
-        ]
+        return built
 
     def _add_pcn(self, session: Session, plan: PcnPlan) -> None:
         """PCNs after the first, with their practices and staff (set_up makes only the first)."""
@@ -297,7 +311,13 @@ class _Builder:
     def _cases(self, built: list[_Organisation], settings: dict[int, CaseSetting]) -> None:
         rng = self.rng
         labels = {need.code: need.label for need in self.needs}
-        maker = CaseMaker(rng, self.pools, NeedChoice.of(self.needs.codes(), labels), self.now)
+        texts = dict(NEED_TEXTS)
+        for org in built:
+            for use in org.local_needs:
+                labels[use.code] = use.label
+                texts[use.code] = LOCAL_NEED_TEXTS[use.label]
+        records = CaseRecords(rng, self.today, texts, catalogues.snomed_codes())
+        maker = CaseMaker(rng, self.pools, NeedChoice.of(self.needs.codes(), labels), self.now, records)
         with self.database.session() as session:
             ids = CaseIds(
                 **{
@@ -309,6 +329,9 @@ class _Builder:
                         loader.MEASURE,
                         loader.FOLLOW_UP,
                         loader.CONNECTION,
+                        loader.SUPPORT_PLAN_REVIEW,
+                        loader.CASE_NOTE,
+                        loader.GP_CODE_ENTRY,
                     )
                 }
             )
@@ -333,7 +356,10 @@ class _Builder:
         self.progress(
             f"Cases: {totals['referrals']:,} referrals, {totals['status_changes']:,} status changes, "
             f"{totals['contacts']:,} contacts, {totals['measures']:,} measures, "
-            f"{totals['follow_ups']:,} follow-ups, {totals['connections']:,} connections ({self._elapsed()})"
+            f"{totals['follow_ups']:,} follow-ups, {totals['connections']:,} connections, "
+            f"{totals['support_plans']:,} support plans, {totals['plan_reviews']:,} plan reviews, "
+            f"{totals['case_notes']:,} notes, {totals['gp_code_entries']:,} GP codes entered "
+            f"({self._elapsed()})"
         )
 
     def _store_cases(self, rows: CaseRows, totals: dict[str, int]) -> None:
@@ -371,6 +397,10 @@ _CASE_TABLES = {
     "measures": loader.MEASURE,
     "follow_ups": loader.FOLLOW_UP,
     "connections": loader.CONNECTION,
+    "support_plans": loader.SUPPORT_PLAN,
+    "plan_reviews": loader.SUPPORT_PLAN_REVIEW,
+    "case_notes": loader.CASE_NOTE,
+    "gp_code_entries": loader.GP_CODE_ENTRY,
 }
 
 
@@ -400,7 +430,9 @@ def _case_settings(built: list[_Organisation], rows: ServiceRows) -> dict[int, C
             sorted({service_id for ids in (*mine.values(), *shared.values()) for service_id in ids})
         )
         workers = tuple(org.staff_ids[Role.LINK_WORKER])
-        settings[org.pcn_id] = CaseSetting(org.pcn_id, workers, mine, shared, everything)
+        settings[org.pcn_id] = CaseSetting(
+            org.pcn_id, workers, mine, shared, everything, tuple(org.local_needs)
+        )
     return settings
 
 

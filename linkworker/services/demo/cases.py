@@ -6,24 +6,30 @@ wellbeing measures, connection to services, check-ins, and closing with follow-u
 Some people decline or cannot be reached. Every step is a dated status change that
 ``domain.referrals.can_move`` allows. The simulation stops at ``now``: what would happen later
 has not happened yet, so recent cases are still open, each with its next follow-up booked.
+Once an episode is walked, ``records`` adds what the link worker wrote around its contacts:
+support plan, reviews, notes and the codes entered in the GP record.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from linkworker.domain import measures
+from linkworker.domain.case_entries import TIMED_KINDS
 from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
 from linkworker.domain.directory import ConnectionStatus
-from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
+from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.services.demo import local_needs
+from linkworker.services.demo.local_needs import LocalNeedUse
 from linkworker.services.demo.names import NamePools
+from linkworker.services.demo.records import CaseRecords, EpisodeFacts
+from linkworker.services.demo.rows import CaseIds, CaseRows
 from linkworker.services.demo.timeline import days_after, moment
-
-Row = dict[str, object]
 
 # How often each need is recorded on a referral (loneliness and low mood lead, as in NHS
 # England's social prescribing reports); needs not listed here get a weight of 1.
@@ -115,41 +121,15 @@ _OUTCOME_WEIGHTS = (80, 5, 6, 9)
 
 @dataclass(frozen=True)
 class CaseSetting:
-    """What one PCN's cases draw on: its workers and the active services it can connect to."""
+    """What one PCN's cases draw on: its workers, the active services it can connect to,
+    and the needs it added to the national list."""
 
     pcn_id: int
     worker_ids: tuple[int, ...]
     local_services: dict[str, tuple[int, ...]]
     shared_services: dict[str, tuple[int, ...]]
     any_services: tuple[int, ...]
-
-
-@dataclass
-class CaseRows:
-    referrals: list[Row] = field(default_factory=list)
-    referral_needs: list[Row] = field(default_factory=list)
-    status_changes: list[Row] = field(default_factory=list)
-    contacts: list[Row] = field(default_factory=list)
-    measures: list[Row] = field(default_factory=list)
-    follow_ups: list[Row] = field(default_factory=list)
-    connections: list[Row] = field(default_factory=list)
-
-
-@dataclass
-class CaseIds:
-    """The last id used in each table; the builder starts them after what the database holds."""
-
-    referral: int = 0
-    status_change: int = 0
-    contact: int = 0
-    measure: int = 0
-    follow_up: int = 0
-    connection: int = 0
-
-    def next(self, table: str) -> int:
-        value = getattr(self, table) + 1
-        setattr(self, table, value)
-        return value
+    local_needs: tuple[LocalNeedUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +162,7 @@ class CaseMaker:
     pools: NamePools
     needs: NeedChoice
     now: datetime
+    records: CaseRecords
 
     def case(
         self,
@@ -198,16 +179,18 @@ class CaseMaker:
         urgency = rng.choices(_URGENCIES, _URGENCY_WEIGHTS)[0]
         source = rng.choices(_SOURCES, _SOURCE_WEIGHTS)[0]
         need_codes = self.needs.draw(rng)
+        recorded = need_codes + self._local_need(setting, received)
         outcome = rng.choices(_OUTCOMES, _OUTCOME_WEIGHTS)[0]
         unassigned = received >= today - timedelta(days=5) and rng.random() < 0.3
         worker = None if unassigned else rng.choice(setting.worker_ids)
         referral_id = ids.next("referral")
         start = min(moment(rng, received), self.now)
         episode = _Episode(self, rows, ids, referral_id, worker, start)
-        rows.referral_needs.extend({"referral_id": referral_id, "need_code": code} for code in need_codes)
+        rows.referral_needs.extend({"referral_id": referral_id, "need_code": code} for code in recorded)
         episode.move(CaseStatus.REFERRED, start)
         if worker is not None:
             self._work(episode, setting, outcome, urgency, received, need_codes)
+            self.records.add(episode.facts(worker, tuple(recorded)), rows, ids)
         rows.referrals.append(
             {
                 "id": referral_id,
@@ -225,7 +208,7 @@ class CaseMaker:
                 "status_changed_at": episode.status_at,
                 "assigned_worker_id": worker,
                 "closing_reason": episode.closing_reason,
-                "notes": self._referral_note(need_codes),
+                "notes": self._referral_note(recorded),
                 "import_key": None,
                 "created_at": start,
                 "updated_at": episode.last,
@@ -331,6 +314,13 @@ class CaseMaker:
         labels = "; ".join(self.needs.labels[code].lower() for code in need_codes)
         return f"Referred for support with: {labels}."
 
+    def _local_need(self, setting: CaseSetting, received: date) -> list[str]:
+        """Now and then one of the PCN's own needs, besides the national ones."""
+        for use in setting.local_needs:
+            if use.offered_on(received) and self.rng.random() < local_needs.USE_RATE:
+                return [use.code]
+        return []
+
 
 class _Episode:
     """One referral's events as they happen, dropping anything after ``now``."""
@@ -350,12 +340,18 @@ class _Episode:
         self.ids = ids
         self.referral_id = referral_id
         self.worker = worker
+        self.started = start
         self.last = start
         self.status = CaseStatus.REFERRED
         self.status_at = start
         self.closing_reason: str | None = None
+        self.reason: ClosingReason | None = None
         self.ended_on: date | None = None
         self.contact_count = 0
+        self.assessed_at: datetime | None = None
+        self.conversations: list[datetime] = []
+        self.contact_events: list[ContactEvent] = []
+        self.status_events: list[StatusEvent] = []
 
     def at(self, day: date) -> datetime:
         """A working-hours moment on ``day``, always after the episode's last event."""
@@ -405,11 +401,29 @@ class _Episode:
             }
         )
         self.status, self.status_at = to, when
+        self.status_events.append(StatusEvent(when.date(), to, self.reason))
+        if to is CaseStatus.ASSESSED:
+            self.assessed_at = when
 
     def end(self, to: CaseStatus, reason: ClosingReason) -> None:
-        self.closing_reason = reason.value
+        self.closing_reason, self.reason = reason.value, reason
         self.move(to, self.last)
         self.ended_on = self.last.date()
+
+    def facts(self, worker: int, needs: tuple[str, ...]) -> EpisodeFacts:
+        """The episode as it stands at ``now``, for the records written around its contacts."""
+        return EpisodeFacts(
+            referral_id=self.referral_id,
+            worker=worker,
+            needs=needs,
+            start=self.started,
+            end=self.status_at if self.status in ENDED else self.now,
+            status=self.status,
+            reason=self.reason,
+            assessed_at=self.assessed_at,
+            conversations=tuple(self.conversations),
+            history=EpisodeHistory(tuple(self.contact_events), tuple(self.status_events)),
+        )
 
     def baseline(self) -> tuple[list[int] | None, list[int] | None] | None:
         """Baseline ONS4 and SWEMWBS at the first conversation, for most people."""
@@ -474,6 +488,9 @@ class _Episode:
         self, kind: ContactKind, when: datetime, note: str | None, minutes: tuple[int, int] | None
     ) -> None:
         span = minutes or _MINUTES.get(kind)
+        if kind in TIMED_KINDS:
+            self.conversations.append(when)
+        self.contact_events.append(ContactEvent(when.date(), kind))
         self.rows.contacts.append(
             {
                 "id": self.ids.next("contact"),

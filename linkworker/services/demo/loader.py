@@ -14,9 +14,12 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from linkworker.store.models import (
+    CaseNote,
     Connection,
     Contact,
     FollowUp,
+    GpCodeEntry,
+    LocalNeed,
     Measure,
     Patient,
     PostcodePoint,
@@ -27,6 +30,8 @@ from linkworker.store.models import (
     ServiceNeed,
     ServiceSchedule,
     StatusChange,
+    SupportPlan,
+    SupportPlanReview,
 )
 
 # A few thousand rows per statement: big enough to be fast, small enough for any driver.
@@ -45,6 +50,11 @@ CONTACT: Table = Contact.__table__  # type: ignore[assignment]
 MEASURE: Table = Measure.__table__  # type: ignore[assignment]
 FOLLOW_UP: Table = FollowUp.__table__  # type: ignore[assignment]
 CONNECTION: Table = Connection.__table__  # type: ignore[assignment]
+SUPPORT_PLAN: Table = SupportPlan.__table__  # type: ignore[assignment]
+SUPPORT_PLAN_REVIEW: Table = SupportPlanReview.__table__  # type: ignore[assignment]
+CASE_NOTE: Table = CaseNote.__table__  # type: ignore[assignment]
+GP_CODE_ENTRY: Table = GpCodeEntry.__table__  # type: ignore[assignment]
+LOCAL_NEED: Table = LocalNeed.__table__  # type: ignore[assignment]
 
 # Tables whose integer ids the demo assigns itself.
 ID_TABLES: tuple[Table, ...] = (
@@ -58,6 +68,9 @@ ID_TABLES: tuple[Table, ...] = (
     MEASURE,
     FOLLOW_UP,
     CONNECTION,
+    SUPPORT_PLAN_REVIEW,
+    CASE_NOTE,
+    GP_CODE_ENTRY,
 )
 
 
