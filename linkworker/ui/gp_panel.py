@@ -12,7 +12,16 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linkworker.domain.roles import Permission
 from linkworker.services import gp_record
@@ -51,6 +60,7 @@ class CodeRow(QFrame):
         self.mark_button.setAccessibleName(f"Mark {code.term} as entered in the GP record")
         self.entered = QLabel()
         self.entered.setObjectName("fieldHint")
+        self.entered.setWordWrap(True)
         if code.entered_on is not None:
             who = f" by {code.entered_by}" if code.entered_by else ""
             self.entered.setText(f"Entered in the GP record {day_text(code.entered_on)}{who}")
@@ -61,13 +71,15 @@ class CodeRow(QFrame):
         layout.addWidget(self.concept, 0, 0)
         layout.addWidget(self.term, 1, 0)
         layout.addWidget(self.due, 2, 0)
-        layout.addWidget(self.entered, 3, 0)
         actions = QVBoxLayout()
         actions.addWidget(self.copy_button)
         actions.addWidget(self.mark_button)
         actions.addStretch()
-        layout.addLayout(actions, 0, 1, 4, 1)
+        layout.addLayout(actions, 0, 1, 3, 1)
+        layout.addWidget(self.entered, 3, 0, 1, 2)  # the whole width: it is the longest line
         layout.setColumnStretch(0, 1)
+        # In the case screen's narrow column the person's details give way, never this row.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
 
 class GpCodesPanel(QWidget):
