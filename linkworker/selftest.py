@@ -273,9 +273,8 @@ def _why_no_keyring() -> str:
     return f"keyring chose no backend although {platform_backend.__module__} looks usable"
 
 
-def _render_pdf() -> Outcome:
-    """A one-page PDF drawn with ReportLab, checked from its bytes."""
-    import reportlab
+def _self_test_pdf() -> bytes:
+    """A one-page A4 PDF drawn with ReportLab."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
@@ -288,7 +287,14 @@ def _render_pdf() -> Outcome:
     canvas.drawString(72, A4[1] - 96, "If this page prints, ReportLab works in this installation.")
     canvas.showPage()
     canvas.save()
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def _render_pdf() -> Outcome:
+    """A one-page PDF drawn with ReportLab, checked from its bytes."""
+    import reportlab
+
+    data = _self_test_pdf()
     if not data.startswith(b"%PDF-"):
         raise StepFailed("ReportLab's output does not start like a PDF file")
     if not data.rstrip().endswith(b"%%EOF"):
@@ -301,7 +307,8 @@ def _render_pdf() -> Outcome:
 
 
 def _start_qt() -> Outcome:
-    """Start Qt (offscreen when there is no display), then make, paint and destroy a widget."""
+    """Start Qt (offscreen when there is no display), make, paint and destroy a widget, and
+    show a PDF page with QtPdf, as letter and report previews do."""
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
@@ -318,5 +325,23 @@ def _start_qt() -> Outcome:
     del label  # the widget has no parent, so dropping the wrapper destroys it
     if picture.isNull():
         raise StepFailed("Qt started but could not paint a widget")
+    _preview_pdf()
     platform = application.platformName() if isinstance(application, QApplication) else "unknown"
-    return Outcome(PASS, f"PySide6 {pyside_version}, platform {platform}: a widget was made and painted")
+    return Outcome(
+        PASS, f"PySide6 {pyside_version}, platform {platform}: a widget was painted and a PDF page shown"
+    )
+
+
+def _preview_pdf() -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(_self_test_pdf()))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() != 1:
+        raise StepFailed(f"QtPdf could not read a PDF (status {document.status().name})")
+    if document.render(0, QSize(120, 170)).isNull():
+        raise StepFailed("QtPdf read a PDF but could not draw its page")
