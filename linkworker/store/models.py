@@ -26,10 +26,12 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
 
+from linkworker.domain.directory import service_search_text
 from linkworker.domain.person import search_key
 
 
@@ -91,6 +93,8 @@ class Pcn(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ods_code: Mapped[str] = mapped_column(String(10), unique=True)
     name: Mapped[str]
+    # Directory entries not verified for this many months are flagged as stale.
+    stale_after_months: Mapped[int] = mapped_column(SmallInteger, default=6, server_default=text("6"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")
@@ -288,12 +292,37 @@ class Service(Versioned, Base):
     status: Mapped[str] = _code(30)
     last_verified_on: Mapped[date | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Name, organisation and description folded for searching (domain.directory.service_search_text),
+    # kept current by the validator below; bulk inserts fill it themselves.
+    search_text: Mapped[str] = mapped_column(Text)
+    # Problems found when the record was imported; any makes the entry "flagged".
+    import_problems: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     needs: Mapped[list[ServiceNeed]] = relationship(cascade="all, delete-orphan")
-    locations: Mapped[list[ServiceLocation]] = relationship(cascade="all, delete-orphan")
-    schedules: Mapped[list[ServiceSchedule]] = relationship(cascade="all, delete-orphan")
+    # In the order they were added, so exports and screens list venues and times the same way each time.
+    locations: Mapped[list[ServiceLocation]] = relationship(
+        cascade="all, delete-orphan", order_by="ServiceLocation.id"
+    )
+    schedules: Mapped[list[ServiceSchedule]] = relationship(
+        cascade="all, delete-orphan", order_by="ServiceSchedule.id"
+    )
+    taxonomy: Mapped[list[ServiceTaxonomy]] = relationship(cascade="all, delete-orphan")
+
+    @validates("name", "organisation_name", "description")
+    def _keep_search_text(self, key: str, value: str | None) -> str | None:
+        parts = {
+            "name": self.name,
+            "organisation_name": self.organisation_name,
+            "description": self.description,
+        }
+        parts[key] = value
+        self.search_text = service_search_text(
+            parts["name"], parts["organisation_name"], parts["description"]
+        )
+        return value
 
 
 class ServiceNeed(Base):
@@ -301,6 +330,31 @@ class ServiceNeed(Base):
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
     need_code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class ServiceTaxonomy(Base):
+    """An Open Referral UK taxonomy term a service carries, kept so an export gives it back."""
+
+    __tablename__ = "service_taxonomy"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    vocabulary: Mapped[str] = mapped_column(String(100), primary_key=True)
+    term_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    term_name: Mapped[str] = mapped_column(String(200))
+
+
+class TaxonomyMapping(Versioned, Base):
+    """This PCN's need for an Open Referral UK taxonomy term; no need yet means unmapped."""
+
+    __tablename__ = "taxonomy_mapping"
+    __table_args__ = (UniqueConstraint("pcn_id", "vocabulary", "term_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"))
+    vocabulary: Mapped[str] = mapped_column(String(100))
+    term_id: Mapped[str] = mapped_column(String(200))
+    term_name: Mapped[str] = mapped_column(String(200))
+    need_code: Mapped[str | None] = mapped_column(String(40))
 
 
 class ServiceLocation(Base):
@@ -332,13 +386,16 @@ class ServiceSchedule(Base):
 
 
 class Connection(Versioned, Base):
-    """A person's link to a service: suggested, referred, attended, declined or did not attend."""
+    """A person's link to a service: referred or signposted (``route``) on ``made_on``; ``status``
+    and ``status_on`` are its latest state (the route itself, attended, did not attend, declined)."""
 
     __tablename__ = "connection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    route: Mapped[str] = _code(20)
+    made_on: Mapped[date]
     status: Mapped[str] = _code(20)
     status_on: Mapped[date]
     feedback: Mapped[str | None] = mapped_column(Text)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from linkworker import catalogues
 from linkworker.domain import measures, nhs_number, postcode
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
-from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
+from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus, service_search_text
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import LOCAL_NEED_PREFIX
 from linkworker.domain.people import EthnicCategory, Sex
@@ -305,6 +305,26 @@ def test_needs_and_connections_use_the_taxonomy_and_the_directory(demo):
     for wanted in ("referred", "signposted", "attended", "declined", "did_not_attend"):
         assert statuses[wanted] > 0
     assert {service_status for _, service_status in connections} == {ServiceStatus.ACTIVE.value}
+
+
+def test_services_are_searchable_and_connections_carry_their_route_and_day(demo):
+    with demo.database.session() as session:
+        services = session.execute(
+            select(Service.name, Service.organisation_name, Service.description, Service.search_text)
+        ).all()
+        connections = session.execute(
+            select(Connection.route, Connection.made_on, Connection.status, Connection.status_on)
+        ).all()
+        stale_after = set(session.scalars(select(Pcn.stale_after_months)))
+    assert all(
+        row.search_text == service_search_text(row.name, row.organisation_name, row.description)
+        for row in services
+    )
+    assert {route for route, *_ in connections} == {"referred", "signposted"}
+    assert all(made_on <= status_on for _, made_on, _, status_on in connections)
+    made_alone = [row for row in connections if row.status in ("referred", "signposted", "suggested")]
+    assert made_alone and all(row.made_on == row.status_on for row in made_alone)
+    assert stale_after == {6}
 
 
 def test_the_directory_spans_kent_with_varied_times_costs_and_stale_entries(demo):

@@ -457,23 +457,40 @@ class _Episode:
             settled_at = self.at(settled)
             if settled_at <= self.now:
                 status = _settled(rng, first, reason)
-                self._connection(service_id, status, settled, settled_at)
+                # An outcome never heard of leaves the route itself as the latest state, of its day.
+                self._connection(
+                    service_id, first, day, status, day if status is first else settled, settled_at
+                )
             else:
-                self._connection(service_id, first, day, self.last)
+                self._connection(service_id, first, day, first, day, self.last)
 
     def suggest(self, setting: CaseSetting, need_codes: list[str]) -> None:
-        """An assessed case still waiting for connection: sometimes a service is suggested."""
+        """An assessed case still waiting for connection: sometimes a service is suggested (its
+        route is a referral until the worker says otherwise, as migration 0004 has it)."""
         if self.rng.random() < 0.5:
             for service_id in _services_for(self.rng, setting, need_codes, 1):
-                self._connection(service_id, ConnectionStatus.SUGGESTED, self.last.date(), self.last)
+                day = self.last.date()
+                self._connection(
+                    service_id, ConnectionStatus.REFERRED, day, ConnectionStatus.SUGGESTED, day, self.last
+                )
 
-    def _connection(self, service_id: int, status: ConnectionStatus, on: date, when: datetime) -> None:
+    def _connection(
+        self,
+        service_id: int,
+        route: ConnectionStatus,
+        made_on: date,
+        status: ConnectionStatus,
+        on: date,
+        when: datetime,
+    ) -> None:
         feedback = _FEEDBACK.get(status)
         self.rows.connections.append(
             {
                 "id": self.ids.next("connection"),
                 "referral_id": self.referral_id,
                 "service_id": service_id,
+                "route": route.value,
+                "made_on": made_on,
                 "status": status.value,
                 "status_on": on,
                 "feedback": self.rng.choice(feedback) if feedback else None,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus
+from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus, service_search_text
 from linkworker.services.demo import names
 from linkworker.services.demo.geography import PostcodeMaker, Town
 from linkworker.services.demo.names import NamePools
@@ -200,6 +200,8 @@ class DirectoryMaker:
                 "status": _status(rng).value,
                 "last_verified_on": verified,
                 "verified_by_id": rng.choice(verifiers),
+                "search_text": service_search_text(name, organisation, template.description),
+                "import_problems": [],
                 "created_at": created,
                 "updated_at": max(created, moment(rng, verified)),
                 "version_id": 1,

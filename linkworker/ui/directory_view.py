@@ -1,0 +1,368 @@
+"""The Directory area: the PCN's services, searched, filtered and sorted in SQL a page at a time.
+
+Stale entries (not verified within the PCN's period) and flagged ones (their import found
+problems) are marked in their own column, in words, so the mark reaches screen readers too.
+Search waits until typing pauses. A manager or administrator sets the stale period here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkworker.domain.directory import COST_LABELS, STALE_AFTER_RANGE, STATUS_LABELS, CostKind, ServiceStatus
+from linkworker.domain.roles import Permission
+from linkworker.services import directory
+from linkworker.services.actor import Actor
+from linkworker.services.directory import DirectoryChoices, DirectoryQuery, ServiceSummary, SortKey
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service
+from linkworker.ui.forms import plain_label
+from linkworker.ui.models import Column
+from linkworker.ui.tables import record_table
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+PAGE_SIZE: Final = 100
+SEARCH_DELAY_MS: Final = 400
+SERVICE_ID_ROLE: Final = Qt.ItemDataRole.UserRole
+
+
+def marks(row: ServiceSummary) -> str:
+    return ", ".join(word for word, shown in (("Stale", row.stale), ("Flagged", row.flagged)) if shown)
+
+
+def _verified(row: ServiceSummary) -> str:
+    return f"{row.last_verified_on:%d %b %Y}" if row.last_verified_on else "Never"
+
+
+COLUMNS: Final[tuple[tuple[Column[ServiceSummary], SortKey | None], ...]] = (
+    (Column("Service", lambda row: row.name), SortKey.NAME),
+    (Column("Organisation", lambda row: row.organisation_name), SortKey.ORGANISATION),
+    (Column("Status", lambda row: STATUS_LABELS[row.status]), SortKey.STATUS),
+    (Column("Cost", lambda row: COST_LABELS[row.cost_kind]), SortKey.COST),
+    (Column("Verified", _verified), SortKey.VERIFIED),
+    (Column("Check", marks), None),
+    (Column("Needs", lambda row: "; ".join(row.needs)), None),
+)
+MARKS_COLUMN: Final = 5
+
+
+class DirectoryModel(QAbstractTableModel):
+    """The services one ``DirectoryQuery`` finds, read a page at a time as the view needs them."""
+
+    counted = Signal(int)  # the query's total, or -1 when it could not be run
+
+    def __init__(
+        self, database: Database, actor: Actor, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._actor = actor
+        self._page_size = page_size
+        self._query = DirectoryQuery()
+        self._rows: list[ServiceSummary] = []
+        self._has_more = False
+        self._total: int | None = None
+
+    @property
+    def query(self) -> DirectoryQuery:
+        return self._query
+
+    @property
+    def total(self) -> int | None:
+        return self._total
+
+    def set_query(self, query: DirectoryQuery) -> bool:
+        """Show what ``query`` finds from its first page; False (and an empty list) if refused."""
+        self._query = query
+        outcome = call_service(
+            self._message_parent(),
+            self._database,
+            lambda session: directory.first_page(session, self._actor, query, self._page_size),
+            action="Show the directory",
+        )
+        self.beginResetModel()
+        if outcome.value is None:
+            self._rows, self._has_more, self._total = [], False, None
+        else:
+            found = outcome.value.page
+            self._rows, self._has_more, self._total = list(found.rows), found.has_more, outcome.value.total
+        self.endResetModel()
+        self.counted.emit(-1 if self._total is None else self._total)
+        return outcome.ok
+
+    def row_at(self, row: int) -> ServiceSummary:
+        return self._rows[row]
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._has_more
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if not self.canFetchMore(parent):
+            return
+        offset, query = len(self._rows), self._query
+        outcome = call_service(
+            self._message_parent(),
+            self._database,
+            lambda session: directory.page(session, self._actor, query, offset, self._page_size),
+            action="Show more of the directory",
+        )
+        found = outcome.value
+        self._has_more = False  # not again while the rows go in (see caseload_model)
+        if found is None or not found.rows:
+            return
+        self.beginInsertRows(QModelIndex(), offset, offset + len(found.rows) - 1)
+        self._rows.extend(found.rows)
+        self.endInsertRows()
+        self._has_more = found.has_more
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by the column in SQL (columns without a sort key keep the order) and start again."""
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][1] is None:
+            return
+        key = COLUMNS[column][1]
+        assert key is not None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._query.sort, self._query.descending) or self._total is None:
+            self.set_query(replace(self._query, sort=key, descending=descending))
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{column.title}: {column.text(row) or 'none'}"
+        if role == SERVICE_ID_ROLE:
+            return row.id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0].title
+        return None
+
+    def _message_parent(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
+
+
+def count_text(total: int) -> str:
+    if total < 0:
+        return ""
+    return "No services" if total == 0 else "1 service" if total == 1 else f"{total:,} services"
+
+
+class DirectoryView(QWidget):
+    """The directory list with its filters; emits the id of the service to open."""
+
+    service_requested = Signal(int)
+    new_service_requested = Signal()
+
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self._loaded = False
+
+        heading = QLabel("Directory")
+        heading.setObjectName("heading")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("subheading")
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Words from the name, organisation or description")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Finds services where every word typed starts a word of theirs")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self.apply_filters)
+
+        self.need = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem("Any status", None)
+        for status, label in STATUS_LABELS.items():
+            self.status.addItem(label, status.value)
+        self.cost = QComboBox()
+        self.cost.addItem("Any cost", None)
+        for cost, label in COST_LABELS.items():
+            self.cost.addItem(label, cost.value)
+        self.stale_only = QCheckBox("S&tale only")
+        self.stale_only.setToolTip("Entries not verified within the PCN's period")
+        self.flagged_only = QCheckBox("&Flagged only")
+        self.flagged_only.setToolTip("Entries whose import found problems")
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(12)
+        filters.addWidget(self._label("&Search:", self.search), 0, 0, 1, 3)
+        filters.addWidget(self.search, 1, 0, 1, 3)
+        for column, (text, combo) in enumerate(
+            (("&Need:", self.need), ("St&atus:", self.status), ("&Cost:", self.cost))
+        ):
+            filters.addWidget(self._label(text, combo), 2, column)
+            filters.addWidget(combo, 3, column)
+            filters.setColumnStretch(column, 1)
+            combo.currentIndexChanged.connect(lambda _index: self._filters_changed())
+        checks = QHBoxLayout()
+        checks.addWidget(self.stale_only)
+        checks.addWidget(self.flagged_only)
+        checks.addStretch()
+        filters.addLayout(checks, 4, 0, 1, 3)
+        for box in (self.stale_only, self.flagged_only):
+            box.toggled.connect(lambda _checked: self._filters_changed())
+
+        self.model = DirectoryModel(database, actor, self)
+        self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
+        self.table = record_table(
+            self.model, "Services", "Double-click a service or press Enter to open it", stretch=None
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.activated.connect(self._open)
+
+        self.stale_after = QSpinBox()
+        self.stale_after.setRange(*STALE_AFTER_RANGE)
+        self.stale_after.setSuffix(" months")
+        self.stale_label = self._label("Stale after &no check for:", self.stale_after)
+        self.stale_apply = QPushButton("Set")
+        self.stale_apply.setAccessibleName("Set the stale period")
+        self.stale_apply.clicked.connect(self.set_stale_period)
+        stale_row = QHBoxLayout()
+        stale_row.addWidget(self.stale_label)
+        stale_row.addWidget(self.stale_after)
+        stale_row.addWidget(self.stale_apply)
+        stale_row.addStretch()
+
+        self.reload_button = QPushButton("Re&load")
+        self.reload_button.clicked.connect(self.refresh)
+        self.new_button = QPushButton("Ne&w service…")
+        self.new_button.setToolTip("Add a service to the directory")
+        self.new_button.clicked.connect(self.new_service_requested)
+        self.new_button.setVisible(actor.may(Permission.EDIT_DIRECTORY))
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addSpacing(16)
+        top.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(stale_row)
+        layout.insertLayout(0, top)
+        self.setFocusProxy(self.search)
+
+    def refresh(self) -> None:
+        """Read the choices and the list again, keeping the filters."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: directory.choices(session, self.actor),
+            action="Show the directory",
+        )
+        if outcome.value is not None:
+            self._fill_choices(outcome.value)
+        self._loaded = True
+        self.apply_filters()
+
+    def query(self) -> DirectoryQuery:
+        status, cost = self.status.currentData(), self.cost.currentData()
+        return DirectoryQuery(
+            search=self.search.text().strip(),
+            need=self.need.currentData(),
+            status=None if status is None else ServiceStatus(status),
+            cost=None if cost is None else CostKind(cost),
+            stale_only=self.stale_only.isChecked(),
+            flagged_only=self.flagged_only.isChecked(),
+            sort=self.model.query.sort,
+            descending=self.model.query.descending,
+        )
+
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.query())
+
+    def set_stale_period(self) -> None:
+        months = self.stale_after.value()
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: directory.set_stale_after_months(session, self.actor, months),
+            action="Set the stale period",
+        )
+        if outcome.ok:
+            self.apply_filters()
+
+    def selected_service(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isSelected(index):
+            return None
+        return int(index.siblingAtColumn(0).data(SERVICE_ID_ROLE))
+
+    def _fill_choices(self, choices: DirectoryChoices) -> None:
+        chosen = self.need.currentData()
+        self.need.blockSignals(True)
+        self.need.clear()
+        self.need.addItem("Any need", None)
+        for need in choices.needs:
+            self.need.addItem(need.label, need.code)
+        self.need.setCurrentIndex(max(self.need.findData(chosen), 0) if chosen is not None else 0)
+        self.need.blockSignals(False)
+        self.stale_after.setValue(choices.stale_after_months)
+        for widget in (self.stale_label, self.stale_after, self.stale_apply):
+            widget.setVisible(choices.may_set_stale_period)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        buddy.setAccessibleName(plain_label(text))
+        return label
+
+    def _filters_changed(self) -> None:
+        if self._loaded:
+            self.apply_filters()
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.service_requested.emit(int(index.siblingAtColumn(0).data(SERVICE_ID_ROLE)))
