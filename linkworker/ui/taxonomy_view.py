@@ -1,0 +1,145 @@
+"""Mapping Open Referral UK taxonomy terms to the PCN's needs.
+
+Imports list every term they meet here, without a need at first; a manager picks the need each
+term stands for. Mapping a term gives its need to the directory's services carrying it, and the
+next import applies it to the services it brings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkworker.services import needs, taxonomy
+from linkworker.services.actor import Actor
+from linkworker.services.taxonomy import TermMapping
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service
+from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.tables import record_table
+
+ACTION_LOAD = "Show taxonomy terms"
+ACTION_MAP = "Map a taxonomy term"
+NO_NEED = "No need (unmapped)"
+
+TERM_COLUMNS: list[Column[TermMapping]] = [
+    Column("Taxonomy", lambda term: term.vocabulary),
+    Column("Code", lambda term: term.term_id),
+    Column("Term", lambda term: term.term_name),
+    Column("Need", lambda term: term.need_label or term.need_code or "Not mapped"),
+    Column("Services", lambda term: f"{term.services:,}", numeric=True),
+]
+
+
+class TaxonomyView(QWidget):
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+
+        heading = QLabel("Taxonomy terms")
+        heading.setObjectName("heading")
+        intro = QLabel(
+            "Directory feeds describe services with terms of their own. Choose the need each term "
+            "stands for: services carrying it get that need now, and at every import."
+        )
+        intro.setWordWrap(True)
+        self.unmapped_only = QCheckBox("Only terms &without a need")
+        self.unmapped_only.toggled.connect(self.refresh)
+        self.model: RecordTableModel[TermMapping] = RecordTableModel(TERM_COLUMNS, self)
+        self.table = record_table(
+            self.model, "Taxonomy terms", "Each term with the need it is mapped to", stretch=2
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.need = QComboBox()
+        self.need.setAccessibleName("Need for the selected term")
+        need_label = QLabel("&Need:")
+        need_label.setBuddy(self.need)
+        self.map_button = QPushButton("&Map term")
+        self.map_button.clicked.connect(self.map_selected)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Mapping status")
+        editing = QHBoxLayout()
+        editing.addWidget(need_label)
+        editing.addWidget(self.need, 1)
+        editing.addWidget(self.map_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addWidget(self.unmapped_only)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(editing)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the terms and the PCN's needs again, keeping the selected term selected."""
+        chosen = self.selected()
+        unmapped_only = self.unmapped_only.isChecked()
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: (
+                taxonomy.mappings(session, self.actor, unmapped_only=unmapped_only),
+                needs.needs_for(session, self.actor),
+            ),
+            action=ACTION_LOAD,
+        )
+        if outcome.value is None:
+            return
+        terms, offered = outcome.value
+        self.need.clear()
+        self.need.addItem(NO_NEED, None)
+        for need in offered:
+            self.need.addItem(need.label, need.code)
+        self.model.set_records(terms)
+        row = next((r for r, term in enumerate(terms) if chosen is not None and term.id == chosen.id), 0)
+        if terms:
+            self.table.selectRow(row)
+        self.status.setText("" if terms else "No taxonomy terms to show: an import lists the terms it meets.")
+        self._show_selected()
+
+    def selected(self) -> TermMapping | None:
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def map_selected(self) -> TermMapping | None:
+        """Map the selected term to the chosen need; a stale edit is refused and the list reloaded."""
+        term = self.selected()
+        if term is None:
+            return None
+        need_code = self.need.currentData()
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: taxonomy.set_mapping(session, self.actor, term.id, term.version, need_code),
+            action=ACTION_MAP,
+        )
+        if outcome.value is None:
+            self.refresh()
+            return None
+        mapped = outcome.value
+        self.refresh()
+        self.status.setText(
+            f"“{mapped.term_name}” is now mapped to {mapped.need_label or mapped.need_code}."
+            if mapped.need_code
+            else f"“{mapped.term_name}” is no longer mapped to a need."
+        )
+        return mapped
+
+    def _show_selected(self) -> None:
+        term = self.selected()
+        self.map_button.setEnabled(term is not None)
+        self.need.setEnabled(term is not None)
+        if term is not None:
+            at = self.need.findData(term.need_code) if term.need_code else 0
+            self.need.setCurrentIndex(max(at, 0))

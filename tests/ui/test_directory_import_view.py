@@ -1,0 +1,151 @@
+"""The directory import screen: a feed checked in the background with every problem listed by its
+record, the good services imported with progress, cancel, and the export in the background."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select, text
+
+from linkworker.domain.roles import Role
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.store.models import Service
+from linkworker.ui.directory_import_view import DirectoryImportView
+from linkworker.ui.jobs import Job
+from tests.interchange.oruk_standard import service_errors
+from tests.services.oruk_feeds import PAGE, TABLES
+from tests.ui.conftest import Messages
+
+WAIT_MS = 20_000
+
+
+def view_for(qtbot: QtBot, database: Database, actor: Actor) -> DirectoryImportView:
+    view = DirectoryImportView(database, actor)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    return view
+
+
+def finish(qtbot: QtBot, job: Job[object] | None) -> None:
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+
+
+def service_count(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(Service)) or 0
+
+
+def table_rows(view: DirectoryImportView) -> list[tuple[str, ...]]:
+    model = view.problem_table.model()
+    return [
+        tuple(model.index(row, column).data() for column in range(model.columnCount()))
+        for row in range(model.rowCount())
+    ]
+
+
+def test_a_checked_feed_lists_every_problem_with_its_record(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    assert not view.import_button.isEnabled()
+
+    finish(qtbot, view.load(TABLES))
+
+    rows = table_rows(view)
+    assert rows[0] == (
+        "Skipped",
+        "services.csv line 5",
+        "",
+        "The service has no id, so it cannot be kept up to date: skipped.",
+    )
+    assert ("Flagged", "address.csv line 3", "svc-b", "“NOT A CODE” is not a UK postcode: left out.") in rows
+    assert "Ready to import: 2 new services, 0 updates of services imported before." in view.summary.text()
+    assert view.import_button.text() == "&Import 2 services" and view.import_button.isEnabled()
+    assert view.status.text() == "Checked: nothing has been saved yet."
+    assert service_count(sqlite_database) == 0
+
+
+def test_importing_runs_in_the_background_and_signals_the_count(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    finish(qtbot, view.load(PAGE))
+
+    with qtbot.waitSignal(view.imported, timeout=WAIT_MS) as imported:
+        job = view.start_import()
+        assert view.progress.isVisible() and view.cancel_button.isVisible()
+        assert not view.import_button.isEnabled() and not view.json_button.isEnabled()
+    assert job is not None and not job.running
+
+    assert imported.args == [3] and service_count(sqlite_database) == 3
+    expected = (
+        "Imported 3 new services and updated 0 (2 flagged for checking); 4 records skipped. "
+        "2 taxonomy terms are waiting to be mapped to needs."
+    )
+    assert messages.texts() == [expected] and view.status.text() == expected
+    assert not view.import_button.isEnabled(), "the same preview is not imported twice"
+
+    finish(qtbot, view.load(PAGE))
+    assert "Ready to import: 0 new services, 3 updates of services imported before." in view.summary.text()
+
+
+def test_cancelling_an_import_writes_nothing(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    feed = tmp_path / "many.json"
+    services = [{"id": f"s{n}", "name": f"Club {n}", "status": "active"} for n in range(300)]
+    feed.write_text(json.dumps(services), encoding="utf-8")
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
+    finish(qtbot, view.load(feed))
+    signalled: list[int] = []
+    view.imported.connect(signalled.append)
+
+    # Another user's save holds the database, so the import waits to start and Cancel comes first.
+    with sqlite_database.session() as other_user:
+        other_user.execute(text("SELECT 1"))
+        job = view.start_import()
+        view.cancel_button.click()
+    finish(qtbot, job)
+
+    assert view.status.text() == "The import was cancelled: nothing was imported."
+    assert service_count(sqlite_database) == 0 and signalled == []
+    assert view.import_button.isEnabled(), "the checked feed can still be imported"
+
+
+def test_a_feed_that_cannot_be_read_is_refused_in_plain_words(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    sqlite_actors: dict[Role, Actor],
+    tmp_path: Path,
+    messages: Messages,
+) -> None:
+    (tmp_path / "broken.json").write_text("[{", encoding="utf-8")
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    finish(qtbot, view.load(tmp_path / "broken.json"))
+    assert view.status.text().startswith("broken.json is not valid JSON")
+    assert len(messages.texts()) == 1 and not view.import_button.isEnabled()
+
+
+def test_the_directory_is_exported_in_the_background(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    sqlite_actors: dict[Role, Actor],
+    tmp_path: Path,
+    messages: Messages,
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    finish(qtbot, view.load(PAGE))
+    with qtbot.waitSignal(view.imported, timeout=WAIT_MS):
+        view.start_import()
+    target = tmp_path / "directory.json"
+    finish(qtbot, view.export(target))
+    assert view.status.text() == f"Exported 3 services as ORUK JSON to {target}."
+    assert len(messages.texts()) == 1, "only the import's result was shown"
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert len(document) == 3 and all(service_errors(service) == [] for service in document)
