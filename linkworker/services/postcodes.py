@@ -1,0 +1,298 @@
+"""The postcode lookup: importing the ONS postcode directory, and finding where a postcode is.
+
+The lookup holds one row per live postcode ("ME7 1AA") and one per postcode district ("ME7"),
+the district's row being the average of its postcodes' points. A full postcode that is not in
+the lookup (too new, mistyped in the last letters, from before the last import) is then placed
+at its district's middle in a single primary-key look-up, and ``Located.precision`` says so.
+The two kinds never collide: a full postcode always has its space, a district never does.
+
+An import adds and updates, never deletes: the ONSPD also comes as one file per area, which can
+be imported one after another, and a postcode terminated since is still worth placing someone
+by. It runs in the caller's transaction, in batches, so it is all or nothing: a cancellation
+or an error leaves the lookup as it was.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, literal_column, select
+from sqlalchemy.orm import Session
+
+from linkworker.domain import postcode
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.roles import Permission
+from linkworker.interchange.onspd import OnspdFileError, PostcodeFile, PostcodeRecord
+from linkworker.services import audit
+from linkworker.services.actor import Actor
+from linkworker.services.errors import ServiceError
+from linkworker.store.models import PostcodePoint
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+Row = tuple[str, float, float]
+
+POSTCODE = "postcode"
+DISTRICT = "district"
+# Rows written per batch: few round trips, yet progress moves and a cancellation is seen at
+# once. Larger batches are no faster on SQLite and little faster on PostgreSQL, where psycopg
+# holds Python's lock while it sends a batch: at 5,000 rows the window's thread then waited up
+# to 60 ms at a time, at 1,000 under 30 ms (benchmarks/postcodes.py).
+BATCH = 1000
+# The share of the progress bar for working out the districts' middles after the rows are in.
+_DISTRICT_SHARE = 20
+_UNIT = 1024  # progress counts kilobytes: a whole-UK file's bytes overflow a Qt signal's int
+_ON_CONFLICT = (
+    "ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude"
+)
+_UPSERT_ROW = f"INSERT INTO postcode_point (postcode, latitude, longitude) VALUES (?, ?, ?) {_ON_CONFLICT}"
+_INCOMING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS postcode_incoming "
+    "(postcode varchar(8), latitude double precision, longitude double precision) ON COMMIT DROP"
+)
+_MERGE = (
+    "INSERT INTO postcode_point (postcode, latitude, longitude) "
+    f"SELECT postcode, latitude, longitude FROM postcode_incoming {_ON_CONFLICT}"
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a postcode is: its own point, or its district's middle (``precision`` "district")."""
+
+    latitude: float
+    longitude: float
+    precision: str
+
+
+@dataclass(frozen=True)
+class LookupSize:
+    postcodes: int
+    districts: int
+
+
+@dataclass(frozen=True)
+class PostcodeImport:
+    """What an import did; every row of the file is counted once."""
+
+    file_name: str
+    rows: int
+    imported: int
+    terminated: int
+    without_coordinates: int
+    unreadable: int
+    unreadable_lines: tuple[int, ...]
+    districts: int
+
+
+class PostcodeFileRefused(ServiceError):
+    """The file is not a postcode directory that can be read; nothing was written."""
+
+
+class PostcodeImportCancelled(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("The postcode import was cancelled: the lookup is as it was before.")
+
+
+def locate(session: Session, typed: str) -> Located | None:
+    """Where ``typed`` (any spacing or case) is: its own point, else its district's middle,
+    else None (not a UK postcode, or neither it nor its district is in the lookup)."""
+    try:
+        canonical = postcode.parse(typed)
+    except ValidationError:
+        return None
+    district = postcode.district(canonical)
+    found = {
+        code: (latitude, longitude)
+        for code, latitude, longitude in session.execute(
+            select(PostcodePoint.postcode, PostcodePoint.latitude, PostcodePoint.longitude).where(
+                PostcodePoint.postcode.in_([canonical, district])
+            )
+        )
+    }
+    if canonical in found:
+        return Located(*found[canonical], POSTCODE)
+    if district in found:
+        return Located(*found[district], DISTRICT)
+    return None
+
+
+def lookup_size(session: Session) -> LookupSize:
+    """How many postcodes and districts the lookup holds (anyone may see it: no one's data)."""
+    full = PostcodePoint.postcode.like("% %")
+    postcodes, districts = session.execute(
+        select(func.count().filter(full), func.count().filter(~full)).select_from(PostcodePoint)
+    ).one()
+    return LookupSize(postcodes or 0, districts or 0)
+
+
+def import_file(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> PostcodeImport:
+    """Add or update every live postcode of an ONSPD or NSPL CSV file, then the districts'
+    middles, in the caller's transaction; audited.
+
+    Raises ``PostcodeFileRefused`` if the file cannot be read as one, and
+    ``PostcodeImportCancelled`` when ``cancelled()`` turns true (checked between batches); the
+    caller's unit of work then rolls back, so the lookup is left as it was.
+    """
+    actor.require(Permission.EDIT_DIRECTORY)
+    try:
+        with PostcodeFile(path) as file:
+            total = (file.size + file.size // _DISTRICT_SHARE) // _UNIT + 1
+            write = _writer(session)
+            for batch in _batches(file.records()):
+                _stop_if(cancelled)
+                write(batch)
+                if progress is not None:
+                    progress(file.position // _UNIT, total)
+            read = file.position // _UNIT
+    except OnspdFileError as error:
+        raise PostcodeFileRefused(str(error)) from None
+    districts = refresh_districts(session, progress=_from(read, total, progress), cancelled=cancelled)
+    tally = file.tally
+    result = PostcodeImport(
+        file_name=file.name,
+        rows=tally.rows,
+        imported=tally.live,
+        terminated=tally.terminated,
+        without_coordinates=tally.without_coordinates,
+        unreadable=tally.unreadable,
+        unreadable_lines=tuple(tally.unreadable_lines),
+        districts=districts,
+    )
+    audit.record(
+        session,
+        actor,
+        "postcodes_imported",
+        detail=f"file={file.name}; rows={result.rows}; imported={result.imported}; districts={districts}",
+    )
+    if progress is not None:
+        progress(total, total)
+    return result
+
+
+def summary(result: PostcodeImport) -> list[str]:
+    """The import in a few lines of plain text: what the command prints and the screen shows."""
+    lines = [
+        f"{result.file_name}: {_count(result.rows, 'postcode')} read.",
+        f"Imported or updated: {_count(result.imported, 'live postcode')}, "
+        f"in {_count(result.districts, 'district')}.",
+    ]
+    if result.terminated:
+        lines.append(f"Left out as no longer in use (terminated): {result.terminated:,}.")
+    if result.without_coordinates:
+        lines.append(f"Left out as they have no map position: {result.without_coordinates:,}.")
+    if result.unreadable:
+        shown = ", ".join(str(line) for line in result.unreadable_lines)
+        more = " and more" if result.unreadable > len(result.unreadable_lines) else ""
+        lines.append(f"Rows that could not be read: {result.unreadable:,} (lines {shown}{more}).")
+    return lines
+
+
+def refresh_districts(
+    session: Session, *, progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> int:
+    """Work out every district's middle again from all the full postcodes now in the lookup
+    (``import_file`` ends with it; call it after writing points any other way, as the demo
+    does). Returns the number of districts.
+
+    The district is the postcode less its space and three-character inward code; the numbers
+    are SQL literals, not parameters, so PostgreSQL sees the same expression in GROUP BY. It
+    goes one first letter at a time, so the database sorts a slice of the lookup at once, not
+    all of it (SQLCipher sorts in memory), with progress and a chance to cancel between slices.
+    A range from one capital letter to the next holds the same postcodes whatever the
+    database's collation; the first and last slices are open-ended for the same reason.
+    """
+    full = PostcodePoint.postcode.like("% %")
+    session.execute(delete(PostcodePoint).where(~full))
+    district = func.substr(
+        PostcodePoint.postcode, literal_column("1"), func.length(PostcodePoint.postcode) - literal_column("4")
+    )
+    letters = string.ascii_uppercase
+    for index, letter in enumerate(letters):
+        _stop_if(cancelled)
+        in_slice = [full]
+        if index > 0:
+            in_slice.append(PostcodePoint.postcode >= letter)
+        if index < len(letters) - 1:
+            in_slice.append(PostcodePoint.postcode < letters[index + 1])
+        session.execute(
+            insert(PostcodePoint).from_select(
+                ["postcode", "latitude", "longitude"],
+                select(district, func.avg(PostcodePoint.latitude), func.avg(PostcodePoint.longitude))
+                .where(*in_slice)
+                .group_by(district),
+            )
+        )
+        if progress is not None:
+            progress(index + 1, len(letters))
+    return session.scalar(select(func.count()).select_from(PostcodePoint).where(~full)) or 0
+
+
+def _from(start: int, total: int, progress: Progress | None) -> Progress | None:
+    """``progress`` for a last step that moves the bar from ``start`` to ``total``."""
+    if progress is None:
+        return None
+    return lambda done, steps: progress(start + (total - start) * done // steps, total)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _writer(session: Session) -> Callable[[list[Row]], None]:
+    """What writes a batch: on SQLite, one INSERT run for every row by the driver (in C); on
+    PostgreSQL, where a statement per row costs a round trip, COPY into a temporary table and
+    one statement that merges it in: several times faster."""
+    connection = session.connection()
+
+    def upsert(rows: list[Row]) -> None:
+        connection.exec_driver_sql(_UPSERT_ROW, rows)
+
+    if connection.dialect.name != "postgresql":
+        return upsert
+    connection.exec_driver_sql(_INCOMING)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+
+    def copy_and_merge(rows: list[Row]) -> None:
+        with driver.cursor() as cursor:
+            with cursor.copy("COPY postcode_incoming (postcode, latitude, longitude) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values)
+            cursor.execute(_MERGE)
+            cursor.execute("TRUNCATE postcode_incoming")
+
+    return copy_and_merge
+
+
+def _batches(records: Iterable[PostcodeRecord]) -> Iterator[list[Row]]:
+    """Rows in batches of ``BATCH``; a postcode repeated within a batch is sent once (its last
+    point), since one statement may not update the same row twice.
+
+    Plain tuples of a string and two floats, not dicts: Python's garbage collector stops
+    tracking such tuples, so millions of rows passing through do not set off its full
+    collections, each of which would hold up the window's thread for about 100 ms.
+    """
+    batch: dict[str, Row] = {}
+    for code, latitude, longitude in records:
+        batch[code] = (code, latitude, longitude)
+        if len(batch) >= BATCH:
+            yield list(batch.values())
+            batch = {}
+    if batch:
+        yield list(batch.values())
+
+
+def _stop_if(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise PostcodeImportCancelled
