@@ -1,0 +1,713 @@
+"""Matching a person to services: which services they can use, in what order, and why.
+
+Hard limits exclude a service: it meets none of the person's needs, its nearest venue is beyond
+the distance chosen, it never runs at a time the person can attend, it costs more than they can
+pay, it lacks an access feature they need, or they are outside its age range. Everything else
+ranks: how many of the needs it meets, how near it is, whether it offers the person's language,
+and how often the PCN's past connections to it were attended. What is not known (a venue
+without coordinates, a service without a timetable) never excludes: it is shown as unknown.
+
+The attendance evidence guards against small numbers: a rate is shown only once enough
+connections have an outcome, and for ranking it is pulled towards the PCN's overall rate in
+proportion to how few there are, so one good outcome does not put a service on top.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import time
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import Final
+
+from linkworker.domain import geo
+from linkworker.domain.directory import CostKind
+from linkworker.domain.errors import FormErrors, ValidationError
+
+# Outcomes before a service's attendance rate is shown, and the weight of the PCN's overall
+# rate in a service's ranked rate (as if that many more connections had the overall rate).
+MIN_EVIDENCE: Final = 5
+PRIOR_WEIGHT: Final = 5
+# The overall rate assumed before a PCN has any outcome at all.
+NO_HISTORY_RATE: Final = 0.5
+MAX_DISTANCE_KM: Final = 200.0
+OLDEST_AGE: Final = 120
+# How much each part counts in the score (they add up to 1).
+WEIGHTS: Final = {"needs": 0.4, "distance": 0.3, "evidence": 0.2, "language": 0.1}
+# Distance at which the distance part has halved.
+HALF_SCORE_KM: Final = 5.0
+# Distance parts where no distance is known: a venue in the person's own area counts as a
+# walk or a bus ride away; no venue at all (a phone line, online) as anywhere; the rest less.
+SAME_AREA_PART: Final = 0.5
+NO_VENUE_PART: Final = 0.5
+UNKNOWN_PART: Final = 0.25
+# A session running past this time, or starting at or after the next, is in the evening.
+EVENING_ENDS_AFTER: Final = time(18, 0)
+EVENING_STARTS_FROM: Final = time(17, 0)
+SEPARATOR: Final = " - "
+
+
+class Weekday(StrEnum):
+    """ORUK's (iCalendar's) day codes, as a schedule's ``byday`` lists them."""
+
+    MO = "MO"
+    TU = "TU"
+    WE = "WE"
+    TH = "TH"
+    FR = "FR"
+    SA = "SA"
+    SU = "SU"
+
+    @property
+    def short(self) -> str:
+        return _SHORT_DAYS[self]
+
+    @property
+    def weekend(self) -> bool:
+        return self in (Weekday.SA, Weekday.SU)
+
+
+_SHORT_DAYS = dict(zip(Weekday, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+_DAY_ORDER = {day: index for index, day in enumerate(Weekday)}
+_DAY_CODES = {day.value: day for day in Weekday}
+WORKING_WEEK: Final = (Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR)
+
+
+class TimeSlot(StrEnum):
+    """When a person can take part. None chosen means any time."""
+
+    WEEKDAY_DAYTIME = "weekday_daytime"
+    EVENING = "evening"
+    WEEKEND = "weekend"
+
+    @property
+    def label(self) -> str:
+        return _SLOT_LABELS[self]
+
+
+_SLOT_LABELS = {
+    TimeSlot.WEEKDAY_DAYTIME: "Weekday daytimes",
+    TimeSlot.EVENING: "Evenings",
+    TimeSlot.WEEKEND: "Weekends",
+}
+
+
+class AccessNeed(StrEnum):
+    """What a person needs of a venue; recognised in a service's accessibility list by its words."""
+
+    STEP_FREE = "step_free"
+    HEARING_LOOP = "hearing_loop"
+    ACCESSIBLE_TOILET = "accessible_toilet"
+    LARGE_PRINT = "large_print"
+    SIGN_LANGUAGE = "sign_language"
+    PARKING = "parking"
+
+    @property
+    def label(self) -> str:
+        return _ACCESS_LABELS[self]
+
+
+_ACCESS_ORDER = tuple(AccessNeed)
+_ACCESS_LABELS = {
+    AccessNeed.STEP_FREE: "step-free",
+    AccessNeed.HEARING_LOOP: "hearing loop",
+    AccessNeed.ACCESSIBLE_TOILET: "accessible toilet",
+    AccessNeed.LARGE_PRINT: "large print",
+    AccessNeed.SIGN_LANGUAGE: "BSL",
+    AccessNeed.PARKING: "parking",
+}
+# Words that show a service has the feature (in its accessibility list), folded.
+_FEATURE_WORDS: dict[AccessNeed, tuple[str, ...]] = {
+    AccessNeed.STEP_FREE: ("step free", "stepfree", "wheelchair", "level access", "ramp", "lift"),
+    AccessNeed.HEARING_LOOP: ("hearing loop", "induction loop", "loop system"),
+    AccessNeed.ACCESSIBLE_TOILET: (
+        "accessible toilet",
+        "disabled toilet",
+        "accessible wc",
+        "changing places",
+    ),
+    AccessNeed.LARGE_PRINT: ("large print", "easy read", "braille"),
+    AccessNeed.SIGN_LANGUAGE: ("bsl", "sign language"),
+    AccessNeed.PARKING: ("parking", "car park", "blue badge"),
+}
+# Words in a person's recorded accessibility needs that suggest a feature, folded.
+_PERSON_WORDS: dict[AccessNeed, tuple[str, ...]] = {
+    AccessNeed.STEP_FREE: (
+        "wheelchair",
+        "walking frame",
+        "zimmer",
+        "ground floor",
+        "no stairs",
+        "step free",
+        "mobility scooter",
+    ),
+    AccessNeed.HEARING_LOOP: ("hearing loss", "hearing aid", "hard of hearing", "hearing loop"),
+    AccessNeed.LARGE_PRINT: (
+        "large print",
+        "partially sighted",
+        "sight loss",
+        "visually impaired",
+        "easy read",
+    ),
+    AccessNeed.SIGN_LANGUAGE: ("bsl", "sign language"),
+}
+
+
+class Exclusion(StrEnum):
+    """The first hard limit a service fails, in the order they are checked."""
+
+    NO_NEED_MET = "no_need_met"
+    AGE = "age"
+    COST = "cost"
+    ACCESS = "access"
+    DISTANCE = "distance"
+    TIMES = "times"
+
+
+_COST_ORDER = {CostKind.FREE: 0, CostKind.LOW_COST: 1, CostKind.PAID: 2}
+_COST_WORDS = {CostKind.FREE: "free", CostKind.LOW_COST: "low cost", CostKind.PAID: "paid"}
+
+
+@dataclass(frozen=True)
+class MatchCriteria:
+    """What the person needs. ``times`` empty means any time; ``None`` means no limit."""
+
+    needs: frozenset[str]
+    max_distance_km: float | None = None
+    times: frozenset[TimeSlot] = frozenset()
+    max_cost: CostKind | None = None
+    access_needs: frozenset[AccessNeed] = frozenset()
+    language: str | None = None
+    age: int | None = None
+
+    @cached_property
+    def language_wanted(self) -> str | None:
+        """The language folded for comparing, when it should count at all (``needs_language``)."""
+        return fold(self.language or "") if needs_language(self.language) else None
+
+
+def check_criteria(criteria: MatchCriteria) -> MatchCriteria:
+    """``criteria`` if a search can be run on them; every problem at once otherwise."""
+    errors = []
+    if not criteria.needs:
+        errors.append(ValidationError("needs", "Choose at least one need to find services for."))
+    distance = criteria.max_distance_km
+    if distance is not None and not 0 < distance <= MAX_DISTANCE_KM:
+        errors.append(
+            ValidationError(
+                "max_distance_km", f"Choose a distance above 0 and up to {MAX_DISTANCE_KM:.0f} km."
+            )
+        )
+    if criteria.age is not None and not 0 <= criteria.age <= OLDEST_AGE:
+        errors.append(ValidationError("age", f"An age is between 0 and {OLDEST_AGE}."))
+    if errors:
+        raise FormErrors(errors)
+    return criteria
+
+
+def fold(text: str) -> str:
+    """Text compared for meaning: no case or accents, punctuation as spaces, spaces single."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(
+        (ch if ch.isalnum() else " ") for ch in decomposed.casefold() if not unicodedata.combining(ch)
+    )
+    return " ".join(plain.split())
+
+
+@lru_cache(maxsize=16384)
+def _folded(directory_text: str) -> str:
+    """``fold`` remembered, for the directory's own words (names, towns, languages, features),
+    which a directory repeats many times over; never for what a person's record says."""
+    return fold(directory_text)
+
+
+def features_of(accessibility: Iterable[str]) -> frozenset[AccessNeed]:
+    """The access features a service's accessibility list shows ("Wheelchair accessible": step-free)."""
+    return _features(tuple(accessibility))
+
+
+@lru_cache(maxsize=4096)
+def _features(accessibility: tuple[str, ...]) -> frozenset[AccessNeed]:
+    padded = f" {' | '.join(_folded(entry) for entry in accessibility)} "
+    return frozenset(
+        need for need, words in _FEATURE_WORDS.items() if any(_starts(word, padded) for word in words)
+    )
+
+
+def access_needs_from(text: str | None) -> frozenset[AccessNeed]:
+    """Features suggested by what a person's record says of their access needs, to prefill a search."""
+    padded = f" {fold(text or '')} "
+    return frozenset(
+        need for need, words in _PERSON_WORDS.items() if any(_starts(word, padded) for word in words)
+    )
+
+
+def _starts(word: str, padded: str) -> bool:
+    """``word`` begins a word of ``padded`` (" wheelchair" finds "wheelchairs")."""
+    return f" {word}" in padded
+
+
+def _offers(languages: Iterable[str], wanted: str) -> bool:
+    """Whether a service's languages include ``wanted`` (folded)."""
+    return any(_folded(offered) == wanted for offered in languages)
+
+
+def needs_language(language: str | None) -> bool:
+    """Whether a language should count in matching: any but English (every service offers that)."""
+    return bool(language and fold(language) not in ("", "english"))
+
+
+# What the service layer knows of each service.
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One weekly session: the days, and the times when known."""
+
+    days: tuple[Weekday, ...]
+    opens: time | None = None
+    closes: time | None = None
+
+    @cached_property
+    def slots(self) -> frozenset[TimeSlot]:
+        """The times of the week this session falls in (a session may fall in more than one)."""
+        evening = self.opens is not None and (
+            self.opens >= EVENING_STARTS_FROM
+            or (self.closes is not None and (self.closes > EVENING_ENDS_AFTER or self.closes < self.opens))
+        )
+        found = set()
+        for day in self.days:
+            if day.weekend:
+                found.add(TimeSlot.WEEKEND)
+            elif self.opens is None or self.opens < EVENING_STARTS_FROM:
+                found.add(TimeSlot.WEEKDAY_DAYTIME)
+        if evening and self.days:
+            found.add(TimeSlot.EVENING)
+        return frozenset(found)
+
+    @cached_property
+    def part_of_day(self) -> str:
+        """How the reason line names its time: "mornings", "afternoons", "daytime", "evenings"."""
+        if self.opens is None:
+            return ""
+        if TimeSlot.EVENING in self.slots:
+            return "evenings"
+        if self.closes is not None and self.closes <= time(13, 0):
+            return "mornings"
+        if self.opens >= time(12, 0):
+            return "afternoons"
+        return "daytime"
+
+
+@lru_cache(maxsize=1024)
+def parse_byday(byday: str | None) -> tuple[Weekday, ...]:
+    """ORUK's ``byday`` ("TU,TH", "1MO" for the first Monday) as weekdays; unknown codes are left out."""
+    days = set()
+    for part in (byday or "").upper().replace(";", ",").split(","):
+        day = _DAY_CODES.get(part.strip().lstrip("+-0123456789"))
+        if day is not None:
+            days.add(day)
+    return tuple(sorted(days, key=_DAY_ORDER.__getitem__))
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where a service meets; ``distance_km`` from the person's home, when both are known."""
+
+    town: str | None
+    district: str | None  # the postcode's outward code
+    distance_km: float | None
+
+
+@dataclass(frozen=True)
+class Home:
+    """What is known of where the person lives: enough to judge "near" without coordinates."""
+
+    town: str | None = None
+    district: str | None = None
+    located: bool = False  # coordinates were found for the person's postcode (or its district)
+    approximate: bool = False  # only the district's centre was found
+
+    @cached_property
+    def town_key(self) -> str:
+        return fold(self.town or "")
+
+
+@dataclass(frozen=True)
+class Track:
+    """A service's record in this PCN: connections with an outcome, and how many were attended."""
+
+    outcomes: int = 0
+    attended: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.attended <= self.outcomes:
+            raise ValueError("attended must be between 0 and the number of outcomes")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    service_id: int
+    name: str
+    organisation: str
+    needs: frozenset[str]
+    cost: CostKind
+    cost_note: str | None = None
+    accessibility: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    venues: tuple[Venue, ...] = ()
+    openings: tuple[Opening, ...] = ()
+    track: Track = Track()
+
+
+# What the person is shown.
+
+
+class Nearness(StrEnum):
+    MEASURED = "measured"  # a straight-line distance from home
+    SAME_AREA = "same_area"  # no distance, but a venue in the person's district or town
+    NO_VENUE = "no_venue"  # the service lists no venue (a phone line, online)
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A service's attendance in this PCN, shown once there are ``MIN_EVIDENCE`` outcomes."""
+
+    outcomes: int
+    attended: int
+
+    @property
+    def share(self) -> float:
+        return self.attended / self.outcomes
+
+    @property
+    def text(self) -> str:
+        return f"{self.attended} of {self.outcomes} attended"
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """Each part from 0 to 1; ``total`` weighs them by ``WEIGHTS``."""
+
+    needs: float
+    distance: float
+    evidence: float
+    language: float
+
+    @property
+    def total(self) -> float:
+        return (
+            WEIGHTS["needs"] * self.needs
+            + WEIGHTS["distance"] * self.distance
+            + WEIGHTS["evidence"] * self.evidence
+            + WEIGHTS["language"] * self.language
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    service_id: int
+    name: str
+    organisation: str
+    score: float
+    parts: ScoreParts
+    needs_met: tuple[str, ...]  # labels, in the order of the person's list
+    distance_km: float | None
+    nearness: Nearness
+    times: str  # "Tue and Thu evenings", "" when the service lists no timetable
+    cost: CostKind
+    access_met: tuple[AccessNeed, ...]
+    language_met: bool
+    evidence: Evidence | None
+    reason: str
+
+
+def exclusion(candidate: Candidate, criteria: MatchCriteria) -> Exclusion | None:
+    """The first hard limit ``candidate`` fails for ``criteria``, or None if the person can use it."""
+    if not candidate.needs & criteria.needs:
+        return Exclusion.NO_NEED_MET
+    age = criteria.age
+    if age is not None and (
+        (candidate.min_age is not None and age < candidate.min_age)
+        or (candidate.max_age is not None and age > candidate.max_age)
+    ):
+        return Exclusion.AGE
+    if criteria.max_cost is not None and _COST_ORDER[candidate.cost] > _COST_ORDER[criteria.max_cost]:
+        return Exclusion.COST
+    if criteria.access_needs and not criteria.access_needs <= features_of(candidate.accessibility):
+        return Exclusion.ACCESS
+    if criteria.max_distance_km is not None and _too_far(candidate.venues, criteria.max_distance_km):
+        return Exclusion.DISTANCE
+    if criteria.times and not _fitting(candidate.openings, criteria.times) and _has_timetable(candidate):
+        return Exclusion.TIMES
+    return None
+
+
+def costs_within(limit: CostKind) -> tuple[CostKind, ...]:
+    """The costs a person who can pay up to ``limit`` can meet ("low cost": free or low cost)."""
+    return tuple(cost for cost in CostKind if _COST_ORDER[cost] <= _COST_ORDER[limit])
+
+
+def reach(latitude: float, longitude: float, km: float) -> tuple[float, float, float, float]:
+    """The box (lowest and highest latitude, lowest and highest longitude) holding every point
+    within ``km`` of a point, with a margin: a cheap first sieve; the distance itself decides."""
+    margin = 1.01
+    km_per_degree = math.pi * geo.EARTH_RADIUS_KM / 180
+    rise = km / km_per_degree * margin
+    run = km / (km_per_degree * max(math.cos(math.radians(latitude)), 0.01)) * margin
+    return latitude - rise, latitude + rise, longitude - run, longitude + run
+
+
+def _too_far(venues: Sequence[Venue], limit: float) -> bool:
+    """Every venue is measured and beyond ``limit``; a venue of unknown distance might be near."""
+    return bool(venues) and all(
+        venue.distance_km is not None and venue.distance_km > limit for venue in venues
+    )
+
+
+def _has_timetable(candidate: Candidate) -> bool:
+    return any(opening.days for opening in candidate.openings)
+
+
+def _fitting(openings: Sequence[Opening], times: frozenset[TimeSlot]) -> list[Opening]:
+    """The sessions at times the person can attend (all of them when any time will do)."""
+    return [opening for opening in openings if not times or opening.slots & times]
+
+
+def overall_rate(tracks: Iterable[Track]) -> float:
+    """The PCN's share of connections with an outcome that were attended, across every service."""
+    outcomes = attended = 0
+    for track in tracks:
+        outcomes += track.outcomes
+        attended += track.attended
+    return attended / outcomes if outcomes else NO_HISTORY_RATE
+
+
+def ranked_rate(track: Track, overall: float) -> float:
+    """The service's attendance rate pulled towards ``overall`` the fewer outcomes it rests on."""
+    return (track.attended + PRIOR_WEIGHT * overall) / (track.outcomes + PRIOR_WEIGHT)
+
+
+def evidence_of(track: Track) -> Evidence | None:
+    """The rate to show, or None while it rests on too few outcomes to mean much."""
+    if track.outcomes < MIN_EVIDENCE:
+        return None
+    return Evidence(track.outcomes, track.attended)
+
+
+def nearest(venues: Sequence[Venue], home: Home) -> tuple[Nearness, float | None]:
+    """How near the service's closest venue is: measured, in the person's area, or unknown."""
+    if not venues:
+        return Nearness.NO_VENUE, None
+    measured = [venue.distance_km for venue in venues if venue.distance_km is not None]
+    if measured:
+        return Nearness.MEASURED, min(measured)
+    if any(_same_area(venue, home) for venue in venues):
+        return Nearness.SAME_AREA, None
+    return Nearness.UNKNOWN, None
+
+
+def _same_area(venue: Venue, home: Home) -> bool:
+    same_district = (
+        venue.district is not None and home.district is not None and venue.district == home.district
+    )
+    same_town = bool(venue.town and home.town) and _folded(venue.town or "") == home.town_key
+    return same_district or same_town
+
+
+def distance_part(nearness: Nearness, distance_km: float | None) -> float:
+    if nearness is Nearness.MEASURED and distance_km is not None:
+        return 1 / (1 + distance_km / HALF_SCORE_KM)
+    if nearness is Nearness.SAME_AREA:
+        return SAME_AREA_PART
+    if nearness is Nearness.NO_VENUE:
+        return NO_VENUE_PART
+    return UNKNOWN_PART
+
+
+def score_parts(
+    candidate: Candidate,
+    criteria: MatchCriteria,
+    nearness: Nearness,
+    distance_km: float | None,
+    overall: float,
+) -> ScoreParts:
+    met = len(candidate.needs & criteria.needs)
+    wanted = criteria.language_wanted
+    language = 1.0 if wanted is None or _offers(candidate.languages, wanted) else 0.0
+    return ScoreParts(
+        needs=met / len(criteria.needs),
+        distance=distance_part(nearness, distance_km),
+        evidence=ranked_rate(candidate.track, overall),
+        language=language,
+    )
+
+
+def rank(
+    candidates: Iterable[Candidate],
+    criteria: MatchCriteria,
+    home: Home,
+    labels: Mapping[str, str],
+    overall: float,
+    needs_order: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[Match]:
+    """The services the person can use, best first (the best ``limit`` of them); equal scores by
+    name, then by id.
+
+    ``labels`` names the needs; ``needs_order`` is the order the person's needs are listed in
+    (the reason line follows it); ``overall`` is the PCN's attendance rate (``overall_rate``).
+    Every service is scored, but only those returned get their reason line written.
+    """
+    scored = []
+    for candidate in candidates:
+        if exclusion(candidate, criteria) is None:
+            nearness, distance = nearest(candidate.venues, home)
+            parts = score_parts(candidate, criteria, nearness, distance, overall)
+            scored.append(
+                (
+                    -parts.total,
+                    _folded(candidate.name),
+                    candidate.service_id,
+                    candidate,
+                    nearness,
+                    distance,
+                    parts,
+                )
+            )
+    scored.sort(key=lambda entry: entry[:3])
+    order = {code: index for index, code in enumerate(needs_order)}
+    return [
+        _match(candidate, criteria, home, labels, order, nearness, distance, parts)
+        for *_, candidate, nearness, distance, parts in scored[:limit]
+    ]
+
+
+def _match(
+    candidate: Candidate,
+    criteria: MatchCriteria,
+    home: Home,
+    labels: Mapping[str, str],
+    order: Mapping[str, int],
+    nearness: Nearness,
+    distance: float | None,
+    parts: ScoreParts,
+) -> Match:
+    met_codes = sorted(candidate.needs & criteria.needs, key=lambda code: (order.get(code, len(order)), code))
+    needs_met = tuple(labels.get(code, code) for code in met_codes)
+    times = times_text(_fitting(candidate.openings, criteria.times))
+    access_met = tuple(need for need in _ACCESS_ORDER if need in criteria.access_needs)
+    wanted = criteria.language_wanted
+    language_met = wanted is not None and _offers(candidate.languages, wanted)
+    evidence = evidence_of(candidate.track)
+    reason = reason_line(
+        needs_met,
+        nearness_text(nearness, distance, home, candidate.venues),
+        times or "times not listed",
+        cost_text(candidate.cost, candidate.cost_note),
+        access_met,
+        criteria.language if language_met else None,
+        evidence,
+    )
+    return Match(
+        service_id=candidate.service_id,
+        name=candidate.name,
+        organisation=candidate.organisation,
+        score=parts.total,
+        parts=parts,
+        needs_met=needs_met,
+        distance_km=distance,
+        nearness=nearness,
+        times=times,
+        cost=candidate.cost,
+        access_met=access_met,
+        language_met=language_met,
+        evidence=evidence,
+        reason=reason,
+    )
+
+
+def reason_line(
+    needs_met: Sequence[str],
+    where: str,
+    times: str,
+    cost: str,
+    access_met: Sequence[AccessNeed],
+    language: str | None,
+    evidence: Evidence | None,
+) -> str:
+    """One line a link worker reads: "loneliness, physical activity - 1.8 km - Tue and Thu
+    evenings - free - step-free"."""
+    parts = [", ".join(_lower_first(label) for label in needs_met), where, times, cost]
+    parts.extend(need.label for need in access_met)
+    if language:
+        parts.append(f"{language} spoken")
+    if evidence is not None:
+        parts.append(evidence.text)
+    return SEPARATOR.join(part for part in parts if part)
+
+
+def _lower_first(label: str) -> str:
+    """ "Physical activity" as "physical activity" inside a line; "BSL classes" stays as it is."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def nearness_text(nearness: Nearness, distance_km: float | None, home: Home, venues: Sequence[Venue]) -> str:
+    match nearness:
+        case Nearness.MEASURED:
+            assert distance_km is not None
+            text = f"{distance_km:.1f} km" if distance_km < 10 else f"{distance_km:.0f} km"
+            return f"about {text}" if home.approximate else text
+        case Nearness.SAME_AREA:
+            area = next(
+                (venue.town or venue.district for venue in venues if _same_area(venue, home)),
+                None,
+            )
+            return f"in {area}, distance unknown" if area else "distance unknown"
+        case Nearness.NO_VENUE:
+            return "no venue listed"
+        case _:
+            return "distance unknown"
+
+
+def cost_text(cost: CostKind, note: str | None) -> str:
+    words = _COST_WORDS[cost]
+    return f"{words} ({note})" if note and cost is not CostKind.FREE else words
+
+
+def times_text(openings: Sequence[Opening]) -> str:
+    """The sessions as days grouped by part of the day: "Mon and Wed mornings, Tue and Thu evenings"."""
+    return _times_text(tuple(openings))
+
+
+@lru_cache(maxsize=4096)
+def _times_text(openings: tuple[Opening, ...]) -> str:
+    by_part: dict[str, set[Weekday]] = {}
+    for opening in openings:
+        by_part.setdefault(opening.part_of_day, set()).update(opening.days)
+    phrases = []
+    for part in ("mornings", "afternoons", "daytime", "evenings", ""):
+        days = by_part.get(part)
+        if days:
+            phrases.append(f"{days_text(days)} {part}".strip())
+    return ", ".join(phrases)
+
+
+def days_text(days: Iterable[Weekday]) -> str:
+    """ "Tue", "Tue and Thu", "Mon, Wed and Fri", "Mon to Fri" (a run of three or more days)."""
+    ordered = sorted(set(days), key=_DAY_ORDER.__getitem__)
+    indexes = [_DAY_ORDER[day] for day in ordered]
+    if len(ordered) >= 3 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"{ordered[0].short} to {ordered[-1].short}"
+    names = [day.short for day in ordered]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

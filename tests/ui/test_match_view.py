@@ -1,0 +1,227 @@
+"""The match screen on real widgets and a real database: criteria from the person's record, the
+ranked list with its reasons, criteria refused beside their field, and referring from a match."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from pytestqt.qtbot import QtBot
+from shiboken6 import delete
+from sqlalchemy import select
+
+from linkworker.domain.directory import ConnectionStatus, CostKind
+from linkworker.domain.matching import AccessNeed, TimeSlot
+from linkworker.domain.person import age_on
+from linkworker.domain.roles import Role
+from linkworker.services.actor import Actor
+from linkworker.services.matching import MAX_MATCHES
+from linkworker.store.database import Database
+from linkworker.store.models import Connection
+from linkworker.ui.match_view import ConnectDialog, MatchView, summary_text
+from tests.services.matching_builder import (
+    HOME,
+    HOME_POSTCODE,
+    SATURDAY,
+    Spec,
+    add_postcode_points,
+    add_services,
+    person_case,
+)
+from tests.ui.conftest import Messages
+
+CLICK = Qt.MouseButton.LeftButton
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def database(sqlite_database: Database) -> Database:
+    """The window is the subject here; the service is checked on both databases elsewhere."""
+    return sqlite_database
+
+
+@pytest.fixture
+def worker(sqlite_actors: dict[Role, Actor]) -> Actor:
+    return sqlite_actors[Role.LINK_WORKER]
+
+
+@pytest.fixture
+def case(database: Database, worker: Actor) -> int:
+    case = person_case(database, worker, language="Polish", accessibility="Uses a wheelchair")
+    add_postcode_points(database, (HOME_POSTCODE, *HOME))
+    add_services(
+        database,
+        worker,
+        Spec(
+            "Evening walk", ("loneliness", "physical_activity"), km=1.2, accessibility=("Step-free access",)
+        ),
+        Spec(
+            "Polish club", ("loneliness",), km=2.5, languages=("English", "Polish"), accessibility=("Lift",)
+        ),
+        Spec("Saturday garden", ("loneliness",), km=0.5, sessions=(SATURDAY,), accessibility=("Ramp",)),
+        Spec("Up the stairs", ("loneliness",), km=0.5),
+        Spec("Paid yoga", ("physical_activity",), km=1.0, cost=CostKind.PAID, accessibility=("Ramp",)),
+    )
+    return case
+
+
+def settled(qtbot: QtBot, view: MatchView) -> MatchView:
+    """``view`` once its search has come back."""
+    if view.job is not None and view.job.running:
+        with qtbot.waitSignal(view.job.finished, timeout=WAIT_MS):
+            pass
+    return view
+
+
+def open_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> MatchView:
+    view = MatchView(database, actor, case)
+    qtbot.addWidget(view)
+    view.resize(1166, 700)
+    view.show()
+    return settled(qtbot, view)
+
+
+def shown_names(view: MatchView) -> list[str]:
+    return [view.model.record(row).name for row in range(view.model.rowCount())]
+
+
+def checked_needs(view: MatchView) -> set[str]:
+    return {
+        view.needs.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(view.needs.count())
+        if view.needs.item(row).checkState() == Qt.CheckState.Checked
+    }
+
+
+def choose(view: MatchView, name: str) -> None:
+    row = shown_names(view).index(name)
+    view.table.selectionModel().select(
+        view.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+
+
+def test_it_opens_with_the_persons_criteria_and_their_matches(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    assert view.heading.text() == f"Find services for Orla Fenwick-Hale (LW-{case:06d})"
+    assert view.home.text() == f"Distances from {HOME_POSTCODE}, in a straight line."
+    assert checked_needs(view) == {"loneliness", "physical_activity"}
+    assert view.access[AccessNeed.STEP_FREE].isChecked()
+    assert not view.access[AccessNeed.HEARING_LOOP].isChecked()
+    assert view.language.text() == "Polish"
+    assert view.age.value() == age_on(date(1948, 11, 2), date.today())
+    assert shown_names(view) == ["Evening walk", "Polish club", "Saturday garden", "Paid yoga"]
+    assert view.summary.text() == "4 services match, best first."
+    reasons = [view.model.data(view.model.index(row, 2)) for row in range(view.model.rowCount())]
+    assert reasons[0] == (
+        "loneliness and isolation, physical activity - 1.2 km - Tue and Thu evenings - free - step-free"
+    )
+    assert reasons[1].endswith(" - step-free - Polish spoken")
+
+
+def test_changing_the_criteria_searches_again(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    view.times[TimeSlot.WEEKEND].setChecked(True)
+    view.cost.setCurrentIndex(view.cost.findData(CostKind.FREE))
+    qtbot.mouseClick(view.find_button, CLICK)
+    settled(qtbot, view)
+    assert shown_names(view) == ["Saturday garden"]
+
+    view.times[TimeSlot.WEEKEND].setChecked(False)
+    view.access[AccessNeed.STEP_FREE].setChecked(False)
+    view.distance.setCurrentIndex(view.distance.findData(1.0))
+    qtbot.mouseClick(view.find_button, CLICK)
+    settled(qtbot, view)
+    assert shown_names(view) == ["Saturday garden", "Up the stairs"]
+
+    view.needs.item(0).setCheckState(Qt.CheckState.Unchecked)
+    view.needs.item(1).setCheckState(Qt.CheckState.Unchecked)
+    view.needs.item(2).setCheckState(Qt.CheckState.Checked)  # a need no service here meets
+    qtbot.mouseClick(view.find_button, CLICK)
+    settled(qtbot, view)
+    assert shown_names(view) == []
+    assert view.summary.text().startswith("No service matches.")
+
+
+def test_criteria_without_a_need_are_refused_beside_the_list(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    first_search = view.job
+    for row in range(view.needs.count()):
+        view.needs.item(row).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(view.find_button, CLICK)
+    assert view.job is first_search  # no new search
+    assert view.form.message("needs") == "Choose at least one need to find services for."
+    assert len(shown_names(view)) == 4  # the last matches stay
+
+
+def test_referring_from_a_match_records_the_connection(
+    qtbot: QtBot, database: Database, worker: Actor, case: int, messages: Messages
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    assert not view.refer_button.isEnabled()
+    choose(view, "Polish club")
+    assert view.refer_button.isEnabled() and view.signpost_button.isEnabled()
+
+    dialog = view.connect_to(ConnectionStatus.REFERRED)
+    assert isinstance(dialog, ConnectDialog)
+    assert dialog.windowTitle() == "Refer to Polish club"
+    two_days_ago = date.today() - timedelta(days=2)
+    dialog.made_on.setDate(QDate(two_days_ago))
+    with qtbot.waitSignal(view.connected) as connected:
+        qtbot.mouseClick(dialog.save_button, CLICK)
+    assert connected.args == [case]
+    assert view.done.text() == f"Referred to Polish club on {two_days_ago:%d/%m/%Y}."
+    with database.session() as session:
+        [row] = session.scalars(select(Connection).where(Connection.referral_id == case))
+        assert (row.route, row.made_on) == (ConnectionStatus.REFERRED.value, two_days_ago)
+
+    # The same service again, while the first referral waits for its outcome: refused, and said why.
+    again = view.connect_to(ConnectionStatus.SIGNPOSTED)
+    assert again is not None
+    qtbot.mouseClick(again.save_button, CLICK)
+    assert again.isVisible()
+    assert any("already referred to Polish club" in text for text in messages.texts())
+
+
+def test_a_manager_cannot_match_a_persons_case(
+    qtbot: QtBot, database: Database, sqlite_actors: dict[Role, Actor], case: int, messages: Messages
+) -> None:
+    view = open_view(qtbot, database, sqlite_actors[Role.MANAGER], case)
+    assert view.unavailable.isVisible()
+    assert view.unavailable.text().startswith("Services cannot be matched for this case.")
+    assert view.job is None
+    assert messages.texts()  # the refusal, said in a message box too
+
+
+def test_closing_the_screen_while_it_searches_is_safe(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = MatchView(database, worker, case)
+    job = view.job
+    assert job is not None and job.running
+    delete(view)  # as closing the window does, before the search comes back
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass  # no error from a widget already gone (pytest-qt fails the test on one)
+
+
+def test_it_fits_a_1366_by_768_screen(qtbot: QtBot, database: Database, worker: Actor, case: int) -> None:
+    view = open_view(qtbot, database, worker, case)
+    hint = view.minimumSizeHint()
+    assert hint.width() <= 1366 - 200
+    assert hint.height() <= 700
+
+
+def test_the_summary_says_when_only_the_best_are_shown(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    one = view.model.record(0)
+    assert summary_text([one]) == "1 service match, best first."
+    assert summary_text([one] * MAX_MATCHES).startswith(f"The best {MAX_MATCHES} matches are shown")
