@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.intake import case_number
 from linkworker.domain.people import ContactMethod
@@ -133,11 +134,36 @@ class MeasureRecord:
 
 @dataclass(frozen=True)
 class ConnectionRecord:
+    """A person's connection to a service: how and when it was made (``route``, ``made_on``)
+    and where it stands (``status`` since ``status_on``); ``by`` recorded its latest state."""
+
+    id: int
+    service_id: int
+    service_name: str
+    organisation_name: str
+    route: ConnectionStatus
+    made_on: date
+    status: ConnectionStatus
+    status_on: date
+    feedback: str | None
+    by: str | None
+    version: int
+
+    @property
+    def outcome(self) -> ConnectionStatus | None:
+        return self.status if self.status in OUTCOMES else None
+
+
+@dataclass(frozen=True)
+class ConnectionEvent:
+    """One step of a connection on the timeline: its making (referred, signposted or suggested)
+    or its outcome. ``id`` is the connection's; ``by`` is None where no one is on record."""
+
     id: int
     service_name: str
     organisation_name: str
     status: ConnectionStatus
-    status_on: date
+    on: date
     feedback: str | None
     by: str | None
 
@@ -193,7 +219,7 @@ class TimelineKind(StrEnum):
     PLAN_REVIEW = "plan_review"
 
 
-TimelineItem = StatusRecord | ContactRecord | MeasureRecord | ConnectionRecord | NoteRecord | ReviewRecord
+TimelineItem = StatusRecord | ContactRecord | MeasureRecord | ConnectionEvent | NoteRecord | ReviewRecord
 
 
 @dataclass(frozen=True)
@@ -255,17 +281,10 @@ def open_case(
         .where(Connection.referral_id == referral_id)
         .order_by(Connection.status_on, Connection.id)
     ):
-        connection = ConnectionRecord(
-            row.id,
-            service.name,
-            service.organisation_name,
-            ConnectionStatus(row.status),
-            row.status_on,
-            row.feedback,
-            names.of(row.recorded_by_id),
-        )
+        connection = connection_record(row, service, names)
         connections.append(connection)
-        timeline.add(TimelineKind.CONNECTION, row.updated_at, row.status_on, connection)
+        for moment, event in connection_events(connection, row.created_at, row.updated_at):
+            timeline.add(TimelineKind.CONNECTION, moment, event.on, event)
     notes = []
     for row in _rows(session, CaseNote, referral_id, CaseNote.written_at, CaseNote.id):
         note = note_record(row, names)
@@ -386,6 +405,43 @@ def measure_record(row: Measure, names: Names) -> MeasureRecord:
     )
 
 
+def connection_record(row: Connection, service: Service, names: Names) -> ConnectionRecord:
+    return ConnectionRecord(
+        row.id,
+        service.id,
+        service.name,
+        service.organisation_name,
+        ConnectionStatus(row.route),
+        row.made_on,
+        ConnectionStatus(row.status),
+        row.status_on,
+        row.feedback,
+        names.of(row.recorded_by_id),
+        row.version_id,
+    )
+
+
+def connection_events(
+    connection: ConnectionRecord, created_at: datetime, updated_at: datetime
+) -> list[tuple[datetime, ConnectionEvent]]:
+    """The timeline's steps of a connection, each with when it was recorded: "referred to X"
+    on the day it was made, then its outcome on the outcome's day. A suggestion is one step.
+    Who made it is known only while it is the latest state: an outcome records its own author."""
+
+    def event(status: ConnectionStatus, on: date, feedback: str | None, by: str | None) -> ConnectionEvent:
+        return ConnectionEvent(
+            connection.id, connection.service_name, connection.organisation_name, status, on, feedback, by
+        )
+
+    if connection.outcome is None:
+        made = event(connection.status, connection.status_on, connection.feedback, connection.by)
+        return [(created_at, made)]
+    return [
+        (created_at, event(connection.route, connection.made_on, None, None)),
+        (updated_at, event(connection.status, connection.status_on, connection.feedback, connection.by)),
+    ]
+
+
 def note_record(row: CaseNote, names: Names) -> NoteRecord:
     return NoteRecord(row.id, row.written_at, row.text, names.of(row.author_id))
 
@@ -460,19 +516,21 @@ _KIND_RANK = {kind: rank for rank, kind in enumerate(TimelineKind)}
 
 class _Timeline:
     """The episode's events, newest first. An event known only by its day (a measure, a review,
-    a connection's latest status) sits among that day's events by when it was recorded."""
+    a step of a connection) sits among that day's events by when it was recorded."""
 
     def __init__(self) -> None:
-        self._events: list[tuple[date, datetime, int, int, TimelineEntry]] = []
+        self._events: list[tuple[date, datetime, int, int, int, TimelineEntry]] = []
 
     def add(self, kind: TimelineKind, moment: datetime, day: date | None, item: TimelineItem) -> None:
+        """Events are added oldest first within a record (a connection, then its outcome), which
+        orders two steps recorded in the same instant."""
         on = day if day is not None else moment.astimezone().date()
         entry = TimelineEntry(kind, on, None if day is not None else moment, item)
-        self._events.append((on, moment, _KIND_RANK[kind], item.id, entry))
+        self._events.append((on, moment, _KIND_RANK[kind], item.id, len(self._events), entry))
 
     def newest_first(self) -> tuple[TimelineEntry, ...]:
-        ordered = sorted(self._events, key=lambda event: event[:4], reverse=True)
-        return tuple(event[4] for event in ordered)
+        ordered = sorted(self._events, key=lambda event: event[:5], reverse=True)
+        return tuple(event[5] for event in ordered)
 
 
 class Names:

@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from linkworker.domain import measures
 from linkworker.domain.casework import Instrument, MeasureStage
+from linkworker.domain.connections import OUTCOMES
+from linkworker.domain.directory import ConnectionStatus
 from linkworker.services.case_record import (
+    ConnectionEvent,
     ConnectionRecord,
     ContactRecord,
     MeasureRecord,
@@ -76,6 +79,40 @@ def _status_details(item: StatusRecord) -> str:
     return moved + (f". Reason: {words(item.reason.value).lower()}" if item.reason else "")
 
 
+# How each step of a connection reads on the timeline, before the service's name.
+_CONNECTION_STEPS = {
+    ConnectionStatus.SUGGESTED: "Suggested:",
+    ConnectionStatus.REFERRED: "Referred to",
+    ConnectionStatus.SIGNPOSTED: "Signposted to",
+    ConnectionStatus.ATTENDED: "Attended",
+    ConnectionStatus.DID_NOT_ATTEND: "Did not attend",
+    ConnectionStatus.DECLINED: "Declined",
+}
+
+
+def connection_step(item: ConnectionEvent) -> tuple[str, str]:
+    """A step as the timeline says it: "Referred to Men in Sheds" beside its organisation, or an
+    outcome ("Attended Men in Sheds") beside the feedback given."""
+    what = f"{_CONNECTION_STEPS[item.status]} {item.service_name}"
+    if item.status in OUTCOMES:
+        return what, one_line(item.feedback)
+    return what, item.organisation_name
+
+
+def connection_how(connection: ConnectionRecord) -> str:
+    """Referred or signposted; a suggestion not yet taken up says so."""
+    shown = (
+        ConnectionStatus.SUGGESTED if connection.status is ConnectionStatus.SUGGESTED else connection.route
+    )
+    return words(shown.value)
+
+
+def connection_outcome(connection: ConnectionRecord) -> str:
+    if connection.outcome is None:
+        return "Not known yet"
+    return f"{words(connection.outcome.value)} ({day(connection.status_on)})"
+
+
 def event_words(entry: TimelineEntry) -> tuple[str, str]:
     """What happened and its details, as the timeline shows them."""
     item = entry.item
@@ -86,9 +123,8 @@ def event_words(entry: TimelineEntry) -> tuple[str, str]:
         return f"Contact: {words(item.kind.value).lower()}", details
     if isinstance(item, MeasureRecord):
         return measure_name(item), measure_result(item)
-    if isinstance(item, ConnectionRecord):
-        details = "; ".join(part for part in (words(item.status.value), one_line(item.feedback)) if part)
-        return f"Connection: {item.service_name}", details
+    if isinstance(item, ConnectionEvent):
+        return connection_step(item)
     if isinstance(item, NoteRecord):
         return "Note", one_line(item.text)
     assert isinstance(item, ReviewRecord)
@@ -125,8 +161,9 @@ MEASURE_COLUMNS: list[Column[MeasureRecord]] = [
 CONNECTION_COLUMNS: list[Column[ConnectionRecord]] = [
     Column("Service", lambda connection: connection.service_name),
     Column("Organisation", lambda connection: connection.organisation_name),
-    Column("Status", lambda connection: words(connection.status.value)),
-    Column("Since", lambda connection: day(connection.status_on)),
+    Column("How", connection_how),
+    Column("Made on", lambda connection: day(connection.made_on)),
+    Column("Outcome", connection_outcome),
     Column("By", lambda connection: connection.by or ""),
     Column("Feedback", lambda connection: one_line(connection.feedback)),
 ]

@@ -31,10 +31,9 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import case_record, casework
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CaseHeader, CaseRecord
+from linkworker.services.case_record import CaseHeader, CaseRecord, ConnectionRecord
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import (
-    CONNECTION_COLUMNS,
     CONTACT_COLUMNS,
     NOTE_COLUMNS,
     TIMELINE_COLUMNS,
@@ -50,6 +49,7 @@ from linkworker.ui.case_dialogs import (
     RecordMeasureDialog,
 )
 from linkworker.ui.case_sections import MeasuresPanel, PersonPanel, PlanEditor
+from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialog
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
 from linkworker.ui.errors import call_service
@@ -86,9 +86,11 @@ def status_words(header: CaseHeader) -> str:
 
 
 class CaseView(QWidget):
-    """One case record; ``changed`` is emitted after every change saved from it."""
+    """One case record; ``changed`` is emitted after every change saved from it, and
+    ``match_requested`` with the referral id when the user asks to find services for the person."""
 
     changed = Signal()
+    match_requested = Signal(int)
 
     def __init__(
         self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
@@ -153,9 +155,9 @@ class CaseView(QWidget):
         # What has happened, and the plan.
         self.timeline = self._table(TIMELINE_COLUMNS, "Timeline", "Everything on the case, newest first")
         self.contacts = self._table(CONTACT_COLUMNS, "Contacts", "Contacts with the person, newest first")
-        self.connections = self._table(
-            CONNECTION_COLUMNS, "Connections", "Services the person has been connected to"
-        )
+        self.connections = ConnectionsPanel(referral_id)
+        self.connections.match_requested.connect(self.match_requested)
+        self.connections.outcome_requested.connect(self.record_outcome)
         self.notes = self._table(NOTE_COLUMNS, "Notes", "Notes on the case, newest first")
         self.plan = PlanEditor(database, actor, referral_id)
         self.plan.saved.connect(self._after_change)
@@ -168,7 +170,7 @@ class CaseView(QWidget):
         self.tabs.addTab(self.contacts[1], "Cont&acts")
         self.tabs.addTab(self.plan, "Support &plan")
         self.tabs.addTab(self.measures, "Measu&res")
-        self.tabs.addTab(self.connections[1], "Conn&ections")
+        self.tabs.addTab(self.connections, "Conn&ections")
         self.tabs.addTab(self.notes[1], "N&otes")
 
         # Beside the tabs: how to reach the person, and the GP panel the window puts here.
@@ -249,7 +251,7 @@ class CaseView(QWidget):
             button.setEnabled(is_open)
         self.timeline[0].set_records(record.timeline)
         self.contacts[0].set_records(record.contacts)
-        self.connections[0].set_records(record.connections)
+        self.connections.show_record(record, self.may_edit)
         self.notes[0].set_records(record.notes)
         self.plan.show_record(record, self.may_edit and is_open)
         self.measures.show_record(record)
@@ -310,3 +312,7 @@ class CaseView(QWidget):
 
     def review_plan(self) -> None:
         self.open_form(PlanReviewDialog(self.database, self.actor, self.header(), self))
+
+    def record_outcome(self, connection: ConnectionRecord) -> None:
+        dialog = RecordOutcomeDialog(self.database, self.actor, connection, self.header().person_name, self)
+        self.open_form(dialog, reread_on_cancel=True)

@@ -183,6 +183,10 @@ def add_episode(database: Database, worker: Actor, episode: Episode) -> int:
                     service_id=service.id,
                     status=link.status.value,
                     status_on=link.on,
+                    route=ConnectionStatus.SIGNPOSTED.value
+                    if link.status is ConnectionStatus.SIGNPOSTED
+                    else ConnectionStatus.REFERRED.value,
+                    made_on=link.on,
                     feedback="Private feedback.",
                 )
             )

@@ -8,7 +8,6 @@ Events in the past are written through the ORM too, since the services stamp cha
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 
 from sqlalchemy import select
 
@@ -33,12 +32,14 @@ from linkworker.store.models import (
     StatusChange,
 )
 
-_serials = count(27_182)
+# One stream of numbers: restarting it from the next serial can repeat a number, since a serial
+# without a check digit gives the next one's.
+_numbers = nhs_number.synthetic_numbers(27_182)
 
 
 def synthetic_nhs_number() -> str:
     """A fresh valid number of the 999 test range."""
-    return next(nhs_number.synthetic_numbers(next(_serials)))
+    return next(_numbers)
 
 
 def new_case(
@@ -192,8 +193,10 @@ def connection(
     days_ago: int,
     service_name: str = "Men in Sheds",
     status: ConnectionStatus = ConnectionStatus.REFERRED,
+    made_days_ago: int | None = None,
 ) -> int:
-    """A connection to a new directory service, at ``status`` since ``days_ago`` days back."""
+    """A connection to a new directory service, at ``status`` since ``days_ago`` days back; made
+    (referred, unless ``status`` is signposted) ``made_days_ago`` days back, by default the same day."""
     with database.session() as session:
         service = Service(
             pcn_id=worker.pcn_id,
@@ -207,6 +210,8 @@ def connection(
         row = Connection(
             referral_id=referral_id,
             service_id=service.id,
+            route=(status if status is ConnectionStatus.SIGNPOSTED else ConnectionStatus.REFERRED).value,
+            made_on=date.today() - timedelta(days=days_ago if made_days_ago is None else made_days_ago),
             status=status.value,
             status_on=date.today() - timedelta(days=days_ago),
             feedback="Enjoyed the first session." if status is ConnectionStatus.ATTENDED else None,

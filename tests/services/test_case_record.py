@@ -115,7 +115,7 @@ def test_the_timeline_holds_every_event_newest_first(database: Database, worker:
     ons4_base = past_measure(database, case, worker, 24, Instrument.ONS4, B, (4, 5, 3, 8))
     swemwbs_base = past_measure(database, case, worker, 24, Instrument.SWEMWBS, B, (2,) * 7)
     assessed = past_status(database, case, worker, 20, CaseStatus.ASSESSED)
-    linked = connection(database, case, worker, 10, status=ConnectionStatus.ATTENDED)
+    linked = connection(database, case, worker, 10, status=ConnectionStatus.ATTENDED, made_days_ago=12)
     note = past_note(database, case, worker, 5, "Going to the garden club on Tuesdays.")
     with database.session() as session:
         save_support_plan(session, worker, case, PlanText("Being outdoors", "Make friends", "Garden club"), 0)
@@ -129,7 +129,8 @@ def test_the_timeline_holds_every_event_newest_first(database: Database, worker:
         (K.MEASURE, ons4_now),
         (K.PLAN_REVIEW, review),
         (K.NOTE, note),
-        (K.CONNECTION, linked),
+        (K.CONNECTION, linked),  # attended, ten days ago
+        (K.CONNECTION, linked),  # referred, twelve days ago
         (K.STATUS, assessed),
         (K.MEASURE, swemwbs_base),
         (K.MEASURE, ons4_base),
@@ -141,7 +142,19 @@ def test_the_timeline_holds_every_event_newest_first(database: Database, worker:
     assert days == sorted(days, reverse=True)
     assert record.timeline[-1].on == date.today() - timedelta(days=30)
     # An event known by its time keeps it; one known by its day alone has none.
-    assert record.timeline[8].at is not None and record.timeline[0].at is None
+    assert record.timeline[9].at is not None and record.timeline[0].at is None
+    attended, referred = record.timeline[4].item, record.timeline[5].item
+    assert (attended.status, attended.on, attended.feedback, attended.by) == (
+        ConnectionStatus.ATTENDED,
+        date.today() - timedelta(days=10),
+        "Enjoyed the first session.",
+        "Wren Worker",
+    )
+    assert (referred.status, referred.on, referred.service_name) == (
+        ConnectionStatus.REFERRED,
+        date.today() - timedelta(days=12),
+        "Men in Sheds",
+    )
 
     assert [contact.id for contact in record.contacts] == [call]
     assert record.contacts[0].kind is ContactKind.PHONE
@@ -155,6 +168,7 @@ def test_the_timeline_holds_every_event_newest_first(database: Database, worker:
         ConnectionStatus.ATTENDED,
     )
     assert service.feedback == "Enjoyed the first session."
+    assert (service.route, service.made_on) == (ConnectionStatus.REFERRED, date.today() - timedelta(days=12))
     assert (record.plan.what_matters, record.plan.version, record.plan.updated_by) == (
         "Being outdoors",
         1,

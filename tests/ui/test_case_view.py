@@ -120,7 +120,8 @@ def test_the_header_timeline_and_tabs_show_the_case(qtbot: QtBot, database: Data
     timeline = view.timeline[0]
     assert rows(timeline, 1) == [
         "Note",
-        "Connection: Men in Sheds",
+        "Attended Men in Sheds",
+        "Referred to Men in Sheds",
         "Contact: home visit",
         "Status: contacted",
         "Status: referred",
@@ -128,7 +129,8 @@ def test_the_header_timeline_and_tabs_show_the_case(qtbot: QtBot, database: Data
     assert rows(timeline, 3)[0] == "Prefers calls before 11."
     assert view.tabs.tabText(1) == "Cont&acts (1)"
     assert view.tabs.tabText(4) == "Conn&ections (1)"
-    assert rows(view.connections[0], 2) == ["Attended"]
+    assert rows(view.connections.model, 2) == ["Referred"]
+    assert rows(view.connections.model, 4) == [f"Attended ({date.today() - timedelta(days=10):%d %b %Y})"]
     assert view.person.values["phone"].text() == "01632 960123"
     assert view.person.values["source"].text() == "GP: Dr Amara Osei"
     assert view.person.values["needs"].text() == "Loneliness and isolation\nDebt and money"

@@ -1,0 +1,204 @@
+"""The case record's Connections tab: the services the person has been referred or signposted
+to, how each went, the way to find more, and the dialog that records an outcome.
+
+"Find services…" asks for the match view (the window answers ``match_requested``); an outcome
+is recorded over the version of the connection the user saw, so one recorded by someone else
+in the meantime is refused, not overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, QModelIndex, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from linkworker.domain.case_entries import parse_text
+from linkworker.domain.connections import check_outcome, outcomes_after
+from linkworker.domain.directory import ConnectionStatus
+from linkworker.services import connections
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import CaseRecord, ConnectionRecord
+from linkworker.store.database import Database
+from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
+from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
+from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.display import words
+from linkworker.ui.models import RecordTableModel
+from linkworker.ui.tables import record_table
+
+
+class ConnectionsPanel(QWidget):
+    """The person's connections, newest first. ``outcome_requested`` carries the connection
+    chosen; ``match_requested`` the case's referral id."""
+
+    match_requested = Signal(int)
+    outcome_requested = Signal(object)
+
+    def __init__(self, referral_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.referral_id = referral_id
+        self.editable = False
+        self.model: RecordTableModel[ConnectionRecord] = RecordTableModel(CONNECTION_COLUMNS, self)
+        self.table = wrapping(
+            record_table(
+                self.model,
+                "Connections",
+                "Services the person has been referred or signposted to, and how each went",
+                stretch=len(CONNECTION_COLUMNS) - 1,
+            )
+        )
+        self.table.selectionModel().selectionChanged.connect(self._offer_outcome)
+        self.table.doubleClicked.connect(self._chose_row)
+        self.empty = QLabel()
+        self.empty.setObjectName("fieldHint")
+        self.empty.setWordWrap(True)
+
+        self.find_button = QPushButton("&Find services…")
+        self.find_button.setToolTip("Find services that fit the person, to refer or signpost them")
+        self.find_button.setAccessibleDescription(self.find_button.toolTip())
+        self.find_button.clicked.connect(lambda: self.match_requested.emit(self.referral_id))
+        self.outcome_button = QPushButton("Record o&utcome…")
+        self.outcome_button.setToolTip(
+            "Record whether the person went, did not go or declined, with feedback"
+        )
+        self.outcome_button.setAccessibleDescription(self.outcome_button.toolTip())
+        self.outcome_button.clicked.connect(self.request_outcome)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.find_button)
+        buttons.addWidget(self.outcome_button)
+        buttons.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+
+    def show_record(self, record: CaseRecord, editable: bool) -> None:
+        """Show the connections as saved, keeping the row the user had chosen."""
+        chosen = self.selected()
+        self.editable = editable
+        self.model.set_records(record.connections)
+        is_open = record.header.status.is_open
+        self.find_button.setVisible(editable)
+        self.find_button.setEnabled(is_open)
+        self.outcome_button.setVisible(editable)
+        if record.connections:
+            self.empty.hide()
+        else:
+            self.empty.setText(
+                "No connections yet. Use Find services… to look for groups and advice that fit, "
+                "then refer or signpost the person."
+                if editable and is_open
+                else "No connections were made."
+            )
+            self.empty.show()
+        rows = [row.id for row in record.connections]
+        if chosen is not None and chosen.id in rows:
+            self.table.selectRow(rows.index(chosen.id))
+        self._offer_outcome()
+
+    def selected(self) -> ConnectionRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _offer_outcome(self) -> None:
+        chosen = self.selected()
+        self.outcome_button.setEnabled(chosen is not None and bool(outcomes_after(chosen.status)))
+
+    def _chose_row(self, index: QModelIndex) -> None:
+        self.table.selectRow(index.row())
+        self.request_outcome()
+
+    def request_outcome(self) -> None:
+        chosen = self.selected()
+        if self.editable and chosen is not None and outcomes_after(chosen.status):
+            self.outcome_requested.emit(chosen)
+
+
+class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
+    """How a connection went: attended, did not attend or declined, on which day, and feedback.
+    Only the outcomes that may follow the connection's current one are offered."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        connection: ConnectionRecord,
+        person_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        made = f"{connection_how(connection).lower()} on {day(connection.made_on)}"
+        now = (
+            f" Recorded so far: {words(connection.status.value).lower()} on {day(connection.status_on)}."
+            if connection.outcome
+            else ""
+        )
+        super().__init__(
+            database,
+            "Record outcome",
+            "&Record outcome",
+            f"How {person_name}'s connection to {connection.service_name} ({connection.organisation_name}) "
+            f"went. They were {made}.{now}",
+            parent,
+        )
+        self.actor = actor
+        self.connection = connection
+        self.status = QComboBox()
+        for status in outcomes_after(connection.status):
+            self.status.addItem(words(status.value), status)
+        if self.status.count() > 1:
+            self.status.setPlaceholderText("Choose how it went")
+            self.status.setCurrentIndex(-1)
+        self.on = QDateEdit()
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat(DATE_FORMAT)
+        earliest = connection.status_on if connection.outcome else connection.made_on
+        self.on.setDateRange(QDate(earliest), QDate.currentDate())
+        self.on.setDate(QDate.currentDate())
+        self.feedback = text_box()
+        self.feedback.setPlainText(connection.feedback or "")
+        self.form.add("&Outcome:", self.status, "status")
+        self.form.add("&On:", self.on, "on", hint="The day they went, missed it or said no.")
+        self.form.add("&Feedback:", self.feedback, "feedback", hint="What the person or the service said.")
+        self.status.setFocus()
+
+    def chosen(self) -> ConnectionStatus | None:
+        value = self.status.currentData()
+        return None if value is None else ConnectionStatus(value)
+
+    def outcome_day(self) -> date:
+        value = self.on.date().toPython()
+        assert isinstance(value, date)
+        return value
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        connection = self.connection
+        return (
+            lambda: check_outcome(
+                connection.status,
+                self.chosen(),
+                self.outcome_day(),
+                connection.made_on,
+                connection.status_on,
+                date.today(),
+            ),
+            lambda: parse_text(self.feedback.toPlainText(), "feedback", "feedback"),
+        )
+
+    def work(self, session: Session) -> ConnectionRecord:
+        connection = self.connection
+        chosen = self.chosen()
+        assert chosen is not None  # the checks refuse no choice
+        return connections.record_outcome(
+            session,
+            self.actor,
+            connection.id,
+            connection.version,
+            chosen,
+            self.outcome_day(),
+            self.feedback.toPlainText(),
+        )

@@ -1,0 +1,235 @@
+"""The Connections tab of the case screen on real widgets and a real database: the list, the
+"Find services…" request, and recording an outcome through its dialog, refused or saved."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from linkworker.domain.directory import ConnectionStatus as S
+from linkworker.domain.referrals import CaseStatus
+from linkworker.domain.roles import Role
+from linkworker.services import connections
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import open_case
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent
+from linkworker.ui.case_view import CaseView
+from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialog
+from tests.services.casework_builder import connection, new_case, past_status
+from tests.ui.conftest import Messages
+
+CLICK = Qt.MouseButton.LeftButton
+TODAY = date.today()
+
+
+def ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+@pytest.fixture
+def database(sqlite_database: Database) -> Database:
+    """The window is the subject here; the services are checked on both databases elsewhere."""
+    return sqlite_database
+
+
+@pytest.fixture
+def actors(sqlite_actors: dict[Role, Actor]) -> dict[Role, Actor]:
+    return sqlite_actors
+
+
+@pytest.fixture
+def worker(actors: dict[Role, Actor]) -> Actor:
+    return actors[Role.LINK_WORKER]
+
+
+@pytest.fixture
+def case(database: Database, worker: Actor) -> int:
+    return new_case(database, worker, received_days_ago=30)
+
+
+def open_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> CaseView:
+    view = CaseView(database, actor, case)
+    qtbot.addWidget(view)
+    view.resize(1166, 700)
+    view.show()
+    view.tabs.setCurrentWidget(view.connections)
+    return view
+
+
+def rows(view: CaseView, column: int) -> list[str]:
+    model = view.connections.model
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+def outcome_dialog(view: CaseView) -> RecordOutcomeDialog:
+    [dialog] = [dialog for dialog in view.findChildren(RecordOutcomeDialog) if dialog.isVisible()]
+    return dialog
+
+
+def choose(view: CaseView, row: int) -> None:
+    view.connections.table.selectRow(row)
+
+
+def options(dialog: RecordOutcomeDialog) -> list[str]:
+    return [dialog.status.itemText(index) for index in range(dialog.status.count())]
+
+
+def test_a_case_without_connections_says_how_to_find_services(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    panel = view.connections
+    assert panel.model.rowCount() == 0
+    assert panel.empty.isVisible() and "Find services…" in panel.empty.text()
+    assert view.tabs.tabText(4) == "Conn&ections (0)"
+    assert panel.find_button.isVisible() and panel.find_button.isEnabled()
+    assert not panel.outcome_button.isEnabled()
+    with qtbot.waitSignal(view.match_requested) as asked:
+        qtbot.mouseClick(panel.find_button, CLICK)
+    assert asked.args == [case]
+
+
+def test_each_connection_shows_how_it_was_made_and_how_it_went(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 12, "Sewing Circle", S.SIGNPOSTED)
+    connection(database, case, worker, 3, "Men in Sheds", S.ATTENDED, made_days_ago=9)
+    view = open_view(qtbot, database, worker, case)
+    assert rows(view, 0) == ["Men in Sheds", "Sewing Circle"]  # newest first
+    assert rows(view, 2) == ["Referred", "Signposted"]
+    assert rows(view, 3) == [f"{ago(9):%d %b %Y}", f"{ago(12):%d %b %Y}"]
+    assert rows(view, 4) == [f"Attended ({ago(3):%d %b %Y})", "Not known yet"]
+    assert rows(view, 6) == ["Enjoyed the first session.", ""]
+    assert view.connections.empty.isHidden()
+    assert view.tabs.tabText(4) == "Conn&ections (2)"
+
+
+def test_an_outcome_is_recorded_from_the_list_and_shown_on_the_timeline(
+    qtbot: QtBot, database: Database, worker: Actor, case: int, messages: Messages
+) -> None:
+    connection(database, case, worker, 6, "Men in Sheds")
+    view = open_view(qtbot, database, worker, case)
+    choose(view, 0)
+    assert view.connections.outcome_button.isEnabled()
+    qtbot.mouseClick(view.connections.outcome_button, CLICK)
+    dialog = outcome_dialog(view)
+    assert options(dialog) == ["Attended", "Did not attend", "Declined"]
+    assert dialog.status.currentIndex() == -1  # nothing assumed for the person
+    assert dialog.on.minimumDate() == QDate(ago(6)) and dialog.on.maximumDate() == QDate(TODAY)
+
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible()
+    assert dialog.form.message("status") == "Choose attended, did not attend or declined."
+
+    dialog.status.setCurrentIndex(0)
+    dialog.on.setDate(QDate(ago(2)))
+    dialog.feedback.setPlainText("Goes every Thursday now.")
+    with qtbot.waitSignal(view.changed):
+        qtbot.mouseClick(dialog.save_button, CLICK)
+    assert not dialog.isVisible() and messages.texts() == []
+    assert rows(view, 4) == [f"Attended ({ago(2):%d %b %Y})"]
+    assert rows(view, 5) == ["Wren Worker"]
+    assert rows(view, 6) == ["Goes every Thursday now."]
+    timeline = view.timeline[0]
+    steps = [timeline.data(timeline.index(row, 1)) for row in range(2)]
+    assert steps == ["Attended Men in Sheds", "Referred to Men in Sheds"]
+    assert view.connections.selected() is not None  # the row chosen stays chosen
+    with database.session() as session:
+        assert (
+            session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "connection_outcome"
+        )
+
+
+def test_a_double_click_opens_the_dialog_with_only_the_outcomes_that_may_follow(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 4, "Lunch Club", S.DECLINED, made_days_ago=8)
+    view = open_view(qtbot, database, worker, case)
+    table = view.connections.table
+    cell = table.visualRect(view.connections.model.index(0, 0)).center()
+    qtbot.mouseClick(table.viewport(), CLICK, pos=cell)  # a double click starts with a press
+    qtbot.mouseDClick(table.viewport(), CLICK, pos=cell)
+    dialog = outcome_dialog(view)
+    assert options(dialog) == ["Attended"]  # they changed their mind
+    assert dialog.status.currentIndex() == 0
+    assert dialog.on.minimumDate() == QDate(ago(4))  # not before the refusal on record
+    assert dialog.feedback.toPlainText() == ""
+    intro = [label.text() for label in dialog.findChildren(QLabel) if "Recorded so far" in label.text()]
+    assert intro == [
+        f"How Orla Fenwick-Hale's connection to Lunch Club (Maidstone Community Trust) went. "
+        f"They were referred on {ago(8):%d %b %Y}. Recorded so far: declined on {ago(4):%d %b %Y}."
+    ]
+    dialog.reject()
+
+
+def test_an_outcome_recorded_meanwhile_by_someone_else_is_not_overwritten(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor], worker: Actor, case: int, messages: Messages
+) -> None:
+    made = connection(database, case, worker, 6, "Men in Sheds")
+    view = open_view(qtbot, database, worker, case)
+    choose(view, 0)
+    qtbot.mouseClick(view.connections.outcome_button, CLICK)
+    dialog = outcome_dialog(view)
+    dialog.status.setCurrentIndex(dialog.status.findData(S.DECLINED))
+    dialog.feedback.setPlainText("Said it was not for her.")
+    with database.session() as session:
+        connections.record_outcome(session, actors[Role.ADMIN], made, 1, S.ATTENDED, ago(1), "Went twice.")
+
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible() and dialog.feedback.toPlainText() == "Said it was not for her."
+    [text] = messages.texts()
+    assert text.startswith("Someone else changed this connection after you opened it")
+    messages.close_all()
+    dialog.reject()
+    assert rows(view, 4) == [f"Attended ({ago(1):%d %b %Y})"]  # their outcome, read again
+    assert rows(view, 6) == ["Went twice."]
+
+
+def test_an_ended_case_finds_no_more_services_but_outcomes_can_still_come_in(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 6, "Men in Sheds", S.SIGNPOSTED)
+    past_status(database, case, worker, 1, CaseStatus.CLOSED)
+    view = open_view(qtbot, database, worker, case)
+    assert view.connections.find_button.isVisible() and not view.connections.find_button.isEnabled()
+    choose(view, 0)
+    assert view.connections.outcome_button.isEnabled()
+
+
+def test_a_suggestion_can_only_be_turned_down_here(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 2, "Sewing Circle", S.SUGGESTED)
+    view = open_view(qtbot, database, worker, case)
+    assert rows(view, 2) == ["Suggested"] and rows(view, 4) == ["Not known yet"]
+    choose(view, 0)
+    qtbot.mouseClick(view.connections.outcome_button, CLICK)
+    dialog = outcome_dialog(view)
+    assert options(dialog) == ["Declined"]
+    dialog.reject()
+
+
+def test_without_the_right_to_edit_the_list_is_read_only(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 6, "Men in Sheds")
+    with database.session() as session:
+        record = open_case(session, worker, case, reopened=True)
+    panel = ConnectionsPanel(case)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_record(record, editable=False)
+    assert panel.find_button.isHidden() and panel.outcome_button.isHidden()
+    panel.table.selectRow(0)
+    with qtbot.assertNotEmitted(panel.outcome_requested):
+        panel.request_outcome()
+    panel.show_record(record, editable=True)
+    with qtbot.waitSignal(panel.outcome_requested) as asked:
+        panel.request_outcome()
+    assert asked.args[0].service_name == "Men in Sheds"
