@@ -23,7 +23,8 @@ class Permission(StrEnum):
     EDIT_CASES = "edit cases"
     SEE_AGGREGATES = "see anonymised figures"
     EDIT_DIRECTORY = "edit the directory"
-    EDIT_NEEDS_LIST = "change the PCN's list of needs"
+    # The PCN's own lists and rules (its needs, when directory entries go stale), not one worker's.
+    SET_PCN_POLICY = "change the PCN's needs list and directory rules"
     ADMINISTER = "manage users and practices"
 
 
@@ -37,7 +38,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.MANAGER: frozenset(
-        {Permission.SEE_AGGREGATES, Permission.EDIT_DIRECTORY, Permission.EDIT_NEEDS_LIST}
+        {Permission.SEE_AGGREGATES, Permission.EDIT_DIRECTORY, Permission.SET_PCN_POLICY}
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -74,7 +74,7 @@ def local_needs(session: Session, actor: Actor) -> list[LocalNeedSummary]:
 
 def add_local_need(session: Session, actor: Actor, label: str) -> LocalNeedSummary:
     """Add a need to this PCN's list; a deactivated one with the same name is brought back."""
-    actor.require(Permission.EDIT_NEEDS_LIST)
+    actor.require(Permission.SET_PCN_POLICY)
     label = parse_need_label(label)
     taken = [need.label for need in catalogues.needs()] + [
         need.label
@@ -106,7 +106,7 @@ def set_local_need_active(
     session: Session, actor: Actor, need_id: int, version: int, active: bool
 ) -> LocalNeedSummary:
     """Deactivate a local need (no longer offered; past referrals keep it) or bring it back."""
-    actor.require(Permission.EDIT_NEEDS_LIST)
+    actor.require(Permission.SET_PCN_POLICY)
     need = session.get(LocalNeed, need_id)
     if need is None or need.pcn_id != actor.pcn_id:
         raise NotFound("That need is no longer on the PCN's list.")

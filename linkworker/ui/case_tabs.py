@@ -7,14 +7,16 @@ the space the view keeps for it; a change in either refreshes the other.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStackedLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QStackedLayout, QTabWidget, QVBoxLayout, QWidget
 
 from linkworker.domain.intake import case_number
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.gp_panel import GpCodesPanel
+from linkworker.ui.match_view import MatchView
+from linkworker.ui.screen import fit_to_screen
 
 
 class CaseTab(QWidget):
@@ -27,6 +29,9 @@ class CaseTab(QWidget):
         self.gp_panel = GpCodesPanel(database, actor, referral_id)
         self.case.gp_panel_area.addWidget(self.gp_panel)
         self.case.changed.connect(self.gp_panel.refresh)
+        self.case.match_requested.connect(self.find_services)
+        self.database = database
+        self.actor = actor
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 4)
         layout.addWidget(self.case)
@@ -34,6 +39,20 @@ class CaseTab(QWidget):
     def refresh(self) -> None:
         self.case.refresh()
         self.gp_panel.refresh()
+
+    def find_services(self, referral_id: int) -> QDialog:
+        """The ranked services for this person, in a window of its own beside the case; a
+        connection made there shows in the case at once."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Find services: {case_number(referral_id)}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        matches = MatchView(self.database, self.actor, referral_id, dialog)
+        matches.connected.connect(lambda _id: self.case.refresh())
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(matches)
+        fit_to_screen(dialog, 1180, 720)
+        dialog.open()
+        return dialog
 
 
 class CaseTabs(QWidget):

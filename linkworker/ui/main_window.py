@@ -32,6 +32,7 @@ from linkworker.ui.admin_view import AdminView
 from linkworker.ui.case_tabs import CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
+from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.needs_admin import NeedsAdmin
@@ -116,9 +117,12 @@ class MainWindow(QMainWindow):
                 Area("Cases", self.cases, self.cases.refresh),
                 Area("Import referrals", importer, lambda: None),
             ]
+        if self.actor.may(Permission.EDIT_DIRECTORY):
+            directory = DirectoryArea(self.database, self.actor)
+            areas.append(Area("Directory", directory, directory.refresh))
         overview = OverviewView(self.database, self.actor)
         areas.append(Area("Overview", overview, overview.refresh))
-        if self.actor.may(Permission.EDIT_NEEDS_LIST):
+        if self.actor.may(Permission.SET_PCN_POLICY):
             needs = NeedsAdmin(self.database, self.actor)
             areas.append(Area("Needs", needs, needs.refresh))
         if self.actor.may(Permission.ADMINISTER):

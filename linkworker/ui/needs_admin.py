@@ -63,7 +63,7 @@ class NeedsAdmin(QWidget):
         super().__init__(parent)
         self.database = database
         self.actor = actor
-        may_edit = actor.may(Permission.EDIT_NEEDS_LIST)
+        may_edit = actor.may(Permission.SET_PCN_POLICY)
 
         intro = QLabel(
             "Link workers record a referral's needs from this list. The national needs come with "

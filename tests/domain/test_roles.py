@@ -40,6 +40,6 @@ def test_every_role_has_a_label_for_people() -> None:
 
 
 def test_managers_and_admins_keep_the_needs_list_link_workers_use_it() -> None:
-    assert allows(Role.MANAGER, Permission.EDIT_NEEDS_LIST)
-    assert allows(Role.ADMIN, Permission.EDIT_NEEDS_LIST)
-    assert not allows(Role.LINK_WORKER, Permission.EDIT_NEEDS_LIST)
+    assert allows(Role.MANAGER, Permission.SET_PCN_POLICY)
+    assert allows(Role.ADMIN, Permission.SET_PCN_POLICY)
+    assert not allows(Role.LINK_WORKER, Permission.SET_PCN_POLICY)

@@ -89,9 +89,10 @@ def test_a_link_worker_may_not_change_the_list_and_nothing_is_written(
     before = last_event(database)
     with database.session() as session, pytest.raises(PermissionDenied) as raised:
         add_local_need(session, worker, "Gardening")
-    assert raised.value.permission is Permission.EDIT_NEEDS_LIST
+    assert raised.value.permission is Permission.SET_PCN_POLICY
     assert (
-        str(raised.value) == "Your role (Link worker) does not allow you to change the PCN's list of needs."
+        str(raised.value)
+        == "Your role (Link worker) does not allow you to change the PCN's needs list and directory rules."
     )
     with database.session() as session, pytest.raises(PermissionDenied):
         set_local_need_active(session, worker, pets.id, pets.version, False)

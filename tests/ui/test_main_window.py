@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.intake import case_number
@@ -19,8 +20,10 @@ from linkworker.ui.admin_view import AdminView
 from linkworker.ui.case_tabs import CaseTab, CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
+from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.main_window import MainWindow
+from linkworker.ui.match_view import MatchView
 from linkworker.ui.needs_admin import NeedsAdmin
 from linkworker.ui.referral_form import NewReferralView
 from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
@@ -57,12 +60,12 @@ def test_admin_sees_every_area(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
-    assert window.area_titles() == [*CASEWORK_AREAS, "Overview", "Needs", "Administration"]
+    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Overview", "Needs", "Administration"]
     assert window.navigation.count() == len(window.area_titles())
     assert isinstance(window.pages.currentWidget(), CaseloadView)
     with qtbot.waitActive(window):
         window.activateWindow()
-    qtbot.keyClick(window.navigation, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.pages.currentWidget(), AdminView)
     assert window.navigation.currentItem().text() == "Administration"
 
@@ -71,7 +74,7 @@ def test_a_link_worker_starts_on_the_caseload_and_cannot_administer(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
-    assert window.area_titles() == [*CASEWORK_AREAS, "Overview"]
+    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Overview"]
     assert isinstance(window.pages.currentWidget(), CaseloadView)
     assert window.findChildren(AdminView) == [] and window.findChildren(NeedsAdmin) == []
 
@@ -80,8 +83,9 @@ def test_a_manager_sees_figures_and_the_needs_list_but_no_one_s_record(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
-    assert window.area_titles() == ["Overview", "Needs"]
+    assert window.area_titles() == ["Directory", "Overview", "Needs"]
     assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == [
+        "Directory",
         "Overview",
         "Needs",
     ]
@@ -214,3 +218,37 @@ def test_signing_out_is_written_to_the_audit_trail_once(
         events = audit.recent(session, sqlite_actors[Role.ADMIN])
     sign_outs = [event for event in events if event.action == "sign_out"]
     assert [event.username for event in sign_outs] == ["worker"]
+
+
+def directory_tabs(window: MainWindow) -> list[str]:
+    area = window.findChild(DirectoryArea)
+    assert area is not None
+    return [area.tabs.tabText(index).replace("&", "") for index in range(area.tabs.count())]
+
+
+def test_the_directory_s_tools_follow_the_role(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    assert directory_tabs(worker) == ["Services", "Import and export"]
+    manager = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    assert directory_tabs(manager) == ["Services", "Import and export", "Taxonomy mapping", "Postcodes"]
+
+
+def test_find_services_from_a_case_opens_the_ranked_matches_for_that_case(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = new_case(sqlite_database, worker)
+    window = open_window(qtbot, sqlite_database, worker)
+    assert window.cases is not None
+    window.open_case(referral_id)
+    tab = window.cases.tabs.currentWidget()
+    assert isinstance(tab, CaseTab)
+    tab.case.match_requested.emit(referral_id)  # as its "Find services…" button does
+    dialog = tab.findChild(QDialog)
+    assert dialog is not None and dialog.isVisible()
+    matches = dialog.findChild(MatchView)
+    assert matches is not None and matches.referral_id == referral_id
+    assert dialog.windowTitle() == f"Find services: {case_number(referral_id)}"
+    dialog.close()

@@ -1,0 +1,62 @@
+"""The Directory area: the services people can be connected to, and the tools that keep it.
+
+Everyone who may edit the directory sees the services and can bring entries in or send them out
+as Open Referral UK files; the PCN's own rules (how ORUK taxonomy terms map to its needs) and
+the ONS postcode directory, which every distance depends on, are for managers and administrators.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from linkworker.domain.roles import Permission
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.directory_import_view import DirectoryImportView
+from linkworker.ui.directory_view import DirectoryView
+from linkworker.ui.postcode_import_view import PostcodeImportView
+from linkworker.ui.service_editor import ServiceEditorDialog
+from linkworker.ui.taxonomy_view import TaxonomyView
+
+
+class DirectoryArea(QWidget):
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("directoryTabs")
+        self.tabs.setAccessibleName("Directory")
+        self.services = DirectoryView(database, actor)
+        self.services.service_requested.connect(self.edit_service)
+        self.services.new_service_requested.connect(self.edit_service)
+        self.tabs.addTab(self.services, "&Services")
+        self.importer = DirectoryImportView(database, actor)
+        self.importer.imported.connect(lambda _count: self.services.refresh())
+        self.tabs.addTab(self.importer, "&Import and export")
+        self.taxonomy: TaxonomyView | None = None
+        self.postcodes: PostcodeImportView | None = None
+        if actor.may(Permission.SET_PCN_POLICY):
+            self.taxonomy = TaxonomyView(database, actor)
+            self.tabs.addTab(self.taxonomy, "&Taxonomy mapping")
+            self.postcodes = PostcodeImportView(database, actor)
+            self.tabs.addTab(self.postcodes, "&Postcodes")
+        self.tabs.currentChanged.connect(lambda _index: self.refresh())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def edit_service(self, service_id: int | None = None) -> ServiceEditorDialog:
+        """Open the entry (or a new one, with no id); the list is read again once it is saved."""
+        dialog = ServiceEditorDialog(self.database, self.actor, service_id, self)
+        dialog.saved.connect(lambda _id: self.services.refresh())
+        dialog.open()
+        return dialog
+
+    def refresh(self) -> None:
+        """Read the tab in front again."""
+        current = self.tabs.currentWidget()
+        if current is self.services:
+            self.services.refresh()
+        elif current is self.taxonomy and self.taxonomy is not None:
+            self.taxonomy.refresh()
