@@ -27,7 +27,7 @@ from linkworker.domain.intake import LOCAL_NEED_PREFIX
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
-from linkworker.services import gp_record
+from linkworker.services import gp_record, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
 from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
@@ -734,3 +734,15 @@ def test_an_unknown_scale_or_impossible_sizes_are_refused_before_anything_is_wri
     with pytest.raises(ValidationError):
         build_demo(sqlite_database, scale=scale, sizes=sizes)
     assert _all_counts(sqlite_database)["pcn"] == 0
+
+
+def test_a_demo_postcode_that_is_not_in_the_lookup_is_placed_at_its_district(demo: Built) -> None:
+    with demo.database.read_session() as session:
+        known = session.scalars(
+            select(PostcodePoint.postcode).where(PostcodePoint.postcode.contains(" ")).limit(1)
+        ).one()
+        district = known.split()[0]
+        exact = postcodes.locate(session, known)
+        unknown_in_district = postcodes.locate(session, f"{district} 9ZZ")
+    assert exact is not None and exact.precision == "postcode"
+    assert unknown_in_district is not None and unknown_in_district.precision == "district"

@@ -45,6 +45,7 @@ from linkworker.services.demo.records import CaseRecords
 from linkworker.services.demo.rows import CaseIds, CaseRows
 from linkworker.services.demo.sizes import DemoSizes, share_out
 from linkworker.services.organisation import NewPractice, SetupRequest, needs_setup, set_up
+from linkworker.services.postcodes import refresh_districts
 from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
@@ -297,6 +298,7 @@ class _Builder:
             loader.insert_rows(session, loader.SERVICE_LOCATION, rows.locations)
             loader.insert_rows(session, loader.SERVICE_SCHEDULE, rows.schedules)
             points = self._store_points(session)
+            refresh_districts(session)  # every point is in: districts' middles for matching
             detail = (
                 f"directory: services={len(rows.services)} locations={len(rows.locations)} "
                 f"schedules={len(rows.schedules)} postcodes={points}"
