@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from linkworker.services.directory_export import ExportResult
 from linkworker.services.directory_import import DirectoryImportPreview, DirectoryImportResult
 from linkworker.store.database import Database
 from linkworker.ui.errors import show_message
-from linkworker.ui.jobs import Job, JobControl, run_job
+from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
@@ -106,16 +105,9 @@ class DirectoryImportView(QWidget):
         actions.addStretch()
         actions.addWidget(self.import_button)
 
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.cancel_button = QPushButton("Ca&ncel")
-        self.cancel_button.clicked.connect(self.cancel)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Import status")
+        controls = progress_controls(self.cancel)
+        self.progress, self.cancel_button, self.status = controls.bar, controls.cancel_button, controls.status
+        progress_row = controls.row
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.referral_import import ImportPreview, ImportResult, RejectedRow
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
-from linkworker.ui.jobs import Job, JobControl, run_job
+from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
@@ -96,16 +95,9 @@ class ImportView(QWidget):
         actions.addStretch()
         actions.addWidget(self.import_button)
 
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.cancel_button = QPushButton("Ca&ncel")
-        self.cancel_button.clicked.connect(self.cancel)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Import status")
+        controls = progress_controls(self.cancel)
+        self.progress, self.cancel_button, self.status = controls.bar, controls.cancel_button, controls.status
+        progress_row = controls.row
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

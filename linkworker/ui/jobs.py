@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
@@ -160,3 +160,27 @@ def run_job(
     _running.add(job)
     QThreadPool.globalInstance().start(_Worker(job, database, work, read_only))
     return job
+
+
+@dataclass(frozen=True)
+class ProgressControls:
+    """What every background-job screen shows: a progress bar, Cancel, and a line of status."""
+
+    bar: QProgressBar
+    cancel_button: QPushButton
+    status: QLabel
+    row: QHBoxLayout  # the bar and Cancel side by side; the status goes on its own line
+
+
+def progress_controls(cancel: Callable[[], object]) -> ProgressControls:
+    bar = QProgressBar()
+    bar.setAccessibleName("Progress")
+    cancel_button = QPushButton("Ca&ncel")
+    cancel_button.clicked.connect(lambda _checked=False: cancel())
+    row = QHBoxLayout()
+    row.addWidget(bar, 1)
+    row.addWidget(cancel_button)
+    status = QLabel()
+    status.setWordWrap(True)
+    status.setAccessibleName("Import status")
+    return ProgressControls(bar, cancel_button, status, row)

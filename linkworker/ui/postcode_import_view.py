@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.postcodes import LookupSize, PostcodeImport
 from linkworker.store.database import Database
 from linkworker.ui.errors import show_message
-from linkworker.ui.jobs import Job, JobControl, run_job
+from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
 
 ACTION_IMPORT = "Import postcodes"
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
@@ -71,16 +70,9 @@ class PostcodeImportView(QWidget):
         choose_row.addWidget(self.file_label, 1)
         choose_row.addWidget(self.import_button)
 
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.cancel_button = QPushButton("Ca&ncel")
-        self.cancel_button.clicked.connect(self.cancel)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Import status")
+        controls = progress_controls(self.cancel)
+        self.progress, self.cancel_button, self.status = controls.bar, controls.cancel_button, controls.status
+        progress_row = controls.row
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
