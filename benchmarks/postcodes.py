@@ -22,7 +22,6 @@ import argparse
 import csv
 import os
 import random
-import sys
 import tempfile
 import threading
 import time
@@ -66,12 +65,6 @@ AREAS = (
 # fmt: on
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 TICK_MS = 10
-# PySide6 6.12.0 under CPython 3.11 drops a reference to True at every Signal.emit and to None
-# at every call of a method returning nothing (they are immortal only from 3.12): a few
-# thousand progress reports abort the process with "bool_dealloc". Holding extra references
-# keeps this benchmark measuring the import, not that bug, which the app itself still has
-# until it runs on Python 3.12 or a PySide6 without it.
-_REFERENCES_FOR_PYSIDE = [True, False, None] * 1_000_000
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -100,9 +93,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         if arguments.postgres_server:
             with _postgres(arguments.postgres_server) as database:
                 run(app, database, csv_file)
-    # See _REFERENCES_FOR_PYSIDE: end here, before Python's shutdown frees them and aborts.
-    sys.stdout.flush()
-    os._exit(0)
 
 
 def postcodes_in_order(rows: int) -> Iterator[str]:
