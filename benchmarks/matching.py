@@ -41,9 +41,10 @@ from pathlib import Path
 from sqlalchemy import func, or_, select, update
 
 from linkworker.domain.directory import CostKind, ServiceStatus
-from linkworker.domain.matching import MatchCriteria, TimeSlot
+from linkworker.domain.matching import MatchCriteria
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
+from linkworker.domain.schedule import TimeSlot
 from linkworker.services import matching, needs
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database, open_database

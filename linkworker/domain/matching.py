@@ -15,17 +15,18 @@ proportion to how few there are, so one good outcome does not put a service on t
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import time
 from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Final
 
 from linkworker.domain import geo
+from linkworker.domain.access import AccessNeed, features_of
 from linkworker.domain.directory import CostKind
 from linkworker.domain.errors import FormErrors, ValidationError
+from linkworker.domain.folding import fold, folded
+from linkworker.domain.schedule import Opening, TimeSlot, times_text
 
 # Outcomes before a service's attendance rate is shown, and the weight of the PCN's overall
 # rate in a service's ranked rate (as if that many more connections had the overall rate).
@@ -44,116 +45,7 @@ HALF_SCORE_KM: Final = 5.0
 SAME_AREA_PART: Final = 0.5
 NO_VENUE_PART: Final = 0.5
 UNKNOWN_PART: Final = 0.25
-# A session running past this time, or starting at or after the next, is in the evening.
-EVENING_ENDS_AFTER: Final = time(18, 0)
-EVENING_STARTS_FROM: Final = time(17, 0)
 SEPARATOR: Final = " - "
-
-
-class Weekday(StrEnum):
-    """ORUK's (iCalendar's) day codes, as a schedule's ``byday`` lists them."""
-
-    MO = "MO"
-    TU = "TU"
-    WE = "WE"
-    TH = "TH"
-    FR = "FR"
-    SA = "SA"
-    SU = "SU"
-
-    @property
-    def short(self) -> str:
-        return _SHORT_DAYS[self]
-
-    @property
-    def weekend(self) -> bool:
-        return self in (Weekday.SA, Weekday.SU)
-
-
-_SHORT_DAYS = dict(zip(Weekday, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
-_DAY_ORDER = {day: index for index, day in enumerate(Weekday)}
-_DAY_CODES = {day.value: day for day in Weekday}
-WORKING_WEEK: Final = (Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR)
-
-
-class TimeSlot(StrEnum):
-    """When a person can take part. None chosen means any time."""
-
-    WEEKDAY_DAYTIME = "weekday_daytime"
-    EVENING = "evening"
-    WEEKEND = "weekend"
-
-    @property
-    def label(self) -> str:
-        return _SLOT_LABELS[self]
-
-
-_SLOT_LABELS = {
-    TimeSlot.WEEKDAY_DAYTIME: "Weekday daytimes",
-    TimeSlot.EVENING: "Evenings",
-    TimeSlot.WEEKEND: "Weekends",
-}
-
-
-class AccessNeed(StrEnum):
-    """What a person needs of a venue; recognised in a service's accessibility list by its words."""
-
-    STEP_FREE = "step_free"
-    HEARING_LOOP = "hearing_loop"
-    ACCESSIBLE_TOILET = "accessible_toilet"
-    LARGE_PRINT = "large_print"
-    SIGN_LANGUAGE = "sign_language"
-    PARKING = "parking"
-
-    @property
-    def label(self) -> str:
-        return _ACCESS_LABELS[self]
-
-
-_ACCESS_ORDER = tuple(AccessNeed)
-_ACCESS_LABELS = {
-    AccessNeed.STEP_FREE: "step-free",
-    AccessNeed.HEARING_LOOP: "hearing loop",
-    AccessNeed.ACCESSIBLE_TOILET: "accessible toilet",
-    AccessNeed.LARGE_PRINT: "large print",
-    AccessNeed.SIGN_LANGUAGE: "BSL",
-    AccessNeed.PARKING: "parking",
-}
-# Words that show a service has the feature (in its accessibility list), folded.
-_FEATURE_WORDS: dict[AccessNeed, tuple[str, ...]] = {
-    AccessNeed.STEP_FREE: ("step free", "stepfree", "wheelchair", "level access", "ramp", "lift"),
-    AccessNeed.HEARING_LOOP: ("hearing loop", "induction loop", "loop system"),
-    AccessNeed.ACCESSIBLE_TOILET: (
-        "accessible toilet",
-        "disabled toilet",
-        "accessible wc",
-        "changing places",
-    ),
-    AccessNeed.LARGE_PRINT: ("large print", "easy read", "braille"),
-    AccessNeed.SIGN_LANGUAGE: ("bsl", "sign language"),
-    AccessNeed.PARKING: ("parking", "car park", "blue badge"),
-}
-# Words in a person's recorded accessibility needs that suggest a feature, folded.
-_PERSON_WORDS: dict[AccessNeed, tuple[str, ...]] = {
-    AccessNeed.STEP_FREE: (
-        "wheelchair",
-        "walking frame",
-        "zimmer",
-        "ground floor",
-        "no stairs",
-        "step free",
-        "mobility scooter",
-    ),
-    AccessNeed.HEARING_LOOP: ("hearing loss", "hearing aid", "hard of hearing", "hearing loop"),
-    AccessNeed.LARGE_PRINT: (
-        "large print",
-        "partially sighted",
-        "sight loss",
-        "visually impaired",
-        "easy read",
-    ),
-    AccessNeed.SIGN_LANGUAGE: ("bsl", "sign language"),
-}
 
 
 class Exclusion(StrEnum):
@@ -208,51 +100,9 @@ def check_criteria(criteria: MatchCriteria) -> MatchCriteria:
     return criteria
 
 
-def fold(text: str) -> str:
-    """Text compared for meaning: no case or accents, punctuation as spaces, spaces single."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(
-        (ch if ch.isalnum() else " ") for ch in decomposed.casefold() if not unicodedata.combining(ch)
-    )
-    return " ".join(plain.split())
-
-
-@lru_cache(maxsize=16384)
-def _folded(directory_text: str) -> str:
-    """``fold`` remembered, for the directory's own words (names, towns, languages, features),
-    which a directory repeats many times over; never for what a person's record says."""
-    return fold(directory_text)
-
-
-def features_of(accessibility: Iterable[str]) -> frozenset[AccessNeed]:
-    """The access features a service's accessibility list shows ("Wheelchair accessible": step-free)."""
-    return _features(tuple(accessibility))
-
-
-@lru_cache(maxsize=4096)
-def _features(accessibility: tuple[str, ...]) -> frozenset[AccessNeed]:
-    padded = f" {' | '.join(_folded(entry) for entry in accessibility)} "
-    return frozenset(
-        need for need, words in _FEATURE_WORDS.items() if any(_starts(word, padded) for word in words)
-    )
-
-
-def access_needs_from(text: str | None) -> frozenset[AccessNeed]:
-    """Features suggested by what a person's record says of their access needs, to prefill a search."""
-    padded = f" {fold(text or '')} "
-    return frozenset(
-        need for need, words in _PERSON_WORDS.items() if any(_starts(word, padded) for word in words)
-    )
-
-
-def _starts(word: str, padded: str) -> bool:
-    """``word`` begins a word of ``padded`` (" wheelchair" finds "wheelchairs")."""
-    return f" {word}" in padded
-
-
 def _offers(languages: Iterable[str], wanted: str) -> bool:
     """Whether a service's languages include ``wanted`` (folded)."""
-    return any(_folded(offered) == wanted for offered in languages)
+    return any(folded(offered) == wanted for offered in languages)
 
 
 def needs_language(language: str | None) -> bool:
@@ -261,56 +111,6 @@ def needs_language(language: str | None) -> bool:
 
 
 # What the service layer knows of each service.
-
-
-@dataclass(frozen=True)
-class Opening:
-    """One weekly session: the days, and the times when known."""
-
-    days: tuple[Weekday, ...]
-    opens: time | None = None
-    closes: time | None = None
-
-    @cached_property
-    def slots(self) -> frozenset[TimeSlot]:
-        """The times of the week this session falls in (a session may fall in more than one)."""
-        evening = self.opens is not None and (
-            self.opens >= EVENING_STARTS_FROM
-            or (self.closes is not None and (self.closes > EVENING_ENDS_AFTER or self.closes < self.opens))
-        )
-        found = set()
-        for day in self.days:
-            if day.weekend:
-                found.add(TimeSlot.WEEKEND)
-            elif self.opens is None or self.opens < EVENING_STARTS_FROM:
-                found.add(TimeSlot.WEEKDAY_DAYTIME)
-        if evening and self.days:
-            found.add(TimeSlot.EVENING)
-        return frozenset(found)
-
-    @cached_property
-    def part_of_day(self) -> str:
-        """How the reason line names its time: "mornings", "afternoons", "daytime", "evenings"."""
-        if self.opens is None:
-            return ""
-        if TimeSlot.EVENING in self.slots:
-            return "evenings"
-        if self.closes is not None and self.closes <= time(13, 0):
-            return "mornings"
-        if self.opens >= time(12, 0):
-            return "afternoons"
-        return "daytime"
-
-
-@lru_cache(maxsize=1024)
-def parse_byday(byday: str | None) -> tuple[Weekday, ...]:
-    """ORUK's ``byday`` ("TU,TH", "1MO" for the first Monday) as weekdays; unknown codes are left out."""
-    days = set()
-    for part in (byday or "").upper().replace(";", ",").split(","):
-        day = _DAY_CODES.get(part.strip().lstrip("+-0123456789"))
-        if day is not None:
-            days.add(day)
-    return tuple(sorted(days, key=_DAY_ORDER.__getitem__))
 
 
 @dataclass(frozen=True)
@@ -517,7 +317,7 @@ def _same_area(venue: Venue, home: Home) -> bool:
     same_district = (
         venue.district is not None and home.district is not None and venue.district == home.district
     )
-    same_town = bool(venue.town and home.town) and _folded(venue.town or "") == home.town_key
+    same_town = bool(venue.town and home.town) and folded(venue.town or "") == home.town_key
     return same_district or same_town
 
 
@@ -573,7 +373,7 @@ def rank(
             scored.append(
                 (
                     -parts.total,
-                    _folded(candidate.name),
+                    folded(candidate.name),
                     candidate.service_id,
                     candidate,
                     nearness,
@@ -602,7 +402,7 @@ def _match(
     met_codes = sorted(candidate.needs & criteria.needs, key=lambda code: (order.get(code, len(order)), code))
     needs_met = tuple(labels.get(code, code) for code in met_codes)
     times = times_text(_fitting(candidate.openings, criteria.times))
-    access_met = tuple(need for need in _ACCESS_ORDER if need in criteria.access_needs)
+    access_met = tuple(need for need in AccessNeed if need in criteria.access_needs)
     wanted = criteria.language_wanted
     language_met = wanted is not None and _offers(candidate.languages, wanted)
     evidence = evidence_of(candidate.track)
@@ -681,33 +481,3 @@ def nearness_text(nearness: Nearness, distance_km: float | None, home: Home, ven
 def cost_text(cost: CostKind, note: str | None) -> str:
     words = _COST_WORDS[cost]
     return f"{words} ({note})" if note and cost is not CostKind.FREE else words
-
-
-def times_text(openings: Sequence[Opening]) -> str:
-    """The sessions as days grouped by part of the day: "Mon and Wed mornings, Tue and Thu evenings"."""
-    return _times_text(tuple(openings))
-
-
-@lru_cache(maxsize=4096)
-def _times_text(openings: tuple[Opening, ...]) -> str:
-    by_part: dict[str, set[Weekday]] = {}
-    for opening in openings:
-        by_part.setdefault(opening.part_of_day, set()).update(opening.days)
-    phrases = []
-    for part in ("mornings", "afternoons", "daytime", "evenings", ""):
-        days = by_part.get(part)
-        if days:
-            phrases.append(f"{days_text(days)} {part}".strip())
-    return ", ".join(phrases)
-
-
-def days_text(days: Iterable[Weekday]) -> str:
-    """ "Tue", "Tue and Thu", "Mon, Wed and Fri", "Mon to Fri" (a run of three or more days)."""
-    ordered = sorted(set(days), key=_DAY_ORDER.__getitem__)
-    indexes = [_DAY_ORDER[day] for day in ordered]
-    if len(ordered) >= 3 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        return f"{ordered[0].short} to {ordered[-1].short}"
-    names = [day.short for day in ordered]
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -3,7 +3,7 @@
 ``parse_service`` reports every field's problem at once (``FormErrors``). Venues and times are
 lists: a problem in one names it ("Venue 2: ..."), under the field ``locations`` or
 ``schedules``. What a schedule means (weekday daytime, evening, weekend) is the matching
-rules' (``domain.matching.Opening``); here a schedule only has to be complete and possible.
+rules' (``domain.schedule.Opening``); here a schedule only has to be complete and possible.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from linkworker.domain.directory import (
 )
 from linkworker.domain.errors import FormErrors, ValidationError
 from linkworker.domain.intake import parse_choice, parse_email, parse_notes, parse_optional_text, parse_phone
-from linkworker.domain.matching import Weekday
+from linkworker.domain.schedule import Weekday
 
 T = TypeVar("T")
 

@@ -28,8 +28,8 @@ from linkworker.domain.directory import (
     search_words,
     stale_cutoff,
 )
-from linkworker.domain.matching import Opening, TimeSlot, parse_byday
 from linkworker.domain.roles import Permission
+from linkworker.domain.schedule import Opening, TimeSlot, parse_byday
 from linkworker.domain.service_entry import ServiceDetails, ServiceEntry, parse_service
 from linkworker.services import audit, needs
 from linkworker.services.actor import Actor

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Text, and_, case, cast, exists, func, or_,
 from sqlalchemy.orm import Session, aliased
 
 from linkworker.domain import geo, postcode
+from linkworker.domain.access import access_needs_from
 from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.intake import case_number
@@ -28,20 +29,18 @@ from linkworker.domain.matching import (
     Home,
     Match,
     MatchCriteria,
-    Opening,
     Track,
     Venue,
-    access_needs_from,
     check_criteria,
     costs_within,
     overall_rate,
-    parse_byday,
     rank,
     reach,
 )
 from linkworker.domain.person import age_on
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
+from linkworker.domain.schedule import Opening, parse_byday
 from linkworker.services import needs, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import case_in_pcn

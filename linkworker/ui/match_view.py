@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from linkworker.domain.access import AccessNeed
 from linkworker.domain.connections import ROUTES
 from linkworker.domain.directory import ConnectionStatus, CostKind
 from linkworker.domain.errors import FormErrors
-from linkworker.domain.matching import OLDEST_AGE, AccessNeed, Match, MatchCriteria, TimeSlot, check_criteria
+from linkworker.domain.matching import OLDEST_AGE, Match, MatchCriteria, check_criteria
 from linkworker.domain.roles import Permission
+from linkworker.domain.schedule import TimeSlot
 from linkworker.services import connections, matching
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain.directory import ACCESS_ROUTE_LABELS, COST_LABELS, STATUS_LABELS
 from linkworker.domain.errors import FormErrors, ValidationError
-from linkworker.domain.matching import (
+from linkworker.domain.schedule import (
     EVENING_ENDS_AFTER,
     EVENING_STARTS_FROM,
     Opening,
@@ -62,7 +62,7 @@ from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields
 from linkworker.ui.screen import fit_to_screen
 
-# Features offered as ticks; each is worded so matching recognises it (domain.matching.features_of).
+# Features offered as ticks; each is worded so matching recognises it (domain.access.features_of).
 ACCESS_FEATURES: Final = (
     "Step-free access",
     "Hearing loop",

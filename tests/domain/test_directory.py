@@ -20,7 +20,7 @@ from linkworker.domain.directory import (
     stale_cutoff,
 )
 from linkworker.domain.errors import FormErrors, ValidationError
-from linkworker.domain.matching import Weekday
+from linkworker.domain.schedule import Weekday
 from linkworker.domain.service_entry import (
     LocationEntry,
     ScheduleEntry,

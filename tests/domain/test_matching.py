@@ -13,35 +13,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkworker.domain import geo
+from linkworker.domain.access import AccessNeed, access_needs_from, features_of
 from linkworker.domain.directory import CostKind
 from linkworker.domain.errors import FormErrors
 from linkworker.domain.matching import (
     MIN_EVIDENCE,
-    AccessNeed,
     Candidate,
     Exclusion,
     Home,
     MatchCriteria,
     Nearness,
-    Opening,
-    TimeSlot,
     Track,
     Venue,
-    Weekday,
-    access_needs_from,
     check_criteria,
     costs_within,
-    days_text,
     evidence_of,
     exclusion,
-    features_of,
     overall_rate,
-    parse_byday,
     rank,
     ranked_rate,
     reach,
-    times_text,
 )
+from linkworker.domain.schedule import Opening, TimeSlot, Weekday, days_text, parse_byday, times_text
 
 unhurried = settings(deadline=None, max_examples=100)
 LABELS = {

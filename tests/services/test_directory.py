@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.errors import FormErrors
-from linkworker.domain.matching import TimeSlot
 from linkworker.domain.roles import Permission, Role
+from linkworker.domain.schedule import TimeSlot
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
 from linkworker.services import directory
 from linkworker.services.actor import Actor

@@ -8,10 +8,12 @@ from datetime import date
 
 import pytest
 
+from linkworker.domain.access import AccessNeed
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.errors import FormErrors
-from linkworker.domain.matching import AccessNeed, MatchCriteria, Nearness, TimeSlot
+from linkworker.domain.matching import MatchCriteria, Nearness
 from linkworker.domain.roles import Role
+from linkworker.domain.schedule import TimeSlot
 from linkworker.services import matching
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, PermissionDenied

@@ -11,10 +11,11 @@ from pytestqt.qtbot import QtBot
 from shiboken6 import delete
 from sqlalchemy import select
 
+from linkworker.domain.access import AccessNeed
 from linkworker.domain.directory import ConnectionStatus, CostKind
-from linkworker.domain.matching import AccessNeed, TimeSlot
 from linkworker.domain.person import age_on
 from linkworker.domain.roles import Role
+from linkworker.domain.schedule import TimeSlot
 from linkworker.services.actor import Actor
 from linkworker.services.matching import MAX_MATCHES
 from linkworker.store.database import Database

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from linkworker.domain import roles
-from linkworker.domain.matching import AccessNeed, features_of
+from linkworker.domain.access import AccessNeed, features_of
 from linkworker.domain.roles import Permission, Role
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
 from linkworker.services import directory
