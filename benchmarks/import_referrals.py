@@ -20,31 +20,25 @@ import random
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+import scratch  # benchmarks/scratch.py, beside this file
+from sqlalchemy import func, select
 
 from linkworker import catalogues
 from linkworker.domain.nhs_number import formatted, synthetic_numbers
 from linkworker.domain.people import Sex
-from linkworker.domain.roles import Role
 from linkworker.services import referral_import
 from linkworker.services.actor import Actor
 from linkworker.services.demo.names import NamePools, landline, mobile, street_address
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser, create_user, sign_in
-from linkworker.store.database import Database, open_postgres, open_sqlite
+from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
 
 T = TypeVar("T")
 PRACTICES = [(f"G9{9100 + n}", f"Benchmark Surgery {n}") for n in range(1, 6)]
-PASSWORD = "benchmark batteries included"
 TODAY = date(2026, 6, 30)
 HEADER = (
     "NHS No",
@@ -73,11 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--postgres-server",
-        help="run on a new database on this PostgreSQL server (URL of a database to connect to first)",
-    )
-    parser.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL run")
+    scratch.add_options(parser)
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
         csv_file = Path(folder) / "referrals.csv"
@@ -86,12 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Wrote {arguments.rows:,} rows ({size:.1f} MiB) in {seconds:.1f} s: {csv_file.name}")
         re_exported = Path(folder) / "re-exported.csv"
         re_export(csv_file, re_exported, arguments.seed)
-        if not arguments.skip_sqlite:
-            with _sqlite(Path(folder)) as database:
-                run(database, csv_file, re_exported)
-        if arguments.postgres_server:
-            with _postgres(arguments.postgres_server) as database:
-                run(database, csv_file, re_exported)
+        for database in scratch.databases(arguments, Path(folder), "import"):
+            run(database, csv_file, re_exported)
     return 0
 
 
@@ -162,7 +148,7 @@ def _person(rng: random.Random, pools: NamePools, number: str) -> list[str]:
 
 def run(database: Database, csv_file: Path, re_exported: Path) -> None:
     print(f"\n{database.location.description}")
-    worker = _set_up(database)
+    worker = scratch.new_link_worker(database, scratch.set_up_pcn(database, PRACTICES))
     seconds, file = _timed(lambda: referral_import.read_file(csv_file))
     print(f"  read the file          {seconds:6.2f} s  ({len(file.rows):,} rows, {file.encoding})")
     seconds, checked = _timed(lambda: _preview(database, worker, file))
@@ -207,55 +193,10 @@ def _commit(
         return referral_import.commit(session, actor, file, TODAY)
 
 
-def _set_up(database: Database) -> Actor:
-    with database.session() as session:
-        set_up(
-            session,
-            SetupRequest(
-                pcn_name="Benchmark PCN",
-                pcn_ods_code="U99100",
-                practices=[NewPractice(ods, name) for ods, name in PRACTICES],
-                admin=NewUser("admin", "Bench Admin", Role.ADMIN, PASSWORD),
-            ),
-        )
-    with database.session() as session:
-        admin = sign_in(session, "admin", PASSWORD)
-        create_user(session, admin, NewUser("worker", "Bench Worker", Role.LINK_WORKER, PASSWORD))
-    with database.session() as session:
-        return sign_in(session, "worker", PASSWORD)
-
-
 def _timed(work: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     value = work()
     return time.perf_counter() - started, value
-
-
-@contextmanager
-def _sqlite(folder: Path) -> Iterator[Database]:
-    database = open_sqlite(folder / "data" / "linkworker.db", folder / "data" / "keys")
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-@contextmanager
-def _postgres(server: str) -> Iterator[Database]:
-    """A new database on the server, dropped afterwards: never one that was there before."""
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"lw_import_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_postgres(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

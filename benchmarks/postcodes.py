@@ -25,27 +25,20 @@ import random
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
+import scratch  # benchmarks/scratch.py, beside this file
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QProgressBar
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linkworker.domain.roles import Role
 from linkworker.services import postcodes
-from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser, sign_in
-from linkworker.store.database import Database, open_postgres, open_sqlite
+from linkworker.store.database import Database
 from linkworker.store.models import PostcodePoint
 from linkworker.ui.jobs import JobControl, run_job
 
-PASSWORD = "benchmark batteries included"
 COLUMNS = (
     "pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1m", "osnrth1m", "osgrdind", "ctry",
     "lat", "long", "icb",
@@ -71,11 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_700_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--postgres-server",
-        help="also run on a new database on this PostgreSQL server (URL of a database to connect to first)",
-    )
-    parser.add_argument("--skip-sqlite", action="store_true", help="only the PostgreSQL run")
+    scratch.add_options(parser)
     arguments = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="postcode-bench-") as folder:
@@ -87,12 +76,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"Wrote {arguments.rows:,} rows ({size:,.0f} MiB) in {time.perf_counter() - started:.1f} s: "
             f"{csv_file.name}"
         )
-        if not arguments.skip_sqlite:
-            with _sqlite(Path(folder)) as database:
-                run(app, database, csv_file)
-        if arguments.postgres_server:
-            with _postgres(arguments.postgres_server) as database:
-                run(app, database, csv_file)
+        for database in scratch.databases(arguments, Path(folder), "postcode"):
+            run(app, database, csv_file)
 
 
 def postcodes_in_order(rows: int) -> Iterator[str]:
@@ -178,7 +163,7 @@ def _resident() -> int:
 
 def run(app: QApplication, database: Database, csv_file: Path) -> None:
     print(f"\n{database.location.description}")
-    actor = _set_up(database)
+    actor = scratch.set_up_pcn(database, [("G99101", "Benchmark Surgery")])
     bar = QProgressBar()
     bar.show()
     loop = QEventLoop()
@@ -255,48 +240,6 @@ def _time_lookups(database: Database) -> None:
             precisions = {place.precision for place in found if place is not None}
             print(f"  locate, {label:<17} {each:6.2f} ms each ({', '.join(sorted(precisions))})")
     print(f"  in the lookup: {stored:,} rows")
-
-
-def _set_up(database: Database) -> Actor:
-    with database.session() as session:
-        set_up(
-            session,
-            SetupRequest(
-                pcn_name="Benchmark PCN",
-                pcn_ods_code="U99100",
-                practices=[NewPractice("G99101", "Benchmark Surgery")],
-                admin=NewUser("admin", "Bench Admin", Role.ADMIN, PASSWORD),
-            ),
-        )
-    with database.session() as session:
-        return sign_in(session, "admin", PASSWORD)
-
-
-@contextmanager
-def _sqlite(folder: Path) -> Iterator[Database]:
-    database = open_sqlite(folder / "data" / "linkworker.db", folder / "data" / "keys")
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-@contextmanager
-def _postgres(server: str) -> Iterator[Database]:
-    """A new database on the server, dropped afterwards: never one that was there before."""
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"lw_postcode_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_postgres(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

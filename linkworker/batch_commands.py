@@ -1,0 +1,330 @@
+"""The batch subcommands (``linkworker import ...``, ``linkworker export ...``): their options and
+help, and their runs as a signed-in user.
+
+Each run has the same frame, kept here once: a password from the environment or the terminal,
+the database opened and closed, and a refusal (the file, the sign-in, the user's role) printed
+as one line with exit status 2. Services are imported inside the runs so that opening the app
+does not pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from linkworker import config
+from linkworker.store.database import Database, open_database
+
+if TYPE_CHECKING:
+    from linkworker.services.actor import Actor
+
+EXIT_ENVIRONMENT = 2
+EXIT_ROWS_REJECTED = 1
+PASSWORD_ENV = "LINKWORKER_PASSWORD"
+
+IMPORT_HELP = f"""\
+Checks every row of a referral CSV file (from a spreadsheet or a GP clinical system export) and
+prints a report: how many referrals are ready, which rows were imported before, and each rejected
+row with its line number and the reason. Then imports the valid rows together, or none of them.
+Importing the same file again adds nothing.
+
+The import runs as a signed-in user (a link worker or an administrator): give the user name with
+--user. The password is read from the {PASSWORD_ENV} environment variable, or asked for when
+the command runs in a terminal.
+
+Exit status:
+  0  every row was imported (with --dry-run: would be), or had been imported before
+  1  some rows were rejected (see the report); the others were imported (with --dry-run: would be)
+  2  nothing was imported: the file, the sign-in, the user's role or the database stopped it
+"""
+
+
+POSTCODES_HELP = f"""\
+Reads an ONS postcode directory file (the ONSPD or the NSPL, as CSV: the whole-UK file in the
+Data folder of the download, or one area's file) and adds its live postcodes with their map
+positions to the lookup that distances come from, updating postcodes already there. Terminated
+postcodes and those without a position are left out. All or nothing: if it stops, the lookup is
+as it was.
+
+The import runs as a signed-in user who may edit the directory: give the user name with --user.
+The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
+command runs in a terminal.
+
+Exit status:
+  0  every live postcode was imported
+  1  some rows could not be read (their lines are listed); the others were imported
+  2  nothing was imported: the file, the sign-in, the user's role or the database stopped it
+"""
+
+
+DIRECTORY_IMPORT_HELP = f"""\
+Reads an Open Referral UK feed: a JSON file (a page of /services, or a list of services as
+/services/{{id}} returns them) or a folder of ORUK CSV tables (services.csv and any of the
+others). Prints what it would do and every problem with the record it came from, then imports
+every good service together, or none. A service imported before (same ORUK id) is updated,
+never added twice. Records without an id or a name, and repeated ids, are skipped; doubtful
+values (coordinates out of range, postcodes outside the UK, ...) are left out and the service
+flagged for checking. Taxonomy terms not mapped to a need yet are listed for a manager to map.
+
+The import runs as a signed-in user who may edit the directory: give the user name with --user.
+The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
+command runs in a terminal.
+
+Exit status:
+  0  every service record was imported (with --dry-run: would be)
+  1  some records were skipped (see the report); the others were imported (with --dry-run: would be)
+  2  nothing was imported: the feed, the sign-in, the user's role or the database stopped it
+"""
+
+DIRECTORY_EXPORT_HELP = f"""\
+Writes every service of the directory as Open Referral UK (HSDS 3.0): to PATH as JSON when it
+ends in .json (a list of services, or with --page one page of /services), else into the folder
+PATH as ORUK CSV tables. Needs go out as terms of the "linkworker-needs" taxonomy, beside the
+terms each service was imported with. Each file is written whole or not at all.
+
+The export runs as a signed-in user who may edit the directory: give the user name with --user.
+The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
+command runs in a terminal. Exit status 0 when written, 2 when not.
+"""
+
+
+def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+    kind = _kinds(
+        commands, placed, "import", "import records from a file (see: linkworker import referrals -h)"
+    )
+    referrals = kind("referrals", "import referrals from a CSV file", IMPORT_HELP)
+    referrals.add_argument("file", type=Path, metavar="FILE", help="the CSV file of referrals")
+    _dry_run_option(referrals)
+    referrals.add_argument(
+        "--rejected",
+        type=Path,
+        metavar="OUT.csv",
+        help="save the rejected rows here, with a Problem column, to fix and import again",
+    )
+    postcodes = kind(
+        "postcodes",
+        "import the ONS postcode directory (ONSPD or NSPL CSV) into the postcode lookup",
+        POSTCODES_HELP,
+    )
+    postcodes.add_argument("file", type=Path, metavar="FILE", help="the ONSPD or NSPL CSV file (unzipped)")
+    directory = kind(
+        "directory",
+        "import an Open Referral UK feed (JSON, or a folder of CSV tables) into the directory",
+        DIRECTORY_IMPORT_HELP,
+    )
+    directory.add_argument(
+        "path", type=Path, metavar="PATH", help="the JSON file, or the folder of CSV tables"
+    )
+    _dry_run_option(directory)
+
+
+def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+    kind = _kinds(commands, placed, "export", "export records to files (see: linkworker export directory -h)")
+    directory = kind(
+        "directory", "export the directory as Open Referral UK JSON or CSV tables", DIRECTORY_EXPORT_HELP
+    )
+    directory.add_argument(
+        "path", type=Path, metavar="PATH", help="a .json file, or a folder for the CSV tables"
+    )
+    directory.add_argument(
+        "--page", action="store_true", help="JSON as one page of /services rather than a list of services"
+    )
+
+
+def _kinds(
+    commands: argparse._SubParsersAction, placed: argparse.ArgumentParser, verb: str, summary: str
+) -> Callable[[str, str, str], argparse.ArgumentParser]:
+    """``linkworker VERB``, and a maker of its KIND subcommands: each with its help as written
+    (the exit statuses laid out) and the --user it runs as."""
+    kinds = commands.add_parser(verb, parents=[placed], help=summary).add_subparsers(
+        dest="kind", metavar="KIND", required=True
+    )
+
+    def kind(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = kinds.add_parser(
+            name,
+            parents=[placed],
+            help=summary,
+            description=description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument("--user", required=True, metavar="USERNAME", help=f"{verb} as this user")
+        return parser
+
+    return kind
+
+
+def _dry_run_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The database a batch run works on, and the user it signs in as when it is ready to."""
+
+    database: Database
+    username: str
+    password: str = field(repr=False)
+
+    def sign_in(self) -> Actor:
+        """Called by the run once its input is read: a file that cannot be read is reported
+        before a sign-in is tried (and a failed one counted towards a lockout)."""
+        from linkworker.services import users
+
+        with self.database.session() as session:
+            return users.sign_in(session, self.username, self.password)
+
+
+def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
+    """Run the batch subcommand the arguments name, as the --user, with its exit status."""
+    work = _RUNS[(arguments.command, arguments.kind)]
+    password = _batch_password(arguments.user, folders, url)
+    if password is None:
+        return EXIT_ENVIRONMENT
+    return on_database(
+        folders, url, lambda database: work(arguments, Batch(database, arguments.user, password))
+    )
+
+
+def on_database(folders: config.Folders, url: str | None, work: Callable[[Database], int]) -> int:
+    """Open the database, run ``work`` on it and close it; a refusal is one line and status 2."""
+    from linkworker.services.errors import ServiceError
+
+    database = open_database(folders.database_file, folders.key_folder, url)
+    try:
+        return work(database)
+    except ServiceError as error:
+        print(f"linkworker: {error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    finally:
+        database.dispose()
+
+
+def _batch_password(username: str, folders: config.Folders, url: str | None) -> str | None:
+    """The password a batch command signs in with, once it is known there is a database to
+    sign in to; None (and the reason printed) when there is not, or no password."""
+    password = os.environ.get(PASSWORD_ENV) or _typed_password(username)
+    if password is None:
+        print(
+            f"linkworker: no password: set {PASSWORD_ENV}, or run the command in a terminal to type it.",
+            file=sys.stderr,
+        )
+        return None
+    if not url and not folders.database_file.exists():
+        print(
+            f"linkworker: there is no database at {folders.database_file}: "
+            "open Linkworker first to set it up.",
+            file=sys.stderr,
+        )
+        return None
+    return password
+
+
+def _typed_password(username: str) -> str | None:
+    """Asked for only where someone can type it: never read from a pipe or a script's input."""
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {username}: ")
+
+
+def _exit_status(left_out: int) -> int:
+    return EXIT_ROWS_REJECTED if left_out else 0
+
+
+def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker import referrals``: the preview's report, then the import (see IMPORT_HELP)."""
+    from linkworker.services import referral_import
+
+    today = date.today()
+    file = referral_import.read_file(arguments.file)
+    actor = batch.sign_in()
+    with batch.database.read_session() as session:
+        checked = referral_import.preview(session, actor, file, today)
+    for line in referral_import.report(checked):
+        print(line)
+    if arguments.rejected is not None and checked.rejected:
+        with batch.database.session() as session:
+            saved = referral_import.save_rejected(session, actor, checked, arguments.rejected)
+        print(f"Rejected rows saved to {arguments.rejected} ({saved}): fix them there and import that file.")
+    if arguments.dry_run:
+        print("Dry run: nothing was written.")
+        return _exit_status(len(checked.rejected))
+    with batch.database.session() as session:
+        result = referral_import.commit(session, actor, file, today)
+    print(
+        f"Imported {result.imported:,} referrals ({result.new_people:,} new people). "
+        f"{result.rejected:,} rows rejected."
+    )
+    return _exit_status(result.rejected)
+
+
+def _import_postcodes(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker import postcodes``: the ONS postcode directory into the lookup, with progress."""
+    from linkworker.services import postcodes
+
+    shown = [0]
+
+    def progress(done: int, total: int) -> None:
+        tenths = done * 10 // max(total, 1)
+        if tenths > shown[0]:
+            shown[0] = tenths
+            print(f"  {tenths * 10}%", flush=True)
+
+    actor = batch.sign_in()
+    print(f"Importing {arguments.file.name}…", flush=True)
+    with batch.database.session() as session:
+        result = postcodes.import_file(session, actor, arguments.file, progress=progress)
+    for line in postcodes.summary(result):
+        print(line)
+    return _exit_status(result.unreadable)
+
+
+def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker import directory``: the preview's report, then the import (DIRECTORY_IMPORT_HELP)."""
+    from linkworker.services import directory_import
+
+    feed = directory_import.read_feed(arguments.path)
+    actor = batch.sign_in()
+    with batch.database.read_session() as session:
+        checked = directory_import.preview(session, actor, feed)
+    for line in directory_import.report(checked):
+        print(line)
+    if arguments.dry_run:
+        print("Dry run: nothing was written.")
+    else:
+        with batch.database.session() as session:
+            result = directory_import.commit(session, actor, feed)
+        print(
+            f"Imported {result.added:,} new services and updated {result.updated:,} "
+            f"({result.flagged:,} flagged for checking); {result.skipped:,} records skipped."
+        )
+    return _exit_status(checked.skipped)
+
+
+def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker export directory``: the directory as ORUK JSON or CSV tables."""
+    from linkworker.services import directory_export
+
+    actor = batch.sign_in()
+    with batch.database.session() as session:
+        if arguments.page or arguments.path.suffix.casefold() == ".json":
+            result = directory_export.export_json(session, actor, arguments.path, as_page=arguments.page)
+        else:
+            result = directory_export.export_csv(session, actor, arguments.path)
+    print(f"Exported {result.services:,} services as ORUK {result.form} to {result.path}.")
+    return 0
+
+
+_RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {
+    ("import", "referrals"): _import_referrals,
+    ("import", "postcodes"): _import_postcodes,
+    ("import", "directory"): _import_directory,
+    ("export", "directory"): _export_directory,
+}

@@ -1,0 +1,144 @@
+"""The frame every batch subcommand shares (linkworker.batch_commands), run in this process on
+both databases: the password, the database to sign in to, the refusals as one line and status 2,
+and the run's own report and status. tests/e2e runs the same commands as a real process."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from linkworker import batch_commands, config
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent, PostcodePoint, Referral, Service
+from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD
+from tests.interchange import postcode_files
+from tests.interchange.files import csv_bytes, row
+from tests.services.oruk_feeds import PAGE
+
+
+def parsed(*words: str) -> argparse.Namespace:
+    """The words after ``linkworker``, read by the batch subcommands' own parsers."""
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command")
+    placed = argparse.ArgumentParser(add_help=False)
+    batch_commands.add_import_parser(commands, placed)
+    batch_commands.add_export_parser(commands, placed)
+    return parser.parse_args(words)
+
+
+def commands(folder: Path) -> dict[str, list[str]]:
+    """Each batch subcommand's words, with a good input file; the --user is added by the test."""
+    referrals = folder / "referrals.csv"
+    referrals.write_bytes(csv_bytes([row(0), row(1)]))
+    onspd = postcode_files.write(folder / "ONSPD.csv", postcode_files.SAMPLE)
+    return {
+        "import referrals": ["import", "referrals", str(referrals)],
+        "import postcodes": ["import", "postcodes", str(onspd)],
+        "import directory": ["import", "directory", str(PAGE)],
+        "export directory": ["export", "directory", str(folder / "out.json")],
+    }
+
+
+Runner = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_as(
+    database: Database,
+    actors: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Runner:
+    """Run a batch subcommand on the PCN's database with this password: status, stdout, stderr."""
+    if database.location.sqlite_file is not None:
+        folders, url = config.folders(database.location.sqlite_file.parent), None
+    else:
+        folders = config.folders(tmp_path / "elsewhere")
+        url = database.engine.url.render_as_string(hide_password=False)
+
+    def run(password: str, *words: str) -> tuple[int, str, str]:
+        monkeypatch.setenv(batch_commands.PASSWORD_ENV, password)
+        status = batch_commands.run(parsed(*words), folders, url)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def written(database: Database) -> tuple[int, int, int]:
+    with database.read_session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Referral)) or 0,
+            session.scalar(select(func.count()).select_from(PostcodePoint)) or 0,
+            session.scalar(select(func.count()).select_from(Service)) or 0,
+        )
+
+
+def test_a_wrong_password_is_one_line_status_2_and_nothing_written(
+    database: Database, run_as: Runner, tmp_path: Path
+) -> None:
+    before = written(database)
+
+    said = {
+        name: run_as("not the password", *words, "--user", "manager")
+        for name, words in commands(tmp_path).items()
+    }
+
+    refused = (2, "", "linkworker: The user name or password is not right.\n")
+    assert said == dict.fromkeys(said, refused)
+    assert len(said) == 4
+    assert written(database) == before
+    assert not (tmp_path / "out.json").exists()
+    with database.read_session() as session:
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "sign_in_failed")) == 4
+
+
+@pytest.mark.parametrize(
+    "name", ["import referrals", "import postcodes", "import directory", "export directory"]
+)
+def test_without_a_database_or_a_password_nothing_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    folders = config.folders(tmp_path / "empty")
+    arguments = parsed(*commands(tmp_path)[name], "--user", "manager")
+
+    monkeypatch.setenv(batch_commands.PASSWORD_ENV, MANAGER_PASSWORD)
+    no_database = batch_commands.run(arguments, folders, None)
+    no_database_says = capsys.readouterr().err
+    monkeypatch.delenv(batch_commands.PASSWORD_ENV)
+    no_password = batch_commands.run(arguments, folders, None)  # pytest's stdin is not a terminal
+    no_password_says = capsys.readouterr().err
+
+    assert (no_database, no_password) == (2, 2)
+    assert no_database_says == (
+        f"linkworker: there is no database at {folders.database_file}: open Linkworker first to set it up.\n"
+    )
+    assert no_password_says == (
+        "linkworker: no password: set LINKWORKER_PASSWORD, or run the command in a terminal to type it.\n"
+    )
+    assert not folders.database_file.exists(), "a batch command never makes a database"
+
+
+def test_a_run_reports_and_its_status_says_whether_anything_was_left_out(
+    database: Database, run_as: Runner, tmp_path: Path
+) -> None:
+    referrals = tmp_path / "referrals.csv"
+    referrals.write_bytes(csv_bytes([row(0), row(1, **{"Date of birth": "31/02/1970"}), row(2)]))
+    out_json = tmp_path / "out.json"
+
+    dry = run_as(WORKER_PASSWORD, "import", "referrals", str(referrals), "--user", "worker", "--dry-run")
+    imported = run_as(WORKER_PASSWORD, "import", "referrals", str(referrals), "--user", "worker")
+    exported = run_as(MANAGER_PASSWORD, "export", "directory", str(out_json), "--user", "manager")
+
+    assert (dry[0], dry[2]) == (1, "")
+    assert dry[1].endswith("Dry run: nothing was written.\n")
+    assert (imported[0], imported[2]) == (1, "")
+    assert imported[1].endswith("Imported 2 referrals (2 new people). 1 rows rejected.\n")
+    assert written(database)[0] == 2
+    assert exported == (0, f"Exported 0 services as ORUK JSON to {out_json}.\n", "")
+    assert out_json.exists()
