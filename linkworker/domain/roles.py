@@ -24,7 +24,7 @@ class Permission(StrEnum):
     SEE_AGGREGATES = "see anonymised figures"
     EDIT_DIRECTORY = "edit the directory"
     # The PCN's own lists and rules (its needs, when directory entries go stale), not one worker's.
-    SET_PCN_POLICY = "change the PCN's needs list and directory rules"
+    SET_PCN_POLICY = "change the PCN's needs list, directory rules and postcode lookup"
     ADMINISTER = "manage users and practices"
 
 

@@ -142,9 +142,11 @@ def import_file(
 
     Raises ``PostcodeFileRefused`` if the file cannot be read as one, and
     ``PostcodeImportCancelled`` when ``cancelled()`` turns true (checked between batches); the
-    caller's unit of work then rolls back, so the lookup is left as it was.
+    caller's unit of work then rolls back, so the lookup is left as it was. The lookup serves
+    every PCN on the database, so only managers and administrators (``SET_PCN_POLICY``) replace
+    it, not each link worker.
     """
-    actor.require(Permission.EDIT_DIRECTORY)
+    actor.require(Permission.SET_PCN_POLICY)
     try:
         with PostcodeFile(path) as file:
             total = (file.size + file.size // _DISTRICT_SHARE) // _UNIT + 1

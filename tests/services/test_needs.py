@@ -92,7 +92,8 @@ def test_a_link_worker_may_not_change_the_list_and_nothing_is_written(
     assert raised.value.permission is Permission.SET_PCN_POLICY
     assert (
         str(raised.value)
-        == "Your role (Link worker) does not allow you to change the PCN's needs list and directory rules."
+        == "Your role (Link worker) does not allow you to change the PCN's needs list, directory rules"
+        " and postcode lookup."
     )
     with database.session() as session, pytest.raises(PermissionDenied):
         set_local_need_active(session, worker, pets.id, pets.version, False)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from linkworker.domain.roles import Role
 from linkworker.services import postcodes
 from linkworker.services.actor import Actor
+from linkworker.services.errors import PermissionDenied
 from linkworker.services.postcodes import (
     DISTRICT,
     POSTCODE,
@@ -226,3 +227,12 @@ def test_the_summary_says_what_was_left_out_and_where() -> None:
         "a.csv: 1 postcode read.",
         "Imported or updated: 1 live postcode, in 1 district.",
     ]
+
+
+def test_link_workers_may_not_replace_the_lookup(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    with pytest.raises(PermissionDenied):
+        imported(database, actors[Role.LINK_WORKER], write(tmp_path / "ONSPD.csv", SAMPLE))
+    with database.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(PostcodePoint)) == 0
