@@ -41,7 +41,7 @@ from linkworker.ui.caseload_model import REFERRAL_ID_ROLE, SORT_KEYS, CaseloadMo
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import plain_label, repolish
-from linkworker.ui.tables import record_table
+from linkworker.ui.paged_model import paged_table
 
 # How long typing must pause before the search runs.
 SEARCH_DELAY_MS: Final = 400
@@ -134,15 +134,7 @@ class CaseloadView(QWidget):
 
         self.model = CaseloadModel(database, actor, self, form=self)
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
-        self.table = record_table(
-            self.model, "Cases", "Double-click a case or press Enter to open it", stretch=None
-        )
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(*self.model.sort_column())
-        # Not QTableView.setSortingEnabled: that sorts (and so queries) at once, before any refresh.
-        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table = paged_table(self.model, "Cases", "Double-click a case or press Enter to open it")
         self.table.activated.connect(self._open)
 
         self.reload_button = QPushButton("Re&load")

@@ -7,18 +7,9 @@ Search waits until typing pauses. A manager or administrator sets the stale peri
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Final
+from typing import Final
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,12 +32,10 @@ from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import plain_label
 from linkworker.ui.models import Column
-from linkworker.ui.tables import record_table
+from linkworker.ui.paged_model import PAGE_SIZE, ROW_ID_ROLE, PagedModel, paged_table
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-PAGE_SIZE: Final = 100
 SEARCH_DELAY_MS: Final = 400
-SERVICE_ID_ROLE: Final = Qt.ItemDataRole.UserRole
+SERVICE_ID_ROLE: Final = ROW_ID_ROLE
 
 
 def marks(row: ServiceSummary) -> str:
@@ -69,116 +58,24 @@ COLUMNS: Final[tuple[tuple[Column[ServiceSummary], SortKey | None], ...]] = (
 MARKS_COLUMN: Final = 5
 
 
-class DirectoryModel(QAbstractTableModel):
+class DirectoryModel(PagedModel[DirectoryQuery, ServiceSummary]):
     """The services one ``DirectoryQuery`` finds, read a page at a time as the view needs them."""
-
-    counted = Signal(int)  # the query's total, or -1 when it could not be run
 
     def __init__(
         self, database: Database, actor: Actor, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
     ) -> None:
-        super().__init__(parent)
-        self._database = database
-        self._actor = actor
-        self._page_size = page_size
-        self._query = DirectoryQuery()
-        self._rows: list[ServiceSummary] = []
-        self._has_more = False
-        self._total: int | None = None
-
-    @property
-    def query(self) -> DirectoryQuery:
-        return self._query
-
-    @property
-    def total(self) -> int | None:
-        return self._total
-
-    def set_query(self, query: DirectoryQuery) -> bool:
-        """Show what ``query`` finds from its first page; False (and an empty list) if refused."""
-        self._query = query
-        outcome = call_service(
-            self._message_parent(),
-            self._database,
-            lambda session: directory.first_page(session, self._actor, query, self._page_size),
-            action="Show the directory",
+        super().__init__(
+            database,
+            actor,
+            parent,
+            name="directory",
+            columns=COLUMNS,
+            query=DirectoryQuery(),
+            first_page=directory.first_page,
+            page=directory.page,
+            row_id=lambda row: row.id,
+            page_size=page_size,
         )
-        self.beginResetModel()
-        if outcome.value is None:
-            self._rows, self._has_more, self._total = [], False, None
-        else:
-            found = outcome.value.page
-            self._rows, self._has_more, self._total = list(found.rows), found.has_more, outcome.value.total
-        self.endResetModel()
-        self.counted.emit(-1 if self._total is None else self._total)
-        return outcome.ok
-
-    def row_at(self, row: int) -> ServiceSummary:
-        return self._rows[row]
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
-        return not parent.isValid() and self._has_more
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
-        if not self.canFetchMore(parent):
-            return
-        offset, query = len(self._rows), self._query
-        outcome = call_service(
-            self._message_parent(),
-            self._database,
-            lambda session: directory.page(session, self._actor, query, offset, self._page_size),
-            action="Show more of the directory",
-        )
-        found = outcome.value
-        self._has_more = False  # not again while the rows go in (see caseload_model)
-        if found is None or not found.rows:
-            return
-        self.beginInsertRows(QModelIndex(), offset, offset + len(found.rows) - 1)
-        self._rows.extend(found.rows)
-        self.endInsertRows()
-        self._has_more = found.has_more
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order by the column in SQL (columns without a sort key keep the order) and start again."""
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column][1] is None:
-            return
-        key = COLUMNS[column][1]
-        assert key is not None
-        descending = order == Qt.SortOrder.DescendingOrder
-        if (key, descending) != (self._query.sort, self._query.descending) or self._total is None:
-            self.set_query(replace(self._query, sort=key, descending=descending))
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(row)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{column.title}: {column.text(row) or 'none'}"
-        if role == SERVICE_ID_ROLE:
-            return row.id
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0].title
-        return None
-
-    def _message_parent(self) -> QWidget | None:
-        parent = self.parent()
-        return parent if isinstance(parent, QWidget) else None
 
 
 def count_text(total: int) -> str:
@@ -250,14 +147,7 @@ class DirectoryView(QWidget):
 
         self.model = DirectoryModel(database, actor, self)
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
-        self.table = record_table(
-            self.model, "Services", "Double-click a service or press Enter to open it", stretch=None
-        )
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table = paged_table(self.model, "Services", "Double-click a service or press Enter to open it")
         self.table.activated.connect(self._open)
 
         self.stale_after = QSpinBox()

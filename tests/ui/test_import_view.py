@@ -49,7 +49,7 @@ def referrals(database: Database) -> int:
 
 
 def table_rows(view: ImportView) -> list[tuple[str, str]]:
-    model = view.rejected_table.model()
+    model = view.problem_table.model()
     return [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(model.rowCount())]
 
 

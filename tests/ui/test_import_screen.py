@@ -1,0 +1,111 @@
+"""The import flow both import screens share, checked through each of them on real data: what the
+screen shows at each step, what is enabled while a job runs, one import per check, and Tab going
+through the controls in the order they stand on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from linkworker.domain.roles import Role
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.directory_import_view import DirectoryImportView
+from linkworker.ui.import_screen import ImportScreen
+from linkworker.ui.import_view import ImportView
+from tests.interchange.files import csv_bytes, row
+from tests.services.oruk_feeds import PAGE
+from tests.ui.conftest import Messages
+
+WAIT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class Screen:
+    view: ImportScreen[Any, Any, Any]
+    source: Path  # a source with problems and something to import
+    nothing_chosen: str
+    checking: str
+    nothing_to_import: str
+
+
+def _referrals(database: Database, actors: dict[Role, Actor], folder: Path) -> Screen:
+    source = folder / "referrals.csv"
+    source.write_bytes(csv_bytes([row(0), row(1, **{"Date of birth": "31/02/1970"})]))
+    view = ImportView(database, actors[Role.LINK_WORKER])
+    return Screen(view, source, "No file chosen.", "Checking each row…", "&Import 0 referrals")
+
+
+def _directory(database: Database, actors: dict[Role, Actor], _folder: Path) -> Screen:
+    view = DirectoryImportView(database, actors[Role.MANAGER])
+    return Screen(view, PAGE, "No feed chosen.", "Checking each service…", "&Import 0 services")
+
+
+@pytest.fixture(params=[_referrals, _directory], ids=["referrals", "directory"])
+def screen(
+    request: pytest.FixtureRequest,
+    qtbot: QtBot,
+    sqlite_database: Database,
+    sqlite_actors: dict[Role, Actor],
+    tmp_path: Path,
+) -> Screen:
+    make: Callable[[Database, dict[Role, Actor], Path], Screen] = request.param
+    made = make(sqlite_database, sqlite_actors, tmp_path)
+    qtbot.addWidget(made.view)
+    made.view.resize(1100, 700)
+    made.view.show()
+    return made
+
+
+def test_each_step_says_where_the_flow_is_and_enables_only_what_can_be_done(
+    screen: Screen, qtbot: QtBot, messages: Messages
+) -> None:
+    view = screen.view
+    assert view.source_label.text() == screen.nothing_chosen and view.summary.text() == ""
+    assert view.import_button.text() == screen.nothing_to_import and not view.import_button.isEnabled()
+    assert all(button.isEnabled() for button in view.choices)
+    assert view.progress.isHidden() and view.cancel_button.isHidden()
+
+    with qtbot.waitSignal(view.load(screen.source).finished, timeout=WAIT_MS):
+        assert view.source_label.text() == str(screen.source) and view.status.text() == screen.checking
+        assert view.progress.isVisible() and view.cancel_button.isEnabled()
+        assert not any(button.isEnabled() for button in (*view.choices, *view.actions, view.import_button))
+
+    checked = view.preview
+    assert checked is not None and view.importable(checked) > 0
+    assert view.problem_model.records() == list(view.problems_of(checked)) != []
+    assert view.summary.text() == "\n".join(view.summary_of(checked))
+    assert view.status.text() == "Checked: nothing has been saved yet."
+    assert view.import_button.isEnabled() and all(button.isEnabled() for button in view.choices)
+    assert view.progress.isHidden() and view.cancel_button.isHidden()
+
+    with qtbot.waitSignal(view.imported, timeout=WAIT_MS) as imported:
+        assert view.start_import() is not None
+    [said] = messages.texts()
+    assert view.status.text() == said and imported.args[0] > 0
+    assert view.start_import() is None and not view.import_button.isEnabled(), "one import per check"
+    assert view.problem_model.records() == list(view.problems_of(checked)), "its problems stay to read"
+
+    with qtbot.waitSignal(view.load(screen.source).finished, timeout=WAIT_MS):
+        pass
+    assert view.preview is not checked and not view.committed
+
+
+def test_tab_goes_through_the_controls_in_their_order_on_screen(screen: Screen) -> None:
+    view = screen.view
+    expected: list[QWidget] = [*view.choices, view.problem_table, *view.actions, view.import_button]
+    order: list[QWidget] = []
+    widget = view.nextInFocusChain()
+    while widget is not view:
+        if widget in expected:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+    assert order == expected
+    assert view.problems_label.buddy() is view.problem_table
+    assert view.problem_table.accessibleName() == view.problems_label.text().replace("&", "")
