@@ -14,9 +14,12 @@ from datetime import date
 from linkworker.domain.case_entries import check_day
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.referrals import CaseStatus, can_move
 
 ROUTES = (ConnectionStatus.REFERRED, ConnectionStatus.SIGNPOSTED)
 OUTCOMES = (ConnectionStatus.ATTENDED, ConnectionStatus.DID_NOT_ATTEND, ConnectionStatus.DECLINED)
+# Made, with no outcome recorded yet: a case holds at most one such connection per service.
+WAITING = ROUTES
 
 _NEXT: dict[ConnectionStatus, tuple[ConnectionStatus, ...]] = {
     # A suggestion not taken up can only be turned down; taking it up is making the connection.
@@ -49,7 +52,13 @@ def check_made_on(made_on: date, received_on: date, today: date) -> date:
 
 def is_waiting(status: ConnectionStatus) -> bool:
     """Made, with no outcome recorded yet: a second connection to the same service would repeat it."""
-    return status in ROUTES
+    return status in WAITING
+
+
+def moves_case_on(status: CaseStatus) -> bool:
+    """Whether making a connection moves the case to connected: from any open status before it.
+    A case already connected stays so; one that has ended gets no connection at all."""
+    return can_move(CaseStatus(status), CaseStatus.CONNECTED)
 
 
 def outcomes_after(status: ConnectionStatus) -> tuple[ConnectionStatus, ...]:

@@ -134,8 +134,9 @@ class MeasureRecord:
 
 @dataclass(frozen=True)
 class ConnectionRecord:
-    """A person's connection to a service: how and when it was made (``route``, ``made_on``)
-    and where it stands (``status`` since ``status_on``); ``by`` recorded its latest state."""
+    """A person's connection to a service: how, when and by whom it was made (``route``,
+    ``made_on``, ``made_by``) and where it stands (``status`` since ``status_on``); ``by``
+    recorded its latest state."""
 
     id: int
     service_id: int
@@ -147,6 +148,7 @@ class ConnectionRecord:
     status_on: date
     feedback: str | None
     by: str | None
+    made_by: str | None
     version: int
 
     @property
@@ -417,6 +419,7 @@ def connection_record(row: Connection, service: Service, names: Names) -> Connec
         row.status_on,
         row.feedback,
         names.of(row.recorded_by_id),
+        names.of(row.made_by_id),
         row.version_id,
     )
 
@@ -425,8 +428,8 @@ def connection_events(
     connection: ConnectionRecord, created_at: datetime, updated_at: datetime
 ) -> list[tuple[datetime, ConnectionEvent]]:
     """The timeline's steps of a connection, each with when it was recorded: "referred to X"
-    on the day it was made, then its outcome on the outcome's day. A suggestion is one step.
-    Who made it is known only while it is the latest state: an outcome records its own author."""
+    on the day it was made, by whoever made it, then its outcome on the outcome's day, by
+    whoever recorded it. A suggestion is one step."""
 
     def event(status: ConnectionStatus, on: date, feedback: str | None, by: str | None) -> ConnectionEvent:
         return ConnectionEvent(
@@ -434,10 +437,10 @@ def connection_events(
         )
 
     if connection.outcome is None:
-        made = event(connection.status, connection.status_on, connection.feedback, connection.by)
+        made = event(connection.status, connection.status_on, connection.feedback, connection.made_by)
         return [(created_at, made)]
     return [
-        (created_at, event(connection.route, connection.made_on, None, None)),
+        (created_at, event(connection.route, connection.made_on, None, connection.made_by)),
         (updated_at, event(connection.status, connection.status_on, connection.feedback, connection.by)),
     ]
 

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, distinct, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from linkworker.domain.case_entries import parse_text
-from linkworker.domain.connections import check_made_on, check_outcome, is_waiting, parse_route
+from linkworker.domain.connections import WAITING, check_made_on, check_outcome, moves_case_on, parse_route
 from linkworker.domain.directory import ConnectionStatus, ServiceStatus
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
-from linkworker.services import audit
+from linkworker.services import audit, casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, Names, case_in_pcn, connection_record
 from linkworker.services.errors import NotFound, ServiceError, StaleEdit
@@ -43,10 +44,13 @@ def make_connection(
     route: ConnectionStatus | str,
     made_on: date,
 ) -> ConnectionRecord:
-    """Record that the person was referred or signposted to a service on ``made_on``.
+    """Record that the person was referred or signposted to a service on ``made_on``, by the actor.
 
     A suggestion of the same service on this case is taken up rather than repeated; a
-    connection to it still waiting for its outcome is refused, so it is not counted twice.
+    connection to it still waiting for its outcome is refused, so it is not counted twice. The
+    database refuses that too (a partial unique index), for two people saving at the same
+    moment: the one who saves second gets the same refusal, and nothing of theirs is written.
+    A case not yet connected moves to connected, recorded as any status move is.
     """
     actor.require(Permission.SEE_IDENTIFIABLE)
     actor.require(Permission.EDIT_CASES)
@@ -54,37 +58,65 @@ def make_connection(
     service = _service_for(session, actor, service_id)
     chosen = parse_route(route)
     made_on = check_made_on(made_on, referral.received_on, date.today())
-    if not CaseStatus(referral.status).is_open:
+    if moves_case_on(CaseStatus(referral.status)):
+        # Two people connecting a case at once: the second waits here for the first, then finds
+        # the case connected, rather than failing on a case moved since it was read.
+        session.refresh(referral, with_for_update=True)
+    status = CaseStatus(referral.status)
+    if not status.is_open:
         raise ServiceError("This case has ended, so no new connection is made on it.")
     if service.status != ServiceStatus.ACTIVE.value:
         raise ServiceError(
             f"{service.name} is {service.status.replace('_', ' ')} in the directory, "
             "so no one can be connected to it now."
         )
-    existing = list(
-        session.scalars(
-            select(Connection)
-            .where(Connection.referral_id == referral.id, Connection.service_id == service.id)
-            .order_by(Connection.id)
+    _refuse_repeat(session, referral.id, service)
+    suggested = session.scalars(
+        select(Connection)
+        .where(
+            Connection.referral_id == referral.id,
+            Connection.service_id == service.id,
+            Connection.status == ConnectionStatus.SUGGESTED.value,
         )
-    )
-    waiting = [row for row in existing if is_waiting(ConnectionStatus(row.status))]
-    if waiting:
-        raise ServiceError(
-            f"This person was already {waiting[0].status} to {service.name} on "
-            f"{waiting[0].made_on:%d/%m/%Y}: record how that went instead."
-        )
-    suggested = [row for row in existing if row.status == ConnectionStatus.SUGGESTED.value]
-    row = suggested[0] if suggested else Connection(referral_id=referral.id, service_id=service.id)
-    row.route = row.status = chosen.value
-    row.made_on = row.status_on = made_on
-    row.recorded_by_id = actor.user_id
-    if not suggested:
-        session.add(row)
-    _flush(session)
+        .order_by(Connection.id)
+        .limit(1)
+    ).first()
+    row = suggested or Connection(referral_id=referral.id, service_id=service.id)
+    try:
+        with session.begin_nested():  # on a refusal, the rest of the caller's work stands
+            row.route = row.status = chosen.value
+            row.made_on = row.status_on = made_on
+            row.made_by_id = row.recorded_by_id = actor.user_id
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        _refuse_repeat(session, referral.id, service)  # another user's, saved since the check
+        raise
+    except StaleDataError:
+        raise StaleEdit("connection") from None
     detail = f"connection {row.id} to service {service.id}, {chosen.value}"
     audit.record(session, actor, "connection_made", "referral", referral.id, detail)
+    if moves_case_on(status):
+        casework.move_status(session, actor, referral.id, referral.version_id, CaseStatus.CONNECTED)
     return connection_record(row, service, Names(session))
+
+
+def _refuse_repeat(session: Session, referral_id: int, service: Service) -> None:
+    """Refuse a second connection to the service while one is still waiting for its outcome."""
+    waiting = session.scalars(
+        select(Connection)
+        .where(
+            Connection.referral_id == referral_id,
+            Connection.service_id == service.id,
+            Connection.status.in_([status.value for status in WAITING]),
+        )
+        .limit(1)
+    ).first()
+    if waiting is not None:
+        raise ServiceError(
+            f"Already {waiting.status} to {service.name} on {waiting.made_on.day} {waiting.made_on:%b %Y}; "
+            "record its outcome first."
+        )
 
 
 def record_outcome(

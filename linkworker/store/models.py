@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
 
+from linkworker.domain.connections import WAITING
 from linkworker.domain.directory import service_search_text
 from linkworker.domain.person import search_key
 
@@ -385,20 +386,42 @@ class ServiceSchedule(Base):
     description: Mapped[str | None]
 
 
+# A connection still waiting for its outcome (domain.connections.WAITING), as SQL.
+_WAITING = text(f"status IN ({', '.join(repr(status.value) for status in WAITING)})")
+
+
 class Connection(Versioned, Base):
-    """A person's link to a service: referred or signposted (``route``) on ``made_on``; ``status``
-    and ``status_on`` are its latest state (the route itself, attended, did not attend, declined)."""
+    """A person's link to a service: referred or signposted (``route``) on ``made_on`` by
+    ``made_by``; ``status`` and ``status_on`` are its latest state (the route itself, attended,
+    did not attend, declined), recorded by ``recorded_by``."""
 
     __tablename__ = "connection"
+    __table_args__ = (
+        # A case's connections by state and service: the case record, and the PCN's attendance
+        # record per service that matching ranks by. It leads with referral_id, so it serves
+        # every lookup by case too.
+        Index("ix_connection_referral_status_service", "referral_id", "status", "service_id"),
+        # One connection per case and service still waiting for its outcome (see
+        # domain.connections.WAITING): two people saving at once cannot both make it.
+        Index(
+            "uq_connection_referral_service_waiting",
+            "referral_id",
+            "service_id",
+            unique=True,
+            sqlite_where=_WAITING,
+            postgresql_where=_WAITING,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     route: Mapped[str] = _code(20)
     made_on: Mapped[date]
     status: Mapped[str] = _code(20)
     status_on: Mapped[date]
     feedback: Mapped[str | None] = mapped_column(Text)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

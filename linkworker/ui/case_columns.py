@@ -100,11 +100,17 @@ def connection_step(item: ConnectionEvent) -> tuple[str, str]:
 
 
 def connection_how(connection: ConnectionRecord) -> str:
-    """Referred or signposted; a suggestion not yet taken up says so."""
+    """Referred or signposted, and by whom where that is on record ("Referred by Wren Worker");
+    a suggestion not yet taken up says so."""
     shown = (
         ConnectionStatus.SUGGESTED if connection.status is ConnectionStatus.SUGGESTED else connection.route
     )
-    return words(shown.value)
+    return words(shown.value) + (f" by {connection.made_by}" if connection.made_by else "")
+
+
+def connection_outcome_by(connection: ConnectionRecord) -> str:
+    """Who recorded the outcome; nothing while there is none (who made it is in "How")."""
+    return (connection.by or "") if connection.outcome else ""
 
 
 def connection_outcome(connection: ConnectionRecord) -> str:
@@ -164,7 +170,7 @@ CONNECTION_COLUMNS: list[Column[ConnectionRecord]] = [
     Column("How", connection_how),
     Column("Made on", lambda connection: day(connection.made_on)),
     Column("Outcome", connection_outcome),
-    Column("By", lambda connection: connection.by or ""),
+    Column("Outcome by", connection_outcome_by),
     Column("Feedback", lambda connection: one_line(connection.feedback)),
 ]
 

@@ -131,7 +131,8 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         person_name: str,
         parent: QWidget | None = None,
     ) -> None:
-        made = f"{connection_how(connection).lower()} on {day(connection.made_on)}"
+        how = connection_how(connection)  # "Referred by Wren Worker": a name keeps its capitals
+        made = f"{how[:1].lower()}{how[1:]} on {day(connection.made_on)}"
         now = (
             f" Recorded so far: {words(connection.status.value).lower()} on {day(connection.status_on)}."
             if connection.outcome

@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 from linkworker.domain.connections import (
     OUTCOMES,
     ROUTES,
+    WAITING,
     check_made_on,
     check_outcome,
     is_waiting,
+    moves_case_on,
     outcomes_after,
     parse_route,
 )
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.referrals import ENDED, CaseStatus
 
 TODAY = date(2026, 3, 20)
 MADE = date(2026, 3, 2)
@@ -47,7 +50,14 @@ def test_the_day_it_was_made_lies_within_the_episode() -> None:
 
 
 def test_a_connection_made_waits_for_its_outcome() -> None:
-    assert [status for status in S if is_waiting(status)] == list(ROUTES)
+    assert [status for status in S if is_waiting(status)] == list(ROUTES) == list(WAITING)
+
+
+def test_making_a_connection_moves_a_case_on_only_from_before_connected() -> None:
+    moved = [status for status in CaseStatus if moves_case_on(status)]
+    assert moved == [CaseStatus.REFERRED, CaseStatus.CONTACTED, CaseStatus.ASSESSED]
+    assert not moves_case_on(CaseStatus.CONNECTED)  # already there
+    assert not any(moves_case_on(status) for status in ENDED)  # an ended case gets no connection
 
 
 def test_outcomes_follow_each_other_as_they_happen() -> None:

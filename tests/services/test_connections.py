@@ -3,12 +3,15 @@ the refusals, the audit trail, the case timeline, and how much a service has bee
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from linkworker.domain.directory import ConnectionStatus as S
@@ -26,7 +29,7 @@ from linkworker.services.connections import (
 )
 from linkworker.services.errors import NotFound, PermissionDenied, ServiceError, StaleEdit
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, Connection, Pcn, Referral, Service
+from linkworker.store.models import AuditEvent, Connection, Pcn, Referral, Service, StatusChange
 from tests.services.casework_builder import connection, new_case, past_status
 
 T = TypeVar("T")
@@ -35,6 +38,11 @@ TODAY = date.today()
 
 def ago(days: int) -> date:
     return TODAY - timedelta(days=days)
+
+
+def spoken(day: date) -> str:
+    """A day as a refusal says it: "3 Nov 2026"."""
+    return f"{day.day} {day:%b %Y}"
 
 
 @pytest.fixture
@@ -114,7 +122,13 @@ def test_a_referral_to_a_service_is_recorded_and_shows_on_the_case(
         "Valley Ramblers",
     )
     assert (made.route, made.made_on, made.status, made.status_on) == (S.REFERRED, ago(5), S.REFERRED, ago(5))
-    assert (made.outcome, made.feedback, made.by, made.version) == (None, None, "Wren Worker", 1)
+    assert (made.outcome, made.feedback, made.by, made.made_by, made.version) == (
+        None,
+        None,
+        "Wren Worker",
+        "Wren Worker",
+        1,
+    )
 
     record = run(database, lambda session: open_case(session, worker, case, reopened=True))
     assert record.connections == (made,)
@@ -149,12 +163,207 @@ def test_a_connection_still_waiting_is_not_made_twice(
     first = connect(database, worker, case, service, S.SIGNPOSTED, days_ago=9)
     again = refusal(database, lambda s: make_connection(s, worker, case, service, S.REFERRED, TODAY))
     assert str(again) == (
-        f"This person was already signposted to Tuesday Walking Group on {ago(9):%d/%m/%Y}: "
-        "record how that went instead."
+        f"Already signposted to Tuesday Walking Group on {spoken(ago(9))}; record its outcome first."
     )
     run(database, lambda s: record_outcome(s, worker, first.id, 1, S.DID_NOT_ATTEND, ago(2), ""))
     second = connect(database, worker, case, service, S.REFERRED, days_ago=1)
     assert second.id != first.id  # referred again after a missed first go
+
+
+def test_the_database_refuses_a_second_waiting_connection_to_a_service(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    """The guard beneath the service's check: written directly, a repeat still fails."""
+    connect(database, worker, case, service, S.REFERRED, days_ago=5)
+
+    def repeat(status: S) -> None:
+        with database.session() as session:
+            session.add(
+                Connection(
+                    referral_id=case,
+                    service_id=service,
+                    route=S.REFERRED.value,
+                    made_on=ago(1),
+                    status=status.value,
+                    status_on=ago(1),
+                )
+            )
+
+    for waiting in (S.REFERRED, S.SIGNPOSTED):
+        with pytest.raises(IntegrityError):
+            repeat(waiting)
+    for settled in (S.ATTENDED, S.DID_NOT_ATTEND, S.DECLINED, S.SUGGESTED):
+        repeat(settled)  # only connections still waiting are one per service
+    assert len(run(database, lambda s: s.scalars(select(Connection.id)).all())) == 5
+
+
+def save_at_once(
+    database: Database, first: Callable[[Session], T], second: Callable[[Session], object]
+) -> tuple[T, BaseException | None]:
+    """Two people saving together: ``second`` starts in its own session while ``first``'s is
+    still open, and waits for it. What ``first`` made, and what ``second`` raised, if anything."""
+    raised: list[BaseException] = []
+
+    def second_save() -> None:
+        try:
+            with database.session() as session:
+                second(session)
+        except BaseException as error:  # handed to the test's thread
+            raised.append(error)
+
+    with database.session() as session:
+        made = first(session)
+        other = threading.Thread(target=second_save)
+        other.start()
+        _wait_until_waiting(database, other)
+    other.join(timeout=30)
+    assert not other.is_alive()
+    return made, raised[0] if raised else None
+
+
+def status_moves(database: Database) -> list[tuple[str, int | None]]:
+    return run(
+        database,
+        lambda s: [
+            (change.to_status, change.changed_by_id)
+            for change in s.scalars(
+                select(StatusChange).where(StatusChange.from_status.is_not(None)).order_by(StatusChange.id)
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize("connected_before", [True, False], ids=["connected", "referred"])
+def test_two_people_saving_the_same_connection_at_once_make_it_once(
+    database: Database, actors: dict[Role, Actor], case: int, service: int, connected_before: bool
+) -> None:
+    """The second save waits for the first, then is refused in plain words, and nothing of it is
+    written: no connection, no status move, no audit event. On PostgreSQL a case already
+    connected is not locked, so the second gets past the service's check and is stopped by the
+    unique index; one not yet connected is locked while it moves on, so the second waits there
+    and the check refuses it. SQLite makes every second writer wait at the start."""
+    worker, admin = actors[Role.LINK_WORKER], actors[Role.ADMIN]
+    if connected_before:
+        past_status(database, case, worker, 3, CaseStatus.CONNECTED)
+
+    first, refused = save_at_once(
+        database,
+        lambda s: make_connection(s, worker, case, service, S.REFERRED, ago(2)),
+        lambda s: make_connection(s, admin, case, service, S.SIGNPOSTED, ago(1)),
+    )
+
+    assert isinstance(refused, ServiceError) and not isinstance(refused, StaleEdit)
+    assert str(refused) == (
+        f"Already referred to Tuesday Walking Group on {spoken(ago(2))}; record its outcome first."
+    )
+    rows = run(
+        database,
+        lambda s: [(row.id, row.status, row.made_by_id) for row in s.scalars(select(Connection))],
+    )
+    assert rows == [(first.id, S.REFERRED.value, worker.user_id)]
+    assert status_moves(database) == [(CaseStatus.CONNECTED.value, worker.user_id)]
+    made_events = run(
+        database,
+        lambda s: s.scalars(select(AuditEvent.user_id).where(AuditEvent.action == "connection_made")).all(),
+    )
+    assert made_events == [worker.user_id]
+
+
+def test_two_people_connecting_a_case_to_two_services_at_once_both_save_and_it_moves_once(
+    database: Database, actors: dict[Role, Actor], case: int, service: int
+) -> None:
+    worker, admin = actors[Role.LINK_WORKER], actors[Role.ADMIN]
+    other = add_service(database, worker.pcn_id, "Lunch Club")
+
+    _made, raised = save_at_once(
+        database,
+        lambda s: make_connection(s, worker, case, service, S.REFERRED, ago(2)),
+        lambda s: make_connection(s, admin, case, other, S.SIGNPOSTED, ago(1)),
+    )
+
+    assert raised is None
+    made_by = run(database, lambda s: sorted(s.scalars(select(Connection.made_by_id)).all()))
+    assert made_by == sorted([worker.user_id, admin.user_id])
+    assert status_moves(database) == [(CaseStatus.CONNECTED.value, worker.user_id)]
+
+
+def _wait_until_waiting(database: Database, other: threading.Thread) -> None:
+    """Until the other save is held up by the first's transaction. PostgreSQL shows the wait
+    for a lock; SQLite's is inside the driver (its busy timeout), so give it a moment."""
+    if database.location.kind == "sqlite":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 10
+    with database.engine.connect() as watcher:
+        while other.is_alive() and time.monotonic() < deadline:
+            waiting = watcher.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+            if waiting:
+                return
+            watcher.rollback()
+            time.sleep(0.02)
+    raise AssertionError("the second save never waited for the first")
+
+
+def test_a_connection_keeps_who_made_it_apart_from_who_recorded_its_outcome(
+    database: Database, actors: dict[Role, Actor], worker: Actor, case: int, service: int
+) -> None:
+    made = connect(database, worker, case, service, days_ago=6)
+    run(
+        database,
+        lambda s: record_outcome(s, actors[Role.ADMIN], made.id, made.version, S.ATTENDED, ago(1), ""),
+    )
+    row = run(database, lambda s: s.get(Connection, made.id))
+    assert (row.made_by_id, row.recorded_by_id) == (worker.user_id, actors[Role.ADMIN].user_id)
+
+
+def test_making_a_connection_moves_an_open_case_on_to_connected(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    past_status(database, case, worker, 20, CaseStatus.ASSESSED)
+    version = run(database, lambda s: s.get(Referral, case).version_id)
+    connect(database, worker, case, service, days_ago=3)
+
+    record = run(database, lambda session: open_case(session, worker, case, reopened=True))
+    assert record.header.status is CaseStatus.CONNECTED
+    assert record.header.version == version + 1
+    [move] = [entry.item for entry in record.timeline if entry.kind == "status"][:1]
+    assert (move.from_status, move.to_status, move.by, move.reason) == (
+        CaseStatus.ASSESSED,
+        CaseStatus.CONNECTED,
+        "Wren Worker",
+        None,
+    )
+    moved = run(
+        database,
+        lambda s: s.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "case_status_changed", AuditEvent.user_id == worker.user_id
+            )
+        ).all(),
+    )
+    assert moved == ["assessed -> connected"]
+
+    # Already connected: a second connection leaves the status and its history as they are.
+    other = add_service(database, worker.pcn_id, "Lunch Club")
+    connect(database, worker, case, other, S.SIGNPOSTED, days_ago=1)
+    again = run(database, lambda session: open_case(session, worker, case, reopened=True))
+    assert again.header.status is CaseStatus.CONNECTED
+    assert (
+        len([entry for entry in again.timeline if entry.kind == "status"]) == 3
+    )  # received, assessed, connected
+
+
+def test_a_refused_connection_leaves_the_case_where_it_was(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    tomorrow = TODAY + timedelta(days=1)
+    refusal(database, lambda s: make_connection(s, worker, case, service, S.REFERRED, tomorrow))
+    assert run(database, lambda s: s.get(Referral, case).status) == CaseStatus.REFERRED.value
 
 
 def test_a_suggestion_is_taken_up_rather_than_repeated(database: Database, worker: Actor, case: int) -> None:
@@ -221,13 +430,14 @@ def test_an_outcome_is_recorded_with_feedback_and_shows_after_the_referral(
         S.ATTENDED,
         "Loved the walk.",
     )
-    assert (went.route, went.made_on, went.by, went.version) == (S.REFERRED, ago(10), "Ada Admin", 2)
+    assert (went.route, went.made_on, went.made_by) == (S.REFERRED, ago(10), "Wren Worker")
+    assert (went.by, went.version) == ("Ada Admin", 2)
 
     record = run(database, lambda session: open_case(session, worker, case, reopened=True))
     steps = [entry for entry in record.timeline if entry.kind == "connection"]
     assert [(step.on, step.item.status, step.item.by, step.item.feedback) for step in steps] == [
         (ago(3), S.ATTENDED, "Ada Admin", "Loved the walk."),
-        (ago(10), S.REFERRED, None, None),  # who referred is not kept once an outcome is recorded
+        (ago(10), S.REFERRED, "Wren Worker", None),  # who referred is kept apart from the outcome's author
     ]
     assert audit_rows(database)[-1] == ("connection_outcome", case, f"connection {made.id}, attended")
     details = " ".join(detail or "" for _action, _id, detail in audit_rows(database))

@@ -18,7 +18,7 @@ from linkworker.services import connections
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent
+from linkworker.store.models import AuditEvent, Connection
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialog
 from tests.services.casework_builder import connection, new_case, past_status
@@ -134,7 +134,7 @@ def test_an_outcome_is_recorded_from_the_list_and_shown_on_the_timeline(
         qtbot.mouseClick(dialog.save_button, CLICK)
     assert not dialog.isVisible() and messages.texts() == []
     assert rows(view, 4) == [f"Attended ({ago(2):%d %b %Y})"]
-    assert rows(view, 5) == ["Wren Worker"]
+    assert rows(view, 5) == ["Wren Worker"]  # who recorded the outcome
     assert rows(view, 6) == ["Goes every Thursday now."]
     timeline = view.timeline[0]
     steps = [timeline.data(timeline.index(row, 1)) for row in range(2)]
@@ -233,3 +233,61 @@ def test_without_the_right_to_edit_the_list_is_read_only(
     with qtbot.waitSignal(panel.outcome_requested) as asked:
         panel.request_outcome()
     assert asked.args[0].service_name == "Men in Sheds"
+
+
+def test_a_connection_made_moves_the_case_on_and_both_show_on_the_case_screen(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    declined = connection(database, case, worker, 5, "Men in Sheds", S.DECLINED)  # its service, again
+    with database.session() as session:
+        [service_id] = session.scalars(select(Connection.service_id).where(Connection.id == declined))
+        connections.make_connection(session, worker, case, service_id, S.SIGNPOSTED, ago(1))
+    view = open_view(qtbot, database, worker, case)
+    assert view.status.text().startswith("Connected since ")
+    assert rows(view, 3) == [f"{ago(1):%d %b %Y}", f"{ago(5):%d %b %Y}"]  # the new one first
+    timeline = view.timeline[0]
+    entries = [
+        tuple(timeline.data(timeline.index(row, column)) for column in (1, 2, 3))
+        for row in range(timeline.rowCount())
+    ]
+    assert ("Status: connected", "Wren Worker", "From referred") in entries
+    assert ("Signposted to Men in Sheds", "Wren Worker", "Maidstone Community Trust") in entries
+
+
+def test_the_list_and_the_dialog_say_who_made_each_connection(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor], worker: Actor, case: int
+) -> None:
+    """Made by the worker, its outcome recorded by the admin: each name where it belongs."""
+    declined = connection(database, case, worker, 5, "Men in Sheds", S.DECLINED)
+    with database.session() as session:
+        [service_id] = session.scalars(select(Connection.service_id).where(Connection.id == declined))
+        made = connections.make_connection(session, worker, case, service_id, S.REFERRED, ago(4))
+        connections.record_outcome(
+            session, actors[Role.ADMIN], made.id, made.version, S.DID_NOT_ATTEND, ago(1), ""
+        )
+    view = open_view(qtbot, database, worker, case)
+    assert rows(view, 2) == ["Referred by Wren Worker", "Referred"]  # the older one names no maker
+    assert rows(view, 5) == ["Ada Admin", "Wren Worker"]
+    timeline = view.timeline[0]
+    steps = [
+        (timeline.data(timeline.index(row, 1)), timeline.data(timeline.index(row, 2)))
+        for row in range(timeline.rowCount())
+        if "Men in Sheds" in timeline.data(timeline.index(row, 1))
+    ]
+    assert steps == [
+        ("Did not attend Men in Sheds", "Ada Admin"),
+        ("Referred to Men in Sheds", "Wren Worker"),
+        ("Declined Men in Sheds", "Wren Worker"),
+        ("Referred to Men in Sheds", ""),  # made before who made it was kept
+    ]
+
+    choose(view, 0)
+    qtbot.mouseClick(view.connections.outcome_button, CLICK)
+    dialog = outcome_dialog(view)
+    intro = [label.text() for label in dialog.findChildren(QLabel) if "Recorded so far" in label.text()]
+    assert intro == [
+        f"How Orla Fenwick-Hale's connection to Men in Sheds (Maidstone Community Trust) went. "
+        f"They were referred by Wren Worker on {ago(4):%d %b %Y}. "
+        f"Recorded so far: did not attend on {ago(1):%d %b %Y}."
+    ]
+    dialog.reject()

@@ -494,6 +494,7 @@ class _Episode:
                 "status": status.value,
                 "status_on": on,
                 "feedback": self.rng.choice(feedback) if feedback else None,
+                "made_by_id": self.worker,
                 "recorded_by_id": self.worker,
                 "created_at": min(self.last, when),
                 "updated_at": when,
