@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import numpy.typing as npt
+
 EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 
 # A box round the UK, the Channel Islands and the Isle of Man, with a margin: a coordinate
@@ -24,6 +27,16 @@ def distance_km(latitude_1: float, longitude_1: float, latitude_2: float, longit
     delta_lambda = math.radians(longitude_2 - longitude_1)
     a = math.sin(delta_phi / 2) ** 2 + math.cos(phi_1) * math.cos(phi_2) * math.sin(delta_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances_km(
+    latitude: float, longitude: float, latitudes: npt.NDArray[np.float64], longitudes: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """``distance_km`` from one point to many at once (NaN where a point is NaN)."""
+    phi_1, phi_2 = math.radians(latitude), np.radians(latitudes)
+    delta_lambda = np.radians(longitudes - longitude)
+    a = np.sin((phi_2 - phi_1) / 2) ** 2 + math.cos(phi_1) * np.cos(phi_2) * np.sin(delta_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def in_uk(latitude: float, longitude: float) -> bool:

@@ -14,12 +14,14 @@ proportion to how few there are, so one good outcome does not put a service on t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Final
+from typing import Final, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from linkworker.domain import geo
 from linkworker.domain.access import AccessNeed, features_of
@@ -46,6 +48,8 @@ SAME_AREA_PART: Final = 0.5
 NO_VENUE_PART: Final = 0.5
 UNKNOWN_PART: Final = 0.25
 SEPARATOR: Final = " - "
+# A single figure, or a column of them (``domain.ranking`` weighs a whole directory at once).
+Number = TypeVar("Number", float, npt.NDArray[np.float64])
 
 
 class Exclusion(StrEnum):
@@ -59,7 +63,7 @@ class Exclusion(StrEnum):
     TIMES = "times"
 
 
-_COST_ORDER = {CostKind.FREE: 0, CostKind.LOW_COST: 1, CostKind.PAID: 2}
+COST_ORDER = {CostKind.FREE: 0, CostKind.LOW_COST: 1, CostKind.PAID: 2}
 _COST_WORDS = {CostKind.FREE: "free", CostKind.LOW_COST: "low cost", CostKind.PAID: "paid"}
 
 
@@ -100,7 +104,7 @@ def check_criteria(criteria: MatchCriteria) -> MatchCriteria:
     return criteria
 
 
-def _offers(languages: Iterable[str], wanted: str) -> bool:
+def offers(languages: Iterable[str], wanted: str) -> bool:
     """Whether a service's languages include ``wanted`` (folded)."""
     return any(folded(offered) == wanted for offered in languages)
 
@@ -114,26 +118,38 @@ def needs_language(language: str | None) -> bool:
 
 
 @dataclass(frozen=True)
-class Venue:
-    """Where a service meets; ``distance_km`` from the person's home, when both are known."""
-
-    town: str | None
-    district: str | None  # the postcode's outward code
-    distance_km: float | None
-
-
-@dataclass(frozen=True)
 class Home:
     """What is known of where the person lives: enough to judge "near" without coordinates."""
 
     town: str | None = None
     district: str | None = None
-    located: bool = False  # coordinates were found for the person's postcode (or its district)
+    latitude: float | None = None  # of the person's postcode, or its district's centre
+    longitude: float | None = None
     approximate: bool = False  # only the district's centre was found
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @cached_property
     def town_key(self) -> str:
         return fold(self.town or "")
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where a service meets: its town, its postcode's district, and coordinates when known."""
+
+    town: str | None
+    district: str | None  # the postcode's outward code
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def distance_from(self, home: Home) -> float | None:
+        """Kilometres in a straight line from home, when both places are known."""
+        if self.latitude is None or self.longitude is None or home.latitude is None or home.longitude is None:
+            return None
+        return geo.distance_km(home.latitude, home.longitude, self.latitude, self.longitude)
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,9 @@ class Track:
     def __post_init__(self) -> None:
         if not 0 <= self.attended <= self.outcomes:
             raise ValueError("attended must be between 0 and the number of outcomes")
+
+
+_NO_TRACK = Track()
 
 
 @dataclass(frozen=True)
@@ -162,7 +181,21 @@ class Candidate:
     max_age: int | None = None
     venues: tuple[Venue, ...] = ()
     openings: tuple[Opening, ...] = ()
-    track: Track = Track()
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """The PCN's record of attendance: each service's ``Track``, and the rate across them all."""
+
+    tracks: Mapping[int, Track]
+    overall: float
+
+    @classmethod
+    def of(cls, tracks: Mapping[int, Track]) -> Attendance:
+        return cls(tracks, overall_rate(tracks.values()))
+
+    def track(self, service_id: int) -> Track:
+        return self.tracks.get(service_id, _NO_TRACK)
 
 
 # What the person is shown.
@@ -228,8 +261,11 @@ class Match:
     reason: str
 
 
-def exclusion(candidate: Candidate, criteria: MatchCriteria) -> Exclusion | None:
-    """The first hard limit ``candidate`` fails for ``criteria``, or None if the person can use it."""
+def exclusion(candidate: Candidate, criteria: MatchCriteria, home: Home) -> Exclusion | None:
+    """The first hard limit ``candidate`` fails for ``criteria``, or None if the person can use it.
+
+    The rules one service at a time, as a person reads them; ``domain.ranking`` applies the same
+    rules to a whole directory at once, and its tests hold it to this."""
     if not candidate.needs & criteria.needs:
         return Exclusion.NO_NEED_MET
     age = criteria.age
@@ -238,44 +274,28 @@ def exclusion(candidate: Candidate, criteria: MatchCriteria) -> Exclusion | None
         or (candidate.max_age is not None and age > candidate.max_age)
     ):
         return Exclusion.AGE
-    if criteria.max_cost is not None and _COST_ORDER[candidate.cost] > _COST_ORDER[criteria.max_cost]:
+    if criteria.max_cost is not None and COST_ORDER[candidate.cost] > COST_ORDER[criteria.max_cost]:
         return Exclusion.COST
     if criteria.access_needs and not criteria.access_needs <= features_of(candidate.accessibility):
         return Exclusion.ACCESS
-    if criteria.max_distance_km is not None and _too_far(candidate.venues, criteria.max_distance_km):
+    if criteria.max_distance_km is not None and _too_far(candidate.venues, home, criteria.max_distance_km):
         return Exclusion.DISTANCE
-    if criteria.times and not _fitting(candidate.openings, criteria.times) and _has_timetable(candidate):
+    if criteria.times and not fitting(candidate.openings, criteria.times) and has_timetable(candidate):
         return Exclusion.TIMES
     return None
 
 
-def costs_within(limit: CostKind) -> tuple[CostKind, ...]:
-    """The costs a person who can pay up to ``limit`` can meet ("low cost": free or low cost)."""
-    return tuple(cost for cost in CostKind if _COST_ORDER[cost] <= _COST_ORDER[limit])
-
-
-def reach(latitude: float, longitude: float, km: float) -> tuple[float, float, float, float]:
-    """The box (lowest and highest latitude, lowest and highest longitude) holding every point
-    within ``km`` of a point, with a margin: a cheap first sieve; the distance itself decides."""
-    margin = 1.01
-    km_per_degree = math.pi * geo.EARTH_RADIUS_KM / 180
-    rise = km / km_per_degree * margin
-    run = km / (km_per_degree * max(math.cos(math.radians(latitude)), 0.01)) * margin
-    return latitude - rise, latitude + rise, longitude - run, longitude + run
-
-
-def _too_far(venues: Sequence[Venue], limit: float) -> bool:
+def _too_far(venues: Sequence[Venue], home: Home, limit: float) -> bool:
     """Every venue is measured and beyond ``limit``; a venue of unknown distance might be near."""
-    return bool(venues) and all(
-        venue.distance_km is not None and venue.distance_km > limit for venue in venues
-    )
+    distances = [venue.distance_from(home) for venue in venues]
+    return bool(venues) and all(distance is not None and distance > limit for distance in distances)
 
 
-def _has_timetable(candidate: Candidate) -> bool:
+def has_timetable(candidate: Candidate) -> bool:
     return any(opening.days for opening in candidate.openings)
 
 
-def _fitting(openings: Sequence[Opening], times: frozenset[TimeSlot]) -> list[Opening]:
+def fitting(openings: Sequence[Opening], times: frozenset[TimeSlot]) -> list[Opening]:
     """The sessions at times the person can attend (all of them when any time will do)."""
     return [opening for opening in openings if not times or opening.slots & times]
 
@@ -289,9 +309,15 @@ def overall_rate(tracks: Iterable[Track]) -> float:
     return attended / outcomes if outcomes else NO_HISTORY_RATE
 
 
-def ranked_rate(track: Track, overall: float) -> float:
-    """The service's attendance rate pulled towards ``overall`` the fewer outcomes it rests on."""
-    return (track.attended + PRIOR_WEIGHT * overall) / (track.outcomes + PRIOR_WEIGHT)
+def ranked_rate(outcomes: Number, attended: Number, overall: float) -> Number:
+    """The service's attendance rate pulled towards ``overall`` the fewer outcomes it rests on
+    (for one service, or for a directory's column of them)."""
+    return (attended + PRIOR_WEIGHT * overall) / (outcomes + PRIOR_WEIGHT)
+
+
+def nearness_part(distance_km: Number) -> Number:
+    """The distance part of the score for a measured distance: 1 at the door, halving by ``HALF_SCORE_KM``."""
+    return 1 / (1 + distance_km / HALF_SCORE_KM)
 
 
 def evidence_of(track: Track) -> Evidence | None:
@@ -301,19 +327,7 @@ def evidence_of(track: Track) -> Evidence | None:
     return Evidence(track.outcomes, track.attended)
 
 
-def nearest(venues: Sequence[Venue], home: Home) -> tuple[Nearness, float | None]:
-    """How near the service's closest venue is: measured, in the person's area, or unknown."""
-    if not venues:
-        return Nearness.NO_VENUE, None
-    measured = [venue.distance_km for venue in venues if venue.distance_km is not None]
-    if measured:
-        return Nearness.MEASURED, min(measured)
-    if any(_same_area(venue, home) for venue in venues):
-        return Nearness.SAME_AREA, None
-    return Nearness.UNKNOWN, None
-
-
-def _same_area(venue: Venue, home: Home) -> bool:
+def same_area(venue: Venue, home: Home) -> bool:
     same_district = (
         venue.district is not None and home.district is not None and venue.district == home.district
     )
@@ -321,75 +335,7 @@ def _same_area(venue: Venue, home: Home) -> bool:
     return same_district or same_town
 
 
-def distance_part(nearness: Nearness, distance_km: float | None) -> float:
-    if nearness is Nearness.MEASURED and distance_km is not None:
-        return 1 / (1 + distance_km / HALF_SCORE_KM)
-    if nearness is Nearness.SAME_AREA:
-        return SAME_AREA_PART
-    if nearness is Nearness.NO_VENUE:
-        return NO_VENUE_PART
-    return UNKNOWN_PART
-
-
-def score_parts(
-    candidate: Candidate,
-    criteria: MatchCriteria,
-    nearness: Nearness,
-    distance_km: float | None,
-    overall: float,
-) -> ScoreParts:
-    met = len(candidate.needs & criteria.needs)
-    wanted = criteria.language_wanted
-    language = 1.0 if wanted is None or _offers(candidate.languages, wanted) else 0.0
-    return ScoreParts(
-        needs=met / len(criteria.needs),
-        distance=distance_part(nearness, distance_km),
-        evidence=ranked_rate(candidate.track, overall),
-        language=language,
-    )
-
-
-def rank(
-    candidates: Iterable[Candidate],
-    criteria: MatchCriteria,
-    home: Home,
-    labels: Mapping[str, str],
-    overall: float,
-    needs_order: Sequence[str] = (),
-    limit: int | None = None,
-) -> list[Match]:
-    """The services the person can use, best first (the best ``limit`` of them); equal scores by
-    name, then by id.
-
-    ``labels`` names the needs; ``needs_order`` is the order the person's needs are listed in
-    (the reason line follows it); ``overall`` is the PCN's attendance rate (``overall_rate``).
-    Every service is scored, but only those returned get their reason line written.
-    """
-    scored = []
-    for candidate in candidates:
-        if exclusion(candidate, criteria) is None:
-            nearness, distance = nearest(candidate.venues, home)
-            parts = score_parts(candidate, criteria, nearness, distance, overall)
-            scored.append(
-                (
-                    -parts.total,
-                    folded(candidate.name),
-                    candidate.service_id,
-                    candidate,
-                    nearness,
-                    distance,
-                    parts,
-                )
-            )
-    scored.sort(key=lambda entry: entry[:3])
-    order = {code: index for index, code in enumerate(needs_order)}
-    return [
-        _match(candidate, criteria, home, labels, order, nearness, distance, parts)
-        for *_, candidate, nearness, distance, parts in scored[:limit]
-    ]
-
-
-def _match(
+def describe(
     candidate: Candidate,
     criteria: MatchCriteria,
     home: Home,
@@ -398,14 +344,16 @@ def _match(
     nearness: Nearness,
     distance: float | None,
     parts: ScoreParts,
+    track: Track,
 ) -> Match:
+    """A ranked service as the person is shown it; ``order`` is each need's place in their list."""
     met_codes = sorted(candidate.needs & criteria.needs, key=lambda code: (order.get(code, len(order)), code))
     needs_met = tuple(labels.get(code, code) for code in met_codes)
-    times = times_text(_fitting(candidate.openings, criteria.times))
+    times = times_text(fitting(candidate.openings, criteria.times))
     access_met = tuple(need for need in AccessNeed if need in criteria.access_needs)
     wanted = criteria.language_wanted
-    language_met = wanted is not None and _offers(candidate.languages, wanted)
-    evidence = evidence_of(candidate.track)
+    language_met = wanted is not None and offers(candidate.languages, wanted)
+    evidence = evidence_of(track)
     reason = reason_line(
         needs_met,
         nearness_text(nearness, distance, home, candidate.venues),
@@ -468,7 +416,7 @@ def nearness_text(nearness: Nearness, distance_km: float | None, home: Home, ven
             return f"about {text}" if home.approximate else text
         case Nearness.SAME_AREA:
             area = next(
-                (venue.town or venue.district for venue in venues if _same_area(venue, home)),
+                (venue.town or venue.district for venue in venues if same_area(venue, home)),
                 None,
             )
             return f"in {area}, distance unknown" if area else "distance unknown"

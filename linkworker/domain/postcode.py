@@ -53,3 +53,12 @@ def is_valid(text: str) -> bool:
 def district(canonical: str) -> str:
     """The outward code ("ME14"), used when a full postcode is not in the lookup."""
     return canonical.split(" ", 1)[0]
+
+
+def placeable(text: str | None) -> str | None:
+    """``text`` as a canonical postcode that names a place (so not "no fixed abode" and the like),
+    or None when it is empty or not a UK postcode."""
+    if not text or not is_valid(text):
+        return None
+    canonical = parse(text)
+    return None if canonical in PSEUDO_POSTCODES else canonical

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
@@ -24,7 +24,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE, insert_all
 from linkworker.services.errors import NotFound, StaleEdit
 from linkworker.services.needs import need_labels
-from linkworker.store.models import Service, ServiceNeed, ServiceTaxonomy, TaxonomyMapping
+from linkworker.store.models import Service, ServiceNeed, ServiceTaxonomy, TaxonomyMapping, utc_now
 
 TermKey = tuple[str, str]
 
@@ -156,6 +156,14 @@ def _give_need(session: Session, actor: Actor, key: TermKey, need_code: str) -> 
     insert_all(
         session, ServiceNeed, [{"service_id": service_id, "need_code": need_code} for service_id in carriers]
     )
+    # A new version of each: an open edit of one is told it changed, and matching reads them again.
+    for start in range(0, len(carriers), SLICE):
+        session.execute(
+            update(Service)
+            .where(Service.id.in_(carriers[start : start + SLICE]))
+            .values(version_id=Service.version_id + 1, updated_at=utc_now(), updated_by_id=actor.user_id)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _carried(session: Session, actor: Actor, mapping: TaxonomyMapping) -> int:

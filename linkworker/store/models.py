@@ -271,6 +271,8 @@ class Service(Versioned, Base):
     """An entry of the local directory: something a person can be connected to."""
 
     __tablename__ = "service"
+    # Whether the directory changed (count and sum of versions), answered from the index alone.
+    __table_args__ = (Index("ix_service_version_id", "version_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Null means shared across every PCN of the server (an ICB-wide directory).

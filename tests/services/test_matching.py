@@ -16,8 +16,10 @@ from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services import matching
 from linkworker.services.actor import Actor
+from linkworker.services.directory_table import directory_table
 from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
+from linkworker.store.models import Service
 from tests.services.matching_builder import (
     HOME,
     HOME_POSTCODE,
@@ -279,3 +281,33 @@ def test_who_may_match(database: Database, actors: dict[Role, Actor]) -> None:
         with pytest.raises(FormErrors):
             matching.match(session, worker, case, MatchCriteria(needs=frozenset()))
         assert matching.match(session, actors[Role.ADMIN], case, wanted) == []
+
+
+def test_each_search_sees_the_directory_as_it_is_now(database: Database, actors: dict[Role, Actor]) -> None:
+    """The directory is kept in memory between searches: an edit, a new entry or a closure made
+    in another session since the last search is in the next one."""
+    worker = actors[Role.LINK_WORKER]
+    case = person_case(database, worker)
+    add_postcode_points(database, (HOME_POSTCODE, *HOME))
+    ids = add_services(database, worker, Spec("Walk", ("loneliness",), km=1.0))
+    wanted = MatchCriteria(needs=LONELINESS)
+
+    def search() -> list[str]:
+        with database.read_session() as session:
+            return names(matching.match(session, worker, case, wanted))
+
+    assert search() == ["Walk"]
+    with database.read_session() as session:  # read once, while unchanged
+        assert directory_table(session, worker.pcn_id) is directory_table(session, worker.pcn_id)
+    with database.session() as session:
+        walk = session.get(Service, ids["Walk"])
+        assert walk is not None
+        walk.name = "Health walk"
+    assert search() == ["Health walk"]
+    add_services(database, worker, Spec("Choir", ("loneliness",), km=2.0))
+    assert search() == ["Health walk", "Choir"]
+    with database.session() as session:
+        walk = session.get(Service, ids["Walk"])
+        assert walk is not None
+        walk.status = ServiceStatus.TEMPORARILY_CLOSED.value
+    assert search() == ["Choir"]

@@ -38,6 +38,7 @@ def test_mapping_a_term_gives_its_need_to_the_services_carrying_it(
     manager = actors[Role.MANAGER]
     import_feed(database, manager, PAGE)
     with database.session() as session:
+        before = session.scalar(select(Service.version_id).where(Service.oruk_id == WALKS_ID))
         term = next(m for m in taxonomy.mappings(session, manager) if m.term_id == "t-200")
         mapped = taxonomy.set_mapping(session, manager, term.id, term.version, "loneliness")
     assert (mapped.need_code, mapped.need_label, mapped.version) == (
@@ -48,6 +49,9 @@ def test_mapping_a_term_gives_its_need_to_the_services_carrying_it(
     with database.session() as session:
         walks = session.scalar(select(Service).where(Service.oruk_id == WALKS_ID))
         assert walks is not None and [need.need_code for need in walks.needs] == ["loneliness"]
+        # A new version of the service: an open edit is told, and matching reads it again.
+        assert walks.version_id == before + 1  # type: ignore[operator]
+        assert walks.updated_by_id == manager.user_id
         assert taxonomy.mappings(session, manager, unmapped_only=True)[0].term_id == "100"
         again = taxonomy.set_mapping(session, manager, term.id, mapped.version, "loneliness")
         assert again.need_code == "loneliness"

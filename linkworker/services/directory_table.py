@@ -1,0 +1,159 @@
+"""The directory as matching reads it, kept in memory between searches while it is unchanged.
+
+Reading an ICB's 20,000 services with their needs, venues and timetables takes the best part of a
+second; a search over them, once read, a few milliseconds. So the table of a PCN's services
+(``domain.ranking.DirectoryTable``) is kept per database and PCN, and each search first asks the
+database whether the directory changed since: the number of services and the sum of their
+version counters, which every edit, import or taxonomy mapping raises (the index
+``ix_service_version_id`` answers it without reading the services). Another user's change on a
+shared server is therefore seen by the next search.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from datetime import time
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Engine, Text, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from linkworker.domain import postcode
+from linkworker.domain.directory import CostKind, ServiceStatus
+from linkworker.domain.matching import Candidate, Venue
+from linkworker.domain.ranking import DirectoryTable
+from linkworker.domain.schedule import Opening, parse_byday
+from linkworker.store.models import Service, ServiceLocation, ServiceNeed, ServiceSchedule
+
+Stamp = tuple[int, int]
+
+_COST_KINDS = {kind.value: kind for kind in CostKind}
+_lock = threading.Lock()
+# Per engine (forgotten with it), per PCN: the stamp the table was read at, and the table.
+_tables: weakref.WeakKeyDictionary[Engine, dict[int | None, tuple[Stamp, DirectoryTable]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def directory_table(session: Session, pcn_id: int | None) -> DirectoryTable:
+    """The active services PCN ``pcn_id`` can match to (its own and the shared ones), current."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    # The stamp first: a change committed between the two reads makes the next search read again,
+    # never keeps a table older than its stamp.
+    stamp = _stamp(session)
+    with _lock:
+        held = _tables.get(engine, {}).get(pcn_id)
+    if held is not None and held[0] == stamp:
+        return held[1]
+    table = DirectoryTable(_candidates(session, pcn_id))
+    with _lock:
+        _tables.setdefault(engine, {})[pcn_id] = (stamp, table)
+    return table
+
+
+def _stamp(session: Session) -> Stamp:
+    versions = func.coalesce(func.sum(Service.version_id), 0)
+    count, total = session.execute(select(func.count(), versions)).one()
+    return int(count), int(total)
+
+
+def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
+    """The services with what the rules weigh, in one query: a row for each need, venue and
+    session of each service (most have one of each), gathered here."""
+    found: dict[int, _Found] = {}
+    # Through the connection: plain rows, without the ORM's per-row work.
+    rows = session.connection().execute(
+        select(
+            Service.id,
+            Service.name,
+            Service.organisation_name,
+            Service.cost_kind,
+            Service.cost_note,
+            # The lists as the JSON text stored: the same few hundred recur, each decoded once.
+            cast(Service.accessibility, Text),
+            cast(Service.languages, Text),
+            Service.min_age,
+            Service.max_age,
+            ServiceNeed.need_code,
+            ServiceLocation.id,
+            ServiceLocation.town,
+            ServiceLocation.postcode,
+            ServiceLocation.latitude,
+            ServiceLocation.longitude,
+            ServiceSchedule.id,
+            ServiceSchedule.byday,
+            ServiceSchedule.opens_at,
+            ServiceSchedule.closes_at,
+        )
+        .select_from(ServiceNeed)
+        .join(Service, Service.id == ServiceNeed.service_id)
+        .outerjoin(ServiceLocation, ServiceLocation.service_id == Service.id)
+        .outerjoin(ServiceSchedule, ServiceSchedule.service_id == Service.id)
+        .where(
+            Service.status == ServiceStatus.ACTIVE.value,
+            or_(Service.pcn_id.is_(None), Service.pcn_id == pcn_id),
+        )
+    )
+    for row in rows:
+        need, location_id, town, written, latitude, longitude, schedule_id, byday, opens, closes = row[9:]
+        service = found.get(row[0])
+        if service is None:
+            service = found[row[0]] = _Found(row[:9])
+        service.needs.add(need)
+        if location_id is not None and location_id not in service.venues:
+            service.venues[location_id] = Venue(town, _district(written), latitude, longitude)
+        if schedule_id is not None and schedule_id not in service.openings:
+            service.openings[schedule_id] = _opening(byday, opens, closes)
+    return [service.candidate() for service in found.values()]
+
+
+class _Found:
+    """One service as its rows come in; ``columns`` are its own (id to maximum age)."""
+
+    def __init__(self, columns: tuple[Any, ...]) -> None:
+        self.columns = columns
+        self.needs: set[str] = set()
+        self.venues: dict[int, Venue] = {}
+        self.openings: dict[int, Opening] = {}
+
+    def candidate(self) -> Candidate:
+        service_id, name, organisation, kind, note, access, spoken, min_age, max_age = self.columns
+        return Candidate(
+            service_id=service_id,
+            name=name,
+            organisation=organisation,
+            needs=frozenset(self.needs),
+            cost=_COST_KINDS[kind],
+            cost_note=note,
+            accessibility=_words(access),
+            languages=_words(spoken),
+            min_age=min_age,
+            max_age=max_age,
+            venues=tuple(venue for _, venue in sorted(self.venues.items())),
+            openings=tuple(opening for _, opening in sorted(self.openings.items())),
+        )
+
+
+@lru_cache(maxsize=4096)
+def _words(stored: str | None) -> tuple[str, ...]:
+    """A JSON list of strings as stored (accessibility features, languages), as a tuple."""
+    found = json.loads(stored) if stored else None
+    return tuple(str(word) for word in found) if isinstance(found, list) else ()
+
+
+@lru_cache(maxsize=4096)
+def _opening(byday: str | None, opens: time | None, closes: time | None) -> Opening:
+    """One session; the same few hundred timetables recur across a directory, so each is made
+    (and its times of the week worked out) once."""
+    return Opening(parse_byday(byday), opens, closes)
+
+
+@lru_cache(maxsize=65536)
+def _district(written: str | None) -> str | None:
+    """A venue's postcode district ("ME4"), when its postcode names a place."""
+    canonical = postcode.placeable(written)
+    return postcode.district(canonical) if canonical else None
