@@ -137,7 +137,8 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
     def change_one_service() -> None:
         with database.session() as session:
             service = session.scalars(select(Service).order_by(Service.id).limit(1)).one()
-            service.name = f"{service.name.removesuffix(' (renamed)')} (renamed)"
+            renamed = service.name.endswith(" (renamed)")
+            service.name = service.name.removesuffix(" (renamed)") if renamed else f"{service.name} (renamed)"
 
     scenarios: list[tuple[str, Callable[[MatchCriteria], MatchCriteria], bool, Callable[[], None] | None]] = [
         ("first search, the person's own criteria", own, False, None),

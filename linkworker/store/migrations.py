@@ -101,6 +101,13 @@ def upgrade_to_head(database: Database) -> UpgradeResult | None:
                     f"Upgrading {database.location.description} would break links between records, "
                     "so nothing was changed. Please report this to Linkworker's support."
                 )
+    if current is not None and database.engine.dialect.name == "postgresql":
+        # Upgrades rewrite whole tables; without fresh statistics PostgreSQL's planner may scan
+        # them rather than use their indexes until autovacuum gets round to them (a match's
+        # attendance query: 70 ms against 13 ms on the ICB-scale database).
+        with translate_errors(database.location), database.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
     return UpgradeResult(current, head, copy_aside)
 
 
