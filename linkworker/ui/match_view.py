@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -52,7 +53,7 @@ from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
 ACTION_FIND = "Find services"
-CRITERIA_WIDTH = 340
+CRITERIA_WIDTH = 380
 NO_AGE = -1
 DISTANCES: tuple[tuple[str, float | None], ...] = (
     ("Any distance", None),
@@ -75,11 +76,14 @@ ROUTE_WORDS = {
     ConnectionStatus.SIGNPOSTED: ("Signpost", "signposted"),
 }
 
+# The reason is what the link worker reads: it takes the width left and wraps, never cut short.
 MATCH_COLUMNS: list[Column[Match]] = [
-    Column("Service", lambda match: match.name),
-    Column("Organisation", lambda match: match.organisation),
-    Column("Why", lambda match: match.reason),
+    Column("Service", lambda match: f"{match.name}\n{match.organisation}"),
+    Column("Why it matches", lambda match: match.reason),
 ]
+REASON_COLUMN = 1
+CHOOSE_HINT = "Choose a service in the list, then Refer or Signpost."
+CLOSED_HINT = "This case has ended, so no referral or signposting can be recorded on it."
 
 
 def summary_text(found: list[Match]) -> str:
@@ -200,14 +204,27 @@ class MatchView(QWidget):
         scroller = QScrollArea()
         scroller.setWidget(criteria)
         scroller.setWidgetResizable(True)
-        scroller.setFixedWidth(CRITERIA_WIDTH)
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the controls, not their frame
+        # Wide enough for every control as the style sheet draws it, with room for the scroll bar.
+        criteria.ensurePolished()
+        needed = (
+            criteria.minimumSizeHint().width()
+            + scroller.verticalScrollBar().sizeHint().width()
+            + 2 * scroller.frameWidth()
+        )
+        scroller.setFixedWidth(max(CRITERIA_WIDTH, needed))
+        self.criteria_panel = scroller
 
         # The matches.
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.model: RecordTableModel[Match] = RecordTableModel(MATCH_COLUMNS, self)
-        self.table = record_table(self.model, "Matching services", "Services for the person, best first")
+        self.table = record_table(
+            self.model, "Matching services", "Services for the person, best first", stretch=REASON_COLUMN
+        )
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
         self.refer_button = QPushButton("&Refer…")
         self.refer_button.setToolTip("Record that you referred the person to the chosen service")
@@ -217,12 +234,17 @@ class MatchView(QWidget):
         self.signpost_button.clicked.connect(lambda: self.connect_to(ConnectionStatus.SIGNPOSTED))
         self.done = QLabel()
         self.done.setWordWrap(True)
+        self.next_step = QLabel()
+        self.next_step.setObjectName("fieldHint")
+        self.next_step.setWordWrap(True)
         buttons = QHBoxLayout()
         for button in (self.refer_button, self.signpost_button):
             button.setVisible(self.may_connect)
             button.setEnabled(False)
             buttons.addWidget(button)
+        buttons.addWidget(self.next_step, 1)
         buttons.addWidget(self.done, 1)
+        self.done.hide()
         results = QVBoxLayout()
         results.addWidget(self.summary)
         results.addWidget(self.table, 1)
@@ -345,9 +367,15 @@ class MatchView(QWidget):
         return self.model.record(rows[0].row()) if rows else None
 
     def _enable_buttons(self) -> None:
-        usable = self.chosen() is not None and self.start is not None and self.start.case_open
+        """The buttons work once a service is chosen in an open case; the hint says what is missing."""
+        case_open = self.start is not None and self.start.case_open
+        usable = case_open and self.chosen() is not None
         for button in (self.refer_button, self.signpost_button):
             button.setEnabled(usable)
+        if not self.may_connect or self.model.rowCount() == 0 or usable:
+            self.next_step.setText("")
+        else:
+            self.next_step.setText(CHOOSE_HINT if case_open else CLOSED_HINT)
 
     def connect_to(self, route: ConnectionStatus) -> ConnectDialog | None:
         """Open the dialog that records a referral or signposting to the chosen service."""
@@ -365,4 +393,5 @@ class MatchView(QWidget):
             return
         done = ROUTE_WORDS[route][1]
         self.done.setText(f"{done[:1].upper()}{done[1:]} to {chosen.name} on {record.made_on:%d/%m/%Y}.")
+        self.done.show()
         self.connected.emit(self.referral_id)

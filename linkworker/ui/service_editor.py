@@ -10,8 +10,10 @@ the same dialog read-only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, time
+from itertools import pairwise
 from typing import Final
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
@@ -59,7 +61,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryChoices, LocationDetail, ScheduleDetail, ServiceDetail
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
-from linkworker.ui.forms import FormFields
+from linkworker.ui.forms import FormFields, repolish
 from linkworker.ui.screen import fit_to_screen
 
 # Features offered as ticks; each is worded so matching recognises it (domain.access.features_of).
@@ -72,6 +74,7 @@ ACCESS_FEATURES: Final = (
     "Parking",
 )
 NEEDS_COLUMNS: Final = 3
+DESCRIPTION_LINES: Final = 5
 EDITOR_SIZE: Final = QSize(1040, 900)
 
 
@@ -96,6 +99,14 @@ def _line(text: str | None = None, placeholder: str = "", width: int | None = No
     return edit
 
 
+def _show_lines(edit: QPlainTextEdit, lines: int) -> None:
+    """As tall as ``lines`` whole lines of text inside the style sheet's border and padding."""
+    edit.ensurePolished()
+    margins = edit.contentsMargins()
+    inside = 2 * math.ceil(edit.document().documentMargin()) + margins.top() + margins.bottom()
+    edit.setFixedHeight(lines * edit.fontMetrics().lineSpacing() + inside)
+
+
 def _small_button(text: str) -> QPushButton:
     """A button inside the form: Return in a field saves the entry, never adds or removes a row."""
     button = QPushButton(text)
@@ -112,6 +123,7 @@ class VenueRow(QFrame):
     def __init__(self, venue: LocationDetail | None = None) -> None:
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("entryRow")
         self.venue_id = venue.id if venue else None
         self.name = _line(venue.name if venue else None, "Name of the place, like Riverside Hall")
         self.address = _line(venue.address_line_1 if venue else None, "Street address")
@@ -121,12 +133,15 @@ class VenueRow(QFrame):
         self.longitude = _line(_coordinate(venue.longitude if venue else None), "Like 0.52", 110)
         self.remove = _small_button("Remove")
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+        self.title = _row_title()
         self.captions: list[QLabel] = []
         first = QHBoxLayout()
+        first.addWidget(self.title)
         self._place(first, "Name", self.name, 1)
         self._place(first, "Address", self.address, 1)
         first.addWidget(self.remove)
         second = QHBoxLayout()
+        second.addSpacing(self.title.minimumWidth() + 8)
         self._place(second, "Town", self.town, 1)
         self._place(second, "Postcode", self.postcode, 0)
         self._place(second, "Latitude", self.latitude, 0)
@@ -152,13 +167,19 @@ class VenueRow(QFrame):
     def set_number(self, number: int) -> None:
         """Name every field after the venue's place in the list, as the rules' messages do."""
         self.number = number
+        self.title.setText(f"Venue {number}")
         for label in self.captions:
             label.buddy().setAccessibleName(f"Venue {number} {label.text().lower()}")
         self.remove.setAccessibleName(f"Remove venue {number}")
 
+    def tab_chain(self) -> list[QWidget]:
+        """The row's controls in reading order, Remove last."""
+        return [self.name, self.address, self.town, self.postcode, self.latitude, self.longitude, self.remove]
+
     def label(self) -> str:
-        parts = [edit.text().strip() for edit in (self.name, self.address, self.town, self.postcode)]
-        shown = ", ".join(part for part in parts if part)
+        """The venue as a session's list offers it: its number and the first thing it is known by."""
+        parts = (edit.text().strip() for edit in (self.name, self.address, self.town, self.postcode))
+        shown = next((part for part in parts if part), "")
         return f"Venue {self.number}: {shown}" if shown else f"Venue {self.number}"
 
     def entry(self) -> LocationEntry:
@@ -173,6 +194,20 @@ class VenueRow(QFrame):
         )
 
 
+def _row_title() -> QLabel:
+    """The row's name ("Venue 2", "Time 1"), the one a problem with it is reported under."""
+    title = QLabel()
+    title.setObjectName("rowTitle")
+    title.setMinimumWidth(title.fontMetrics().horizontalAdvance("Venue 00") + 4)
+    return title
+
+
+def mark_row(row: QFrame, problem: bool) -> None:
+    """Outline the row a problem names, so it is found among the others."""
+    row.setProperty("invalid", problem)
+    repolish(row)
+
+
 def _coordinate(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
 
@@ -185,6 +220,7 @@ class SessionRow(QFrame):
     def __init__(self, schedule: ScheduleDetail | None = None, venue: VenueRow | None = None) -> None:
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("entryRow")
         self.schedule_id = schedule.id if schedule else None
         chosen = set(parse_byday(schedule.byday)) if schedule else set()
         self.days = {day: QCheckBox(day.short) for day in Weekday}
@@ -194,9 +230,10 @@ class SessionRow(QFrame):
         self.opens = _line(_clock(schedule.opens) if schedule else None, "hh:mm", 80)
         self.closes = _line(_clock(schedule.closes) if schedule else None, "hh:mm", 80)
         self.venue = QComboBox()
-        self.venue.setMinimumContentsLength(26)
+        self.venue.setMinimumContentsLength(20)
         self.venue.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.note = _line(schedule.note if schedule else None, "Like: term time only")
+        self.title = _row_title()
         self.remove = _small_button("Remove")
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
         self.when = QLabel()
@@ -212,6 +249,7 @@ class SessionRow(QFrame):
         self.captions: dict[QWidget, QLabel] = {}
         days = QHBoxLayout()
         days.setSpacing(10)
+        days.addWidget(self.title)
         for box in self.days.values():
             days.addWidget(box)
         days.addSpacing(12)
@@ -219,12 +257,17 @@ class SessionRow(QFrame):
         days.addWidget(self.remove)
         times = QHBoxLayout()
         times.setSpacing(6)
-        for caption, edit in (("Opens", self.opens), ("Closes", self.closes), ("At", self.venue)):
+        times.addSpacing(self.title.minimumWidth() + 4)
+        for caption, edit, stretch in (
+            ("Opens", self.opens, 0),
+            ("Closes", self.closes, 0),
+            ("At", self.venue, 3),
+            ("Note", self.note, 2),
+        ):
+            if times.count() > 1:
+                times.addSpacing(6)
             times.addWidget(self._caption(caption, edit))
-            times.addWidget(edit)
-            times.addSpacing(6)
-        times.addWidget(self._caption("Note", self.note))
-        times.addWidget(self.note, 1)
+            times.addWidget(edit, stretch)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)
         column.setSpacing(4)
@@ -242,11 +285,16 @@ class SessionRow(QFrame):
 
     def set_number(self, number: int) -> None:
         self.number = number
+        self.title.setText(f"Time {number}")
         for edit, label in self.captions.items():
             edit.setAccessibleName(f"Time {number} {label.text().lower()}")
         for day, box in self.days.items():
             box.setAccessibleName(f"Time {number} {day.short}")
         self.remove.setAccessibleName(f"Remove time {number}")
+
+    def tab_chain(self) -> list[QWidget]:
+        """The row's controls in reading order, Remove last."""
+        return [*self.days.values(), self.opens, self.closes, self.venue, self.note, self.remove]
 
     def offer_venues(self, venues: list[VenueRow]) -> None:
         """List the service's venues as they now are, keeping the one chosen if it is still there."""
@@ -357,12 +405,9 @@ class ServiceEditorDialog(QDialog):
         self.status_line = QLabel()
         self.status_line.setWordWrap(True)
         self.status_line.hide()
-        self.problems = QFrame()
+        self.problems = QLabel()
         self.problems.setObjectName("warningBanner")
-        self.problems_text = QLabel()
-        self.problems_text.setObjectName("warningBanner")
-        self.problems_text.setWordWrap(True)
-        QVBoxLayout(self.problems).addWidget(self.problems_text)
+        self.problems.setWordWrap(True)
         self.problems.hide()
         self.form_layout = QFormLayout()
         self.form = FormFields(self.form_layout)
@@ -417,7 +462,7 @@ class ServiceEditorDialog(QDialog):
         self.name = _line()
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 16)
+        _show_lines(self.description, DESCRIPTION_LINES)
         self.status = QComboBox()
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
@@ -438,13 +483,19 @@ class ServiceEditorDialog(QDialog):
         self.sessions = RowList("Add &time")
         self.sessions.empty.setText("No regular times yet.")
         self.sessions.add_button.clicked.connect(lambda: self.add_session())
-        self.form.add("Venues:", self.venues, "locations")
+        self.form.add(
+            "Venues:",
+            self.venues,
+            "locations",
+            hint="Distances are measured from a venue's latitude and longitude; without them, "
+            "matching can only go by its town and postcode district.",
+        )
         self.form.add(
             "Times:",
             self.sessions,
             "schedules",
-            hint=f"Times as 24-hour hours and minutes, like 18:30. Sessions starting from "
-            f"{_clock(EVENING_STARTS_FROM)}, or running past {_clock(EVENING_ENDS_AFTER)}, are evenings.",
+            hint=f"Use the 24-hour clock, like 18:30. A session starting at {_clock(EVENING_STARTS_FROM)} "
+            f"or later, or running past {_clock(EVENING_ENDS_AFTER)}, counts as an evening.",
         )
 
         self._heading("Who it is for and how to get there")
@@ -563,6 +614,19 @@ class ServiceEditorDialog(QDialog):
         for number, session in enumerate(self.session_rows(), 1):
             session.set_number(number)
         self._offer_venues()
+        self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the rows where they are on the form, not in the order they were added."""
+        chain: list[QWidget] = [self.needs]
+        for venue in self.venue_rows():
+            chain += venue.tab_chain()
+        chain.append(self.venues.add_button)
+        for session in self.session_rows():
+            chain += session.tab_chain()
+        chain += [self.sessions.add_button, self.cost_kind]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _offer_venues(self) -> None:
         venues = self.venue_rows()
@@ -626,7 +690,7 @@ class ServiceEditorDialog(QDialog):
         self.problems.setVisible(bool(detail and detail.import_problems))
         if detail and detail.import_problems:
             listed = "\n".join(f"• {problem}" for problem in detail.import_problems)
-            self.problems_text.setText(
+            self.problems.setText(
                 f"The import found problems with this entry:\n{listed}\n"
                 "Check them with the service; saving the checked entry clears this list."
             )
@@ -758,11 +822,13 @@ class ServiceEditorDialog(QDialog):
             return
         entry = self.entry()
         self.form.clear_messages()
+        self._mark_rows(())
         try:
             parse_service(entry, {need.code: need.label for need in self.choices.needs})
         except FormErrors as errors:
             for error in errors.errors:
                 self.form.show_message(error.field, error.message)
+            self._mark_rows(tuple(error.message for error in errors.errors))
             count = len({error.field for error in errors.errors})
             self._say(
                 f"Nothing saved yet: {count} {'field needs' if count == 1 else 'fields need'} checking "
@@ -792,6 +858,11 @@ class ServiceEditorDialog(QDialog):
             problem=True,
         )
         self._show_first_problem()
+
+    def _mark_rows(self, messages: tuple[str, ...]) -> None:
+        """Outline each venue or time a message names ("Venue 2: ..."), and no other."""
+        for row in (*self.venue_rows(), *self.session_rows()):
+            mark_row(row, any(message.startswith(f"{row.title.text()}:") for message in messages))
 
     def _write(self, session: Session, entry: ServiceEntry, verified: bool) -> ServiceDetail:
         if self.detail is None:

@@ -28,6 +28,8 @@ from linkworker.ui.tables import record_table
 ACTION_LOAD = "Show taxonomy terms"
 ACTION_MAP = "Map a taxonomy term"
 NO_NEED = "No need (unmapped)"
+NO_TERMS = "No taxonomy terms yet: importing a directory feed lists the terms it uses here."
+ALL_MAPPED = "Every term has a need. Untick “Only terms without a need” to see them all."
 
 TERM_COLUMNS: list[Column[TermMapping]] = [
     Column("Taxonomy", lambda term: term.vocabulary),
@@ -44,13 +46,16 @@ class TaxonomyView(QWidget):
         self.database = database
         self.actor = actor
 
-        heading = QLabel("Taxonomy terms")
+        heading = QLabel("Taxonomy mapping")
         heading.setObjectName("heading")
         intro = QLabel(
-            "Directory feeds describe services with terms of their own. Choose the need each term "
-            "stands for: services carrying it get that need now, and at every import."
+            "Directory feeds describe services with terms of their own. Choose a term, pick the need "
+            "it stands for and press Map term: services carrying the term get that need now, and at "
+            "every import."
         )
         intro.setWordWrap(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("fieldHint")
         self.unmapped_only = QCheckBox("Only terms &without a need")
         self.unmapped_only.toggled.connect(self.refresh)
         self.model: RecordTableModel[TermMapping] = RecordTableModel(TERM_COLUMNS, self)
@@ -60,22 +65,26 @@ class TaxonomyView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.need = QComboBox()
         self.need.setAccessibleName("Need for the selected term")
-        need_label = QLabel("&Need:")
-        need_label.setBuddy(self.need)
+        self.need_label = QLabel("&Need:")
+        self.need_label.setBuddy(self.need)
         self.map_button = QPushButton("&Map term")
         self.map_button.clicked.connect(self.map_selected)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Mapping status")
         editing = QHBoxLayout()
-        editing.addWidget(need_label)
+        editing.addWidget(self.need_label)
         editing.addWidget(self.need, 1)
         editing.addWidget(self.map_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addWidget(self.unmapped_only)
+        filters = QHBoxLayout()
+        filters.addWidget(self.unmapped_only)
+        filters.addStretch()
+        filters.addWidget(self.counts)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(editing)
         layout.addWidget(self.status)
@@ -84,19 +93,18 @@ class TaxonomyView(QWidget):
     def refresh(self) -> None:
         """Read the terms and the PCN's needs again, keeping the selected term selected."""
         chosen = self.selected()
-        unmapped_only = self.unmapped_only.isChecked()
         outcome = call_service(
             self,
             self.database,
-            lambda session: (
-                taxonomy.mappings(session, self.actor, unmapped_only=unmapped_only),
-                needs.needs_for(session, self.actor),
-            ),
+            lambda session: (taxonomy.mappings(session, self.actor), needs.needs_for(session, self.actor)),
             action=ACTION_LOAD,
         )
         if outcome.value is None:
             return
-        terms, offered = outcome.value
+        every, offered = outcome.value
+        unmapped = [term for term in every if term.need_code is None]
+        terms = unmapped if self.unmapped_only.isChecked() else every
+        self.counts.setText(_counts_text(len(every), len(unmapped)))
         self.need.clear()
         self.need.addItem(NO_NEED, None)
         for need in offered:
@@ -105,7 +113,7 @@ class TaxonomyView(QWidget):
         row = next((r for r, term in enumerate(terms) if chosen is not None and term.id == chosen.id), 0)
         if terms:
             self.table.selectRow(row)
-        self.status.setText("" if terms else "No taxonomy terms to show: an import lists the terms it meets.")
+        self.status.setText("" if terms else ALL_MAPPED if every else NO_TERMS)
         self._show_selected()
 
     def selected(self) -> TermMapping | None:
@@ -137,9 +145,20 @@ class TaxonomyView(QWidget):
         return mapped
 
     def _show_selected(self) -> None:
+        """Name the chosen term beside the need list, so it is clear which term the need is for."""
         term = self.selected()
         self.map_button.setEnabled(term is not None)
         self.need.setEnabled(term is not None)
+        self.need_label.setText(
+            f"&Need for “{term.term_name.replace('&', '&&')}”:" if term is not None else "&Need:"
+        )
         if term is not None:
             at = self.need.findData(term.need_code) if term.need_code else 0
             self.need.setCurrentIndex(max(at, 0))
+
+
+def _counts_text(terms: int, unmapped: int) -> str:
+    if not terms:
+        return ""
+    listed = f"{terms:,} term{'' if terms == 1 else 's'}"
+    return f"{listed}: {unmapped:,} without a need." if unmapped else f"{listed}, each mapped to a need."

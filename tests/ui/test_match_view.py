@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QItemSelectionModel, QRect, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from shiboken6 import delete
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from linkworker.domain.access import AccessNeed
 from linkworker.domain.directory import ConnectionStatus, CostKind
@@ -19,8 +20,15 @@ from linkworker.domain.schedule import TimeSlot
 from linkworker.services.actor import Actor
 from linkworker.services.matching import MAX_MATCHES
 from linkworker.store.database import Database
-from linkworker.store.models import Connection
-from linkworker.ui.match_view import ConnectDialog, MatchView, summary_text
+from linkworker.store.models import Connection, Referral
+from linkworker.ui.match_view import (
+    CHOOSE_HINT,
+    CLOSED_HINT,
+    REASON_COLUMN,
+    ConnectDialog,
+    MatchView,
+    summary_text,
+)
 from tests.services.matching_builder import (
     HOME,
     HOME_POSTCODE,
@@ -116,7 +124,7 @@ def test_it_opens_with_the_persons_criteria_and_their_matches(
     assert view.age.value() == age_on(date(1948, 11, 2), date.today())
     assert shown_names(view) == ["Evening walk", "Polish club", "Saturday garden", "Paid yoga"]
     assert view.summary.text() == "4 services match, best first."
-    reasons = [view.model.data(view.model.index(row, 2)) for row in range(view.model.rowCount())]
+    reasons = [view.model.data(view.model.index(row, REASON_COLUMN)) for row in range(view.model.rowCount())]
     assert reasons[0] == (
         "loneliness and isolation, physical activity - 1.2 km - Tue and Thu evenings - free - step-free"
     )
@@ -166,9 +174,11 @@ def test_referring_from_a_match_records_the_connection(
     qtbot: QtBot, database: Database, worker: Actor, case: int, messages: Messages
 ) -> None:
     view = open_view(qtbot, database, worker, case)
-    assert not view.refer_button.isEnabled()
+    assert not view.refer_button.isEnabled() and view.next_step.text() == CHOOSE_HINT
+    assert not view.done.isVisible()
     choose(view, "Polish club")
     assert view.refer_button.isEnabled() and view.signpost_button.isEnabled()
+    assert view.next_step.text() == ""
 
     dialog = view.connect_to(ConnectionStatus.REFERRED)
     assert isinstance(dialog, ConnectDialog)
@@ -179,6 +189,7 @@ def test_referring_from_a_match_records_the_connection(
         qtbot.mouseClick(dialog.save_button, CLICK)
     assert connected.args == [case]
     assert view.done.text() == f"Referred to Polish club on {two_days_ago:%d/%m/%Y}."
+    assert view.done.isVisible()
     with database.session() as session:
         [row] = session.scalars(select(Connection).where(Connection.referral_id == case))
         assert (row.route, row.made_on) == (ConnectionStatus.REFERRED.value, two_days_ago)
@@ -188,7 +199,7 @@ def test_referring_from_a_match_records_the_connection(
     assert again is not None
     qtbot.mouseClick(again.save_button, CLICK)
     assert again.isVisible()
-    assert any("already referred to Polish club" in text for text in messages.texts())
+    assert any("already referred to polish club" in text.lower() for text in messages.texts())
 
 
 def test_a_manager_cannot_match_a_persons_case(
@@ -226,3 +237,61 @@ def test_the_summary_says_when_only_the_best_are_shown(
     one = view.model.record(0)
     assert summary_text([one]) == "1 service match, best first."
     assert summary_text([one] * MAX_MATCHES).startswith(f"The best {MAX_MATCHES} matches are shown")
+
+
+def test_each_reason_is_shown_whole_beside_the_service_and_its_organisation(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    """The reason is what a link worker reads: it takes the width left and wraps, never cut short."""
+    view = open_view(qtbot, database, worker, case)
+    view.resize(900, 700)  # narrower than the reasons, so they must wrap
+    qtbot.waitUntil(lambda: view.table.columnWidth(REASON_COLUMN) < 520)
+    assert [view.model.headerData(column, Qt.Orientation.Horizontal) for column in range(2)] == [
+        "Service",
+        "Why it matches",
+    ]
+    assert view.model.data(view.model.index(1, 0)).splitlines() == ["Polish club", "Polish club Trust"]
+    width = view.table.columnWidth(REASON_COLUMN) - 12  # less the cell's padding
+    for row in range(view.model.rowCount()):
+        reason = view.model.record(row).reason
+        needed = view.table.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, reason
+        )
+        assert view.table.rowHeight(row) >= needed.height(), reason
+    total = sum(view.table.columnWidth(column) for column in range(2))
+    assert total <= view.table.viewport().width(), "no column runs off the table"
+
+
+def test_the_criteria_fit_their_panel_without_being_cut(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    panel = view.criteria_panel
+    assert panel.widget().minimumSizeHint().width() <= panel.viewport().width()
+    assert view.language.geometry().right() <= panel.viewport().width()
+
+
+def test_a_closed_case_says_why_nobody_can_be_referred(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    with database.session() as session:
+        session.execute(update(Referral).where(Referral.id == case).values(status="closed"))
+    view = open_view(qtbot, database, worker, case)
+    choose(view, "Polish club")
+    assert not view.refer_button.isEnabled() and view.next_step.text() == CLOSED_HINT
+
+
+def test_tab_runs_from_the_criteria_through_the_list_to_the_buttons(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    choose(view, "Polish club")
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    view.age.setFocus()
+    reached = []
+    for _ in range(5):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    # ...and round to the first criterion, with no stop on the criteria panel's frame on the way.
+    assert reached == [view.find_button, view.table, view.refer_button, view.signpost_button, view.needs]

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFrame
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -21,6 +21,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryQuery, ServiceDetail
 from linkworker.store.database import Database
 from linkworker.store.models import Service
+from linkworker.ui.forms import plain_label
 from linkworker.ui.service_editor import ACCESS_FEATURES, ServiceEditorDialog, SessionRow, VenueRow
 from tests.ui.conftest import Messages
 
@@ -104,7 +105,7 @@ def test_a_new_service_with_two_venues_and_an_evening_session_is_saved_and_read_
     evening.days[next(day for day in evening.days if day.value == "TH")].setChecked(True)
     evening.opens.setText("18:30")
     evening.closes.setText("20:00")
-    assert evening.venue.count() == 3 and evening.venue.itemText(2) == "Venue 2: Park Cafe, Chatham, ME4 4AA"
+    assert evening.venue.count() == 3 and evening.venue.itemText(2) == "Venue 2: Park Cafe"
     evening.venue.setCurrentIndex(2)
     assert evening.when.text() == "Evenings"
     dialog.cost_kind.setCurrentIndex(dialog.cost_kind.findData("free"))
@@ -159,7 +160,11 @@ def test_an_entry_opens_as_stored_and_an_edit_is_saved(
         )
     dialog = opened(qtbot, sqlite_database, worker, made.id)
     assert dialog.heading.text() == "Woodwork Shed" and dialog.name.text() == "Woodwork Shed"
-    assert dialog.problems.isVisible() and "Postcode not in UK" in dialog.problems_text.text()
+    assert dialog.problems.isVisible() and "• Postcode not in UK" in dialog.problems.text()
+    # One banner: the style draws a banner's border, and a banner inside a banner drew two.
+    assert [frame for frame in dialog.findChildren(QFrame) if frame.objectName() == "warningBanner"] == [
+        dialog.problems
+    ]
     assert [row.name.text() for row in dialog.venue_rows()] == ["Shed One", "Shed Two"]
     (session_row,) = dialog.session_rows()
     assert session_row.venue.currentText().startswith("Venue 2: Shed Two") and session_row.when.text() == (
@@ -220,6 +225,7 @@ def test_every_problem_is_shown_beside_its_field_and_nothing_is_written(
         assert dialog.form.message(field), field
     assert dialog.form.message("locations").startswith("Venue 1:")
     assert dialog.form.message("schedules").startswith("Time 1:")
+    assert venue.property("invalid") is True and session_row.property("invalid") is True
     assert dialog.status_line.text().startswith("Nothing saved yet: 10 fields need checking")
     assert dialog.isVisible() and dialog.result() == 0
     with sqlite_database.session() as session:
@@ -328,3 +334,74 @@ def test_session_rows_drop_a_removed_venue(
     qtbot.mouseClick(hall.remove, Qt.MouseButton.LeftButton)
     assert row.entry().location_index is None and row.venue.currentText() == "No particular venue"
     assert dialog.venues.empty.isVisible()
+
+
+def test_each_row_shows_the_name_its_problems_use_and_only_the_named_row_is_outlined(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    dialog = opened(qtbot, sqlite_database, sqlite_actors[Role.MANAGER], None)
+    first, second = dialog.add_venue(), dialog.add_venue()
+    fill_venue(first, "Hall", "Chatham", "ME4 4TZ")
+    fill_venue(second, "Cafe", "Chatham", "NOT A CODE")
+    times = [dialog.add_session() for _ in range(2)]
+    assert [row.title.text() for row in dialog.venue_rows()] == ["Venue 1", "Venue 2"]
+    assert [row.title.text() for row in times] == ["Time 1", "Time 2"]
+    assert not any(row.title.isHidden() for row in (first, second, *times))
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.form.message("locations").startswith("Venue 2:")
+    assert [row.property("invalid") for row in dialog.venue_rows()] == [False, True]
+    assert dialog.form.message("schedules").startswith("Time 1:")
+    assert [row.property("invalid") for row in times] == [True, False]
+
+    qtbot.mouseClick(first.remove, Qt.MouseButton.LeftButton)
+    assert second.title.text() == "Venue 1", "renumbered as the rules will number it"
+    second.postcode.setText("ME4 4AA")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.form.message("locations") and second.property("invalid") is False
+
+
+def test_a_long_description_shows_five_whole_lines(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    dialog = opened(qtbot, sqlite_database, sqlite_actors[Role.MANAGER], None)
+    edit = dialog.description
+    edit.setPlainText("\n".join(f"Line {number}" for number in range(1, 9)))
+    inside = edit.viewport().height() - 2 * edit.document().documentMargin()
+    assert inside >= 5 * edit.fontMetrics().lineSpacing()
+    assert inside < 6 * edit.fontMetrics().lineSpacing()
+
+
+def test_tab_goes_through_venues_and_times_where_they_are_on_the_form(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    """Rows are made after the form; without an order set, Tab reached them only after Cancel."""
+    dialog = opened(
+        qtbot,
+        sqlite_database,
+        sqlite_actors[Role.MANAGER],
+        store(sqlite_database, sqlite_actors[Role.MANAGER]).id,
+    )
+    dialog.add_venue()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    dialog.needs.setFocus()
+    reached = []
+    for _ in range(30):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        reached.append(focused.accessibleName() or plain_label(focused.text()))
+    venue = ["name", "address", "town", "postcode", "latitude", "longitude"]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert reached == [
+        *(f"Venue 1 {part}" for part in venue),
+        "Remove venue 1",
+        *(f"Venue 2 {part}" for part in venue),
+        "Remove venue 2",
+        *(f"Venue 3 {part}" for part in venue),
+        "Remove venue 3",
+        "Add venue",
+        *(f"Time 1 {day}" for day in days),
+        "Time 1 opens",
+    ]

@@ -10,7 +10,7 @@ from linkworker.services import taxonomy
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.taxonomy_view import NO_NEED, TaxonomyView
+from linkworker.ui.taxonomy_view import ALL_MAPPED, NO_NEED, NO_TERMS, TaxonomyView
 from tests.services.oruk_feeds import PAGE, WALKS_ID, import_feed
 from tests.ui.conftest import Messages
 
@@ -36,7 +36,8 @@ def test_the_imported_terms_are_listed_and_one_is_mapped(
 ) -> None:
     manager = sqlite_actors[Role.MANAGER]
     empty = view_for(qtbot, sqlite_database, manager)
-    assert empty.status.text().startswith("No taxonomy terms to show") and not empty.map_button.isEnabled()
+    assert empty.status.text() == NO_TERMS and not empty.map_button.isEnabled()
+    assert empty.counts.text() == "" and empty.need_label.text() == "&Need:"
     import_feed(sqlite_database, manager, PAGE)
     view = view_for(qtbot, sqlite_database, manager)
     assert shown(view) == [
@@ -44,8 +45,11 @@ def test_the_imported_terms_are_listed_and_one_is_mapped(
         ("esd-needs", "100", "Physical activity", "Not mapped", "1"),
     ]
     assert view.need.currentText() == NO_NEED
+    assert view.counts.text() == "2 terms: 2 without a need."
+    assert view.need_label.text() == "&Need for “Loneliness”:"
 
     view.table.selectRow(1)
+    assert view.need_label.text() == "&Need for “Physical activity”:"
     view.need.setCurrentIndex(view.need.findData("physical_activity"))
     view.map_button.click()
 
@@ -57,8 +61,15 @@ def test_the_imported_terms_are_listed_and_one_is_mapped(
         walks = session.scalar(select(Service).where(Service.oruk_id == WALKS_ID))
         assert walks is not None and [need.need_code for need in walks.needs] == ["physical_activity"]
 
+    assert view.counts.text() == "2 terms: 1 without a need."
     view.unmapped_only.setChecked(True)
     assert [row[1] for row in shown(view)] == ["t-200"]
+
+    view.need.setCurrentIndex(view.need.findData("loneliness"))
+    view.map_button.click()
+    assert shown(view) == [] and view.counts.text() == "2 terms, each mapped to a need."
+    view.refresh()
+    assert view.status.text() == ALL_MAPPED, "not the message for no terms at all"
 
 
 def test_a_term_changed_by_someone_else_is_refused_and_reloaded(
