@@ -229,7 +229,7 @@ def summary(checked: DirectoryImportPreview) -> list[str]:
     if checked.unmapped_terms:
         lines.append(
             f"Taxonomy terms not mapped to a need yet: {len(checked.unmapped_terms)} "
-            "(map them under Taxonomy terms; the next import applies them)."
+            "(map them under Directory > Taxonomy mapping; the next import applies them)."
         )
     return lines
 

@@ -18,7 +18,7 @@ from datetime import time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, Text, cast, func, or_, select
+from sqlalchemy import Engine, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import postcode
@@ -26,7 +26,7 @@ from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.matching import Candidate, Venue
 from linkworker.domain.ranking import DirectoryTable
 from linkworker.domain.schedule import Opening, parse_byday
-from linkworker.store.models import Service, ServiceLocation, ServiceNeed, ServiceSchedule
+from linkworker.store.models import PostcodePoint, Service, ServiceLocation, ServiceNeed, ServiceSchedule
 
 Stamp = tuple[int, int]
 
@@ -53,6 +53,14 @@ def directory_table(session: Session, pcn_id: int | None) -> DirectoryTable:
     with _lock:
         _tables.setdefault(engine, {})[pcn_id] = (stamp, table)
     return table
+
+
+def forget() -> None:
+    """Drop every table held: the postcode lookup changed, which places venues given only a
+    postcode but changes no service's version. (Another app on a shared server keeps its
+    tables until the directory next changes or it restarts.)"""
+    with _lock:
+        _tables.clear()
 
 
 def _stamp(session: Session) -> Stamp:
@@ -82,8 +90,9 @@ def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
             ServiceLocation.id,
             ServiceLocation.town,
             ServiceLocation.postcode,
-            ServiceLocation.latitude,
-            ServiceLocation.longitude,
+            # A venue given only a postcode is placed at the postcode's centre, when the lookup has it.
+            func.coalesce(ServiceLocation.latitude, PostcodePoint.latitude),
+            func.coalesce(ServiceLocation.longitude, PostcodePoint.longitude),
             ServiceSchedule.id,
             ServiceSchedule.byday,
             ServiceSchedule.opens_at,
@@ -92,6 +101,10 @@ def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
         .select_from(ServiceNeed)
         .join(Service, Service.id == ServiceNeed.service_id)
         .outerjoin(ServiceLocation, ServiceLocation.service_id == Service.id)
+        .outerjoin(
+            PostcodePoint,
+            and_(ServiceLocation.latitude.is_(None), PostcodePoint.postcode == ServiceLocation.postcode),
+        )
         .outerjoin(ServiceSchedule, ServiceSchedule.service_id == Service.id)
         .where(
             Service.status == ServiceStatus.ACTIVE.value,

@@ -26,7 +26,7 @@ from linkworker.domain import postcode
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Permission
 from linkworker.interchange.onspd import OnspdFileError, PostcodeFile, PostcodeRecord
-from linkworker.services import audit
+from linkworker.services import audit, directory_table
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError
 from linkworker.store.models import PostcodePoint
@@ -177,6 +177,7 @@ def import_file(
         "postcodes_imported",
         detail=f"file={file.name}; rows={result.rows}; imported={result.imported}; districts={districts}",
     )
+    directory_table.forget()
     if progress is not None:
         progress(total, total)
     return result

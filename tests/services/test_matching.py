@@ -28,6 +28,7 @@ from tests.services.matching_builder import (
     Spec,
     add_postcode_points,
     add_services,
+    north_of_home,
     other_pcn_case,
     past_outcomes,
     person_case,
@@ -311,3 +312,21 @@ def test_each_search_sees_the_directory_as_it_is_now(database: Database, actors:
         assert walk is not None
         walk.status = ServiceStatus.TEMPORARILY_CLOSED.value
     assert search() == ["Choir"]
+
+
+def test_a_venue_given_only_a_postcode_is_placed_at_it(database: Database, actors: dict[Role, Actor]) -> None:
+    worker = actors[Role.LINK_WORKER]
+    case = person_case(database, worker)
+    add_postcode_points(database, (HOME_POSTCODE, *HOME), ("ME14 2BB", *north_of_home(3.0)))
+    add_services(
+        database,
+        worker,
+        Spec("Postcode only", ("loneliness",), km=None, postcode="ME14 2BB"),
+        Spec("Not in the lookup", ("loneliness",), km=None, postcode="ME14 9ZZ"),
+    )
+    with database.read_session() as session:
+        placed, unplaced = matching.match(session, worker, case, MatchCriteria(needs=LONELINESS))
+    assert placed.name == "Postcode only"
+    assert placed.nearness is Nearness.MEASURED
+    assert placed.distance_km == pytest.approx(3.0, abs=0.01)
+    assert unplaced.nearness is Nearness.SAME_AREA  # in the person's town, distance unknown
