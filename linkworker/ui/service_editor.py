@@ -487,8 +487,8 @@ class ServiceEditorDialog(QDialog):
             "Venues:",
             self.venues,
             "locations",
-            hint="Distances are measured from a venue's latitude and longitude; without them, "
-            "matching can only go by its town and postcode district.",
+            hint="Distances are measured from a venue's latitude and longitude, or else its postcode "
+            "(when the postcode lookup has it); otherwise only its town and district are known.",
         )
         self.form.add(
             "Times:",
