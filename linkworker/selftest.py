@@ -79,6 +79,7 @@ def run_self_test(report: Report) -> bool:
             ("write and read back", lambda: _write_and_read_back(scratch)),
             ("encrypted on disk", lambda: _check_encrypted_on_disk(scratch)),
             ("PostgreSQL client", _check_postgres_client),
+            ("matching", _check_matching),
             ("system keyring", _check_keyring),
             ("PDF report", _render_pdf),
             # Last: a Qt that cannot start ends the process, so every other line is out first.
@@ -229,6 +230,29 @@ def _check_postgres_client() -> Outcome:
     return Outcome(
         PASS, f"psycopg {psycopg.__version__} ({implementation}), libpq {libpq // 10000}.{libpq % 10000}"
     )
+
+
+def _check_matching() -> Outcome:
+    """Rank two services as the match screen does: numpy's compiled part must load."""
+    import numpy
+
+    from linkworker.domain.directory import CostKind
+    from linkworker.domain.matching import Attendance, Candidate, Home, MatchCriteria, Venue
+    from linkworker.domain.ranking import DirectoryTable
+
+    home = Home(town="Chatham", district="ME4", latitude=51.38, longitude=0.53)
+    services = [
+        Candidate(service_id, name, "Self-test", frozenset({"loneliness"}), CostKind.FREE, venues=(venue,))
+        for service_id, name, venue in (
+            (1, "Far", Venue("Rochester", "ME1", 51.48, 0.53)),
+            (2, "Near", Venue("Chatham", "ME4", 51.39, 0.53)),
+        )
+    ]
+    wanted = MatchCriteria(needs=frozenset({"loneliness"}))
+    found = DirectoryTable(services).rank(wanted, home, {"loneliness": "Loneliness"}, Attendance({}, 0.5))
+    if [match.name for match in found] != ["Near", "Far"]:
+        raise StepFailed(f"two services ranked wrongly: {[match.name for match in found]}")
+    return Outcome(PASS, f"numpy {numpy.__version__}: two services ranked, the nearer first")
 
 
 def _check_keyring() -> Outcome:

@@ -19,6 +19,7 @@ SELF_TEST_STEPS = [
     "write and read back",
     "encrypted on disk",
     "PostgreSQL client",
+    "matching",
     "system keyring",
     "PDF report",
     "Qt window system",
