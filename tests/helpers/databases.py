@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from alembic import command
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from linkworker.store import secrets
+from linkworker.store import migrations, secrets
 from linkworker.store.database import Database, open_postgres, open_sqlite
 from linkworker.store.database_key import keyring_name
 
@@ -82,3 +85,30 @@ class PostgresTemplate:
     def close(self) -> None:
         self.drop(self.name)
         self._admin.dispose()
+
+
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def database_at(
+    request: pytest.FixtureRequest, tmp_path: Path, revision: str, fill: Callable[[Connection], None]
+) -> Iterator[Database]:
+    """A database brought only to ``revision`` by the real migrations, then ``fill``ed, on the
+    kind ``request.param`` names (use ``BOTH_DATABASES`` as the fixture's params); for
+    testing an upgrade from there with data in it."""
+    if request.param == "sqlite":
+        database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys", migrate=False)
+    else:
+        template: PostgresTemplate = request.getfixturevalue("postgres_template")
+        url = template.create_empty()
+        database = open_postgres(url, migrate=False)
+    with database.engine.begin() as connection:
+        command.upgrade(migrations.alembic_config(connection), revision)
+        fill(connection)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        if request.param == "postgresql":
+            template.drop(make_url(url).database or "")

@@ -9,33 +9,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from linkworker.store import migrations
-from linkworker.store.database import Database, open_postgres, open_sqlite
-from tests.helpers.databases import PostgresTemplate
+from linkworker.store.database import Database
+from tests.helpers.databases import BOTH_DATABASES, database_at
 
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=UTC).replace(tzinfo=None)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH_DATABASES)
 def database_at_0003(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A database brought only to revision 0003 by the real migrations, with a directory in it."""
-    if request.param == "sqlite":
-        database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys", migrate=False)
-    else:
-        template: PostgresTemplate = request.getfixturevalue("postgres_template")
-        url = template.create_empty()
-        database = open_postgres(url, migrate=False)
-    with database.engine.begin() as connection:
-        command.upgrade(migrations.alembic_config(connection), "0003")
-        _insert_records(connection)
-    yield database
-    database.dispose()
-    if request.param == "postgresql":
-        template.drop(make_url(url).database or "")
+    with database_at(request, tmp_path, "0003", _insert_records) as database:
+        yield database
 
 
 def _insert_records(connection) -> None:  # type: ignore[no-untyped-def]
