@@ -95,6 +95,21 @@ command runs in a terminal. Exit status 0 when written, 2 when not.
 """
 
 
+CALENDAR_EXPORT_HELP = f"""\
+Writes open follow-ups as an iCalendar (.ics) file to import into Outlook or another calendar:
+each one an all-day event on its due date. By default your own follow-ups due from today for
+the next eight weeks; --from and --to choose the days (both included; --to defaults to eight
+weeks after --from), --all-workers takes every link worker's in your PCN. Events name no one:
+only the case number and the person's initials, "Call - LW-000123 (J.S.)", unless --names is
+given. Importing a later export again updates the same events rather than adding them twice.
+The file is written whole or not at all, and the export is recorded in the audit trail.
+
+The export runs as a signed-in link worker (or administrator): give the user name with --user.
+The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
+command runs in a terminal. Exit status 0 when written, 2 when not.
+"""
+
+
 def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
     kind = _kinds(
         commands, placed, "import", "import records from a file (see: linkworker import referrals -h)"
@@ -136,6 +151,31 @@ def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     directory.add_argument(
         "--page", action="store_true", help="JSON as one page of /services rather than a list of services"
     )
+    calendar = kind("calendar", "export open follow-ups as an iCalendar (.ics) file", CALENDAR_EXPORT_HELP)
+    calendar.add_argument("file", type=Path, metavar="OUT.ics", help="the calendar file to write")
+    calendar.add_argument(
+        "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first due date (default: today)"
+    )
+    calendar.add_argument(
+        "--to",
+        dest="end",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="last due date (default: 8 weeks after --from)",
+    )
+    calendar.add_argument(
+        "--all-workers", action="store_true", help="every link worker's follow-ups in the PCN, not just yours"
+    )
+    calendar.add_argument(
+        "--names", action="store_true", help="put people's names in the events (default: initials only)"
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
 
 
 def _kinds(
@@ -194,13 +234,15 @@ def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None)
 
 
 def on_database(folders: config.Folders, url: str | None, work: Callable[[Database], int]) -> int:
-    """Open the database, run ``work`` on it and close it; a refusal is one line and status 2."""
+    """Open the database, run ``work`` on it and close it; a refusal (a service's, or a rule's
+    about the options given) is one line and status 2."""
+    from linkworker.domain.errors import ValidationError
     from linkworker.services.errors import ServiceError
 
     database = open_database(folders.database_file, folders.key_folder, url)
     try:
         return work(database)
-    except ServiceError as error:
+    except (ServiceError, ValidationError) as error:
         print(f"linkworker: {error}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     finally:
@@ -322,9 +364,32 @@ def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     return 0
 
 
+def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker export calendar``: open follow-ups as an .ics file (CALENDAR_EXPORT_HELP)."""
+    from linkworker.services import calendar_export
+
+    start = arguments.start or date.today()
+    request = calendar_export.CalendarRequest(
+        start,
+        arguments.end or calendar_export.default_end(start),
+        all_workers=arguments.all_workers,
+        names=arguments.names,
+    )
+    actor = batch.sign_in()
+    with batch.database.session() as session:
+        result = calendar_export.export_calendar(session, actor, request, arguments.file)
+    whose = "every link worker's" if request.all_workers else "your"
+    print(
+        f"Exported {result.events:,} of {whose} open follow-ups due {request.start:%d %b %Y} to "
+        f"{request.end:%d %b %Y} ({'with names' if request.names else 'initials only'}) to {result.path}."
+    )
+    return 0
+
+
 _RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {
     ("import", "referrals"): _import_referrals,
     ("import", "postcodes"): _import_postcodes,
     ("import", "directory"): _import_directory,
     ("export", "directory"): _export_directory,
+    ("export", "calendar"): _export_calendar,
 }

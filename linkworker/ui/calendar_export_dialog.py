@@ -1,0 +1,163 @@
+"""Saving open follow-ups as a calendar file for Outlook: which days, whose, and whether names
+go in (with a plain warning when they do). The dialog stays open after a save, with a line that
+says what was saved where, so the user can save another range."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from linkworker.services import calendar_export
+from linkworker.services.actor import Actor
+from linkworker.services.calendar_export import CalendarExport, CalendarRequest
+from linkworker.store.database import Database
+from linkworker.ui.case_dialogs import DATE_FORMAT
+from linkworker.ui.errors import call_service
+from linkworker.ui.forms import FormFields
+
+TITLE = "Export follow-ups to a calendar"
+FILE_FILTER = "Calendar files (*.ics)"
+NAMES_WARNING = (
+    "People's names will be in the file and in every calendar it is imported into. Calendars "
+    "are often shared and copied to phones: include names only if you need them, and keep "
+    "the file where only you can open it."
+)
+
+
+class CalendarExportDialog(QDialog):
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.setWindowTitle(TITLE)
+        defaults = calendar_export.default_request(date.today())
+        intro = QLabel(
+            "Saves open follow-ups as a calendar file (.ics) to import into Outlook: each one is "
+            "an all-day event on its day, showing the case number and the person's initials "
+            "unless you include names. Import a later file again to update the same events."
+        )
+        intro.setWordWrap(True)
+        form_layout = QFormLayout()
+        self.form = FormFields(form_layout)
+        self.start = _day_edit(defaults.start)
+        self.end = _day_edit(defaults.end)
+        self.form.add("&From:", self.start, "start")
+        self.form.add("&To:", self.end, "end", hint="Follow-ups due on both days are included.")
+        self.mine = QRadioButton("&My follow-ups")
+        self.everyone = QRadioButton("Every link worker's in the &PCN")
+        self.mine.setChecked(True)
+        self.whose = QButtonGroup(self)
+        self.whose.addButton(self.mine)
+        self.whose.addButton(self.everyone)
+        whose = QVBoxLayout()
+        whose.setContentsMargins(0, 0, 0, 0)
+        whose.addWidget(self.mine)
+        whose.addWidget(self.everyone)
+        whose_label = QLabel("Whose:")
+        form_layout.addRow(whose_label, whose)
+        self.names = QCheckBox("Include people's &names")
+        self.names.setToolTip(
+            "Without names, an event shows the case number and initials: Call - LW-000123 (J.S.)"
+        )
+        self.names.setAccessibleDescription(self.names.toolTip())
+        form_layout.addRow(QLabel("Names:"), self.names)
+        self.warning = QLabel(NAMES_WARNING)
+        self.warning.setObjectName("warningBanner")
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Warning")
+        self.warning.setAccessibleDescription(NAMES_WARNING)
+        self.warning.setVisible(False)
+        self.names.toggled.connect(self.warning.setVisible)
+        self.result = QLabel()
+        self.result.setObjectName("hintBox")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setAccessibleName("Result")
+        self.result.setVisible(False)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("&Save As…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save_as)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(intro)
+        layout.addLayout(form_layout)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.result)
+        layout.addStretch()
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.start.setFocus()
+
+    def request(self) -> CalendarRequest:
+        return CalendarRequest(
+            start=self.start.date().toPython(),
+            end=self.end.date().toPython(),
+            all_workers=self.everyone.isChecked(),
+            names=self.names.isChecked(),
+        )
+
+    def save_as(self) -> QFileDialog:
+        """Ask where to save, without blocking the window; the file is written once chosen."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / f"{calendar_export.CALENDAR_NAME}.ics")
+        dialog = QFileDialog(self, "Save the calendar file", suggested, FILE_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("ics")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.open()
+        return dialog
+
+    def export_to(self, path: Path) -> bool:
+        """Write the file (whole or not at all) and say what went into it; a refusal shows
+        beside its field or in a message box, and the choices stay as they were."""
+        request = self.request()
+        self.result.setVisible(False)
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: calendar_export.export_calendar(session, self.actor, request, path),
+            action=TITLE,
+            form=self.form,
+        )
+        if outcome.value is None:
+            return False
+        self.result.setText(_result_line(outcome.value))
+        self.result.setAccessibleDescription(self.result.text())
+        self.result.setVisible(True)
+        return True
+
+
+def _day_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    return edit
+
+
+def _result_line(result: CalendarExport) -> str:
+    count = f"{result.events} follow-up" + ("" if result.events == 1 else "s")
+    named = "with names" if result.request.names else "case numbers and initials only"
+    return (
+        f"Saved {count} ({named}) to {result.path}. In Outlook: File > Open & Export > "
+        "Import/Export > Import an iCalendar file, then choose Import."
+    )

@@ -1,0 +1,116 @@
+"""The calendar export dialog on the real widget: its defaults, the names warning, Save As
+without blocking, the file it writes (read back with ``icalendar``), the result line, and a
+range the service refuses shown beside its field."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from linkworker.domain.intake import case_number
+from linkworker.domain.roles import Role
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.calendar_export_dialog import NAMES_WARNING, CalendarExportDialog
+from tests.services.calendar_cases import CalendarCases, calendar_cases
+
+
+@pytest.fixture
+def cases(sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> CalendarCases:
+    return calendar_cases(sqlite_database, sqlite_actors)
+
+
+@pytest.fixture
+def dialog(qtbot, sqlite_database: Database, cases: CalendarCases) -> CalendarExportDialog:
+    shown = CalendarExportDialog(sqlite_database, cases.worker)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def summaries(path: Path) -> list[str]:
+    return [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+
+
+def test_it_opens_on_my_follow_ups_of_the_next_eight_weeks_without_names(
+    dialog: CalendarExportDialog, cases: CalendarCases
+) -> None:
+    assert dialog.start.date() == QDate(cases.today)
+    assert dialog.end.date() == QDate(cases.today + timedelta(weeks=8))
+    assert dialog.mine.isChecked() and not dialog.everyone.isChecked()
+    assert not dialog.names.isChecked()
+    assert not dialog.warning.isVisible() and not dialog.result.isVisible()
+    assert dialog.start.accessibleName() == "From" and dialog.end.accessibleName() == "To"
+    assert dialog.start.hasFocus()
+
+
+def test_asking_for_names_shows_a_plain_warning(dialog: CalendarExportDialog, qtbot) -> None:
+    dialog.names.setFocus()
+    qtbot.keyClick(dialog.names, Qt.Key.Key_Space)
+    assert dialog.names.isChecked()
+    assert dialog.warning.isVisible() and dialog.warning.text() == NAMES_WARNING
+    dialog.names.setChecked(False)
+    assert not dialog.warning.isVisible()
+
+
+def test_save_as_asks_where_without_blocking_then_writes_the_file_and_says_so(
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path
+) -> None:
+    chooser = dialog.save_as()
+    assert isinstance(chooser, QFileDialog) and chooser.isVisible()
+    assert chooser.selectedFiles()[0].endswith("Linkworker follow-ups.ics")
+    target = tmp_path / "mine.ics"
+    chooser.fileSelected.emit(str(target))  # as the file dialog does when the user picks a file
+    chooser.reject()
+    assert summaries(target) == [
+        f"Call - {case_number(cases.orla_case)} (O.F.)",
+        f"Check attendance - {case_number(cases.zoe_case)} (Z.O.)",
+    ]
+    assert dialog.result.isVisible()
+    assert dialog.result.text().startswith(
+        f"Saved 2 follow-ups (case numbers and initials only) to {target}. In Outlook:"
+    )
+
+
+def test_every_workers_follow_ups_with_names_over_chosen_days(
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path
+) -> None:
+    dialog.start.setDate(QDate(cases.today + timedelta(days=7)))
+    dialog.end.setDate(QDate(cases.today + timedelta(days=14)))
+    dialog.everyone.setChecked(True)
+    dialog.names.setChecked(True)
+    target = tmp_path / "pcn.ics"
+    assert dialog.export_to(target)
+    assert summaries(target) == [
+        f"Review measures - {case_number(cases.zoe_case)} (Zoë O'Brien, Jr) - Sol Second",
+        f"Call - {case_number(cases.orla_case)} (Orla Fenwick-Hale) - no owner",
+    ]
+    assert "Saved 2 follow-ups (with names)" in dialog.result.text()
+
+
+def test_a_last_day_before_the_first_is_shown_beside_it_and_nothing_is_written(
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path, messages
+) -> None:
+    dialog.end.setDate(QDate(cases.today - timedelta(days=1)))
+    target = tmp_path / "never.ics"
+    assert not dialog.export_to(target)
+    assert not target.exists()
+    assert dialog.end.property("invalid") is True
+    assert dialog.end.accessibleDescription() == "The last day is before the first day: choose a later one."
+    assert not dialog.result.isVisible()
+    assert messages.texts() == []
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_a_message(
+    dialog: CalendarExportDialog, tmp_path: Path, qtbot, messages
+) -> None:
+    assert not dialog.export_to(tmp_path / "no such folder" / "x.ics")
+    qtbot.waitUntil(lambda: bool(messages.texts()))
+    assert "cannot be written" in messages.texts()[0]
+    assert dialog.isVisible() and not dialog.result.isVisible()
