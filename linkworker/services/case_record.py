@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
-from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.follow_ups import Due, FollowUpState, due, state_of
 from linkworker.domain.intake import case_number
 from linkworker.domain.people import ContactMethod
 from linkworker.domain.person import age_on
@@ -32,6 +33,8 @@ from linkworker.store.models import (
     CaseNote,
     Connection,
     Contact,
+    FollowUp,
+    FollowUpReschedule,
     LocalNeed,
     Measure,
     Patient,
@@ -171,6 +174,72 @@ class ConnectionEvent:
 
 
 @dataclass(frozen=True)
+class RescheduleRecord:
+    """One move of a follow-up's day, with why and by whom."""
+
+    from_due_on: date
+    to_due_on: date
+    reason: str
+    at: datetime
+    by: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    """A follow-up of a case: what, when, whose, and where it stands. ``by`` is who booked it
+    (None where no one is on record); ``version`` guards completing, moving and cancelling."""
+
+    id: int
+    referral_id: int
+    due_on: date
+    kind: FollowUpKind
+    owner_id: int | None
+    owner: str | None
+    note: str | None
+    state: FollowUpState
+    created_at: datetime
+    by: str | None
+    done_at: datetime | None
+    done_by: str | None
+    cancelled_at: datetime | None
+    cancelled_by: str | None
+    cancelled_reason: str | None
+    reschedules: tuple[RescheduleRecord, ...]  # oldest first
+    version: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is FollowUpState.OPEN
+
+    def due(self, today: date) -> Due | None:
+        """Overdue, today, this week or later while open; None once done or cancelled."""
+        return due(self.due_on, today) if self.is_open else None
+
+
+class FollowUpStep(StrEnum):
+    SCHEDULED = "scheduled"
+    RESCHEDULED = "rescheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class FollowUpEvent:
+    """One step of a follow-up on the timeline. ``due_on`` is the day it was booked for at that
+    step (the new day, for a move); ``from_due_on`` the day before a move; ``detail`` the note
+    when booked, the reason when moved or cancelled. ``id`` is the follow-up's."""
+
+    id: int
+    step: FollowUpStep
+    kind: FollowUpKind
+    due_on: date
+    from_due_on: date | None
+    owner: str | None
+    detail: str | None
+    by: str | None
+
+
+@dataclass(frozen=True)
 class NoteRecord:
     id: int
     written_at: datetime
@@ -219,9 +288,12 @@ class TimelineKind(StrEnum):
     CONNECTION = "connection"
     NOTE = "note"
     PLAN_REVIEW = "plan_review"
+    FOLLOW_UP = "follow_up"
 
 
-TimelineItem = StatusRecord | ContactRecord | MeasureRecord | ConnectionEvent | NoteRecord | ReviewRecord
+TimelineItem = (
+    StatusRecord | ContactRecord | MeasureRecord | ConnectionEvent | NoteRecord | ReviewRecord | FollowUpEvent
+)
 
 
 @dataclass(frozen=True)
@@ -248,6 +320,7 @@ class CaseRecord:
     swemwbs: SwemwbsProgress | None
     connections: tuple[ConnectionRecord, ...]  # newest first
     notes: tuple[NoteRecord, ...]  # newest first
+    follow_ups: tuple[FollowUpRecord, ...]  # open ones by day, then the rest newest first
 
 
 def open_case(
@@ -300,6 +373,11 @@ def open_case(
         reviews.append(review)
         timeline.add(TimelineKind.PLAN_REVIEW, row.created_at, row.reviewed_on, review)
 
+    follow_ups = case_follow_ups(session, referral_id, names)
+    for follow_up in follow_ups:
+        for moment, event in follow_up_events(follow_up):
+            timeline.add(TimelineKind.FOLLOW_UP, moment, None, event)
+
     record = CaseRecord(
         header=case_header(session, referral, today, names),
         person=_person_info(session, referral.patient),
@@ -321,6 +399,7 @@ def open_case(
         swemwbs=swemwbs_progress(taken),
         connections=tuple(reversed(connections)),
         notes=tuple(reversed(notes)),
+        follow_ups=follow_ups,
     )
     if not reopened:
         audit.record(session, actor, "case_viewed", "referral", referral_id)
@@ -443,6 +522,90 @@ def connection_events(
         (created_at, event(connection.route, connection.made_on, None, connection.made_by)),
         (updated_at, event(connection.status, connection.status_on, connection.feedback, connection.by)),
     ]
+
+
+def case_follow_ups(session: Session, referral_id: int, names: Names) -> tuple[FollowUpRecord, ...]:
+    """The case's follow-ups: open ones soonest first, then those done or cancelled, latest first."""
+    rows = list(session.scalars(select(FollowUp).where(FollowUp.referral_id == referral_id)))
+    moves: dict[int, list[FollowUpReschedule]] = {row.id: [] for row in rows}
+    if rows:
+        for move in session.scalars(
+            select(FollowUpReschedule)
+            .where(FollowUpReschedule.follow_up_id.in_(moves))
+            .order_by(FollowUpReschedule.rescheduled_at, FollowUpReschedule.id)
+        ):
+            moves[move.follow_up_id].append(move)
+    records = [follow_up_record(row, moves[row.id], names) for row in rows]
+    still_open = sorted((r for r in records if r.is_open), key=lambda r: (r.due_on, r.id))
+    ended = sorted(
+        (r for r in records if not r.is_open), key=lambda r: (r.done_at or r.cancelled_at, r.id), reverse=True
+    )
+    return (*still_open, *ended)
+
+
+def follow_up_record(row: FollowUp, moves: Sequence[FollowUpReschedule], names: Names) -> FollowUpRecord:
+    return FollowUpRecord(
+        id=row.id,
+        referral_id=row.referral_id,
+        due_on=row.due_on,
+        kind=FollowUpKind(row.kind),
+        owner_id=row.owner_id,
+        owner=names.of(row.owner_id),
+        note=row.note,
+        state=state_of(row.done_at, row.cancelled_at),
+        created_at=row.created_at,
+        by=names.of(row.created_by_id),
+        done_at=row.done_at,
+        done_by=names.of(row.done_by_id),
+        cancelled_at=row.cancelled_at,
+        cancelled_by=names.of(row.cancelled_by_id),
+        cancelled_reason=row.cancelled_reason,
+        reschedules=tuple(
+            RescheduleRecord(
+                move.from_due_on,
+                move.to_due_on,
+                move.reason,
+                move.rescheduled_at,
+                names.of(move.rescheduled_by_id),
+            )
+            for move in moves
+        ),
+        version=row.version_id,
+    )
+
+
+def follow_up_events(follow_up: FollowUpRecord) -> list[tuple[datetime, FollowUpEvent]]:
+    """The timeline's steps of a follow-up, oldest first, each with when it was recorded: booked
+    (for the day first chosen), each move, then done or cancelled."""
+
+    def event(
+        step: FollowUpStep, due_on: date, detail: str | None, by: str | None, from_due_on: date | None = None
+    ) -> FollowUpEvent:
+        return FollowUpEvent(
+            follow_up.id, step, follow_up.kind, due_on, from_due_on, follow_up.owner, detail, by
+        )
+
+    first_day = follow_up.reschedules[0].from_due_on if follow_up.reschedules else follow_up.due_on
+    steps = [(follow_up.created_at, event(FollowUpStep.SCHEDULED, first_day, follow_up.note, follow_up.by))]
+    for move in follow_up.reschedules:
+        steps.append(
+            (move.at, event(FollowUpStep.RESCHEDULED, move.to_due_on, move.reason, move.by, move.from_due_on))
+        )
+    if follow_up.done_at is not None:
+        steps.append((follow_up.done_at, event(FollowUpStep.DONE, follow_up.due_on, None, follow_up.done_by)))
+    if follow_up.cancelled_at is not None:
+        steps.append(
+            (
+                follow_up.cancelled_at,
+                event(
+                    FollowUpStep.CANCELLED,
+                    follow_up.due_on,
+                    follow_up.cancelled_reason,
+                    follow_up.cancelled_by,
+                ),
+            )
+        )
+    return steps
 
 
 def note_record(row: CaseNote, names: Names) -> NoteRecord:

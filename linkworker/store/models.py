@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -96,6 +97,8 @@ class Pcn(Versioned, Base):
     name: Mapped[str]
     # Directory entries not verified for this many months are flagged as stale.
     stale_after_months: Mapped[int] = mapped_column(SmallInteger, default=6, server_default=text("6"))
+    # A referral waiting longer than this many working days for a first contact is flagged.
+    first_contact_working_days: Mapped[int] = mapped_column(SmallInteger, default=5, server_default=text("5"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")
@@ -429,9 +432,34 @@ class Connection(Versioned, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 
+# A follow-up still to be done (domain.follow_ups.is_open), as SQL.
+_FOLLOW_UP_OPEN = text("done_at IS NULL AND cancelled_at IS NULL")
+
+
 class FollowUp(Versioned, Base):
+    """Something to do for a case on a day: open until done (``done_at``) or cancelled
+    (``cancelled_at``, with a reason), never both. Each move of its date is a FollowUpReschedule."""
+
     __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_owner_open", "owner_id", "done_at", "due_on"),)
+    __table_args__ = (
+        CheckConstraint("done_at IS NULL OR cancelled_at IS NULL", name="done_or_cancelled"),
+        # A worker's open follow-ups by day: the Today view, workload counts, reassignment.
+        Index(
+            "ix_follow_up_owner_due_open",
+            "owner_id",
+            "due_on",
+            sqlite_where=_FOLLOW_UP_OPEN,
+            postgresql_where=_FOLLOW_UP_OPEN,
+        ),
+        # A case's open follow-ups by day: its next one, whether any is overdue.
+        Index(
+            "ix_follow_up_referral_due_open",
+            "referral_id",
+            "due_on",
+            sqlite_where=_FOLLOW_UP_OPEN,
+            postgresql_where=_FOLLOW_UP_OPEN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
@@ -439,9 +467,31 @@ class FollowUp(Versioned, Base):
     kind: Mapped[str] = _code(30)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(Text)
-    done_at: Mapped[datetime | None]
-    cancelled_reason: Mapped[str | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    cancelled_reason: Mapped[str | None]
+
+    reschedules: Mapped[list[FollowUpReschedule]] = relationship(
+        cascade="all, delete-orphan", order_by="FollowUpReschedule.id"
+    )
+
+
+class FollowUpReschedule(Base):
+    """One move of a follow-up's date, with the reason. Never edited."""
+
+    __tablename__ = "follow_up_reschedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"), index=True)
+    from_due_on: Mapped[date]
+    to_due_on: Mapped[date]
+    reason: Mapped[str]
+    rescheduled_at: Mapped[datetime] = mapped_column(default=utc_now)
+    rescheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class AuditEvent(Base):

@@ -133,7 +133,7 @@ class PlanEditor(QWidget):
 
         self.reviews: RecordTableModel[ReviewRecord] = RecordTableModel(REVIEW_COLUMNS, self)
         self.reviews_table = fitted(wrapping(record_table(self.reviews, "Reviews of the plan")))
-        self.review_button = QPushButton("Record revie&w…")
+        self.review_button = QPushButton("Recor&d review…")
         self.review_button.setToolTip("Record the day the plan was reviewed with the person")
         self.review_button.clicked.connect(self.review_requested)
         review_header = QHBoxLayout()

@@ -1,8 +1,8 @@
 """The case record: who the case is for and where it stands, what has happened, and the work.
 
 The header says who, where the case stands and for how long; below it, the actions a link
-worker takes, then tabs for the timeline, contacts, support plan, measures, connections and
-notes, beside a column with the person's contact details and the referral. Every change goes
+worker takes, then tabs for the timeline, follow-ups, contacts, support plan, measures,
+connections and notes, beside a column with the person's contact details and the referral. Every change goes
 through a service and a dialog that keeps the user's input while it is refused; after it the
 record is read again, so the screen shows what was saved.
 """
@@ -31,15 +31,15 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import case_record, casework
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CaseHeader, CaseRecord, ConnectionRecord
-from linkworker.store.database import Database
-from linkworker.ui.case_columns import (
-    CONTACT_COLUMNS,
-    NOTE_COLUMNS,
-    TIMELINE_COLUMNS,
-    day,
-    wrapping,
+from linkworker.services.case_record import (
+    CaseHeader,
+    CaseRecord,
+    ConnectionRecord,
+    FollowUpRecord,
+    TimelineEntry,
 )
+from linkworker.store.database import Database
+from linkworker.ui.case_columns import CONTACT_COLUMNS, NOTE_COLUMNS, day, event_when, wrapping
 from linkworker.ui.case_dialogs import (
     AddContactDialog,
     AddNoteDialog,
@@ -53,11 +53,25 @@ from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialo
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
 from linkworker.ui.errors import call_service
+from linkworker.ui.follow_up_dialogs import (
+    CancelFollowUpDialog,
+    CompleteFollowUpDialog,
+    RescheduleFollowUpDialog,
+    ScheduleFollowUpDialog,
+)
+from linkworker.ui.follow_ups_panel import FollowUpsPanel, timeline_words
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
 T = TypeVar("T")
 SIDE_WIDTH = 300
+
+TIMELINE_COLUMNS: list[Column[TimelineEntry]] = [
+    Column("When", event_when),
+    Column("What", lambda entry: timeline_words(entry)[0]),
+    Column("By", lambda entry: entry.item.by or ""),
+    Column("Details", lambda entry: timeline_words(entry)[1]),
+]
 
 
 def header_facts(header: CaseHeader) -> str:
@@ -139,6 +153,9 @@ class CaseView(QWidget):
         self.assign_button = self._action(actions, "Assi&gn…", "Choose the link worker who holds the case")
         self.measure_button = self._action(actions, "Record &measure", "Record an ONS4 or SWEMWBS")
         self.note_button = self._action(actions, "Add &note…", "Add a note to the timeline")
+        self.follow_up_button = self._action(
+            actions, "Sc&hedule follow-up…", "Book the next call, meeting or check, for you or a colleague"
+        )
         actions.addStretch()
         self.contact_button.clicked.connect(self.add_contact)
         self.status_button.clicked.connect(lambda: self.change_status())
@@ -151,6 +168,7 @@ class CaseView(QWidget):
             action.triggered.connect(lambda _checked=False, i=instrument: self.record_measure(i))
         self.measure_button.setMenu(measure_menu)
         self.note_button.clicked.connect(self.add_note)
+        self.follow_up_button.clicked.connect(lambda: self.schedule_follow_up())
 
         # What has happened, and the plan.
         self.timeline = self._table(TIMELINE_COLUMNS, "Timeline", "Everything on the case, newest first")
@@ -164,9 +182,14 @@ class CaseView(QWidget):
         self.plan.refused.connect(lambda: self.refresh(reopened=True))
         self.plan.review_requested.connect(self.review_plan)
         self.measures = MeasuresPanel()
+        self.follow_ups = FollowUpsPanel()
+        self.follow_ups.complete_requested.connect(self.complete_follow_up)
+        self.follow_ups.reschedule_requested.connect(self.reschedule_follow_up)
+        self.follow_ups.cancel_requested.connect(self.cancel_follow_up)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Case record")
         self.tabs.addTab(self.timeline[1], "&Timeline")
+        self.tabs.addTab(self.follow_ups, "Follo&w-ups")
         self.tabs.addTab(self.contacts[1], "Cont&acts")
         self.tabs.addTab(self.plan, "Support &plan")
         self.tabs.addTab(self.measures, "Measu&res")
@@ -247,18 +270,24 @@ class CaseView(QWidget):
         self.waiting.setText(waiting_words(header))
         self.setAccessibleName(f"Case {header.case_number}: {header.person_name}")
         is_open = header.status.is_open
-        for button in (self.status_button, self.close_button, self.assign_button):
+        for button in (self.status_button, self.close_button, self.assign_button, self.follow_up_button):
             button.setEnabled(is_open)
         self.timeline[0].set_records(record.timeline)
         self.contacts[0].set_records(record.contacts)
         self.connections.show_record(record, self.may_edit)
         self.notes[0].set_records(record.notes)
+        self.follow_ups.show_record(record, self.may_edit)
         self.plan.show_record(record, self.may_edit and is_open)
         self.measures.show_record(record)
         self.person.show_record(record)
-        self.tabs.setTabText(1, f"Cont&acts ({len(record.contacts)})")
-        self.tabs.setTabText(4, f"Conn&ections ({len(record.connections)})")
-        self.tabs.setTabText(5, f"N&otes ({len(record.notes)})")
+        booked = sum(1 for follow_up in record.follow_ups if follow_up.is_open)
+        self._count_tab(self.follow_ups, f"Follo&w-ups ({booked})")
+        self._count_tab(self.contacts[1], f"Cont&acts ({len(record.contacts)})")
+        self._count_tab(self.connections, f"Conn&ections ({len(record.connections)})")
+        self._count_tab(self.notes[1], f"N&otes ({len(record.notes)})")
+
+    def _count_tab(self, page: QWidget, text: str) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(page), text)
 
     def header(self) -> CaseHeader:
         assert self.record is not None
@@ -316,3 +345,34 @@ class CaseView(QWidget):
     def record_outcome(self, connection: ConnectionRecord) -> None:
         dialog = RecordOutcomeDialog(self.database, self.actor, connection, self.header().person_name, self)
         self.open_form(dialog, reread_on_cancel=True)
+
+    def schedule_follow_up(self) -> ScheduleFollowUpDialog | None:
+        """Open the form that books a follow-up, owned by the user unless they choose a colleague."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: casework.case_workers(session, self.actor),
+            action="Schedule follow-up",
+        )
+        if outcome.value is None:
+            return None
+        header = self.header()
+        dialog = ScheduleFollowUpDialog(
+            self.database, self.actor, header.referral_id, header.person_name, outcome.value, parent=self
+        )
+        self.open_form(dialog)
+        return dialog
+
+    def complete_follow_up(self, follow_up: FollowUpRecord) -> None:
+        self.open_form(
+            CompleteFollowUpDialog(self.database, self.actor, follow_up, self), reread_on_cancel=True
+        )
+
+    def reschedule_follow_up(self, follow_up: FollowUpRecord) -> None:
+        dialog = RescheduleFollowUpDialog(self.database, self.actor, follow_up, self)
+        self.open_form(dialog, reread_on_cancel=True)
+
+    def cancel_follow_up(self, follow_up: FollowUpRecord) -> None:
+        self.open_form(
+            CancelFollowUpDialog(self.database, self.actor, follow_up, self), reread_on_cancel=True
+        )

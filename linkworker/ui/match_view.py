@@ -2,7 +2,9 @@
 
 The criteria start from the person's record (their needs, age, language and access needs) and
 the first search runs as the screen opens. Each match says why in one line. From a match the
-link worker records that the person was referred or signposted, on a day they choose. Searches
+link worker records that the person was referred or signposted, on a day they choose; a check
+that the person went is then offered as a follow-up (two weeks on, theirs), to book as it is,
+change or skip. Searches
 run in the background (``ui.jobs``), so the window keeps painting on an ICB's directory.
 """
 
@@ -39,14 +41,15 @@ from linkworker.domain.errors import FormErrors
 from linkworker.domain.matching import OLDEST_AGE, Match, MatchCriteria, check_criteria
 from linkworker.domain.roles import Permission
 from linkworker.domain.schedule import TimeSlot
-from linkworker.services import connections, matching
+from linkworker.services import casework, connections, follow_ups, matching
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import ConnectionRecord
+from linkworker.services.case_record import ConnectionRecord, FollowUpRecord
 from linkworker.services.matching import MatchStart
 from linkworker.store.database import Database
 from linkworker.ui.case_dialogs import day_edit
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.errors import call_service
+from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog
 from linkworker.ui.forms import FormFields
 from linkworker.ui.jobs import Job, run_job
 from linkworker.ui.models import Column, RecordTableModel
@@ -132,7 +135,8 @@ class ConnectDialog(FormDialog[ConnectionRecord]):
 
 
 class MatchView(QWidget):
-    """Ranked services for one case; ``connected`` gives the case's id after a connection is made."""
+    """Ranked services for one case; ``connected`` gives the case's id after a connection is made,
+    and again after the attendance check offered then is booked, so the case shows both."""
 
     connected = Signal(int)
 
@@ -394,4 +398,39 @@ class MatchView(QWidget):
         done = ROUTE_WORDS[route][1]
         self.done.setText(f"{done[:1].upper()}{done[1:]} to {chosen.name} on {record.made_on:%d/%m/%Y}.")
         self.done.show()
+        self.connected.emit(self.referral_id)
+        self.offer_follow_up(record, chosen)
+
+    def offer_follow_up(self, record: ConnectionRecord, chosen: Match) -> ScheduleFollowUpDialog | None:
+        """Offer a follow-up to check the person went: filled in, to book, change or skip."""
+        start = self.start
+        assert start is not None
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: casework.case_workers(session, self.actor),
+            action="Schedule follow-up",
+        )
+        if outcome.value is None:
+            return None
+        dialog = ScheduleFollowUpDialog(
+            self.database,
+            self.actor,
+            self.referral_id,
+            start.person_name,
+            outcome.value,
+            follow_ups.attendance_check(self.actor, record.made_on, chosen.name),
+            intro=f"Book a check that {start.person_name} went to {chosen.name}? Change the day, "
+            "owner or note if you like, or skip it.",
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._follow_up_booked(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def _follow_up_booked(self, booked: FollowUpRecord | None) -> None:
+        if booked is None:
+            return
+        self.done.setText(f"{self.done.text()} Attendance check booked for {booked.due_on:%d/%m/%Y}.")
         self.connected.emit(self.referral_id)

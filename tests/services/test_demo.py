@@ -289,6 +289,13 @@ def test_follow_ups_are_mostly_done_with_some_overdue_today_and_this_week(demo):
     assert any(TODAY < due <= TODAY + timedelta(days=6) for due, _ in waiting)
     assert all(done is None or done <= NOW for _, done, _, _ in rows)
     assert all(owner is not None for _, _, owner, _ in rows)
+    with demo.database.session() as session:
+        who = session.execute(
+            select(FollowUp.owner_id, FollowUp.created_by_id, FollowUp.done_at, FollowUp.done_by_id)
+        ).all()
+        assert session.scalar(select(func.count()).where(FollowUp.cancelled_at.is_not(None))) == 0
+    assert all(created_by == owner for owner, created_by, _, _ in who)  # each worker books their own
+    assert all((done_by == owner) == (done is not None) for owner, _, done, done_by in who)
 
 
 def test_needs_and_connections_use_the_taxonomy_and_the_directory(demo):

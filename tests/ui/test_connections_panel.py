@@ -87,7 +87,7 @@ def test_a_case_without_connections_says_how_to_find_services(
     panel = view.connections
     assert panel.model.rowCount() == 0
     assert panel.empty.isVisible() and "Find services…" in panel.empty.text()
-    assert view.tabs.tabText(4) == "Conn&ections (0)"
+    assert view.tabs.tabText(view.tabs.indexOf(view.connections)) == "Conn&ections (0)"
     assert panel.find_button.isVisible() and panel.find_button.isEnabled()
     assert not panel.outcome_button.isEnabled()
     with qtbot.waitSignal(view.match_requested) as asked:
@@ -107,7 +107,7 @@ def test_each_connection_shows_how_it_was_made_and_how_it_went(
     assert rows(view, 4) == [f"Attended ({ago(3):%d %b %Y})", "Not known yet"]
     assert rows(view, 6) == ["Enjoyed the first session.", ""]
     assert view.connections.empty.isHidden()
-    assert view.tabs.tabText(4) == "Conn&ections (2)"
+    assert view.tabs.tabText(view.tabs.indexOf(view.connections)) == "Conn&ections (2)"
 
 
 def test_an_outcome_is_recorded_from_the_list_and_shown_on_the_timeline(

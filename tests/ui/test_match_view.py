@@ -13,14 +13,17 @@ from shiboken6 import delete
 from sqlalchemy import select, update
 
 from linkworker.domain.access import AccessNeed
+from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.directory import ConnectionStatus, CostKind
+from linkworker.domain.follow_ups import QuickPick, attendance_check_day, quick_pick
 from linkworker.domain.person import age_on
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services.actor import Actor
 from linkworker.services.matching import MAX_MATCHES
 from linkworker.store.database import Database
-from linkworker.store.models import Connection, Referral
+from linkworker.store.models import Connection, FollowUp, Referral
+from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog
 from linkworker.ui.match_view import (
     CHOOSE_HINT,
     CLOSED_HINT,
@@ -295,3 +298,50 @@ def test_tab_runs_from_the_criteria_through_the_list_to_the_buttons(
         reached.append(QApplication.focusWidget())
     # ...and round to the first criterion, with no stop on the criteria panel's frame on the way.
     assert reached == [view.find_button, view.table, view.refer_button, view.signpost_button, view.needs]
+
+
+def offered(view: MatchView) -> ScheduleFollowUpDialog:
+    [dialog] = [dialog for dialog in view.findChildren(ScheduleFollowUpDialog) if dialog.isVisible()]
+    return dialog
+
+
+def test_after_a_connection_a_check_that_they_went_is_offered_to_book_change_or_skip(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    view = open_view(qtbot, database, worker, case)
+    choose(view, "Polish club")
+    dialog = view.connect_to(ConnectionStatus.REFERRED)
+    assert dialog is not None
+    made_on = date.today() - timedelta(days=2)
+    dialog.made_on.setDate(QDate(made_on))
+    qtbot.mouseClick(dialog.save_button, CLICK)
+
+    offer = offered(view)
+    assert offer.kind.currentData() == FollowUpKind.CHECK_ATTENDANCE
+    assert offer.day.value() == attendance_check_day(made_on, date.today())
+    assert offer.owner.currentData() == worker.user_id
+    assert offer.note.toPlainText() == "Did they go to Polish club?"
+    assert offer.cancel_button.text() == "S&kip"
+    qtbot.mouseClick(offer.day.picks[QuickPick.ONE_MONTH], CLICK)  # changed before booking
+    with qtbot.waitSignal(view.connected) as connected:
+        qtbot.mouseClick(offer.save_button, CLICK)
+    assert connected.args == [case]  # the case reads itself again and shows the follow-up
+    booked_on = quick_pick(date.today(), QuickPick.ONE_MONTH)
+    assert view.done.text().endswith(f"Attendance check booked for {booked_on:%d/%m/%Y}.")
+    with database.session() as session:
+        [row] = session.scalars(select(FollowUp).where(FollowUp.referral_id == case))
+        assert (row.kind, row.due_on, row.owner_id, row.created_by_id) == (
+            FollowUpKind.CHECK_ATTENDANCE.value,
+            booked_on,
+            worker.user_id,
+            worker.user_id,
+        )
+
+    choose(view, "Evening walk")
+    again = view.connect_to(ConnectionStatus.SIGNPOSTED)
+    assert again is not None
+    qtbot.mouseClick(again.save_button, CLICK)
+    qtbot.mouseClick(offered(view).cancel_button, CLICK)  # skipped
+    with database.session() as session:
+        assert len(session.scalars(select(FollowUp).where(FollowUp.referral_id == case)).all()) == 1
+        assert len(session.scalars(select(Connection).where(Connection.referral_id == case)).all()) == 2

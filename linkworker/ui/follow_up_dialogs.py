@@ -1,0 +1,256 @@
+"""The forms of a follow-up: booking one (a day with quick picks, what, whose, a note), marking
+it done, moving it to another day with the reason, and cancelling it with the reason.
+
+Each saves through one service call and stays open, with the message beside the field, while the
+service refuses; a change to a follow-up someone else changed meanwhile is refused with what they
+did, and the dialog keeps what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from sqlalchemy.orm import Session
+
+from linkworker.domain.case_entries import parse_text
+from linkworker.domain.casework import FollowUpKind
+from linkworker.domain.follow_ups import (
+    FURTHEST_AHEAD,
+    REASON_MAX,
+    QuickPick,
+    check_due_on,
+    check_new_day,
+    parse_reason,
+    quick_pick,
+)
+from linkworker.services import follow_ups
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import FollowUpRecord
+from linkworker.services.casework import WorkerOption
+from linkworker.services.follow_ups import NewFollowUp
+from linkworker.store.database import Database
+from linkworker.ui.case_columns import day
+from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
+from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.display import words
+
+# Each quick pick's button text, with its own access key.
+_PICK_TEXTS = {
+    QuickPick.ONE_WEEK: "+1 &week",
+    QuickPick.TWO_WEEKS: "+&2 weeks",
+    QuickPick.ONE_MONTH: "+1 &month",
+}
+
+
+def kind_label(kind: FollowUpKind) -> str:
+    return words(kind.value)
+
+
+def follow_up_title(follow_up: FollowUpRecord) -> str:
+    """ "follow-up (call, due 12 Jun 2025)": a follow-up named inside a sentence."""
+    return f"follow-up ({kind_label(follow_up.kind).lower()}, due {day(follow_up.due_on)})"
+
+
+class _FollowUpForm(FormDialog[FollowUpRecord]):
+    """A follow-up's form, which grows to fit the messages shown beside its fields, so none
+    is drawn over the field below it."""
+
+    def save(self) -> None:
+        super().save()
+        if self.isVisible():
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+
+class DayPicker:
+    """A day from today to a year ahead, typed or picked from the calendar, with quick picks
+    beside it (a week, two weeks, a month on, each moved to a working day)."""
+
+    def __init__(self, initial: date) -> None:
+        today = date.today()
+        self.today = today
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat(f"ddd {DATE_FORMAT}")  # the weekday too: a follow-up is a day's work
+        self.edit.setDateRange(QDate(today), QDate(today + FURTHEST_AHEAD))
+        self.edit.setDate(QDate(initial))
+        self.picks: dict[QuickPick, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for pick in QuickPick:
+            button = QPushButton(_PICK_TEXTS[pick])
+            button.setAutoDefault(False)
+            target = quick_pick(today, pick)
+            description = f"Due {target:%A} {day(target)}"
+            button.setToolTip(description)
+            button.setAccessibleName(f"{pick.label} from today")
+            button.setAccessibleDescription(description)
+            button.clicked.connect(lambda _checked=False, d=target: self.edit.setDate(QDate(d)))
+            self.picks[pick] = button
+            row.addWidget(button)
+        row.addStretch()
+        self.row = QWidget()
+        self.row.setLayout(row)
+
+    def value(self) -> date:
+        chosen = self.edit.date().toPython()
+        assert isinstance(chosen, date)
+        return chosen
+
+
+def reason_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setMaxLength(REASON_MAX)
+    return edit
+
+
+class ScheduleFollowUpDialog(_FollowUpForm):
+    """Book a follow-up. ``offered`` fills it in (the attendance check after a connection),
+    and the cancel button then says Skip: the user accepts it, changes it or skips it."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        referral_id: int,
+        person_name: str,
+        workers: Sequence[WorkerOption],
+        offered: NewFollowUp | None = None,
+        intro: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            database,
+            "Schedule follow-up",
+            "&Schedule",
+            intro or f"Book the next step with {person_name}. It shows on the owner's Today screen when due.",
+            parent,
+        )
+        self.actor = actor
+        self.referral_id = referral_id
+        start = offered or NewFollowUp(
+            quick_pick(date.today(), QuickPick.ONE_WEEK), FollowUpKind.CALL, actor.user_id
+        )
+        self.day = DayPicker(start.due_on)
+        self.kind = QComboBox()
+        for kind in FollowUpKind:
+            self.kind.addItem(kind_label(kind), kind)
+        self.kind.setCurrentIndex(self.kind.findData(start.kind))
+        self.owner = QComboBox()
+        for option in workers:
+            self.owner.addItem(option.full_name, option.id)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(start.owner_id)))
+        self.note = text_box(3)
+        self.note.setPlainText(start.note)
+        self.form.add("&Due on:", self.day.edit, "due_on")
+        self.form_layout.addRow(QLabel("Or pick:"), self.day.row)
+        self.form.add("&Kind:", self.kind, "kind")
+        self.form.add("&Owner:", self.owner, "owner", hint="Whose Today screen it shows on.")
+        self.form.add("&Note:", self.note, "note")
+        if offered is not None:
+            self.cancel_button.setText("S&kip")
+        self.day.edit.setFocus()
+
+    def entry(self) -> NewFollowUp:
+        return NewFollowUp(
+            self.day.value(),
+            FollowUpKind(self.kind.currentData()),
+            self.owner.currentData(),
+            self.note.toPlainText(),
+        )
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: check_due_on(self.day.value(), date.today()),
+            lambda: parse_text(self.note.toPlainText(), "note", "note"),
+        )
+
+    def work(self, session: Session) -> FollowUpRecord:
+        return follow_ups.schedule(session, self.actor, self.referral_id, self.entry())
+
+
+class CompleteFollowUpDialog(_FollowUpForm):
+    def __init__(
+        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Mark follow-up done",
+            "Mark &done",
+            f"Mark the {follow_up_title(follow_up)} as done, today, by you. Record what was said "
+            "as a contact or a note.",
+            parent,
+        )
+        self.actor = actor
+        self.follow_up = follow_up
+        self.save_button.setFocus()
+
+    def work(self, session: Session) -> FollowUpRecord:
+        return follow_ups.complete(session, self.actor, self.follow_up.id, self.follow_up.version)
+
+
+class RescheduleFollowUpDialog(_FollowUpForm):
+    def __init__(
+        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Reschedule follow-up",
+            "&Reschedule",
+            f"Move the {follow_up_title(follow_up)} to another day. The day it had and why it "
+            "moved stay on the case's timeline.",
+            parent,
+        )
+        self.actor = actor
+        self.follow_up = follow_up
+        self.day = DayPicker(max(follow_up.due_on, date.today()))
+        self.reason = reason_edit()
+        self.form.add("&New day:", self.day.edit, "due_on")
+        self.form_layout.addRow(QLabel("Or pick:"), self.day.row)
+        self.form.add("Re&ason:", self.reason, "reason")
+        self.day.edit.setFocus()
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: check_new_day(self.day.value(), self.follow_up.due_on, date.today()),
+            lambda: parse_reason(self.reason.text()),
+        )
+
+    def work(self, session: Session) -> FollowUpRecord:
+        return follow_ups.reschedule(
+            session,
+            self.actor,
+            self.follow_up.id,
+            self.follow_up.version,
+            self.day.value(),
+            self.reason.text(),
+        )
+
+
+class CancelFollowUpDialog(_FollowUpForm):
+    def __init__(
+        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            database,
+            "Cancel follow-up",
+            "Cancel &follow-up",
+            f"Cancel the {follow_up_title(follow_up)}. It stays on the case's timeline, with the reason.",
+            parent,
+        )
+        self.actor = actor
+        self.follow_up = follow_up
+        self.cancel_button.setText("&Keep it")
+        self.reason = reason_edit()
+        self.form.add("Re&ason:", self.reason, "reason")
+        self.reason.setFocus()
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (lambda: parse_reason(self.reason.text()),)
+
+    def work(self, session: Session) -> FollowUpRecord:
+        return follow_ups.cancel(
+            session, self.actor, self.follow_up.id, self.follow_up.version, self.reason.text()
+        )
