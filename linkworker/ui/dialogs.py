@@ -61,11 +61,18 @@ class FormDialog(QDialog, Generic[T]):
 
     def save(self) -> None:
         if not check_all(self.form, *self.checks()):
+            self._fit_messages()
             return
         outcome = call_service(self, self.database, self.work, action=self.windowTitle(), form=self.form)
         if outcome.ok:
             self.saved = outcome.value
             self.accept()
+        else:
+            self._fit_messages()
+
+    def _fit_messages(self) -> None:
+        """Grow to fit the messages now shown beside fields, so none is drawn over the next field."""
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
 
 class ChangePasswordDialog(FormDialog[None]):

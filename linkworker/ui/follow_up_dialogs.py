@@ -54,16 +54,6 @@ def follow_up_title(follow_up: FollowUpRecord) -> str:
     return f"follow-up ({kind_label(follow_up.kind).lower()}, due {day(follow_up.due_on)})"
 
 
-class _FollowUpForm(FormDialog[FollowUpRecord]):
-    """A follow-up's form, which grows to fit the messages shown beside its fields, so none
-    is drawn over the field below it."""
-
-    def save(self) -> None:
-        super().save()
-        if self.isVisible():
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-
-
 class DayPicker:
     """A day from today to a year ahead, typed or picked from the calendar, with quick picks
     beside it (a week, two weeks, a month on, each moved to a working day)."""
@@ -106,7 +96,7 @@ def reason_edit() -> QLineEdit:
     return edit
 
 
-class ScheduleFollowUpDialog(_FollowUpForm):
+class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
     """Book a follow-up. ``offered`` fills it in (the attendance check after a connection),
     and the cancel button then says Skip: the user accepts it, changes it or skips it."""
 
@@ -171,7 +161,7 @@ class ScheduleFollowUpDialog(_FollowUpForm):
         return follow_ups.schedule(session, self.actor, self.referral_id, self.entry())
 
 
-class CompleteFollowUpDialog(_FollowUpForm):
+class CompleteFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
         self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
@@ -191,7 +181,7 @@ class CompleteFollowUpDialog(_FollowUpForm):
         return follow_ups.complete(session, self.actor, self.follow_up.id, self.follow_up.version)
 
 
-class RescheduleFollowUpDialog(_FollowUpForm):
+class RescheduleFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
         self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
@@ -229,7 +219,7 @@ class RescheduleFollowUpDialog(_FollowUpForm):
         )
 
 
-class CancelFollowUpDialog(_FollowUpForm):
+class CancelFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
         self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
