@@ -25,6 +25,8 @@ class Permission(StrEnum):
     EDIT_DIRECTORY = "edit the directory"
     # The PCN's own lists and rules (its needs, when directory entries go stale), not one worker's.
     SET_PCN_POLICY = "change the PCN's needs list, directory rules and postcode lookup"
+    # Moving a leaver's or an absent worker's caseload is a manager's call, though managers see no names.
+    REASSIGN_WORK = "move a worker's cases and follow-ups to another worker"
     ADMINISTER = "manage users and practices"
 
 
@@ -38,7 +40,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.MANAGER: frozenset(
-        {Permission.SEE_AGGREGATES, Permission.EDIT_DIRECTORY, Permission.SET_PCN_POLICY}
+        {
+            Permission.SEE_AGGREGATES,
+            Permission.EDIT_DIRECTORY,
+            Permission.SET_PCN_POLICY,
+            Permission.REASSIGN_WORK,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -5,6 +5,10 @@ referrals and on an ICB server's 300,000. Every order ends with the referral id,
 never shows a case twice or skips one while the data stands still. Identifiable: only roles
 that may see records may call it, and each query (its first page) goes to the audit trail,
 with the filters used but never the text searched for.
+
+A follow-up is open while neither done nor cancelled, and overdue once open past its day: the
+SQL for both is here (``follow_up_open``, ``follow_up_overdue``), worded as the partial indexes
+on open follow-ups are, so the database can use them.
 """
 
 from __future__ import annotations
@@ -28,7 +32,15 @@ from linkworker.domain.roles import Permission, allows
 from linkworker.domain.roles import Role as UserRole
 from linkworker.services import audit, needs, organisation
 from linkworker.services.actor import Actor
-from linkworker.store.models import LocalNeed, Patient, Practice, Referral, ReferralNeed, UserAccount
+from linkworker.store.models import (
+    FollowUp,
+    LocalNeed,
+    Patient,
+    Practice,
+    Referral,
+    ReferralNeed,
+    UserAccount,
+)
 
 MAX_PAGE: Final = 500
 # worker_id for cases that have no link worker yet (ids start at 1).
@@ -60,12 +72,14 @@ class SortKey(StrEnum):
     RECEIVED = "received"
     WAITING = "waiting"
     NEEDS = "needs"
+    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
 class CaseloadQuery:
     """What the list shows. ``search`` is a name ("Smith", "Sam Smith", "Smith, Sam") or an
-    NHS number with or without spaces; ``worker_id`` may be ``UNASSIGNED``."""
+    NHS number with or without spaces; ``worker_id`` may be ``UNASSIGNED``; ``overdue`` keeps
+    only cases with an open follow-up past its day."""
 
     scope: Scope = Scope.MINE
     practice_id: int | None = None
@@ -73,6 +87,7 @@ class CaseloadQuery:
     worker_id: int | None = None
     need: str | None = None
     search: str = ""
+    overdue: bool = False
     sort: SortKey = SortKey.RECEIVED
     descending: bool = True
 
@@ -91,6 +106,7 @@ class CaseloadRow:
     received_on: date
     days_waiting: int | None  # days since the referral came in, while the case is open
     needs: tuple[str, ...]  # labels, in alphabetical order
+    overdue_follow_ups: int = 0  # open follow-ups of the case past their day
 
     @property
     def person_name(self) -> str:
@@ -154,10 +170,10 @@ def page(
         Referral.received_on,
     )
     statement = (
-        _filtered(columns, actor, query, with_patient=True)
+        _filtered(columns, actor, query, today, with_patient=True)
         .join(Practice, Practice.id == Referral.referring_practice_id)
         .outerjoin(UserAccount, UserAccount.id == Referral.assigned_worker_id)
-        .order_by(*_order(query, labels))
+        .order_by(*_order(query, labels, today))
         .offset(offset)
         .limit(limit + 1)
     )
@@ -165,7 +181,9 @@ def page(
     if offset == 0:
         audit.record(session, actor, "caseload_viewed", "pcn", actor.pcn_id, _audit_detail(query))
     shown = found[:limit]
-    needs_of = _needs_of(session, [row[0] for row in shown], labels)
+    shown_ids = [row[0] for row in shown]
+    needs_of = _needs_of(session, shown_ids, labels)
+    overdue_of = _overdue_of(session, shown_ids, today)
     rows = tuple(
         CaseloadRow(
             referral_id=referral_id,
@@ -180,6 +198,7 @@ def page(
             received_on=received,
             days_waiting=None if CaseStatus(status) in ENDED else (today - received).days,
             needs=needs_of.get(referral_id, ()),
+            overdue_follow_ups=overdue_of.get(referral_id, 0),
         )
         for referral_id, given, family, number, born, practice, status, worker, received in shown
     )
@@ -198,14 +217,16 @@ def first_page(
     """What a new query shows first: its first page and its total. A page that holds every case
     is its own count, so a search (a page or less, mostly) costs one query, not two."""
     shown = page(session, actor, query, 0, limit, today=today)
-    total = count(session, actor, query) if shown.has_more else len(shown.rows)
+    total = count(session, actor, query, today=today) if shown.has_more else len(shown.rows)
     return FirstPage(shown, total)
 
 
-def count(session: Session, actor: Actor, query: CaseloadQuery) -> int:
+def count(session: Session, actor: Actor, query: CaseloadQuery, *, today: date | None = None) -> int:
     """How many cases the query finds in all (its sort does not matter)."""
     actor.require(Permission.SEE_IDENTIFIABLE)
-    statement = _filtered(select(func.count(Referral.id)), actor, query, with_patient=_searches(query))
+    statement = _filtered(
+        select(func.count(Referral.id)), actor, query, today or date.today(), with_patient=_searches(query)
+    )
     return session.scalar(statement) or 0
 
 
@@ -233,8 +254,18 @@ def _searches(query: CaseloadQuery) -> bool:
     return bool(query.search.strip())
 
 
+def follow_up_open() -> ColumnElement[bool]:
+    """A follow-up neither done nor cancelled (``domain.follow_ups.is_open``), as SQL."""
+    return and_(FollowUp.done_at.is_(None), FollowUp.cancelled_at.is_(None))
+
+
+def follow_up_overdue(today: date) -> ColumnElement[bool]:
+    """An open follow-up whose day has gone by (``domain.follow_ups.is_overdue``), as SQL."""
+    return and_(follow_up_open(), FollowUp.due_on < today)
+
+
 def _filtered(
-    statement: Select[Any], actor: Actor, query: CaseloadQuery, *, with_patient: bool
+    statement: Select[Any], actor: Actor, query: CaseloadQuery, today: date, *, with_patient: bool
 ) -> Select[Any]:
     """``statement`` from referral (joined to patient when ``with_patient``) with every filter applied."""
     statement = statement.select_from(Referral)
@@ -257,6 +288,8 @@ def _filtered(
         conditions.append(
             exists().where(ReferralNeed.referral_id == Referral.id, ReferralNeed.need_code == query.need)
         )
+    if query.overdue:
+        conditions.append(exists().where(FollowUp.referral_id == Referral.id, follow_up_overdue(today)))
     if _searches(query):
         conditions.append(_search_condition(query.search))
     return statement.where(*conditions)
@@ -287,7 +320,7 @@ def _name_matches(given: str, family: str) -> ColumnElement[bool]:
     return and_(condition, Patient.given_name.istartswith(given, autoescape=True))
 
 
-def _order(query: CaseloadQuery, labels: dict[str, str]) -> list[ColumnElement[Any]]:
+def _order(query: CaseloadQuery, labels: dict[str, str], today: date) -> list[ColumnElement[Any]]:
     """The sort column's keys, then the referral id, in the chosen direction; blanks always last."""
     keys: list[ColumnElement[Any]]
     match query.sort:
@@ -314,6 +347,8 @@ def _order(query: CaseloadQuery, labels: dict[str, str]) -> list[ColumnElement[A
             return _directed([waiting_since, Referral.id], not query.descending, flip_id=True)
         case SortKey.NEEDS:
             keys = [_first_need_label(labels)]
+        case SortKey.OVERDUE:
+            keys = [_overdue_count(today)]
     return _directed([*keys, Referral.id], query.descending)
 
 
@@ -350,6 +385,15 @@ def _first_need_label(labels: dict[str, str]) -> ColumnElement[Any]:
     return select(func.min(label)).where(ReferralNeed.referral_id == Referral.id).scalar_subquery()
 
 
+def _overdue_count(today: date) -> ColumnElement[Any]:
+    """How many open follow-ups of the referral are past their day."""
+    return (
+        select(func.count(FollowUp.id))
+        .where(FollowUp.referral_id == Referral.id, follow_up_overdue(today))
+        .scalar_subquery()
+    )
+
+
 def _need_labels(session: Session, actor: Actor) -> dict[str, str]:
     """Every need code a referral of this PCN may hold, with its label: the national ones and
     the PCN's own, deactivated ones too (older referrals keep them)."""
@@ -371,6 +415,17 @@ def _needs_of(
     return {referral_id: tuple(sorted(names)) for referral_id, names in found.items()}
 
 
+def _overdue_of(session: Session, referral_ids: list[int], today: date) -> dict[int, int]:
+    if not referral_ids:
+        return {}
+    rows = session.execute(
+        select(FollowUp.referral_id, func.count(FollowUp.id))
+        .where(FollowUp.referral_id.in_(referral_ids), follow_up_overdue(today))
+        .group_by(FollowUp.referral_id)
+    )
+    return {referral_id: overdue for referral_id, overdue in rows}
+
+
 def _audit_detail(query: CaseloadQuery) -> str:
     """The filters of a view, for the audit trail: never the searched text, which names a person."""
     search = "none"
@@ -379,5 +434,6 @@ def _audit_detail(query: CaseloadQuery) -> str:
     return (
         f"scope={query.scope.value} status={query.status.value} practice={query.practice_id or 'any'} "
         f"worker={'any' if query.worker_id is None else query.worker_id} need={query.need or 'any'} "
+        f"overdue={'only' if query.overdue else 'any'} "
         f"search={search} sort={query.sort.value} {'desc' if query.descending else 'asc'}"
     )

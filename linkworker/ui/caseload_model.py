@@ -29,6 +29,11 @@ def _days(row: CaseloadRow) -> str:
     return "1 day" if row.days_waiting == 1 else f"{row.days_waiting:,} days"
 
 
+def _overdue(row: CaseloadRow) -> str:
+    """How many follow-ups of the case are overdue; blank when none, so the ones that are stand out."""
+    return str(row.overdue_follow_ups) if row.overdue_follow_ups else ""
+
+
 def _nhs_number(row: CaseloadRow) -> str:
     return nhs_number.formatted(row.nhs_number) if row.nhs_number else "Not known"
 
@@ -44,6 +49,7 @@ COLUMNS: Final[tuple[tuple[Column[CaseloadRow], SortKey], ...]] = (
     (Column("Link worker", lambda row: row.worker or "Unassigned"), SortKey.WORKER),
     (Column("Received", lambda row: f"{row.received_on:%d %b %Y}"), SortKey.RECEIVED),
     (Column("Waiting", _days, numeric=True), SortKey.WAITING),
+    (Column("Overdue", _overdue, numeric=True), SortKey.OVERDUE),
     (Column("Needs", lambda row: "; ".join(row.needs)), SortKey.NEEDS),
 )
 SORT_KEYS: Final = tuple(key for _column, key in COLUMNS)

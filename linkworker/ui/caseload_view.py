@@ -3,7 +3,7 @@
 The filters above the list each run the query again from its first page; the search waits
 until typing pauses (or Enter), so a name is not looked up once per letter. Double-click or
 Enter on a row asks for the case to be opened (``case_requested``); the main window decides
-where it opens.
+where it opens. The Network area shows the same list fixed to the whole PCN (``pcn_wide``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Final
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -61,12 +62,20 @@ class CaseloadView(QWidget):
 
     case_requested = Signal(int)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        pcn_wide: bool = False,
+        title: str = "Caseload",
+    ) -> None:
         super().__init__(parent)
         self.database = database
         self.actor = actor
 
-        heading = QLabel("Caseload")
+        heading = QLabel(title)
         heading.setObjectName("heading")
         self.count_label = QLabel()
         self.count_label.setObjectName("subheading")
@@ -74,7 +83,7 @@ class CaseloadView(QWidget):
 
         self.mine = QRadioButton("&My cases")
         self.everyone = QRadioButton("All cases in the &PCN")
-        self.mine.setChecked(True)
+        (self.everyone if pcn_wide else self.mine).setChecked(True)
         self.scope_group = QButtonGroup(self)
         for button in (self.mine, self.everyone):
             self.scope_group.addButton(button)
@@ -107,10 +116,16 @@ class CaseloadView(QWidget):
         filters = QGridLayout()
         filters.setHorizontalSpacing(12)
         filters.setVerticalSpacing(2)
+        self.overdue = QCheckBox("&Overdue follow-ups only")
+        self.overdue.setToolTip("Only cases with a follow-up whose day has gone by")
+        self.overdue.toggled.connect(lambda _checked: self._filters_changed())
         scope = QHBoxLayout()
         scope.addWidget(self.mine)
         scope.addWidget(self.everyone)
+        scope.addWidget(self.overdue)
         scope.addStretch()
+        for button in (self.mine, self.everyone):
+            button.setVisible(not pcn_wide)
         filters.addWidget(self._label("Show", None), 0, 0)
         filters.addLayout(scope, 1, 0)
         filters.addWidget(self._label("&Search:", self.search), 0, 1, 1, 3)
@@ -140,6 +155,7 @@ class CaseloadView(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.reload_button.setToolTip("Read the list again from the database (F5)")
         self.reload_button.clicked.connect(lambda: self.refresh())
+        self.reload_button.setVisible(not pcn_wide)  # the Network area has its own, for both tabs
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addSpacing(16)
@@ -156,8 +172,10 @@ class CaseloadView(QWidget):
         self._scope_changed()
 
     def refresh(self) -> None:
-        """Read the filters' choices and the list again, keeping the filters and the selected case."""
+        """Read the filters' choices and the list again, keeping the filters, the selected case and
+        how far down the list was scrolled (someone else's change must not lose the user's place)."""
         chosen = self.selected_case()
+        shown, scrolled = self.model.rowCount(), self.table.verticalScrollBar().value()
         outcome = call_service(
             self,
             self.database,
@@ -168,8 +186,33 @@ class CaseloadView(QWidget):
             self._fill_choices(outcome.value)
         self._loaded = True
         self.apply_filters()
+        while self.model.rowCount() < shown and self.model.canFetchMore():
+            self.model.fetchMore()
         if chosen is not None:
             self.select_case(chosen)
+        self.table.verticalScrollBar().setValue(scrolled)
+
+    def show_only(
+        self, *, practice_id: int | None = None, worker_id: int | None = None, overdue: bool = False
+    ) -> None:
+        """Set the filters to one practice or worker (``UNASSIGNED``: no one) and run the list:
+        for the Network area's figures, which lead to the cases they count."""
+        if not self._loaded:
+            self.refresh()
+        for combo, value in ((self.practice, practice_id), (self.worker, worker_id)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0) if value is not None else 0)
+            combo.blockSignals(False)
+        self.status.blockSignals(True)
+        self.status.setCurrentIndex(self.status.findData(StatusGroup.OPEN.value))
+        self.status.blockSignals(False)
+        self.overdue.blockSignals(True)
+        self.overdue.setChecked(overdue)
+        self.overdue.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
 
     def query(self) -> CaseloadQuery:
         """What the filters ask for, in the list's current order."""
@@ -185,6 +228,7 @@ class CaseloadView(QWidget):
             worker_id=None if mine else self.worker.currentData(),
             need=self.need.currentData(),
             search=self.search.text().strip(),
+            overdue=self.overdue.isChecked(),
             sort=self.model.query.sort,
             descending=self.model.query.descending,
         )
@@ -239,11 +283,14 @@ class CaseloadView(QWidget):
 
     def _scope_changed(self) -> None:
         """In my own cases the link worker is always me: its filter and column show only with
-        the PCN's cases."""
+        the PCN's cases; the count of overdue follow-ups shows in my own."""
         everyone = self.everyone.isChecked()
         self.worker.setVisible(everyone)
         self.worker_label.setVisible(everyone)
         self.table.setColumnHidden(SORT_KEYS.index(SortKey.WORKER), not everyone)
+        # The PCN's list needs the worker's column, and a 1366-pixel screen has room for only
+        # one of the two: there the overdue filter stands in for the count.
+        self.table.setColumnHidden(SORT_KEYS.index(SortKey.OVERDUE), everyone)
         self._filters_changed()
 
     def _filters_changed(self) -> None:

@@ -1,17 +1,27 @@
 """The main window: the areas this user may use, who is signed in, and where the data lives.
 
-Only areas that the user's role may use are listed. A link worker starts on the caseload; a
-case opened from the caseload or made by a new referral opens in the Cases area.
+Only areas that the user's role may use are listed. A link worker starts on Today, their home
+screen, whose count of what needs doing shows in the navigation; a case opened from Today, the
+caseload or a new referral opens in the Cases area. A notice bar says what has come due.
+
+Shared working: the area on screen is read again when the window comes back into use and, for
+areas that say so, on a timer, keeping the selected row, the scroll position and the keyboard
+focus; never while a dialog or a menu is open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, Final
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,33 +29,58 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from linkworker.domain.roles import Permission
 from linkworker.services import organisation, users
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView
-from linkworker.ui.case_tabs import CaseTabs
+from linkworker.ui.calendar_export_dialog import CalendarExportDialog
+from linkworker.ui.case_tabs import CaseTab, CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.needs_admin import NeedsAdmin
+from linkworker.ui.network_view import NetworkView
+from linkworker.ui.notices import CHECK_EVERY_MS, DueWatcher, NoticeBar
 from linkworker.ui.overview_view import OverviewView
+from linkworker.ui.paged_model import ROW_ID_ROLE
 from linkworker.ui.referral_form import NewReferralView
 from linkworker.ui.screen import fit_to_screen
+from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
+
+TODAY: Final = "Today"
+STATUS_MESSAGE_MS: Final = 15_000
 
 
 @dataclass(frozen=True)
 class Area:
+    """``refresh`` reads the area when the user goes to it; ``live`` reads it again while it is on
+    screen, keeping what the user is doing (None: it changes only when the user changes it);
+    ``timed``: ``live`` also runs on the timer, not only when the window comes back into use."""
+
     title: str
     widget: QWidget
     refresh: Callable[[], None]
+    live: Callable[[], None] | None = None
+    timed: bool = True
+
+
+@dataclass(frozen=True)
+class Timings:
+    """How often the window looks for what has come due and reads the area on screen again."""
+
+    notice_ms: int = CHECK_EVERY_MS
+    refresh_ms: int = 60_000
+    focus_gap_s: float = 15.0  # coming back to the window reads again at most this often
 
 
 class MainWindow(QMainWindow):
@@ -54,12 +89,14 @@ class MainWindow(QMainWindow):
     signed_out = Signal()
     closed = Signal()
 
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, database: Database, actor: Actor, timings: Timings | None = None) -> None:
         super().__init__()
         self.database = database
         self.actor = actor
+        self.timings = timings or Timings()
         self._signing_out = False
         self._session_ended = False
+        self._last_read = time.monotonic()
         self.areas = self._areas()
 
         self.navigation = QListWidget()
@@ -73,10 +110,14 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._show_area)
 
         self.banner = self._key_banner(database.location.key_warning)
+        self.notice = NoticeBar()
+        self.notice.show_requested.connect(lambda: self.show_area(self.area_titles().index(TODAY)))
         content = QVBoxLayout()
         content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(0)
         if self.banner is not None:
             content.addWidget(self.banner)
+        content.addWidget(self.notice)
         content.addWidget(self.pages, 1)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -101,27 +142,55 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         self.navigation.setFocus()
 
+        self.live_timer = QTimer(self)
+        self.live_timer.setInterval(self.timings.refresh_ms)
+        self.live_timer.timeout.connect(lambda: self.read_again(timed=True))
+        self.live_timer.start()
+        self.watcher: DueWatcher | None = None
+        if self.today is not None:
+            self.watcher = DueWatcher(database, actor, self, interval_ms=self.timings.notice_ms)
+            self.watcher.counted.connect(self._show_count)
+            self.watcher.came_due.connect(self.notice.announce)
+            self.watcher.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
+            self.watcher.start()
+
     def _areas(self) -> list[Area]:
         areas: list[Area] = []
         self.cases: CaseTabs | None = None
+        self.today: TodayView | None = None
         if self.actor.may(Permission.SEE_IDENTIFIABLE) and self.actor.may(Permission.EDIT_CASES):
+            today = self.today = TodayView(self.database, self.actor)
             caseload = CaseloadView(self.database, self.actor)
             referral = NewReferralView(self.database, self.actor)
             self.cases = CaseTabs(self.database, self.actor)
             importer = ImportView(self.database, self.actor)
+            today.case_requested.connect(self.open_case)
+            today.counted.connect(self._show_count)
+            export = QPushButton("Export to &calendar…")
+            export.setToolTip("Save your open follow-ups as a calendar file for Outlook")
+            export.clicked.connect(lambda: self.export_calendar())
+            today.add_action(export)
             caseload.case_requested.connect(self.open_case)
             referral.referral_created.connect(self.open_case)
             areas += [
-                Area("Caseload", caseload, caseload.refresh),
+                Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
+                # Each reading of the caseload is audited as a viewing: again on coming back, not by a timer.
+                Area("Caseload", caseload, caseload.refresh, caseload.refresh, timed=False),
                 Area("New referral", referral, referral.refresh),
-                Area("Cases", self.cases, self.cases.refresh),
+                Area("Cases", self.cases, self.cases.refresh, self._read_case_again),
                 Area("Import referrals", importer, lambda: None),
             ]
         if self.actor.may(Permission.EDIT_DIRECTORY):
             directory = DirectoryArea(self.database, self.actor)
             areas.append(Area("Directory", directory, directory.refresh))
+        if self.actor.may(Permission.SEE_AGGREGATES):
+            network = NetworkView(self.database, self.actor)
+            network.case_requested.connect(self.open_case)
+            # With records it re-reads its case list, which is audited as a viewing: not by a timer.
+            timed = not self.actor.may(Permission.SEE_IDENTIFIABLE)
+            areas.append(Area("Network", network, network.refresh, network.refresh, timed=timed))
         overview = OverviewView(self.database, self.actor)
-        areas.append(Area("Overview", overview, overview.refresh))
+        areas.append(Area("Overview", overview, overview.refresh, overview.refresh))
         if self.actor.may(Permission.SET_PCN_POLICY):
             needs = NeedsAdmin(self.database, self.actor)
             areas.append(Area("Needs", needs, needs.refresh))
@@ -154,15 +223,20 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
         go_menu = self.menuBar().addMenu("&Go")
-        for number, area in enumerate(self.areas, start=1):
+        # Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth area, as the number row runs.
+        for row, area in enumerate(self.areas):
+            key = str((row + 1) % 10) if row < 10 else None
             self._action(
                 go_menu,
-                f"&{number} {area.title}",
-                lambda row=number - 1: self.show_area(row),
-                QKeySequence(f"Ctrl+{number}"),
+                f"&{key} {area.title}" if key else area.title,
+                lambda row=row: self.show_area(row),
+                QKeySequence(f"Ctrl+{key}") if key else None,
             )
         go_menu.addSeparator()
         self._action(go_menu, "&Refresh", self.refresh, QKeySequence(QKeySequence.StandardKey.Refresh))
+        if self.actor.may(Permission.SET_PCN_POLICY):
+            pcn_menu = self.menuBar().addMenu("&PCN")
+            self._action(pcn_menu, "First contact &wait…", self.set_first_contact_wait)
         account = self.menuBar().addMenu("&Account")
         self._action(account, "Change &password…", self.change_password)
         self._action(account, "Sign &out", self.sign_out)
@@ -208,12 +282,62 @@ class MainWindow(QMainWindow):
     def _show_area(self, row: int) -> None:
         if 0 <= row < len(self.areas):
             self.pages.setCurrentIndex(row)
+            self._last_read = time.monotonic()
             self.areas[row].refresh()
 
     def refresh(self) -> None:
         row = self.navigation.currentRow()
         if 0 <= row < len(self.areas):
             self.areas[row].refresh()
+
+    def read_again(self, *, timed: bool) -> bool:
+        """Read the area on screen again if it shows shared data and the user is not in the middle
+        of something (a dialog, a menu); True if it was read."""
+        row = self.navigation.currentRow()
+        area = self.areas[row] if 0 <= row < len(self.areas) else None
+        if area is None or area.live is None or (timed and not area.timed):
+            return False
+        if not self.isVisible() or self.isMinimized():
+            return False
+        if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
+            return False
+        self._last_read = time.monotonic()
+        with kept_view_state(area.widget):
+            area.live()
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        came_back = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+        if came_back and time.monotonic() - self._last_read >= self.timings.focus_gap_s:
+            self.read_again(timed=False)
+
+    def _read_case_again(self) -> None:
+        """The case in front, read again while on screen: not a new viewing for the audit trail."""
+        tab = self.cases.tabs.currentWidget() if self.cases is not None else None
+        if isinstance(tab, CaseTab):
+            tab.case.refresh(reopened=True)
+
+    def _show_count(self, count: int) -> None:
+        """Show beside Today what needs doing today ("Today (3)"): follow-ups overdue or due
+        today, and the worker's people waiting too long for a first contact."""
+        item = self.navigation.item(self.area_titles().index(TODAY))
+        item.setText(f"{TODAY} ({count})" if count else TODAY)
+        what = f"{count} to do today" if count else "nothing to do today"
+        item.setToolTip(f"{what.capitalize()}: follow-ups overdue or due, and people waiting too long")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{TODAY}, {what}")
+
+    def export_calendar(self) -> CalendarExportDialog:
+        dialog = CalendarExportDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def set_first_contact_wait(self) -> None:
+        dialog = FirstContactWaitDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
 
     def change_password(self) -> None:
         dialog = ChangePasswordDialog(self.database, self.actor, self)
@@ -238,3 +362,66 @@ class MainWindow(QMainWindow):
             self.signed_out.emit()
         else:
             self.closed.emit()
+
+
+@dataclass
+class _ViewState:
+    view: QAbstractItemView
+    key: Any
+    selected: bool
+    rows: int
+    scroll: tuple[int, int]
+
+
+@contextmanager
+def kept_view_state(area: QWidget) -> Iterator[None]:
+    """Keep, across a reading again of ``area``, each visible list's selected row (found again by
+    its record id, or by its first column), where it was scrolled to, and the keyboard focus."""
+    focus = QApplication.focusWidget()
+    states = []
+    for view in area.findChildren(QAbstractItemView):
+        if not view.isVisible() or view.model() is None:
+            continue
+        current = view.currentIndex()
+        states.append(
+            _ViewState(
+                view,
+                _row_key(current) if current.isValid() else None,
+                current.isValid() and view.selectionModel().isSelected(current),
+                view.model().rowCount(),
+                (view.horizontalScrollBar().value(), view.verticalScrollBar().value()),
+            )
+        )
+    yield
+    for state in states:
+        if isValid(state.view) and state.view.model() is not None:
+            _restore(state)
+    if focus is not None and isValid(focus) and focus.isVisible() and QApplication.focusWidget() is not focus:
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _row_key(index: QModelIndex) -> Any:
+    key = index.siblingAtColumn(0).data(ROW_ID_ROLE)
+    return key if key is not None else index.siblingAtColumn(0).data()
+
+
+def _restore(state: _ViewState) -> None:
+    view, model = state.view, state.view.model()
+    # A list read a page at a time reads on until it holds as many rows as before.
+    while model.rowCount() < state.rows and model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    if state.key is not None:
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if _row_key(index) == state.key:
+                flags = QItemSelectionModel.SelectionFlag.NoUpdate
+                if state.selected:
+                    flags = (
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows
+                    )
+                view.selectionModel().setCurrentIndex(index, flags)
+                break
+    view.doItemsLayout()
+    view.horizontalScrollBar().setValue(state.scroll[0])
+    view.verticalScrollBar().setValue(state.scroll[1])

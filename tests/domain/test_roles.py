@@ -43,3 +43,9 @@ def test_managers_and_admins_keep_the_needs_list_link_workers_use_it() -> None:
     assert allows(Role.MANAGER, Permission.SET_PCN_POLICY)
     assert allows(Role.ADMIN, Permission.SET_PCN_POLICY)
     assert not allows(Role.LINK_WORKER, Permission.SET_PCN_POLICY)
+
+
+def test_managers_and_admins_move_work_between_workers_link_workers_do_not() -> None:
+    assert allows(Role.MANAGER, Permission.REASSIGN_WORK)
+    assert allows(Role.ADMIN, Permission.REASSIGN_WORK)
+    assert not allows(Role.LINK_WORKER, Permission.REASSIGN_WORK)

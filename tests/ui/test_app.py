@@ -60,11 +60,13 @@ def test_first_run_goes_from_setup_to_sign_in_to_the_main_window(
         assert window is not None and window.isVisible() and not dialog.isVisible()
         assert window.user_label.text() == "Signed in as Pat Admin (Administrator)"
         assert window.area_titles() == [
+            "Today",
             "Caseload",
             "New referral",
             "Cases",
             "Import referrals",
             "Directory",
+            "Network",
             "Overview",
             "Needs",
             "Administration",
@@ -92,7 +94,7 @@ def test_a_set_up_database_opens_at_sign_in_and_closing_the_window_ends_the_app(
         qtbot.keyClicks(dialog.username, "manager")
         qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
         dialog.sign_in_button.click()
-        assert flow.window is not None and flow.window.area_titles() == ["Directory", "Overview", "Needs"]
+        assert flow.window is not None and flow.window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
         with qtbot.waitSignal(flow.finished):
             flow.window.close()
     finally:

@@ -58,6 +58,7 @@ def test_it_opens_on_my_open_cases_newest_first(view: CaseloadView, cases: list[
     mine = [case for case in cases if case.worker == "Wren Worker" and is_open(case)]
     assert view.mine.isChecked() and view.worker.isHidden()
     assert view.table.isColumnHidden(SORT_KEYS.index(SortKey.WORKER))  # always me
+    assert not view.table.isColumnHidden(SORT_KEYS.index(SortKey.OVERDUE))
     assert _shown(view) == _newest_first(mine)
     assert view.count_label.text() == f"{len(mine)} cases"
     header = view.table.horizontalHeader()
@@ -82,7 +83,7 @@ def test_tab_goes_through_the_filters_then_the_list(view: CaseloadView) -> None:
             reached.append(widget)
         widget = widget.nextInFocusChain()
     # One stop for the scope: the checked button; the arrow keys move between the two.
-    expected = [view.mine, view.search, view.practice, view.status, view.need]
+    expected = [view.mine, view.overdue, view.search, view.practice, view.status, view.need]
     assert reached == [*expected, view.table, view.reload_button]
     assert view.focusProxy() is view.search
 
@@ -90,6 +91,7 @@ def test_tab_goes_through_the_filters_then_the_list(view: CaseloadView) -> None:
 def test_filters_narrow_the_pcns_list(view: CaseloadView, cases: list[Made]) -> None:
     view.everyone.click()
     assert view.worker.isVisible() and not view.table.isColumnHidden(SORT_KEYS.index(SortKey.WORKER))
+    assert view.table.isColumnHidden(SORT_KEYS.index(SortKey.OVERDUE))  # the room the worker's needs
     assert _shown(view) == _newest_first([case for case in cases if is_open(case)])
 
     _choose(view.status, "All cases, open and ended")
@@ -204,7 +206,7 @@ def test_refresh_keeps_the_filters_and_the_chosen_case(
     assert view.model.total is not None and before is not None and view.model.total > before
 
 
-def test_scrolling_down_fetches_the_next_page(
+def test_scrolling_down_fetches_the_next_page_and_a_refresh_keeps_the_place(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor], qtbot: QtBot
 ) -> None:
     made = make_cases(sqlite_database, sqlite_actors, PAGE_SIZE + 30)
@@ -220,6 +222,18 @@ def test_scrolling_down_fetches_the_next_page(
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: view.model.rowCount() == len(made))
     assert sorted(_shown(view)) == [case.id for case in made]
+
+    # Read again (the Reload button, or the window's timer): still the whole list, the same
+    # case selected and the same place in it, though the list was read from its first page.
+    far_down = len(made) - 5
+    view.select_case(_shown(view)[far_down])
+    view.table.scrollTo(view.model.index(far_down, 0))
+    place = view.table.verticalScrollBar().value()
+    assert place > 0
+    view.refresh()
+    assert view.model.rowCount() == len(made)
+    assert view.selected_case() == _shown(view)[far_down]
+    assert view.table.verticalScrollBar().value() == place
 
 
 def test_count_words() -> None:

@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
-from linkworker.services import audit, users
+from linkworker.services import audit, today, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database, open_sqlite
+from linkworker.store.models import FollowUp, Patient
 from linkworker.ui.admin_view import AdminView
+from linkworker.ui.calendar_export_dialog import CalendarExportDialog
 from linkworker.ui.case_tabs import CaseTab, CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.import_view import ImportView
-from linkworker.ui.main_window import MainWindow
+from linkworker.ui.main_window import MainWindow, Timings
 from linkworker.ui.match_view import MatchView
 from linkworker.ui.needs_admin import NeedsAdmin
+from linkworker.ui.network_view import NetworkView
 from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
 from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
 from tests.helpers.fake_keyring import NoKeyring
 from tests.services.casework_builder import new_case
+from tests.services.test_today import follow_up, set_case
 from tests.ui.conftest import Messages
 
 
@@ -53,29 +60,36 @@ def test_status_bar_names_the_user_the_role_and_where_the_data_lives(
     assert window.banner is None  # the key is in the (test) keyring
 
 
-CASEWORK_AREAS = ["Caseload", "New referral", "Cases", "Import referrals"]
+CASEWORK_AREAS = ["Today", "Caseload", "New referral", "Cases", "Import referrals"]
 
 
 def test_admin_sees_every_area(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN])
-    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Overview", "Needs", "Administration"]
+    assert window.area_titles() == [
+        *CASEWORK_AREAS,
+        "Directory",
+        "Network",
+        "Overview",
+        "Needs",
+        "Administration",
+    ]
     assert window.navigation.count() == len(window.area_titles())
-    assert isinstance(window.pages.currentWidget(), CaseloadView)
+    assert isinstance(window.pages.currentWidget(), TodayView)
     with qtbot.waitActive(window):
         window.activateWindow()
-    qtbot.keyClick(window.navigation, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # the tenth
     assert isinstance(window.pages.currentWidget(), AdminView)
     assert window.navigation.currentItem().text() == "Administration"
 
 
-def test_a_link_worker_starts_on_the_caseload_and_cannot_administer(
+def test_a_link_worker_starts_on_today_and_cannot_administer(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
-    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Overview"]
-    assert isinstance(window.pages.currentWidget(), CaseloadView)
+    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Network", "Overview"]
+    assert isinstance(window.pages.currentWidget(), TodayView)
     assert window.findChildren(AdminView) == [] and window.findChildren(NeedsAdmin) == []
 
 
@@ -83,14 +97,16 @@ def test_a_manager_sees_figures_and_the_needs_list_but_no_one_s_record(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
-    assert window.area_titles() == ["Directory", "Overview", "Needs"]
+    assert window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
     assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == [
         "Directory",
+        "Network",
         "Overview",
         "Needs",
     ]
-    for hidden in (AdminView, CaseloadView, NewReferralView, CaseTabs, ImportView):
+    for hidden in (AdminView, TodayView, CaseloadView, NewReferralView, CaseTabs, ImportView):
         assert window.findChildren(hidden) == []
+    assert window.watcher is None and not window.notice.isVisible()
     assert window.user_label.text().endswith(f"({Role.MANAGER.label})")
 
 
@@ -118,7 +134,7 @@ def test_a_case_asked_for_opens_once_in_the_cases_area(
     assert isinstance(tab, CaseTab) and tab.case.isVisible() and tab.gp_panel.isVisible()
     assert window.cases.tabs.tabText(0) == case_number(first)
 
-    window.show_area(0)
+    window.show_area(1)
     caseload.case_requested.emit(second)
     caseload.case_requested.emit(first)  # already open: brought to the front, not opened again
     assert window.cases.open_referral_ids() == [first, second]
@@ -252,3 +268,184 @@ def test_find_services_from_a_case_opens_the_ranked_matches_for_that_case(
     assert matches is not None and matches.referral_id == referral_id
     assert dialog.windowTitle() == f"Find services: {case_number(referral_id)}"
     dialog.close()
+
+
+FAST = Timings(notice_ms=90_000, refresh_ms=45_000, focus_gap_s=0.0)
+
+
+def worker_with_follow_ups(database: Database, worker: Actor, count: int) -> tuple[int, list[int]]:
+    """One case of the worker's, taken today, with ``count`` follow-ups overdue by 1 to ``count`` days."""
+    referral_id = new_case(database, worker, given_name="Orla", family_name="Fenwick-Hale")
+    set_case(database, referral_id, worker=worker, received_on=date.today())
+    ids = [
+        follow_up(database, referral_id, worker, date.today() - timedelta(days=count - n))
+        for n in range(count)
+    ]
+    return referral_id, ids
+
+
+def test_today_counts_in_the_navigation_and_the_notice_does_not_take_the_focus(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id, _ids = worker_with_follow_ups(sqlite_database, worker, 2)
+    follow_up(sqlite_database, referral_id, worker, date.today())
+    window = MainWindow(sqlite_database, worker, FAST)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.navigation.item(0).text() == "Today (3)"
+    assert window.navigation.item(0).data(Qt.ItemDataRole.AccessibleTextRole) == "Today, 3 to do today"
+    assert window.notice.isVisible()
+    assert window.notice.text.text() == "You have 3 follow-ups to do: 2 overdue and 1 due today."
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert window.navigation.hasFocus()  # the notice took nothing: the keyboard is where it was
+    assert window.watcher is not None and window.watcher.timer.interval() == 90_000
+    assert window.live_timer.interval() == 45_000
+
+    window.show_area(window.area_titles().index("Directory"))
+    window.notice.show_button.click()
+    assert window.navigation.currentItem().text() == "Today (3)" and not window.notice.isVisible()
+
+    # Done elsewhere (a colleague, another window): the next check brings the count down.
+    with sqlite_database.session() as session:
+        session.execute(update(FollowUp).values(done_at=datetime.now(UTC)))
+    window.watcher.timer.timeout.emit()
+    assert window.navigation.item(0).text() == "Today"
+
+
+def test_a_row_of_today_opens_the_case(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id, _ids = worker_with_follow_ups(sqlite_database, worker, 1)
+    window = open_window(qtbot, sqlite_database, worker)
+    assert window.today is not None
+    table = window.today.overdue.table
+    window.today.overdue.table.activated.emit(window.today.overdue.model.index(0, 1))
+    assert window.navigation.currentItem().text() == "Cases"
+    assert window.cases is not None and window.cases.open_referral_ids() == [referral_id]
+    assert table.model().rowCount() == 1
+
+
+def test_the_timer_reads_today_again_keeping_the_row_and_the_scroll(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id, ids = worker_with_follow_ups(sqlite_database, worker, 30)
+    window = MainWindow(sqlite_database, worker, FAST)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert window.today is not None
+    section = window.today.overdue
+    table = section.table
+    assert section.select(ids[25])
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    scroll = table.verticalScrollBar().value()
+    assert scroll > 0
+    table.setFocus()
+
+    older = follow_up(sqlite_database, referral_id, worker, date.today() - timedelta(days=60))
+    window.live_timer.timeout.emit()
+    assert section.model.record(0).follow_up_id == older  # read again: a colleague's handover shows
+    assert section.selected_key() == ids[25]
+    assert table.verticalScrollBar().value() == scroll
+    assert table.hasFocus()
+
+
+def test_coming_back_reads_the_caseload_again_keeping_the_typing_and_the_selected_case(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    first = new_case(sqlite_database, worker, given_name="Orla")
+    second = new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
+    for referral_id in (first, second):
+        set_case(sqlite_database, referral_id, worker=worker)
+    window = MainWindow(sqlite_database, worker, FAST)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    caseload = window.findChild(CaseloadView)
+    assert caseload is not None
+    window.show_area(window.area_titles().index("Caseload"))
+    assert caseload.select_case(second)
+    caseload.search.setFocus()
+    qtbot.keyClicks(caseload.search, "Pen")
+    caseload.search.setCursorPosition(1)
+
+    assert not window.read_again(timed=True)  # each caseload reading is audited: not on a timer
+    third = new_case(sqlite_database, worker, given_name="Tobi", family_name="Penrose")
+    set_case(sqlite_database, third, worker=worker)
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))  # the window is back in use
+    assert caseload.model.rowCount() == 2  # the search so far, with a colleague's new case
+    assert caseload.selected_case() == second
+    assert caseload.search.text() == "Pen" and caseload.search.cursorPosition() == 1
+    assert caseload.search.hasFocus()
+
+
+def test_nothing_is_read_again_while_a_dialog_is_open(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    window = MainWindow(sqlite_database, worker, FAST)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.read_again(timed=True)
+    dialog = window.export_calendar()
+    assert isinstance(dialog, CalendarExportDialog) and dialog.isVisible()
+    assert not window.read_again(timed=True)
+    dialog.reject()
+    assert window.read_again(timed=True)
+
+
+def test_a_manager_sets_the_first_contact_wait_from_the_pcn_menu(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    manager = sqlite_actors[Role.MANAGER]
+    window = open_window(qtbot, sqlite_database, manager)
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["&File", "&Go", "&PCN", "&Account"]
+    window.set_first_contact_wait()
+    dialog = window.findChild(FirstContactWaitDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.days.setValue(7)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save_button.click()
+    with sqlite_database.read_session() as session:
+        assert today.first_contact_wait(session, manager) == 7
+    worker_window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    assert "&PCN" not in [action.text() for action in worker_window.menuBar().actions()]
+
+
+def test_a_case_from_the_network_opens_in_the_cases_area(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = new_case(sqlite_database, worker)
+    window = open_window(qtbot, sqlite_database, worker)
+    network = window.findChild(NetworkView)
+    assert network is not None
+    network.case_requested.emit(referral_id)
+    assert window.navigation.currentItem().text() == "Cases"
+    assert window.cases is not None and window.cases.open_referral_ids() == [referral_id]
+
+
+def test_the_case_in_front_is_read_again_on_the_timer_without_a_new_viewing(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = new_case(sqlite_database, worker, given_name="Orla")
+    window = MainWindow(sqlite_database, worker, FAST)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_case(referral_id)
+    tab = window.cases.tabs.currentWidget() if window.cases is not None else None
+    assert isinstance(tab, CaseTab)
+    with sqlite_database.session() as session:  # a colleague renames her
+        session.execute(update(Patient).values(given_name="Orlagh"))
+    window.live_timer.timeout.emit()
+    assert "Orlagh" in tab.case.name.text()
+    assert case_views(sqlite_database, sqlite_actors[Role.ADMIN], referral_id) == 1

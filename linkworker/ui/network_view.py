@@ -1,0 +1,316 @@
+"""The Network area: the whole PCN's open work across its practices, and each worker's load.
+
+Everyone who may see figures gets the counts: open cases by practice and status, and each
+worker's open cases and follow-ups (overdue, due today, due later this week). Those who may
+see records also get the PCN's cases as a list (the caseload list, fixed to the whole PCN);
+double-clicking a practice's or a worker's line there lists the cases it counts. Those who may
+move work get "Move work…" (``ReassignDialog``), which starts from the worker selected.
+A manager's screen holds counts and staff names only, never the name of anyone supported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from linkworker.domain.roles import Permission
+from linkworker.services import network, organisation
+from linkworker.services.actor import Actor
+from linkworker.services.caseload import UNASSIGNED
+from linkworker.services.network import OPEN_STATUSES, FollowUpLoad, NetworkFigures, WorkerLoad
+from linkworker.services.organisation import PcnSummary
+from linkworker.store.database import Database
+from linkworker.ui.caseload_view import CaseloadView
+from linkworker.ui.display import status_label
+from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.overview_view import FigureCard
+from linkworker.ui.reassign_dialog import ReassignDialog, plural
+from linkworker.ui.tables import record_table
+
+NO_ONE = "No one (unassigned)"
+
+
+@dataclass(frozen=True)
+class PracticeLine:
+    """A line of the practice table: one practice, or the whole PCN (``practice_id`` None)."""
+
+    practice_id: int | None
+    name: str
+    open_by_status: tuple[int, ...]
+    follow_ups: FollowUpLoad
+
+    @property
+    def open_cases(self) -> int:
+        return sum(self.open_by_status)
+
+
+def practice_lines(figures: NetworkFigures) -> list[PracticeLine]:
+    """Each practice, then the PCN's totals."""
+    lines = [
+        PracticeLine(
+            load.practice_id,
+            load.name if load.active else f"{load.name} (closed)",
+            load.open_by_status,
+            load.follow_ups,
+        )
+        for load in figures.by_practice
+    ]
+    return [*lines, PracticeLine(None, "Whole PCN", figures.open_by_status, figures.follow_ups)]
+
+
+def worker_name(load: WorkerLoad) -> str:
+    if load.worker_id is None:
+        return NO_ONE
+    return f"{load.name} (deactivated)" if not load.active else load.name or ""
+
+
+def _count(value: int) -> str:
+    return f"{value:,}"
+
+
+def practice_columns() -> list[Column[PracticeLine]]:
+    by_status = [
+        Column[PracticeLine](
+            status_label(status), lambda line, rank=rank: _count(line.open_by_status[rank]), True
+        )
+        for rank, status in enumerate(OPEN_STATUSES)
+    ]
+    return [
+        Column("Practice", lambda line: line.name),
+        *by_status,
+        Column("Open cases", lambda line: _count(line.open_cases), True),
+        Column("Overdue follow-ups", lambda line: _count(line.follow_ups.overdue), True),
+    ]
+
+
+WORKLOAD_COLUMNS: list[Column[WorkerLoad]] = [
+    Column("Link worker", worker_name),
+    Column("Open cases", lambda load: _count(load.open_cases), True),
+    Column("Overdue follow-ups", lambda load: _count(load.follow_ups.overdue), True),
+    Column("Due today", lambda load: _count(load.follow_ups.due_today), True),
+    Column("Due later this week", lambda load: _count(load.follow_ups.due_this_week), True),
+]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    pcn: PcnSummary
+    figures: NetworkFigures
+
+
+def _snapshot(session: Session, actor: Actor) -> _Snapshot:
+    return _Snapshot(organisation.current_pcn(session, actor), network.figures(session, actor))
+
+
+class NetworkView(QWidget):
+    """Emits the referral id of a case to open, from the PCN's case list."""
+
+    case_requested = Signal(int)
+
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.actor = actor
+        self.figures: NetworkFigures | None = None
+        with_records = actor.may(Permission.SEE_IDENTIFIABLE)
+
+        self.heading = QLabel("Network")
+        self.heading.setObjectName("heading")
+        self.updated = QLabel()
+        self.updated.setObjectName("fieldHint")
+        self.reload_button = QPushButton("Re&load")
+        self.reload_button.setToolTip("Count again from the database (F5)")
+        self.reload_button.clicked.connect(lambda: self.refresh())
+        self.move_button: QPushButton | None = None
+        if actor.may(Permission.REASSIGN_WORK):
+            self.move_button = QPushButton("&Move work…")
+            self.move_button.setToolTip(
+                "Move open cases and follow-ups from one worker to another (a leaver, a long absence)"
+            )
+            self.move_button.clicked.connect(lambda: self.move_work())
+
+        self.open_cases = FigureCard("Open cases")
+        self.unassigned = FigureCard("Open cases with no link worker")
+        self.overdue = FigureCard("Overdue follow-ups")
+        self.due_today = FigureCard("Follow-ups due today")
+        self.due_this_week = FigureCard("Follow-ups due later this week")
+        cards = QGridLayout()
+        for column, card in enumerate(
+            (self.open_cases, self.unassigned, self.overdue, self.due_today, self.due_this_week)
+        ):
+            cards.addWidget(card, 0, column)
+            cards.setColumnStretch(column, 1)
+
+        hint = "Double-click a line to list its open cases" if with_records else ""
+        self.practices: RecordTableModel[PracticeLine] = RecordTableModel(practice_columns(), self)
+        self.workload: RecordTableModel[WorkerLoad] = RecordTableModel(WORKLOAD_COLUMNS, self)
+        self.practice_table = self._table(self.practices, "Open cases by referring practice", hint)
+        self.workload_table = self._table(self.workload, "Workload by link worker", hint)
+        figures_page = QWidget()
+        figures_layout = QVBoxLayout(figures_page)
+        figures_layout.setContentsMargins(0, 0, 0, 0)
+        figures_layout.addLayout(cards)
+        for title, table in (
+            ("Open cases by referring practice", self.practice_table),
+            ("Workload by link worker", self.workload_table),
+        ):
+            label = QLabel(title)
+            label.setObjectName("subheading")
+            label.setBuddy(table)
+            figures_layout.addWidget(label)
+            figures_layout.addWidget(table)
+        figures_layout.addStretch()
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addSpacing(16)
+        # Beside the heading, not under it: the two tables need the height on a 768-pixel screen.
+        top.addWidget(self.updated, 1, Qt.AlignmentFlag.AlignBottom)
+        if self.move_button is not None:
+            top.addWidget(self.move_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+
+        self.cases: CaseloadView | None = None
+        self.tabs: QTabWidget | None = None
+        if with_records:
+            self.cases = CaseloadView(database, actor, pcn_wide=True, title="Cases across the PCN")
+            self.cases.case_requested.connect(self.case_requested)
+            self.tabs = QTabWidget()
+            self.tabs.setAccessibleName("Network")
+            self.tabs.addTab(figures_page, "&Figures")
+            self.tabs.addTab(self.cases, "&Cases")
+            self.tabs.currentChanged.connect(lambda _index: self._tab_shown())
+            self.practice_table.activated.connect(self._practice_cases)
+            self.workload_table.activated.connect(self._worker_cases)
+            layout.addWidget(self.tabs, 1)
+        else:
+            layout.addWidget(figures_page, 1)
+
+    def _table(self, model: RecordTableModel[object], name: str, hint: str) -> QTableView:
+        table = record_table(model, name, hint, stretch=0)
+        # As tall as its rows, so a short list does not sit in a tall empty box.
+        table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        return table
+
+    def refresh(self) -> None:
+        """Count again, keeping the selected worker; and read the case list again if it is shown."""
+        self.count_again()
+        if self.cases is not None and self.tabs is not None and self.tabs.currentWidget() is self.cases:
+            self.cases.refresh()
+
+    def count_again(self) -> None:
+        """Only the figures, keeping the selected worker: what a timer may do, since reading the
+        case list (identifiable) is audited as a viewing and the figures are not."""
+        kept = self.selected_worker()
+        outcome = call_service(
+            self, self.database, lambda session: _snapshot(session, self.actor), action="Show the network"
+        )
+        snapshot = outcome.value
+        if snapshot is not None:
+            self._show(snapshot)
+            if kept is not None:
+                self.select_worker(kept)
+
+    def _show(self, snapshot: _Snapshot) -> None:
+        figures = self.figures = snapshot.figures
+        self.heading.setText(f"Network: {snapshot.pcn.name}")
+        self.updated.setText(f"Counted at {datetime.now():%H:%M} across every practice of the PCN.")
+        self.open_cases.set_value(figures.open_cases)
+        self.unassigned.set_value(figures.unassigned_cases)
+        self.overdue.set_value(figures.follow_ups.overdue)
+        self.due_today.set_value(figures.follow_ups.due_today)
+        self.due_this_week.set_value(figures.follow_ups.due_this_week)
+        self.practices.set_records(practice_lines(figures))
+        self.workload.set_records(figures.workload)
+
+    def selected_worker(self) -> WorkerLoad | None:
+        index = self.workload_table.currentIndex()
+        if not index.isValid() or not self.workload_table.selectionModel().isSelected(index):
+            return None
+        return self.workload.record(index.row())
+
+    def select_worker(self, wanted: WorkerLoad) -> None:
+        for row, load in enumerate(self.workload.records()):
+            if load.worker_id == wanted.worker_id:
+                self.workload_table.selectionModel().setCurrentIndex(
+                    self.workload.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                return
+
+    def move_work(self) -> ReassignDialog | None:
+        """Open the dialog on the selected worker's work (or the first with any); counts again after."""
+        if self.figures is None:
+            self.refresh()
+        if self.figures is None:
+            return None
+        people = [
+            (load.worker_id, worker_name(load))
+            for load in self.figures.workload
+            if load.worker_id is not None and (load.open_cases or load.follow_ups != FollowUpLoad())
+        ]
+        if not people:
+            show_message(self, "Move work", "No one holds any open cases or follow-ups to move.")
+            return None
+        selected = self.selected_worker()
+        dialog = ReassignDialog(
+            self.database,
+            self.actor,
+            people,
+            selected.worker_id if selected is not None else None,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._moved(dialog))
+        dialog.open()
+        return dialog
+
+    def _moved(self, dialog: ReassignDialog) -> None:
+        moved = dialog.saved
+        self.refresh()
+        if moved is not None:
+            show_message(
+                self,
+                "Work moved",
+                f"Moved {plural(moved.cases, 'case', 'cases')} and "
+                f"{plural(moved.follow_ups, 'follow-up', 'follow-ups')} to {moved.to_worker}.",
+            )
+
+    def _tab_shown(self) -> None:
+        if self.cases is not None and self.tabs is not None and self.tabs.currentWidget() is self.cases:
+            self.cases.refresh()
+
+    def _practice_cases(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._list_cases(practice_id=self.practices.record(index.row()).practice_id)
+
+    def _worker_cases(self, index: QModelIndex) -> None:
+        if index.isValid():
+            worker_id = self.workload.record(index.row()).worker_id
+            self._list_cases(worker_id=UNASSIGNED if worker_id is None else worker_id)
+
+    def _list_cases(self, *, practice_id: int | None = None, worker_id: int | None = None) -> None:
+        assert self.cases is not None and self.tabs is not None
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentWidget(self.cases)
+        self.tabs.blockSignals(False)
+        self.cases.show_only(practice_id=practice_id, worker_id=worker_id)

@@ -1,0 +1,271 @@
+"""The Network area and the move-work dialog on real widgets: what each role sees, the figures
+against the records made, the cases a line leads to, and moving work as a manager does it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from linkworker.domain.referrals import CaseStatus, ClosingReason
+from linkworker.domain.roles import Role
+from linkworker.services import casework
+from linkworker.services.network import OPEN_STATUSES, MovableCase
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent, FollowUp, Referral
+from linkworker.ui.caseload_view import CaseloadView
+from linkworker.ui.network_view import NO_ONE, NetworkView
+from linkworker.ui.reassign_dialog import ChoiceModel, ReassignDialog, case_columns
+from tests.services.network_builder import Network, build_network
+from tests.ui.conftest import Messages
+
+
+@pytest.fixture
+def world(sqlite_database: Database, sqlite_actors: dict) -> Network:
+    return build_network(sqlite_database, sqlite_actors)
+
+
+def _view(qtbot: QtBot, database: Database, world: Network, role: Role) -> NetworkView:
+    view = NetworkView(database, world.actors[role])
+    qtbot.addWidget(view)
+    view.resize(1180, 700)
+    view.show()
+    view.refresh()
+    return view
+
+
+def _model_texts(model: QAbstractItemModel) -> list[str]:
+    return [
+        str(model.data(model.index(row, column)) or "")
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+    ]
+
+
+def _all_text(widget: QWidget) -> str:
+    """Everything the widget shows or tells a screen reader, tables included."""
+    texts = []
+    for child in [widget, *widget.findChildren(QWidget)]:
+        texts += [child.accessibleName(), child.accessibleDescription(), child.toolTip()]
+        if isinstance(child, QLabel | QAbstractButton):
+            texts.append(child.text())
+        model = getattr(child, "model", None)
+        if callable(model) and isinstance(model(), QAbstractItemModel):
+            texts += _model_texts(model())
+    return "\n".join(texts)
+
+
+def _row(model: QAbstractItemModel, first_cell: str) -> int:
+    return next(row for row in range(model.rowCount()) if model.data(model.index(row, 0)) == first_cell)
+
+
+def test_a_manager_sees_counts_and_workload_but_no_one_supported(
+    qtbot: QtBot, sqlite_database: Database, world: Network
+) -> None:
+    view = _view(qtbot, sqlite_database, world, Role.MANAGER)
+    today = date.today()
+    open_cases = [case for case in world.cases if case.status.is_open]
+    overdue = [f for f in world.follow_ups if f.state == "open" and f.due_on < today]
+
+    assert view.tabs is None and view.cases is None and not view.findChildren(CaseloadView)
+    assert view.heading.text() == "Network: Test Valley PCN"
+    assert view.open_cases.text() == str(len(open_cases))
+    assert view.unassigned.text() == str(sum(case.worker_id is None for case in open_cases))
+    assert view.overdue.text() == str(len(overdue))
+    assert view.overdue.accessibleName() == f"Overdue follow-ups: {len(overdue)}"
+
+    workload = view.workload
+    leaver = workload.record(_row(workload, "Lee Leaver (deactivated)"))
+    assert leaver.open_cases == sum(case.worker_id == world.leaver_id for case in open_cases)
+    assert workload.data(workload.index(workload.rowCount() - 1, 0)) == NO_ONE
+    whole = view.practices.rowCount() - 1
+    assert view.practices.data(view.practices.index(whole, 0)) == "Whole PCN"
+    assert view.practices.data(view.practices.index(whole, 5)) == str(len(open_cases))
+    assert view.practices.data(view.practices.index(whole, 6)) == str(len(overdue))
+
+    shown = _all_text(view)
+    assert "Wren Worker" in shown and "Whole PCN" in shown  # the tables' cells are read too
+    for person in world.people():
+        assert person.split(", ")[0] not in shown, person
+
+
+def test_a_link_worker_goes_from_a_worker_line_to_their_cases_and_opens_one(
+    qtbot: QtBot, sqlite_database: Database, world: Network
+) -> None:
+    view = _view(qtbot, sqlite_database, world, Role.LINK_WORKER)
+    assert view.move_button is None and view.tabs is not None and view.cases is not None
+    second = _row(view.workload, "Bea Second")
+    view.workload_table.activated.emit(view.workload.index(second, 0))
+
+    assert view.tabs.currentWidget() is view.cases
+    cases = view.cases.model
+    listed = {cases.row_at(row).referral_id for row in range(cases.rowCount())}
+    assert listed == {
+        case.id for case in world.cases if case.worker_id == world.second_id and case.status.is_open
+    }
+    assert not view.cases.mine.isVisible() and not view.cases.everyone.isVisible()
+
+    view.workload_table.activated.emit(view.workload.index(view.workload.rowCount() - 1, 0))  # no one
+    listed = {cases.row_at(row).referral_id for row in range(cases.rowCount())}
+    assert listed == {case.id for case in world.cases if case.worker_id is None and case.status.is_open}
+
+    view.cases.show_only()
+    qtbot.mouseClick(view.cases.overdue, Qt.MouseButton.LeftButton)
+    today = date.today()
+    late = {f.referral_id for f in world.follow_ups if f.state == "open" and f.due_on < today}
+    open_ids = {case.id for case in world.cases if case.status.is_open}
+    listed = {cases.row_at(row).referral_id for row in range(cases.rowCount())}
+    assert listed == late & open_ids
+
+    first = cases.row_at(0).referral_id
+    with qtbot.waitSignal(view.case_requested) as requested:
+        view.cases.table.activated.emit(cases.index(0, 0))
+    assert requested.args == [first]
+
+
+def test_refreshing_keeps_the_selected_worker_and_counting_again_reads_no_records(
+    qtbot: QtBot, sqlite_database: Database, world: Network
+) -> None:
+    view = _view(qtbot, sqlite_database, world, Role.LINK_WORKER)
+    assert view.tabs is not None and view.cases is not None
+    view.workload_table.selectRow(_row(view.workload, "Bea Second"))
+    view.tabs.setCurrentWidget(view.cases)  # the case list is read (and audited) when shown
+    viewings = select(func.count()).where(AuditEvent.action == "caseload_viewed")
+    with sqlite_database.session() as session:
+        listed = session.scalar(viewings)
+        # Meanwhile someone closes one of the leaver's cases.
+        held = [case.id for case in world.cases if case.worker_id == world.leaver_id and case.status.is_open]
+        session.get(Referral, held[0]).status = CaseStatus.CLOSED.value  # type: ignore[union-attr]
+
+    view.count_again()
+    leaver = view.workload.record(_row(view.workload, "Lee Leaver (deactivated)"))
+    assert leaver.open_cases == len(held) - 1
+    selected = view.selected_worker()
+    assert selected is not None and selected.worker_id == world.second_id
+    with sqlite_database.session() as session:
+        assert session.scalar(viewings) == listed
+    view.refresh()  # the whole area, the list it shows included
+    with sqlite_database.session() as session:
+        assert session.scalar(viewings) == (listed or 0) + 1
+
+
+def _open_dialog(qtbot: QtBot, view: NetworkView, who: str) -> ReassignDialog:
+    view.workload_table.selectRow(_row(view.workload, who))
+    qtbot.mouseClick(view.move_button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+    dialog = view.findChild(ReassignDialog)
+    assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
+    return dialog
+
+
+def test_a_manager_moves_a_leavers_work_leaving_what_they_untick(
+    qtbot: QtBot, sqlite_database: Database, world: Network, messages: Messages
+) -> None:
+    view = _view(qtbot, sqlite_database, world, Role.MANAGER)
+    dialog = _open_dialog(qtbot, view, "Lee Leaver (deactivated)")
+    held = [case for case in world.cases if case.worker_id == world.leaver_id and case.status.is_open]
+    owned = [f for f in world.follow_ups if f.owner_id == world.leaver_id and f.state == "open"]
+
+    assert dialog.from_worker.currentText() == "Lee Leaver (deactivated)"
+    assert [dialog.to_worker.itemText(i) for i in range(dialog.to_worker.count())] == [
+        "Ada Admin",
+        "Bea Second",
+        "Wren Worker",
+    ]
+    headers = [
+        dialog.cases.headerData(c, Qt.Orientation.Horizontal) for c in range(dialog.cases.columnCount())
+    ]
+    assert "Person" not in headers  # a manager sees case numbers only
+    assert dialog.cases.rowCount() == len(held) and dialog.follow_ups.rowCount() == len(owned)
+    listed = _all_text(dialog)
+    assert f"LW-{held[0].id:06d}" in listed
+    for person in world.people():
+        assert person.split(", ")[0] not in listed
+
+    assert dialog.to_worker.currentIndex() == -1 and not dialog.save_button.isEnabled()  # no one by default
+    assert dialog.summary.text() == "Choose who takes the work from Lee Leaver (deactivated)."
+    dialog.to_worker.setCurrentIndex(dialog.to_worker.findText("Wren Worker"))
+    kept = dialog.cases.chosen()[0]
+    dialog.cases.setData(
+        dialog.cases.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    assert dialog.summary.text() == (
+        f"{len(held) - 1} cases and {len(owned)} follow-ups will move "
+        "from Lee Leaver (deactivated) to Wren Worker."
+    )
+    assert not dialog.all_cases.isChecked() and dialog.all_follow_ups.isChecked()
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert messages.texts() == [f"Moved {len(held) - 1} cases and {len(owned)} follow-ups to Wren Worker."]
+    with sqlite_database.session() as session:
+        holders = dict(session.execute(select(Referral.id, Referral.assigned_worker_id)).all())
+        owners = dict(session.execute(select(FollowUp.id, FollowUp.owner_id)).all())
+    worker_id = world.actors[Role.LINK_WORKER].user_id
+    assert {case.id: holders[case.id] for case in held} == {
+        case.id: world.leaver_id if case.id == kept.referral_id else worker_id for case in held
+    }
+    assert all(owners[f.id] == worker_id for f in owned)
+    leaver = view.workload.record(_row(view.workload, "Lee Leaver (deactivated)"))
+    assert leaver.open_cases == 1  # counted again
+
+
+def test_work_changed_meanwhile_moves_nothing_and_shows_the_work_as_it_is(
+    qtbot: QtBot, sqlite_database: Database, world: Network, messages: Messages
+) -> None:
+    view = _view(qtbot, sqlite_database, world, Role.ADMIN)
+    dialog = _open_dialog(qtbot, view, "Lee Leaver (deactivated)")
+    headers = [
+        dialog.cases.headerData(c, Qt.Orientation.Horizontal) for c in range(dialog.cases.columnCount())
+    ]
+    assert headers[:2] == ["Case", "Person"]  # an administrator may see records
+    dialog.to_worker.setCurrentIndex(dialog.to_worker.findText("Bea Second"))
+    closing = dialog.cases.chosen()[0]
+    before = dialog.cases.rowCount()
+    with sqlite_database.session() as session:
+        casework.move_status(
+            session,
+            world.actors[Role.ADMIN],
+            closing.referral_id,
+            closing.version,
+            CaseStatus.CLOSED,
+            ClosingReason.GOALS_MET,
+        )
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert len(messages.texts()) == 1 and closing.case_number in messages.texts()[0]
+    assert dialog.cases.rowCount() == before - 1  # read again: the closed case has gone
+    assert dialog.to_worker.currentText() == "Bea Second"  # the choice is kept
+    with sqlite_database.session() as session:
+        assert (
+            session.scalar(
+                select(Referral.id).where(
+                    Referral.assigned_worker_id != world.leaver_id,
+                    Referral.id.in_([case.id for case in world.cases if case.worker_id == world.leaver_id]),
+                )
+            )
+            is None
+        )
+
+
+def test_the_tick_list_model_keeps_to_qts_rules(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model: ChoiceModel[MovableCase] = ChoiceModel(case_columns(False))
+    model.set_rows(
+        [
+            MovableCase(
+                referral_id, f"LW-{referral_id:06d}", None, "Riverside Surgery", status, date(2026, 1, 5), 1
+            )
+            for referral_id, status in enumerate(OPEN_STATUSES, start=1)
+        ]
+    )
+    qtmodeltester.check(model)
+    assert len(model.chosen()) == len(OPEN_STATUSES)  # all ticked at first
+    model.setData(model.index(1, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert [case.referral_id for case in model.chosen()] == [1, 3, 4]
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.AccessibleTextRole) == "Case: LW-000002, to stay"
+    model.set_all(False)
+    assert model.chosen() == []
