@@ -3,10 +3,17 @@
 Every change needs a role that may edit cases (and see them: each acts on an identifiable
 record), follows the rules in ``domain``, and goes to the audit trail with the case's id and
 what was done, never the words written or the answers given.
+
+A status move, an assignment or a support plan is saved over the version the user saw. If
+someone else saved since (before this save, or in a race with it on a shared server), nothing
+is written and ``CaseChanged`` says who did what and when, read from the case's status
+history, its assignments in the audit trail and the plan's last save: never patient details.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,6 +48,7 @@ from linkworker.services.case_record import (
 )
 from linkworker.services.errors import ServiceError, StaleEdit
 from linkworker.store.models import (
+    AuditEvent,
     CaseNote,
     Contact,
     Measure,
@@ -51,6 +59,53 @@ from linkworker.store.models import (
     UserAccount,
     utc_now,
 )
+
+# A case says at most this many of the changes made since the user opened it.
+CHANGES_TOLD = 3
+ASSIGNED = "case_assigned"  # the audit action of an assignment; its detail is assignment_detail's
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """One change made to a case: who (their name, or "you"), what, and when."""
+
+    by: str
+    what: str  # "moved it to Assessed"
+    at: datetime
+    by_someone_else: bool = True
+
+    def sentence(self) -> str:
+        return f"{self.by} {self.what} {_when(self.at)}"
+
+
+class CaseChanged(StaleEdit):
+    """A save over a case or its plan that was changed after the user opened it.
+
+    ``summary`` says who did what, when; ``header`` is the case as it now stands (for a status
+    move or an assignment), so a form can keep the user's choice and apply it over theirs.
+    """
+
+    def __init__(self, what: str, changes: Sequence[CaseChange], header: CaseHeader | None = None) -> None:
+        super().__init__(what)
+        self.changes = tuple(changes)
+        self.header = header
+        said = "; ".join(change.sentence() for change in self.changes)
+        if any(change.by_someone_else for change in self.changes):
+            self.summary = f"Someone else changed this {what} after you opened it: {said}."
+        else:
+            self.summary = f"This {what} was changed in another window after you opened it here: {said}."
+        self.args = (
+            f"{self.summary} Your change was not saved, so nothing of theirs was overwritten. "
+            "Your edit is kept: look at their change, then save yours again or leave it.",
+        )
+
+
+def _when(moment: datetime) -> str:
+    """Today "at 10:42", another day "on 20 Nov 2026 at 10:42", in this computer's time zone."""
+    local = moment.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return f"at {local:%H:%M}"
+    return f"on {local.day} {local:%b %Y} at {local:%H:%M}"
 
 
 class CaseEnded(ServiceError):
@@ -103,20 +158,20 @@ def move_status(
     target = CaseStatus(target)
     kept = check_move(current, target, ClosingReason(reason) if reason is not None else None)
     now = utc_now()
-    session.add(
-        StatusChange(
-            referral_id=referral.id,
-            from_status=current.value,
-            to_status=target.value,
-            changed_at=now,
-            changed_by_id=actor.user_id,
-            reason=kept.value if kept else None,
+    with _over_case(session, actor, referral, version):
+        session.add(
+            StatusChange(
+                referral_id=referral.id,
+                from_status=current.value,
+                to_status=target.value,
+                changed_at=now,
+                changed_by_id=actor.user_id,
+                reason=kept.value if kept else None,
+            )
         )
-    )
-    referral.status = target.value
-    referral.status_changed_at = now
-    referral.closing_reason = kept.value if kept else None
-    _flush(session, "case")
+        referral.status = target.value
+        referral.status_changed_at = now
+        referral.closing_reason = kept.value if kept else None
     detail = f"{current.value} -> {target.value}" + (f" ({kept.value})" if kept else "")
     audit.record(session, actor, "case_status_changed", "referral", referral.id, detail)
     return case_header(session, referral, date.today())
@@ -148,10 +203,9 @@ def assign_worker(
     if worker_id is not None and worker_id not in {option.id for option in case_workers(session, actor)}:
         raise ValidationError("worker", "Choose an active link worker of this PCN.")
     if referral.assigned_worker_id != worker_id:
-        referral.assigned_worker_id = worker_id
-        _flush(session, "case")
-        detail = f"worker {worker_id}" if worker_id is not None else "unassigned"
-        audit.record(session, actor, "case_assigned", "referral", referral.id, detail)
+        with _over_case(session, actor, referral, version):
+            referral.assigned_worker_id = worker_id
+        audit.record(session, actor, ASSIGNED, "referral", referral.id, assignment_detail(worker_id))
     return case_header(session, referral, date.today())
 
 
@@ -195,8 +249,8 @@ def save_support_plan(
 ) -> PlanRecord:
     """Save the support plan over the one the user opened (``version``; 0 for a new plan).
 
-    If someone else saved it since, nothing is written and ``StaleEdit`` is raised: the caller
-    keeps the user's text so it can be applied again over the other person's change.
+    If someone else saved it since, nothing is written and ``CaseChanged`` says who saved it
+    when: the caller keeps the user's text so it can be applied again over the other person's.
     """
     referral = _editable(session, actor, referral_id)
     if not CaseStatus(referral.status).is_open:
@@ -206,21 +260,22 @@ def save_support_plan(
     actions = parse_text(plan.actions, "actions", "agreed actions")
     saved = session.get(SupportPlan, referral.id)
     if (saved.version_id if saved else 0) != version:
-        raise StaleEdit("support plan")
+        raise _plan_changed(session, actor, referral.id)
     if saved is None:
         if not (what_matters or goals or actions):
             return plan_record(None, Names(session))
         saved = SupportPlan(referral_id=referral.id)
-        session.add(saved)
     elif (saved.what_matters, saved.goals, saved.actions) == (what_matters, goals, actions):
         return plan_record(saved, Names(session))
-    saved.what_matters, saved.goals, saved.actions = what_matters, goals, actions
-    saved.updated_by_id = actor.user_id
-    saved.updated_at = utc_now()
     try:
-        _flush(session, "support plan")
-    except IntegrityError:  # another user wrote the first plan of this case a moment ago
-        raise StaleEdit("support plan") from None
+        with session.begin_nested():  # a lost race undoes only this, so what won can be read
+            session.add(saved)
+            saved.what_matters, saved.goals, saved.actions = what_matters, goals, actions
+            saved.updated_by_id = actor.user_id
+            saved.updated_at = utc_now()
+            session.flush()
+    except (StaleDataError, IntegrityError):  # another user's save (or first plan) landed first
+        raise _plan_changed(session, actor, referral.id) from None
     audit.record(session, actor, "support_plan_saved", "referral", referral.id, f"version {saved.version_id}")
     return plan_record(saved, Names(session))
 
@@ -288,13 +343,87 @@ def _editable(session: Session, actor: Actor, referral_id: int, version: int | N
     actor.require(Permission.EDIT_CASES)
     referral = case_in_pcn(session, actor, referral_id)
     if version is not None and referral.version_id != version:
-        raise StaleEdit("case")
+        raise _case_changed(session, actor, referral, version)
     return referral
 
 
-def _flush(session: Session, what: str) -> None:
-    """Write now, so a save that lost a race with another user's is refused, not merged."""
+@contextmanager
+def _over_case(session: Session, actor: Actor, referral: Referral, version: int) -> Iterator[None]:
+    """Write the block's changes to the case now, in a savepoint: if another user's save of the
+    same case landed since it was read (a race on a shared server), only the savepoint is undone,
+    and what they did can still be read and told."""
     try:
-        session.flush()
+        with session.begin_nested():
+            yield
+            session.flush()
     except StaleDataError:
-        raise StaleEdit(what) from None
+        raise _case_changed(session, actor, referral, version) from None
+
+
+def _case_changed(session: Session, actor: Actor, referral: Referral, seen: int) -> CaseChanged:
+    """The refusal of a change over version ``seen``, saying what the changes since were: each
+    save of the case is one version, so the newest ones of its status moves and assignments."""
+    session.refresh(referral)
+    newer = max(1, min(referral.version_id - seen, CHANGES_TOLD))
+    names = Names(session)
+    moves = session.scalars(
+        select(StatusChange)
+        .where(StatusChange.referral_id == referral.id)
+        .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+        .limit(newer)
+    )
+    changes = [_change(actor, move.changed_by_id, _moved(move), move.changed_at, names) for move in moves]
+    assignments = session.execute(
+        select(AuditEvent.user_id, AuditEvent.occurred_at, AuditEvent.detail)
+        .where(
+            AuditEvent.entity == "referral",
+            AuditEvent.entity_id == referral.id,
+            AuditEvent.action == ASSIGNED,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(newer)
+    )
+    changes += [
+        _change(actor, user_id, _assigned(detail, names), at, names) for user_id, at, detail in assignments
+    ]
+    changes = sorted(changes, key=lambda change: change.at)[-newer:]
+    if not changes:  # saved by something that leaves no history: say when, at least
+        changes = [CaseChange("it", "was saved", referral.updated_at)]
+    return CaseChanged("case", changes, case_header(session, referral, date.today(), names))
+
+
+def _plan_changed(session: Session, actor: Actor, referral_id: int) -> CaseChanged:
+    """The refusal of a plan saved over a version that has been replaced: who saved it last, when."""
+    by, at = session.execute(
+        select(SupportPlan.updated_by_id, SupportPlan.updated_at).where(
+            SupportPlan.referral_id == referral_id
+        )
+    ).one()  # plans are never deleted, so the one that won is there
+    return CaseChanged("support plan", [_change(actor, by, "saved it", at, Names(session))])
+
+
+def _change(actor: Actor, user_id: int | None, what: str, at: datetime, names: Names) -> CaseChange:
+    if user_id == actor.user_id:
+        return CaseChange("you", what, at, by_someone_else=False)
+    return CaseChange(names.of(user_id) or "a user no longer known", what, at)
+
+
+def _moved(move: StatusChange) -> str:
+    status = CaseStatus(move.to_status)
+    if status is CaseStatus.CLOSED:
+        return f"closed it ({move.reason.replace('_', ' ')})" if move.reason else "closed it"
+    return f"moved it to {status.value.replace('_', ' ').capitalize()}"
+
+
+def assignment_detail(worker_id: int | None) -> str:
+    """The audit detail of an assignment (``ASSIGNED``): whoever records one writes it so, and a
+    refused save reads it back to say who the case was given to."""
+    return f"worker {worker_id}" if worker_id is not None else "unassigned"
+
+
+def _assigned(detail: str | None, names: Names) -> str:
+    """What an assignment's audit detail (``assignment_detail``) says, in words."""
+    worker = (detail or "").removeprefix("worker ")
+    if not worker.isdigit():
+        return "unassigned it"
+    return f"gave it to {names.of(int(worker)) or 'another link worker'}"

@@ -231,7 +231,7 @@ def _probe(database: Database) -> None:
     On SQLite the first statement begins a write transaction, so a file another program keeps
     locked is reported after a short wait rather than after the full busy timeout.
     """
-    with translate_errors(database.location), database.engine.connect() as connection:
+    with translate_errors(database.location, opening=True), database.engine.connect() as connection:
         if database.location.kind == "sqlite":
             raw = connection.connection.driver_connection
             raw.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")  # NullPool: dies with it
@@ -241,17 +241,18 @@ def _probe(database: Database) -> None:
 
 
 @contextmanager
-def translate_errors(location: Location) -> Iterator[None]:
-    """Turn driver errors caused by the environment into ``StoreError`` with plain words."""
+def translate_errors(location: Location, *, opening: bool = False) -> Iterator[None]:
+    """Turn driver errors caused by the environment into ``StoreError`` with plain words;
+    ``opening`` while the database is being opened, before any work is done in it."""
     try:
         yield
     except OperationalError as error:
-        raise _explain(location, error) from None
+        raise _explain(location, error, opening) from None
     except DatabaseError as error:
-        raise _explain(location, error) from None
+        raise _explain(location, error, opening) from None
 
 
-def _explain(location: Location, error: DatabaseError) -> Exception:
+def _explain(location: Location, error: DatabaseError, opening: bool = False) -> Exception:
     message = str(error.orig) if error.orig is not None else str(error)
     lowered = message.lower()
     if location.kind == "sqlite":
@@ -268,10 +269,17 @@ def _explain(location: Location, error: DatabaseError) -> Exception:
             )
         if "malformed" in lowered or "corrupt" in lowered:
             return _corrupt(file)
-        if "locked" in lowered or "busy" in lowered:
+        if ("locked" in lowered or "busy" in lowered) and opening:
             return DatabaseLocked(
                 f"{file} is locked by another program. Close other copies of Linkworker (or the "
                 "program holding it) and try again."
+            )
+        if "locked" in lowered or "busy" in lowered:
+            return DatabaseLocked(
+                f"This was not done: another copy of Linkworker (or another program) has been "
+                f"writing to {file} for longer than {BUSY_TIMEOUT_MS / 1000:g} seconds. Nothing "
+                "has been lost. Try again in a moment; if this keeps happening, close the other "
+                "copies of Linkworker."
             )
         if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
             return StoreError(f"{file} cannot be opened for writing: check the folder's permissions.")

@@ -1,13 +1,17 @@
 """The forms of the case record: a contact, a status move or closing, the link worker, a measure,
 a note and a review of the support plan. Each saves through one service call and stays open,
-with the message beside the field, while the service refuses."""
+with the message beside the field, while the service refuses.
+
+A status move and an assignment are made over the version of the case the user saw. If someone
+else changed the case meanwhile, the save is refused with who did what and when, and the form
+stays open with the user's choice, now over the case as it stands: saving again applies it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -27,7 +32,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason, ending_status
 from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, ContactRecord, MeasureRecord, NoteRecord, ReviewRecord
-from linkworker.services.casework import ContactEntry, MeasureEntry, WorkerOption
+from linkworker.services.casework import CaseChanged, ContactEntry, MeasureEntry, WorkerOption
 from linkworker.store.database import Database
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
@@ -118,7 +123,73 @@ _REASONS = {
 }
 
 
-class MoveStatusDialog(FormDialog[CaseHeader]):
+class CaseChangeDialog(FormDialog[CaseHeader]):
+    """A change made over the version of the case the user saw.
+
+    Refused because someone else changed the case since, it stays open with the user's choice
+    and a banner saying what they did; ``catch_up`` moves the form onto the case as it now
+    stands, so the next save applies the user's choice over theirs (Cancel leaves theirs).
+    ``overtaken`` carries that case, for the screen behind to show it at once.
+    """
+
+    overtaken = Signal(object)  # CaseHeader
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        header: CaseHeader,
+        texts: tuple[str, str, str],  # title, save button, introduction
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(database, *texts, parent)
+        self.actor = actor
+        self.header = header
+        self.changed_meanwhile = QLabel()
+        self.changed_meanwhile.setObjectName("warningBanner")
+        self.changed_meanwhile.setWordWrap(True)
+        self.changed_meanwhile.hide()
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        introduction = layout.itemAt(0).widget()
+        assert isinstance(introduction, QLabel)
+        self.introduction = introduction
+        layout.insertWidget(1, self.changed_meanwhile)  # under the introduction, above the form
+        self._refusal: CaseChanged | None = None
+
+    def change(self, session: Session) -> CaseHeader:
+        raise NotImplementedError
+
+    def catch_up(self) -> str:
+        """Put the form over ``self.header`` as it now stands, keeping the user's choice where
+        the case still allows it; say what a save will now do."""
+        raise NotImplementedError
+
+    def work(self, session: Session) -> CaseHeader:
+        try:
+            return self.change(session)
+        except CaseChanged as refusal:
+            self._refusal = refusal
+            raise
+
+    def save(self) -> None:
+        self._refusal = None
+        super().save()
+        refusal = self._refusal
+        if refusal is None or refusal.header is None:
+            return
+        self.header = refusal.header
+        ended = not self.header.status.is_open
+        self.save_button.setEnabled(not ended)
+        advice = "The case has ended, so there is nothing more to change here." if ended else self.catch_up()
+        self.changed_meanwhile.setText(f"{refusal.summary}\n{advice}")
+        self.changed_meanwhile.setAccessibleDescription(self.changed_meanwhile.text())
+        self.changed_meanwhile.show()
+        self.adjustSize()  # room for the banner, so nothing below it is squeezed
+        self.overtaken.emit(self.header)
+
+
+class MoveStatusDialog(CaseChangeDialog):
     """Moves the case on along its path, or ends it; closing asks why."""
 
     def __init__(
@@ -131,30 +202,35 @@ class MoveStatusDialog(FormDialog[CaseHeader]):
     ) -> None:
         super().__init__(
             database,
-            "Close case" if target is CaseStatus.CLOSED else "Change status",
-            "&Save",
-            f"{header.person_name}'s case is {status_label(header.status).lower()}. A case moves on "
-            "through contacted, assessed and connected; it can end at any point.",
+            actor,
+            header,
+            (
+                "Close case" if target is CaseStatus.CLOSED else "Change status",
+                "&Save",
+                _where_it_stands(header),
+            ),
             parent,
         )
-        self.actor = actor
-        self.header = header
         self.status = QComboBox()
-        for status in next_statuses(header.status):
-            self.status.addItem(status_label(status), status)
+        self.status.setPlaceholderText("Choose the new status")
         self.reason = QComboBox()
         self.form.add("New &status:", self.status, "status")
         self.form.add("&Reason:", self.reason, "reason", hint="Asked when the case ends.")
+        self._offer_statuses()
         self.status.currentIndexChanged.connect(self._offer_reasons)
-        if target is not None:
-            self.status.setCurrentIndex(self.status.findData(target))
+        self.status.setCurrentIndex(0 if target is None else self.status.findData(target))
         self._offer_reasons()
         self.status.setFocus()
+
+    def _offer_statuses(self) -> None:
+        self.status.clear()
+        for status in next_statuses(self.header.status):
+            self.status.addItem(status_label(status), status)
 
     def _offer_reasons(self) -> None:
         self.reason.clear()
         target = self.target()
-        reasons = _REASONS.get(target, [])
+        reasons = _REASONS.get(target, []) if target is not None else []
         for reason in reasons:
             self.reason.addItem(words(reason.value), reason)
         self.reason.setEnabled(len(reasons) > 1)
@@ -165,25 +241,56 @@ class MoveStatusDialog(FormDialog[CaseHeader]):
             self.reason.setPlaceholderText("Only when the case ends")
             self.reason.setCurrentIndex(0 if reasons else -1)
 
-    def target(self) -> CaseStatus:
-        return CaseStatus(self.status.currentData())
+    def target(self) -> CaseStatus | None:
+        chosen = self.status.currentData()
+        return None if chosen is None else CaseStatus(chosen)
 
     def chosen_reason(self) -> ClosingReason | None:
         reason = self.reason.currentData()
         return None if reason is None else ClosingReason(reason)
 
-    def work(self, session: Session) -> CaseHeader:
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (lambda: _chosen(self.target(), "status", "Choose the new status."),)
+
+    def catch_up(self) -> str:
+        target, reason = self.target(), self.chosen_reason()
+        self.introduction.setText(_where_it_stands(self.header))
+        self._offer_statuses()  # the moves open from where the case is now
+        self.status.setCurrentIndex(self.status.findData(target))  # none, if the choice is not one
+        now = status_label(self.header.status).lower()
+        if target is self.header.status:
+            return "They made the same move as you: there is nothing more to save."
+        if target is None or self.target() is None:
+            chosen = status_label(target) if target else "Your choice"
+            return f"{chosen} is not a move from {now}: choose again, or cancel."
+        if reason is not None:
+            self.reason.setCurrentIndex(self.reason.findData(reason))
+        return (
+            f"Your choice ({status_label(target).lower()}) is kept: save to apply it over their "
+            "change, or cancel to leave theirs."
+        )
+
+    def change(self, session: Session) -> CaseHeader:
+        target = self.target()
+        assert target is not None  # checks() asks for one first
         return casework.move_status(
-            session,
-            self.actor,
-            self.header.referral_id,
-            self.header.version,
-            self.target(),
-            self.chosen_reason(),
+            session, self.actor, self.header.referral_id, self.header.version, target, self.chosen_reason()
         )
 
 
-class AssignWorkerDialog(FormDialog[CaseHeader]):
+def _where_it_stands(header: CaseHeader) -> str:
+    return (
+        f"{header.person_name}'s case is {status_label(header.status).lower()}. A case moves on "
+        "through contacted, assessed and connected; it can end at any point."
+    )
+
+
+def _chosen(value: object, field: str, message: str) -> None:
+    if value is None:
+        raise ValidationError(field, message)
+
+
+class AssignWorkerDialog(CaseChangeDialog):
     def __init__(
         self,
         database: Database,
@@ -194,13 +301,15 @@ class AssignWorkerDialog(FormDialog[CaseHeader]):
     ) -> None:
         super().__init__(
             database,
-            "Assign link worker",
-            "&Assign",
-            "The link worker who holds this case sees it under My cases.",
+            actor,
+            header,
+            (
+                "Assign link worker",
+                "&Assign",
+                "The link worker who holds this case sees it under My cases.",
+            ),
             parent,
         )
-        self.actor = actor
-        self.header = header
         self.worker = QComboBox()
         self.worker.addItem("No one (unassigned)", None)
         for option in workers:
@@ -209,7 +318,15 @@ class AssignWorkerDialog(FormDialog[CaseHeader]):
         self.form.add("&Link worker:", self.worker, "worker")
         self.worker.setFocus()
 
-    def work(self, session: Session) -> CaseHeader:
+    def catch_up(self) -> str:
+        if self.worker.currentData() == self.header.assigned_worker_id:
+            return "They chose the same link worker as you: there is nothing more to save."
+        return (
+            f"Your choice ({self.worker.currentText()}) is kept: save to apply it over their change, "
+            "or cancel to leave theirs."
+        )
+
+    def change(self, session: Session) -> CaseHeader:
         return casework.assign_worker(
             session, self.actor, self.header.referral_id, self.header.version, self.worker.currentData()
         )

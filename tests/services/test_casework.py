@@ -225,7 +225,9 @@ def test_a_move_over_a_case_someone_else_changed_is_refused(
     move(database, worker, case, S.CONTACTED)
     refusal = attempt(database, lambda session: move_status(session, worker, case, seen, S.ASSESSED))
     assert isinstance(refusal, StaleEdit)
-    assert "Someone else changed this case" in str(refusal)
+    assert str(refusal).startswith(
+        "This case was changed in another window after you opened it here: you moved it to Contacted at "
+    )
     assert header(database, worker, case).status is S.CONTACTED
 
 
