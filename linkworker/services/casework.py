@@ -51,6 +51,7 @@ from linkworker.store.models import (
     AuditEvent,
     CaseNote,
     Contact,
+    FollowUp,
     Measure,
     Referral,
     StatusChange,
@@ -63,6 +64,7 @@ from linkworker.store.models import (
 # A case says at most this many of the changes made since the user opened it.
 CHANGES_TOLD = 3
 ASSIGNED = "case_assigned"  # the audit action of an assignment; its detail is assignment_detail's
+CASE_ENDED = "The case ended."  # why the open follow-ups of a case were cancelled when it ended
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,26 @@ def move_status(
         referral.closing_reason = kept.value if kept else None
     detail = f"{current.value} -> {target.value}" + (f" ({kept.value})" if kept else "")
     audit.record(session, actor, "case_status_changed", "referral", referral.id, detail)
+    if not target.is_open:
+        _cancel_open_follow_ups(session, actor, referral.id, now)
     return case_header(session, referral, date.today())
+
+
+def _cancel_open_follow_ups(session: Session, actor: Actor, referral_id: int, now: datetime) -> None:
+    """An ended case takes its open follow-ups with it, so they stop coming due on anyone's
+    Today screen; each is cancelled by the user who ended the case, with the reason
+    ``CASE_ENDED``, on the timeline and in the audit like any cancellation."""
+    still_open = session.scalars(
+        select(FollowUp).where(
+            FollowUp.referral_id == referral_id, FollowUp.done_at.is_(None), FollowUp.cancelled_at.is_(None)
+        )
+    ).all()
+    for follow_up in still_open:
+        follow_up.cancelled_at = now
+        follow_up.cancelled_by_id = actor.user_id
+        follow_up.cancelled_reason = CASE_ENDED
+        detail = f"follow-up {follow_up.id}"
+        audit.record(session, actor, "follow_up_cancelled", "referral", referral_id, detail)
 
 
 def case_workers(session: Session, actor: Actor) -> list[WorkerOption]:

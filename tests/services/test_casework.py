@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import PATH, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, open_case
 from linkworker.services.casework import (
+    CASE_ENDED,
     CaseEnded,
     ContactEntry,
     MeasureEntry,
@@ -33,12 +34,14 @@ from linkworker.services.casework import (
     save_support_plan,
 )
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
+from linkworker.services.follow_ups import NewFollowUp, complete, schedule
 from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,
     CaseNote,
     Contact,
+    FollowUp,
     Measure,
     Pcn,
     Referral,
@@ -599,3 +602,23 @@ def test_no_audit_detail_holds_what_was_written(database: Database, worker: Acto
     details = run(database, lambda session: list(session.scalars(select(AuditEvent.detail))))
     for detail in filter(None, details):
         assert "Orla" not in detail and "allotment" not in detail and "Secret" not in detail
+
+
+def test_ending_a_case_cancels_its_open_follow_ups(database: Database, worker: Actor, case: int) -> None:
+    def book(days: int) -> int:
+        entry = NewFollowUp(date.today() + timedelta(days=days), FollowUpKind.CALL, worker.user_id)
+        return run(database, lambda session: schedule(session, worker, case, entry)).id
+
+    done, waiting, later = book(7), book(14), book(21)
+    run(database, lambda session: complete(session, worker, done, 1))
+    move(database, worker, case, S.CLOSED, ClosingReason.GOALS_MET)
+
+    rows = run(database, lambda session: {row.id: row for row in session.scalars(select(FollowUp))})
+    assert rows[done].done_at is not None and rows[done].cancelled_at is None
+    for cancelled in (rows[waiting], rows[later]):
+        assert cancelled.cancelled_at is not None
+        assert (cancelled.cancelled_by_id, cancelled.cancelled_reason) == (worker.user_id, CASE_ENDED)
+    assert [event.detail for event in audit_events(database, "follow_up_cancelled")] == [
+        f"follow-up {waiting}",
+        f"follow-up {later}",
+    ]
