@@ -25,6 +25,7 @@ from linkworker.domain.roles import Permission
 from linkworker.interchange.ics import AllDayEvent, Calendar, CalendarFileError, write_calendar
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.caseload import follow_up_open
 from linkworker.services.errors import ServiceError
 from linkworker.store.models import FollowUp, Patient, Pcn, Referral, UserAccount
 
@@ -87,8 +88,7 @@ def calendar_for(session: Session, actor: Actor, request: CalendarRequest) -> tu
         .outerjoin(owner, owner.id == FollowUp.owner_id)
         .where(
             Referral.pcn_id == actor.pcn_id,
-            FollowUp.done_at.is_(None),
-            FollowUp.cancelled_at.is_(None),
+            follow_up_open(),
             FollowUp.due_on >= request.start,
             FollowUp.due_on <= request.end,
         )

@@ -33,7 +33,7 @@ from linkworker.domain.roles import Permission, Role, allows
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import follow_up_open
-from linkworker.services.casework import ASSIGNED
+from linkworker.services.casework import ASSIGNED, assignment_detail
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import FollowUp, Patient, Practice, Referral, UserAccount, utc_now
 
@@ -422,7 +422,7 @@ def reassign(
         raise WorkChanged(["a record saved a moment ago"])
 
     # The same event as assigning one case on its screen, so each case's history reads alike.
-    detail = f"worker {target.id}"
+    detail = assignment_detail(target.id)
     audit.record_each(session, actor, ASSIGNED, "referral", [(rid, detail) for rid in sorted(wanted_cases)])
     audit.record_each(
         session,

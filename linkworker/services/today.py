@@ -28,6 +28,7 @@ from linkworker.domain.roles import Permission
 from linkworker.domain.working_days import latest_start_beyond, parse_first_contact_wait, working_days_between
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.caseload import follow_up_open
 from linkworker.store.models import Contact, FollowUp, Patient, Pcn, Practice, Referral
 
 # The most rows a referral list shows; its total is counted beyond that.
@@ -176,12 +177,7 @@ def _require(actor: Actor) -> None:
 
 def _open_follow_ups(actor: Actor) -> list[ColumnElement[bool]]:
     """The worker's open follow-ups on cases of their PCN, as the partial index on open ones has them."""
-    return [
-        FollowUp.owner_id == actor.user_id,
-        FollowUp.done_at.is_(None),
-        FollowUp.cancelled_at.is_(None),
-        Referral.pcn_id == actor.pcn_id,
-    ]
+    return [FollowUp.owner_id == actor.user_id, follow_up_open(), Referral.pcn_id == actor.pcn_id]
 
 
 def _due_follow_ups(session: Session, actor: Actor, until: date) -> list[DueFollowUp]:

@@ -44,6 +44,7 @@ from linkworker.ui.case_dialogs import (
     AddContactDialog,
     AddNoteDialog,
     AssignWorkerDialog,
+    CaseChangeDialog,
     MoveStatusDialog,
     PlanReviewDialog,
     RecordMeasureDialog,
@@ -302,6 +303,9 @@ class CaseView(QWidget):
         dialog.accepted.connect(self._after_change)
         if reread_on_cancel:
             dialog.rejected.connect(lambda: self.refresh(reopened=True))
+        if isinstance(dialog, CaseChangeDialog):
+            # Refused over a colleague's change: the screen behind shows it at once.
+            dialog.overtaken.connect(lambda _header: self.refresh(reopened=True))
         dialog.open()
 
     def _after_change(self) -> None:

@@ -84,6 +84,7 @@ def test_a_closing_refused_over_anothers_move_keeps_the_choice_and_applies_it_ag
         "Your choice (closed) is kept: save to apply it over their change, or cancel to leave theirs."
     )
     assert current(wren, case).status is CaseStatus.ASSESSED  # nothing of Wren's written
+    assert view.header().status is CaseStatus.ASSESSED  # the screen behind shows Ana's move at once
 
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.save_button, CLICK)
