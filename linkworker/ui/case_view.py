@@ -59,6 +59,7 @@ from linkworker.ui.follow_up_dialogs import (
     CompleteFollowUpDialog,
     RescheduleFollowUpDialog,
     ScheduleFollowUpDialog,
+    schedule_dialog,
 )
 from linkworker.ui.follow_ups_panel import FollowUpsPanel, timeline_words
 from linkworker.ui.models import Column, RecordTableModel
@@ -352,18 +353,10 @@ class CaseView(QWidget):
 
     def schedule_follow_up(self) -> ScheduleFollowUpDialog | None:
         """Open the form that books a follow-up, owned by the user unless they choose a colleague."""
-        outcome = call_service(
-            self,
-            self.database,
-            lambda session: casework.case_workers(session, self.actor),
-            action="Schedule follow-up",
-        )
-        if outcome.value is None:
-            return None
         header = self.header()
-        dialog = ScheduleFollowUpDialog(
-            self.database, self.actor, header.referral_id, header.person_name, outcome.value, parent=self
-        )
+        dialog = schedule_dialog(self, self.database, self.actor, header.referral_id, header.person_name)
+        if dialog is None:
+            return None
         self.open_form(dialog)
         return dialog
 

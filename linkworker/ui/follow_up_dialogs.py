@@ -26,7 +26,7 @@ from linkworker.domain.follow_ups import (
     parse_reason,
     quick_pick,
 )
-from linkworker.services import follow_ups
+from linkworker.services import casework, follow_ups
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import FollowUpRecord
 from linkworker.services.casework import WorkerOption
@@ -36,6 +36,7 @@ from linkworker.ui.case_columns import day
 from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
+from linkworker.ui.errors import call_service
 
 # Each quick pick's button text, with its own access key.
 _PICK_TEXTS = {
@@ -94,6 +95,26 @@ def reason_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setMaxLength(REASON_MAX)
     return edit
+
+
+def schedule_dialog(
+    parent: QWidget,
+    database: Database,
+    actor: Actor,
+    referral_id: int,
+    person_name: str,
+    offered: NewFollowUp | None = None,
+    intro: str | None = None,
+) -> ScheduleFollowUpDialog | None:
+    """The booking form, with the PCN's link workers to choose the owner from; None when they
+    could not be read (the user has been told why)."""
+    outcome = call_service(
+        parent, database, lambda session: casework.case_workers(session, actor), action="Schedule follow-up"
+    )
+    if outcome.value is None:
+        return None
+    workers = outcome.value
+    return ScheduleFollowUpDialog(database, actor, referral_id, person_name, workers, offered, intro, parent)
 
 
 class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):

@@ -41,7 +41,7 @@ from linkworker.domain.errors import FormErrors
 from linkworker.domain.matching import OLDEST_AGE, Match, MatchCriteria, check_criteria
 from linkworker.domain.roles import Permission
 from linkworker.domain.schedule import TimeSlot
-from linkworker.services import casework, connections, follow_ups, matching
+from linkworker.services import connections, follow_ups, matching
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, FollowUpRecord
 from linkworker.services.matching import MatchStart
@@ -49,7 +49,7 @@ from linkworker.store.database import Database
 from linkworker.ui.case_dialogs import day_edit
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.errors import call_service
-from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog
+from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog, schedule_dialog
 from linkworker.ui.forms import FormFields
 from linkworker.ui.jobs import Job, run_job
 from linkworker.ui.models import Column, RecordTableModel
@@ -405,25 +405,18 @@ class MatchView(QWidget):
         """Offer a follow-up to check the person went: filled in, to book, change or skip."""
         start = self.start
         assert start is not None
-        outcome = call_service(
+        dialog = schedule_dialog(
             self,
-            self.database,
-            lambda session: casework.case_workers(session, self.actor),
-            action="Schedule follow-up",
-        )
-        if outcome.value is None:
-            return None
-        dialog = ScheduleFollowUpDialog(
             self.database,
             self.actor,
             self.referral_id,
             start.person_name,
-            outcome.value,
             follow_ups.attendance_check(self.actor, record.made_on, chosen.name),
             intro=f"Book a check that {start.person_name} went to {chosen.name}? Change the day, "
             "owner or note if you like, or skip it.",
-            parent=self,
         )
+        if dialog is None:
+            return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._follow_up_booked(dialog.saved))
         dialog.open()

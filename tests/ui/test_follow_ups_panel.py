@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.follow_ups import QuickPick, quick_pick
@@ -281,6 +282,14 @@ def test_on_an_ended_case_follow_ups_are_done_or_cancelled_not_booked_or_moved(
     qtbot.addWidget(view)
     panel = view.follow_ups
     assert not view.follow_up_button.isEnabled()
+    # Ending the case cancelled its open follow-up.
+    assert panel.open_table.model().rowCount() == 0
+    assert panel.past_table.model().rowCount() == 1
+    # One left open by a case ended before that rule (older data) can be done or cancelled, not moved.
+    with database.session() as session:
+        left = session.scalars(select(FollowUp).where(FollowUp.referral_id == case)).one()
+        left.cancelled_at = left.cancelled_by_id = left.cancelled_reason = None
+    view.refresh(reopened=True)
     assert panel.complete_button.isEnabled() and panel.cancel_button.isEnabled()
     assert not panel.reschedule_button.isEnabled()
     assert [action.isEnabled() for action in panel.open_table.actions()] == [True, False, True]
