@@ -20,69 +20,35 @@ percentiles over ``--repeat`` runs, after one warm-up run of each.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
-import sys
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 
+import ics_copies  # benchmarks/ics_copies.py, beside this file
+from ics_copies import Timing, timed
 from sqlalchemy import func, select
 
 from linkworker.domain.referrals import CaseStatus
-from linkworker.domain.roles import Role
-from linkworker.services import case_record, caseload
+from linkworker.services import case_record
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
-from linkworker.store.database import Database, open_database
-from linkworker.store.errors import StoreError
-from linkworker.store.models import Patient, Referral, ReferralNeed, UserAccount
+from linkworker.store.database import Database
+from linkworker.store.models import Patient, Referral, ReferralNeed
 
-PAGE = 100
-TARGET_MS = 100.0
-
-
-@dataclass(frozen=True)
-class Timing:
-    name: str
-    median_ms: float
-    p95_ms: float
-    detail: str = ""
-
-    def line(self) -> str:
-        flag = "" if self.p95_ms < TARGET_MS else "  <-- over target"
-        return f"  {self.name:<48}{self.median_ms:>9.1f}{self.p95_ms:>9.1f}  {self.detail}{flag}"
+TABLE = ics_copies.Table(name_width=48, target_ms=100.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--data-dir", type=Path, help="folder with linkworker.db and keys/ (a copy)")
-    target.add_argument("--database-url", help="a PostgreSQL database holding the ICB-scale demo")
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs of each query")
+    parser = ics_copies.parser(__doc__, "timed runs of each query")
     parser.add_argument("--seed", type=int, default=2026)
     arguments = parser.parse_args(argv)
 
-    started = time.perf_counter()
-    try:
-        if arguments.database_url:
-            database = open_database(Path("unused"), Path("unused"), arguments.database_url)
-        else:
-            folder = arguments.data_dir
-            database = open_database(folder / "linkworker.db", folder / "keys", None)
-    except StoreError as error:
-        print(f"casework benchmark: {error}", file=sys.stderr)
-        return 2
-    print(f"Opened (and migrated if behind) {database.location.description}")
-    print(f"  in {time.perf_counter() - started:.1f} s")
-    try:
+    def work(database: Database) -> None:
         for timing in run(database, arguments.repeat, random.Random(arguments.seed)):
-            print(timing.line())
-    finally:
-        database.dispose()
-    return 0
+            print(TABLE.line(timing))
+
+    return ics_copies.run_on_copy(arguments, "casework", work)
 
 
 def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
@@ -103,16 +69,8 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
         "PCN, all statuses, by needs": replace(pcn, status=StatusGroup.ANY, sort=SortKey.NEEDS),
         "PCN, open, by link worker": replace(pcn, sort=SortKey.WORKER),
     }
-    print(f"  {'first page of ' + str(PAGE) + ' and the count (ms)':<48}{'median':>9}{'p95':>9}  cases found")
-    timings = []
-    for name, query in queries.items():
-        found: list[int] = []
-
-        def first_page(query: CaseloadQuery = query, found: list[int] = found) -> None:
-            with database.session() as session:
-                found.append(caseload.first_page(session, worker, query, PAGE).total)
-
-        timings.append(_timed(name, first_page, repeat, lambda found=found: f"{found[-1]:,}"))
+    print(TABLE.heading(f"first page of {ics_copies.PAGE} and the count (ms)", "cases found"))
+    timings = ics_copies.caseload_pages(database, worker, queries, repeat, "")
 
     sizes: list[int] = []
 
@@ -122,7 +80,7 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
             sizes.append(len(record.timeline))
 
     timings.append(
-        _timed(
+        timed(
             "open a case record",
             open_one,
             repeat,
@@ -132,42 +90,12 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
     return timings
 
 
-def _timed(name: str, work: Callable[[], None], repeat: int, detail: Callable[[], str]) -> Timing:
-    work()  # warm-up: caches, prepared plans, the first connection
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)]  # nearest rank
-    return Timing(name, statistics.median(times), p95, detail())
-
-
 def _busiest_worker(database: Database) -> tuple[Actor, int]:
     """The link worker holding the most open cases in the largest PCN, and that PCN's referrals."""
-    open_statuses = [status.value for status in CaseStatus if status.is_open]
     with database.session() as session:
-        pcn_id, total = session.execute(
-            select(Referral.pcn_id, func.count(Referral.id))
-            .group_by(Referral.pcn_id)
-            .order_by(func.count(Referral.id).desc(), Referral.pcn_id)
-            .limit(1)
-        ).one()
-        user = session.execute(
-            select(UserAccount)
-            .join(Referral, Referral.assigned_worker_id == UserAccount.id)
-            .where(
-                UserAccount.pcn_id == pcn_id,
-                UserAccount.role == Role.LINK_WORKER.value,
-                Referral.status.in_(open_statuses),
-            )
-            .group_by(UserAccount.id)
-            .order_by(func.count(Referral.id).desc(), UserAccount.id)
-            .limit(1)
-        ).scalar_one()
-        actor = Actor(user.id, user.username, user.full_name, Role(user.role), user.pcn_id)
-    return actor, total
+        pcn_id, total = ics_copies.largest_pcn(session)
+        (worker,) = ics_copies.busiest_link_workers(session, pcn_id, 1)
+    return worker, total
 
 
 def _samples(

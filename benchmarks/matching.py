@@ -32,74 +32,40 @@ shared (an ICB that keeps one directory for all its PCNs), so every match weighs
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
+import ics_copies  # benchmarks/ics_copies.py, beside this file
+from ics_copies import Timing, timed
 from sqlalchemy import func, or_, select, update
 
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.matching import MatchCriteria
-from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services import matching, needs
 from linkworker.services.actor import Actor
-from linkworker.store.database import Database, open_database
-from linkworker.store.errors import StoreError
-from linkworker.store.models import Referral, ReferralNeed, Service, UserAccount
+from linkworker.store.database import Database
+from linkworker.store.models import Referral, ReferralNeed, Service
 
-TARGET_MS = 50.0
-
-
-@dataclass(frozen=True)
-class Timing:
-    name: str
-    median_ms: float
-    p95_ms: float
-    cpu_ms: float
-    detail: str
-
-    def line(self) -> str:
-        flag = "" if self.p95_ms < TARGET_MS else "  <-- over target"
-        figures = f"{self.median_ms:>9.1f}{self.p95_ms:>9.1f}{self.cpu_ms:>9.1f}"
-        return f"  {self.name:<40}{figures}  {self.detail}{flag}"
+TABLE = ics_copies.Table(name_width=40, target_ms=50.0, cpu=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--data-dir", type=Path, help="folder with linkworker.db and keys/ (a copy)")
-    target.add_argument("--database-url", help="a PostgreSQL database holding the ICB-scale demo (a copy)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed matches under each criteria")
+    parser = ics_copies.parser(__doc__, "timed matches under each criteria")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--shared", action="store_true", help="make every service shared first")
     arguments = parser.parse_args(argv)
 
-    started = time.perf_counter()
-    try:
-        if arguments.database_url:
-            database = open_database(Path("unused"), Path("unused"), arguments.database_url)
-        else:
-            folder = arguments.data_dir
-            database = open_database(folder / "linkworker.db", folder / "keys", None)
-    except StoreError as error:
-        print(f"matching benchmark: {error}", file=sys.stderr)
-        return 2
-    print(f"Opened (and migrated if behind) {database.location.description}")
-    print(f"  in {time.perf_counter() - started:.1f} s")
-    try:
+    def work(database: Database) -> None:
         if arguments.shared:
             _share_everything(database)
         run(database, arguments.repeat, random.Random(arguments.seed))
-    finally:
-        database.dispose()
-    return 0
+
+    return ics_copies.run_on_copy(arguments, "matching", work)
 
 
 def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
@@ -116,7 +82,7 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
         with database.read_session() as session:
             starts.append(matching.start(session, worker, cases[len(starts) % len(cases)]))
 
-    opening = _timed("open the match screen (start)", open_screen, repeat, lambda: "")
+    opening = timed("open the match screen (start)", open_screen, repeat, lambda: "")
     located = sum(start.located for start in starts)
     print(f"{len(starts)} openings of {len(cases)} open cases, {located} with a home the lookup places")
     with database.read_session() as session:
@@ -149,8 +115,8 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
         ("again, every need", every, True, None),
         ("again, after a change to the directory", own, True, change_one_service),
     ]
-    print(f"  {'one unit of work (ms)':<40}{'median':>9}{'p95':>9}{'cpu':>9}  matches (median)")
-    print(opening.line())
+    print(TABLE.heading("one unit of work (ms)", "matches (median)"))
+    print(TABLE.line(opening))
     timings = []
     for name, criteria_for, again, prepare in scenarios:
         found: list[int] = []
@@ -168,51 +134,18 @@ def run(database: Database, repeat: int, chosen: random.Random) -> list[Timing]:
                 )
             found.append(len(matches))
 
-        timing = _timed(
+        timing = timed(
             name, one_match, repeat, lambda found=found: f"{statistics.median(found):,.0f}", prepare
         )
-        print(timing.line())
+        print(TABLE.line(timing))
         timings.append(timing)
     return timings
 
 
-def _timed(
-    name: str,
-    work: Callable[[], None],
-    repeat: int,
-    detail: Callable[[], str],
-    prepare: Callable[[], None] | None = None,
-) -> Timing:
-    work()  # warm-up: caches, the first connection
-    times = []
-    cpu = []
-    for _ in range(repeat):
-        if prepare is not None:
-            prepare()
-        began, began_cpu = time.perf_counter(), time.process_time()
-        work()
-        times.append((time.perf_counter() - began) * 1000)
-        cpu.append((time.process_time() - began_cpu) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)]  # nearest rank
-    return Timing(name, statistics.median(times), p95, statistics.median(cpu), detail())
-
-
 def _worker_of_largest_pcn(database: Database) -> Actor:
     with database.read_session() as session:
-        pcn_id = session.execute(
-            select(Referral.pcn_id)
-            .group_by(Referral.pcn_id)
-            .order_by(func.count(Referral.id).desc(), Referral.pcn_id)
-            .limit(1)
-        ).scalar_one()
-        user = session.scalars(
-            select(UserAccount)
-            .where(UserAccount.pcn_id == pcn_id, UserAccount.role == Role.LINK_WORKER.value)
-            .order_by(UserAccount.id)
-            .limit(1)
-        ).one()
-        return Actor(user.id, user.username, user.full_name, Role(user.role), user.pcn_id)
+        pcn_id, _ = ics_copies.largest_pcn(session)
+        return ics_copies.first_of_role(session, pcn_id, Role.LINK_WORKER)
 
 
 def _directory_size(database: Database, actor: Actor) -> tuple[int, int]:
@@ -229,14 +162,13 @@ def _directory_size(database: Database, actor: Actor) -> tuple[int, int]:
 
 def _open_cases(database: Database, actor: Actor, chosen: random.Random, count: int) -> list[int]:
     """Open cases of the PCN that record at least one need, drawn at random."""
-    open_statuses = [status.value for status in CaseStatus if status.is_open]
     with database.read_session() as session:
         ids = sorted(
             set(
                 session.scalars(
                     select(Referral.id)
                     .join(ReferralNeed, ReferralNeed.referral_id == Referral.id)
-                    .where(Referral.pcn_id == actor.pcn_id, Referral.status.in_(open_statuses))
+                    .where(Referral.pcn_id == actor.pcn_id, Referral.status.in_(ics_copies.open_statuses()))
                 )
             )
         )

@@ -19,68 +19,34 @@ Each figure is one unit of work as the screen runs it. Medians and 95th percenti
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 
-from sqlalchemy import func, select
+import ics_copies  # benchmarks/ics_copies.py, beside this file
+from ics_copies import Timing, timed
+from sqlalchemy import select
 
-from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import caseload, network
+from linkworker.services import network
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey
 from linkworker.services.network import Chosen
-from linkworker.store.database import Database, open_database
-from linkworker.store.errors import StoreError
-from linkworker.store.models import FollowUp, Referral, UserAccount
+from linkworker.store.database import Database
+from linkworker.store.models import FollowUp, Referral
 
-PAGE = 100
-TARGET_MS = 100.0
-
-
-@dataclass(frozen=True)
-class Timing:
-    name: str
-    median_ms: float
-    p95_ms: float
-    detail: str = ""
-
-    def line(self) -> str:
-        flag = "" if self.p95_ms < TARGET_MS else "  <-- over target"
-        return f"  {self.name:<46}{self.median_ms:>9.1f}{self.p95_ms:>9.1f}  {self.detail}{flag}"
+TABLE = ics_copies.Table(name_width=46, target_ms=100.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--data-dir", type=Path, help="folder with linkworker.db and keys/ (a copy)")
-    target.add_argument("--database-url", help="a PostgreSQL database holding the ICB-scale demo")
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs of each")
-    arguments = parser.parse_args(argv)
+    arguments = ics_copies.parser(__doc__, "timed runs of each").parse_args(argv)
 
-    started = time.perf_counter()
-    try:
-        if arguments.database_url:
-            database = open_database(Path("unused"), Path("unused"), arguments.database_url)
-        else:
-            folder = arguments.data_dir
-            database = open_database(folder / "linkworker.db", folder / "keys", None)
-    except StoreError as error:
-        print(f"network benchmark: {error}", file=sys.stderr)
-        return 2
-    print(f"Opened (and migrated if behind) {database.location.description}")
-    print(f"  in {time.perf_counter() - started:.1f} s")
-    try:
+    def work(database: Database) -> None:
         for timing in run(database, arguments.repeat):
-            print(timing.line())
-    finally:
-        database.dispose()
-    return 0
+            print(TABLE.line(timing))
+
+    return ics_copies.run_on_copy(arguments, "network", work)
 
 
 def run(database: Database, repeat: int) -> list[Timing]:
@@ -89,7 +55,7 @@ def run(database: Database, repeat: int) -> list[Timing]:
         f"PCN {manager.pcn_id}: {pcn_referrals:,} referrals; manager {manager.user_id}, "
         f"busiest link worker {busiest.user_id}, next {next_busiest.user_id}"
     )
-    print(f"  {'(ms)':<46}{'median':>9}{'p95':>9}")
+    print(TABLE.heading("(ms)"))
     timings = []
 
     shown: list[network.NetworkFigures] = []
@@ -105,7 +71,7 @@ def run(database: Database, repeat: int) -> list[Timing]:
             f"{counted.follow_ups.overdue:,} overdue follow-ups"
         )
 
-    timings.append(_timed("figures and workload (manager)", figures, repeat, figures_detail))
+    timings.append(timed("figures and workload (manager)", figures, repeat, figures_detail))
 
     pcn = CaseloadQuery(scope=Scope.PCN)
     queries = {
@@ -117,14 +83,7 @@ def run(database: Database, repeat: int) -> list[Timing]:
         "my cases, overdue only": CaseloadQuery(overdue=True),
         "my cases, most overdue first": CaseloadQuery(sort=SortKey.OVERDUE),
     }
-    for name, query in queries.items():
-        found: list[int] = []
-
-        def first_page(query: CaseloadQuery = query, found: list[int] = found) -> None:
-            with database.session() as session:
-                found.append(caseload.first_page(session, busiest, query, PAGE).total)
-
-        timings.append(_timed(name, first_page, repeat, lambda found=found: f"{found[-1]:,} cases"))
+    timings += ics_copies.caseload_pages(database, busiest, queries, repeat, " cases")
 
     listed: list[network.WorkList] = []
 
@@ -133,7 +92,7 @@ def run(database: Database, repeat: int) -> list[Timing]:
             listed.append(network.work_of(session, manager, busiest.user_id))
 
     timings.append(
-        _timed(
+        timed(
             "a worker's work listed to move",
             work_of,
             repeat,
@@ -166,7 +125,8 @@ def run(database: Database, repeat: int) -> list[Timing]:
         held = set(
             session.scalars(
                 select(Referral.id).where(
-                    Referral.assigned_worker_id == busiest.user_id, Referral.status.in_(_open_values())
+                    Referral.assigned_worker_id == busiest.user_id,
+                    Referral.status.in_(ics_copies.open_statuses()),
                 )
             )
         )
@@ -189,70 +149,21 @@ def run(database: Database, repeat: int) -> list[Timing]:
         Timing(
             "move a worker's work (one unit of work)",
             statistics.median(spent),
-            _p95(spent),
-            f"{len(held)} cases and {len(owned)} follow-ups each way",
+            ics_copies.p95(spent),
+            detail=f"{len(held)} cases and {len(owned)} follow-ups each way",
         )
     )
     move_all()  # back where it began
     return timings
 
 
-def _timed(name: str, work: Callable[[], None], repeat: int, detail: Callable[[], str]) -> Timing:
-    work()  # warm-up: caches, prepared plans, the first connection
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - started) * 1000)
-    return Timing(name, statistics.median(times), _p95(times), detail())
-
-
-def _p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1)]  # nearest rank
-
-
-def _open_values() -> list[str]:
-    return [status.value for status in CaseStatus if status.is_open]
-
-
 def _people(database: Database) -> tuple[Actor, Actor, Actor, int]:
     """The largest PCN's manager, its two link workers holding the most open cases, and its referrals."""
     with database.session() as session:
-        pcn_id, total = session.execute(
-            select(Referral.pcn_id, func.count(Referral.id))
-            .group_by(Referral.pcn_id)
-            .order_by(func.count(Referral.id).desc(), Referral.pcn_id)
-            .limit(1)
-        ).one()
-        manager = session.execute(
-            select(UserAccount)
-            .where(UserAccount.pcn_id == pcn_id, UserAccount.role == Role.MANAGER.value)
-            .order_by(UserAccount.id)
-            .limit(1)
-        ).scalar_one()
-        busiest, next_busiest = (
-            session.execute(
-                select(UserAccount)
-                .join(Referral, Referral.assigned_worker_id == UserAccount.id)
-                .where(
-                    UserAccount.pcn_id == pcn_id,
-                    UserAccount.role == Role.LINK_WORKER.value,
-                    UserAccount.active.is_(True),
-                    Referral.status.in_(_open_values()),
-                )
-                .group_by(UserAccount.id)
-                .order_by(func.count(Referral.id).desc(), UserAccount.id)
-                .limit(2)
-            )
-            .scalars()
-            .all()
-        )
-        return _actor(manager), _actor(busiest), _actor(next_busiest), total
-
-
-def _actor(user: UserAccount) -> Actor:
-    return Actor(user.id, user.username, user.full_name, Role(user.role), user.pcn_id)
+        pcn_id, total = ics_copies.largest_pcn(session)
+        manager = ics_copies.first_of_role(session, pcn_id, Role.MANAGER)
+        busiest, next_busiest = ics_copies.busiest_link_workers(session, pcn_id, 2)
+        return manager, busiest, next_busiest, total
 
 
 if __name__ == "__main__":

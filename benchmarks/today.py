@@ -19,52 +19,29 @@ as the window runs it; medians and 95th percentiles over ``--repeat`` runs after
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
+import ics_copies  # benchmarks/ics_copies.py, beside this file
 from sqlalchemy import func, select
 
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services import today
 from linkworker.services.actor import Actor
-from linkworker.store.database import Database, open_database
-from linkworker.store.errors import StoreError
+from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral, UserAccount
 
-TARGET_MS = 100.0
+TABLE = ics_copies.Table(name_width=40, target_ms=100.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--data-dir", type=Path, help="folder with linkworker.db and keys/ (a copy)")
-    target.add_argument("--database-url", help="a PostgreSQL database holding the ICB-scale demo")
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs of each read")
-    arguments = parser.parse_args(argv)
+    arguments = ics_copies.parser(__doc__, "timed runs of each read").parse_args(argv)
 
-    started = time.perf_counter()
-    try:
-        if arguments.database_url:
-            database = open_database(Path("unused"), Path("unused"), arguments.database_url)
-        else:
-            folder = arguments.data_dir
-            database = open_database(folder / "linkworker.db", folder / "keys", None)
-    except StoreError as error:
-        print(f"today benchmark: {error}", file=sys.stderr)
-        return 2
-    print(f"Opened (and migrated if behind) {database.location.description}")
-    print(f"  in {time.perf_counter() - started:.1f} s")
-    try:
+    def work(database: Database) -> None:
         for worker, why in _workers(database):
             run(database, worker, why, arguments.repeat)
-    finally:
-        database.dispose()
-    return 0
+
+    return ics_copies.run_on_copy(arguments, "today", work)
 
 
 def run(database: Database, worker: Actor, why: str, repeat: int) -> None:
@@ -76,7 +53,7 @@ def run(database: Database, worker: Actor, why: str, repeat: int) -> None:
         f"{lists.unassigned_total} not assigned, {lists.waiting_total} waiting over "
         f"{lists.first_contact_working_days} working days"
     )
-    print(f"  {'read (ms)':<40}{'median':>9}{'p95':>9}")
+    print(TABLE.heading("read (ms)"))
 
     def open_screen() -> None:
         with database.session() as session:
@@ -95,32 +72,14 @@ def run(database: Database, worker: Actor, why: str, repeat: int) -> None:
         ("read it again (focus, timer)", read_again),
         ("check what has come due (notice)", check_due),
     ):
-        median, p95 = _timed(work, repeat)
-        flag = "" if p95 < TARGET_MS else "  <-- over target"
-        print(f"  {name:<40}{median:>9.1f}{p95:>9.1f}{flag}")
-
-
-def _timed(work: Callable[[], None], repeat: int) -> tuple[float, float]:
-    work()  # warm-up: caches, the first connection
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)]
+        print(TABLE.line(ics_copies.timed(name, work, repeat)))
 
 
 def _workers(database: Database) -> list[tuple[Actor, str]]:
     """In the largest PCN: the link worker with the most open follow-ups, and the one with the
     most open cases still at "referred" (the first-contact list's candidates)."""
     with database.read_session() as session:
-        pcn_id = session.execute(
-            select(Referral.pcn_id)
-            .group_by(Referral.pcn_id)
-            .order_by(func.count(Referral.id).desc(), Referral.pcn_id)
-            .limit(1)
-        ).scalar_one()
+        pcn_id, _ = ics_copies.largest_pcn(session)
         in_pcn = (UserAccount.pcn_id == pcn_id, UserAccount.role == Role.LINK_WORKER.value)
         most_follow_ups = session.execute(
             select(UserAccount)
@@ -139,11 +98,8 @@ def _workers(database: Database) -> list[tuple[Actor, str]]:
             .limit(1)
         ).scalar_one()
         return [
-            (Actor(user.id, user.username, user.full_name, Role(user.role), user.pcn_id), why)
-            for user, why in (
-                (most_follow_ups, "most open follow-ups"),
-                (most_waiting, "most cases not yet contacted"),
-            )
+            (ics_copies.actor(most_follow_ups), "most open follow-ups"),
+            (ics_copies.actor(most_waiting), "most cases not yet contacted"),
         ]
 
 

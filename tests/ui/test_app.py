@@ -94,7 +94,8 @@ def test_a_set_up_database_opens_at_sign_in_and_closing_the_window_ends_the_app(
         qtbot.keyClicks(dialog.username, "manager")
         qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
         dialog.sign_in_button.click()
-        assert flow.window is not None and flow.window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
+        assert flow.window is not None
+        assert flow.window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
         with qtbot.waitSignal(flow.finished):
             flow.window.close()
     finally:
