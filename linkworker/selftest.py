@@ -80,6 +80,7 @@ def run_self_test(report: Report) -> bool:
             ("encrypted on disk", lambda: _check_encrypted_on_disk(scratch)),
             ("PostgreSQL client", _check_postgres_client),
             ("matching", _check_matching),
+            ("bank holidays", _check_bank_holidays),
             ("system keyring", _check_keyring),
             ("PDF report", _render_pdf),
             # Last: a Qt that cannot start ends the process, so every other line is out first.
@@ -253,6 +254,22 @@ def _check_matching() -> Outcome:
     if [match.name for match in found] != ["Near", "Far"]:
         raise StepFailed(f"two services ranked wrongly: {[match.name for match in found]}")
     return Outcome(PASS, f"numpy {numpy.__version__}: two services ranked, the nearer first")
+
+
+def _check_bank_holidays() -> Outcome:
+    """Working days skip England's bank holidays: the holidays package must find its UK data."""
+    from datetime import date
+
+    import holidays
+
+    from linkworker.domain.working_days import is_working_day
+
+    christmas, boxing_day_observed, ordinary = date(2026, 12, 25), date(2026, 12, 28), date(2026, 12, 29)
+    if is_working_day(christmas) or is_working_day(boxing_day_observed) or not is_working_day(ordinary):
+        raise StepFailed("England's bank holidays are not known, so waits in working days would be wrong")
+    return Outcome(
+        PASS, f"holidays {holidays.__version__}: Christmas 2026 and its Boxing Day are not working days"
+    )
 
 
 def _check_keyring() -> Outcome:

@@ -20,6 +20,7 @@ SELF_TEST_STEPS = [
     "encrypted on disk",
     "PostgreSQL client",
     "matching",
+    "bank holidays",
     "system keyring",
     "PDF report",
     "Qt window system",

@@ -25,7 +25,7 @@ from linkworker.services.case_record import (
     TimelineKind,
     open_case,
 )
-from linkworker.services.casework import move_status
+from linkworker.services.casework import CASE_ENDED, move_status
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.services.follow_ups import (
     FollowUpChanged,
@@ -305,14 +305,23 @@ def test_on_an_ended_case_follow_ups_are_completed_or_cancelled_not_booked_or_mo
             session, worker, case, version, CaseStatus.CLOSED, ClosingReason.GOALS_MET
         ),
     )
+    # Ending the case cancelled both. Follow-ups left open by a case ended before that rule
+    # (older data) can still be completed or cancelled, never moved, and none can be booked.
+    versions = {}
+    with database.session() as session:
+        for left in session.scalars(select(FollowUp).where(FollowUp.referral_id == case)):
+            assert left.cancelled_reason == CASE_ENDED
+            left.cancelled_at = left.cancelled_by_id = left.cancelled_reason = None
+            session.flush()
+            versions[left.id] = left.version_id
     for change in (
         lambda session: book(database, worker, case),
-        lambda session: reschedule(session, worker, first.id, first.version, TODAY, "Sooner"),
+        lambda session: reschedule(session, worker, first.id, versions[first.id], TODAY, "Sooner"),
     ):
         error = refusal(database, change)
         assert isinstance(error, ValidationError) and "has ended" in error.message
-    run(database, lambda session: complete(session, worker, first.id, first.version))
-    run(database, lambda session: cancel(session, worker, second.id, second.version, "Case closed"))
+    run(database, lambda session: complete(session, worker, first.id, versions[first.id]))
+    run(database, lambda session: cancel(session, worker, second.id, versions[second.id], "Case closed"))
 
 
 def test_the_case_lists_open_follow_ups_by_day_then_the_rest_latest_first(
