@@ -30,6 +30,7 @@ from linkworker.services import audit, needs
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound
 from linkworker.store.models import (
+    AuditEvent,
     CaseNote,
     Connection,
     Contact,
@@ -47,6 +48,21 @@ from linkworker.store.models import (
     SupportPlanReview,
     UserAccount,
 )
+
+# The audit action of an assignment (one by one, or moved in bulk); its detail is assignment_detail's.
+ASSIGNED = "case_assigned"
+
+
+def assignment_detail(worker_id: int | None) -> str:
+    """The audit detail of an assignment: whoever records one writes it so, and the timeline
+    and a refused save read it back (``assigned_worker``)."""
+    return f"worker {worker_id}" if worker_id is not None else "unassigned"
+
+
+def assigned_worker(detail: str | None) -> int | None:
+    """The link worker an assignment's detail names; None when it took the case off them."""
+    worker = (detail or "").removeprefix("worker ")
+    return int(worker) if worker.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -281,8 +297,19 @@ class SwemwbsProgress:
     change: measures.SwemwbsChange
 
 
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """The case given to a link worker (``worker``), or taken off them (None), by ``by``;
+    ``id`` is the audit event's, which recorded it."""
+
+    id: int
+    worker: str | None
+    by: str | None
+
+
 class TimelineKind(StrEnum):
     STATUS = "status"
+    ASSIGNMENT = "assignment"
     CONTACT = "contact"
     MEASURE = "measure"
     CONNECTION = "connection"
@@ -292,7 +319,14 @@ class TimelineKind(StrEnum):
 
 
 TimelineItem = (
-    StatusRecord | ContactRecord | MeasureRecord | ConnectionEvent | NoteRecord | ReviewRecord | FollowUpEvent
+    StatusRecord
+    | AssignmentRecord
+    | ContactRecord
+    | MeasureRecord
+    | ConnectionEvent
+    | NoteRecord
+    | ReviewRecord
+    | FollowUpEvent
 )
 
 
@@ -339,6 +373,18 @@ def open_case(
 
     for row in _rows(session, StatusChange, referral_id, StatusChange.changed_at, StatusChange.id):
         timeline.add(TimelineKind.STATUS, row.changed_at, None, status_record(row, names))
+    for event in session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity == "referral",
+            AuditEvent.entity_id == referral_id,
+            AuditEvent.action == ASSIGNED,
+        )
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ):
+        worker = assigned_worker(event.detail)
+        given = AssignmentRecord(event.id, names.of(worker) if worker else None, names.of(event.user_id))
+        timeline.add(TimelineKind.ASSIGNMENT, event.occurred_at, None, given)
     contacts = []
     for row in _rows(session, Contact, referral_id, Contact.occurred_at, Contact.id):
         contact = contact_record(row, names)

@@ -31,6 +31,7 @@ from linkworker.domain.roles import Permission, Role, allows
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
+    ASSIGNED,
     CaseHeader,
     ContactRecord,
     MeasureRecord,
@@ -38,6 +39,8 @@ from linkworker.services.case_record import (
     NoteRecord,
     PlanRecord,
     ReviewRecord,
+    assigned_worker,
+    assignment_detail,
     case_header,
     case_in_pcn,
     contact_record,
@@ -63,7 +66,6 @@ from linkworker.store.models import (
 
 # A case says at most this many of the changes made since the user opened it.
 CHANGES_TOLD = 3
-ASSIGNED = "case_assigned"  # the audit action of an assignment; its detail is assignment_detail's
 CASE_ENDED = "The case ended."  # why the open follow-ups of a case were cancelled when it ended
 
 
@@ -436,15 +438,9 @@ def _moved(move: StatusChange) -> str:
     return f"moved it to {status.value.replace('_', ' ').capitalize()}"
 
 
-def assignment_detail(worker_id: int | None) -> str:
-    """The audit detail of an assignment (``ASSIGNED``): whoever records one writes it so, and a
-    refused save reads it back to say who the case was given to."""
-    return f"worker {worker_id}" if worker_id is not None else "unassigned"
-
-
 def _assigned(detail: str | None, names: Names) -> str:
     """What an assignment's audit detail (``assignment_detail``) says, in words."""
-    worker = (detail or "").removeprefix("worker ")
-    if not worker.isdigit():
+    worker = assigned_worker(detail)
+    if worker is None:
         return "unassigned it"
-    return f"gave it to {names.of(int(worker)) or 'another link worker'}"
+    return f"gave it to {names.of(worker) or 'another link worker'}"

@@ -32,8 +32,8 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission, Role, allows
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.case_record import ASSIGNED, assignment_detail
 from linkworker.services.caseload import follow_up_open
-from linkworker.services.casework import ASSIGNED, assignment_detail
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import FollowUp, Patient, Practice, Referral, UserAccount, utc_now
 

@@ -15,6 +15,7 @@ from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.services.case_record import (
+    AssignmentRecord,
     ConnectionEvent,
     ConnectionRecord,
     ContactRecord,
@@ -124,6 +125,10 @@ def event_words(entry: TimelineEntry) -> tuple[str, str]:
     item = entry.item
     if isinstance(item, StatusRecord):
         return _status_what(item), _status_details(item)
+    if isinstance(item, AssignmentRecord):
+        if item.worker is None:
+            return "Taken off its link worker", ""
+        return f"Assigned to {item.worker}", ""
     if isinstance(item, ContactRecord):
         details = "; ".join(part for part in (minutes(item.duration_minutes), one_line(item.notes)) if part)
         return f"Contact: {words(item.kind.value).lower()}", details

@@ -16,7 +16,7 @@ from linkworker.domain.people import ContactMethod
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CaseRecord, TimelineKind, open_case
+from linkworker.services.case_record import AssignmentRecord, CaseRecord, TimelineKind, open_case
 from linkworker.services.casework import PlanText, add_plan_review, assign_worker, save_support_plan
 from linkworker.services.errors import PermissionDenied
 from linkworker.store.database import Database
@@ -103,9 +103,18 @@ def test_the_assigned_worker_is_named(database: Database, worker: Actor) -> None
     version = open_it(database, worker, case).header.version
     with database.session() as session:
         assign_worker(session, worker, case, version, worker.user_id)
-    head = open_it(database, worker, case).header
+    record = open_it(database, worker, case)
+    head = record.header
     assert (head.assigned_worker_id, head.assigned_worker) == (worker.user_id, "Wren Worker")
     assert head.version == version + 1
+    # The assignment is on the timeline, and so is taking the case off them again.
+    with database.session() as session:
+        assign_worker(session, worker, case, head.version, None)
+    timeline = open_it(database, worker, case).timeline
+    given = [entry.item for entry in timeline if entry.kind is TimelineKind.ASSIGNMENT]
+    assert all(isinstance(item, AssignmentRecord) for item in given)
+    steps = [(item.worker, item.by) for item in given]
+    assert steps == [(None, "Wren Worker"), ("Wren Worker", "Wren Worker")]
 
 
 def test_the_timeline_holds_every_event_newest_first(database: Database, worker: Actor) -> None:
