@@ -99,6 +99,8 @@ class Pcn(Versioned, Base):
     stale_after_months: Mapped[int] = mapped_column(SmallInteger, default=6, server_default=text("6"))
     # A referral waiting longer than this many working days for a first contact is flagged.
     first_contact_working_days: Mapped[int] = mapped_column(SmallInteger, default=5, server_default=text("5"))
+    # The summary shows counts from 1 to this as "*" (7: the NHS Digital rule; domain.disclosure).
+    suppress_up_to: Mapped[int] = mapped_column(SmallInteger, default=7, server_default=text("7"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")

@@ -1,4 +1,4 @@
-"""Administration: users, practices and the audit trail, for administrators only.
+"""Administration: users, practices, the disclosure rule and the audit trail, for administrators only.
 
 Every change goes through a service, which checks the role again and writes the audit trail;
 after each change the list is read back from the database, so it shows what was saved.
@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from linkworker.services import audit, organisation, users
+from linkworker.domain.disclosure import NHS_DIGITAL, THRESHOLD_RANGE, Rule
+from linkworker.services import audit, disclosure, organisation, users
 from linkworker.services.actor import Actor
 from linkworker.services.audit import AuditEntry
 from linkworker.services.organisation import PracticeSummary
@@ -227,8 +228,79 @@ class AuditTab(RecordTab[AuditEntry]):
         self.buttons.addStretch()
 
 
+class DisclosureTab(QWidget):
+    """The PCN's disclosure threshold for the anonymised summary, and the sentence its footer
+    will carry, read back from the database after each save."""
+
+    def __init__(self, database: Database, actor: Actor) -> None:
+        super().__init__()
+        self.database = database
+        self.actor = actor
+        explanation = QLabel(
+            "The monthly summary leaves the case screens, so small numbers in it are hidden: counts "
+            f"from 1 to the threshold are shown as *. {NHS_DIGITAL.suppress_up_to} follows the NHS "
+            "Digital rule; choose more only if your information governance lead asks for it."
+        )
+        explanation.setWordWrap(True)
+        self.threshold = QSpinBox()
+        self.threshold.setRange(*THRESHOLD_RANGE)
+        self.threshold.setAccessibleName("Hide counts up to")
+        label = QLabel("&Hide counts up to:")
+        label.setBuddy(self.threshold)
+        self.save_button = QPushButton("Sa&ve threshold")
+        self.save_button.setToolTip("Use this threshold for every summary of this PCN from now on")
+        self.save_button.setAccessibleDescription(self.save_button.toolTip())
+        self.save_button.clicked.connect(self.save)
+        self.nhs_button = QPushButton("Use the NH&S Digital rule")
+        self.nhs_button.setToolTip(f"Set the threshold back to {NHS_DIGITAL.suppress_up_to}")
+        self.nhs_button.setAccessibleDescription(self.nhs_button.toolTip())
+        self.nhs_button.clicked.connect(self.use_nhs_digital)
+        self.in_use = QLabel()
+        self.in_use.setWordWrap(True)
+        self.in_use.setAccessibleName("Rule in use")
+        row = QHBoxLayout()
+        for widget in (label, self.threshold, self.save_button, self.nhs_button):
+            row.addWidget(widget)
+        row.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(row)
+        layout.addWidget(self.in_use)
+        layout.addStretch()
+
+    def refresh(self) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: disclosure.rule_for(session, self.actor),
+            action="Show the disclosure rule",
+        )
+        if outcome.value is not None:
+            self._show(outcome.value)
+
+    def save(self) -> None:
+        threshold = self.threshold.value()
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: disclosure.set_threshold(session, self.actor, threshold),
+            action="Set the disclosure threshold",
+        )
+        if outcome.ok:
+            self.refresh()
+
+    def use_nhs_digital(self) -> None:
+        self.threshold.setValue(NHS_DIGITAL.suppress_up_to)
+        self.save()
+
+    def _show(self, rule: Rule) -> None:
+        self.threshold.setValue(rule.suppress_up_to)
+        self.in_use.setText(f"Summaries will say: {rule.describe()}")
+        self.nhs_button.setEnabled(rule != NHS_DIGITAL)
+
+
 class AdminView(QWidget):
-    """The Administration area: one tab each for users, practices and the audit trail."""
+    """The Administration area: one tab each for users, practices, disclosure and the audit trail."""
 
     def __init__(self, database: Database, actor: Actor) -> None:
         super().__init__()
@@ -236,11 +308,13 @@ class AdminView(QWidget):
         heading.setObjectName("heading")
         self.users = UsersTab(database, actor)
         self.practices = PracticesTab(database, actor)
+        self.disclosure = DisclosureTab(database, actor)
         self.audit = AuditTab(database, actor)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
         self.tabs.addTab(self.users, "&Users")
         self.tabs.addTab(self.practices, "&Practices")
+        self.tabs.addTab(self.disclosure, "Disc&losure")
         self.tabs.addTab(self.audit, "Audit &trail")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
@@ -249,5 +323,5 @@ class AdminView(QWidget):
 
     def refresh(self) -> None:
         tab = self.tabs.currentWidget()
-        assert isinstance(tab, RecordTab)
+        assert isinstance(tab, RecordTab | DisclosureTab)
         tab.refresh()

@@ -211,6 +211,7 @@ def test_controls_are_named_and_reachable_by_keyboard(sqlite_view: AdminView) ->
     assert [sqlite_view.tabs.tabText(i) for i in range(sqlite_view.tabs.count())] == [
         "&Users",
         "&Practices",
+        "Disc&losure",
         "Audit &trail",
     ]
     buttons = [

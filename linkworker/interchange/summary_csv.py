@@ -1,0 +1,67 @@
+"""The anonymised monthly PCN summary as CSV, for an ICB's spreadsheet: the same figures as the PDF.
+
+One row per figure, in the columns section, label, column and value, each value as the disclosure
+rule shows it (``shown``): a CSV is as public as the document, so it holds nothing the PDF would
+not. The first rows say whose figures they are, for which month, and under which rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from linkworker.domain.disclosure import Rule, shown
+from linkworker.domain.summary import Summary
+
+HEADER = ["section", "label", "column", "value"]
+ABOUT = "About"
+KEY_FIGURES = "Key figures"
+TREND = "Trend"
+TOTAL = "Total"
+
+
+def rows(summary: Summary, rule: Rule) -> list[list[str]]:
+    """The header, then the summary's details, key figures, tables (each total last) and trend."""
+    table: list[list[str]] = [
+        HEADER,
+        [ABOUT, "Primary care network", "", f"{summary.pcn_name} ({summary.pcn_ods})"],
+        [ABOUT, "Month", "", f"{summary.month:%Y-%m}"],
+        [ABOUT, "Practices in scope", "", "; ".join(summary.practices)],
+        [ABOUT, "Made", "", f"{summary.made_at:%Y-%m-%d %H:%M}"],
+        [ABOUT, "Disclosure control", "", rule.describe()],
+    ]
+    table += [[KEY_FIGURES, figure.label, "", shown(figure, rule)] for figure in summary.key_figures]
+    for figures in summary.tables:
+        for label, cells in figures.rows:
+            table += [
+                [figures.title, label, column, shown(figure, rule)]
+                for column, figure in zip(figures.columns, cells, strict=True)
+            ]
+        if figures.total is not None:
+            table += [
+                [figures.title, TOTAL, column, shown(figure, rule)]
+                for column, figure in zip(figures.columns, figures.total, strict=True)
+            ]
+    for point in summary.trend:
+        month = f"{point.month:%Y-%m}"
+        table += [
+            [TREND, month, figure.label, shown(figure, rule)]
+            for figure in (point.referrals, point.first_contacts)
+        ]
+    return table
+
+
+def write(summary: Summary, rule: Rule, path: Path) -> None:
+    """Write the rows whole or not at all: into a temporary file beside ``path``, then put in its
+    place. UTF-8 with a byte order mark, so Excel shows every character of a practice's name."""
+    path = path.expanduser()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+            csv.writer(stream).writerows(rows(summary, rule))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
