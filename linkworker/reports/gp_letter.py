@@ -116,7 +116,7 @@ def short_date(day: date) -> str:
 
 
 @cache
-def _font_family() -> str:
+def font_family() -> str:
     """Bitstream Vera, which ships inside ReportLab: embedded, so the letter looks the same on
     every PC, and wider than the PDF base fonts' Latin-1 (names such as Łukasz print)."""
     folder = Path(reportlab.__file__).parent / "fonts"
@@ -135,7 +135,7 @@ def _font_family() -> str:
 
 
 @dataclass(frozen=True)
-class _Styles:
+class Styles:
     body: ParagraphStyle
     small: ParagraphStyle
     label: ParagraphStyle
@@ -150,10 +150,10 @@ class _Styles:
 
 
 @cache
-def _styles() -> _Styles:
-    font = _font_family()
+def report_styles() -> Styles:
+    font = font_family()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, textColor=TEXT, spaceAfter=4)
-    return _Styles(
+    return Styles(
         body=body,
         small=ParagraphStyle("small", body, fontSize=8.5, leading=11, textColor=SECONDARY),
         label=ParagraphStyle("label", body, fontSize=8.5, leading=11, textColor=SECONDARY, spaceAfter=0),
@@ -207,7 +207,7 @@ def _practice(practice: PracticeName) -> str:
 
 def render(letter: GpLetter) -> bytes:
     """The letter as PDF bytes: A4, titled, with the person's identifiers and page numbers on each page."""
-    styles = _styles()
+    styles = report_styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -229,7 +229,7 @@ def render(letter: GpLetter) -> bytes:
         _story(letter, styles),
         onFirstPage=footer,
         onLaterPages=footer,
-        canvasmaker=_NumberedCanvas,
+        canvasmaker=NumberedCanvas,
     )
     return buffer.getvalue()
 
@@ -261,7 +261,7 @@ def _footer(letter: GpLetter) -> Callable[[Canvas, Any], None]:
     return draw
 
 
-class _NumberedCanvas(Canvas):
+class NumberedCanvas(Canvas):
     """Holds each page until the end so "Page n of m" can be written with the real total."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -285,7 +285,7 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def _story(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _story(letter: GpLetter, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [*_letterhead(letter, styles), Spacer(1, 4 * mm)]
     story += _addressees(letter, styles)
     story.append(Paragraph(escape(TITLE), styles.title))
@@ -313,7 +313,7 @@ def _story(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _section(title: str, content: Sequence[Flowable], styles: _Styles) -> list[Flowable]:
+def _section(title: str, content: Sequence[Flowable], styles: Styles) -> list[Flowable]:
     """A heading ruled in NHS blue, on a new page unless the start of what it heads fits below it.
 
     Room is asked for, rather than the heading kept together with its first part: a long first
@@ -328,7 +328,7 @@ def _section(title: str, content: Sequence[Flowable], styles: _Styles) -> list[F
     ]
 
 
-def _letterhead(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _letterhead(letter: GpLetter, styles: Styles) -> list[Flowable]:
     left = [
         Paragraph(_text(letter.pcn_name), styles.letterhead),
         Paragraph("Social prescribing link worker service", styles.small),
@@ -354,7 +354,7 @@ def _letterhead(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return [table]
 
 
-def _addressees(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _addressees(letter: GpLetter, styles: Styles) -> list[Flowable]:
     referral = letter.referral
     referrer = _text(referral.referrer_name) if referral.referrer_name else "The referrer"
     return [
@@ -367,7 +367,7 @@ def _addressees(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     ]
 
 
-def _identity(letter: GpLetter, styles: _Styles) -> Table:
+def _identity(letter: GpLetter, styles: Styles) -> Table:
     person = letter.person
     cells = [
         [Paragraph("Name", styles.label), Paragraph(_text(person.name), styles.value)],
@@ -390,7 +390,7 @@ def _identity(letter: GpLetter, styles: _Styles) -> Table:
     return table
 
 
-def _pairs(rows: Sequence[tuple[str, str]], styles: _Styles) -> Table:
+def _pairs(rows: Sequence[tuple[str, str]], styles: Styles) -> Table:
     """Label and value rows: the label narrow and grey, the value beside it."""
     table = Table(
         [[Paragraph(escape(label), styles.label), Paragraph(value, styles.cell)] for label, value in rows],
@@ -410,7 +410,7 @@ def _pairs(rows: Sequence[tuple[str, str]], styles: _Styles) -> Table:
 
 
 def _grid(
-    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], styles: _Styles
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], styles: Styles
 ) -> Table:
     """A ruled table whose header repeats if it runs onto the next page; cells are markup."""
     data = [[Paragraph(title, styles.cell_head) for title in header]]
@@ -432,7 +432,7 @@ def _grid(
     return table
 
 
-def _referral(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _referral(letter: GpLetter, styles: Styles) -> list[Flowable]:
     referral = letter.referral
     by = SOURCE_LABELS[referral.source]
     if referral.referrer_name:
@@ -451,7 +451,7 @@ def _referral(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     ]
 
 
-def _what_matters(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _what_matters(letter: GpLetter, styles: Styles) -> list[Flowable]:
     plan = letter.plan
     parts: list[Flowable] = []
     for title, text in (
@@ -473,7 +473,7 @@ def _what_matters(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return parts
 
 
-def _support(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _support(letter: GpLetter, styles: Styles) -> list[Flowable]:
     support = letter.support
     if not support.total or support.first_on is None or support.last_on is None:
         return [Paragraph("No contacts have been recorded yet.", styles.body)]
@@ -498,7 +498,7 @@ def _duration(minutes: int) -> str:
     return hour_words if not rest else f"{hour_words} {rest} minutes"
 
 
-def _connections(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _connections(letter: GpLetter, styles: Styles) -> list[Flowable]:
     if not letter.connections:
         return [Paragraph("No services have been suggested or referred to yet.", styles.body)]
     rows = [
@@ -514,7 +514,7 @@ def _connections(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return [_grid(["Service", "Organisation", "Outcome", "Date"], rows, widths, styles)]
 
 
-def _measures(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _measures(letter: GpLetter, styles: Styles) -> list[Flowable]:
     if not letter.ons4 and not letter.swemwbs:
         return [Paragraph("No wellbeing measures have been recorded yet.", styles.body)]
     parts: list[Flowable] = []
@@ -537,7 +537,7 @@ def _measures(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return parts
 
 
-def _instrument(title: str, note: str, tables: Sequence[Table], styles: _Styles) -> list[Flowable]:
+def _instrument(title: str, note: str, tables: Sequence[Table], styles: Styles) -> list[Flowable]:
     """An instrument's heading and note on the page of its first table; each table kept whole,
     so a person's answers are never split from the dates they were given on."""
     first, *rest = tables
@@ -551,7 +551,7 @@ def _instrument(title: str, note: str, tables: Sequence[Table], styles: _Styles)
 def _dated_tables(
     results: Sequence[Ons4Result] | Sequence[SwemwbsResult],
     rows: Callable[[Sequence[Any]], list[list[str]]],
-    styles: _Styles,
+    styles: Styles,
 ) -> list[Table]:
     """One column per dated measure, at most ``MEASURE_COLUMNS`` to a table."""
     tables = []
@@ -581,7 +581,7 @@ def _swemwbs_rows(results: Sequence[SwemwbsResult]) -> list[list[str]]:
     ]
 
 
-def _status(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _status(letter: GpLetter, styles: Styles) -> list[Flowable]:
     status = letter.status
     if status.status.is_open:
         text = f"Open. {STATUS_WORDS[status.status]} since {long_date(status.since)}."
@@ -592,7 +592,7 @@ def _status(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return [Paragraph(text, styles.body)]
 
 
-def _codes(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _codes(letter: GpLetter, styles: Styles) -> list[Flowable]:
     if not letter.codes:
         return [Paragraph("No SNOMED CT codes are due yet: the person has not been reached.", styles.body)]
     rows = [
@@ -608,7 +608,7 @@ def _codes(letter: GpLetter, styles: _Styles) -> list[Flowable]:
     return [_grid(["SNOMED CT code", "Term", "Dated", "In the GP record"], rows, widths, styles)]
 
 
-def _link_worker(letter: GpLetter, styles: _Styles) -> list[Flowable]:
+def _link_worker(letter: GpLetter, styles: Styles) -> list[Flowable]:
     worker = (
         f"{_text(letter.link_worker)}, social prescribing link worker"
         if letter.link_worker

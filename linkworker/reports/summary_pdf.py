@@ -49,10 +49,10 @@ from linkworker.reports.gp_letter import (
     RULE,
     SECONDARY,
     TEXT,
-    _NumberedCanvas,
-    _Styles,
-    _styles,
+    NumberedCanvas,
+    Styles,
     long_date,
+    report_styles,
 )
 
 TITLE = "Social prescribing: monthly summary"
@@ -75,7 +75,7 @@ def month_name(month: date) -> str:
 def render(summary: Summary, rule: Rule) -> bytes:
     """The summary as PDF bytes: A4, titled, every figure as the rule shows it, page numbers and
     the rule's sentence on each page."""
-    styles = _styles()
+    styles = report_styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -100,7 +100,7 @@ def render(summary: Summary, rule: Rule) -> bytes:
         _story(summary, rule, styles),
         onFirstPage=footer,
         onLaterPages=footer,
-        canvasmaker=_NumberedCanvas,
+        canvasmaker=NumberedCanvas,
     )
     return buffer.getvalue()
 
@@ -126,7 +126,7 @@ def _footer(summary: Summary, rule: Rule) -> Callable[[Canvas, Any], None]:
     return draw
 
 
-def _story(summary: Summary, rule: Rule, styles: _Styles) -> list[Flowable]:
+def _story(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [*_letterhead(summary, styles), Spacer(1, 4 * mm)]
     story.append(Paragraph(f"{escape(TITLE)}: {month_name(summary.month)}", styles.title))
     practices = ", ".join(escape(name) for name in summary.practices) or "none"
@@ -149,7 +149,7 @@ def _story(summary: Summary, rule: Rule, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _letterhead(summary: Summary, styles: _Styles) -> list[Flowable]:
+def _letterhead(summary: Summary, styles: Styles) -> list[Flowable]:
     left = [
         Paragraph(escape(summary.pcn_name), styles.letterhead),
         Paragraph(f"Primary care network {escape(summary.pcn_ods)}", styles.small),
@@ -171,7 +171,7 @@ def _letterhead(summary: Summary, styles: _Styles) -> list[Flowable]:
     return [table]
 
 
-def _section(title: str, content: Sequence[Flowable], styles: _Styles, *, whole: bool) -> list[Flowable]:
+def _section(title: str, content: Sequence[Flowable], styles: Styles, *, whole: bool) -> list[Flowable]:
     """A heading ruled in NHS blue over its content: a short section (``whole``) kept on one page,
     a long one started on a new page unless its start fits below the heading."""
     heading = [
@@ -183,7 +183,7 @@ def _section(title: str, content: Sequence[Flowable], styles: _Styles, *, whole:
     return [CondPageBreak(SECTION_ROOM), *heading, *content]
 
 
-def _key_figures(figures: Sequence[Figure], rule: Rule, styles: _Styles) -> Table:
+def _key_figures(figures: Sequence[Figure], rule: Rule, styles: Styles) -> Table:
     """Two figures to a row, each value right-aligned beside its label."""
     cells: list[list[Any]] = [
         [Paragraph(escape(figure.label), styles.cell), shown(figure, rule)] for figure in figures
@@ -227,7 +227,7 @@ def _value_axis(largest: int) -> tuple[int, int]:
     return step * max(1, math.ceil(largest / step)), step
 
 
-def _trend(summary: Summary, rule: Rule, styles: _Styles) -> list[Flowable]:
+def _trend(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:
     """Bars for each month's referrals and first contacts, then the same figures as a table."""
     referrals = [shown(point.referrals, rule) for point in summary.trend]
     contacts = [shown(point.first_contacts, rule) for point in summary.trend]
@@ -282,7 +282,7 @@ def _style_axes(chart: VerticalBarChart | HorizontalBarChart) -> None:
     chart.categoryAxis.visibleTicks = False
 
 
-def _figure_table(table: FigureTable, rule: Rule, styles: _Styles) -> list[Flowable]:
+def _figure_table(table: FigureTable, rule: Rule, styles: Styles) -> list[Flowable]:
     rows = [[escape(label), *(shown(figure, rule) for figure in figures)] for label, figures in table.rows]
     if not rows:
         return [Paragraph("None in this month.", styles.body)]
@@ -341,7 +341,7 @@ def _grid(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
-    styles: _Styles,
+    styles: Styles,
     *,
     small: bool = False,
 ) -> Table:
