@@ -1,5 +1,5 @@
-"""The batch subcommands (``linkworker import ...``, ``linkworker export ...``): their options and
-help, and their runs as a signed-in user.
+"""The batch subcommands (``linkworker import ...``, ``linkworker export ...``, ``linkworker
+report``): their options and help, and their runs as a signed-in user.
 
 Each run has the same frame, kept here once: a password from the environment or the terminal,
 the database opened and closed, and a refusal (the file, the sign-in, the user's role) printed
@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,6 +112,24 @@ command runs in a terminal. Exit status 0 when written, 2 when not.
 """
 
 
+REPORT_HELP = f"""\
+Makes the anonymised monthly summary of your primary care network as a PDF (A4, ready to print
+or send to the ICB): referrals, people supported, first contacts and waits, caseload, who was
+referred and what for, services connected to, and changes in wellbeing, with a twelve-month
+trend. Figures follow the disclosure rule your PCN's administrator has set (by default the NHS
+Digital rule: counts from 1 to 7 shown as *, others rounded to 5), so no person can be picked
+out. --csv writes the same figures, as shown, to a CSV file as well. Each file is written whole
+or not at all.
+
+--pcn, if given, must be the ODS code of your own PCN: a check that a scheduled run makes the
+summary it was meant to.
+
+The summary is made as a signed-in manager, link worker or administrator: give the user name
+with --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for
+when the command runs in a terminal. Exit status 0 when written, 2 when not.
+"""
+
+
 def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
     kind = _kinds(
         commands, placed, "import", "import records from a file (see: linkworker import referrals -h)"
@@ -169,6 +189,31 @@ def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     calendar.add_argument(
         "--names", action="store_true", help="put people's names in the events (default: initials only)"
     )
+
+
+def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=[placed],
+        help="make the anonymised monthly summary of your PCN as a PDF (see: linkworker report -h)",
+        description=REPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.set_defaults(kind="summary")
+    report.add_argument("--month", required=True, type=_month, metavar="YYYY-MM", help="the month summarised")
+    report.add_argument(
+        "--pcn", metavar="ODS", help="your PCN's ODS code, checked before anything is written"
+    )
+    report.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="the PDF file to write")
+    report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
+    report.add_argument("--user", required=True, metavar="USERNAME", help="make the summary as this user")
+
+
+def _month(text: str) -> date:
+    found = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if found is None or not 1 <= int(found[2]) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month written as YYYY-MM")
+    return date(int(found[1]), int(found[2]), 1)
 
 
 def _day(text: str) -> date:
@@ -386,10 +431,61 @@ def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
     return 0
 
 
+def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker report``: the month's summary as a PDF, and a CSV if asked (REPORT_HELP)."""
+    from linkworker.interchange import summary_csv
+    from linkworker.reports import summary_pdf
+    from linkworker.services import disclosure, summary
+
+    actor = batch.sign_in()
+    with batch.database.read_session() as session:
+        rule = disclosure.rule_for(session, actor)
+        made = summary.build(session, actor, arguments.month)
+    if arguments.pcn is not None and arguments.pcn.strip().upper() != made.pcn_ods.upper():
+        print(
+            f"linkworker: {arguments.pcn} is not your primary care network ({made.pcn_ods}): "
+            "nothing was written.",
+            file=sys.stderr,
+        )
+        return EXIT_ENVIRONMENT
+    what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {len(made.practices)} practices)"
+    try:
+        _write_whole(arguments.out, summary_pdf.render(made, rule))
+    except OSError as error:
+        return _not_written(arguments.out, error)
+    print(f"Wrote {what} to {arguments.out}.")
+    if arguments.csv is not None:
+        try:
+            summary_csv.write(made, rule, arguments.csv)
+        except OSError as error:
+            return _not_written(arguments.csv, error)
+        print(f"Wrote its figures to {arguments.csv}.")
+    return 0
+
+
+def _not_written(path: Path, error: OSError) -> int:
+    print(f"linkworker: {path} cannot be written: {error.strerror or error}.", file=sys.stderr)
+    return EXIT_ENVIRONMENT
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write the file whole or not at all: into a temporary file beside it, then put in its place."""
+    path = path.expanduser()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 _RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {
     ("import", "referrals"): _import_referrals,
     ("import", "postcodes"): _import_postcodes,
     ("import", "directory"): _import_directory,
     ("export", "directory"): _export_directory,
     ("export", "calendar"): _export_calendar,
+    ("report", "summary"): _report_summary,
 }

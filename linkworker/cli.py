@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch_commands.add_import_parser(commands, placed)
     batch_commands.add_export_parser(commands, placed)
+    batch_commands.add_report_parser(commands, placed)
     return parser
 
 
@@ -104,7 +105,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         return _store_postgres_password(url)
     if arguments.command in {"backup", "export-key"}:
         return _backup_or_export(arguments, folders, url)
-    if arguments.command in {"import", "export"}:
+    if arguments.command in {"import", "export", "report"}:
         return batch_commands.run(arguments, _prepared(folders, url), url)
     if arguments.command == "demo":
         # The demo never writes to the configured server: only to one named on the command line.

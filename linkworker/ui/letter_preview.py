@@ -4,6 +4,9 @@ The PDF stays in memory (a ``QBuffer``): a letter with a person's details is wri
 where the link worker chooses to save it, and then atomically (``QSaveFile``), so a failed save
 never leaves half a letter behind. Printing and saving each go to the audit trail first, through
 the service, which checks the role and the person's consent again.
+
+The pieces any PDF preview needs (the document in memory, its view, the printer and file choosers,
+the pages painted onto a printer) are functions here, shared with the monthly summary's screen.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSaveFile, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSaveFile, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -72,22 +75,14 @@ class LetterPreviewDialog(QDialog):
         self.setWindowTitle(f"Letter to the GP: {letter.case_number}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(self.pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
+        self.document = pdf_document(self, self.pdf)
 
         intro = QLabel(
             "Check the letter, then print it or save it as a PDF to send to the practice. "
             "Printing and saving are recorded in the audit trail."
         )
         intro.setWordWrap(True)
-        self.view = QPdfView(self)
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setAccessibleName("Letter preview")
+        self.view = pdf_view(self, self.document, "Letter preview")
         self.view.setAccessibleDescription(
             f"{gp_letter.TITLE}, {self.document.pageCount()} pages, reference {letter.case_number}"
         )
@@ -120,25 +115,13 @@ class LetterPreviewDialog(QDialog):
 
     def print_letter(self) -> QPrintDialog:
         """Ask which printer, without blocking the window; the letter prints once accepted."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(f"{self.letter.case_number} letter to GP")
-        dialog = QPrintDialog(printer, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.print_to(printer))
-        # What open() does; PySide6's QPrintDialog only binds the open(receiver, slot) overload.
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-        return dialog
+        return ask_printer(self, f"{self.letter.case_number} letter to GP", self.print_to)
 
     def print_to(self, printer: QPrinter) -> bool:
         """Send every page to ``printer``, once the export is in the audit trail."""
         if not self._record(LetterExport.PRINTED, "Print the letter"):
             return False
-        printer.setFullPage(True)  # the letter carries its own margins
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        painter = QPainter()
-        if not painter.begin(printer):
+        if not paint_pages(self.document, printer):
             show_message(
                 self,
                 "Print the letter: not done",
@@ -147,35 +130,15 @@ class LetterPreviewDialog(QDialog):
                 QMessageBox.Icon.Warning,
             )
             return False
-        try:
-            target = printer.pageLayout().fullRectPixels(printer.resolution())
-            dpi = min(printer.resolution(), PRINT_DPI)
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                points = self.document.pagePointSize(page)
-                size = QSize(
-                    round(points.width() * dpi / POINTS_PER_INCH),
-                    round(points.height() * dpi / POINTS_PER_INCH),
-                )
-                painter.drawImage(target, self.document.render(page, size))
-        finally:
-            painter.end()
         return True
 
     # Saving --------------------------------------------------------------------------------
 
     def save_letter(self) -> QFileDialog:
         """Ask where to save, without blocking the window; the file is written once chosen."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder) / f"{self.letter.case_number} letter to GP.pdf")
-        dialog = QFileDialog(self, "Save the letter as a PDF", suggested, "PDF documents (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
-        dialog.open()
-        return dialog
+        return ask_save_path(
+            self, "Save the letter as a PDF", f"{self.letter.case_number} letter to GP.pdf", self.save_to
+        )
 
     def save_to(self, path: Path) -> bool:
         """Write the letter to ``path`` whole or not at all, once the export is in the audit trail."""
@@ -209,3 +172,81 @@ class LetterPreviewDialog(QDialog):
             action=action,
         )
         return outcome.ok
+
+
+# The pieces any PDF preview shares -----------------------------------------------------------
+
+
+def pdf_document(owner: QObject, pdf: bytes) -> QPdfDocument:
+    """``pdf`` loaded from memory, never from a file on disk; the buffer lives as long as ``owner``."""
+    buffer = QBuffer(owner)
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument(owner)
+    document.load(buffer)
+    return document
+
+
+def pdf_view(parent: QWidget, document: QPdfDocument, name: str) -> QPdfView:
+    """Every page, one after another, as wide as the view."""
+    view = QPdfView(parent)
+    view.setDocument(document)
+    view.setPageMode(QPdfView.PageMode.MultiPage)
+    view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+    view.setAccessibleName(name)
+    return view
+
+
+def ask_printer(parent: QWidget, doc_name: str, chosen: Callable[[QPrinter], object]) -> QPrintDialog:
+    """Ask which printer, without blocking the window; ``chosen`` is called once accepted."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc_name)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: chosen(printer))
+    # What open() does; PySide6's QPrintDialog only binds the open(receiver, slot) overload.
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()
+    return dialog
+
+
+def paint_pages(document: QPdfDocument, printer: QPrinter) -> bool:
+    """Every page onto A4 paper, as images of at most PRINT_DPI; False when the printer could
+    not be used. The document carries its own margins."""
+    printer.setFullPage(True)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        target = printer.pageLayout().fullRectPixels(printer.resolution())
+        dpi = min(printer.resolution(), PRINT_DPI)
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            points = document.pagePointSize(page)
+            size = QSize(
+                round(points.width() * dpi / POINTS_PER_INCH),
+                round(points.height() * dpi / POINTS_PER_INCH),
+            )
+            painter.drawImage(target, document.render(page, size))
+    finally:
+        painter.end()
+    return True
+
+
+def ask_save_path(
+    parent: QWidget, title: str, name: str, chosen: Callable[[Path], object], kind: str = "pdf"
+) -> QFileDialog:
+    """Ask where to save, suggesting ``name`` in the Documents folder, without blocking the
+    window; ``chosen`` is called with the path once chosen."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    described = {"pdf": "PDF documents (*.pdf)", "csv": "CSV files (*.csv)"}[kind]
+    dialog = QFileDialog(parent, title, str(Path(folder) / name), described)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(kind)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+    dialog.open()
+    return dialog

@@ -55,6 +55,7 @@ from linkworker.ui.overview_view import OverviewView
 from linkworker.ui.paged_model import ROW_ID_ROLE
 from linkworker.ui.referral_form import NewReferralView
 from linkworker.ui.screen import fit_to_screen
+from linkworker.ui.summary_view import SummaryView
 from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
 
 TODAY: Final = "Today"
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
             areas.append(Area("Network", network, network.refresh, network.refresh, timed=timed))
         overview = OverviewView(self.database, self.actor)
         areas.append(Area("Overview", overview, overview.refresh, overview.refresh))
+        if self.actor.may(Permission.SEE_AGGREGATES):
+            summary = SummaryView(self.database, self.actor)
+            areas.append(Area("Monthly summary", summary, summary.refresh))
         if self.actor.may(Permission.SET_PCN_POLICY):
             needs = NeedsAdmin(self.database, self.actor)
             areas.append(Area("Needs", needs, needs.refresh))

@@ -68,6 +68,7 @@ def test_first_run_goes_from_setup_to_sign_in_to_the_main_window(
             "Directory",
             "Network",
             "Overview",
+            "Monthly summary",
             "Needs",
             "Administration",
         ]
@@ -95,7 +96,7 @@ def test_a_set_up_database_opens_at_sign_in_and_closing_the_window_ends_the_app(
         qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
         dialog.sign_in_button.click()
         assert flow.window is not None
-        assert flow.window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
+        assert flow.window.area_titles() == ["Directory", "Network", "Overview", "Monthly summary", "Needs"]
         with qtbot.waitSignal(flow.finished):
             flow.window.close()
     finally:

@@ -72,6 +72,7 @@ def test_admin_sees_every_area(
         "Directory",
         "Network",
         "Overview",
+        "Monthly summary",
         "Needs",
         "Administration",
     ]
@@ -80,6 +81,8 @@ def test_admin_sees_every_area(
     with qtbot.waitActive(window):
         window.activateWindow()
     qtbot.keyClick(window.navigation, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # the tenth
+    assert window.navigation.currentItem().text() == "Needs"
+    qtbot.keyClick(window.navigation, Qt.Key.Key_Down)  # beyond ten areas, the list's arrow keys
     assert isinstance(window.pages.currentWidget(), AdminView)
     assert window.navigation.currentItem().text() == "Administration"
 
@@ -88,7 +91,7 @@ def test_a_link_worker_starts_on_today_and_cannot_administer(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
-    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Network", "Overview"]
+    assert window.area_titles() == [*CASEWORK_AREAS, "Directory", "Network", "Overview", "Monthly summary"]
     assert isinstance(window.pages.currentWidget(), TodayView)
     assert window.findChildren(AdminView) == [] and window.findChildren(NeedsAdmin) == []
 
@@ -97,11 +100,12 @@ def test_a_manager_sees_figures_and_the_needs_list_but_no_one_s_record(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
-    assert window.area_titles() == ["Directory", "Network", "Overview", "Needs"]
+    assert window.area_titles() == ["Directory", "Network", "Overview", "Monthly summary", "Needs"]
     assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == [
         "Directory",
         "Network",
         "Overview",
+        "Monthly summary",
         "Needs",
     ]
     for hidden in (AdminView, TodayView, CaseloadView, NewReferralView, CaseTabs, ImportView):

@@ -1,0 +1,270 @@
+"""The Monthly summary screen: choose a month and the practices, make the anonymised summary of the
+PCN in the background, look at it, then print it or save it as a PDF or a CSV.
+
+The figures are built and the PDF rendered on a background thread (``ui.jobs``), with a progress
+bar, so the window keeps painting. The PDF stays in memory until saved; both files are written
+whole or not at all. Every figure is shown as the PCN's disclosure rule allows, so the files may
+leave the PCN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QIODevice, QObject, QSaveFile, Qt, Signal
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from linkworker.domain.disclosure import Rule
+from linkworker.domain.summary import Summary
+from linkworker.interchange import summary_csv
+from linkworker.reports import summary_pdf
+from linkworker.services import disclosure, organisation, summary
+from linkworker.services.actor import Actor
+from linkworker.store.database import Database
+from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.jobs import Job, JobControl, run_job
+from linkworker.ui.letter_preview import ask_printer, ask_save_path, paint_pages, pdf_document, pdf_view
+
+ACTION = "Monthly summary"
+MONTHS_OFFERED = 24
+
+
+@dataclass(frozen=True)
+class Made:
+    """A summary as made: its figures, the rule they are shown under, and the PDF."""
+
+    summary: Summary
+    rule: Rule
+    pdf: bytes
+
+
+def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
+    """The 1st of this month and of each month before it, newest first."""
+    months = [today.replace(day=1)]
+    while len(months) < count:
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+class SummaryView(QWidget):
+    """Month and practices, Make summary, the preview, and Print / Save PDF / Save CSV."""
+
+    made = Signal(object)  # the Made, once shown
+
+    def __init__(self, database: Database, actor: Actor, today: date | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.actor = actor
+        self.job: Job[Made] | None = None
+        self.busy = False
+        self.current: Made | None = None
+        self._holder: QObject | None = None
+
+        self.month = QComboBox()
+        self.month.setAccessibleName("Month")
+        for month in months_offered(today or date.today()):
+            self.month.addItem(f"{month:%B %Y}", month)
+        self.month.setCurrentIndex(1)  # last month: the latest whole one
+        self.practices = QListWidget()
+        self.practices.setAccessibleName("Practices in scope")
+        self.practices.setMaximumHeight(120)
+        self.practices.itemChanged.connect(lambda _item: self._refresh_buttons())
+
+        self.make_button = QPushButton("&Make summary")
+        self.make_button.clicked.connect(lambda _checked=False: self.make())
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setVisible(False)
+        self.status = QLabel(
+            "Choose a month and the practices, then make the summary. Small numbers are hidden and "
+            "others rounded, so no one can be recognised."
+        )
+        self.status.setWordWrap(True)
+        self.view = pdf_view(self, QPdfDocument(self), "Summary preview")
+
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(lambda _checked=False: self.print_summary())
+        self.save_pdf_button = QPushButton("&Save PDF…")
+        self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_pdf())
+        self.save_csv_button = QPushButton("Save &CSV…")
+        self.save_csv_button.clicked.connect(lambda _checked=False: self.save_csv())
+
+        form = QFormLayout()
+        form.addRow("Mon&th:", self.month)
+        form.addRow("Pr&actices:", self.practices)
+        actions = QHBoxLayout()
+        actions.addWidget(self.make_button)
+        actions.addWidget(self.progress, 1)
+        actions.addStretch()
+        for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the PCN's practices again (one may have been added since); a practice unticked
+        stays unticked, a new one comes ticked."""
+        items = [self.practices.item(row) for row in range(self.practices.count())]
+        unticked = {
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.checkState() != Qt.CheckState.Checked
+        }
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: organisation.list_practices(session, self.actor, include_inactive=True),
+            action=ACTION,
+        )
+        if outcome.value is None:
+            return
+        self.practices.blockSignals(True)
+        self.practices.clear()
+        for practice in outcome.value:
+            item = QListWidgetItem(practice.name)
+            item.setData(Qt.ItemDataRole.UserRole, practice.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = practice.id not in unticked
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.practices.addItem(item)
+        self.practices.blockSignals(False)
+        self._refresh_buttons()
+
+    def chosen_practices(self) -> list[int] | None:
+        """The ticked practices' ids; None when all are ticked (the whole PCN)."""
+        items = [self.practices.item(row) for row in range(self.practices.count())]
+        ticked = [item for item in items if item.checkState() == Qt.CheckState.Checked]
+        if len(ticked) == len(items):
+            return None
+        return [int(item.data(Qt.ItemDataRole.UserRole)) for item in ticked]
+
+    # Making --------------------------------------------------------------------------------
+
+    def make(self) -> Job[Made]:
+        """Build the chosen month's figures and render them, in the background."""
+        month: date = self.month.currentData()
+        practice_ids = self.chosen_practices()
+
+        def work(session: Session, control: JobControl) -> Made:
+            rule = disclosure.rule_for(session, self.actor)
+            built = summary.build(session, self.actor, month, practice_ids, progress=control.progress)
+            return Made(built, rule, summary_pdf.render(built, rule))
+
+        self._set_busy(True)
+        self.status.setText(f"Making the summary for {month:%B %Y}…")
+        job = run_job(self, self.database, work, action=ACTION, read_only=True)
+        job.progressed.connect(self._show_progress)
+        job.succeeded.connect(self._show)
+        job.refused.connect(lambda _text: self.status.setText("The summary was not made."))
+        job.finished.connect(lambda: self._set_busy(False))
+        self.job = job
+        return job
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _show(self, made: Made) -> None:
+        holder = QObject(self)
+        self.view.setDocument(pdf_document(holder, made.pdf))
+        if self._holder is not None:
+            self._holder.deleteLater()
+        self._holder = holder
+        self.current = made
+        practices = ", ".join(made.summary.practices) or "no practices"
+        self.status.setText(f"Summary for {made.summary.month:%B %Y}: {practices}. {made.rule.describe()}")
+        self.made.emit(made)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)  # moving until the first step is reported
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        """Make needs a practice ticked; Print and Save need a summary made."""
+        ticked = any(
+            self.practices.item(row).checkState() == Qt.CheckState.Checked
+            for row in range(self.practices.count())
+        )
+        self.make_button.setEnabled(not self.busy and ticked)
+        for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
+            button.setEnabled(not self.busy and self.current is not None)
+
+    # Printing and saving -------------------------------------------------------------------
+
+    def _file_name(self, suffix: str) -> str:
+        assert self.current is not None
+        made = self.current.summary
+        return f"{made.pcn_ods} summary {made.month:%Y-%m}.{suffix}"
+
+    def print_summary(self) -> QPrintDialog:
+        return ask_printer(self, self._file_name("pdf"), self.print_to)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Every page of the summary to ``printer``."""
+        if paint_pages(self.view.document(), printer):
+            return True
+        self._not_done(
+            "Print the summary",
+            "The printer could not be used. Check that it is switched on and connected, or save "
+            "the summary as a PDF and print that.",
+        )
+        return False
+
+    def save_pdf(self) -> QFileDialog:
+        return ask_save_path(self, "Save the summary as a PDF", self._file_name("pdf"), self.save_pdf_to)
+
+    def save_pdf_to(self, path: Path) -> bool:
+        """The PDF to ``path``, whole or not at all."""
+        assert self.current is not None
+        file = QSaveFile(str(path))
+        if file.open(QIODevice.OpenModeFlag.WriteOnly):
+            file.write(QByteArray(self.current.pdf))
+            if file.commit():
+                return True
+        self._not_saved("Save the summary", file.errorString())
+        return False
+
+    def save_csv(self) -> QFileDialog:
+        return ask_save_path(
+            self, "Save the summary's figures as CSV", self._file_name("csv"), self.save_csv_to, kind="csv"
+        )
+
+    def save_csv_to(self, path: Path) -> bool:
+        """The figures, as shown, to ``path`` as CSV, whole or not at all."""
+        assert self.current is not None
+        try:
+            summary_csv.write(self.current.summary, self.current.rule, path)
+        except OSError as error:
+            self._not_saved("Save the figures", error.strerror or str(error))
+            return False
+        return True
+
+    def _not_saved(self, action: str, reason: str) -> None:
+        self._not_done(action, f"The file could not be saved there ({reason}). Choose another folder.")
+
+    def _not_done(self, action: str, text: str) -> None:
+        show_message(self, f"{action}: not done", text, QMessageBox.Icon.Warning)

@@ -1,0 +1,146 @@
+"""The Monthly summary screen on the real widgets: month and practices chosen, the summary made in
+the background and previewed with QtPdf, then printed to a PDF printer and saved as PDF and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from reportlab.lib.pagesizes import A4
+
+from linkworker.domain.roles import Role
+from linkworker.services.actor import Actor
+from linkworker.services.organisation import NewPractice, add_practice
+from linkworker.store.database import Database
+from linkworker.ui.summary_view import SummaryView, months_offered
+from tests.services.casework_builder import new_case
+
+WAIT_MS = 30_000
+TODAY = date.today()
+LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+REFERRALS = 12  # all from Riverside Surgery (the first practice by ODS code); shown as 10
+
+
+@pytest.fixture
+def view(qtbot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> SummaryView:  # type: ignore[no-untyped-def]
+    worker = sqlite_actors[Role.LINK_WORKER]
+    received = LAST_MONTH + timedelta(days=9)
+    for _ in range(REFERRALS):
+        new_case(sqlite_database, worker, received_days_ago=(TODAY - received).days)
+    screen = SummaryView(sqlite_database, sqlite_actors[Role.MANAGER])
+    qtbot.addWidget(screen)
+    screen.show()
+    return screen
+
+
+def make(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(view.made, timeout=WAIT_MS):
+        view.make_button.click()
+    qtbot.waitUntil(lambda: view.view.document().status() == QPdfDocument.Status.Ready)
+    qtbot.waitUntil(lambda: view.make_button.isEnabled())
+
+
+def words(data: bytes | Path) -> str:
+    reader = pypdf.PdfReader(data)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_months_offered_are_the_latest_first() -> None:
+    assert months_offered(date(2026, 3, 15), 4) == [
+        date(2026, 3, 1),
+        date(2026, 2, 1),
+        date(2026, 1, 1),
+        date(2025, 12, 1),
+    ]
+
+
+def test_by_default_last_month_for_every_practice_and_nothing_to_save(view: SummaryView) -> None:
+    assert view.month.currentData() == LAST_MONTH
+    assert view.month.currentText() == f"{LAST_MONTH:%B %Y}"
+    assert [view.practices.item(row).text() for row in range(view.practices.count())] == [
+        "Hilltop Practice",
+        "Riverside Surgery",
+    ]
+    assert view.chosen_practices() is None
+    assert view.make_button.isEnabled()
+    assert not view.print_button.isEnabled()
+    assert not view.save_pdf_button.isEnabled()
+    assert not view.save_csv_button.isEnabled()
+
+
+def test_the_summary_is_made_previewed_printed_and_saved(qtbot, view: SummaryView, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    assert view.current is not None
+    assert view.current.summary.practices == ("Hilltop Practice", "Riverside Surgery")
+    assert view.view.document().pageCount() == len(pypdf.PdfReader(io.BytesIO(view.current.pdf)).pages)
+    assert view.print_button.isEnabled() and view.save_pdf_button.isEnabled()
+    assert f"Summary for {LAST_MONTH:%B %Y}: Hilltop Practice, Riverside Surgery." in view.status.text()
+
+    pdf = tmp_path / "summary.pdf"
+    assert view.save_pdf_to(pdf)
+    text = words(pdf)
+    assert f"Social prescribing: monthly summary: {LAST_MONTH:%B %Y}" in text
+    assert "New referrals 10" in text
+    assert "Orla" not in text
+
+    figures = tmp_path / "summary.csv"
+    assert view.save_csv_to(figures)
+    with figures.open(encoding="utf-8-sig", newline="") as stream:
+        assert ["Key figures", "New referrals", "", "10"] in list(csv.reader(stream))
+
+    printed = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    assert view.print_to(printer)
+    pages = pypdf.PdfReader(printed).pages
+    assert len(pages) == view.view.document().pageCount()
+    assert (float(pages[0].mediabox.width), float(pages[0].mediabox.height)) == pytest.approx(A4, abs=1)
+
+
+def test_the_practices_ticked_are_the_scope(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    riverside = view.practices.findItems("Riverside Surgery", Qt.MatchFlag.MatchExactly)[0]
+    hilltop = view.practices.findItems("Hilltop Practice", Qt.MatchFlag.MatchExactly)[0]
+    riverside.setCheckState(Qt.CheckState.Unchecked)
+    assert view.chosen_practices() == [hilltop.data(Qt.ItemDataRole.UserRole)]
+    make(qtbot, view)
+    assert view.current is not None
+    assert view.current.summary.practices == ("Hilltop Practice",)
+    assert "New referrals 0" in words(io.BytesIO(view.current.pdf))
+    hilltop.setCheckState(Qt.CheckState.Unchecked)
+    assert not view.make_button.isEnabled()
+
+
+def test_coming_back_reads_a_new_practice_ticked_and_keeps_the_others_ticks(
+    view: SummaryView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    view.practices.findItems("Riverside Surgery", Qt.MatchFlag.MatchExactly)[0].setCheckState(
+        Qt.CheckState.Unchecked
+    )
+    with sqlite_database.session() as session:
+        add_practice(session, sqlite_actors[Role.ADMIN], NewPractice("G99003", "Quayside Health Centre"))
+    view.refresh()
+    ticks = {
+        view.practices.item(row).text(): view.practices.item(row).checkState() == Qt.CheckState.Checked
+        for row in range(view.practices.count())
+    }
+    assert ticks == {"Hilltop Practice": True, "Quayside Health Centre": True, "Riverside Surgery": False}
+
+
+def test_a_folder_that_cannot_be_written_is_reported(
+    qtbot, view: SummaryView, tmp_path: Path, messages
+) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    nowhere = tmp_path / "no such folder"
+    assert not view.save_pdf_to(nowhere / "summary.pdf")
+    assert not view.save_csv_to(nowhere / "summary.csv")
+    qtbot.waitUntil(lambda: len(messages.boxes()) == 2)
+    assert all(text.startswith("The file could not be saved there") for text in messages.texts())
+    assert not nowhere.exists()
