@@ -141,7 +141,7 @@ def trend_months(month: date, count: int = 12) -> tuple[date, ...]:
 
 def in_month(day: date | None, month: date) -> bool:
     """Whether ``day`` falls from the 1st to the last day of ``month``'s calendar month."""
-    return day is not None and month_start(month) <= day <= month_end(month)
+    return day is not None and day.year == month.year and day.month == month.month
 
 
 # How a case ended, in the order the summary lists endings.
