@@ -328,18 +328,11 @@ def _section(title: str, content: Sequence[Flowable], styles: Styles) -> list[Fl
     ]
 
 
-def _letterhead(letter: GpLetter, styles: Styles) -> list[Flowable]:
-    left = [
-        Paragraph(_text(letter.pcn_name), styles.letterhead),
-        Paragraph("Social prescribing link worker service", styles.small),
-    ]
-    right = [
-        Paragraph(long_date(letter.written_on), styles.right),
-        Paragraph(
-            f"Our reference {letter.case_number}", ParagraphStyle("ref", styles.small, alignment=TA_RIGHT)
-        ),
-    ]
-    table = Table([[left, right]], colWidths=[BODY_WIDTH * 0.62, BODY_WIDTH * 0.38], hAlign="LEFT")
+def letterhead(left: Sequence[Flowable], right: Sequence[Flowable]) -> Table:
+    """The top of a document's first page: who it is from on the left, the date and reference
+    on the right, ruled in NHS blue beneath."""
+    widths = [BODY_WIDTH * 0.62, BODY_WIDTH * 0.38]
+    table = Table([[list(left), list(right)]], colWidths=widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -351,7 +344,21 @@ def _letterhead(letter: GpLetter, styles: Styles) -> list[Flowable]:
             ]
         )
     )
-    return [table]
+    return table
+
+
+def _letterhead(letter: GpLetter, styles: Styles) -> list[Flowable]:
+    left = [
+        Paragraph(_text(letter.pcn_name), styles.letterhead),
+        Paragraph("Social prescribing link worker service", styles.small),
+    ]
+    right = [
+        Paragraph(long_date(letter.written_on), styles.right),
+        Paragraph(
+            f"Our reference {letter.case_number}", ParagraphStyle("ref", styles.small, alignment=TA_RIGHT)
+        ),
+    ]
+    return [letterhead(left, right)]
 
 
 def _addressees(letter: GpLetter, styles: Styles) -> list[Flowable]:

@@ -51,6 +51,7 @@ from linkworker.reports.gp_letter import (
     TEXT,
     NumberedCanvas,
     Styles,
+    letterhead,
     long_date,
     report_styles,
 )
@@ -156,19 +157,7 @@ def _letterhead(summary: Summary, styles: Styles) -> list[Flowable]:
     ]
     made = summary.made_at
     right = [Paragraph(f"Made {long_date(made.date())} at {made:%H:%M}", styles.right)]
-    table = Table([[left, right]], colWidths=[BODY_WIDTH * 0.62, BODY_WIDTH * 0.38], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEBELOW", (0, 0), (-1, 0), 2, NHS_BLUE),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), 6),
-            ]
-        )
-    )
-    return [table]
+    return [letterhead(left, right)]
 
 
 def _section(title: str, content: Sequence[Flowable], styles: Styles, *, whole: bool) -> list[Flowable]:
