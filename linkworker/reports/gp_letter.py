@@ -245,17 +245,25 @@ def _footer(letter: GpLetter) -> Callable[[Canvas, Any], None]:
         )
     )
 
+    return page_footer(identifiers, [f"Confidential: personal information. {letter.case_number}"], 17)
+
+
+def page_footer(heading: str, lines: Sequence[str], top_mm: float) -> Callable[[Canvas, Any], None]:
+    """Draws every page's foot: a rule at ``top_mm`` from the bottom, a bold heading, then
+    ``lines`` in small grey type (the page number is the canvas's, ``NumberedCanvas``)."""
+
     def draw(canvas: Canvas, _document: Any) -> None:
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
-        canvas.line(MARGIN, 17 * mm, PAGE_WIDTH - MARGIN, 17 * mm)
+        canvas.line(MARGIN, top_mm * mm, PAGE_WIDTH - MARGIN, top_mm * mm)
         canvas.setFillColor(TEXT)
         canvas.setFont("Vera-Bold", 8.5)
-        canvas.drawString(MARGIN, 12.5 * mm, identifiers)
+        canvas.drawString(MARGIN, (top_mm - 4.5) * mm, heading)
         canvas.setFillColor(SECONDARY)
         canvas.setFont("Vera", 8)
-        canvas.drawString(MARGIN, 8.5 * mm, f"Confidential: personal information. {letter.case_number}")
+        for index, line in enumerate(lines):
+            canvas.drawString(MARGIN, (top_mm - 8.5 - 3.5 * index) * mm, line)
         canvas.restoreState()
 
     return draw

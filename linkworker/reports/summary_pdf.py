@@ -44,7 +44,6 @@ from linkworker.reports.gp_letter import (
     BODY_WIDTH,
     MARGIN,
     NHS_BLUE,
-    PAGE_WIDTH,
     PALE,
     RULE,
     SECONDARY,
@@ -53,6 +52,7 @@ from linkworker.reports.gp_letter import (
     Styles,
     letterhead,
     long_date,
+    page_footer,
     report_styles,
 )
 
@@ -110,21 +110,7 @@ def _footer(summary: Summary, rule: Rule) -> Callable[[Canvas, Any], None]:
     lines = simpleSplit(rule.describe(), "Vera", 8, BODY_WIDTH - PAGE_NUMBER_ROOM)
     heading = f"{summary.pcn_name} ({summary.pcn_ods}) · {month_name(summary.month)} · anonymised"
 
-    def draw(canvas: Canvas, _document: Any) -> None:
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(MARGIN, 21 * mm, PAGE_WIDTH - MARGIN, 21 * mm)
-        canvas.setFillColor(TEXT)
-        canvas.setFont("Vera-Bold", 8.5)
-        canvas.drawString(MARGIN, 16.5 * mm, heading)
-        canvas.setFillColor(SECONDARY)
-        canvas.setFont("Vera", 8)
-        for index, line in enumerate(lines):
-            canvas.drawString(MARGIN, (12.5 - 3.5 * index) * mm, line)
-        canvas.restoreState()
-
-    return draw
+    return page_footer(heading, lines, 21)
 
 
 def _story(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:
