@@ -40,12 +40,12 @@ from linkworker.interchange.oruk_json import read_json
 from linkworker.services import audit, taxonomy
 from linkworker.services.actor import Actor
 from linkworker.services.batch import insert_all
-from linkworker.services.errors import ServiceError
+from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.store.models import Service, ServiceLocation, ServiceNeed, ServiceSchedule, ServiceTaxonomy
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+ShouldStop = Callable[[], bool]
 
 # Services written per flush: few statements, and progress and cancelling seen often.
 _CHUNK: Final = 200
@@ -56,11 +56,6 @@ _SEVERITY_WORDS: Final = {Severity.SKIPPED: "Skipped", Severity.FLAGGED: "Flagge
 
 class ImportRefused(ServiceError):
     """The feed cannot be imported at all; nothing was written."""
-
-
-class ImportCancelled(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("The import was cancelled: nothing was imported.")
 
 
 @dataclass(frozen=True)
@@ -128,11 +123,11 @@ def commit(
     feed: Feed,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: ShouldStop | None = None,
 ) -> DirectoryImportResult:
     """Import every importable service of ``feed`` in the caller's transaction, and audit it.
 
-    Raises ``ImportCancelled`` when ``cancelled()`` turns true between chunks; the caller's unit
+    Raises ``Cancelled`` when ``cancelled()`` turns true between chunks; the caller's unit
     of work then rolls back, so nothing is written.
     """
     actor.require(Permission.EDIT_DIRECTORY)
@@ -396,9 +391,9 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
         yield items[start : start + _CHUNK]
 
 
-def _stop_if(cancelled: Cancelled | None) -> None:
+def _stop_if(cancelled: ShouldStop | None) -> None:
     if cancelled is not None and cancelled():
-        raise ImportCancelled
+        raise Cancelled("The import was cancelled: nothing was imported.")
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

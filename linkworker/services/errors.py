@@ -30,6 +30,13 @@ class StaleEdit(ServiceError):
         )
 
 
+class Cancelled(ServiceError):
+    """The user stopped long work; the message says what was kept (nothing, as a rule)."""
+
+    def __init__(self, message: str = "Stopped before it finished: nothing was made.") -> None:
+        super().__init__(message)
+
+
 class SignInFailed(ServiceError):
     pass
 

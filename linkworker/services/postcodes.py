@@ -28,11 +28,11 @@ from linkworker.domain.roles import Permission
 from linkworker.interchange.onspd import OnspdFileError, PostcodeFile, PostcodeRecord
 from linkworker.services import audit, directory_table
 from linkworker.services.actor import Actor
-from linkworker.services.errors import ServiceError
+from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.store.models import PostcodePoint
 
 Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+ShouldStop = Callable[[], bool]
 Row = tuple[str, float, float]
 
 POSTCODE = "postcode"
@@ -92,11 +92,6 @@ class PostcodeFileRefused(ServiceError):
     """The file is not a postcode directory that can be read; nothing was written."""
 
 
-class PostcodeImportCancelled(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("The postcode import was cancelled: the lookup is as it was before.")
-
-
 def locate(session: Session, typed: str) -> Located | None:
     """Where ``typed`` (any spacing or case) is: its own point, else its district's middle,
     else None (not a UK postcode, or neither it nor its district is in the lookup)."""
@@ -135,13 +130,13 @@ def import_file(
     path: Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: ShouldStop | None = None,
 ) -> PostcodeImport:
     """Add or update every live postcode of an ONSPD or NSPL CSV file, then the districts'
     middles, in the caller's transaction; audited.
 
     Raises ``PostcodeFileRefused`` if the file cannot be read as one, and
-    ``PostcodeImportCancelled`` when ``cancelled()`` turns true (checked between batches); the
+    ``Cancelled`` when ``cancelled()`` turns true (checked between batches); the
     caller's unit of work then rolls back, so the lookup is left as it was. The lookup serves
     every PCN on the database, so only managers and administrators (``SET_PCN_POLICY``) replace
     it, not each link worker.
@@ -202,7 +197,7 @@ def summary(result: PostcodeImport) -> list[str]:
 
 
 def refresh_districts(
-    session: Session, *, progress: Progress | None = None, cancelled: Cancelled | None = None
+    session: Session, *, progress: Progress | None = None, cancelled: ShouldStop | None = None
 ) -> int:
     """Work out every district's middle again from all the full postcodes now in the lookup
     (``import_file`` ends with it; call it after writing points any other way, as the demo
@@ -296,6 +291,6 @@ def _batches(records: Iterable[PostcodeRecord]) -> Iterator[list[Row]]:
         yield list(batch.values())
 
 
-def _stop_if(cancelled: Cancelled | None) -> None:
+def _stop_if(cancelled: ShouldStop | None) -> None:
     if cancelled is not None and cancelled():
-        raise PostcodeImportCancelled
+        raise Cancelled("The postcode import was cancelled: the lookup is as it was before.")

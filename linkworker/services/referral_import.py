@@ -48,7 +48,7 @@ from linkworker.interchange.referral_csv import (
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE
-from linkworker.services.errors import ServiceError
+from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.services.needs import need_labels
 from linkworker.services.people import create_people, registered_practices
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
@@ -56,7 +56,7 @@ from linkworker.store.models import Patient
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+ShouldStop = Callable[[], bool]
 
 NEEDS_NHS_NUMBER = (
     "An imported referral needs the person's NHS number, so they can be matched with their record: "
@@ -73,11 +73,6 @@ _AUDIT_NAME_MAX = 200
 
 class ImportRefused(ServiceError):
     """The file cannot be imported at all (unreadable, not a referral list); nothing was written."""
-
-
-class ImportCancelled(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("The import was cancelled: nothing was imported.")
 
 
 @dataclass(frozen=True)
@@ -152,7 +147,7 @@ def preview(
     today: date,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: ShouldStop | None = None,
 ) -> ImportPreview:
     """What importing ``file`` would do, row by row. Writes nothing."""
     _require(actor)
@@ -166,13 +161,13 @@ def commit(
     today: date,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: ShouldStop | None = None,
 ) -> ImportResult:
     """Import every valid row of ``file`` in the caller's transaction, and audit the import.
 
     The new people, then the referrals, are written in batches of ``_WRITE_CHUNK`` through the
     services (``create_people``, ``create_referrals``), which enforce the same rules as the
-    check. Raises ``ImportCancelled`` when ``cancelled()`` turns true, between batches; the
+    check. Raises ``Cancelled`` when ``cancelled()`` turns true, between batches; the
     caller's unit of work then rolls back, so nothing is written.
     """
     _require(actor)
@@ -293,9 +288,9 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
         yield items[start : start + _WRITE_CHUNK]
 
 
-def _stop_if(cancelled: Cancelled | None) -> None:
+def _stop_if(cancelled: ShouldStop | None) -> None:
     if cancelled is not None and cancelled():
-        raise ImportCancelled
+        raise Cancelled("The import was cancelled: nothing was imported.")
 
 
 @dataclass(frozen=True)
@@ -312,7 +307,7 @@ def _check(
     file: ReferralFile,
     today: date,
     steps: _Steps,
-    cancelled: Cancelled | None,
+    cancelled: ShouldStop | None,
 ) -> ImportPreview:
     lists = _Lists(
         NeedList(need_labels(session, actor)),

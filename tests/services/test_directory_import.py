@@ -13,7 +13,8 @@ from linkworker.domain.roles import Role
 from linkworker.interchange.oruk import Term
 from linkworker.services import directory_import, taxonomy
 from linkworker.services.actor import Actor
-from linkworker.services.directory_import import ImportCancelled, ImportRefused
+from linkworker.services.directory_import import ImportRefused
+from linkworker.services.errors import Cancelled
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Service, ServiceNeed, ServiceTaxonomy, TaxonomyMapping
 from tests.services.oruk_feeds import LIST, PAGE, TABLES, WALKS_ID, import_feed
@@ -127,7 +128,7 @@ def test_a_reimport_keeps_needs_set_by_hand_and_a_later_verification(
 
 def test_a_cancelled_import_writes_nothing(database: Database, actors: dict[Role, Actor]) -> None:
     feed = directory_import.read_feed(LIST)
-    with pytest.raises(ImportCancelled), database.session() as session:
+    with pytest.raises(Cancelled), database.session() as session:
         directory_import.commit(session, actors[Role.MANAGER], feed, cancelled=lambda: True)
     assert services(database) == {}
     with database.session() as session:

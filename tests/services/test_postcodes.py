@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from linkworker.domain.roles import Role
 from linkworker.services import postcodes
 from linkworker.services.actor import Actor
-from linkworker.services.errors import PermissionDenied
+from linkworker.services.errors import Cancelled, PermissionDenied
 from linkworker.services.postcodes import (
     DISTRICT,
     POSTCODE,
@@ -19,7 +19,6 @@ from linkworker.services.postcodes import (
     LookupSize,
     PostcodeFileRefused,
     PostcodeImport,
-    PostcodeImportCancelled,
     import_file,
     locate,
 )
@@ -133,7 +132,7 @@ def test_a_cancelled_import_leaves_the_lookup_as_it_was(
     monkeypatch.setattr(postcodes, "BATCH", 2)  # several batches, the first written before the stop
     batches: list[int] = []
 
-    with pytest.raises(PostcodeImportCancelled, match="cancelled: the lookup is as it was before"):
+    with pytest.raises(Cancelled, match="cancelled: the lookup is as it was before"):
         imported(
             database,
             actors[Role.ADMIN],

@@ -18,11 +18,10 @@ from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv, read_referral_file
 from linkworker.services import referral_import
 from linkworker.services.actor import Actor
-from linkworker.services.errors import PermissionDenied
+from linkworker.services.errors import Cancelled, PermissionDenied
 from linkworker.services.people import create_person
 from linkworker.services.referral_import import (
     IMPORTED_BEFORE,
-    ImportCancelled,
     ImportPreview,
     ImportRefused,
     ImportResult,
@@ -373,7 +372,7 @@ def test_cancelling_rolls_back_what_was_written_so_far(database: Database, actor
             stop.set()
 
     before = counts(database)
-    with pytest.raises(ImportCancelled, match="nothing was imported"):
+    with pytest.raises(Cancelled, match="nothing was imported"):
         commit(
             database,
             actors[Role.LINK_WORKER],
