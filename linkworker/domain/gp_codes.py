@@ -77,26 +77,33 @@ class DueCode:
     due_on: date
 
 
-def _declines(change: StatusEvent) -> bool:
+def reaches(kind: ContactKind) -> bool:
+    """Whether a contact of this kind reached the person."""
+    return kind not in NOT_REACHED
+
+
+def declines(change: StatusEvent) -> bool:
+    """Whether a move is the person declining social prescribing."""
     return change.to_status is CaseStatus.DECLINED or (
         change.to_status is CaseStatus.CLOSED and change.reason is ClosingReason.DECLINED
     )
 
 
+def shows_interaction(change: StatusEvent) -> bool:
+    """Whether a move could only be made once the person had been reached."""
+    return change.to_status in INTERACTION_STATUSES or declines(change)
+
+
 def first_interaction(history: EpisodeHistory) -> date | None:
     """The date the person was first reached in this episode, or None if not yet."""
-    dates = [contact.on for contact in history.contacts if contact.kind not in NOT_REACHED]
-    dates += [
-        change.on
-        for change in history.status_changes
-        if change.to_status in INTERACTION_STATUSES or _declines(change)
-    ]
+    dates = [contact.on for contact in history.contacts if reaches(contact.kind)]
+    dates += [change.on for change in history.status_changes if shows_interaction(change)]
     return min(dates, default=None)
 
 
 def declined_on(history: EpisodeHistory) -> date | None:
     """The date the person declined social prescribing in this episode, or None."""
-    return min((change.on for change in history.status_changes if _declines(change)), default=None)
+    return min((change.on for change in history.status_changes if declines(change)), default=None)
 
 
 _EVENTS = {GpCodeTrigger.FIRST_INTERACTION: first_interaction, GpCodeTrigger.DECLINED: declined_on}

@@ -1,9 +1,10 @@
 """The monthly PCN summary's figures, as exact values (domain.summary).
 
-A handful of grouped queries fetch small results (counts per day and category, the earliest
-event of each kind per case, the cases active in the twelve months); the month's rules are then
-applied in Python, so each lives once in domain. Nothing here decides what a reader may see:
-the disclosure rule is applied when the summary is shown.
+A handful of grouped queries fetch small results (counts per day and category, the cases open
+in the month, each case's first contact and declining as the database finds them with the
+domain's own rules put as SQL); the month's rules are then applied in Python, so each lives
+once in domain. Nothing here decides what a reader may see: the disclosure rule is applied
+when the summary is shown.
 """
 
 from __future__ import annotations
@@ -13,20 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES, ROUTES
 from linkworker.domain.directory import ConnectionStatus
-from linkworker.domain.gp_codes import (
-    ContactEvent,
-    EpisodeHistory,
-    StatusEvent,
-    declined_on,
-    first_interaction,
-)
+from linkworker.domain.gp_codes import StatusEvent, declines, reaches, shows_interaction
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, ReferralSource
@@ -52,7 +47,7 @@ from linkworker.domain.summary import (
     trend_months,
 )
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound
+from linkworker.services.errors import Cancelled, NotFound
 from linkworker.services.needs import need_labels
 from linkworker.store.models import (
     Connection,
@@ -108,14 +103,23 @@ def build(
     month: date,
     practice_ids: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    pcn_id: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Summary:
-    """The summary of ``month`` for the actor's PCN, or for the chosen practices of it."""
+    """The summary of ``month`` for the actor's PCN (or, for an administrator, ``pcn_id``: any
+    PCN on a shared server), or for the chosen practices of it.
+
+    Raises ``Cancelled`` between steps once ``cancelled()`` turns true.
+    """
     actor.require(Permission.SEE_AGGREGATES)
+    if pcn_id is not None and pcn_id != actor.pcn_id:
+        actor.require(Permission.ADMINISTER)
     first, last = month_start(month), month_end(month)
     months = trend_months(first)
-    pcn = session.get(Pcn, actor.pcn_id)
+    pcn = session.get(Pcn, actor.pcn_id if pcn_id is None else pcn_id)
     if pcn is None:
-        raise NotFound("Your primary care network was not found.")
+        raise NotFound("That primary care network was not found.")
     practices = list(
         session.execute(
             select(Practice.id, Practice.name)
@@ -126,38 +130,46 @@ def build(
     if practice_ids is not None:
         chosen = set(practice_ids)
         if not chosen or not chosen <= {row.id for row in practices}:
-            raise NotFound("Choose one or more practices of your primary care network.")
+            raise NotFound(f"Choose one or more practices of {pcn.name}.")
         practices = [row for row in practices if row.id in chosen]
     scope = Referral.pcn_id == pcn.id
     if practice_ids is not None:
         scope = scope & Referral.referring_practice_id.in_([row.id for row in practices])
 
     def step(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled
         if progress is not None:
             progress(done, STEPS)
 
+    step(0)
     received = _received(session, scope, months[0], last)
     step(1)
     needs = _needs(session, actor, scope, first, last)
     step(2)
-    # Cases that may have been open in the twelve months: open now, or ended in them (a day's
-    # slack for the time zone; the exact dates are read in Python).
-    active = scope & (Referral.received_on <= last)
-    active = active & (
-        Referral.status.not_in([status.value for status in ENDED])
-        | (Referral.status_changed_at >= _utc_midnight(months[0] - timedelta(days=1)))
-    )
-    cases = _cases(session, active)
+    in_the_month = _open_between(scope, first, last)
+    cases = _cases(session, in_the_month)
     step(3)
-    histories, contact_counts = _histories(session, active)
+    # The trend's first contacts may be those of any case open in the twelve months.
+    firsts = _first_interactions(session, _open_between(scope, months[0], last), months[0])
+    declined = _declined(session, in_the_month, first)
     step(4)
     connections = _connections(session, actor, scope, first, last)
     step(5)
-    wellbeing = _wellbeing(session, active, {case.id for case in cases if case.supported_in(first)}, last)
+    wellbeing = _wellbeing(
+        session, in_the_month, {case.id for case in cases if case.supported_in(first)}, last
+    )
     step(6)
-
-    firsts = {case.id: first_interaction(histories.get(case.id, EpisodeHistory())) for case in cases}
-    key = _key_figures(first, last, received, cases, histories, firsts, contact_counts)
+    ended = (case.id for case in cases if in_month(case.ended_on, first))
+    key = _key_figures(
+        first,
+        last,
+        received,
+        cases,
+        waits=_waits(session, {case_id: day for case_id, day in firsts.items() if in_month(day, first)}),
+        contacts=_contacts(session, ended),
+        declines=sum(1 for day in declined.values() if in_month(day, first)),
+    )
     tables = (
         _table(
             "New referrals by referring practice",
@@ -197,6 +209,19 @@ def build(
         key_figures=key,
         tables=tables,
         trend=trend,
+    )
+
+
+def _open_between(scope: ColumnElement[bool], since: date, last: date) -> ColumnElement[bool]:
+    """The cases in scope that may have been open from ``since`` to ``last``: received by then and
+    open now or ended since (a day's slack for the time zone; the exact dates are read in Python)."""
+    return (
+        scope
+        & (Referral.received_on <= last)
+        & (
+            Referral.status.not_in([status.value for status in ENDED])
+            | (Referral.status_changed_at >= _utc_midnight(since - timedelta(days=1)))
+        )
     )
 
 
@@ -287,44 +312,81 @@ def _ending(status: CaseStatus, reason: str | None) -> ClosingReason:
     return ClosingReason.DECLINED if status is CaseStatus.DECLINED else ClosingReason.NOT_CONTACTABLE
 
 
-def _histories(
-    session: Session, active: ColumnElement[bool]
-) -> tuple[dict[int, EpisodeHistory], Counter[int]]:
-    """Each active case's earliest contact of each kind and earliest move of each kind (all the
-    first-interaction and declining rules need), and its number of contacts."""
-    cases = select(Referral.id).where(active)
-    contacts: dict[int, list[ContactEvent]] = defaultdict(list)
-    counts: Counter[int] = Counter()
-    for referral_id, kind, earliest, number in session.execute(
-        select(Contact.referral_id, Contact.kind, func.min(Contact.occurred_at), func.count())
-        .where(Contact.referral_id.in_(cases))
-        .group_by(Contact.referral_id, Contact.kind)
-    ):
-        contacts[referral_id].append(ContactEvent(_local_date(earliest), ContactKind(kind)))
-        counts[referral_id] += number
-    moves: dict[int, list[StatusEvent]] = defaultdict(list)
-    for referral_id, to_status, reason, earliest in session.execute(
-        select(
-            StatusChange.referral_id,
-            StatusChange.to_status,
-            StatusChange.reason,
-            func.min(StatusChange.changed_at),
-        )
-        .where(StatusChange.referral_id.in_(cases))
-        .group_by(StatusChange.referral_id, StatusChange.to_status, StatusChange.reason)
-    ):
-        moves[referral_id].append(
-            StatusEvent(
-                _local_date(earliest),
-                CaseStatus(to_status),
-                ClosingReason(reason) if reason else None,
+def _moves_where(rule: Callable[[StatusEvent], bool]) -> ColumnElement[bool]:
+    """The moves a gp_codes rule accepts, as an SQL condition: the rule is asked of every status
+    a case can move to with every closing reason (or none), so it stays written once, in domain."""
+    reasons = (None, *ClosingReason)
+    terms = []
+    for status in CaseStatus:
+        taken = [reason for reason in reasons if rule(StatusEvent(date.min, status, reason))]
+        if len(taken) == len(reasons):
+            terms.append(StatusChange.to_status == status.value)
+        elif taken:
+            named = StatusChange.reason.in_([reason.value for reason in taken if reason is not None])
+            terms.append(
+                (StatusChange.to_status == status.value)
+                & (named | StatusChange.reason.is_(None) if None in taken else named)
             )
+    return or_(false(), *terms)
+
+
+_REACHING = [kind.value for kind in ContactKind if reaches(kind)]
+
+
+def _first_interactions(session: Session, active: ColumnElement[bool], since: date) -> dict[int, date]:
+    """The active cases first reached on or after ``since`` (gp_codes.first_interaction), each
+    with that day: the earliest reaching contact or interaction move of each case, found by the
+    database, as reading every event of twelve months of cases took most of the summary's time."""
+    cases = select(Referral.id).where(active)
+    events = union_all(
+        select(Contact.referral_id.label("referral_id"), Contact.occurred_at.label("at")).where(
+            Contact.referral_id.in_(cases), Contact.kind.in_(_REACHING)
+        ),
+        select(StatusChange.referral_id, StatusChange.changed_at).where(
+            StatusChange.referral_id.in_(cases), _moves_where(shows_interaction)
+        ),
+    ).subquery()
+    earliest = func.min(events.c.at)
+    return _days(
+        session.execute(
+            select(events.c.referral_id, earliest)
+            .group_by(events.c.referral_id)
+            .having(earliest >= _utc_midnight(since - timedelta(days=1)))
         )
-    histories = {
-        referral_id: EpisodeHistory(tuple(contacts.get(referral_id, ())), tuple(moves.get(referral_id, ())))
-        for referral_id in contacts.keys() | moves.keys()
-    }
-    return histories, counts
+    )
+
+
+def _declined(session: Session, active: ColumnElement[bool], since: date) -> dict[int, date]:
+    """The active cases that declined on or after ``since`` (gp_codes.declined_on), with the day."""
+    earliest = func.min(StatusChange.changed_at)
+    return _days(
+        session.execute(
+            select(StatusChange.referral_id, earliest)
+            .where(StatusChange.referral_id.in_(select(Referral.id).where(active)), _moves_where(declines))
+            .group_by(StatusChange.referral_id)
+            .having(earliest >= _utc_midnight(since - timedelta(days=1)))
+        )
+    )
+
+
+def _days(rows: Iterable[tuple[int, datetime]]) -> dict[int, date]:
+    return {case_id: _local_date(moment) for case_id, moment in rows}
+
+
+def _contacts(session: Session, case_ids: Iterable[int]) -> Counter[int]:
+    """How many contacts each of the cases has on record."""
+    rows = session.execute(
+        select(Contact.referral_id, func.count())
+        .where(Contact.referral_id.in_(list(case_ids)))
+        .group_by(Contact.referral_id)
+    )
+    return Counter({case_id: number for case_id, number in rows})
+
+
+def _waits(session: Session, firsts: dict[int, date]) -> list[int]:
+    """Days from referral to first contact for the cases first reached on the days given."""
+    received = session.execute(select(Referral.id, Referral.received_on).where(Referral.id.in_(list(firsts))))
+    return [(firsts[case_id] - day).days for case_id, day in received]
 
 
 def _key_figures(
@@ -332,18 +394,12 @@ def _key_figures(
     last: date,
     received: _Received,
     cases: list[_Case],
-    histories: dict[int, EpisodeHistory],
-    firsts: dict[int, date | None],
-    contact_counts: Counter[int],
+    *,
+    waits: list[int],
+    contacts: Counter[int],
+    declines: int,
 ) -> tuple[Figure, ...]:
-    by_id = {case.id: case for case in cases}
-    waits = [
-        (day - by_id[case_id].received_on).days for case_id, day in firsts.items() if in_month(day, first)
-    ]
     ended = [case for case in cases if in_month(case.ended_on, first)]
-    declines = sum(
-        1 for case in cases if in_month(declined_on(histories.get(case.id, EpisodeHistory())), first)
-    )
     supported = {case.patient_id for case in cases if case.supported_in(first)}
     return (
         count("New referrals", received.by_month[first]),
@@ -355,7 +411,7 @@ def _key_figures(
         Figure(
             "Median contacts per ended case",
             Kind.MEDIAN,
-            median(contact_counts[case.id] for case in ended),
+            median(contacts[case.id] for case in ended),
             len(ended),
         ),
         count("Declines", declines),
@@ -428,14 +484,15 @@ def _connections(
 
 
 def _wellbeing(
-    session: Session, active: ColumnElement[bool], supported: set[int], last: date
+    session: Session, candidates: ColumnElement[bool], supported: set[int], last: date
 ) -> tuple[FigureTable, FigureTable]:
     """Change from baseline to the latest follow-up by the month end, for the cases supported in
-    the month that have both: ONS4 per question, SWEMWBS on its metric score."""
+    the month that have both: ONS4 per question, SWEMWBS on its metric score. ``candidates``
+    narrows the read to cases that may be among ``supported``, which decides."""
     taken: dict[tuple[int, Instrument], list[tuple[MeasureStage, list[int]]]] = defaultdict(list)
     for referral_id, instrument, stage, answers in session.execute(
         select(Measure.referral_id, Measure.instrument, Measure.stage, Measure.answers)
-        .where(Measure.referral_id.in_(select(Referral.id).where(active)), Measure.taken_on <= last)
+        .where(Measure.referral_id.in_(select(Referral.id).where(candidates)), Measure.taken_on <= last)
         .order_by(Measure.referral_id, Measure.taken_on, Measure.id)
     ):
         if referral_id in supported:

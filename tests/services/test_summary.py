@@ -27,7 +27,10 @@ from linkworker.domain.gp_codes import (
     EpisodeHistory,
     StatusEvent,
     declined_on,
+    declines,
     first_interaction,
+    reaches,
+    shows_interaction,
 )
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
 from linkworker.domain.people import EthnicCategory, Sex
@@ -36,7 +39,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSourc
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound
+from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
 from linkworker.services.summary import build
 from linkworker.store.database import Database
 from linkworker.store.models import (
@@ -500,3 +503,87 @@ def test_an_empty_month_has_zero_counts_and_nothing_to_average(
         isinstance(cell, Figure) for table in summary.tables for _l, cells in table.rows for cell in cells
     )
     assert [point.referrals.exact for point in summary.trend] == [0.0] * 12
+
+
+def _person(index: int, **changes: object) -> Case:
+    case = Case(
+        patient=index,
+        born=date(1960, 1, 1),
+        sex=Sex.FEMALE,
+        ethnic=EthnicCategory.A,
+        practice="G99001",
+        source=ReferralSource.GP,
+        received_on=date(2026, 9, 20),
+        needs=[],
+    )
+    case.moves.append((case.received_on, CaseStatus.REFERRED, None))
+    for name, value in changes.items():
+        setattr(case, name, value)
+    return case
+
+
+def test_every_move_and_kind_of_contact_counts_as_the_domain_rules_say(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """The database finds first contacts and declines itself (not event by event in Python): each
+    status a case can move to, with each closing reason or none, and each kind of contact, alone
+    in a case, counts exactly when domain.gp_codes says it does."""
+    moves = [(status, reason) for status in CaseStatus for reason in (None, *ClosingReason)]
+    cases = []
+    for index, (status, reason) in enumerate(moves):
+        case = _person(index)
+        case.moves.append((date(2026, 10, 10), status, reason))
+        cases.append(case)
+    for index, kind in enumerate(ContactKind, start=len(cases)):
+        cases.append(_person(index, contacts=[(date(2026, 10, 12), kind)]))
+    write(database, actors[Role.LINK_WORKER], cases, 7)
+
+    with database.session() as session:
+        summary = build(session, actors[Role.MANAGER], MONTH)
+
+    key = {figure.label: figure.exact for figure in summary.key_figures}
+    day = date(2026, 10, 10)
+    interactions = sum(1 for status, reason in moves if shows_interaction(StatusEvent(day, status, reason)))
+    reached = sum(1 for kind in ContactKind if reaches(kind))
+    assert 0 < reached < len(ContactKind) and 0 < interactions < len(moves)
+    assert key["First contacts"] == interactions + reached
+    assert key["Declines"] == sum(1 for status, reason in moves if declines(StatusEvent(day, status, reason)))
+    assert summary.trend[-1].first_contacts.exact == interactions + reached
+
+
+def test_an_administrator_may_summarise_another_pcn_on_the_server(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    cases = _world(database, actors, 5)
+    with database.session() as session:
+        elsewhere = session.scalar(select(Pcn.id).where(Pcn.ods_code == "U99902"))
+        assert elsewhere is not None
+        summary = build(session, actors[Role.ADMIN], MONTH, pcn_id=elsewhere)
+        for role in (Role.MANAGER, Role.LINK_WORKER):
+            with pytest.raises(PermissionDenied):
+                build(session, actors[role], MONTH, pcn_id=elsewhere)
+        with pytest.raises(NotFound):
+            build(session, actors[Role.ADMIN], MONTH, pcn_id=elsewhere + 100)
+
+    assert (summary.pcn_name, summary.pcn_ods, summary.practices) == (
+        "Other Side PCN",
+        "U99902",
+        ("Faraway Surgery",),
+    )
+    key = {figure.label: figure.exact for figure in summary.key_figures}
+    for label, (exact, _base) in expected_key([c for c in cases if c.practice == "G99101"]).items():
+        assert _close(key[label], exact), label
+
+
+def test_a_build_stops_when_asked(database: Database, actors: dict[Role, Actor]) -> None:
+    _world(database, actors, 6)
+    steps: list[int] = []
+    with database.session() as session, pytest.raises(Cancelled):
+        build(
+            session,
+            actors[Role.MANAGER],
+            MONTH,
+            progress=lambda done, _total: steps.append(done),
+            cancelled=lambda: len(steps) >= 3,
+        )
+    assert steps == [0, 1, 2]
