@@ -3,22 +3,32 @@ has chosen another threshold. The rule itself lives in domain.disclosure; this k
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import Rule, parse_threshold, threshold_rule
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.errors import NotFound
 from linkworker.store.models import Pcn
 
 
-def rule_for(session: Session, actor: Actor) -> Rule:
-    """The rule for figures leaving the actor's PCN, for anyone who may see its figures."""
+def pcn_for_figures(session: Session, actor: Actor, pcn_id: int | None = None) -> Pcn:
+    """The PCN whose anonymised figures the actor asks for: their own (anyone who may see
+    figures), or any other on a shared server (administrators: an ICB's summaries are made by
+    its administrator, as the figures leave every PCN under that PCN's own rule)."""
     actor.require(Permission.SEE_AGGREGATES)
-    threshold = session.scalar(select(Pcn.suppress_up_to).where(Pcn.id == actor.pcn_id))
-    assert threshold is not None, "an actor belongs to a PCN"
-    return threshold_rule(threshold)
+    if pcn_id is not None and pcn_id != actor.pcn_id:
+        actor.require(Permission.ADMINISTER)
+    pcn = session.get(Pcn, actor.pcn_id if pcn_id is None else pcn_id)
+    if pcn is None:
+        raise NotFound("That primary care network is not on this database.")
+    return pcn
+
+
+def rule_for(session: Session, actor: Actor, pcn_id: int | None = None) -> Rule:
+    """The rule for figures leaving the actor's PCN, or the PCN named (see pcn_for_figures)."""
+    return threshold_rule(pcn_for_figures(session, actor, pcn_id).suppress_up_to)
 
 
 def set_threshold(session: Session, actor: Actor, suppress_up_to: int | str) -> Rule:

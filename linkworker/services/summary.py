@@ -47,8 +47,10 @@ from linkworker.domain.summary import (
     trend_months,
 )
 from linkworker.services.actor import Actor
+from linkworker.services.disclosure import pcn_for_figures
 from linkworker.services.errors import Cancelled, NotFound
 from linkworker.services.needs import need_labels
+from linkworker.services.organisation import PcnSummary, PracticeSummary
 from linkworker.store.models import (
     Connection,
     Contact,
@@ -64,6 +66,37 @@ from linkworker.store.models import (
 
 STEPS = 7
 COUNT_COLUMN = ("Number",)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A PCN the actor may summarise, with every practice of it (closed ones too: a month
+    summarised may be from before a practice closed)."""
+
+    pcn: PcnSummary
+    practices: tuple[PracticeSummary, ...]
+
+
+def scopes(session: Session, actor: Actor) -> list[Scope]:
+    """The PCNs the actor may summarise: their own first, then (for an administrator on a
+    shared server) every other by name."""
+    own = pcn_for_figures(session, actor)
+    query = select(Pcn).order_by(Pcn.name, Pcn.id)
+    if not actor.may(Permission.ADMINISTER):
+        query = query.where(Pcn.id == own.id)
+    pcns = sorted(session.scalars(query), key=lambda pcn: pcn.id != own.id)
+    practices: dict[int, list[PracticeSummary]] = defaultdict(list)
+    for practice in session.scalars(
+        select(Practice)
+        .where(Practice.pcn_id.in_([pcn.id for pcn in pcns]))
+        .order_by(Practice.name, Practice.id)
+    ):
+        practices[practice.pcn_id].append(
+            PracticeSummary(
+                practice.id, practice.ods_code, practice.name, practice.active, practice.version_id
+            )
+        )
+    return [Scope(PcnSummary(pcn.id, pcn.ods_code, pcn.name), tuple(practices[pcn.id])) for pcn in pcns]
 
 
 @dataclass(frozen=True)
@@ -112,14 +145,9 @@ def build(
 
     Raises ``Cancelled`` between steps once ``cancelled()`` turns true.
     """
-    actor.require(Permission.SEE_AGGREGATES)
-    if pcn_id is not None and pcn_id != actor.pcn_id:
-        actor.require(Permission.ADMINISTER)
+    pcn = pcn_for_figures(session, actor, pcn_id)
     first, last = month_start(month), month_end(month)
     months = trend_months(first)
-    pcn = session.get(Pcn, actor.pcn_id if pcn_id is None else pcn_id)
-    if pcn is None:
-        raise NotFound("That primary care network was not found.")
     practices = list(
         session.execute(
             select(Practice.id, Practice.name)

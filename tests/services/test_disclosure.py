@@ -13,7 +13,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import count
 from linkworker.services import audit, disclosure
 from linkworker.services.actor import Actor
-from linkworker.services.errors import PermissionDenied
+from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn
 
@@ -70,3 +70,22 @@ def test_each_pcn_keeps_its_own_threshold(database: Database, actors: dict[Role,
     with database.read_session() as session:
         assert disclosure.rule_for(session, other_admin) == NHS_DIGITAL
         assert disclosure.rule_for(session, actors[Role.MANAGER]).suppress_up_to == 12
+
+
+def test_another_pcns_rule_is_its_own_and_only_an_administrator_asks_for_it(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        other = Pcn(ods_code="U99902", name="Other Valley PCN", suppress_up_to=10)
+        session.add(other)
+        session.flush()
+        other_id = other.id
+    with database.read_session() as session:
+        assert disclosure.rule_for(session, actors[Role.ADMIN], other_id).suppress_up_to == 10
+        assert disclosure.rule_for(session, actors[Role.ADMIN]) == NHS_DIGITAL
+        for role in (Role.MANAGER, Role.LINK_WORKER):
+            with pytest.raises(PermissionDenied):
+                disclosure.rule_for(session, actors[role], other_id)
+            assert disclosure.rule_for(session, actors[role], actors[role].pcn_id) == NHS_DIGITAL
+        with pytest.raises(NotFound):
+            disclosure.rule_for(session, actors[Role.ADMIN], other_id + 100)

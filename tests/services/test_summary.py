@@ -40,7 +40,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
-from linkworker.services.summary import build
+from linkworker.services.summary import build, scopes
 from linkworker.store.database import Database
 from linkworker.store.models import (
     Connection,
@@ -587,3 +587,29 @@ def test_a_build_stops_when_asked(database: Database, actors: dict[Role, Actor])
             cancelled=lambda: len(steps) >= 3,
         )
     assert steps == [0, 1, 2]
+
+
+def test_the_pcns_offered_are_ones_own_and_for_an_administrator_every_other(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        for ods, name in (("U99903", "Aardvark PCN"), ("U99902", "Other Side PCN")):
+            pcn = Pcn(name=name, ods_code=ods)
+            pcn.practices.append(Practice(ods_code=f"G{ods[1:]}", name=f"{name[:5]} Surgery", active=False))
+            session.add(pcn)
+    with database.read_session() as session:
+        offered = {role: scopes(session, actor) for role, actor in actors.items()}
+
+    own = ("U99901", ("Hilltop Practice", "Riverside Surgery"))
+    for role in (Role.MANAGER, Role.LINK_WORKER):
+        assert [(scope.pcn.ods_code, tuple(p.name for p in scope.practices)) for scope in offered[role]] == [
+            own
+        ]
+    assert [
+        (scope.pcn.ods_code, tuple(p.name for p in scope.practices)) for scope in offered[Role.ADMIN]
+    ] == [
+        own,
+        ("U99903", ("Aardv Surgery",)),
+        ("U99902", ("Other Surgery",)),
+    ]
+    assert not offered[Role.ADMIN][1].practices[0].active
