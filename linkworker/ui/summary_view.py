@@ -36,7 +36,7 @@ from linkworker.domain.disclosure import Rule
 from linkworker.domain.summary import Summary
 from linkworker.interchange import summary_csv
 from linkworker.reports import summary_pdf
-from linkworker.services import disclosure, organisation, summary
+from linkworker.services import disclosure, summary
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
@@ -65,7 +65,8 @@ def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
 
 
 class SummaryView(QWidget):
-    """Month and practices, Make summary, the preview, and Print / Save PDF / Save CSV."""
+    """Month, PCN (for an administrator of a shared server) and practices, Make summary (with
+    Cancel while it runs), the preview, and Print / Save PDF / Save CSV."""
 
     made = Signal(object)  # the Made, once shown
 
@@ -83,6 +84,10 @@ class SummaryView(QWidget):
         for month in months_offered(today or date.today()):
             self.month.addItem(f"{month:%B %Y}", month)
         self.month.setCurrentIndex(1)  # last month: the latest whole one
+        self.scopes: list[summary.Scope] = []
+        self.pcn = QComboBox()
+        self.pcn.setAccessibleName("Primary care network")
+        self.pcn.currentIndexChanged.connect(lambda _index: self._show_practices(set()))
         self.practices = QListWidget()
         self.practices.setAccessibleName("Practices in scope")
         self.practices.setMaximumHeight(120)
@@ -93,6 +98,9 @@ class SummaryView(QWidget):
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Ca&ncel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(lambda _checked=False: self.cancel())
         self.status = QLabel(
             "Choose a month and the practices, then make the summary. Small numbers are hidden and "
             "others rounded, so no one can be recognised."
@@ -109,10 +117,13 @@ class SummaryView(QWidget):
 
         form = QFormLayout()
         form.addRow("Mon&th:", self.month)
+        form.addRow("P&CN:", self.pcn)
+        self._form = form
         form.addRow("Pr&actices:", self.practices)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
         actions.addWidget(self.progress, 1)
+        actions.addWidget(self.cancel_button)
         actions.addStretch()
         for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
             actions.addWidget(button)
@@ -124,8 +135,8 @@ class SummaryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the PCN's practices again (one may have been added since); a practice unticked
-        stays unticked, a new one comes ticked."""
+        """Read the PCNs and their practices again (one may have been added since); a practice
+        unticked stays unticked, a new one comes ticked, and the PCN chosen stays chosen."""
         items = [self.practices.item(row) for row in range(self.practices.count())]
         unticked = {
             item.data(Qt.ItemDataRole.UserRole)
@@ -133,17 +144,34 @@ class SummaryView(QWidget):
             if item.checkState() != Qt.CheckState.Checked
         }
         outcome = call_service(
-            self,
-            self.database,
-            lambda session: organisation.list_practices(session, self.actor, include_inactive=True),
-            action=ACTION,
+            self, self.database, lambda session: summary.scopes(session, self.actor), action=ACTION
         )
         if outcome.value is None:
             return
+        chosen = self.chosen_pcn()
+        self.scopes = outcome.value
+        self.pcn.blockSignals(True)
+        self.pcn.clear()
+        for scope in self.scopes:
+            self.pcn.addItem(f"{scope.pcn.name} ({scope.pcn.ods_code})", scope.pcn.id)
+        self.pcn.setCurrentIndex(max(self.pcn.findData(chosen), 0))
+        self.pcn.blockSignals(False)
+        # Only an administrator of a shared server has a choice to make.
+        self._form.setRowVisible(self.pcn, len(self.scopes) > 1)
+        self._show_practices(unticked)
+
+    def chosen_pcn(self) -> int | None:
+        """The PCN chosen, or None before the PCNs are read."""
+        value = self.pcn.currentData()
+        return None if value is None else int(value)
+
+    def _show_practices(self, unticked: set[int]) -> None:
+        """The chosen PCN's practices, ticked but for those in ``unticked``."""
+        scope = next((scope for scope in self.scopes if scope.pcn.id == self.chosen_pcn()), None)
         self.practices.blockSignals(True)
         self.practices.clear()
-        for practice in outcome.value:
-            item = QListWidgetItem(practice.name)
+        for practice in scope.practices if scope else ():
+            item = QListWidgetItem(practice.name if practice.active else f"{practice.name} (closed)")
             item.setData(Qt.ItemDataRole.UserRole, practice.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             ticked = practice.id not in unticked
@@ -165,11 +193,20 @@ class SummaryView(QWidget):
     def make(self) -> Job[Made]:
         """Build the chosen month's figures and render them, in the background."""
         month: date = self.month.currentData()
+        pcn_id = self.chosen_pcn()
         practice_ids = self.chosen_practices()
 
         def work(session: Session, control: JobControl) -> Made:
-            rule = disclosure.rule_for(session, self.actor)
-            built = summary.build(session, self.actor, month, practice_ids, progress=control.progress)
+            rule = disclosure.rule_for(session, self.actor, pcn_id)
+            built = summary.build(
+                session,
+                self.actor,
+                month,
+                practice_ids,
+                progress=control.progress,
+                pcn_id=pcn_id,
+                cancelled=control.cancelled,
+            )
             return Made(built, rule, summary_pdf.render(built, rule))
 
         self._set_busy(True)
@@ -178,9 +215,16 @@ class SummaryView(QWidget):
         job.progressed.connect(self._show_progress)
         job.succeeded.connect(self._show)
         job.refused.connect(lambda _text: self.status.setText("The summary was not made."))
+        job.cancelled.connect(lambda: self.status.setText("You cancelled the summary: nothing was made."))
         job.finished.connect(lambda: self._set_busy(False))
         self.job = job
         return job
+
+    def cancel(self) -> None:
+        """Stop the summary being made (at its next step; the preview keeps any earlier one)."""
+        if self.job is not None and self.busy:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -200,6 +244,8 @@ class SummaryView(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
         self.progress.setRange(0, 0)  # moving until the first step is reported
         self._refresh_buttons()
 

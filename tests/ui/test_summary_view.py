@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, add_practice
 from linkworker.store.database import Database
+from linkworker.store.models import Pcn, Practice
 from linkworker.ui.summary_view import SummaryView, months_offered
 from tests.services.casework_builder import new_case
 
@@ -144,3 +146,53 @@ def test_a_folder_that_cannot_be_written_is_reported(
     qtbot.waitUntil(lambda: len(messages.boxes()) == 2)
     assert all(text.startswith("The file could not be saved there") for text in messages.texts())
     assert not nowhere.exists()
+
+
+def test_only_an_administrator_of_a_shared_server_chooses_the_pcn(
+    qtbot, view: SummaryView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:  # type: ignore[no-untyped-def]
+    with sqlite_database.session() as session:
+        other = Pcn(ods_code="U99902", name="Other Valley PCN")
+        other.practices.append(Practice(ods_code="G99101", name="Faraway Surgery"))
+        session.add(other)
+        session.flush()
+        other_worker = replace(sqlite_actors[Role.LINK_WORKER], pcn_id=other.id)
+    received = LAST_MONTH + timedelta(days=3)
+    for _ in range(9):
+        new_case(sqlite_database, other_worker, received_days_ago=(TODAY - received).days)
+    view.refresh()
+    assert not view.pcn.isVisible() and view.pcn.count() == 1
+
+    admin = SummaryView(sqlite_database, sqlite_actors[Role.ADMIN])
+    qtbot.addWidget(admin)
+    admin.show()
+    assert admin.pcn.isVisible()
+    assert [admin.pcn.itemText(row) for row in range(admin.pcn.count())] == [
+        "Test Valley PCN (U99901)",
+        "Other Valley PCN (U99902)",
+    ]
+    admin.pcn.setCurrentIndex(1)
+    assert [admin.practices.item(row).text() for row in range(admin.practices.count())] == ["Faraway Surgery"]
+    make(qtbot, admin)
+    assert admin.current is not None
+    assert (admin.current.summary.pcn_ods, admin.current.summary.practices) == (
+        "U99902",
+        ("Faraway Surgery",),
+    )
+    text = words(io.BytesIO(admin.current.pdf))
+    assert "Other Valley PCN" in text and "New referrals 10" in text
+    admin.refresh()
+    assert admin.chosen_pcn() == other_worker.pcn_id, "the PCN chosen stays chosen"
+
+
+def test_cancel_stops_the_summary_and_keeps_the_one_shown(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    shown = view.current
+    with qtbot.waitSignal(view.make().cancelled, timeout=WAIT_MS):
+        # The build looks for a cancel before its first step, a few queries after it starts.
+        assert view.cancel_button.isVisible()
+        view.cancel_button.click()
+    qtbot.waitUntil(lambda: view.make_button.isEnabled())
+    assert view.status.text() == "You cancelled the summary: nothing was made."
+    assert view.current is shown and not view.cancel_button.isVisible()
+    assert view.save_pdf_button.isEnabled()
