@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from linkworker import config
 from linkworker.store.database import Database, open_database
+from linkworker.wording import counted
 
 if TYPE_CHECKING:
     from linkworker.services.actor import Actor
@@ -121,8 +122,9 @@ Digital rule: counts from 1 to 7 shown as *, others rounded to 5), so no person 
 out. --csv writes the same figures, as shown, to a CSV file as well. Each file is written whole
 or not at all.
 
---pcn, if given, must be the ODS code of your own PCN: a check that a scheduled run makes the
-summary it was meant to.
+--pcn names the PCN by its ODS code. For a manager or link worker it must be their own (a check
+that a scheduled run makes the summary it was meant to); an administrator of a shared server
+may name any PCN on it, and the summary follows that PCN's own disclosure rule.
 
 The summary is made as a signed-in manager, link worker or administrator: give the user name
 with --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for
@@ -202,7 +204,9 @@ def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     report.set_defaults(kind="summary")
     report.add_argument("--month", required=True, type=_month, metavar="YYYY-MM", help="the month summarised")
     report.add_argument(
-        "--pcn", metavar="ODS", help="your PCN's ODS code, checked before anything is written"
+        "--pcn",
+        metavar="ODS",
+        help="the PCN's ODS code: your own (checked), or for an administrator any PCN on the server",
     )
     report.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="the PDF file to write")
     report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
@@ -439,16 +443,22 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
 
     actor = batch.sign_in()
     with batch.database.read_session() as session:
-        rule = disclosure.rule_for(session, actor)
-        made = summary.build(session, actor, arguments.month)
-    if arguments.pcn is not None and arguments.pcn.strip().upper() != made.pcn_ods.upper():
-        print(
-            f"linkworker: {arguments.pcn} is not your primary care network ({made.pcn_ods}): "
-            "nothing was written.",
-            file=sys.stderr,
-        )
-        return EXIT_ENVIRONMENT
-    what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {len(made.practices)} practices)"
+        offered = summary.scopes(session, actor)
+        pcn = offered[0].pcn
+        if arguments.pcn is not None:
+            named = next(
+                (s.pcn for s in offered if s.pcn.ods_code.upper() == arguments.pcn.strip().upper()), None
+            )
+            if named is None:
+                whose = (
+                    "on this database" if len(offered) > 1 else f"your primary care network ({pcn.ods_code})"
+                )
+                print(f"linkworker: {arguments.pcn} is not {whose}: nothing was written.", file=sys.stderr)
+                return EXIT_ENVIRONMENT
+            pcn = named
+        rule = disclosure.rule_for(session, actor, pcn.id)
+        made = summary.build(session, actor, arguments.month, pcn_id=pcn.id)
+    what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {counted(len(made.practices), 'practice')})"
     try:
         _write_whole(arguments.out, summary_pdf.render(made, rule))
     except OSError as error:

@@ -53,6 +53,7 @@ from linkworker.services.needs import need_labels
 from linkworker.services.people import create_people, registered_practices
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
 from linkworker.store.models import Patient
+from linkworker.wording import counted
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -234,11 +235,11 @@ def save_rejected(session: Session, actor: Actor, checked: ImportPreview, path: 
 
 def summary(checked: ImportPreview) -> list[str]:
     """The preview in a few lines of plain text, without the rejected rows themselves."""
-    lines = [f"{checked.file.name or 'The file'}: {_count(checked.rows, 'row')} ({checked.file.encoding})."]
+    lines = [f"{checked.file.name or 'The file'}: {counted(checked.rows, 'row')} ({checked.file.encoding})."]
     lines.append(
-        f"Ready to import: {_count(len(checked.accepted), 'referral')} "
-        f"({_count(checked.new_people, 'new person', 'new people')}, "
-        f"{_count(checked.recorded_people, 'person', 'people')} already recorded)."
+        f"Ready to import: {counted(len(checked.accepted), 'referral')} "
+        f"({counted(checked.new_people, 'new person', 'new people')}, "
+        f"{counted(checked.recorded_people, 'person', 'people')} already recorded)."
     )
     if checked.already_imported:
         lines.append(
@@ -460,10 +461,6 @@ def _audit_detail(result: ImportResult) -> str:
         f"new_people={result.new_people}; already_imported={result.already_imported}; "
         f"rejected={result.rejected}"
     )
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def _lines(numbers: Iterable[int], most: int = 20) -> str:

@@ -64,6 +64,7 @@ from linkworker.ui.follow_up_dialogs import (
 from linkworker.ui.follow_ups_panel import FollowUpsPanel, timeline_words
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 T = TypeVar("T")
 SIDE_WIDTH = 300
@@ -90,7 +91,7 @@ def header_facts(header: CaseHeader) -> str:
 
 def waiting_words(header: CaseHeader) -> str:
     days = header.days_since_referral
-    since = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    since = "today" if days == 0 else f"{counted(days, 'day')} ago"
     return f"Referral received {day(header.received_on)} ({since})"
 
 

@@ -54,6 +54,7 @@ from linkworker.ui.forms import FormFields
 from linkworker.ui.jobs import Job, run_job
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 ACTION_FIND = "Find services"
 CRITERIA_WIDTH = 380
@@ -94,7 +95,7 @@ def summary_text(found: list[Match]) -> str:
         return "No service matches. Try a longer distance, more times of the week or fewer limits."
     if len(found) >= matching.MAX_MATCHES:
         return f"The best {len(found)} matches are shown, best first. Narrow the criteria to see others."
-    return f"{len(found)} service{'s' if len(found) != 1 else ''} match, best first."
+    return f"{counted(len(found), 'service')} match, best first."
 
 
 class ConnectDialog(FormDialog[ConnectionRecord]):

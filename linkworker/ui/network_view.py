@@ -40,8 +40,9 @@ from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.overview_view import FigureCard
-from linkworker.ui.reassign_dialog import ReassignDialog, plural
+from linkworker.ui.reassign_dialog import ReassignDialog
 from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 NO_ONE = "No one (unassigned)"
 
@@ -291,8 +292,8 @@ class NetworkView(QWidget):
             show_message(
                 self,
                 "Work moved",
-                f"Moved {plural(moved.cases, 'case', 'cases')} and "
-                f"{plural(moved.follow_ups, 'follow-up', 'follow-ups')} to {moved.to_worker}.",
+                f"Moved {counted(moved.cases, 'case')} and "
+                f"{counted(moved.follow_ups, 'follow-up')} to {moved.to_worker}.",
             )
 
     def _tab_shown(self) -> None:

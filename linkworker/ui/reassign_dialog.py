@@ -27,6 +27,7 @@ from linkworker.ui.display import status_label, words
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import AnyIndex, Column
 from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 T = TypeVar("T")
 _ROWS_SHOWN = 5  # each list's height, in rows, before it scrolls
@@ -38,10 +39,6 @@ def _day(value: date) -> str:
 
 def _due(follow_up: MovableFollowUp) -> str:
     return _day(follow_up.due_on) + (" (overdue)" if follow_up.overdue else "")
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 class ChoiceModel(QAbstractTableModel, Generic[T]):
@@ -250,7 +247,7 @@ class ReassignDialog(FormDialog[Moved]):
             self.summary.setText(f"Choose who takes the work from {source}.")
         else:
             self.summary.setText(
-                f"{plural(cases, 'case', 'cases')} and {plural(follow_ups, 'follow-up', 'follow-ups')} "
+                f"{counted(cases, 'case')} and {counted(follow_ups, 'follow-up')} "
                 f"will move from {source} to {target}."
             )
         self.save_button.setEnabled(bool(target) and bool(cases or follow_ups))

@@ -4,6 +4,7 @@ beside it, and refusals (another PCN, a month not written as YYYY-MM, a folder t
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from linkworker.domain.roles import Role
 from linkworker.store import secrets
 from linkworker.store.database import open_sqlite
 from linkworker.store.database_key import keyring_name
-from tests.conftest import MANAGER_PASSWORD, _set_up_pcn
+from linkworker.store.models import Pcn, Practice
+from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate
 from tests.services.casework_builder import new_case
 
@@ -38,6 +40,15 @@ def installed(command: Command, encrypted_template: EncryptedTemplate) -> Comman
         received = last_month() + timedelta(days=9)
         for _ in range(REFERRALS):
             new_case(database, worker, received_days_ago=(date.today() - received).days)
+        # A second PCN on the same database, with 18 referrals (shown as 20).
+        with database.session() as session:
+            other = Pcn(ods_code="U99902", name="Other Valley PCN")
+            other.practices.append(Practice(ods_code="G99101", name="Faraway Surgery"))
+            session.add(other)
+            session.flush()
+            other_worker = replace(worker, pcn_id=other.id)
+        for _ in range(18):
+            new_case(database, other_worker, received_days_ago=(date.today() - received).days)
     finally:
         database.dispose()
     command.env["LINKWORKER_PASSWORD"] = MANAGER_PASSWORD
@@ -77,6 +88,36 @@ def test_the_summary_is_written_as_a_pdf_and_a_csv(installed: Command, tmp_path:
         "data",
         "summary.csv",
         "summary.pdf",
+    ]
+
+
+def test_an_administrator_names_another_pcn_on_the_server(installed: Command, tmp_path: Path) -> None:
+    installed.env["LINKWORKER_PASSWORD"] = ADMIN_PASSWORD
+    month = last_month()
+    out = tmp_path / "other.pdf"
+    result = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--pcn", "U99902", "--out", str(out), "--user", "admin"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Wrote the summary for {month:%B %Y} (Other Valley PCN, 1 practice) to {out}."
+    ]
+    words = text_of(out)
+    assert "Other Valley PCN" in words and "New referrals 20" in words
+
+    unknown = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--pcn", "U99977", "--out", str(out), "--user", "admin"
+    )
+    assert unknown.returncode == 2
+    assert unknown.error_lines == ["linkworker: U99977 is not on this database: nothing was written."]
+
+    installed.env["LINKWORKER_PASSWORD"] = MANAGER_PASSWORD
+    manager = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--pcn", "U99902", "--out", str(out), "--user", "manager"
+    )
+    assert manager.returncode == 2
+    assert manager.error_lines == [
+        "linkworker: U99902 is not your primary care network (U99901): nothing was written."
     ]
 
 
