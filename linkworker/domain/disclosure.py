@@ -3,7 +3,7 @@
 One function, ``shown``, applies the rule to every figure of the summary, in the PDF and the CSV
 alike, so no figure leaves by another path. By default it is the NHS Digital rule: counts from 1
 to 7 are shown as ``*``, other counts are rounded to the nearest 5, and means, medians and shares
-resting on fewer than 8 people are withheld.
+resting on fewer than 8 people are withheld, as are shares whose part or rest is a starred count.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class Rule:
         )
         return (
             f"Disclosure control follows {name}: counts of {starred} are shown as {STARRED}{rounding}; "
-            f"means, medians and percentages based on fewer than {self.min_base} people "
-            f"are not shown ({WITHHELD})."
+            f"means, medians and percentages based on fewer than {self.min_base} people, and "
+            f"percentages that count or leave out {starred} people, are not shown ({WITHHELD})."
         )
 
 
@@ -91,7 +91,10 @@ def shown(figure: Figure, rule: Rule) -> str:
     if figure.base < rule.min_base:
         return WITHHELD
     if figure.kind is Kind.SHARE:
-        if figure.base <= rule.starred_up_to:
+        # A share gives away its part and the rest as surely as counts would: 30% of 10 is 3
+        # people, 90% of 10 leaves out 1. Either being starred withholds the share.
+        part = round(figure.exact * figure.base)
+        if any(0 < people <= rule.starred_up_to for people in (figure.base, part, figure.base - part)):
             return WITHHELD
         return f"{_rounded(_decimal(figure.exact) * 100, '1')}%"
     if figure.kind is Kind.MEDIAN and float(figure.exact).is_integer():

@@ -45,7 +45,8 @@ def test_nhs_digital_counts(people: int, expected: str) -> None:
 def test_nhs_digital_withholds_means_medians_and_shares_below_8_people(
     kind: Kind, base: int, withheld: bool
 ) -> None:
-    figure = Figure("Figure", kind, 0.5, base)
+    # Nobody counted in the share, so only its base decides (see the part-or-rest test below).
+    figure = Figure("Figure", kind, 0.0, base)
     assert (shown(figure, NHS_DIGITAL) == "-") is withheld
 
 
@@ -59,7 +60,7 @@ def test_nhs_digital_withholds_means_medians_and_shares_below_8_people(
         (Figure("Mean change", Kind.MEAN, 3.0, 9), "3.0"),
         (Figure("Median days", Kind.MEDIAN, 4.0, 9), "4"),
         (Figure("Median days", Kind.MEDIAN, 4.5, 9), "4.5"),
-        (share("Attended", 4, 10), "40%"),
+        (share("Attended", 40, 100), "40%"),
         (share("Attended", 57, 200), "29%"),  # 28.5% rounds up, as a reader rounds
         (share("Attended", 0, 12), "0%"),
         (share("Attended", 12, 12), "100%"),
@@ -76,14 +77,33 @@ def test_a_share_is_withheld_when_its_base_would_itself_be_starred() -> None:
     rule = Rule(suppress_up_to=12, min_base=8)
     assert shown(share("Improved", 5, 10), rule) == "-"
     assert shown(Figure("Mean change", Kind.MEAN, 1.0, 10), rule) == "1.0"
-    assert shown(share("Improved", 5, 13), rule) == "38%"
+    assert shown(share("Improved", 13, 13), rule) == "100%"
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (0, 10, "0%"),
+        (1, 10, "-"),
+        (7, 20, "-"),
+        (8, 20, "40%"),
+        (12, 20, "60%"),
+        (13, 20, "-"),
+        (20, 20, "100%"),
+    ],
+)
+def test_a_share_is_withheld_when_the_people_it_counts_or_leaves_out_would_be_starred(
+    part: int, whole: int, expected: str
+) -> None:
+    # 1 of 10 attending is one person; 13 of 20 leaves out 7: either could be picked out.
+    assert shown(share("Attended", part, whole), NHS_DIGITAL) == expected
 
 
 def test_describe_names_the_rule_in_use() -> None:
     assert NHS_DIGITAL.describe() == (
         "Disclosure control follows the NHS Digital rule: counts of 1 to 7 are shown as * and other "
         "counts are rounded to the nearest 5; means, medians and percentages based on fewer than 8 "
-        "people are not shown (-)."
+        "people, and percentages that count or leave out 1 to 7 people, are not shown (-)."
     )
     local = threshold_rule(10)
     assert "local rule" in local.describe()
@@ -167,12 +187,13 @@ def test_means_and_medians_are_withheld_exactly_below_the_minimum_base(
 
 
 @given(rule=rules, whole=st.integers(0, 500), data=st.data())
-def test_shares_are_withheld_exactly_below_the_minimum_base_or_on_a_starred_base(
+def test_shares_are_withheld_exactly_below_the_minimum_base_or_on_a_starred_base_part_or_rest(
     rule: Rule, whole: int, data: st.DataObject
 ) -> None:
     part = data.draw(st.integers(0, whole))
     text = shown(share("Share", part, whole), rule)
-    assert (text == "-") is (whole < rule.min_base or whole <= rule.starred_up_to)
+    small = [0 < people <= rule.starred_up_to for people in (whole, part, whole - part)]
+    assert (text == "-") is (whole < rule.min_base or any(small))
     if text != "-":
         assert text.endswith("%")
         assert abs(int(text[:-1]) - 100 * part / whole) <= 0.5 + 1e-9
