@@ -54,6 +54,7 @@ class Made:
     summary: Summary
     rule: Rule
     pdf: bytes
+    whole_pcn: bool  # every practice of the PCN, not a few chosen
 
 
 def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
@@ -207,7 +208,7 @@ class SummaryView(QWidget):
                 pcn_id=pcn_id,
                 cancelled=control.cancelled,
             )
-            return Made(built, rule, summary_pdf.render(built, rule))
+            return Made(built, rule, summary_pdf.render(built, rule), whole_pcn=practice_ids is None)
 
         self._set_busy(True)
         self.status.setText(f"Making the summary for {month:%B %Y}…")
@@ -237,8 +238,12 @@ class SummaryView(QWidget):
             self._holder.deleteLater()
         self._holder = holder
         self.current = made
-        practices = ", ".join(made.summary.practices) or "no practices"
-        self.status.setText(f"Summary for {made.summary.month:%B %Y}: {practices}. {made.rule.describe()}")
+        figures = made.summary
+        scope = "every practice" if made.whole_pcn else ", ".join(figures.practices) + " only"
+        self.status.setText(
+            f"The summary of {figures.pcn_name} for {figures.month:%B %Y} ({scope}) is ready: print it "
+            "or save it. Its footer names the disclosure rule it follows."
+        )
         self.made.emit(made)
 
     def _set_busy(self, busy: bool) -> None:

@@ -83,7 +83,9 @@ def test_the_summary_is_made_previewed_printed_and_saved(qtbot, view: SummaryVie
     assert view.current.summary.practices == ("Hilltop Practice", "Riverside Surgery")
     assert view.view.document().pageCount() == len(pypdf.PdfReader(io.BytesIO(view.current.pdf)).pages)
     assert view.print_button.isEnabled() and view.save_pdf_button.isEnabled()
-    assert f"Summary for {LAST_MONTH:%B %Y}: Hilltop Practice, Riverside Surgery." in view.status.text()
+    assert view.status.text().startswith(
+        f"The summary of Test Valley PCN for {LAST_MONTH:%B %Y} (every practice) is ready"
+    )
 
     pdf = tmp_path / "summary.pdf"
     assert view.save_pdf_to(pdf)
@@ -115,6 +117,7 @@ def test_the_practices_ticked_are_the_scope(qtbot, view: SummaryView) -> None:  
     make(qtbot, view)
     assert view.current is not None
     assert view.current.summary.practices == ("Hilltop Practice",)
+    assert f"for {LAST_MONTH:%B %Y} (Hilltop Practice only) is ready" in view.status.text()
     assert "New referrals 0" in words(io.BytesIO(view.current.pdf))
     hilltop.setCheckState(Qt.CheckState.Unchecked)
     assert not view.make_button.isEnabled()
