@@ -14,7 +14,6 @@ import getpass
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from linkworker import config
 from linkworker.store.database import Database, open_database
+from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted
 
 if TYPE_CHECKING:
@@ -460,7 +460,7 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
         made = summary.build(session, actor, arguments.month, pcn_id=pcn.id)
     what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {counted(len(made.practices), 'practice')})"
     try:
-        _write_whole(arguments.out, summary_pdf.render(made, rule))
+        write_whole(arguments.out, summary_pdf.render(made, rule))
     except OSError as error:
         return _not_written(arguments.out, error)
     print(f"Wrote {what} to {arguments.out}.")
@@ -474,21 +474,8 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
 
 
 def _not_written(path: Path, error: OSError) -> int:
-    print(f"linkworker: {path} cannot be written: {error.strerror or error}.", file=sys.stderr)
+    print(f"linkworker: {not_written(path, error)}", file=sys.stderr)
     return EXIT_ENVIRONMENT
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write the file whole or not at all: into a temporary file beside it, then put in its place."""
-    path = path.expanduser()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 _RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {

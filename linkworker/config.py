@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from linkworker.whole_file import text_written_whole
+
 APP_NAME = "Linkworker"
 HOME_ENV = "LINKWORKER_HOME"
 DATABASE_URL_ENV = "LINKWORKER_DATABASE_URL"
@@ -115,10 +117,8 @@ def load_settings(folders: Folders) -> Settings:
 def save_settings(folders: Folders, settings: Settings) -> None:
     """Write the settings file atomically, so a crash never leaves half a file."""
     folders.config.mkdir(parents=True, exist_ok=True)
-    path = folders.settings_file
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({"database_url": settings.database_url}, indent=2), encoding="utf-8")
-    os.replace(temporary, path)
+    with text_written_whole(folders.settings_file) as stream:
+        stream.write(json.dumps({"database_url": settings.database_url}, indent=2))
 
 
 def database_url(settings: Settings, override: str | None = None) -> str | None:

@@ -9,14 +9,14 @@ twice, and a ``SEQUENCE`` that grows as the record behind it is edited.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Final
+
+from linkworker.whole_file import not_written, write_whole
 
 CRLF: Final = "\r\n"
 MAX_OCTETS: Final = 75
@@ -92,22 +92,10 @@ def calendar_text(calendar: Calendar, stamp: datetime) -> str:
 def write_calendar(path: Path, calendar: Calendar, stamp: datetime) -> None:
     """Write the file whole or not at all: into a temporary file beside it (readable by this
     user only), then put in its place."""
-    data = calendar_text(calendar, stamp).encode("utf-8")
-    path = path.expanduser()
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_whole(path, calendar_text(calendar, stamp).encode("utf-8"))
     except OSError as error:
-        raise CalendarFileError(f"{path} cannot be written: {error.strerror or error}.") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise CalendarFileError(f"{path} cannot be written: {error.strerror or error}.") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise CalendarFileError(not_written(path.expanduser(), error)) from None
 
 
 def _lines(calendar: Calendar, stamp: str) -> Iterator[str]:

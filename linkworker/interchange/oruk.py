@@ -16,9 +16,7 @@ town and postcode are all known, as ORUK requires of an address.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from typing import Any, TextIO
 from linkworker.domain import postcode
 from linkworker.domain.directory import ACCESS_ROUTE_LABELS, COST_LABELS, AccessRoute, CostKind, ServiceStatus
 from linkworker.domain.service_entry import OLDEST_AGE, UK_LATITUDE, UK_LONGITUDE, URL_MAX
+from linkworker.whole_file import not_written, text_written_whole
 
 # Needs are exported as terms of this taxonomy, and recognised by it when imported again.
 NEEDS_VOCABULARY = "linkworker-needs"
@@ -720,18 +719,9 @@ def page(services: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], None], encoding: str = "utf-8") -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then put in its place."""
+    """Write a feed whole or not at all (linkworker.whole_file); a failure is a FeedError."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise FeedError(f"{path} cannot be written: {error.strerror or error}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+        with text_written_whole(path, encoding) as stream:
             write(stream)
-        os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise FeedError(f"{path} cannot be written: {error.strerror or error}.") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise FeedError(not_written(path, error)) from None

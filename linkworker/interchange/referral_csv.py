@@ -13,9 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,6 +22,7 @@ from pathlib import Path
 
 from linkworker.domain.errors import FormErrors
 from linkworker.domain.intake import PersonEntry, ReferralEntry, parse_person, parse_referral
+from linkworker.whole_file import not_written, text_written_whole
 
 # The headings each field is known by, as people and systems write them. Matching ignores case,
 # spaces, punctuation and anything in brackets, so "NHS No." and "nhs_number" are the same, and
@@ -452,15 +451,10 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
     problem_at = next((i for i, heading in enumerate(header) if _key(heading) == _key(PROBLEM_HEADING)), None)
     if problem_at is None:
         header.insert(0, PROBLEM_HEADING)
-    path = path.expanduser()
-    try:
-        # mkstemp makes the file readable by this user only: it holds people's details.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise CsvFileError(f"{path} cannot be written: {error.strerror or error}.") from None
     written = 0
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+        # Readable by this user only: the rows hold people's details.
+        with text_written_whole(path, encoding="utf-8-sig") as stream:
             writer = csv.writer(stream)
             writer.writerow(header)
             for row, problem in rejected:
@@ -471,11 +465,6 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
                     cells[problem_at] = problem
                 writer.writerow(cells)
                 written += 1
-        os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise CsvFileError(f"{path} cannot be written: {error.strerror or error}.") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise CsvFileError(not_written(path.expanduser(), error)) from None
     return written

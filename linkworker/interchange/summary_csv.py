@@ -8,12 +8,11 @@ not. The first rows say whose figures they are, for which month, and under which
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 from linkworker.domain.disclosure import Rule, shown
 from linkworker.domain.summary import Summary
+from linkworker.whole_file import text_written_whole
 
 HEADER = ["section", "label", "column", "value"]
 ABOUT = "About"
@@ -56,12 +55,5 @@ def rows(summary: Summary, rule: Rule) -> list[list[str]]:
 def write(summary: Summary, rule: Rule, path: Path) -> None:
     """Write the rows whole or not at all: into a temporary file beside ``path``, then put in its
     place. UTF-8 with a byte order mark, so Excel shows every character of a practice's name."""
-    path = path.expanduser()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            csv.writer(stream).writerows(rows(summary, rule))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with text_written_whole(path, encoding="utf-8-sig") as stream:
+        csv.writer(stream).writerows(rows(summary, rule))
