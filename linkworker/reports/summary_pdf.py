@@ -27,7 +27,6 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
@@ -62,8 +61,6 @@ TREND = "Referrals and first contacts over 12 months"
 TOTAL = "Total"
 AQUA_GREEN = "#00A499"  # NHS aqua green: the second series beside NHS blue
 PAGE_NUMBER_ROOM = 30 * mm  # kept clear at the right of the footer for "Page n of m"
-SECTION_ROOM = 40 * mm  # a long table's heading starts the next page unless this much fits below it
-WHOLE_ROWS = 15  # a table of up to this many rows is kept on one page with its heading
 BAR_CHART_ROWS = 12  # a table with more rows than this gets no bar chart: it would be unreadable
 LABEL_WIDTH = 95 * mm  # a table of one or two columns is not stretched across the page
 CHART_STEPS = (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000)
@@ -126,13 +123,11 @@ def _story(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:
             styles.small,
         )
     )
-    story += _section(KEY_FIGURES, [_key_figures(summary.key_figures, rule, styles)], styles, whole=True)
+    story += _section(KEY_FIGURES, [_key_figures(summary.key_figures, rule, styles)], styles)
     if summary.trend:
-        story += _section(TREND, _trend(summary, rule, styles), styles, whole=True)
+        story += _section(TREND, _trend(summary, rule, styles), styles)
     for table in summary.tables:
-        story += _section(
-            table.title, _figure_table(table, rule, styles), styles, whole=len(table.rows) <= WHOLE_ROWS
-        )
+        story += _section(table.title, _figure_table(table, rule, styles), styles)
     return story
 
 
@@ -146,16 +141,15 @@ def _letterhead(summary: Summary, styles: Styles) -> list[Flowable]:
     return [letterhead(left, right)]
 
 
-def _section(title: str, content: Sequence[Flowable], styles: Styles, *, whole: bool) -> list[Flowable]:
-    """A heading ruled in NHS blue over its content: a short section (``whole``) kept on one page,
-    a long one started on a new page unless its start fits below the heading."""
+def _section(title: str, content: Sequence[Flowable], styles: Styles) -> list[Flowable]:
+    """A heading ruled in NHS blue over its content, kept on one page: a table that ran onto the
+    next page would go on there without its title. Only a table longer than a page is split (its
+    column headings repeated)."""
     heading = [
         Paragraph(escape(title), styles.heading),
         HRFlowable(width="100%", thickness=1, color=NHS_BLUE, spaceBefore=0, spaceAfter=4),
     ]
-    if whole:
-        return [KeepTogether([*heading, *content])]
-    return [CondPageBreak(SECTION_ROOM), *heading, *content]
+    return [KeepTogether([*heading, *content])]
 
 
 def _key_figures(figures: Sequence[Figure], rule: Rule, styles: Styles) -> Table:
