@@ -63,7 +63,8 @@ AQUA_GREEN = "#00A499"  # NHS aqua green: the second series beside NHS blue
 PAGE_NUMBER_ROOM = 30 * mm  # kept clear at the right of the footer for "Page n of m"
 BAR_CHART_ROWS = 12  # a table with more rows than this gets no bar chart: it would be unreadable
 LABEL_WIDTH = 95 * mm  # a table of one or two columns is not stretched across the page
-CHART_STEPS = (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000)
+# Value-axis steps: none below 10, so no tick could be read as a count from 1 to 7.
+CHART_STEPS = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000)
 
 
 def month_name(month: date) -> str:
@@ -191,7 +192,7 @@ def _number(text: str) -> int | None:
 
 
 def _value_axis(largest: int) -> tuple[int, int]:
-    """The axis top and step: steps are multiples of 5, so no tick reads as a count from 1 to 7."""
+    """The axis top and step (one of CHART_STEPS), with at most five steps."""
     step = next((step for step in CHART_STEPS if largest / step <= 5), CHART_STEPS[-1])
     return step * max(1, math.ceil(largest / step)), step
 

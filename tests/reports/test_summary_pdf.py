@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 import pypdf
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from linkworker.domain.disclosure import NHS_DIGITAL, Rule, shown, threshold_rule
@@ -194,3 +195,15 @@ def test_no_small_count_and_nothing_but_the_summary(summary: Summary) -> None:
     words_ = text(reader)
     for figure in summary.key_figures:
         assert f"{figure.label} {shown(figure, rule)}" in words_
+
+
+@pytest.mark.parametrize("largest", [8, 12, 23, 26, 130])
+def test_no_chart_tick_reads_as_a_small_count(largest: int) -> None:
+    # Shown as 10, 10, 25, 25, 130: the trend chart's value axis must not step by 5.
+    trend = tuple(
+        replace(point, referrals=count("New referrals", largest), first_contacts=count("First contacts", 0))
+        for point in SUMMARY.trend
+    )
+    summary = replace(SUMMARY, tables=(), trend=trend)
+    small = [piece for piece in pieces(read(summary)) if STANDALONE.fullmatch(piece) and 1 <= int(piece) <= 7]
+    assert small == []
