@@ -39,7 +39,7 @@ from reportlab.platypus import (
 
 from linkworker.domain.disclosure import Rule, shown
 from linkworker.domain.summary import Figure, FigureTable, Kind, Summary, month_end
-from linkworker.reports.gp_letter import (
+from linkworker.reports.page import (
     BODY_WIDTH,
     MARGIN,
     NHS_BLUE,

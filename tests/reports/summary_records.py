@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from linkworker.domain import nhs_number
 from linkworker.domain.summary import Figure, Kind, count
-from linkworker.reports.gp_letter import long_date
+from linkworker.reports.page import long_date
 from linkworker.store.database import Database
 from linkworker.store.models import (
     CaseNote,
