@@ -408,8 +408,8 @@ class Connection(Versioned, Base):
         # record per service that matching ranks by. It leads with referral_id, so it serves
         # every lookup by case too.
         Index("ix_connection_referral_status_service", "referral_id", "status", "service_id"),
-        # The connections made in a month, as the monthly summary counts them.
-        Index("ix_connection_made_on", "made_on"),
+        # A PCN's connections made in a month, as the monthly summary counts them.
+        Index("ix_connection_referral_made_on", "referral_id", "made_on"),
         # One connection per case and service still waiting for its outcome (see
         # domain.connections.WAITING): two people saving at once cannot both make it.
         Index(
