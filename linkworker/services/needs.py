@@ -55,6 +55,15 @@ def need_labels(session: Session, actor: Actor) -> dict[str, str]:
     return {need.code: need.label for need in needs_for(session, actor)}
 
 
+def labels_of_pcn(session: Session, pcn_id: int) -> dict[str, str]:
+    """Code to label of every need a PCN's records may carry: the national ones and its own,
+    active or not (a need retired since still names the referrals that recorded it)."""
+    labels = {need.code: need.label for need in catalogues.needs()}
+    local = session.execute(select(LocalNeed.code, LocalNeed.label).where(LocalNeed.pcn_id == pcn_id))
+    labels.update({code: label for code, label in local})
+    return labels
+
+
 def local_needs(session: Session, actor: Actor) -> list[LocalNeedSummary]:
     """The PCN's own needs, active or not, with how many referrals record each."""
     in_use = (

@@ -49,7 +49,7 @@ from linkworker.domain.summary import (
 from linkworker.services.actor import Actor
 from linkworker.services.disclosure import pcn_for_figures
 from linkworker.services.errors import Cancelled, NotFound
-from linkworker.services.needs import need_labels
+from linkworker.services.needs import labels_of_pcn
 from linkworker.services.organisation import PcnSummary, PracticeSummary
 from linkworker.store.models import (
     Connection,
@@ -101,7 +101,7 @@ def scopes(session: Session, actor: Actor) -> list[Scope]:
 
 @dataclass(frozen=True)
 class _Case:
-    """One case active in the twelve months, with what the month's rules need of it."""
+    """One case open at some time in the month, with what the month's rules need of it."""
 
     id: int
     patient_id: int
@@ -173,7 +173,8 @@ def build(
     step(0)
     received = _received(session, scope, months[0], last)
     step(1)
-    needs = _needs(session, actor, scope, first, last)
+    labels = labels_of_pcn(session, pcn.id)
+    needs = _needs(session, labels, scope, first, last)
     step(2)
     in_the_month = _open_between(scope, first, last)
     cases = _cases(session, in_the_month)
@@ -182,7 +183,7 @@ def build(
     firsts = _first_interactions(session, _open_between(scope, months[0], last), months[0])
     declined = _declined(session, in_the_month, first)
     step(4)
-    connections = _connections(session, actor, scope, first, last)
+    connections = _connections(session, labels, scope, first, last)
     step(5)
     wellbeing = _wellbeing(
         session, in_the_month, {case.id for case in cases if case.supported_in(first)}, last
@@ -277,7 +278,7 @@ def _received(session: Session, scope: ColumnElement[bool], since: date, last: d
 
 
 def _needs(
-    session: Session, actor: Actor, scope: ColumnElement[bool], first: date, last: date
+    session: Session, labels: dict[str, str], scope: ColumnElement[bool], first: date, last: date
 ) -> FigureTable:
     """The month's new referrals per need recorded; a referral counts once for each of its needs,
     so the rows add up to more than the referrals and the table has no total."""
@@ -287,7 +288,6 @@ def _needs(
         .where(scope, Referral.received_on >= first, Referral.received_on <= last)
         .group_by(ReferralNeed.need_code)
     )
-    labels = need_labels(session, actor)
     counted = sorted(
         ((labels.get(code, code), number) for code, number in rows), key=lambda row: (-row[1], row[0])
     )
@@ -471,7 +471,7 @@ def _people_tables(first: date, cases: list[_Case]) -> tuple[FigureTable, ...]:
 
 
 def _connections(
-    session: Session, actor: Actor, scope: ColumnElement[bool], first: date, last: date
+    session: Session, labels: dict[str, str], scope: ColumnElement[bool], first: date, last: date
 ) -> FigureTable:
     """Connections made in the month per need their service meets (once per need), with the share
     attended of those with an outcome; the total counts each connection once."""
@@ -488,7 +488,6 @@ def _connections(
             )
         )
     )
-    labels = need_labels(session, actor)
     per_need: dict[str, list[ConnectionStatus]] = defaultdict(list)
     statuses: dict[int, ConnectionStatus] = {}
     for connection_id, status, need_code in rows:

@@ -40,6 +40,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
+from linkworker.services.needs import add_local_need, set_local_need_active
 from linkworker.services.summary import build, scopes
 from linkworker.store.database import Database
 from linkworker.store.models import (
@@ -613,3 +614,25 @@ def test_the_pcns_offered_are_ones_own_and_for_an_administrator_every_other(
         ("U99902", ("Other Surgery",)),
     ]
     assert not offered[Role.ADMIN][1].practices[0].active
+
+
+def test_a_pcns_own_need_keeps_its_name_after_it_is_retired(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    manager = actors[Role.MANAGER]
+    with database.session() as session:
+        pet_care = add_local_need(session, manager, "Pet care")
+    cases = [_person(index, received_on=date(2026, 10, 5), needs=[pet_care.code]) for index in range(9)]
+    write(database, actors[Role.LINK_WORKER], cases, 8)
+    with database.session() as session:
+        set_local_need_active(session, manager, pet_care.id, pet_care.version, False)
+    with database.session() as session:
+        own = build(session, manager, MONTH)
+        elsewhere = Pcn(name="Other Side PCN", ods_code="U99902")
+        session.add(elsewhere)
+        session.flush()
+        other = build(session, actors[Role.ADMIN], MONTH, pcn_id=elsewhere.id)
+    assert [(label, cells[0].exact) for label, cells in _table(own, "New referrals by need").rows] == [
+        ("Pet care", 9.0)
+    ]
+    assert _table(other, "New referrals by need").rows == ()
