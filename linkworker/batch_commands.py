@@ -459,17 +459,21 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
         rule = disclosure.rule_for(session, actor, pcn.id)
         made = summary.build(session, actor, arguments.month, pcn_id=pcn.id)
     what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {counted(len(made.practices), 'practice')})"
-    try:
-        write_whole(arguments.out, summary_pdf.render(made, rule))
-    except OSError as error:
-        return _not_written(arguments.out, error)
-    print(f"Wrote {what} to {arguments.out}.")
-    if arguments.csv is not None:
+    # Each file written goes to the audit trail, kept even if a later one cannot be written.
+    with batch.database.session() as session:
         try:
-            summary_csv.write(made, rule, arguments.csv)
+            write_whole(arguments.out, summary_pdf.render(made, rule))
         except OSError as error:
-            return _not_written(arguments.csv, error)
-        print(f"Wrote its figures to {arguments.csv}.")
+            return _not_written(arguments.out, error)
+        summary.record_export(session, actor, made, summary.SummaryExport.SAVED_PDF)
+        print(f"Wrote {what} to {arguments.out}.")
+        if arguments.csv is not None:
+            try:
+                summary_csv.write(made, rule, arguments.csv)
+            except OSError as error:
+                return _not_written(arguments.csv, error)
+            summary.record_export(session, actor, made, summary.SummaryExport.SAVED_CSV)
+            print(f"Wrote its figures to {arguments.csv}.")
     return 0
 
 

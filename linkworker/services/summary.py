@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -46,6 +47,7 @@ from linkworker.domain.summary import (
     share,
     trend_months,
 )
+from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.disclosure import pcn_for_figures
 from linkworker.services.errors import Cancelled, NotFound
@@ -97,6 +99,26 @@ def scopes(session: Session, actor: Actor) -> list[Scope]:
             )
         )
     return [Scope(PcnSummary(pcn.id, pcn.ods_code, pcn.name), tuple(practices[pcn.id])) for pcn in pcns]
+
+
+class SummaryExport(StrEnum):
+    """How a summary left the app; each way is written to the audit trail."""
+
+    PRINTED = "printed"
+    SAVED_PDF = "saved_pdf"
+    SAVED_CSV = "saved_csv"
+
+
+def record_export(session: Session, actor: Actor, made: Summary, how: SummaryExport) -> None:
+    """Write to the audit trail that the actor printed or saved a summary: which PCN, month and
+    how many practices (figures only ever leave anonymised, but who sent which PCN's figures
+    out, and when, is for the audit trail to say)."""
+    pcn = session.scalar(select(Pcn).where(Pcn.ods_code == made.pcn_ods))
+    if pcn is None:
+        raise NotFound("That primary care network is not on this database.")
+    pcn_for_figures(session, actor, pcn.id)
+    detail = f"month={made.month:%Y-%m} practices={len(made.practices)}"
+    audit.record(session, actor, f"summary_{SummaryExport(how).value}", "pcn", pcn.id, detail)
 
 
 @dataclass(frozen=True)

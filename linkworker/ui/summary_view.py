@@ -3,17 +3,18 @@ PCN in the background, look at it, then print it or save it as a PDF or a CSV.
 
 The figures are built and the PDF rendered on a background thread (``ui.jobs``), with a progress
 bar, so the window keeps painting. The PDF stays in memory until saved; both files are written
-whole or not at all. Every figure is shown as the PCN's disclosure rule allows, so the files may
-leave the PCN.
+whole or not at all, and each print or save goes to the audit trail. Every figure is shown as the
+PCN's disclosure rule allows, so the files may leave the PCN.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QIODevice, QObject, QSaveFile, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -42,6 +43,7 @@ from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.jobs import Job, JobControl, run_job
 from linkworker.ui.letter_preview import ask_printer, ask_save_path, paint_pages, pdf_document, pdf_view
+from linkworker.whole_file import write_whole
 
 ACTION = "Monthly summary"
 MONTHS_OFFERED = 24
@@ -275,15 +277,15 @@ class SummaryView(QWidget):
         return ask_printer(self, self._file_name("pdf"), self.print_to)
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Every page of the summary to ``printer``."""
-        if paint_pages(self.view.document(), printer):
-            return True
-        self._not_done(
-            "Print the summary",
-            "The printer could not be used. Check that it is switched on and connected, or save "
-            "the summary as a PDF and print that.",
-        )
-        return False
+        """Every page of the summary to ``printer``, then the printing to the audit trail."""
+        if not paint_pages(self.view.document(), printer):
+            self._not_done(
+                "Print the summary",
+                "The printer could not be used. Check that it is switched on and connected, or save "
+                "the summary as a PDF and print that.",
+            )
+            return False
+        return self._record(summary.SummaryExport.PRINTED, "Print the summary")
 
     def save_pdf(self) -> QFileDialog:
         return ask_save_path(self, "Save the summary as a PDF", self._file_name("pdf"), self.save_pdf_to)
@@ -291,13 +293,8 @@ class SummaryView(QWidget):
     def save_pdf_to(self, path: Path) -> bool:
         """The PDF to ``path``, whole or not at all."""
         assert self.current is not None
-        file = QSaveFile(str(path))
-        if file.open(QIODevice.OpenModeFlag.WriteOnly):
-            file.write(QByteArray(self.current.pdf))
-            if file.commit():
-                return True
-        self._not_saved("Save the summary", file.errorString())
-        return False
+        pdf = self.current.pdf
+        return self._save(lambda: write_whole(path, pdf), summary.SummaryExport.SAVED_PDF, "Save the summary")
 
     def save_csv(self) -> QFileDialog:
         return ask_save_path(
@@ -307,12 +304,32 @@ class SummaryView(QWidget):
     def save_csv_to(self, path: Path) -> bool:
         """The figures, as shown, to ``path`` as CSV, whole or not at all."""
         assert self.current is not None
+        made = self.current
+        return self._save(
+            lambda: summary_csv.write(made.summary, made.rule, path),
+            summary.SummaryExport.SAVED_CSV,
+            "Save the figures",
+        )
+
+    def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str) -> bool:
+        """Write a file, then put the saving in the audit trail."""
         try:
-            summary_csv.write(self.current.summary, self.current.rule, path)
+            write()
         except OSError as error:
-            self._not_saved("Save the figures", error.strerror or str(error))
+            self._not_saved(action, error.strerror or str(error))
             return False
-        return True
+        return self._record(how, action)
+
+    def _record(self, how: summary.SummaryExport, action: str) -> bool:
+        assert self.current is not None
+        made = self.current.summary
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: summary.record_export(session, self.actor, made, how),
+            action=action,
+        )
+        return outcome.ok
 
     def _not_saved(self, action: str, reason: str) -> None:
         self._not_done(action, f"The file could not be saved there ({reason}). Choose another folder.")

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.store import secrets
 from linkworker.store.database import open_sqlite
 from linkworker.store.database_key import keyring_name
-from linkworker.store.models import Pcn, Practice
+from linkworker.store.models import AuditEvent, Pcn, Practice
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate
 from tests.services.casework_builder import new_case
@@ -55,6 +56,21 @@ def installed(command: Command, encrypted_template: EncryptedTemplate) -> Comman
     return command
 
 
+def audited(command: Command) -> list[tuple[str | None, str, str | None]]:
+    """The newest audit events first: who, what, and the detail."""
+    database = open_sqlite(command.database_file, command.key_folder)
+    try:
+        with database.read_session() as session:
+            rows = session.execute(
+                select(AuditEvent.username, AuditEvent.action, AuditEvent.detail).order_by(
+                    AuditEvent.id.desc()
+                )
+            ).all()
+    finally:
+        database.dispose()
+    return [(username, action, detail) for username, action, detail in rows]
+
+
 def text_of(path: Path) -> str:
     """The PDF's words with line breaks and runs of spaces made single spaces."""
     reader = pypdf.PdfReader(path)
@@ -84,6 +100,11 @@ def test_the_summary_is_written_as_a_pdf_and_a_csv(installed: Command, tmp_path:
         rows = list(csv.reader(stream))
     assert ["Key figures", "New referrals", "", "10"] in rows
     assert ["About", "Month", "", f"{month:%Y-%m}"] in rows
+    detail = f"month={month:%Y-%m} practices=2"
+    assert audited(installed)[:2] == [
+        ("manager", "summary_saved_csv", detail),
+        ("manager", "summary_saved_pdf", detail),
+    ]
     assert sorted(path.name for path in tmp_path.iterdir() if path.suffix != ".json") == [
         "data",
         "summary.csv",
@@ -104,6 +125,7 @@ def test_an_administrator_names_another_pcn_on_the_server(installed: Command, tm
     ]
     words = text_of(out)
     assert "Other Valley PCN" in words and "New referrals 20" in words
+    assert audited(installed)[:1] == [("admin", "summary_saved_pdf", f"month={month:%Y-%m} practices=1")]
 
     unknown = installed.run(
         "report", "--month", f"{month:%Y-%m}", "--pcn", "U99977", "--out", str(out), "--user", "admin"

@@ -38,10 +38,11 @@ from linkworker.domain.person import age_on
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency, ending_status
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
+from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
 from linkworker.services.needs import add_local_need, set_local_need_active
-from linkworker.services.summary import build, scopes
+from linkworker.services.summary import SummaryExport, build, record_export, scopes
 from linkworker.store.database import Database
 from linkworker.store.models import (
     Connection,
@@ -636,3 +637,25 @@ def test_a_pcns_own_need_keeps_its_name_after_it_is_retired(
         ("Pet care", 9.0)
     ]
     assert _table(other, "New referrals by need").rows == ()
+
+
+def test_printing_or_saving_a_summary_is_audited_and_only_for_a_pcn_one_may_summarise(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        elsewhere = Pcn(name="Other Side PCN", ods_code="U99902")
+        session.add(elsewhere)
+        session.flush()
+        own = build(session, actors[Role.MANAGER], MONTH)
+        other = build(session, actors[Role.ADMIN], MONTH, pcn_id=elsewhere.id)
+        record_export(session, actors[Role.MANAGER], own, SummaryExport.SAVED_PDF)
+        record_export(session, actors[Role.ADMIN], other, SummaryExport.PRINTED)
+        with pytest.raises(PermissionDenied):
+            record_export(session, actors[Role.MANAGER], other, SummaryExport.SAVED_CSV)
+        other_id = elsewhere.id
+    with database.read_session() as session:
+        events = audit.recent(session, actors[Role.ADMIN])
+    assert [(e.username, e.action, e.entity, e.entity_id, e.detail) for e in events[:2]] == [
+        ("admin", "summary_printed", "pcn", other_id, "month=2026-10 practices=0"),
+        ("manager", "summary_saved_pdf", "pcn", actors[Role.MANAGER].pcn_id, "month=2026-10 practices=2"),
+    ]

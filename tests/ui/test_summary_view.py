@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.pagesizes import A4
 
 from linkworker.domain.roles import Role
+from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, add_practice
 from linkworker.store.database import Database
@@ -77,7 +78,9 @@ def test_by_default_last_month_for_every_practice_and_nothing_to_save(view: Summ
     assert not view.save_csv_button.isEnabled()
 
 
-def test_the_summary_is_made_previewed_printed_and_saved(qtbot, view: SummaryView, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_summary_is_made_previewed_printed_and_saved(
+    qtbot, view: SummaryView, tmp_path: Path, sqlite_actors: dict[Role, Actor]
+) -> None:  # type: ignore[no-untyped-def]
     make(qtbot, view)
     assert view.current is not None
     assert view.current.summary.practices == ("Hilltop Practice", "Riverside Surgery")
@@ -107,6 +110,15 @@ def test_the_summary_is_made_previewed_printed_and_saved(qtbot, view: SummaryVie
     pages = pypdf.PdfReader(printed).pages
     assert len(pages) == view.view.document().pageCount()
     assert (float(pages[0].mediabox.width), float(pages[0].mediabox.height)) == pytest.approx(A4, abs=1)
+
+    with view.database.read_session() as session:
+        events = [(e.action, e.entity, e.detail) for e in audit.recent(session, sqlite_actors[Role.ADMIN])]
+    detail = f"month={LAST_MONTH:%Y-%m} practices=2"
+    assert events[:3] == [
+        ("summary_printed", "pcn", detail),
+        ("summary_saved_csv", "pcn", detail),
+        ("summary_saved_pdf", "pcn", detail),
+    ]
 
 
 def test_the_practices_ticked_are_the_scope(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
