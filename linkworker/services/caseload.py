@@ -151,8 +151,11 @@ def page(
     limit: int,
     *,
     today: date | None = None,
+    reread: bool = False,
 ) -> CaseloadPage:
-    """Rows ``offset`` to ``offset + limit`` of the list; the first page of a query is audited."""
+    """Rows ``offset`` to ``offset + limit`` of the list. The first page of a query is audited as
+    a viewing, unless it is ``reread``: the same list, on screen already, read again to show
+    colleagues' changes (on the window's timer)."""
     actor.require(Permission.SEE_IDENTIFIABLE)
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"a page starts at 0 or later and holds 1 to {MAX_PAGE} rows")
@@ -178,7 +181,7 @@ def page(
         .limit(limit + 1)
     )
     found = session.execute(statement).all()
-    if offset == 0:
+    if offset == 0 and not reread:
         audit.record(session, actor, "caseload_viewed", "pcn", actor.pcn_id, _audit_detail(query))
     shown = found[:limit]
     shown_ids = [row[0] for row in shown]
@@ -212,11 +215,17 @@ class FirstPage:
 
 
 def first_page(
-    session: Session, actor: Actor, query: CaseloadQuery, limit: int, *, today: date | None = None
+    session: Session,
+    actor: Actor,
+    query: CaseloadQuery,
+    limit: int,
+    *,
+    today: date | None = None,
+    reread: bool = False,
 ) -> FirstPage:
     """What a new query shows first: its first page and its total. A page that holds every case
     is its own count, so a search (a page or less, mostly) costs one query, not two."""
-    shown = page(session, actor, query, 0, limit, today=today)
+    shown = page(session, actor, query, 0, limit, today=today, reread=reread)
     total = count(session, actor, query, today=today) if shown.has_more else len(shown.rows)
     return FirstPage(shown, total)
 

@@ -171,9 +171,10 @@ class CaseloadView(QWidget):
         self.setFocusProxy(self.search)
         self._scope_changed()
 
-    def refresh(self) -> None:
+    def refresh(self, *, reread: bool = False) -> None:
         """Read the filters' choices and the list again, keeping the filters, the selected case and
-        how far down the list was scrolled (someone else's change must not lose the user's place)."""
+        how far down the list was scrolled (someone else's change must not lose the user's place).
+        ``reread``: the list is on screen already (not a new viewing, so not audited as one)."""
         chosen = self.selected_case()
         shown, scrolled = self.model.rowCount(), self.table.verticalScrollBar().value()
         outcome = call_service(
@@ -185,7 +186,7 @@ class CaseloadView(QWidget):
         if outcome.value is not None:
             self._fill_choices(outcome.value)
         self._loaded = True
-        self.apply_filters()
+        self.apply_filters(reread=reread)
         while self.model.rowCount() < shown and self.model.canFetchMore():
             self.model.fetchMore()
         if chosen is not None:
@@ -233,9 +234,12 @@ class CaseloadView(QWidget):
             descending=self.model.query.descending,
         )
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, *, reread: bool = False) -> None:
+        """Run the filters' query from its first page; ``reread`` only counts (as not a new
+        viewing) when the query is the one shown, not one the user changed meanwhile."""
         self._search_timer.stop()
-        self.model.set_query(self.query())
+        query = self.query()
+        self.model.set_query(query, reread=reread and query == self.model.query)
 
     def selected_case(self) -> int | None:
         index = self.table.currentIndex()

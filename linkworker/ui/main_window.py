@@ -65,14 +65,13 @@ STATUS_MESSAGE_MS: Final = 15_000
 @dataclass(frozen=True)
 class Area:
     """``refresh`` reads the area when the user goes to it; ``live`` reads it again while it is on
-    screen, keeping what the user is doing (None: it changes only when the user changes it);
-    ``timed``: ``live`` also runs on the timer, not only when the window comes back into use."""
+    screen, on the timer and when the window comes back into use, keeping what the user is doing
+    (None: it changes only when the user changes it)."""
 
     title: str
     widget: QWidget
     refresh: Callable[[], None]
     live: Callable[[], None] | None = None
-    timed: bool = True
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,7 @@ class MainWindow(QMainWindow):
 
         self.live_timer = QTimer(self)
         self.live_timer.setInterval(self.timings.refresh_ms)
-        self.live_timer.timeout.connect(lambda: self.read_again(timed=True))
+        self.live_timer.timeout.connect(self.read_again)
         self.live_timer.start()
         self.watcher: DueWatcher | None = None
         if self.today is not None:
@@ -175,8 +174,7 @@ class MainWindow(QMainWindow):
             referral.referral_created.connect(self.open_case)
             areas += [
                 Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
-                # Each reading of the caseload is audited as a viewing: again on coming back, not by a timer.
-                Area("Caseload", caseload, caseload.refresh, caseload.refresh, timed=False),
+                Area("Caseload", caseload, caseload.refresh, lambda: caseload.refresh(reread=True)),
                 Area("New referral", referral, referral.refresh),
                 Area("Cases", self.cases, self.cases.refresh, self._read_case_again),
                 Area("Import referrals", importer, lambda: None),
@@ -187,9 +185,7 @@ class MainWindow(QMainWindow):
         if self.actor.may(Permission.SEE_AGGREGATES):
             network = NetworkView(self.database, self.actor)
             network.case_requested.connect(self.open_case)
-            # With records it re-reads its case list, which is audited as a viewing: not by a timer.
-            timed = not self.actor.may(Permission.SEE_IDENTIFIABLE)
-            areas.append(Area("Network", network, network.refresh, network.refresh, timed=timed))
+            areas.append(Area("Network", network, network.refresh, lambda: network.refresh(reread=True)))
         overview = OverviewView(self.database, self.actor)
         areas.append(Area("Overview", overview, overview.refresh, overview.refresh))
         if self.actor.may(Permission.SEE_AGGREGATES):
@@ -294,12 +290,12 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.areas):
             self.areas[row].refresh()
 
-    def read_again(self, *, timed: bool) -> bool:
+    def read_again(self) -> bool:
         """Read the area on screen again if it shows shared data and the user is not in the middle
         of something (a dialog, a menu); True if it was read."""
         row = self.navigation.currentRow()
         area = self.areas[row] if 0 <= row < len(self.areas) else None
-        if area is None or area.live is None or (timed and not area.timed):
+        if area is None or area.live is None:
             return False
         if not self.isVisible() or self.isMinimized():
             return False
@@ -314,7 +310,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         came_back = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
         if came_back and time.monotonic() - self._last_read >= self.timings.focus_gap_s:
-            self.read_again(timed=False)
+            self.read_again()
 
     def _read_case_again(self) -> None:
         """The case in front, read again while on screen: not a new viewing for the audit trail."""

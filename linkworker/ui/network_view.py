@@ -212,11 +212,12 @@ class NetworkView(QWidget):
         table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         return table
 
-    def refresh(self) -> None:
-        """Count again, keeping the selected worker; and read the case list again if it is shown."""
+    def refresh(self, *, reread: bool = False) -> None:
+        """Count again, keeping the selected worker; and read the case list again if it is shown
+        (``reread``: it is on screen already, so not a new viewing)."""
         self.count_again()
         if self.cases is not None and self.tabs is not None and self.tabs.currentWidget() is self.cases:
-            self.cases.refresh()
+            self.cases.refresh(reread=reread)
 
     def count_again(self) -> None:
         """Only the figures, keeping the selected worker: what a timer may do, since reading the

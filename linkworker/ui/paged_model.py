@@ -116,14 +116,19 @@ class PagedModel(QAbstractTableModel, Generic[Q, R]):
         """How many rows the query finds in all; None until it has run, or when it failed."""
         return self._total
 
-    def set_query(self, query: Q) -> bool:
-        """Show what ``query`` finds from its first page; False (and an empty list) if refused."""
+    def set_query(self, query: Q, *, reread: bool = False) -> bool:
+        """Show what ``query`` finds from its first page; False (and an empty list) if refused.
+        ``reread``: the list is on screen already and read again, which the service is told (for
+        a ``first_page`` that takes it: the caseload does not audit a re-read as a new viewing)."""
         self._query = query
         self._today = today = date.today()
+        again = {"reread": True} if reread else {}
         outcome = call_service(
             self._message_parent(),
             self._database,
-            lambda session: self._first_page(session, self._actor, query, self._page_size, today=today),
+            lambda session: self._first_page(
+                session, self._actor, query, self._page_size, today=today, **again
+            ),
             action=f"Show the {self._name}",
             form=self._form,
         )

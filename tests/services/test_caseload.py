@@ -595,3 +595,15 @@ def test_a_first_page_comes_with_the_total_whether_or_not_it_holds_them_all(worl
     assert partial.page.rows == tuple(_all(world, worker, everything)[:10])
     assert whole.total == len(whole.page.rows) == _count(world, smiths) > 0 and not whole.page.has_more
     assert exact.total == len(world.cases) and not exact.page.has_more
+
+
+def test_a_list_read_again_on_screen_is_not_a_new_viewing(world: World) -> None:
+    worker = world.actors[Role.LINK_WORKER]
+    query = CaseloadQuery(scope=Scope.PCN)
+    before = len(_audit_events(world))
+    with world.database.session() as session:
+        shown = caseload.first_page(session, worker, query, 10)
+        again = caseload.first_page(session, worker, query, 10, reread=True)
+    assert [row.referral_id for row in again.page.rows] == [row.referral_id for row in shown.page.rows]
+    assert again.total == shown.total
+    assert [event[0] for event in _audit_events(world)[before:]] == ["caseload_viewed"]

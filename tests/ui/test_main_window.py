@@ -7,10 +7,10 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
@@ -18,7 +18,7 @@ from linkworker.services import audit, today, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database, open_sqlite
-from linkworker.store.models import FollowUp, Patient
+from linkworker.store.models import AuditEvent, FollowUp, Patient
 from linkworker.ui.admin_view import AdminView
 from linkworker.ui.calendar_export_dialog import CalendarExportDialog
 from linkworker.ui.case_tabs import CaseTab, CaseTabs
@@ -359,7 +359,7 @@ def test_the_timer_reads_today_again_keeping_the_row_and_the_scroll(
     assert table.hasFocus()
 
 
-def test_coming_back_reads_the_caseload_again_keeping_the_typing_and_the_selected_case(
+def test_the_caseload_is_read_again_keeping_the_typing_and_the_selected_case_and_no_new_viewing(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
@@ -375,19 +375,30 @@ def test_coming_back_reads_the_caseload_again_keeping_the_typing_and_the_selecte
     caseload = window.findChild(CaseloadView)
     assert caseload is not None
     window.show_area(window.area_titles().index("Caseload"))
-    assert caseload.select_case(second)
     caseload.search.setFocus()
     qtbot.keyClicks(caseload.search, "Pen")
+    qtbot.waitUntil(lambda: caseload.model.query.search == "Pen")  # the search ran when typing paused
+    assert caseload.select_case(second)
     caseload.search.setCursorPosition(1)
+    viewings = select(func.count()).where(AuditEvent.action == "caseload_viewed")
+    with sqlite_database.session() as session:
+        viewed = session.scalar(viewings)
 
-    assert not window.read_again(timed=True)  # each caseload reading is audited: not on a timer
     third = new_case(sqlite_database, worker, given_name="Tobi", family_name="Penrose")
     set_case(sqlite_database, third, worker=worker)
-    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))  # the window is back in use
+    window.live_timer.timeout.emit()  # the minute's re-read
     assert caseload.model.rowCount() == 2  # the search so far, with a colleague's new case
     assert caseload.selected_case() == second
     assert caseload.search.text() == "Pen" and caseload.search.cursorPosition() == 1
     assert caseload.search.hasFocus()
+    with sqlite_database.session() as session:
+        assert session.scalar(viewings) == viewed, "a list read again on screen is not a new viewing"
+
+    caseload.search.setText("Penr")
+    assert window.read_again()  # typed but not yet searched: this is a new query, so a viewing
+    assert caseload.model.rowCount() == 1
+    with sqlite_database.session() as session:
+        assert session.scalar(viewings) == viewed + 1
 
 
 def test_nothing_is_read_again_while_a_dialog_is_open(
@@ -397,12 +408,12 @@ def test_nothing_is_read_again_while_a_dialog_is_open(
     window = MainWindow(sqlite_database, worker, FAST)
     qtbot.addWidget(window)
     window.show()
-    assert window.read_again(timed=True)
+    assert window.read_again()
     dialog = window.export_calendar()
     assert isinstance(dialog, CalendarExportDialog) and dialog.isVisible()
-    assert not window.read_again(timed=True)
+    assert not window.read_again()
     dialog.reject()
-    assert window.read_again(timed=True)
+    assert window.read_again()
 
 
 def test_a_manager_sets_the_first_contact_wait_from_the_pcn_menu(
