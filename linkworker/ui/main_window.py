@@ -223,12 +223,13 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
         go_menu = self.menuBar().addMenu("&Go")
-        # Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth area, as the number row runs.
+        # Ctrl+1 to Ctrl+9, then Ctrl+0 for the tenth area, as the number row runs; an eleventh
+        # (an administrator's Administration) is chosen by its first letter in the menu.
         for row, area in enumerate(self.areas):
             key = str((row + 1) % 10) if row < 10 else None
             self._action(
                 go_menu,
-                f"&{key} {area.title}" if key else area.title,
+                f"&{key} {area.title}" if key else f"&{area.title}",
                 lambda row=row: self.show_area(row),
                 QKeySequence(f"Ctrl+{key}") if key else None,
             )

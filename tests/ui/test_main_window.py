@@ -85,6 +85,9 @@ def test_admin_sees_every_area(
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)  # beyond ten areas, the list's arrow keys
     assert isinstance(window.pages.currentWidget(), AdminView)
     assert window.navigation.currentItem().text() == "Administration"
+    go = next(action.menu() for action in window.menuBar().actions() if action.text() == "&Go")
+    titles = [action.text() for action in go.actions() if action.text()]
+    assert titles[9:11] == ["&0 Needs", "&Administration"]  # Alt+G, then A
 
 
 def test_a_link_worker_starts_on_today_and_cannot_administer(
