@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -41,11 +41,10 @@ from linkworker.store.database import Database
 from linkworker.ui.caseload_model import REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service
-from linkworker.ui.forms import plain_label, repolish
+from linkworker.ui.forms import plain_label, repolish, search_when_typing_pauses
 from linkworker.ui.paged_model import paged_table
 
 # How long typing must pause before the search runs.
-SEARCH_DELAY_MS: Final = 400
 _GROUPS: Final = frozenset(group.value for group in StatusGroup)
 
 
@@ -97,12 +96,7 @@ class CaseloadView(QWidget):
         self.search_message.setObjectName("fieldMessage")
         self.search_message.setWordWrap(True)
         self.search_message.hide()
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filters)
+        self._search_timer = search_when_typing_pauses(self.search, self.apply_filters)
 
         self.practice = QComboBox()
         self.status = QComboBox()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,11 +30,10 @@ from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryChoices, DirectoryQuery, ServiceSummary, SortKey
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
-from linkworker.ui.forms import plain_label
+from linkworker.ui.forms import plain_label, search_when_typing_pauses
 from linkworker.ui.models import Column
 from linkworker.ui.paged_model import PAGE_SIZE, ROW_ID_ROLE, PagedModel, paged_table
 
-SEARCH_DELAY_MS: Final = 400
 SERVICE_ID_ROLE: Final = ROW_ID_ROLE
 
 
@@ -105,12 +104,7 @@ class DirectoryView(QWidget):
         self.search.setPlaceholderText("Words from the name, organisation or description")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Finds services where every word typed starts a word of theirs")
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filters)
+        self._search_timer = search_when_typing_pauses(self.search, self.apply_filters)
 
         self.need = QComboBox()
         self.status = QComboBox()

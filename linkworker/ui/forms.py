@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from linkworker.domain.errors import ValidationError
@@ -114,3 +115,18 @@ def check_confirmation(password: str, confirmation: str, field: str = "password_
     """The second typing of a new password must match the first (a form rule, not a domain one)."""
     if password != confirmation:
         raise ValidationError(field, "The two passwords are not the same: type them again.")
+
+
+SEARCH_DELAY_MS = 400  # a pause in typing this long runs a list's search
+
+
+def search_when_typing_pauses(field: QLineEdit, run: Callable[[], None]) -> QTimer:
+    """Run a list's search when typing in ``field`` pauses, or at Enter: not once per letter.
+    The timer is returned so that running the search another way can stop it."""
+    timer = QTimer(field)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_DELAY_MS)
+    timer.timeout.connect(run)
+    field.textChanged.connect(lambda _text: timer.start())
+    field.returnPressed.connect(run)
+    return timer
