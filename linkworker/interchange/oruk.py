@@ -4,7 +4,9 @@ Both readers hand this module one service at a time in HSDS's nested JSON shape 
 first joins its tables into that shape), so every rule about a feed's values is written once:
 what is skipped (no id, no name, an id seen before), what is imported but flagged (coordinates
 out of range, a postcode that is not a UK one, an unknown status, ...), and what is only noted
-(fields ORUK does not have). Each problem names the file and the record it came from.
+(fields ORUK does not have). Each problem names the file and the place in it (line or JSON path)
+that someone fixing the feed looks for, and the service it is about (its name and id, as far as
+the feed gives them) that a link worker knows it by.
 
 The other way, ``hsds_service`` turns a ``OrukService`` into a service object that validates
 against hsds-3.0-service.schema.json. ORUK identifiers are UUIDs: a service whose own id is not
@@ -97,17 +99,39 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class FeedProblem:
-    """One problem, with the record it came from: file, place (line or JSON path) and id."""
+    """One problem, with the record it came from: file, place (line or JSON path), and the
+    service's id and name where the feed gives them (a problem of the file itself has neither)."""
 
     file: str
     where: str
     record_id: str | None
     severity: Severity
     message: str
+    service_name: str | None = None
+
+    @property
+    def known_as(self) -> str:
+        """What a person knows the service by: its name, else its id ("" for a file's problem)."""
+        if self.service_name:
+            return self.service_name
+        return f"id {self.record_id}" if self.record_id else ""
+
+    @property
+    def service(self) -> str:
+        """The service in a line of text: its name and id, or as much of them as the feed gives."""
+        if not self.service_name:
+            return f"Service {self.known_as}" if self.record_id else ""
+        record = f" (id {self.record_id})" if self.record_id else ""
+        return f"Service “{self.service_name}”{record}"
 
     def text(self) -> str:
-        record = f" (id {self.record_id})" if self.record_id else ""
-        return f"{self.file}, {self.where}{record}: {self.message}"
+        place, service = f"{self.file}, {self.where}", self.service
+        return f"{service} at {place}: {self.message}" if service else f"{place}: {self.message}"
+
+
+def shown_name(name: str) -> str | None:
+    """A service's name as a problem shows it: on one line and no longer than a kept name."""
+    return " ".join(name.split())[:NAME_MAX] or None
 
 
 @dataclass(frozen=True)
@@ -194,10 +218,13 @@ class _Record:
     file: str
     where: str
     record_id: str | None
+    name: str | None
     problems: list[FeedProblem] = field(default_factory=list)
 
     def add(self, severity: Severity, message: str, where: str | None = None) -> None:
-        self.problems.append(FeedProblem(self.file, where or self.where, self.record_id, severity, message))
+        self.problems.append(
+            FeedProblem(self.file, where or self.where, self.record_id, severity, message, self.name)
+        )
 
     def flags(self) -> tuple[str, ...]:
         return tuple(
@@ -217,35 +244,42 @@ class FeedReader:
         self.records = 0
         self._first_seen: dict[str, str] = {}
 
-    def note(self, where: str, message: str) -> None:
-        self.problems.append(FeedProblem(self.file, where, None, Severity.NOTE, message))
+    def note(self, where: str, message: str, record_id: str | None = None, name: str | None = None) -> None:
+        """Note something found at ``where``: about the file, or about the service ``record_id``."""
+        self.problems.append(FeedProblem(self.file, where, record_id, Severity.NOTE, message, name))
 
     def read(self, raw: object, where: str) -> None:
         """Read one service object found at ``where`` (a JSON path or a CSV line)."""
         self.records += 1
         if not isinstance(raw, Mapping):
-            self._problem(where, None, "This is not a service object: skipped.")
+            self._problem(where, None, None, "This is not a service object: skipped.")
             return
         record_id = _text(raw.get("id"))
+        name = _text(raw.get("name"))
+        shown = shown_name(name)
         if not record_id:
-            self._problem(where, None, "The service has no id, so it cannot be kept up to date: skipped.")
+            self._problem(
+                where, None, shown, "The service has no id, so it cannot be kept up to date: skipped."
+            )
             return
         if len(record_id) > ID_MAX:
-            self._problem(where, record_id[:40], f"The id is longer than {ID_MAX} characters: skipped.")
+            self._problem(
+                where, record_id[:40], shown, f"The id is longer than {ID_MAX} characters: skipped."
+            )
             return
         if record_id in self._first_seen:
             self._problem(
                 where,
                 record_id,
+                shown,
                 f"The same id as the service at {self._first_seen[record_id]}: skipped (the first is kept).",
             )
             return
-        name = _text(raw.get("name"))
         if not name:
-            self._problem(where, record_id, "The service has no name: skipped.")
+            self._problem(where, record_id, None, "The service has no name: skipped.")
             return
         self._first_seen[record_id] = where
-        record = _Record(self.file, where, record_id)
+        record = _Record(self.file, where, record_id, shown)
         unknown = sorted(key for key in raw if isinstance(key, str) and key not in SERVICE_FIELDS)
         unknown = [key for key in unknown if not key.startswith("_")]
         if unknown:
@@ -253,8 +287,8 @@ class FeedReader:
         self.services.append(_service(raw, record_id, name, record))
         self.problems.extend(record.problems)
 
-    def _problem(self, where: str, record_id: str | None, message: str) -> None:
-        self.problems.append(FeedProblem(self.file, where, record_id, Severity.SKIPPED, message))
+    def _problem(self, where: str, record_id: str | None, name: str | None, message: str) -> None:
+        self.problems.append(FeedProblem(self.file, where, record_id, Severity.SKIPPED, message, name))
 
     def feed(self, form: str) -> Feed:
         return Feed(self.file, form, tuple(self.services), tuple(self.problems), self.records)

@@ -29,6 +29,7 @@ from linkworker.interchange.oruk import (
     OrukService,
     export_id,
     hsds_service,
+    shown_name,
     write_atomically,
 )
 from linkworker.interchange.referral_csv import CsvFileError, decode
@@ -188,7 +189,8 @@ def _first_by_id(rows: list[Row]) -> dict[str, Row]:
 def _services(tables: Mapping[str, list[Row]], reader: FeedReader) -> Iterator[Row]:
     """Each row of services.csv as a nested HSDS service, joined with the rows of the other tables.
 
-    A reference to a row that is not there (a location, a taxonomy term) is noted once, where it is.
+    A reference to a row that is not there (a location, a taxonomy term) is noted once, where it is,
+    with the service the row belongs to.
     """
 
     def table(name: str) -> list[Row]:
@@ -204,12 +206,13 @@ def _services(tables: Mapping[str, list[Row]], reader: FeedReader) -> Iterator[R
             services[0]["_where"].split(" line ")[0],
             f"Columns ORUK does not have, left out: {', '.join(unknown)}.",
         )
-    links = _by(_linked_locations(tables, reader), "service_id")
+    named = _first_by_id(services)
+    links = _by(_linked_locations(tables, reader, named), "service_id")
     schedules_of_service = _by(table("schedule"), "service_id")
     phones = _by(table("phone"), "service_id")
     languages = _by(table("language"), "service_id")
     costs = _by(table("cost_option"), "service_id")
-    attributes = _by(_attributes(tables, reader), "link_id")
+    attributes = _by(_attributes(tables, reader, named), "link_id")
     for row in services:
         service: Row = {key: value for key, value in row.items() if key in SERVICE_FIELDS or key == "_where"}
         organisation = organisations.get(row.get("organization_id", ""))
@@ -226,7 +229,20 @@ def _services(tables: Mapping[str, list[Row]], reader: FeedReader) -> Iterator[R
         yield service
 
 
-def _linked_locations(tables: Mapping[str, list[Row]], reader: FeedReader) -> list[Row]:
+def _note_for_service(
+    reader: FeedReader, row: Row, service_id: str, services: Mapping[str, Row], message: str
+) -> None:
+    """Note a problem of a row that belongs to a service: named when services.csv has it."""
+    service = services.get(service_id)
+    if service is None:
+        reader.note(row["_where"], message)
+    else:
+        reader.note(row["_where"], message, service_id, shown_name(service.get("name", "")))
+
+
+def _linked_locations(
+    tables: Mapping[str, list[Row]], reader: FeedReader, services: Mapping[str, Row]
+) -> list[Row]:
     """service_at_location rows with their location (addresses, accessibility) and schedules."""
     locations = _first_by_id(tables.get("location", []))
     addresses = _by(tables.get("address", []), "location_id")
@@ -236,9 +252,9 @@ def _linked_locations(tables: Mapping[str, list[Row]], reader: FeedReader) -> li
     for link in tables.get("service_at_location", []):
         place = locations.get(link.get("location_id", ""))
         if place is None:
-            reader.note(
-                link["_where"], f"Location {link.get('location_id') or '(none)'} is not in locations.csv."
-            )
+            missing = link.get("location_id") or "(none)"
+            message = f"Location {missing} is not in locations.csv."
+            _note_for_service(reader, link, link.get("service_id", ""), services, message)
             continue
         location = {
             **place,
@@ -249,7 +265,9 @@ def _linked_locations(tables: Mapping[str, list[Row]], reader: FeedReader) -> li
     return linked
 
 
-def _attributes(tables: Mapping[str, list[Row]], reader: FeedReader) -> list[Row]:
+def _attributes(
+    tables: Mapping[str, list[Row]], reader: FeedReader, services: Mapping[str, Row]
+) -> list[Row]:
     """attribute rows with their taxonomy term, named by its vocabulary (taxonomies.csv)."""
     terms = _first_by_id(tables.get("taxonomy_term", []))
     vocabularies = {row["id"]: row.get("name", "") for row in tables.get("taxonomy", []) if row.get("id")}
@@ -258,7 +276,8 @@ def _attributes(tables: Mapping[str, list[Row]], reader: FeedReader) -> list[Row
         term = terms.get(attribute.get("taxonomy_term_id", ""))
         if term is None:
             missing = attribute.get("taxonomy_term_id") or "(none)"
-            reader.note(attribute["_where"], f"Taxonomy term {missing} is not in taxonomy_terms.csv.")
+            message = f"Taxonomy term {missing} is not in taxonomy_terms.csv."
+            _note_for_service(reader, attribute, attribute.get("link_id", ""), services, message)
             continue
         vocabulary = term.get("taxonomy") or vocabularies.get(term.get("taxonomy_id", ""), "")
         resolved.append({**attribute, "taxonomy_term": {**term, "taxonomy": vocabulary}})

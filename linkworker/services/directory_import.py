@@ -34,6 +34,7 @@ from linkworker.interchange.oruk import (
     Severity,
     Term,
     export_id,
+    shown_name,
 )
 from linkworker.interchange.oruk_csv import read_csv_folder
 from linkworker.interchange.oruk_json import read_json
@@ -62,6 +63,7 @@ class ImportRefused(ServiceError):
 class SkippedService:
     where: str
     oruk_id: str
+    name: str
     reason: str
 
 
@@ -230,10 +232,11 @@ def summary(checked: DirectoryImportPreview) -> list[str]:
 
 
 def problem_list(checked: DirectoryImportPreview) -> list[FeedProblem]:
-    """Every problem with the record it came from: skipped records first, then flags, then notes."""
+    """Every problem with the record it came from and the service it is about: skipped records
+    first, then flags, then notes."""
     feed = checked.feed
     elsewhere = [
-        FeedProblem(feed.name, item.where, item.oruk_id, Severity.SKIPPED, item.reason)
+        FeedProblem(feed.name, item.where, item.oruk_id, Severity.SKIPPED, item.reason, shown_name(item.name))
         for item in checked.elsewhere
     ]
     return (
@@ -245,7 +248,7 @@ def problem_list(checked: DirectoryImportPreview) -> list[FeedProblem]:
 
 
 def problems(checked: DirectoryImportPreview) -> list[str]:
-    """Each problem as a line of text, what it means for the record first."""
+    """Each problem as a line of text: what it means for the record, the service, then the place."""
     return [f"{_SEVERITY_WORDS[problem.severity]}: {problem.text()}" for problem in problem_list(checked)]
 
 
@@ -272,12 +275,13 @@ def _plan(session: Session, actor: Actor, feed: Feed) -> tuple[DirectoryImportPr
         if owner is None:
             new.append(service)
         elif owner[1] not in (None, actor.pcn_id):
-            elsewhere.append(SkippedService(service.where, service.oruk_id, ANOTHER_PCN))
+            elsewhere.append(SkippedService(service.where, service.oruk_id, service.name, ANOTHER_PCN))
         elif owner[0] in taken:
             elsewhere.append(
                 SkippedService(
                     service.where,
                     service.oruk_id,
+                    service.name,
                     "Another record of this feed updates the same service: skipped.",
                 )
             )

@@ -1,9 +1,11 @@
 """Importing an Open Referral UK feed into the directory, and exporting the directory as one.
 
 Choose a JSON file or a folder of CSV tables; the feed is checked in the background and every
-problem is listed with the record it came from (file, line or JSON path, id) before anything is
-written (the flow is ``ui.import_screen``'s). The export writes the whole directory as ORUK JSON
-or CSV tables, also in the background.
+problem is listed with the service it is about (its name, else its ORUK id) and the place in
+the feed to fix it (line or JSON path), before anything is written (the flow is
+``ui.import_screen``'s); the ids of named services are left to the command's report, as a column
+of UUIDs would squeeze the problems out of sight. The export writes the whole directory as ORUK
+JSON or CSV tables, also in the background.
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ WORDS = ImportWords(
     check_action="Check the directory feed",
     import_action="Import the directory feed",
     problems="&Problems",
-    problems_description="Each problem of the feed, with the record it came from",
+    problems_description="Each problem of the feed, with the service it is about and where it is in the feed",
 )
 PROBLEM_COLUMNS: list[Column[FeedProblem]] = [
     Column("What happens", lambda problem: problem.severity.value.capitalize()),
+    Column("Service", lambda problem: problem.known_as),
     Column("Where", lambda problem: problem.where),
-    Column("ORUK id", lambda problem: problem.record_id or ""),
     Column("Problem", lambda problem: problem.message),
 ]
 

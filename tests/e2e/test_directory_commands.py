@@ -62,7 +62,14 @@ def test_an_import_reports_each_problem_then_imports_and_a_second_run_updates(
         "Ready to import: 3 new services, 0 updates of services imported before.",
         "Flagged for checking: 2. Skipped: 4.",
     ]
-    assert "  Skipped: page.json, $.contents[1] (id svc-no-name): The service has no name: skipped." in lines
+    assert (
+        "  Skipped: Service id svc-no-name at page.json, $.contents[1]: The service has no name: skipped."
+        in lines
+    )
+    assert (
+        "  Flagged: Service “Money Advice Drop-in” (id svc-5) at page.json, "
+        "$.contents[4].service_at_locations[0].location: “75001” is not a UK postcode: left out."
+    ) in lines
     assert lines[-1] == "Dry run: nothing was written."
     assert counts(installed, encrypted_template) == (0, 0)
 

@@ -38,14 +38,20 @@ def test_the_tables_are_joined_into_services() -> None:
     assert shed.schedules[0].byday == "MO,WE" and shed.schedules[0].location is None
 
 
-def test_each_problem_names_its_table_and_line() -> None:
+def test_each_problem_names_its_service_table_and_line() -> None:
     feed = read_csv_folder(TABLES)
     assert [problem.text() for problem in feed.problems_of(Severity.SKIPPED)] == [
-        "tables, services.csv line 5: The service has no id, so it cannot be kept up to date: skipped.",
-        "tables, services.csv line 6 (id svc-a): The same id as the service at services.csv line 2: "
-        "skipped (the first is kept).",
-        "tables, services.csv line 7 (id svc-c): The service has no name: skipped.",
+        "Service “No Id Here” at tables, services.csv line 5: "
+        "The service has no id, so it cannot be kept up to date: skipped.",
+        "Service “Community Larder again” (id svc-a) at tables, services.csv line 6: "
+        "The same id as the service at services.csv line 2: skipped (the first is kept).",
+        "Service id svc-c at tables, services.csv line 7: The service has no name: skipped.",
     ]
+    flagged = [problem.text() for problem in feed.problems_of(Severity.FLAGGED)]
+    assert (
+        "Service “Men's Shed” (id svc-b) at tables, address.csv line 3: "
+        "“NOT A CODE” is not a UK postcode: left out."
+    ) in flagged
     shed = feed.services[1]
     assert shed.problems == (
         "No organisation is given.",
@@ -55,9 +61,39 @@ def test_each_problem_names_its_table_and_line() -> None:
     notes = [problem.text() for problem in feed.problems_of(Severity.NOTE)]
     assert "tables, tables: Tables not used: notes.csv." in notes
     assert "tables, services.csv: Columns ORUK does not have, left out: colour." in notes
-    assert "tables, service_at_locations.csv line 4: Location loc-gone is not in locations.csv." in notes
-    assert "tables, attributes.csv line 3: Taxonomy term term-unknown is not in taxonomy_terms.csv." in notes
+    assert (
+        "Service “Men's Shed” (id svc-b) at tables, service_at_locations.csv line 4: "
+        "Location loc-gone is not in locations.csv."
+    ) in notes
+    assert (
+        "Service “Community Larder” (id svc-a) at tables, attributes.csv line 3: "
+        "Taxonomy term term-unknown is not in taxonomy_terms.csv."
+    ) in notes
     assert any("cost_options.csv" in note for note in notes)
+
+
+def test_a_row_of_a_service_without_a_name_names_it_by_its_id(tmp_path: Path) -> None:
+    (tmp_path / "services.csv").write_text(
+        "id,name,status\r\nclub-1,Knit and Natter,active\r\nclub-2,,active\r\n", encoding="utf-8"
+    )
+    (tmp_path / "service_at_location.csv").write_text(
+        "id,service_id,location_id\r\nl1,club-1,loc-1\r\nl2,club-2,loc-2\r\nl3,club-9,loc-3\r\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "locations.csv").write_text("id,name\r\nloc-1,Library\r\n", encoding="utf-8")
+    (tmp_path / "address.csv").write_text(
+        "id,location_id,address_1,city,postal_code\r\na1,loc-1,1 High St,Chatham,NOT A CODE\r\n",
+        encoding="utf-8",
+    )
+    feed = read_csv_folder(tmp_path)
+    service_of = {problem.where: (problem.service_name, problem.record_id) for problem in feed.problems}
+    assert service_of["service_at_location.csv line 3"] == (None, "club-2")
+    assert service_of["address.csv line 2"] == ("Knit and Natter", "club-1")
+    assert service_of["services.csv line 2"] == ("Knit and Natter", "club-1")
+    assert service_of["services.csv line 3"] == (None, "club-2")
+    assert f"{tmp_path.name}, service_at_location.csv line 4: Location loc-3 is not in locations.csv." in [
+        problem.text() for problem in feed.problems
+    ], "a row of a service that is not in services.csv names none"
 
 
 def test_a_folder_without_services_is_refused(tmp_path: Path) -> None:

@@ -45,8 +45,47 @@ def test_a_page_gives_its_good_services_and_every_problem_with_its_record() -> N
     duplicate = next(p for p in feed.problems_of(Severity.SKIPPED) if p.where == "$.contents[3]")
     assert "$.contents[0]" in duplicate.message
     assert [problem.text() for problem in feed.problems_of(Severity.NOTE)] == [
-        "page.json, $.contents[4] (id svc-5): Fields ORUK does not have, left out: favourite_colour."
+        "Service “Money Advice Drop-in” (id svc-5) at page.json, $.contents[4]: "
+        "Fields ORUK does not have, left out: favourite_colour."
     ]
+
+
+def test_each_problem_names_its_service_by_name_else_id_and_keeps_its_place() -> None:
+    services = [
+        {
+            "id": "walk-1",
+            "name": "Chatham  Walking\nGroup",
+            "status": "active",
+            "organization": {"name": "Walks"},
+            "cost_options": [{"option": "Free"}],
+            "service_at_locations": [{"location": {"latitude": 151.2, "longitude": 0.5}}],
+        },
+        {"id": "walk-2", "status": "active"},
+        {"name": "Nameless Id Club", "status": "active"},
+        {"id": "walk-1", "name": "Chatham Walking Group again"},
+        "not a service",
+    ]
+    feed = parse_json(json.dumps(services).encode(), "walks.json")
+    assert [problem.text() for problem in feed.problems] == [
+        "Service “Chatham Walking Group” (id walk-1) at walks.json, $[0].service_at_locations[0].location: "
+        "The coordinates (151.2, 0.5) are out of range: left out.",
+        "Service id walk-2 at walks.json, $[1]: The service has no name: skipped.",
+        "Service “Nameless Id Club” at walks.json, $[2]: "
+        "The service has no id, so it cannot be kept up to date: skipped.",
+        "Service “Chatham Walking Group again” (id walk-1) at walks.json, $[3]: "
+        "The same id as the service at $[0]: skipped (the first is kept).",
+        "walks.json, $[4]: This is not a service object: skipped.",
+    ]
+    assert [(problem.service_name, problem.record_id) for problem in feed.problems] == [
+        ("Chatham Walking Group", "walk-1"),
+        (None, "walk-2"),
+        ("Nameless Id Club", None),
+        ("Chatham Walking Group again", "walk-1"),
+        (None, None),
+    ]
+    assert feed.services[0].problems == (
+        "$[0].service_at_locations[0].location: The coordinates (151.2, 0.5) are out of range: left out.",
+    ), "the flags kept with the service need not name it"
 
 
 def test_a_good_service_is_read_in_linkworker_terms() -> None:
@@ -132,6 +171,8 @@ def test_long_values_are_cut_to_fit_and_flagged() -> None:
     service = parse_json(data.encode(), "long.json").services[0]
     assert len(service.name) == 200
     assert "The name is longer than 200 characters: cut short." in service.problems
+    names = {problem.service_name for problem in parse_json(data.encode(), "long.json").problems}
+    assert names == {"N" * 200}, "a problem names the service as it is kept"
 
 
 def test_the_export_is_a_list_of_valid_hsds_services(tmp_path: Path) -> None:

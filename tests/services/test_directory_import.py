@@ -43,8 +43,18 @@ def test_the_preview_says_what_would_happen_and_writes_nothing(
     )
     lines = directory_import.report(checked)
     assert lines[1] == "Ready to import: 3 new services, 0 updates of services imported before."
-    no_id = "page.json, $.contents[2]: The service has no id, so it cannot be kept up to date: skipped."
-    assert f"  Skipped: {no_id}" in lines
+    assert (
+        "  Skipped: Service “Nameless id service” at page.json, $.contents[2]: "
+        "The service has no id, so it cannot be kept up to date: skipped."
+    ) in lines
+    assert (
+        "  Skipped: Service id svc-no-name at page.json, $.contents[1]: The service has no name: skipped."
+        in lines
+    )
+    assert (
+        "  Flagged: Service “Money Advice Drop-in” (id svc-5) at page.json, "
+        "$.contents[4].service_at_locations[0].location: “75001” is not a UK postcode: left out."
+    ) in lines
     assert services(database) == {}
 
 
@@ -162,6 +172,10 @@ def test_a_service_of_another_pcn_is_not_touched(database: Database, actors: dic
     with database.session() as session:
         checked = directory_import.preview(session, actors[Role.MANAGER], feed)
     assert [item.oruk_id for item in checked.elsewhere] == ["list-1"]
+    assert (
+        "  Skipped: Service “Carers' Cafe” (id list-1) at list.json, $[0]: "
+        "This service is in another PCN's directory: skipped."
+    ) in directory_import.report(checked)
     import_feed(database, actors[Role.MANAGER], LIST)
     assert services(database)["list-1"].name == "Their Cafe"
 
@@ -170,6 +184,23 @@ def test_a_feed_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
     (tmp_path / "feed.json").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(ImportRefused, match="not valid JSON"):
         directory_import.read_feed(tmp_path / "feed.json")
+
+
+def test_the_report_of_csv_tables_names_each_problems_service(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        checked = directory_import.preview(session, actors[Role.MANAGER], directory_import.read_feed(TABLES))
+    lines = directory_import.report(checked)
+    assert (
+        "  Skipped: Service id svc-c at tables, services.csv line 7: The service has no name: skipped."
+        in lines
+    )
+    assert (
+        "  Flagged: Service “Men's Shed” (id svc-b) at tables, address.csv line 3: "
+        "“NOT A CODE” is not a UK postcode: left out."
+    ) in lines
+    assert "  Note: tables, tables: Tables not used: notes.csv." in lines, "the folder's own notes name none"
 
 
 def test_csv_tables_import_with_their_terms(database: Database, actors: dict[Role, Actor]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
@@ -49,7 +50,7 @@ def table_rows(view: DirectoryImportView) -> list[tuple[str, ...]]:
     ]
 
 
-def test_a_checked_feed_lists_every_problem_with_its_record(
+def test_a_checked_feed_lists_every_problem_with_its_service_and_record(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
@@ -57,18 +58,42 @@ def test_a_checked_feed_lists_every_problem_with_its_record(
 
     finish(qtbot, view.load(TABLES))
 
+    model = view.problem_table.model()
+    headings = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headings == ["What happens", "Service", "Where", "Problem"]
     rows = table_rows(view)
     assert rows[0] == (
         "Skipped",
+        "No Id Here",
         "services.csv line 5",
-        "",
         "The service has no id, so it cannot be kept up to date: skipped.",
     )
-    assert ("Flagged", "address.csv line 3", "svc-b", "“NOT A CODE” is not a UK postcode: left out.") in rows
+    assert ("Skipped", "id svc-c", "services.csv line 7", "The service has no name: skipped.") in rows
+    assert (
+        "Flagged",
+        "Men's Shed",
+        "address.csv line 3",
+        "“NOT A CODE” is not a UK postcode: left out.",
+    ) in rows
     assert "Ready to import: 2 new services, 0 updates of services imported before." in view.summary.text()
     assert view.import_button.text() == "&Import 2 services" and view.import_button.isEnabled()
     assert view.status.text() == "Checked: nothing has been saved yet."
     assert service_count(sqlite_database) == 0
+
+
+def test_a_json_feed_names_the_service_of_each_problem(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    finish(qtbot, view.load(PAGE))
+    rows = table_rows(view)
+    assert ("Skipped", "id svc-no-name", "$.contents[1]", "The service has no name: skipped.") in rows
+    assert (
+        "Flagged",
+        "Money Advice Drop-in",
+        "$.contents[4].service_at_locations[0].location",
+        "“75001” is not a UK postcode: left out.",
+    ) in rows
 
 
 def test_importing_runs_in_the_background_and_signals_the_count(
