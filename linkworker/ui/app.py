@@ -28,7 +28,9 @@ STYLE_SHEET = "style.qss"
 
 
 def style_sheet() -> str:
-    return (config.resources_dir() / STYLE_SHEET).read_text(encoding="utf-8")
+    """The style sheet, its images found in the resources folder wherever the app is installed."""
+    folder = config.resources_dir()
+    return (folder / STYLE_SHEET).read_text(encoding="utf-8").replace("RESOURCES/", f"{folder.as_posix()}/")
 
 
 def apply_style(app: QApplication) -> None:

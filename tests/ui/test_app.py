@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database, open_sqlite
-from linkworker.ui.app import AppFlow, run_app
+from linkworker.ui.app import AppFlow, run_app, style_sheet
 from linkworker.ui.models import PracticeDraftModel
 from linkworker.ui.sign_in import SignInDialog
 from tests.conftest import MANAGER_PASSWORD
@@ -159,3 +162,11 @@ def test_run_app_shows_a_bug_to_the_user_and_still_prints_it(
     assert "a bug in a slot" not in seen[0]  # the error's own text could hold record details
     assert "RuntimeError: a bug in a slot" in capsys.readouterr().err
     assert sys.excepthook is hook_before
+
+
+def test_every_image_the_style_sheet_names_is_there_and_loads() -> None:
+    images = re.findall(r"url\(([^)]+)\)", style_sheet())
+    assert images, "the drop-down arrows at least"
+    for image in images:
+        assert Path(image).is_file(), image
+        assert not QImage(image).isNull(), image
