@@ -78,6 +78,13 @@ class CaseChange:
     at: datetime
     by_someone_else: bool = True
 
+    @classmethod
+    def made(cls, actor: Actor, user_id: int | None, what: str, at: datetime, names: Names) -> CaseChange:
+        """A change by ``user_id``, told to ``actor``: "you" when it was their own (another window)."""
+        if user_id == actor.user_id:
+            return cls("you", what, at, by_someone_else=False)
+        return cls(names.of(user_id) or "a user no longer known", what, at)
+
     def sentence(self) -> str:
         return f"{self.by} {self.what} {_when(self.at)}"
 
@@ -395,7 +402,9 @@ def _case_changed(session: Session, actor: Actor, referral: Referral, seen: int)
         .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
         .limit(newer)
     )
-    changes = [_change(actor, move.changed_by_id, _moved(move), move.changed_at, names) for move in moves]
+    changes = [
+        CaseChange.made(actor, move.changed_by_id, _moved(move), move.changed_at, names) for move in moves
+    ]
     assignments = session.execute(
         select(AuditEvent.user_id, AuditEvent.occurred_at, AuditEvent.detail)
         .where(
@@ -407,7 +416,8 @@ def _case_changed(session: Session, actor: Actor, referral: Referral, seen: int)
         .limit(newer)
     )
     changes += [
-        _change(actor, user_id, _assigned(detail, names), at, names) for user_id, at, detail in assignments
+        CaseChange.made(actor, user_id, _assigned(detail, names), at, names)
+        for user_id, at, detail in assignments
     ]
     changes = sorted(changes, key=lambda change: change.at)[-newer:]
     if not changes:  # saved by something that leaves no history: say when, at least
@@ -422,13 +432,7 @@ def _plan_changed(session: Session, actor: Actor, referral_id: int) -> CaseChang
             SupportPlan.referral_id == referral_id
         )
     ).one()  # plans are never deleted, so the one that won is there
-    return CaseChanged("support plan", [_change(actor, by, "saved it", at, Names(session))])
-
-
-def _change(actor: Actor, user_id: int | None, what: str, at: datetime, names: Names) -> CaseChange:
-    if user_id == actor.user_id:
-        return CaseChange("you", what, at, by_someone_else=False)
-    return CaseChange(names.of(user_id) or "a user no longer known", what, at)
+    return CaseChanged("support plan", [CaseChange.made(actor, by, "saved it", at, Names(session))])
 
 
 def _moved(move: StatusChange) -> str:

@@ -4,6 +4,11 @@ Making a connection and recording its outcome act on an identifiable case, so th
 role that edits cases; both follow ``domain.connections`` and go to the audit trail with the
 case's id, the connection's and the service's, never the feedback written. How often a service
 has been used is a count of this PCN's people, for anyone who sees anonymised figures.
+
+An outcome is recorded over the version of the connection the user saw. If someone else changed
+it since (before this save, or in a race with it on a shared server), nothing is written and
+``ConnectionChanged`` says who recorded what and when, read from the connection's audit trail
+(or, failing that, from who recorded its latest state): never patient details or feedback.
 """
 
 from __future__ import annotations
@@ -11,21 +16,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from linkworker.domain.case_entries import parse_text
-from linkworker.domain.connections import WAITING, check_made_on, check_outcome, moves_case_on, parse_route
+from linkworker.domain.connections import (
+    OUTCOMES,
+    WAITING,
+    check_made_on,
+    check_outcome,
+    moves_case_on,
+    parse_route,
+)
 from linkworker.domain.directory import ConnectionStatus, ServiceStatus
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import audit, casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, Names, case_in_pcn, connection_record
-from linkworker.services.errors import NotFound, ServiceError, StaleEdit
-from linkworker.store.models import Connection, Referral, Service
+from linkworker.services.casework import CHANGES_TOLD, CaseChange, CaseChanged
+from linkworker.services.errors import NotFound, ServiceError
+from linkworker.store.models import AuditEvent, Connection, Referral, Service
+
+MADE = "connection_made"  # audit actions on a connection, recorded against its case
+OUTCOME = "connection_outcome"
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,18 @@ class ServiceUsage:
 
     people: int
     attended: int
+
+
+class ConnectionChanged(CaseChanged):
+    """An outcome saved over a connection that was changed after the user opened it.
+
+    ``summary`` says who recorded what, when; ``connection`` is the connection as it now
+    stands, so a form can keep the user's entry and apply it over theirs.
+    """
+
+    def __init__(self, changes: list[CaseChange], connection: ConnectionRecord) -> None:
+        super().__init__("connection", changes)
+        self.connection = connection
 
 
 def make_connection(
@@ -82,6 +110,7 @@ def make_connection(
         .limit(1)
     ).first()
     row = suggested or Connection(referral_id=referral.id, service_id=service.id)
+    seen = row.version_id if suggested is not None else 0
     try:
         with session.begin_nested():  # on a refusal, the rest of the caller's work stands
             row.route = row.status = chosen.value
@@ -92,10 +121,11 @@ def make_connection(
     except IntegrityError:
         _refuse_repeat(session, referral.id, service)  # another user's, saved since the check
         raise
-    except StaleDataError:
-        raise StaleEdit("connection") from None
+    except StaleDataError:  # the suggestion was taken up or turned down since it was read
+        _refuse_repeat(session, referral.id, service)
+        raise _connection_changed(session, actor, row, seen) from None
     detail = f"connection {row.id} to service {service.id}, {chosen.value}"
-    audit.record(session, actor, "connection_made", "referral", referral.id, detail)
+    audit.record(session, actor, MADE, "referral", referral.id, detail)
     if moves_case_on(status):
         casework.move_status(session, actor, referral.id, referral.version_id, CaseStatus.CONNECTED)
     return connection_record(row, service, Names(session))
@@ -129,7 +159,7 @@ def record_outcome(
     feedback: str | None,
 ) -> ConnectionRecord:
     """Record how a connection went (attended, did not attend, declined) on ``on``, with feedback,
-    over the version the user saw: if someone else recorded one since, ``StaleEdit``."""
+    over the version the user saw: if someone else changed it since, ``ConnectionChanged``."""
     actor.require(Permission.SEE_IDENTIFIABLE)
     actor.require(Permission.EDIT_CASES)
     row = session.get(Connection, connection_id)
@@ -137,17 +167,22 @@ def record_outcome(
     if row is None or referral is None or referral.pcn_id != actor.pcn_id:
         raise NotFound("That connection is not in your PCN's records.")
     if row.version_id != version:
-        raise StaleEdit("connection")
+        raise _connection_changed(session, actor, row, version)
     outcome = check_outcome(
         ConnectionStatus(row.status), status, on, row.made_on, row.status_on, date.today()
     )
-    row.status = outcome.value
-    row.status_on = on
-    row.feedback = parse_text(feedback, "feedback", "feedback")
-    row.recorded_by_id = actor.user_id
-    _flush(session)
+    written = parse_text(feedback, "feedback", "feedback")
+    try:
+        with session.begin_nested():  # a lost race undoes only this, so what won can be read
+            row.status = outcome.value
+            row.status_on = on
+            row.feedback = written
+            row.recorded_by_id = actor.user_id
+            session.flush()
+    except StaleDataError:
+        raise _connection_changed(session, actor, row, version) from None
     detail = f"connection {row.id}, {outcome.value}"
-    audit.record(session, actor, "connection_outcome", "referral", referral.id, detail)
+    audit.record(session, actor, OUTCOME, "referral", referral.id, detail)
     service = session.get(Service, row.service_id)
     assert service is not None
     return connection_record(row, service, Names(session))
@@ -183,9 +218,41 @@ def _service_for(session: Session, actor: Actor, service_id: int) -> Service:
     return service
 
 
-def _flush(session: Session) -> None:
-    """Write now, so a change that lost a race with another user's is refused, not merged."""
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit("connection") from None
+def _connection_changed(session: Session, actor: Actor, row: Connection, seen: int) -> ConnectionChanged:
+    """The refusal of a change over version ``seen`` of the connection: each save of it is one
+    version, so the newest of its audit events say what the changes since were."""
+    session.refresh(row)
+    newer = max(1, min(row.version_id - seen, CHANGES_TOLD))
+    names = Names(session)
+    events = session.execute(
+        select(AuditEvent.user_id, AuditEvent.action, AuditEvent.detail, AuditEvent.occurred_at)
+        .where(
+            AuditEvent.entity == "referral",
+            AuditEvent.entity_id == row.referral_id,
+            or_(
+                and_(AuditEvent.action == OUTCOME, AuditEvent.detail.startswith(f"connection {row.id},")),
+                and_(AuditEvent.action == MADE, AuditEvent.detail.startswith(f"connection {row.id} to ")),
+            ),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(newer)
+    ).all()
+    changes = [
+        CaseChange.made(actor, user_id, _done(action, detail), at, names)
+        for user_id, action, detail, at in events
+    ]
+    if not changes:  # written by something that leaves no audit event: its latest state, then
+        what = ConnectionStatus(row.status)
+        done = _done(OUTCOME if what in OUTCOMES else MADE, f", {what.value}")
+        changes = [CaseChange.made(actor, row.recorded_by_id, done, row.updated_at, names)]
+    service = session.get(Service, row.service_id)
+    assert service is not None  # a connection's service is never deleted
+    return ConnectionChanged(changes[::-1], connection_record(row, service, names))
+
+
+def _done(action: str, detail: str | None) -> str:
+    """What a connection's audit event (its action, and its detail ending ", status") says, in words."""
+    status = ConnectionStatus((detail or "").rpartition(", ")[2])
+    if action == MADE:
+        return f"{status.value} the person to it"
+    return f"recorded {status.value.replace('_', ' ').capitalize()}"

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -145,16 +144,6 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
         super().__init__(database, *texts, parent)
         self.actor = actor
         self.header = header
-        self.changed_meanwhile = QLabel()
-        self.changed_meanwhile.setObjectName("warningBanner")
-        self.changed_meanwhile.setWordWrap(True)
-        self.changed_meanwhile.hide()
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        introduction = layout.itemAt(0).widget()
-        assert isinstance(introduction, QLabel)
-        self.introduction = introduction
-        layout.insertWidget(1, self.changed_meanwhile)  # under the introduction, above the form
         self._refusal: CaseChanged | None = None
 
     def change(self, session: Session) -> CaseHeader:
@@ -182,10 +171,7 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
         ended = not self.header.status.is_open
         self.save_button.setEnabled(not ended)
         advice = "The case has ended, so there is nothing more to change here." if ended else self.catch_up()
-        self.changed_meanwhile.setText(f"{refusal.summary}\n{advice}")
-        self.changed_meanwhile.setAccessibleDescription(self.changed_meanwhile.text())
-        self.changed_meanwhile.show()
-        self.adjustSize()  # room for the banner, so nothing below it is squeezed
+        self.tell_changed_meanwhile(f"{refusal.summary}\n{advice}")
         self.overtaken.emit(self.header)
 
 

@@ -305,7 +305,7 @@ class CaseView(QWidget):
         dialog.accepted.connect(self._after_change)
         if reread_on_cancel:
             dialog.rejected.connect(lambda: self.refresh(reopened=True))
-        if isinstance(dialog, CaseChangeDialog):
+        if isinstance(dialog, CaseChangeDialog | RecordOutcomeDialog):
             # Refused over a colleague's change: the screen behind shows it at once.
             dialog.overtaken.connect(lambda _header: self.refresh(reopened=True))
         dialog.open()

@@ -3,7 +3,8 @@ to, how each went, the way to find more, and the dialog that records an outcome.
 
 "Find services…" asks for the match view (the window answers ``match_requested``); an outcome
 is recorded over the version of the connection the user saw, so one recorded by someone else
-in the meantime is refused, not overwritten.
+in the meantime is refused, not overwritten: the form says who recorded what and when, keeps
+the user's entry, and saving again records it over theirs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from linkworker.domain.directory import ConnectionStatus
 from linkworker.services import connections
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseRecord, ConnectionRecord
+from linkworker.services.connections import ConnectionChanged
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
 from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
@@ -121,7 +123,15 @@ class ConnectionsPanel(QWidget):
 
 class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
     """How a connection went: attended, did not attend or declined, on which day, and feedback.
-    Only the outcomes that may follow the connection's current one are offered."""
+    Only the outcomes that may follow the connection's current one are offered.
+
+    Refused because someone else changed the connection since, it stays open with the user's
+    entry and a banner saying who recorded what and when; the form moves onto the connection
+    as it now stands, so the next save records the user's entry over theirs (Cancel leaves
+    theirs). ``overtaken`` carries that connection, for the screen behind to show it at once.
+    """
+
+    overtaken = Signal(object)  # ConnectionRecord
 
     def __init__(
         self,
@@ -131,6 +141,30 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         person_name: str,
         parent: QWidget | None = None,
     ) -> None:
+        super().__init__(database, "Record outcome", "&Record outcome", "", parent)
+        self.actor = actor
+        self.connection = connection
+        self.person_name = person_name
+        self.status = QComboBox()
+        self.on = QDateEdit()
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat(DATE_FORMAT)
+        self.on.setDate(QDate.currentDate())
+        self._over_connection()
+        if self.status.count() > 1:
+            self.status.setCurrentIndex(-1)
+        self.feedback = text_box()
+        self.feedback.setPlainText(connection.feedback or "")
+        self.form.add("&Outcome:", self.status, "status")
+        self.form.add("&On:", self.on, "on", hint="The day they went, missed it or said no.")
+        self.form.add("&Feedback:", self.feedback, "feedback", hint="What the person or the service said.")
+        self.status.setFocus()
+        self._refusal: ConnectionChanged | None = None
+
+    def _over_connection(self) -> None:
+        """Say where ``self.connection`` stands and offer the outcomes that may follow it, from
+        the day it allows; the choice and day already entered stay where they still fit."""
+        connection = self.connection
         how = connection_how(connection)  # "Referred by Wren Worker": a name keeps its capitals
         made = f"{how[:1].lower()}{how[1:]} on {day(connection.made_on)}"
         now = (
@@ -138,34 +172,18 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
             if connection.outcome
             else ""
         )
-        super().__init__(
-            database,
-            "Record outcome",
-            "&Record outcome",
-            f"How {person_name}'s connection to {connection.service_name} ({connection.organisation_name}) "
-            f"went. They were {made}.{now}",
-            parent,
+        self.introduction.setText(
+            f"How {self.person_name}'s connection to {connection.service_name} "
+            f"({connection.organisation_name}) went. They were {made}.{now}"
         )
-        self.actor = actor
-        self.connection = connection
-        self.status = QComboBox()
+        chosen = self.chosen()
+        self.status.clear()
         for status in outcomes_after(connection.status):
             self.status.addItem(words(status.value), status)
-        if self.status.count() > 1:
-            self.status.setPlaceholderText("Choose how it went")
-            self.status.setCurrentIndex(-1)
-        self.on = QDateEdit()
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat(DATE_FORMAT)
+        self.status.setPlaceholderText("Choose how it went" if self.status.count() > 1 else "")
+        self.status.setCurrentIndex(self.status.findData(chosen) if chosen is not None else 0)
         earliest = connection.status_on if connection.outcome else connection.made_on
         self.on.setDateRange(QDate(earliest), QDate.currentDate())
-        self.on.setDate(QDate.currentDate())
-        self.feedback = text_box()
-        self.feedback.setPlainText(connection.feedback or "")
-        self.form.add("&Outcome:", self.status, "status")
-        self.form.add("&On:", self.on, "on", hint="The day they went, missed it or said no.")
-        self.form.add("&Feedback:", self.feedback, "feedback", hint="What the person or the service said.")
-        self.status.setFocus()
 
     def chosen(self) -> ConnectionStatus | None:
         value = self.status.currentData()
@@ -194,12 +212,44 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         connection = self.connection
         chosen = self.chosen()
         assert chosen is not None  # the checks refuse no choice
-        return connections.record_outcome(
-            session,
-            self.actor,
-            connection.id,
-            connection.version,
-            chosen,
-            self.outcome_day(),
-            self.feedback.toPlainText(),
+        try:
+            return connections.record_outcome(
+                session,
+                self.actor,
+                connection.id,
+                connection.version,
+                chosen,
+                self.outcome_day(),
+                self.feedback.toPlainText(),
+            )
+        except ConnectionChanged as refusal:
+            self._refusal = refusal
+            raise
+
+    def save(self) -> None:
+        self._refusal = None
+        super().save()
+        refusal = self._refusal
+        if refusal is None:
+            return
+        self.connection = refusal.connection
+        chosen, on = self.chosen(), self.outcome_day()
+        self._over_connection()
+        self.tell_changed_meanwhile(f"{refusal.summary}\n{self._catch_up(chosen, on)}")
+        self.overtaken.emit(self.connection)
+
+    def _catch_up(self, chosen: ConnectionStatus | None, on: date) -> str:
+        """What a save will now do, with the form over the connection as it now stands."""
+        now = words(self.connection.status.value).lower()
+        if chosen is None or self.chosen() is None:
+            yours = words(chosen.value) if chosen is not None else "Your choice"
+            return f"{yours} cannot follow {now}: choose again, or cancel to leave theirs."
+        moved = (
+            f" Their outcome is dated {day(self.connection.status_on)}, so the day is now that day."
+            if self.outcome_day() != on
+            else ""
+        )
+        return (
+            f"Your entry ({words(chosen.value).lower()}, with your feedback) is kept: save to record it "
+            f"over theirs, or cancel to leave theirs.{moved}"
         )

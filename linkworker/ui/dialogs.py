@@ -32,8 +32,13 @@ class FormDialog(QDialog, Generic[T]):
         self.database = database
         self.saved: T | None = None
         self.setWindowTitle(title)
-        explanation = QLabel(intro)
-        explanation.setWordWrap(True)
+        self.introduction = QLabel(intro)
+        self.introduction.setWordWrap(True)
+        # Said when a save was refused because someone else changed the record meanwhile.
+        self.changed_meanwhile = QLabel()
+        self.changed_meanwhile.setObjectName("warningBanner")
+        self.changed_meanwhile.setWordWrap(True)
+        self.changed_meanwhile.hide()
         self.form_layout = QFormLayout()
         self.form = FormFields(self.form_layout)
         buttons = QDialogButtonBox()
@@ -45,11 +50,19 @@ class FormDialog(QDialog, Generic[T]):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
-        layout.addWidget(explanation)
+        layout.addWidget(self.introduction)
+        layout.addWidget(self.changed_meanwhile)
         layout.addLayout(self.form_layout)
         layout.addStretch()
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+
+    def tell_changed_meanwhile(self, text: str) -> None:
+        """Show, under the introduction, what someone else changed and what a save will now do."""
+        self.changed_meanwhile.setText(text)
+        self.changed_meanwhile.setAccessibleDescription(text)
+        self.changed_meanwhile.show()
+        self.adjustSize()  # room for the banner, so nothing below it is squeezed
 
     def checks(self) -> Sequence[Callable[[], object]]:
         """Rules checked before the service is called, so every field's problem shows at once

@@ -22,6 +22,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
 from linkworker.services.connections import (
+    ConnectionChanged,
     ServiceUsage,
     make_connection,
     record_outcome,
@@ -456,7 +457,12 @@ def test_a_stale_outcome_is_refused_and_nothing_changes(
         database,
         lambda s: record_outcome(s, worker, made.id, made.version, S.DECLINED, ago(1), "Not for them"),
     )
-    assert isinstance(stale, StaleEdit)
+    assert isinstance(stale, ConnectionChanged)  # a StaleEdit that says who did what
+    assert stale.summary.startswith(
+        "This connection was changed in another window after you opened it here: "
+        "you recorded Did not attend at "
+    )
+    assert stale.connection.version == 2 and "Unwell" not in str(stale)
     kept = run(database, lambda s: s.get(Connection, made.id))
     assert (kept.status, kept.feedback, kept.version_id) == (S.DID_NOT_ATTEND.value, "Unwell", 2)
     later = run(

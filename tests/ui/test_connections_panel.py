@@ -184,7 +184,12 @@ def test_an_outcome_recorded_meanwhile_by_someone_else_is_not_overwritten(
     qtbot.mouseClick(dialog.save_button, CLICK)
     assert dialog.isVisible() and dialog.feedback.toPlainText() == "Said it was not for her."
     [text] = messages.texts()
-    assert text.startswith("Someone else changed this connection after you opened it")
+    assert text.startswith("Someone else changed this connection after you opened it: ")
+    assert f"{actors[Role.ADMIN].full_name} recorded Attended at " in text and "Went twice" not in text
+    assert dialog.changed_meanwhile.text().endswith(
+        "\nDeclined cannot follow attended: choose again, or cancel to leave theirs."
+    )
+    assert dialog.chosen() is None and dialog.status.count() == 1  # attended can only be recorded again
     messages.close_all()
     dialog.reject()
     assert rows(view, 4) == [f"Attended ({ago(1):%d %b %Y})"]  # their outcome, read again
