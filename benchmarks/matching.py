@@ -15,7 +15,8 @@ Each figure is one read-only unit of work as the match screen runs it: opening t
 (``matching.match`` reading that record itself), and searching again from the open screen (the
 record passed in, as the screen does). Searches use the directory as held in memory
 (``services.directory_table``); the last line times the search that follows a change to the
-directory (one service renamed before each run, not timed), which reads the PCN's directory again.
+directory (one service renamed before each run, not timed), which reads that one service again
+and builds the table's columns anew from those held.
 Each shows the wall-clock median and 95th percentile,
 and the median CPU time of this process (the whole match on SQLite, the client's share on
 PostgreSQL), which on a busy machine tells the work apart from the wait for a core. Each run is

@@ -7,6 +7,12 @@ database whether the directory changed since: the number of services and the sum
 version counters, which every edit, import or taxonomy mapping raises (the index
 ``ix_service_version_id`` answers it without reading the services). Another user's change on a
 shared server is therefore seen by the next search.
+
+When it changed, only what changed is read again: the services' ids and versions (whatever their
+status), compared with those the table was read at, name the services added, edited, closed,
+moved or deleted since, and the table is made again from the services held and those few read.
+An edit to one service then costs the columns' build (about 155 ms for 18,000 services), not
+the whole directory's read (about 870 ms more).
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from __future__ import annotations
 import json
 import threading
 import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import postcode
@@ -26,32 +34,48 @@ from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.matching import Candidate, Venue
 from linkworker.domain.ranking import DirectoryTable
 from linkworker.domain.schedule import Opening, parse_byday
+from linkworker.services.batch import SLICE
 from linkworker.store.models import PostcodePoint, Service, ServiceLocation, ServiceNeed, ServiceSchedule
 
 Stamp = tuple[int, int]
 
 _COST_KINDS = {kind.value: kind for kind in CostKind}
+_FEW = 1000  # changed services read by id; more than this (and a quarter of all) are read whole
 _lock = threading.Lock()
-# Per engine (forgotten with it), per PCN: the stamp the table was read at, and the table.
-_tables: weakref.WeakKeyDictionary[Engine, dict[int | None, tuple[Stamp, DirectoryTable]]] = (
-    weakref.WeakKeyDictionary()
-)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A table and what it was read at: the stamp, and the version of each service the PCN sees."""
+
+    stamp: Stamp
+    versions: dict[int, int]
+    table: DirectoryTable
+
+
+# Per engine (forgotten with it), per PCN.
+_tables: weakref.WeakKeyDictionary[Engine, dict[int | None, _Held]] = weakref.WeakKeyDictionary()
+# How many services' rows have been read into tables, so tests can see a refresh read only the changed.
+services_read = 0
 
 
 def directory_table(session: Session, pcn_id: int | None) -> DirectoryTable:
     """The active services PCN ``pcn_id`` can match to (its own and the shared ones), current."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    # The stamp first: a change committed between the two reads makes the next search read again,
-    # never keeps a table older than its stamp.
+    # The stamp and versions first: a change committed between them and the services' rows makes
+    # the next search read that service again, never keeps a table older than its stamp.
     stamp = _stamp(session)
     with _lock:
         held = _tables.get(engine, {}).get(pcn_id)
-    if held is not None and held[0] == stamp:
-        return held[1]
-    table = DirectoryTable(_candidates(session, pcn_id))
+    if held is not None and held.stamp == stamp:
+        return held.table
+    versions = _versions(session, pcn_id)
+    table = _refreshed(session, pcn_id, held, versions) if held is not None else None
+    if table is None:
+        table = DirectoryTable(_candidates(session, pcn_id))
     with _lock:
-        _tables.setdefault(engine, {})[pcn_id] = (stamp, table)
+        _tables.setdefault(engine, {})[pcn_id] = _Held(stamp, versions, table)
     return table
 
 
@@ -69,10 +93,54 @@ def _stamp(session: Session) -> Stamp:
     return int(count), int(total)
 
 
-def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
-    """The services with what the rules weigh, in one query: a row for each need, venue and
-    session of each service (most have one of each), gathered here."""
+def _versions(session: Session, pcn_id: int | None) -> dict[int, int]:
+    """The version of every service PCN ``pcn_id`` sees, whatever its status; on SQLite of every
+    service, as the index ``ix_service_version_id`` holds each one's id beside its version and is
+    read whole quicker (27 ms for 20,000) than the PCN's rows are looked up (97 ms). PostgreSQL's
+    index holds no id, so there the PCN's rows are found through ``ix_service_pcn_id``."""
+    query = select(Service.id, Service.version_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.where(_seen_by(pcn_id))
+    rows = session.connection().execute(query)
+    return {service_id: version for service_id, version in rows}
+
+
+def _refreshed(
+    session: Session, pcn_id: int | None, held: _Held, versions: dict[int, int]
+) -> DirectoryTable | None:
+    """The held table brought up to ``versions``, reading only the services whose version is new
+    (or that are new); None when so many changed (an import) that reading them all is quicker."""
+    changed = [
+        service_id for service_id, version in versions.items() if held.versions.get(service_id) != version
+    ]
+    gone = held.versions.keys() - versions.keys()
+    if len(changed) > max(_FEW, len(versions) // 4):
+        return None
+    read = [
+        candidate
+        for start in range(0, len(changed), SLICE)
+        for candidate in _candidates(session, pcn_id, changed[start : start + SLICE])
+    ]
+    stale = gone.union(changed)
+    if not read and not any(candidate.service_id in stale for candidate in held.table.candidates):
+        return held.table  # none of the changes is one the PCN can match to
+    kept = [candidate for candidate in held.table.candidates if candidate.service_id not in stale]
+    return DirectoryTable(kept + read)
+
+
+def _seen_by(pcn_id: int | None) -> ColumnElement[bool]:
+    """The PCN's own services and the shared ones."""
+    return or_(Service.pcn_id.is_(None), Service.pcn_id == pcn_id)
+
+
+def _candidates(session: Session, pcn_id: int | None, only: Sequence[int] | None = None) -> list[Candidate]:
+    """The services (those of ``only``, when given) with what the rules weigh, in one query: a
+    row for each need, venue and session of each service (most have one of each), gathered here."""
+    global services_read
     found: dict[int, _Found] = {}
+    chosen = [Service.status == ServiceStatus.ACTIVE.value, _seen_by(pcn_id)]
+    if only is not None:
+        chosen.append(Service.id.in_(only))
     # Through the connection: plain rows, without the ORM's per-row work.
     rows = session.connection().execute(
         select(
@@ -106,10 +174,7 @@ def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
             and_(ServiceLocation.latitude.is_(None), PostcodePoint.postcode == ServiceLocation.postcode),
         )
         .outerjoin(ServiceSchedule, ServiceSchedule.service_id == Service.id)
-        .where(
-            Service.status == ServiceStatus.ACTIVE.value,
-            or_(Service.pcn_id.is_(None), Service.pcn_id == pcn_id),
-        )
+        .where(*chosen)
     )
     for row in rows:
         need, location_id, town, written, latitude, longitude, schedule_id, byday, opens, closes = row[9:]
@@ -121,6 +186,8 @@ def _candidates(session: Session, pcn_id: int | None) -> list[Candidate]:
             service.venues[location_id] = Venue(town, _district(written), latitude, longitude)
         if schedule_id is not None and schedule_id not in service.openings:
             service.openings[schedule_id] = _opening(byday, opens, closes)
+    with _lock:
+        services_read += len(found)
     return [service.candidate() for service in found.values()]
 
 
