@@ -3,8 +3,10 @@ engine and connections), signed in as different link workers of the same PCN."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 
@@ -24,6 +26,39 @@ class Desk:
 
     database: Database
     actor: Actor
+
+
+Refusal = TypeVar("Refusal", bound=BaseException)
+
+
+def at_the_same_moment(
+    saves: dict[str, Callable[[], object]], refusal: type[Refusal]
+) -> dict[str, Refusal | None]:
+    """Each save on its own thread, released together (two people pressing Save at once): what
+    each got back, None when it went in. Anything but ``refusal`` is raised again here."""
+    start = threading.Barrier(len(saves), timeout=30)
+    outcome: dict[str, Refusal | None] = {}
+    failures: list[BaseException] = []
+
+    def run(name: str, save: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            save()
+            outcome[name] = None
+        except refusal as refused:
+            outcome[name] = refused
+        except BaseException as error:  # re-raised below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=item) for item in saves.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if failures:
+        raise failures[0]
+    assert sorted(outcome) == sorted(saves)
+    return outcome
 
 
 def second_copy(database: Database) -> Database:

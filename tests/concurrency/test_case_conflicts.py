@@ -5,7 +5,6 @@ the case as it now stands, it goes in. On PostgreSQL the saves also race inside 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -18,7 +17,7 @@ from linkworker.services import casework
 from linkworker.services.case_record import CaseHeader, open_case
 from linkworker.services.casework import CaseChanged, PlanText
 from linkworker.store.models import AuditEvent, Referral, StatusChange, SupportPlan
-from tests.concurrency.conftest import Desk
+from tests.concurrency.conftest import Desk, at_the_same_moment
 from tests.services.casework_builder import past_status
 
 KEPT = (
@@ -194,32 +193,15 @@ Save = Callable[[Desk, Session, int], object]
 
 def race(wren: Desk, ana: Desk, case: int, save: Save) -> dict[str, CaseChanged | None]:
     """Both save at the same moment, each from their own computer: what each got back."""
-    start = threading.Barrier(2, timeout=30)
-    outcome: dict[str, CaseChanged | None] = {}
-    failures: list[BaseException] = []
 
-    def run(name: str, desk: Desk) -> None:
-        try:
-            start.wait()
+    def saving(desk: Desk) -> Callable[[], object]:
+        def run() -> None:
             with desk.database.session() as session:
                 save(desk, session, case)
-            outcome[name] = None
-        except CaseChanged as refused:
-            outcome[name] = refused
-        except BaseException as error:  # re-raised below, in the test's thread
-            failures.append(error)
 
-    threads = [
-        threading.Thread(target=run, args=(name, desk)) for name, desk in (("wren", wren), ("ana", ana))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if failures:
-        raise failures[0]
-    assert sorted(outcome) == ["ana", "wren"]
-    return outcome
+        return run
+
+    return at_the_same_moment({"wren": saving(wren), "ana": saving(ana)}, CaseChanged)
 
 
 def test_saves_at_the_same_moment_one_goes_in_and_the_other_is_told_whose_did(

@@ -5,7 +5,6 @@ keeps the user's entry and records it over theirs on a second save."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from linkworker.services.connections import ConnectionChanged
 from linkworker.store.models import AuditEvent, Connection
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.connections_panel import RecordOutcomeDialog
-from tests.concurrency.conftest import Desk
+from tests.concurrency.conftest import Desk, at_the_same_moment
 from tests.services.casework_builder import connection
 from tests.ui.conftest import Messages
 
@@ -155,30 +154,14 @@ def test_a_change_with_no_audit_event_is_told_from_the_connection_itself(
 def test_outcomes_saved_at_the_same_moment_one_goes_in_and_the_other_is_told_whose_did(
     wren: Desk, ana: Desk, case: int, made: int
 ) -> None:
-    start = threading.Barrier(2, timeout=30)
-    outcome: dict[str, ConnectionChanged | None] = {}
-    failures: list[BaseException] = []
     chosen = {"wren": S.ATTENDED, "ana": S.DECLINED}
-
-    def run(name: str, desk: Desk) -> None:
-        try:
-            start.wait()
-            record(desk, made, 1, chosen[name], 1, f"{name}'s feedback")
-            outcome[name] = None
-        except ConnectionChanged as refused:
-            outcome[name] = refused
-        except BaseException as error:  # re-raised below, in the test's thread
-            failures.append(error)
-
-    threads = [
-        threading.Thread(target=run, args=(name, desk)) for name, desk in (("wren", wren), ("ana", ana))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if failures:
-        raise failures[0]
+    outcome = at_the_same_moment(
+        {
+            name: (lambda name=name, desk=desk: record(desk, made, 1, chosen[name], 1, f"{name}'s feedback"))
+            for name, desk in (("wren", wren), ("ana", ana))
+        },
+        ConnectionChanged,
+    )
     [winner] = [name for name, refused in outcome.items() if refused is None]
     [loser] = [refused for refused in outcome.values() if refused is not None]
     said = chosen[winner].value.capitalize()
