@@ -126,6 +126,10 @@ or not at all.
 that a scheduled run makes the summary it was meant to); an administrator of a shared server
 may name any PCN on it, and the summary follows that PCN's own disclosure rule.
 
+--out-dir FOLDER instead of --out makes every PCN's summary the user may make (an
+administrator of a shared server: every PCN on it) in one run, each as a PDF and a CSV named
+"ODS summary YYYY-MM" in FOLDER: an ICB's month in one scheduled job.
+
 The summary is made as a signed-in manager, link worker or administrator: give the user name
 with --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for
 when the command runs in a terminal. Exit status 0 when written, 2 when not.
@@ -208,7 +212,14 @@ def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         metavar="ODS",
         help="the PCN's ODS code: your own (checked), or for an administrator any PCN on the server",
     )
-    report.add_argument("--out", required=True, type=Path, metavar="OUT.pdf", help="the PDF file to write")
+    where = report.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, metavar="OUT.pdf", help="the PDF file to write")
+    where.add_argument(
+        "--out-dir",
+        type=Path,
+        metavar="FOLDER",
+        help="every PCN you may summarise, each as 'ODS summary YYYY-MM.pdf' and '.csv' in FOLDER",
+    )
     report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
     report.add_argument("--user", required=True, metavar="USERNAME", help="make the summary as this user")
 
@@ -442,6 +453,14 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     from linkworker.services import disclosure, summary
 
     actor = batch.sign_in()
+    if arguments.out_dir is not None:
+        if arguments.pcn is not None or arguments.csv is not None:
+            print(
+                "linkworker: --out-dir makes every PCN's PDF and CSV: leave out --pcn and --csv.",
+                file=sys.stderr,
+            )
+            return EXIT_ENVIRONMENT
+        return _report_every_pcn(arguments, batch, actor)
     with batch.database.read_session() as session:
         offered = summary.scopes(session, actor)
         pcn = offered[0].pcn
@@ -474,6 +493,34 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
                 return _not_written(arguments.csv, error)
             summary.record_export(session, actor, made, summary.SummaryExport.SAVED_CSV)
             print(f"Wrote its figures to {arguments.csv}.")
+    return 0
+
+
+def _report_every_pcn(arguments: argparse.Namespace, batch: Batch, actor: Actor) -> int:
+    """``linkworker report --out-dir``: each PCN the user may summarise, as a PDF and a CSV,
+    built in one unit of work (so the database's pages stay read between PCNs)."""
+    from linkworker.interchange import summary_csv
+    from linkworker.reports import summary_pdf
+    from linkworker.services import disclosure, summary
+
+    folder: Path = arguments.out_dir.expanduser()
+    if not folder.is_dir():
+        print(f"linkworker: {folder} is not a folder: nothing was written.", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    with batch.database.read_session() as reading:
+        for scope in summary.scopes(reading, actor):
+            rule = disclosure.rule_for(reading, actor, scope.pcn.id)
+            made = summary.build(reading, actor, arguments.month, pcn_id=scope.pcn.id)
+            pdf, figures = folder / made.file_name("pdf"), folder / made.file_name("csv")
+            try:
+                write_whole(pdf, summary_pdf.render(made, rule))
+                summary_csv.write(made, rule, figures)
+            except OSError as error:
+                return _not_written(folder, error)
+            with batch.database.session() as recording:  # a moment's write: others may be saving
+                summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_PDF)
+                summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_CSV)
+            print(f"Wrote {made.pcn_name}'s summary for {made.month:%B %Y} to {pdf.name} and {figures.name}.")
     return 0
 
 

@@ -61,6 +61,10 @@ class Summary:
     tables: tuple[FigureTable, ...]  # in document order, each headed
     trend: tuple[TrendPoint, ...]  # 12, oldest first
 
+    def file_name(self, suffix: str) -> str:
+        """The name its files are offered and written under: "U99901 summary 2026-10.pdf"."""
+        return f"{self.pcn_ods} summary {self.month:%Y-%m}.{suffix}"
+
 
 # Lower bounds of the age bands, youngest first; the last band is open-ended.
 _BAND_STARTS = (0, 18, 25, 35, 45, 55, 65, 75, 85)

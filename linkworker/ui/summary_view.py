@@ -270,8 +270,7 @@ class SummaryView(QWidget):
 
     def _file_name(self, suffix: str) -> str:
         assert self.current is not None
-        made = self.current.summary
-        return f"{made.pcn_ods} summary {made.month:%Y-%m}.{suffix}"
+        return self.current.summary.file_name(suffix)
 
     def print_summary(self) -> QPrintDialog:
         return ask_printer(self, self._file_name("pdf"), self.print_to)

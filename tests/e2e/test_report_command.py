@@ -163,3 +163,52 @@ def test_refusals_are_one_line_with_status_2_and_write_nothing(installed: Comman
     assert missing.error_lines == [f"linkworker: {nowhere} cannot be written: No such file or directory."]
     assert not out.exists()
     assert not nowhere.parent.exists()
+
+
+def test_out_dir_makes_every_pcn_the_user_may_summarise(installed: Command, tmp_path: Path) -> None:
+    month = last_month()
+    folder = tmp_path / "summaries"
+    folder.mkdir()
+    installed.env["LINKWORKER_PASSWORD"] = ADMIN_PASSWORD
+    every = installed.run("report", "--month", f"{month:%Y-%m}", "--out-dir", str(folder), "--user", "admin")
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.splitlines() == [
+        f"Wrote Test Valley PCN's summary for {month:%B %Y} to U99901 summary {month:%Y-%m}.pdf "
+        f"and U99901 summary {month:%Y-%m}.csv.",
+        f"Wrote Other Valley PCN's summary for {month:%B %Y} to U99902 summary {month:%Y-%m}.pdf "
+        f"and U99902 summary {month:%Y-%m}.csv.",
+    ]
+    assert "New referrals 10" in text_of(folder / f"U99901 summary {month:%Y-%m}.pdf")
+    assert "New referrals 20" in text_of(folder / f"U99902 summary {month:%Y-%m}.pdf")
+    with (folder / f"U99902 summary {month:%Y-%m}.csv").open(encoding="utf-8-sig", newline="") as stream:
+        assert ["Key figures", "New referrals", "", "20"] in list(csv.reader(stream))
+    assert [action for _user, action, _detail in audited(installed)[:4]] == [
+        "summary_saved_csv",
+        "summary_saved_pdf",
+        "summary_saved_csv",
+        "summary_saved_pdf",
+    ]
+
+    installed.env["LINKWORKER_PASSWORD"] = MANAGER_PASSWORD
+    own = tmp_path / "own"
+    own.mkdir()
+    mine = installed.run("report", "--month", f"{month:%Y-%m}", "--out-dir", str(own), "--user", "manager")
+    assert mine.returncode == 0, mine.stderr
+    assert sorted(path.name for path in own.iterdir()) == [
+        f"U99901 summary {month:%Y-%m}.csv",
+        f"U99901 summary {month:%Y-%m}.pdf",
+    ]
+
+    nowhere = tmp_path / "no such folder"
+    missing = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(nowhere), "--user", "manager"
+    )
+    assert missing.returncode == 2
+    assert missing.error_lines == [f"linkworker: {nowhere} is not a folder: nothing was written."]
+    both = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(own), "--pcn", "U99901", "--user", "manager"
+    )
+    assert both.returncode == 2
+    assert both.error_lines == [
+        "linkworker: --out-dir makes every PCN's PDF and CSV: leave out --pcn and --csv."
+    ]
