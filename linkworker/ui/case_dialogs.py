@@ -144,7 +144,6 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
         super().__init__(database, *texts, parent)
         self.actor = actor
         self.header = header
-        self._refusal: CaseChanged | None = None
 
     def change(self, session: Session) -> CaseHeader:
         raise NotImplementedError
@@ -155,17 +154,10 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
         raise NotImplementedError
 
     def work(self, session: Session) -> CaseHeader:
-        try:
-            return self.change(session)
-        except CaseChanged as refusal:
-            self._refusal = refusal
-            raise
+        return self.change(session)
 
-    def save(self) -> None:
-        self._refusal = None
-        super().save()
-        refusal = self._refusal
-        if refusal is None or refusal.header is None:
+    def caught_up(self, refusal: CaseChanged) -> None:
+        if refusal.header is None:
             return
         self.header = refusal.header
         ended = not self.header.status.is_open

@@ -22,6 +22,7 @@ from linkworker.domain.directory import ConnectionStatus
 from linkworker.services import connections
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseRecord, ConnectionRecord
+from linkworker.services.casework import CaseChanged
 from linkworker.services.connections import ConnectionChanged
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
@@ -159,7 +160,6 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         self.form.add("&On:", self.on, "on", hint="The day they went, missed it or said no.")
         self.form.add("&Feedback:", self.feedback, "feedback", hint="What the person or the service said.")
         self.status.setFocus()
-        self._refusal: ConnectionChanged | None = None
 
     def _over_connection(self) -> None:
         """Say where ``self.connection`` stands and offer the outcomes that may follow it, from
@@ -212,25 +212,18 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         connection = self.connection
         chosen = self.chosen()
         assert chosen is not None  # the checks refuse no choice
-        try:
-            return connections.record_outcome(
-                session,
-                self.actor,
-                connection.id,
-                connection.version,
-                chosen,
-                self.outcome_day(),
-                self.feedback.toPlainText(),
-            )
-        except ConnectionChanged as refusal:
-            self._refusal = refusal
-            raise
+        return connections.record_outcome(
+            session,
+            self.actor,
+            connection.id,
+            connection.version,
+            chosen,
+            self.outcome_day(),
+            self.feedback.toPlainText(),
+        )
 
-    def save(self) -> None:
-        self._refusal = None
-        super().save()
-        refusal = self._refusal
-        if refusal is None:
+    def caught_up(self, refusal: CaseChanged) -> None:
+        if not isinstance(refusal, ConnectionChanged):
             return
         self.connection = refusal.connection
         chosen, on = self.chosen(), self.outcome_day()

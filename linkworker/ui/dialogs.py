@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from linkworker.domain import passwords
 from linkworker.services import users
 from linkworker.services.actor import Actor
+from linkworker.services.casework import CaseChanged
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields, check_all, check_confirmation, password_edit
@@ -76,12 +77,28 @@ class FormDialog(QDialog, Generic[T]):
         if not check_all(self.form, *self.checks()):
             self._fit_messages()
             return
-        outcome = call_service(self, self.database, self.work, action=self.windowTitle(), form=self.form)
+        overtaken: list[CaseChanged] = []
+
+        def work(session: Session) -> T:
+            try:
+                return self.work(session)
+            except CaseChanged as refusal:
+                overtaken.append(refusal)
+                raise
+
+        outcome = call_service(self, self.database, work, action=self.windowTitle(), form=self.form)
         if outcome.ok:
             self.saved = outcome.value
             self.accept()
-        else:
-            self._fit_messages()
+            return
+        self._fit_messages()
+        if overtaken:
+            self.caught_up(overtaken[0])
+
+    def caught_up(self, refusal: CaseChanged) -> None:
+        """After a save refused because someone else changed the record meanwhile (its message
+        already shown): a form that can apply its entry over theirs moves onto their version
+        here and says so (``tell_changed_meanwhile``). Others leave it to the message."""
 
     def _fit_messages(self) -> None:
         """Grow to fit the messages now shown beside fields, so none is drawn over the next field."""
