@@ -10,12 +10,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from linkworker.domain.directory import ConnectionStatus as S
+from linkworker.domain.referrals import CaseStatus
 from linkworker.services import connections
 from linkworker.services.connections import ConnectionChanged
-from linkworker.store.models import AuditEvent, Connection
+from linkworker.services.errors import ServiceError
+from linkworker.store.models import AuditEvent, Connection, Referral
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.connections_panel import RecordOutcomeDialog
 from tests.concurrency.conftest import Desk, at_the_same_moment
@@ -248,3 +250,33 @@ def test_the_outcome_form_refused_over_anothers_keeps_the_entry_and_records_it_a
         3,
     )
     qtbot.waitUntil(lambda: model.data(model.index(0, 6)) == "Went twice, wants to keep going.")
+
+
+@pytest.mark.parametrize("database", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_suggestion_taken_up_by_someone_else_between_the_check_and_the_write_is_refused_as_a_repeat(
+    wren: Desk, ana: Desk, case: int
+) -> None:
+    """Ana takes up the suggestion in the moment between Wren's checks and Wren's write (her
+    save runs, on her own computer, just as Wren's session flushes): the version in Wren's UPDATE
+    catches it, Wren is told it is already referred, and nothing of Wren's is written."""
+    with wren.database.session() as session:
+        referral = session.get(Referral, case)
+        assert referral is not None
+        referral.status = CaseStatus.CONNECTED.value  # no lock on the case: the connection decides
+    suggestion = connection(wren.database, case, wren.actor, 3, status=S.SUGGESTED)
+    service_id = saved(wren, suggestion).service_id
+
+    with wren.database.session() as session:
+
+        def ana_takes_it_up(*_flushing: object) -> None:
+            with ana.database.session() as theirs:
+                connections.make_connection(theirs, ana.actor, case, service_id, S.REFERRED, ago(0))
+
+        event.listen(session, "before_flush", ana_takes_it_up, once=True)
+        with pytest.raises(ServiceError, match=f"^Already referred to Men in Sheds on {ago(0).day} "):
+            connections.make_connection(session, wren.actor, case, service_id, S.SIGNPOSTED, ago(0))
+
+    row = saved(wren, suggestion)
+    assert (row.status, row.made_by_id, row.version_id) == (S.REFERRED.value, ana.actor.user_id, 2)
+    with wren.database.read_session() as session:
+        assert session.scalar(select(func.count()).where(Connection.referral_id == case)) == 1
