@@ -101,6 +101,11 @@ class Pcn(Versioned, Base):
     first_contact_working_days: Mapped[int] = mapped_column(SmallInteger, default=5, server_default=text("5"))
     # The summary shows counts from 1 to this as "*" (7: the NHS Digital rule; domain.disclosure).
     suppress_up_to: Mapped[int] = mapped_column(SmallInteger, default=7, server_default=text("7"))
+    # The smallest SWEMWBS metric change, in hundredths of a point, the summary counts as a real
+    # change for one person (287: Shah et al. 2018; domain.measures).
+    swemwbs_change_hundredths: Mapped[int] = mapped_column(
+        SmallInteger, default=287, server_default=text("287")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")
