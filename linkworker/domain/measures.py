@@ -13,6 +13,19 @@ scoring rule is Warwick Medical School's "Guidance on Scoring"
 below is the one that guidance publishes, checked value by value against independent public
 implementations of it (found with the project's code search, query "SWEMWBS conversion
 table raw score metric score").
+
+Meaningful change for one person (the summary's "improved", "no meaningful change", "worse"):
+- SWEMWBS: Shah N, Cader M, Andrews WP, Wijesekera D, Stewart-Brown SL. Responsiveness of the
+  Short Warwick Edinburgh Mental Well-Being Scale (SWEMWBS): evaluation a clinical sample.
+  Health Qual Life Outcomes 2018;16:239 (doi:10.1186/s12955-018-1060-2): "at individual level a
+  change of between 1 and 3 points meets thresholds for statistically important change":
+  1.03 metric points is 1 standard error of measurement (SEM), 2.87 points is 2.77 SEM (the
+  95% level that the change is not measurement error). Warwick's guidance points to the same
+  paper. We count 2.87 by default, so a person counted as improved has very probably
+  improved; a PCN may choose from 1.00 to 3.00 (``parse_swemwbs_change``).
+- ONS4: a change of at least 1 point on the 0-10 scale. ONS publishes no individual-level
+  meaningful change for its personal well-being questions (its guidance is about population
+  estimates), and 1 point is the smallest change the scale can record.
 """
 
 from __future__ import annotations
@@ -268,6 +281,69 @@ class SwemwbsChange:
 
 def swemwbs_change(baseline: Sequence[int], latest: Sequence[int]) -> SwemwbsChange:
     return SwemwbsChange(parse_swemwbs(baseline, "baseline"), parse_swemwbs(latest, "latest"))
+
+
+class Direction(StrEnum):
+    """Which way one person's answer moved, counting only a meaningful change."""
+
+    IMPROVED = "improved"
+    NO_CHANGE = "no_change"
+    WORSE = "worse"
+
+
+DIRECTION_LABELS = {
+    Direction.IMPROVED: "Improved",
+    Direction.NO_CHANGE: "No meaningful change",
+    Direction.WORSE: "Worse",
+}
+
+# The smallest change on an ONS4 question that counts (see the module docstring).
+ONS4_MEANINGFUL_CHANGE = 1
+# SWEMWBS metric points, from Shah et al. 2018 (see the module docstring).
+SWEMWBS_CHANGE_1_SEM = 1.03
+SWEMWBS_CHANGE_2_77_SEM = 2.87
+SWEMWBS_CHANGE_RANGE = (1.0, 3.0)
+MEANINGFUL_CHANGE_SOURCES = (
+    f"a change of at least {ONS4_MEANINGFUL_CHANGE} point on an ONS4 question (the smallest the "
+    "0-10 scale records; ONS publishes no individual-level threshold)",
+    "Shah et al. 2018, Health Qual Life Outcomes 16:239, for SWEMWBS",
+)
+
+
+def ons4_direction(change: Ons4Change) -> Direction:
+    """Improved, no meaningful change or worse: a fall in anxiety is the improvement."""
+    gained = -change.change if change.question is Ons4Question.ANXIOUS else change.change
+    return _direction(gained, ONS4_MEANINGFUL_CHANGE)
+
+
+def swemwbs_direction(change: SwemwbsChange, meaningful: float = SWEMWBS_CHANGE_2_77_SEM) -> Direction:
+    """Improved or worse only when the metric score moved by at least ``meaningful`` points."""
+    return _direction(change.metric_change, meaningful)
+
+
+def _direction(gained: float, meaningful: float) -> Direction:
+    # The metric table has two decimals: compare in hundredths so 2.87 is exactly 2.87.
+    gained_hundredths, needed = round(gained * 100), round(meaningful * 100)
+    if gained_hundredths >= needed:
+        return Direction.IMPROVED
+    if -gained_hundredths >= needed:
+        return Direction.WORSE
+    return Direction.NO_CHANGE
+
+
+def parse_swemwbs_change(value: float | str, field: str = "swemwbs_change") -> float:
+    """A PCN's meaningful SWEMWBS change as an administrator types it: 1.00 to 3.00 points, to
+    two decimals (the published individual-level range)."""
+    low, high = SWEMWBS_CHANGE_RANGE
+    try:
+        points = round(float(str(value).strip().replace(",", ".")), 2)
+    except ValueError:
+        raise ValidationError(field, "Write the change in metric points, like 2.87.") from None
+    if not low <= points <= high:
+        raise ValidationError(
+            field, f"Choose a change from {low:.2f} to {high:.2f} metric points (Shah et al. 2018: 1 to 3)."
+        )
+    return points
 
 
 def baseline_and_latest(stages: Sequence[MeasureStage]) -> tuple[int, int] | None:
