@@ -39,7 +39,9 @@ def test_ons4_counts_one_point_either_way_and_anxiety_falling_is_better() -> Non
     ]
 
 
-@given(st.lists(st.integers(0, 10), min_size=4, max_size=4), st.lists(st.integers(0, 10), min_size=4, max_size=4))
+@given(
+    st.lists(st.integers(0, 10), min_size=4, max_size=4), st.lists(st.integers(0, 10), min_size=4, max_size=4)
+)
 def test_ons4_direction_agrees_with_better_and_worse(baseline, latest) -> None:
     for change in ons4_changes(baseline, latest):
         expected = {True: Direction.IMPROVED, False: Direction.WORSE, None: Direction.NO_CHANGE}
@@ -101,14 +103,19 @@ def test_swemwbs_direction_is_the_sign_of_a_large_enough_change(baseline, latest
     else:
         assert direction is Direction.NO_CHANGE
     # The other way round is the mirror image.
-    assert swemwbs_direction(swemwbs_change(latest, baseline), hundredths / 100) is {
-        Direction.IMPROVED: Direction.WORSE,
-        Direction.WORSE: Direction.IMPROVED,
-        Direction.NO_CHANGE: Direction.NO_CHANGE,
-    }[direction]
+    assert (
+        swemwbs_direction(swemwbs_change(latest, baseline), hundredths / 100)
+        is {
+            Direction.IMPROVED: Direction.WORSE,
+            Direction.WORSE: Direction.IMPROVED,
+            Direction.NO_CHANGE: Direction.NO_CHANGE,
+        }[direction]
+    )
 
 
-@pytest.mark.parametrize(("typed", "points"), [("2.87", 2.87), (" 1 ", 1.0), ("3", 3.0), ("1,5", 1.5), (2, 2.0)])
+@pytest.mark.parametrize(
+    ("typed", "points"), [("2.87", 2.87), (" 1 ", 1.0), ("3", 3.0), ("1,5", 1.5), (2, 2.0)]
+)
 def test_an_administrator_chooses_a_change_from_1_to_3_points(typed, points) -> None:
     assert parse_swemwbs_change(typed) == points
 
