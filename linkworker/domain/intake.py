@@ -4,6 +4,17 @@ from a CSV row, checked field by field and turned into clean values.
 ``parse_person`` and ``parse_referral`` report every field's problem at once (``FormErrors``), so
 the form can show each beside its field and the CSV import can list them per row. The same
 rules serve both: a date, a yes/no, a choice from a list is read the same way everywhere.
+
+Sex and ethnic category are read as people write them and as clinical systems export them, by the
+NHS Data Model and Dictionary's codes:
+
+- PERSON STATED GENDER CODE (https://www.datadictionary.nhs.uk/data_elements/person_stated_gender_code.html):
+  national codes 1 Male, 2 Female, 9 Indeterminate (unable to be classified as either male or
+  female); default code X Not Known (not recorded). Older exports carry its predecessor PERSON
+  GENDER CODE (the e-GIF standard), whose 0 is Not Known: read as not known too.
+- ETHNIC CATEGORY (https://www.datadictionary.nhs.uk/data_elements/ethnic_category.html): national
+  codes A-H, J-N, P, R, S (the 2001 census categories) and Z Not stated (asked, chose not to say);
+  default code 99 Not known (not asked). The codes are ``EthnicCategory``'s values.
 """
 
 from __future__ import annotations
@@ -64,8 +75,27 @@ URGENCY_LABELS: dict[Urgency, str] = {
 }
 ETHNIC_LABELS: dict[EthnicCategory, str] = {category: category.label for category in EthnicCategory}
 
+# PERSON STATED GENDER CODE, and 0 from PERSON GENDER CODE (see the module's note).
+SEX_CODES: dict[str, Sex] = {
+    "1": Sex.MALE,
+    "2": Sex.FEMALE,
+    "9": Sex.INDETERMINATE,
+    "X": Sex.NOT_KNOWN,
+    "0": Sex.NOT_KNOWN,
+}
+_SEX_REFUSED = (
+    "Write the sex as Female, Male, Indeterminate or Not known, or as its NHS code: "
+    "1 male, 2 female, 9 indeterminate, X or 0 not known."
+)
+_ETHNIC_REFUSED = (
+    "Write the ethnic category as its NHS code (A to H, J to N, P, R or S; Z for not stated; "
+    "99 for not known) or as its name, like White: British."
+)
+
 # What people and clinical systems write besides the labels above.
-_SEX_ALIASES = {"f": Sex.FEMALE, "m": Sex.MALE, "unknown": Sex.NOT_KNOWN, "i": Sex.INDETERMINATE}
+_SEX_ALIASES = {"f": Sex.FEMALE, "m": Sex.MALE, "unknown": Sex.NOT_KNOWN, "i": Sex.INDETERMINATE} | {
+    code.casefold(): sex for code, sex in SEX_CODES.items()
+}
 _CONTACT_ALIASES = {
     "phone": ContactMethod.PHONE,
     "telephone": ContactMethod.PHONE,
@@ -174,6 +204,29 @@ def parse_choice(
     if aliases and typed in aliases:
         return aliases[typed]
     raise ValidationError(field, f"Choose the {what} from the list.")
+
+
+def parse_sex(text: str, field: str = "sex") -> Sex:
+    """Sex by its word (Female, F) or its NHS code (2); blank is not known."""
+    try:
+        return parse_choice(SEX_LABELS, text, field, "sex", default=Sex.NOT_KNOWN, aliases=_SEX_ALIASES)
+    except ValidationError:
+        raise ValidationError(field, _SEX_REFUSED) from None
+
+
+def parse_ethnic_category(text: str, field: str = "ethnic_category") -> EthnicCategory:
+    """The NHS ethnic category by its code (A, 99) or its name (White: British); blank is not known."""
+    try:
+        return parse_choice(
+            ETHNIC_LABELS,
+            text,
+            field,
+            "ethnic category",
+            default=EthnicCategory.NOT_KNOWN,
+            aliases=_ETHNIC_ALIASES,
+        )
+    except ValidationError:
+        raise ValidationError(field, _ETHNIC_REFUSED) from None
 
 
 def parse_optional_text(text: str, field: str, what: str, limit: int = 200) -> str | None:
@@ -326,21 +379,8 @@ def parse_person(
         given_name=checks.run(lambda: parse_name(entry.given_name, "given_name", "given name")),
         family_name=checks.run(lambda: parse_name(entry.family_name, "family_name", "family name")),
         date_of_birth=checks.run(lambda: parse_date_of_birth(entry.date_of_birth, today)),
-        sex=checks.run(
-            lambda: parse_choice(
-                SEX_LABELS, entry.sex, "sex", "sex", default=Sex.NOT_KNOWN, aliases=_SEX_ALIASES
-            )
-        ),
-        ethnic_category=checks.run(
-            lambda: parse_choice(
-                ETHNIC_LABELS,
-                entry.ethnic_category,
-                "ethnic_category",
-                "ethnic category",
-                default=EthnicCategory.NOT_KNOWN,
-                aliases=_ETHNIC_ALIASES,
-            )
-        ),
+        sex=checks.run(lambda: parse_sex(entry.sex)),
+        ethnic_category=checks.run(lambda: parse_ethnic_category(entry.ethnic_category)),
         address_line_1=checks.run(
             lambda: parse_optional_text(entry.address_line_1, "address_line_1", "first address line")
         ),
