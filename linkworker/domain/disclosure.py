@@ -52,10 +52,11 @@ class Rule:
         rounding = (
             "" if self.round_to == 1 else f" and other counts are rounded to the nearest {self.round_to}"
         )
+        of_rounded = "" if self.round_to == 1 else " Percentages are worked out from the rounded counts."
         return (
             f"Disclosure control follows {name}: counts of {starred} are shown as {STARRED}{rounding}; "
             f"means, medians and percentages based on fewer than {self.min_base} people, and "
-            f"percentages that count or leave out {starred} people, are not shown ({WITHHELD})."
+            f"percentages that count or leave out {starred} people, are not shown ({WITHHELD}).{of_rounded}"
         )
 
 
@@ -96,7 +97,11 @@ def shown(figure: Figure, rule: Rule) -> str:
         part = round(figure.exact * figure.base)
         if any(0 < people <= rule.starred_up_to for people in (figure.base, part, figure.base - part)):
             return WITHHELD
-        return f"{_rounded(_decimal(figure.exact) * 100, '1')}%"
+        # NHS Digital's method: the percentage of the rounded counts, so it says no more than
+        # they do (54% and 69% of "25" from exact counts fit only a base of 26).
+        return (
+            f"{_rounded(Decimal(rounded_count(part, rule)) * 100 / rounded_count(figure.base, rule), '1')}%"
+        )
     if figure.kind is Kind.MEDIAN and float(figure.exact).is_integer():
         return f"{int(figure.exact):d}"
     return _rounded(_decimal(figure.exact), "0.1")
@@ -109,8 +114,13 @@ def _count(count: int, rule: Rule) -> str:
         return "0"
     if count <= rule.starred_up_to:
         return STARRED
+    return f"{rounded_count(count, rule):d}"
+
+
+def rounded_count(count: int, rule: Rule) -> int:
+    """``count`` to the nearest multiple of the rule's rounding, halves up (as a reader rounds)."""
     multiples, left = divmod(count, rule.round_to)
-    return f"{(multiples + (2 * left >= rule.round_to)) * rule.round_to:d}"
+    return (multiples + (2 * left >= rule.round_to)) * rule.round_to
 
 
 def _decimal(value: float) -> Decimal:

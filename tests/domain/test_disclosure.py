@@ -12,6 +12,7 @@ from linkworker.domain.disclosure import (
     THRESHOLD_RANGE,
     Rule,
     parse_threshold,
+    rounded_count,
     shown,
     threshold_rule,
 )
@@ -61,7 +62,7 @@ def test_nhs_digital_withholds_means_medians_and_shares_below_8_people(
         (Figure("Median days", Kind.MEDIAN, 4.0, 9), "4"),
         (Figure("Median days", Kind.MEDIAN, 4.5, 9), "4.5"),
         (share("Attended", 40, 100), "40%"),
-        (share("Attended", 57, 200), "29%"),  # 28.5% rounds up, as a reader rounds
+        (share("Attended", 57, 200), "28%"),  # 55 of 200: 27.5% rounds up, as a reader rounds
         (share("Attended", 0, 12), "0%"),
         (share("Attended", 12, 12), "100%"),
         (Figure("Nothing to show", Kind.MEDIAN, None, 30), "-"),
@@ -86,8 +87,9 @@ def test_a_share_is_withheld_when_its_base_would_itself_be_starred() -> None:
         (0, 10, "0%"),
         (1, 10, "-"),
         (7, 20, "-"),
-        (8, 20, "40%"),
-        (12, 20, "60%"),
+        (8, 20, "50%"),  # of the rounded counts: 10 of 20
+        (12, 20, "50%"),
+        (18, 40, "50%"),  # 20 of 40
         (13, 20, "-"),
         (20, 20, "100%"),
     ],
@@ -103,7 +105,8 @@ def test_describe_names_the_rule_in_use() -> None:
     assert NHS_DIGITAL.describe() == (
         "Disclosure control follows the NHS Digital rule: counts of 1 to 7 are shown as * and other "
         "counts are rounded to the nearest 5; means, medians and percentages based on fewer than 8 "
-        "people, and percentages that count or leave out 1 to 7 people, are not shown (-)."
+        "people, and percentages that count or leave out 1 to 7 people, are not shown (-). "
+        "Percentages are worked out from the rounded counts."
     )
     local = threshold_rule(10)
     assert "local rule" in local.describe()
@@ -196,4 +199,30 @@ def test_shares_are_withheld_exactly_below_the_minimum_base_or_on_a_starred_base
     assert (text == "-") is (whole < rule.min_base or any(small))
     if text != "-":
         assert text.endswith("%")
-        assert abs(int(text[:-1]) - 100 * part / whole) <= 0.5 + 1e-9
+        # NHS Digital's method: the percentage of the rounded counts.
+        of_rounded = 100 * rounded_count(part, rule) / rounded_count(whole, rule)
+        assert abs(int(text[:-1]) - of_rounded) <= 0.5 + 1e-9
+
+
+def test_a_percentage_no_longer_pins_its_exact_base() -> None:
+    # The intruder's case: "25 people, 54% and 69% improved" from exact counts fits only 14 and
+    # 18 of 26. Of the rounded counts, every base that rounds to 25 could be behind it.
+    assert [shown(share("Improved", part, 26), NHS_DIGITAL) for part in (14, 18)] == ["60%", "80%"]
+    assert shown(share("Improved", 15, 23), NHS_DIGITAL) == "60%"
+    assert shown(share("Improved", 19, 27), NHS_DIGITAL) == "80%"
+
+
+@given(rule=rules, whole=st.integers(1, 300), data=st.data())
+def test_a_shown_percentage_depends_only_on_the_rounded_counts(
+    rule: Rule, whole: int, data: st.DataObject
+) -> None:
+    part = data.draw(st.integers(0, whole))
+    other_whole = data.draw(st.integers(1, 300))
+    other_part = data.draw(st.integers(0, other_whole))
+    first, second = shown(share("S", part, whole), rule), shown(share("S", other_part, other_whole), rule)
+    same_rounding = (rounded_count(part, rule), rounded_count(whole, rule)) == (
+        rounded_count(other_part, rule),
+        rounded_count(other_whole, rule),
+    )
+    if same_rounding and "-" not in (first, second):
+        assert first == second
