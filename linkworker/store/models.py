@@ -192,6 +192,22 @@ class Patient(Versioned, Base):
         return family_name
 
 
+class PersonNameChange(Base):
+    """A change of a person's name: the name before and after, when and by whom. Never edited: the
+    case record lists a person's earlier names from these."""
+
+    __tablename__ = "person_name_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    old_given_name: Mapped[str] = mapped_column(String(100))
+    old_family_name: Mapped[str] = mapped_column(String(100))
+    new_given_name: Mapped[str] = mapped_column(String(100))
+    new_family_name: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
 class Referral(Versioned, Base):
     """One episode of support for one person."""
 
