@@ -288,6 +288,50 @@ def test_a_row_without_an_nhs_number_is_rejected_with_every_other_problem(
     assert rejected.reason.endswith("Source: Choose the source of the referral from the list.")
 
 
+CODED_HEADER = (*HEADER, "Person stated gender code", "Ethnic category")
+# (gender code, ethnic category) as clinical systems export them, and what is stored.
+CODED = [
+    (("1", "A"), ("male", "A")),
+    (("2", "r"), ("female", "R")),
+    (("9", " 99 "), ("indeterminate", "99")),
+    (("x", "Z"), ("not_known", "Z")),
+    (("0", "White - Irish"), ("not_known", "B")),
+    (("Female", ""), ("female", "99")),
+]
+
+
+def test_gender_codes_and_ethnic_category_codes_are_stored_as_the_persons_sex_and_category(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    rows = [
+        row(index, **{"Person stated gender code": gender, "Ethnic category": ethnic})
+        for index, ((gender, ethnic), _stored) in enumerate(CODED)
+    ]
+    unknown = row(len(CODED), **{"Person stated gender code": "3", "Ethnic category": "X"})
+
+    checked = preview(database, actors[Role.LINK_WORKER], file_of(*rows, unknown, header=CODED_HEADER))
+    result = commit(database, actors[Role.LINK_WORKER], file_of(*rows, unknown, header=CODED_HEADER))
+
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (
+            len(CODED) + 2,
+            "Person stated gender code: Write the sex as Female, Male, Indeterminate or Not known, "
+            "or as its NHS code: 1 male, 2 female, 9 indeterminate, X or 0 not known. "
+            "Ethnic category: Write the ethnic category as its NHS code (A to H, J to N, P, R or S; "
+            "Z for not stated; 99 for not known) or as its name, like White: British.",
+        )
+    ]
+    assert (result.imported, result.rejected) == (len(CODED), 1)
+    with database.session() as session:
+        stored = {
+            number: (sex, ethnic)
+            for number, sex, ethnic in session.execute(
+                select(Patient.nhs_number, Patient.sex, Patient.ethnic_category)
+            )
+        }
+    assert stored == {NUMBERS[index]: expected for index, (_typed, expected) in enumerate(CODED)}
+
+
 def test_rejected_rows_saved_as_csv_can_be_fixed_and_imported(
     database: Database, actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
