@@ -1,4 +1,5 @@
-"""Code lists shipped in resources/ (needs, SNOMED CT codes), read once into frozen dataclasses.
+"""Code lists shipped in resources/ (needs, SNOMED CT codes, NHS pseudo-postcodes), read once into
+frozen dataclasses.
 
 Codes live in files, not in code, so a PCN's list can change without a new release of the
 rules. A broken file is a packaging fault: ``CatalogueError`` names the file and the problem.
@@ -17,9 +18,11 @@ from typing import Any
 from linkworker.config import resources_dir
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.gp_codes import GpCodeTrigger, SnomedCode, is_concept_id
+from linkworker.domain.postcode import PseudoPostcode, PseudoPostcodes, is_pseudo, is_valid, parse
 
 NEEDS_FILE = "needs.json"
 SNOMED_FILE = "snomed_codes.json"
+PSEUDO_POSTCODES_FILE = "pseudo_postcodes.json"
 # Need codes are stored in referral_need and service_need (40 characters at most).
 _NEED_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -164,3 +167,42 @@ def _snomed_code(path: Path, index: int, entry: Any) -> SnomedCode:
         trigger=GpCodeTrigger(values["trigger"]),
         guidance=values["guidance"].strip(),
     )
+
+
+def load_pseudo_postcodes(path: Path) -> PseudoPostcodes:
+    """Read and check a pseudo-postcode list: each code of the NHS form, listed once, with its
+    meaning and at least one of the file's named sources."""
+    raw = _read_json(path)
+    entries = raw.get("postcodes") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f'{path} must hold a non-empty list under "postcodes".')
+    sources = raw.get("sources")
+    named = set(sources) if isinstance(sources, dict) else set()
+    listed = tuple(_pseudo_postcode(path, index, entry, named) for index, entry in enumerate(entries))
+    codes = [entry.postcode for entry in listed]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise CatalogueError(f"{path}: the code {duplicates[0]} is listed more than once.")
+    return PseudoPostcodes(listed)
+
+
+@cache
+def pseudo_postcodes() -> PseudoPostcodes:
+    """The NHS pseudo-postcodes, with their meanings, this installation ships."""
+    return load_pseudo_postcodes(resources_dir() / PSEUDO_POSTCODES_FILE)
+
+
+def _pseudo_postcode(path: Path, index: int, entry: Any, sources: set[str]) -> PseudoPostcode:
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{path}: pseudo-postcode {index + 1} must be an object.")
+    code, meaning, cited = entry.get("postcode"), entry.get("meaning"), entry.get("sources")
+    if not isinstance(code, str) or not is_valid(code) or not is_pseudo(parse(code)):
+        raise CatalogueError(f"{path}: {code!r} is not an NHS pseudo-postcode (ZZ99, a digit, a letter, Z).")
+    if not isinstance(meaning, str) or not meaning.strip():
+        raise CatalogueError(f"{path}: {code} has no meaning.")
+    if not isinstance(cited, list) or not cited:
+        raise CatalogueError(f"{path}: {code} names no source.")
+    unknown = [source for source in cited if source not in sources]
+    if unknown:
+        raise CatalogueError(f"{path}: {code} cites the unknown source {unknown[0]!r}.")
+    return PseudoPostcode(parse(code), meaning.strip())

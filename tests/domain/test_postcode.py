@@ -1,4 +1,5 @@
-"""UK postcodes: the six formats, the letter rules, the NHS pseudo-postcodes, normalisation."""
+"""UK postcodes: the six formats, the letter rules, the NHS pseudo-postcodes and their meanings,
+normalisation."""
 
 from __future__ import annotations
 
@@ -59,15 +60,60 @@ def test_every_other_letter_may_end_a_postcode() -> None:
         assert postcode.is_valid(f"ME14 1{letter}{letter}"), letter
 
 
-@pytest.mark.parametrize("pseudo", ["ZZ99 3VZ", "ZZ99 3WZ", "ZZ99 3CZ", "zz993vz", " zz99 3wz"])
-def test_the_nhs_pseudo_postcodes_are_accepted_though_they_break_the_rules(pseudo: str) -> None:
-    assert postcode.parse(pseudo) in postcode.PSEUDO_POSTCODES
-    assert {"ZZ99 3VZ", "ZZ99 3WZ", "ZZ99 3CZ"} == postcode.PSEUDO_POSTCODES
+# The pseudo-postcodes the NHS Data Dictionary and the HES data dictionary name (see
+# resources/pseudo_postcodes.json); ZZ99 6CZ is the Data Dictionary's own example of a country.
+PUBLISHED = ["ZZ99 3VZ", "ZZ99 3WZ", "ZZ99 3CZ", "ZZ99 1WZ", "ZZ99 2WZ", "ZZ99 3GZ", "ZZ99 6CZ"]
 
 
-def test_other_zz99_codes_are_refused() -> None:
-    assert not postcode.is_valid("ZZ99 3AA")
-    assert not postcode.is_valid("ZZ99 9ZZ")
+@pytest.mark.parametrize("pseudo", PUBLISHED)
+def test_the_published_nhs_pseudo_postcodes_are_accepted_though_they_break_the_rules(pseudo: str) -> None:
+    for typed in (pseudo, pseudo.lower(), pseudo.replace(" ", ""), f"  {pseudo.lower()} "):
+        assert postcode.parse(typed) == pseudo
+        assert postcode.is_pseudo(postcode.parse(typed))
+
+
+@given(st.sampled_from("0123456789"), st.sampled_from(LETTERS))
+@unhurried
+def test_every_code_of_the_data_dictionarys_form_is_a_pseudo_postcode(digit: str, letter: str) -> None:
+    """ZZ99, a space, a digit, a letter and Z: the form the Data Dictionary gives for a country."""
+    code = f"ZZ99 {digit}{letter}Z"
+    assert postcode.parse(code) == code
+    assert postcode.is_pseudo(code)
+    assert postcode.placeable(code) is None
+
+
+@pytest.mark.parametrize("typed", ["ZZ99 3AA", "ZZ99 33Z", "ZZ99 BRL", "ZZ99 3VV", "ZZ98 3VZ", "ZZ9 3VZ"])
+def test_other_zz_codes_are_refused(typed: str) -> None:
+    assert not postcode.is_valid(typed)
+
+
+PSEUDO_LIST = postcode.PseudoPostcodes(
+    (
+        postcode.PseudoPostcode("ZZ99 3VZ", "No fixed abode"),
+        postcode.PseudoPostcode("ZZ99 6CZ", "Abroad: India"),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meaning"),
+    [
+        ("zz993vz", "No fixed abode"),
+        ("ZZ99 6CZ", "Abroad: India"),
+        ("ZZ99 8QZ", postcode.UNLISTED_MEANING),  # of the form, not in the list: a country abroad
+        ("ME14 1XX", None),  # a place
+        ("ZZ99 3AA", None),  # not a postcode at all
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_pseudo_postcode_has_its_meaning(typed: str | None, meaning: str | None) -> None:
+    assert PSEUDO_LIST.meaning(typed) == meaning
+
+
+def test_the_meaning_of_an_unlisted_code_says_it_is_abroad_and_not_listed() -> None:
+    assert "abroad" in postcode.UNLISTED_MEANING.casefold()
+    assert "not in Linkworker's list" in postcode.UNLISTED_MEANING
 
 
 @pytest.mark.parametrize(
@@ -142,3 +188,11 @@ def test_parsing_twice_gives_the_same_postcode(typed: str) -> None:
     except ValidationError:
         return
     assert postcode.parse(once) == once
+
+
+@given(well_formed())
+@unhurried
+def test_no_real_postcode_is_taken_for_a_pseudo_postcode(typed: str) -> None:
+    canonical = postcode.parse(typed)
+    assert not postcode.is_pseudo(canonical)
+    assert postcode.placeable(typed) == canonical
