@@ -16,7 +16,7 @@ from linkworker.store.database_key import keyring_name
 from linkworker.store.models import AuditEvent, Patient, Referral
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate
-from tests.interchange.files import csv_bytes, row
+from tests.interchange.files import HEADER, NUMBERS, csv_bytes, row
 
 pytestmark = pytest.mark.e2e
 
@@ -110,6 +110,41 @@ def test_importing_then_the_same_file_again_then_the_fixed_rejected_rows(
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert fixed.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 0 rows rejected."
     assert counts(installed, encrypted_template) == (4, 4, 3)
+
+
+def test_a_clinical_system_export_with_gender_and_ethnic_category_codes_is_imported(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    header = (*HEADER, "Gender", "Ethnicity")
+    coded = [
+        row(0, Gender="2", Ethnicity="A"),
+        row(1, Gender="1", Ethnicity="n"),
+        row(2, Gender="X", Ethnicity="99"),
+        row(3, Gender="U", Ethnicity="Z"),
+        row(4, Gender="F", Ethnicity="X"),
+    ]
+    source = tmp_path / "export.csv"
+    source.write_bytes(csv_bytes(coded, header))
+
+    result = installed.run("import", "referrals", str(source), "--user", "worker")
+
+    assert result.returncode == 1, result.stderr
+    assert (
+        "  Line 5: Gender: Write the sex as Female, Male, Indeterminate or Not known, or as its NHS "
+        "code: 1 male, 2 female, 9 indeterminate, X or 0 not known."
+    ) in result.stdout.splitlines()
+    assert (
+        "  Line 6: Ethnicity: Write the ethnic category as its NHS code (A to H, J to N, P, R or S; "
+        "Z for not stated; 99 for not known) or as its name, like White: British."
+    ) in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "Imported 3 referrals (3 new people). 2 rows rejected."
+    with _opened(installed, encrypted_template) as database, database.session() as session:
+        stored = session.execute(
+            select(Patient.nhs_number, Patient.sex, Patient.ethnic_category).order_by(Patient.nhs_number)
+        ).all()
+    assert [tuple(person) for person in stored] == sorted(
+        [(NUMBERS[0], "female", "A"), (NUMBERS[1], "male", "N"), (NUMBERS[2], "not_known", "99")]
+    )
 
 
 @pytest.mark.parametrize(
