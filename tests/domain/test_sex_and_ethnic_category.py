@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -208,3 +209,12 @@ def test_a_published_ethnic_code_is_read_in_any_case_with_any_spaces_around(
 ) -> None:
     cased = "".join(data.draw(st.sampled_from([ch.upper(), ch.lower()])) for ch in code)
     assert parse_ethnic_category(before + cased + after) is EthnicCategory(code)
+
+
+def test_the_user_guide_lists_every_ethnic_category_as_the_import_reads_it() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    cells = re.findall(r"^\| (A|[B-Z]|99) \| ([^|]+) \| (A|[B-Z]|99) \| ([^|]+) \|$", guide, re.MULTILINE)
+    listed = {code: name.strip() for row in cells for code, name in (row[:2], row[2:])}
+    assert set(listed) == set(PUBLISHED_ETHNIC_CATEGORIES)
+    for code, name in listed.items():
+        assert parse_ethnic_category(re.sub(r" \(.*\)$", "", name)) is EthnicCategory(code), name
