@@ -5,7 +5,9 @@ usual way, "ME14 1XX"), ``pcd`` and ``pcd2`` (fixed-width forms, used when ``pcd
 ``lat`` and ``long`` (WGS84 degrees) and ``doterm`` (the month the postcode was terminated,
 blank while it is live). Older releases write the names in capitals; about fifty other columns
 (local authority, ward, deprivation, ...) are passed over. A postcode without a grid reference
-has the placeholder 99.999999, 0.000000: it is read as "no coordinates".
+has the placeholder 99.999999, 0.000000: it is read as "no coordinates". So is an NHS
+pseudo-postcode (ZZ99 3VZ, no fixed abode, and the like), whatever point its row gives: it names
+no place (the NHS Postcode Directory lists them with the real postcodes).
 
 The whole-UK file is about 2.7 million rows and over a gigabyte, so it is read as a stream: one
 row at a time, never the file in memory, with how far through the file the reading has got, for
@@ -132,7 +134,7 @@ class PostcodeFile:
             record = _record(row[postcode_at], latitude, longitude)
             if record is None:
                 tally.unreadable_at(reader.line_num)
-            elif not geo.in_uk(record.latitude, record.longitude):
+            elif postcode.is_pseudo(record.postcode) or not geo.in_uk(record.latitude, record.longitude):
                 tally.without_coordinates += 1
             else:
                 tally.live += 1

@@ -5,6 +5,8 @@ the district's row being the average of its postcodes' points. A full postcode t
 the lookup (too new, mistyped in the last letters, from before the last import) is then placed
 at its district's middle in a single primary-key look-up, and ``Located.precision`` says so.
 The two kinds never collide: a full postcode always has its space, a district never does.
+An NHS pseudo-postcode (ZZ99 3VZ, no fixed abode, ...) names no place: the lookup never holds
+one, and ``locate`` never places one; ``meaning`` says what it stands for.
 
 An import adds and updates, never deletes: the ONSPD also comes as one file per area, which can
 be imported one after another, and a postcode terminated since is still worth placing someone
@@ -22,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
+from linkworker import catalogues
 from linkworker.domain import postcode
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Permission
@@ -94,10 +97,13 @@ class PostcodeFileRefused(ServiceError):
 
 def locate(session: Session, typed: str) -> Located | None:
     """Where ``typed`` (any spacing or case) is: its own point, else its district's middle,
-    else None (not a UK postcode, or neither it nor its district is in the lookup)."""
+    else None (not a UK postcode, a pseudo-postcode, or neither it nor its district is in the
+    lookup)."""
     try:
         canonical = postcode.parse(typed)
     except ValidationError:
+        return None
+    if postcode.is_pseudo(canonical):
         return None
     district = postcode.district(canonical)
     found = {
@@ -113,6 +119,12 @@ def locate(session: Session, typed: str) -> Located | None:
     if district in found:
         return Located(*found[district], DISTRICT)
     return None
+
+
+def meaning(typed: str | None) -> str | None:
+    """What a pseudo-postcode (typed any way) stands for, in plain words ("No fixed abode"); None
+    for a real postcode or text that is not a postcode."""
+    return catalogues.pseudo_postcodes().meaning(typed)
 
 
 def lookup_size(session: Session) -> LookupSize:
@@ -201,7 +213,7 @@ def refresh_districts(
 ) -> int:
     """Work out every district's middle again from all the full postcodes now in the lookup
     (``import_file`` ends with it; call it after writing points any other way, as the demo
-    does). Returns the number of districts.
+    does). Returns the number of districts. Pseudo-postcodes an earlier release let in go first.
 
     The district is the postcode less its space and three-character inward code; the numbers
     are SQL literals, not parameters, so PostgreSQL sees the same expression in GROUP BY. It
@@ -211,7 +223,9 @@ def refresh_districts(
     database's collation; the first and last slices are open-ended for the same reason.
     """
     full = PostcodePoint.postcode.like("% %")
-    session.execute(delete(PostcodePoint).where(~full))
+    session.execute(
+        delete(PostcodePoint).where(~full | PostcodePoint.postcode.like(f"{postcode.PSEUDO_OUTWARD} %"))
+    )
     district = func.substr(
         PostcodePoint.postcode, literal_column("1"), func.length(PostcodePoint.postcode) - literal_column("4")
     )

@@ -163,3 +163,15 @@ def test_no_position_is_what_the_ons_writes(tmp_path: Path) -> None:
     _records, tally = read(write(tmp_path / "x.csv", [row("ME7 1AA", *NO_POSITION)]))
 
     assert tally == Tally(rows=1, without_coordinates=1)
+
+
+def test_an_nhs_pseudo_postcode_is_read_as_having_no_point_whatever_its_row_gives(tmp_path: Path) -> None:
+    rows = [
+        row("ZZ99 3VZ", "51.27", "0.52"),
+        row("ZZ99 4QZ", "51.28", "0.53"),
+        row("ME7 1AA", "51.38", "0.54"),
+    ]
+    records, tally = read(write(tmp_path / "NHSPD.csv", rows))
+
+    assert records == [PostcodeRecord("ME7 1AA", 51.38, 0.54)]
+    assert tally == Tally(rows=3, live=1, without_coordinates=2)
