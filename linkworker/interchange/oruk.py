@@ -496,11 +496,19 @@ def _location(place: Mapping[str, Any], where: str, record: _Record) -> OrukLoca
         addresses[0] if addresses else {},
     )
     latitude, longitude = _coordinates(place, where, record)
+    code = _postcode(_text(physical.get("postal_code")), _where(physical, where), record)
+    if code is not None and postcode.is_pseudo(code) and latitude is not None:
+        record.add(
+            Severity.FLAGGED,
+            f"{code} is an NHS pseudo-postcode, not a place: the venue's coordinates are left out.",
+            where,
+        )
+        latitude = longitude = None
     return OrukLocation(
         name=_fit(_text(place.get("name")), NAME_MAX, "location name", record) or None,
         address_1=_fit(_text(physical.get("address_1")), NAME_MAX, "address", record) or None,
         town=_fit(_text(physical.get("city")), TOWN_MAX, "town", record) or None,
-        postcode=_postcode(_text(physical.get("postal_code")), _where(physical, where), record),
+        postcode=code,
         latitude=latitude,
         longitude=longitude,
     )

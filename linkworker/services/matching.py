@@ -142,6 +142,11 @@ def _home_text(typed_postcode: str | None, home: Home) -> str:
     canonical = postcode.placeable(typed_postcode)
     if not typed_postcode:
         return "No postcode on the record: distances are unknown, so nearness goes by town."
+    pseudo = postcodes.meaning(typed_postcode)
+    if pseudo is not None:
+        return (
+            f"{postcode.parse(typed_postcode)} ({pseudo}): distances are unknown, so nearness goes by town."
+        )
     if canonical is None:
         return "The record's postcode cannot be placed: distances are unknown, so nearness goes by town."
     if not home.located:

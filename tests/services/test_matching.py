@@ -203,7 +203,7 @@ def test_without_a_lookup_nearness_goes_by_area(database: Database, actors: dict
 
 @pytest.mark.parametrize(
     ("written", "said"),
-    [(None, "No postcode on the record"), ("ZZ99 3VZ", "The record's postcode cannot be placed")],
+    [(None, "No postcode on the record"), ("ZZ99 3VZ", "ZZ99 3VZ (No fixed abode): distances are unknown")],
 )
 def test_a_person_without_a_usable_postcode(
     database: Database, actors: dict[Role, Actor], written: str | None, said: str
