@@ -22,6 +22,7 @@ from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.follow_ups import Due, FollowUpState, due, state_of
 from linkworker.domain.intake import case_number
+from linkworker.domain.name_change import PersonName
 from linkworker.domain.people import ContactMethod
 from linkworker.domain.person import age_on
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
@@ -39,6 +40,7 @@ from linkworker.store.models import (
     LocalNeed,
     Measure,
     Patient,
+    PersonNameChange,
     Practice,
     Referral,
     ReferralNeed,
@@ -93,8 +95,17 @@ class CaseHeader:
 
 
 @dataclass(frozen=True)
+class EarlierName:
+    """A name the person was recorded under until a change of name, and who recorded the change."""
+
+    name: PersonName
+    until: datetime
+    changed_by: str | None
+
+
+@dataclass(frozen=True)
 class PersonInfo:
-    """How to reach the person and what helps them take part."""
+    """How to reach the person, what helps them take part, and their earlier names (newest first)."""
 
     address_lines: tuple[str, ...]
     postcode: str | None
@@ -107,6 +118,7 @@ class PersonInfo:
     interpreter_needed: bool
     accessibility_needs: str | None
     registered_practice: str | None
+    earlier_names: tuple[EarlierName, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -426,7 +438,7 @@ def open_case(
 
     record = CaseRecord(
         header=case_header(session, referral, today, names),
-        person=_person_info(session, referral.patient),
+        person=_person_info(session, referral.patient, names),
         referral=ReferralInfo(
             ReferralSource(referral.source),
             referral.referrer_name,
@@ -685,7 +697,7 @@ def _baseline_and_latest(rows: list[MeasureRecord]) -> tuple[MeasureRecord, Meas
     return None if pair is None else (rows[pair[0]], rows[pair[1]])
 
 
-def _person_info(session: Session, patient: Patient) -> PersonInfo:
+def _person_info(session: Session, patient: Patient, names: Names) -> PersonInfo:
     registered = (
         session.scalar(select(Practice.name).where(Practice.id == patient.registered_practice_id))
         if patient.registered_practice_id is not None
@@ -703,6 +715,24 @@ def _person_info(session: Session, patient: Patient) -> PersonInfo:
         patient.interpreter_needed,
         patient.accessibility_needs,
         registered,
+        _earlier_names(session, patient.id, names),
+    )
+
+
+def _earlier_names(session: Session, patient_id: int, names: Names) -> tuple[EarlierName, ...]:
+    """Each name the person had before a change of name, newest first."""
+    changes = session.scalars(
+        select(PersonNameChange)
+        .where(PersonNameChange.patient_id == patient_id)
+        .order_by(PersonNameChange.changed_at.desc(), PersonNameChange.id.desc())
+    )
+    return tuple(
+        EarlierName(
+            PersonName(change.old_given_name, change.old_family_name),
+            change.changed_at,
+            names.of(change.changed_by_id),
+        )
+        for change in changes
     )
 
 

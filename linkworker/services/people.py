@@ -5,12 +5,13 @@ was in it)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from linkworker.domain import nhs_number
 from linkworker.domain.duplicates import (
@@ -21,13 +22,17 @@ from linkworker.domain.duplicates import (
 )
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import PersonDetails, registered_practice
-from linkworker.domain.person import search_key
+from linkworker.domain.name_change import PersonName, change_of_name_question, changed_fields, new_name
+from linkworker.domain.person import parse_name, search_key
 from linkworker.domain.referrals import ENDED
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE, insert_with_ids
-from linkworker.store.models import Patient, Practice, Referral
+from linkworker.services.errors import NotFound, StaleEdit
+from linkworker.store.models import Patient, PersonNameChange, Practice, Referral
+
+NO_CHANGE_OF_NAME = "This is the name on record: there is no change of name to record."
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,19 @@ class PersonSummary:
 
 @dataclass(frozen=True)
 class PersonMatch:
-    """A recorded person who may be the one being looked for, and why they are shown."""
+    """A recorded person who may be the one being looked for, and why they are shown.
+    ``new_name`` is the name searched for when it is another name for them (a change of name?)."""
 
     person: PersonSummary
     reason: str
     same_nhs_number: bool
     similarity: int | None
     open_referrals: int
+    new_name: PersonName | None = None
+
+    @property
+    def recorded_name(self) -> PersonName:
+        return PersonName(self.person.given_name, self.person.family_name)
 
 
 def find_by_nhs_number(session: Session, actor: Actor, typed: str) -> PersonSummary | None:
@@ -73,7 +84,8 @@ def find_people(
     date_of_birth: date | None = None,
 ) -> list[PersonMatch]:
     """People who may be the one being referred: the same NHS number first, then people born the
-    same day whose name is similar (see domain.duplicates), most similar first.
+    same day whose name is similar (see domain.duplicates), most similar first. The same NHS
+    number and date of birth under another name is asked about (``domain.name_change``).
 
     The NHS number is looked up across the whole server (it is unique there); the name and date of
     birth only among people known to this PCN (registered at or referred by one of its practices),
@@ -89,7 +101,14 @@ def find_people(
         row = session.execute(_summary_query().where(Patient.nhs_number == digits)).first()
         if row is not None:
             person = _summary(*row)
-            matches[person.id] = PersonMatch(person, SAME_NHS_NUMBER, True, None, 0)
+            recorded = PersonName(person.given_name, person.family_name)
+            renamed = (
+                new_name(recorded, given_name or "", family_name or "")
+                if by_name and date_of_birth == person.date_of_birth
+                else None
+            )
+            reason = change_of_name_question(recorded) if renamed else SAME_NHS_NUMBER
+            matches[person.id] = PersonMatch(person, reason, True, None, 0, renamed)
     if by_name and date_of_birth is not None:
         for row in session.execute(
             _summary_query().where(Patient.date_of_birth == date_of_birth, _known_to_pcn(actor.pcn_id))
@@ -110,10 +129,55 @@ def find_people(
     audit.record(session, actor, "people_searched", detail=f"matches={len(found)}")
     for match in found:
         audit.record(session, actor, "person_viewed", "patient", match.person.id)
-    return [
-        PersonMatch(m.person, m.reason, m.same_nhs_number, m.similarity, open_counts.get(m.person.id, 0))
-        for m in found
-    ]
+    return [replace(m, open_referrals=open_counts.get(m.person.id, 0)) for m in found]
+
+
+def change_name(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    recorded: PersonName,
+    given_name: str,
+    family_name: str,
+) -> PersonSummary:
+    """Give a recorded person a new name, keeping the one before in their history.
+
+    ``recorded`` is the name the user was shown: if the record has been renamed since, the change
+    is refused rather than recorded over a name they did not see. The name is checked by the
+    name rules (``domain.person.parse_name``); a part left blank keeps the recorded one
+    (``domain.name_change.new_name``), and the recorded name written another way is refused, as
+    there is nothing to change. Audited with the fields changed, never the names.
+    """
+    _require_intake(actor)
+    given = parse_name(given_name, "given_name", "given name") if given_name.strip() else ""
+    family = parse_name(family_name, "family_name", "family name") if family_name.strip() else ""
+    patient = session.get(Patient, person_id)
+    if patient is None:
+        raise NotFound("That person is no longer on record.")
+    if PersonName(patient.given_name, patient.family_name) != recorded:
+        raise StaleEdit("person's record")
+    changed = new_name(recorded, given, family)
+    if changed is None:
+        raise ValidationError("family_name", NO_CHANGE_OF_NAME)
+    session.add(
+        PersonNameChange(
+            patient_id=person_id,
+            old_given_name=recorded.given_name,
+            old_family_name=recorded.family_name,
+            new_given_name=changed.given_name,
+            new_family_name=changed.family_name,
+            changed_by_id=actor.user_id,
+        )
+    )
+    patient.given_name, patient.family_name = changed.given_name, changed.family_name
+    try:
+        session.flush()
+    except StaleDataError:  # someone else saved the person between our read and this write
+        raise StaleEdit("person's record") from None
+    fields = ",".join(changed_fields(recorded, changed))
+    audit.record(session, actor, "person_renamed", "patient", person_id, f"fields={fields}")
+    row = session.execute(_summary_query().where(Patient.id == person_id)).one()
+    return _summary(*row)
 
 
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> PersonSummary:

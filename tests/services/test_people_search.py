@@ -214,7 +214,7 @@ def test_number_match_comes_first_then_the_most_similar_names_and_a_different_nu
             session, worker, nhs_number=FIRST, given_name="Orla", family_name="Fenwick", date_of_birth=BORN
         )
     assert [(m.person.id, m.reason) for m in matches] == [
-        (exact.id, "same NHS number"),
+        (exact.id, "same NHS number and date of birth, recorded as Olivia Stone: a change of name?"),
         (twin.id, "same date of birth and a similar name (100%), but a different NHS number"),
         (unnumbered.id, "same date of birth and a similar name (92%)"),
     ]
