@@ -1,10 +1,11 @@
-"""The Monthly summary screen: choose a month and the practices, make the anonymised summary of the
-PCN in the background, look at it, then print it or save it as a PDF or a CSV.
+"""The Monthly summary screen: choose a month and the whole PCN or one practice, make the
+anonymised summary in the background, look at it, then print it or save it as a PDF or a CSV.
 
 The figures are built and the PDF rendered on a background thread (``ui.jobs``), with a progress
 bar, so the window keeps painting. The PDF stays in memory until saved; both files are written
 whole or not at all, and each print or save goes to the audit trail. Every figure is shown as the
-PCN's disclosure rule allows, so the files may leave the PCN.
+PCN's disclosure rule allows, so the files may leave the PCN. No group of practices is offered:
+its figures set against the whole PCN's would give away small numbers (``services.summary.selection``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -23,8 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -46,6 +45,11 @@ from linkworker.ui.letter_preview import ask_printer, ask_save_path, paint_pages
 from linkworker.whole_file import write_whole
 
 ACTION = "Monthly summary"
+WHOLE_PCN = "Whole PCN (every practice)"
+WHY_NO_GROUPS = (
+    "A summary covers the whole PCN or one practice, never a group of practices: a group's figures "
+    "taken away from the whole PCN's could reveal small numbers."
+)
 MONTHS_OFFERED = 24
 
 
@@ -56,7 +60,7 @@ class Made:
     summary: Summary
     rule: Rule
     pdf: bytes
-    whole_pcn: bool  # every practice of the PCN, not a few chosen
+    whole_pcn: bool  # every practice of the PCN, not one chosen
 
 
 def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
@@ -68,8 +72,8 @@ def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
 
 
 class SummaryView(QWidget):
-    """Month, PCN (for an administrator of a shared server) and practices, Make summary (with
-    Cancel while it runs), the preview, and Print / Save PDF / Save CSV."""
+    """Month, PCN (for an administrator of a shared server) and the whole PCN or one practice,
+    Make summary (with Cancel while it runs), the preview, and Print / Save PDF / Save CSV."""
 
     made = Signal(object)  # the Made, once shown
 
@@ -90,11 +94,12 @@ class SummaryView(QWidget):
         self.scopes: list[summary.Scope] = []
         self.pcn = QComboBox()
         self.pcn.setAccessibleName("Primary care network")
-        self.pcn.currentIndexChanged.connect(lambda _index: self._show_practices(set()))
-        self.practices = QListWidget()
-        self.practices.setAccessibleName("Practices in scope")
-        self.practices.setMaximumHeight(120)
-        self.practices.itemChanged.connect(lambda _item: self._refresh_buttons())
+        self.pcn.currentIndexChanged.connect(lambda _index: self._show_practices(None))
+        self.practices = QComboBox()
+        self.practices.setAccessibleName("Practices in the summary")
+        self.practices.setAccessibleDescription(WHY_NO_GROUPS)
+        self.scope_hint = QLabel(WHY_NO_GROUPS)
+        self.scope_hint.setWordWrap(True)
 
         self.make_button = QPushButton("&Make summary")
         self.make_button.clicked.connect(lambda _checked=False: self.make())
@@ -105,8 +110,8 @@ class SummaryView(QWidget):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(lambda _checked=False: self.cancel())
         self.status = QLabel(
-            "Choose a month and the practices, then make the summary. Small numbers are hidden and "
-            "others rounded, so no one can be recognised."
+            "Choose a month, and the whole PCN or one practice, then make the summary. Small numbers "
+            "are hidden and others rounded, so no one can be recognised."
         )
         self.status.setWordWrap(True)
         self.view = pdf_view(self, QPdfDocument(self), "Summary preview")
@@ -123,6 +128,7 @@ class SummaryView(QWidget):
         form.addRow("P&CN:", self.pcn)
         self._form = form
         form.addRow("Pr&actices:", self.practices)
+        form.addRow("", self.scope_hint)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
         actions.addWidget(self.progress, 1)
@@ -138,14 +144,9 @@ class SummaryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the PCNs and their practices again (one may have been added since); a practice
-        unticked stays unticked, a new one comes ticked, and the PCN chosen stays chosen."""
-        items = [self.practices.item(row) for row in range(self.practices.count())]
-        unticked = {
-            item.data(Qt.ItemDataRole.UserRole)
-            for item in items
-            if item.checkState() != Qt.CheckState.Checked
-        }
+        """Read the PCNs and their practices again (one may have been added since); the PCN and
+        the practice chosen stay chosen."""
+        practice = self.chosen_practice()
         outcome = call_service(
             self, self.database, lambda session: summary.scopes(session, self.actor), action=ACTION
         )
@@ -161,35 +162,35 @@ class SummaryView(QWidget):
         self.pcn.blockSignals(False)
         # Only an administrator of a shared server has a choice to make.
         self._form.setRowVisible(self.pcn, len(self.scopes) > 1)
-        self._show_practices(unticked)
+        self._show_practices(practice)
 
     def chosen_pcn(self) -> int | None:
         """The PCN chosen, or None before the PCNs are read."""
         value = self.pcn.currentData()
         return None if value is None else int(value)
 
-    def _show_practices(self, unticked: set[int]) -> None:
-        """The chosen PCN's practices, ticked but for those in ``unticked``."""
-        scope = next((scope for scope in self.scopes if scope.pcn.id == self.chosen_pcn()), None)
+    def _chosen_scope(self) -> summary.Scope | None:
+        return next((scope for scope in self.scopes if scope.pcn.id == self.chosen_pcn()), None)
+
+    def _show_practices(self, chosen: int | None) -> None:
+        """The whole PCN, then each of the chosen PCN's practices; ``chosen`` (a practice's id)
+        stays chosen if it is there, else the whole PCN is."""
+        scope = self._chosen_scope()
         self.practices.blockSignals(True)
         self.practices.clear()
-        for practice in scope.practices if scope else ():
-            item = QListWidgetItem(practice.name if practice.active else f"{practice.name} (closed)")
-            item.setData(Qt.ItemDataRole.UserRole, practice.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = practice.id not in unticked
-            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-            self.practices.addItem(item)
+        if scope is not None:
+            self.practices.addItem(WHOLE_PCN, None)
+            for practice in scope.practices:
+                name = practice.name if practice.active else f"{practice.name} (closed)"
+                self.practices.addItem(name, practice.id)
+        self.practices.setCurrentIndex(max(self.practices.findData(chosen), 0) if chosen is not None else 0)
         self.practices.blockSignals(False)
         self._refresh_buttons()
 
-    def chosen_practices(self) -> list[int] | None:
-        """The ticked practices' ids; None when all are ticked (the whole PCN)."""
-        items = [self.practices.item(row) for row in range(self.practices.count())]
-        ticked = [item for item in items if item.checkState() == Qt.CheckState.Checked]
-        if len(ticked) == len(items):
-            return None
-        return [int(item.data(Qt.ItemDataRole.UserRole)) for item in ticked]
+    def chosen_practice(self) -> int | None:
+        """The id of the practice chosen; None for the whole PCN."""
+        value = self.practices.currentData()
+        return None if value is None else int(value)
 
     # Making --------------------------------------------------------------------------------
 
@@ -197,7 +198,10 @@ class SummaryView(QWidget):
         """Build the chosen month's figures and render them, in the background."""
         month: date = self.month.currentData()
         pcn_id = self.chosen_pcn()
-        practice_ids = self.chosen_practices()
+        practice = self.chosen_practice()
+        scope = self._chosen_scope()
+        # A PCN of one practice: that practice is the whole PCN (as the service also reads it).
+        whole_pcn = practice is None or (scope is not None and len(scope.practices) == 1)
 
         def work(session: Session, control: JobControl) -> Made:
             rule = disclosure.rule_for(session, self.actor, pcn_id)
@@ -205,12 +209,12 @@ class SummaryView(QWidget):
                 session,
                 self.actor,
                 month,
-                practice_ids,
+                None if practice is None else [practice],
                 progress=control.progress,
                 pcn_id=pcn_id,
                 cancelled=control.cancelled,
             )
-            return Made(built, rule, summary_pdf.render(built, rule), whole_pcn=practice_ids is None)
+            return Made(built, rule, summary_pdf.render(built, rule), whole_pcn=whole_pcn)
 
         self._set_busy(True)
         self.status.setText(f"Making the summary for {month:%B %Y}…")
@@ -257,12 +261,8 @@ class SummaryView(QWidget):
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
-        """Make needs a practice ticked; Print and Save need a summary made."""
-        ticked = any(
-            self.practices.item(row).checkState() == Qt.CheckState.Checked
-            for row in range(self.practices.count())
-        )
-        self.make_button.setEnabled(not self.busy and ticked)
+        """Make needs the PCN's practices read; Print and Save need a summary made."""
+        self.make_button.setEnabled(not self.busy and self.practices.count() > 0)
         for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
             button.setEnabled(not self.busy and self.current is not None)
 

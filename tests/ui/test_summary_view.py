@@ -1,5 +1,6 @@
-"""The Monthly summary screen on the real widgets: month and practices chosen, the summary made in
-the background and previewed with QtPdf, then printed to a PDF printer and saved as PDF and CSV."""
+"""The Monthly summary screen on the real widgets: month and the whole PCN or one practice chosen,
+the summary made in the background and previewed with QtPdf, then printed to a PDF printer and
+saved as PDF and CSV."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFormLayout
 from reportlab.lib.pagesizes import A4
 
 from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, add_practice
+from linkworker.services.organisation import NewPractice, add_practice, list_practices, set_practice_active
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Practice
 from linkworker.ui.summary_view import SummaryView, months_offered
@@ -64,14 +66,19 @@ def test_months_offered_are_the_latest_first() -> None:
     ]
 
 
-def test_by_default_last_month_for_every_practice_and_nothing_to_save(view: SummaryView) -> None:
+WHOLE_PCN = "Whole PCN (every practice)"
+
+
+def offered(view: SummaryView) -> list[str]:
+    return [view.practices.itemText(row) for row in range(view.practices.count())]
+
+
+def test_by_default_last_month_for_the_whole_pcn_and_nothing_to_save(view: SummaryView) -> None:
     assert view.month.currentData() == LAST_MONTH
     assert view.month.currentText() == f"{LAST_MONTH:%B %Y}"
-    assert [view.practices.item(row).text() for row in range(view.practices.count())] == [
-        "Hilltop Practice",
-        "Riverside Surgery",
-    ]
-    assert view.chosen_practices() is None
+    assert offered(view) == [WHOLE_PCN, "Hilltop Practice", "Riverside Surgery"]
+    assert view.practices.currentText() == WHOLE_PCN
+    assert view.chosen_practice() is None
     assert view.make_button.isEnabled()
     assert not view.print_button.isEnabled()
     assert not view.save_pdf_button.isEnabled()
@@ -121,34 +128,85 @@ def test_the_summary_is_made_previewed_printed_and_saved(
     ]
 
 
-def test_the_practices_ticked_are_the_scope(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
-    riverside = view.practices.findItems("Riverside Surgery", Qt.MatchFlag.MatchExactly)[0]
-    hilltop = view.practices.findItems("Hilltop Practice", Qt.MatchFlag.MatchExactly)[0]
-    riverside.setCheckState(Qt.CheckState.Unchecked)
-    assert view.chosen_practices() == [hilltop.data(Qt.ItemDataRole.UserRole)]
+def test_one_practice_chosen_with_the_keyboard_is_the_scope(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    view.practices.setFocus()
+    qtbot.keyClick(view.practices, Qt.Key.Key_Down)
+    assert view.practices.currentText() == "Hilltop Practice"
     make(qtbot, view)
     assert view.current is not None
     assert view.current.summary.practices == ("Hilltop Practice",)
     assert f"for {LAST_MONTH:%B %Y} (Hilltop Practice only) is ready" in view.status.text()
     assert "New referrals 0" in words(io.BytesIO(view.current.pdf))
-    hilltop.setCheckState(Qt.CheckState.Unchecked)
-    assert not view.make_button.isEnabled()
+
+    qtbot.keyClick(view.practices, Qt.Key.Key_Down)
+    assert view.practices.currentText() == "Riverside Surgery"
+    make(qtbot, view)
+    assert view.current.summary.practices == ("Riverside Surgery",)
+    assert f"for {LAST_MONTH:%B %Y} (Riverside Surgery only) is ready" in view.status.text()
+    assert "New referrals 10" in words(io.BytesIO(view.current.pdf))
+
+    qtbot.keyClick(view.practices, Qt.Key.Key_Home)
+    assert view.chosen_practice() is None
+    make(qtbot, view)
+    assert view.current.summary.practices == ("Hilltop Practice", "Riverside Surgery")
+    assert "(every practice) is ready" in view.status.text()
 
 
-def test_coming_back_reads_a_new_practice_ticked_and_keeps_the_others_ticks(
-    view: SummaryView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
-) -> None:
-    view.practices.findItems("Riverside Surgery", Qt.MatchFlag.MatchExactly)[0].setCheckState(
-        Qt.CheckState.Unchecked
-    )
+def test_only_the_whole_pcn_or_one_practice_can_be_chosen_and_the_screen_says_why(
+    qtbot, view: SummaryView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:  # type: ignore[no-untyped-def]
     with sqlite_database.session() as session:
         add_practice(session, sqlite_actors[Role.ADMIN], NewPractice("G99003", "Quayside Health Centre"))
     view.refresh()
-    ticks = {
-        view.practices.item(row).text(): view.practices.item(row).checkState() == Qt.CheckState.Checked
-        for row in range(view.practices.count())
-    }
-    assert ticks == {"Hilltop Practice": True, "Quayside Health Centre": True, "Riverside Surgery": False}
+    # One choice at a time, none typed in: the whole PCN, or each practice on its own, and no group.
+    assert not view.practices.isEditable()
+    assert offered(view) == [WHOLE_PCN, "Hilltop Practice", "Quayside Health Centre", "Riverside Surgery"]
+    ids = set()
+    view.practices.setFocus()
+    for row in range(view.practices.count()):
+        view.practices.setCurrentIndex(row)
+        chosen = view.chosen_practice()
+        assert chosen is None if row == 0 else isinstance(chosen, int)
+        ids.add(chosen)
+    assert len(ids) == view.practices.count()
+    qtbot.keyClick(view.practices, Qt.Key.Key_End)
+    qtbot.keyClick(view.practices, Qt.Key.Key_Down)  # nothing beyond the last practice
+    assert view.practices.currentText() == "Riverside Surgery"
+
+    assert view.scope_hint.isVisible()
+    assert view.scope_hint.text() == (
+        "A summary covers the whole PCN or one practice, never a group of practices: a group's "
+        "figures taken away from the whole PCN's could reveal small numbers."
+    )
+    assert view.practices.accessibleDescription() == view.scope_hint.text()
+
+
+def test_the_practice_choice_is_labelled_and_has_a_mnemonic(view: SummaryView) -> None:
+    assert view.practices.accessibleName() == "Practices in the summary"
+    form = view.findChild(QFormLayout)
+    assert form is not None
+    label = form.labelForField(view.practices)
+    assert label.text() == "Pr&actices:" and label.buddy() is view.practices
+
+
+def test_coming_back_reads_a_new_practice_and_keeps_the_choice(
+    view: SummaryView, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    view.practices.setCurrentIndex(view.practices.findText("Riverside Surgery"))
+    chosen = view.chosen_practice()
+    admin = sqlite_actors[Role.ADMIN]
+    with sqlite_database.session() as session:
+        add_practice(session, admin, NewPractice("G99003", "Quayside Health Centre"))
+        hilltop = next(p for p in list_practices(session, admin) if p.name == "Hilltop Practice")
+        set_practice_active(session, admin, hilltop.id, hilltop.version, False)
+    view.refresh()
+    assert offered(view) == [
+        WHOLE_PCN,
+        "Hilltop Practice (closed)",
+        "Quayside Health Centre",
+        "Riverside Surgery",
+    ]
+    assert view.practices.currentText() == "Riverside Surgery" and view.chosen_practice() == chosen
 
 
 def test_a_folder_that_cannot_be_written_is_reported(
@@ -187,7 +245,7 @@ def test_only_an_administrator_of_a_shared_server_chooses_the_pcn(
         "Other Valley PCN (U99902)",
     ]
     admin.pcn.setCurrentIndex(1)
-    assert [admin.practices.item(row).text() for row in range(admin.practices.count())] == ["Faraway Surgery"]
+    assert offered(admin) == [WHOLE_PCN, "Faraway Surgery"]
     make(qtbot, admin)
     assert admin.current is not None
     assert (admin.current.summary.pcn_ods, admin.current.summary.practices) == (
