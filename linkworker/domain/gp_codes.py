@@ -1,14 +1,31 @@
 """Which SNOMED CT codes an episode of social prescribing puts back into the GP record, and when.
 
 The codes themselves (concept ids and terms) live in resources/snomed_codes.json; each names
-the event of the episode that makes it due (``GpCodeTrigger``). The rules here say when each
-event happened, from the episode's dated history:
+the event of the episode that makes it due (``GpCodeTrigger``). The rule comes from NHS England's
+coding guidance for social prescribing link workers ("Social prescribing: reference guide and
+technical annex for primary care networks", as PCNs are briefed on it, e.g. NHS Transformation
+Partners in Health and Care, Social Prescribing Link Workers' FAQs,
+https://www.transformationpartnersinhealthandcare.nhs.uk/our-work/personalised_care/arrs-roles/social-prescribing/faqs/):
 
-- declining: the move to "declined", or a close whose reason is "declined";
+- 871731000000106 |Referral to social prescribing service| is for a person who accepts the
+  referral, at the first interaction of the episode only, never for ongoing activity;
+- 871711000000103 |Social prescribing declined| is for a person who declines it.
+
+An episode is one or the other, never both. Read here, precisely:
+
+- declining: the move to "declined", or a close whose reason is "declined"; the declined code
+  is due on the day of the first such move, whatever came before it (no contact, tries that did
+  not reach the person, a first call at which they said no, or weeks of support then a no);
 - the first interaction: the earliest contact in which the person was reached, or the earliest
-  move to a status that needs them reached (contacted, assessed, connected) or declining.
-  Tries that did not reach them ("unable to contact", "did not attend") are not interactions,
-  and neither is a move to "not contactable" or a close for another reason with no contact.
+  move to a status that needs them reached (contacted, assessed, connected). Tries that did not
+  reach them ("unable to contact", "did not attend") are not interactions, and neither is a move
+  to "not contactable", a close for another reason with no contact, or declining itself;
+- taking up the offer: an episode with a first interaction and no decline. Only such an episode
+  is due the referral code, dated its first interaction. A person who declines later is due
+  only the declined code from then on; a referral code already entered in the GP record before
+  that stays there as entered (services.gp_record shows it as no longer due, never drops it).
+
+The summary's "first contacts" are counted from these same rules (services.summary).
 """
 
 from __future__ import annotations
@@ -25,7 +42,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason
 class GpCodeTrigger(StrEnum):
     """The event of an episode that makes a code due; named in resources/snomed_codes.json."""
 
-    FIRST_INTERACTION = "first_interaction"
+    FIRST_INTERACTION = "first_interaction"  # of an episode the person takes up (``taken_up_on``)
     DECLINED = "declined"
 
 
@@ -44,7 +61,7 @@ class SnomedCode:
         return f"{self.code} |{self.term}|"
 
 
-# Statuses a case reaches only once the person has been spoken to (declining counts too).
+# Statuses a case reaches only once the person has been spoken to and is taking part.
 INTERACTION_STATUSES = frozenset({CaseStatus.CONTACTED, CaseStatus.ASSESSED, CaseStatus.CONNECTED})
 # Contacts that did not reach the person.
 NOT_REACHED = frozenset({ContactKind.UNABLE_TO_CONTACT, ContactKind.DID_NOT_ATTEND})
@@ -90,8 +107,8 @@ def declines(change: StatusEvent) -> bool:
 
 
 def shows_interaction(change: StatusEvent) -> bool:
-    """Whether a move could only be made once the person had been reached."""
-    return change.to_status in INTERACTION_STATUSES or declines(change)
+    """Whether a move could only be made once the person had been reached and was taking part."""
+    return change.to_status in INTERACTION_STATUSES
 
 
 def first_interaction(history: EpisodeHistory) -> date | None:
@@ -106,7 +123,15 @@ def declined_on(history: EpisodeHistory) -> date | None:
     return min((change.on for change in history.status_changes if declines(change)), default=None)
 
 
-_EVENTS = {GpCodeTrigger.FIRST_INTERACTION: first_interaction, GpCodeTrigger.DECLINED: declined_on}
+def taken_up_on(history: EpisodeHistory) -> date | None:
+    """The first interaction of an episode the person has not declined, or None: the referral
+    code's date, so an episode is never due both codes."""
+    if declined_on(history) is not None:
+        return None
+    return first_interaction(history)
+
+
+_EVENTS = {GpCodeTrigger.FIRST_INTERACTION: taken_up_on, GpCodeTrigger.DECLINED: declined_on}
 
 
 def codes_due(history: EpisodeHistory, codes: Iterable[SnomedCode]) -> list[DueCode]:

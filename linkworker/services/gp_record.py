@@ -8,6 +8,11 @@ has been given. Its sections here: the person's identifiers and GP practice, the
 worker gave, the services they were connected or referred to, outcome measures with dates, the
 status or closure of the episode, the codes for the GP record, and the link worker.
 
+A code stays listed once it is marked entered, even when the episode no longer makes it due (a
+person who declines after their referral code was entered: domain.gp_codes gives them only the
+declined code). It is shown as entered and no longer due, so the GP record is never out of step
+with what the case screen says, and nothing entered is dropped from view.
+
 Codes and letter are identifiable: only roles that see records (link workers and admins) may
 have them. The letter is made only when the person agreed to share with their GP.
 """
@@ -65,12 +70,13 @@ class NoConsentToShare(ServiceError):
 
 @dataclass(frozen=True)
 class GpCode:
-    """A code due for this episode, when it became due, and whether it is in the GP record yet."""
+    """A code of this episode for the GP record: when it became due (None for one entered before
+    the person declined, which is due no longer), and whether it is in the GP record yet."""
 
     code: str
     term: str
     guidance: str
-    due_on: date
+    due_on: date | None
     entered_on: date | None
     entered_by: str | None
 
@@ -79,12 +85,17 @@ class GpCode:
         return self.entered_on is not None
 
     @property
+    def due(self) -> bool:
+        return self.due_on is not None
+
+    @property
     def display(self) -> str:
         return f"{self.code} |{self.term}|"
 
 
 def codes_due(session: Session, actor: Actor, referral_id: int) -> list[GpCode]:
-    """The codes this episode's history makes due, earliest first, with what has been entered."""
+    """The codes this episode's history makes due, and any entered that are due no longer,
+    earliest first, with what has been entered."""
     actor.require(Permission.SEE_IDENTIFIABLE)
     referral = _referral(session, actor, referral_id)
     return _codes(session, referral)
@@ -106,13 +117,20 @@ def mark_entered(
     entered_on = entered_on or today
     if entered_on > today:
         raise ValidationError("entered_on", "The date entered in the GP record cannot be in the future.")
-    due = {item.code: item for item in _codes(session, referral)}
-    if code not in due:
+    listed = {item.code: item for item in _codes(session, referral)}
+    if code in listed and listed[code].entered:
+        return listed[code]
+    due_on = listed[code].due_on if code in listed else None
+    if due_on is None:
         catalogues.snomed_codes().get(code)  # an unknown code gets its own message
+        if gp_codes.declined_on(_history(session, referral.id)) is not None:
+            raise ValidationError(
+                "code",
+                "This code is not due: the person declined social prescribing, so only the "
+                "declined code goes in the GP record.",
+            )
         raise ValidationError("code", "This code is not due for this episode yet.")
-    if due[code].entered:
-        return due[code]
-    if entered_on < due[code].due_on:
+    if entered_on < due_on:
         raise ValidationError(
             "entered_on", "The code cannot have been entered in the GP record before it became due."
         )
@@ -155,7 +173,10 @@ def _history(session: Session, referral_id: int) -> EpisodeHistory:
 
 
 def _codes(session: Session, referral: Referral) -> list[GpCode]:
-    due = gp_codes.codes_due(_history(session, referral.id), catalogues.snomed_codes())
+    catalogue = catalogues.snomed_codes()
+    due = {
+        item.code.code: item.due_on for item in gp_codes.codes_due(_history(session, referral.id), catalogue)
+    }
     entries = {
         entry.code: (entry.entered_on, name)
         for entry, name in session.execute(
@@ -164,17 +185,19 @@ def _codes(session: Session, referral: Referral) -> list[GpCode]:
             .where(GpCodeEntry.referral_id == referral.id)
         )
     }
-    return [
+    codes = [
         GpCode(
-            code=item.code.code,
-            term=item.code.term,
-            guidance=item.code.guidance,
-            due_on=item.due_on,
-            entered_on=entries.get(item.code.code, (None, None))[0],
-            entered_by=entries.get(item.code.code, (None, None))[1],
+            code=known.code,
+            term=known.term,
+            guidance=known.guidance,
+            due_on=due.get(known.code),
+            entered_on=entries.get(known.code, (None, None))[0],
+            entered_by=entries.get(known.code, (None, None))[1],
         )
-        for item in due
+        for known in catalogue
+        if known.code in due or known.code in entries
     ]
+    return sorted(codes, key=lambda item: item.due_on or item.entered_on or date.min)
 
 
 # The letter's content ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from linkworker.domain.gp_codes import (
     declined_on,
     first_interaction,
     is_concept_id,
+    taken_up_on,
 )
 from linkworker.domain.referrals import CaseStatus, ClosingReason, can_move, check_move
 
@@ -134,38 +135,71 @@ def test_a_case_reached_then_closed_keeps_the_first_interaction_date():
     assert due(closed) == {REFERRAL: D(2026, 3, 5)}
 
 
-# Declining -------------------------------------------------------------------------------------
+# Declining: only the declined code, never both -----------------------------------------------
 
 
-def test_declining_at_the_first_call_makes_both_codes_due_on_that_day():
+def test_declining_before_any_contact_makes_only_the_declined_code_due():
+    assert due(history((D(2026, 3, 8), CaseStatus.DECLINED, ClosingReason.DECLINED))) == {
+        DECLINED: D(2026, 3, 8)
+    }
+
+
+def test_declining_at_the_first_call_makes_only_the_declined_code_due():
     declined = history(
         (D(2026, 3, 4), CaseStatus.DECLINED, ClosingReason.DECLINED),
         contacts=((D(2026, 3, 4), ContactKind.PHONE),),
     )
-    assert due(declined) == {REFERRAL: D(2026, 3, 4), DECLINED: D(2026, 3, 4)}
+    assert due(declined) == {DECLINED: D(2026, 3, 4)}
 
 
-def test_declining_is_an_interaction_even_with_no_contact_recorded():
-    assert due(history((D(2026, 3, 8), CaseStatus.DECLINED))) == {
-        REFERRAL: D(2026, 3, 8),
-        DECLINED: D(2026, 3, 8),
-    }
+def test_declining_after_failed_tries_to_reach_them_makes_only_the_declined_code_due():
+    declined = history(
+        (D(2026, 3, 11), CaseStatus.DECLINED, ClosingReason.DECLINED),
+        contacts=(
+            (D(2026, 3, 3), ContactKind.UNABLE_TO_CONTACT),
+            (D(2026, 3, 6), ContactKind.DID_NOT_ATTEND),
+            (D(2026, 3, 11), ContactKind.PHONE),
+        ),
+    )
+    assert due(declined) == {DECLINED: D(2026, 3, 11)}
 
 
-def test_declining_after_support_began_is_dated_the_day_they_declined():
+def test_declining_after_support_began_takes_the_referral_code_away_dated_the_day_they_declined():
     later = history(
         (D(2026, 3, 5), CaseStatus.CONTACTED),
         (D(2026, 3, 19), CaseStatus.ASSESSED),
         (D(2026, 4, 2), CaseStatus.DECLINED, ClosingReason.DECLINED),
-        contacts=((D(2026, 3, 5), ContactKind.PHONE),),
+        contacts=((D(2026, 3, 5), ContactKind.PHONE), (D(2026, 3, 19), ContactKind.FACE_TO_FACE)),
     )
-    assert due(later) == {REFERRAL: D(2026, 3, 5), DECLINED: D(2026, 4, 2)}
-    assert [item.code.code for item in codes_due(later, CODES)] == [REFERRAL, DECLINED]
+    assert due(later) == {DECLINED: D(2026, 4, 2)}
+    assert first_interaction(later) == D(2026, 3, 5)  # they were reached; they did not take it up
+    assert taken_up_on(later) is None
 
 
 def test_a_close_whose_reason_is_declined_counts_as_declining():
-    closed = history((D(2026, 3, 6), CaseStatus.CLOSED, ClosingReason.DECLINED))
-    assert due(closed) == {REFERRAL: D(2026, 3, 6), DECLINED: D(2026, 3, 6)}
+    closed = history(
+        (D(2026, 3, 5), CaseStatus.CONTACTED),
+        (D(2026, 3, 20), CaseStatus.CLOSED, ClosingReason.DECLINED),
+        contacts=((D(2026, 3, 5), ContactKind.PHONE),),
+    )
+    assert due(closed) == {DECLINED: D(2026, 3, 20)}
+    assert due(history((D(2026, 3, 6), CaseStatus.CLOSED, ClosingReason.DECLINED))) == {
+        DECLINED: D(2026, 3, 6)
+    }
+
+
+def test_declining_is_not_itself_an_interaction():
+    assert first_interaction(history((D(2026, 3, 8), CaseStatus.DECLINED))) is None
+
+
+def test_an_episode_without_a_decline_is_due_the_referral_code_at_its_first_interaction():
+    kept = history(
+        (D(2026, 3, 9), CaseStatus.CONTACTED),
+        (D(2026, 4, 1), CaseStatus.CLOSED, ClosingReason.GOALS_MET),
+        contacts=((D(2026, 3, 3), ContactKind.UNABLE_TO_CONTACT), (D(2026, 3, 9), ContactKind.PHONE)),
+    )
+    assert taken_up_on(kept) == first_interaction(kept) == D(2026, 3, 9)
+    assert due(kept) == {REFERRAL: D(2026, 3, 9)}
 
 
 @pytest.mark.parametrize(
@@ -201,8 +235,9 @@ def test_only_the_codes_in_the_list_are_given_in_the_list_s_terms():
     declined = history((D(2026, 3, 8), CaseStatus.DECLINED))
     assert codes_due(declined, CODES[1:]) == [DueCode(CODES[1], D(2026, 3, 8))]
     assert codes_due(declined, ()) == []
-    both = codes_due(declined, catalogues.snomed_codes())
-    assert [(item.code.code, item.code.term) for item in both] == [
+    taken_up = history((D(2026, 3, 5), CaseStatus.CONTACTED))
+    listed = codes_due(taken_up, catalogues.snomed_codes()) + codes_due(declined, catalogues.snomed_codes())
+    assert [(item.code.code, item.code.term) for item in listed] == [
         (REFERRAL, "Referral to social prescribing service"),
         (DECLINED, "Social prescribing declined"),
     ]
@@ -247,18 +282,68 @@ _OWN_STATUS = {ClosingReason.DECLINED, ClosingReason.NOT_CONTACTABLE}
 
 def _interaction_days(history: EpisodeHistory) -> set[date]:
     days = {contact.on for contact in history.contacts if contact.kind not in NOT_REACHED}
-    for change in history.status_changes:
-        if change.to_status in INTERACTION_STATUSES or change.to_status is CaseStatus.DECLINED:
-            days.add(change.on)
+    days |= {change.on for change in history.status_changes if change.to_status in INTERACTION_STATUSES}
     return days
+
+
+def _declining_days(history: EpisodeHistory) -> list[date]:
+    return [
+        change.on
+        for change in history.status_changes
+        if change.to_status is CaseStatus.DECLINED
+        or (change.to_status is CaseStatus.CLOSED and change.reason is ClosingReason.DECLINED)
+    ]
+
+
+@st.composite
+def any_histories(draw: st.DrawFn) -> EpisodeHistory:
+    """Histories in any order the records could hold, the screens' own or not: any status with any
+    closing reason (a close with the reason "declined" among them), on any day, with any contacts."""
+    changes = draw(
+        st.lists(
+            st.builds(
+                StatusEvent,
+                st.dates(RECEIVED, RECEIVED + timedelta(days=120)),
+                st.sampled_from(list(CaseStatus)),
+                st.none() | st.sampled_from(list(ClosingReason)),
+            ),
+            max_size=6,
+        )
+    )
+    contacts = draw(
+        st.lists(
+            st.builds(
+                ContactEvent,
+                st.dates(RECEIVED, RECEIVED + timedelta(days=120)),
+                st.sampled_from(list(ContactKind)),
+            ),
+            max_size=8,
+        )
+    )
+    return EpisodeHistory(tuple(contacts), (REFERRED, *changes))
+
+
+@unhurried
+@given(episodes() | any_histories())
+def test_never_both_codes_and_the_referral_code_is_dated_the_first_interaction(history):
+    found = due(history)
+    assert not (REFERRAL in found and DECLINED in found)
+    declines = _declining_days(history)
+    if declines:
+        assert found == {DECLINED: min(declines)}
+    elif first_interaction(history) is None:
+        assert found == {}
+    else:
+        assert found == {REFERRAL: first_interaction(history)}
+        assert first_interaction(history) == min(_interaction_days(history))
 
 
 @unhurried
 @given(episodes())
-def test_the_referral_code_is_due_exactly_when_the_person_was_reached_dated_the_earliest_time(history):
+def test_the_referral_code_is_due_exactly_when_the_person_was_reached_and_never_declined(history):
     days = _interaction_days(history)
     found = due(history)
-    if not days:
+    if not days or _declining_days(history):
         assert REFERRAL not in found
     else:
         assert found[REFERRAL] == min(days)
@@ -271,9 +356,7 @@ def test_the_declined_code_is_due_exactly_when_the_episode_ended_declined(histor
     found = due(history)
     assert (DECLINED in found) == bool(declines)
     if declines:
-        assert found[DECLINED] == declines[0]
-        # Declining is itself an interaction, so the referral code is never missing or later.
-        assert found[REFERRAL] <= found[DECLINED]
+        assert found == {DECLINED: declines[0]}
 
 
 @unhurried

@@ -33,8 +33,8 @@ from linkworker.services.gp_record import (
 )
 from linkworker.services.needs import add_local_need
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, GpCodeEntry, Referral
-from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode, nhs_number_for
+from linkworker.store.models import AuditEvent, GpCodeEntry, Referral, StatusChange
+from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode, nhs_number_for, noon
 
 REFERRAL_CODE = "871731000000106"
 DECLINED_CODE = "871711000000103"
@@ -44,6 +44,13 @@ D = date
 DECLINED_AT_FIRST_CALL = Episode(
     steps=(Step(D(2026, 2, 5), CaseStatus.DECLINED, ClosingReason.DECLINED),),
     contacts=(Reached(D(2026, 2, 3), ContactKind.UNABLE_TO_CONTACT), Reached(D(2026, 2, 5))),
+)
+TAKEN_UP = Episode(
+    steps=(Step(D(2026, 2, 5), CaseStatus.CONTACTED),),
+    contacts=(Reached(D(2026, 2, 3), ContactKind.UNABLE_TO_CONTACT), Reached(D(2026, 2, 5))),
+)
+TAKEN_UP_THEN_DECLINED = replace(
+    TAKEN_UP, steps=(*TAKEN_UP.steps, Step(D(2026, 3, 2), CaseStatus.DECLINED, ClosingReason.DECLINED))
 )
 
 
@@ -74,7 +81,7 @@ def test_a_referral_not_yet_reached_has_no_codes_due(database: Database, actors:
         assert gp_record.codes_due(session, worker, referral_id) == []
 
 
-def test_declining_at_the_first_call_makes_both_codes_due_on_that_day(
+def test_declining_at_the_first_call_makes_only_the_declined_code_due(
     database: Database, actors: dict[Role, Actor]
 ) -> None:
     worker = actors[Role.LINK_WORKER]
@@ -82,14 +89,6 @@ def test_declining_at_the_first_call_makes_both_codes_due_on_that_day(
     with database.session() as session:
         due = gp_record.codes_due(session, worker, referral_id)
     assert due == [
-        GpCode(
-            REFERRAL_CODE,
-            "Referral to social prescribing service",
-            "Enter at the first interaction of the episode, dated the day the person was first reached.",
-            D(2026, 2, 5),
-            None,
-            None,
-        ),
         GpCode(
             DECLINED_CODE,
             "Social prescribing declined",
@@ -99,8 +98,39 @@ def test_declining_at_the_first_call_makes_both_codes_due_on_that_day(
             None,
         ),
     ]
-    assert not due[0].entered
-    assert due[1].display == "871711000000103 |Social prescribing declined|"
+    assert not due[0].entered and due[0].due
+    assert due[0].display == "871711000000103 |Social prescribing declined|"
+
+
+@pytest.mark.parametrize(
+    "episode",
+    [
+        Episode(steps=(Step(D(2026, 2, 4), CaseStatus.DECLINED, ClosingReason.DECLINED),)),
+        DECLINED_AT_FIRST_CALL,
+        TAKEN_UP_THEN_DECLINED,
+        Episode(
+            steps=(Step(D(2026, 2, 9), CaseStatus.DECLINED, ClosingReason.DECLINED),),
+            contacts=(
+                Reached(D(2026, 2, 3), ContactKind.UNABLE_TO_CONTACT),
+                Reached(D(2026, 2, 6), ContactKind.DID_NOT_ATTEND),
+            ),
+        ),
+    ],
+    ids=["before any contact", "at the first call", "after support began", "after failed tries"],
+)
+def test_a_person_who_declines_is_due_only_the_declined_code_dated_the_day_they_declined(
+    database: Database, actors: dict[Role, Actor], episode: Episode
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    referral_id = add_episode(database, worker, episode)
+    with database.session() as session:
+        due = gp_record.codes_due(session, worker, referral_id)
+    assert [(code.code, code.due_on) for code in due] == [(DECLINED_CODE, episode.steps[-1].on)]
+    with pytest.raises(ValidationError) as refused, database.session() as session:
+        gp_record.mark_entered(session, worker, referral_id, REFERRAL_CODE, D(2026, 2, 10), today=TODAY)
+    assert refused.value.field == "code"
+    assert "declined" in refused.value.message and "only the declined code" in refused.value.message
+    assert entries(database) == 0
 
 
 def test_the_case_screens_own_changes_make_the_referral_code_due(
@@ -156,9 +186,7 @@ def test_a_link_worker_marks_a_code_entered_and_it_is_audited(
     )
     assert marked.entered
     with database.session() as session:
-        due = {code.code: code for code in gp_record.codes_due(session, worker, referral_id)}
-    assert due[DECLINED_CODE] == marked
-    assert not due[REFERRAL_CODE].entered
+        assert gp_record.codes_due(session, worker, referral_id) == [marked]
     assert audit_trail(database, "gp_code_entered") == [
         ("gp_code_entered", "worker", referral_id, f"code={DECLINED_CODE}")
     ]
@@ -166,7 +194,7 @@ def test_a_link_worker_marks_a_code_entered_and_it_is_audited(
 
 def test_the_date_entered_defaults_to_today(database: Database, actors: dict[Role, Actor]) -> None:
     admin = actors[Role.ADMIN]
-    referral_id = add_episode(database, actors[Role.LINK_WORKER], DECLINED_AT_FIRST_CALL)
+    referral_id = add_episode(database, actors[Role.LINK_WORKER], TAKEN_UP)
     with database.session() as session:
         marked = gp_record.mark_entered(session, admin, referral_id, REFERRAL_CODE, today=TODAY)
     assert (marked.entered_on, marked.entered_by) == (TODAY, "Ada Admin")
@@ -174,7 +202,7 @@ def test_the_date_entered_defaults_to_today(database: Database, actors: dict[Rol
 
 def test_marking_a_code_again_changes_nothing(database: Database, actors: dict[Role, Actor]) -> None:
     worker, admin = actors[Role.LINK_WORKER], actors[Role.ADMIN]
-    referral_id = add_episode(database, worker, DECLINED_AT_FIRST_CALL)
+    referral_id = add_episode(database, worker, TAKEN_UP)
     with database.session() as session:
         first = gp_record.mark_entered(
             session, worker, referral_id, REFERRAL_CODE, D(2026, 2, 5), today=TODAY
@@ -184,6 +212,71 @@ def test_marking_a_code_again_changes_nothing(database: Database, actors: dict[R
     assert again == first
     assert entries(database) == 1
     assert len(audit_trail(database, "gp_code_entered")) == 1
+
+
+def test_a_referral_code_entered_before_the_person_declined_stays_listed_as_entered(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """Entered while the person was taking part, then they decline, through the case screens'
+    own move: the entry is kept and shown as no longer due, and the declined code is due."""
+    worker = actors[Role.LINK_WORKER]
+    referral_id = add_episode(database, worker, TAKEN_UP)
+    with database.session() as session:
+        entered = gp_record.mark_entered(
+            session, worker, referral_id, REFERRAL_CODE, D(2026, 2, 6), today=TODAY
+        )
+    before = datetime.now(UTC).astimezone().date()
+    with database.session() as session:
+        version = session.get_one(Referral, referral_id).version_id
+        casework.move_status(
+            session, worker, referral_id, version, CaseStatus.DECLINED, ClosingReason.DECLINED
+        )
+    after = datetime.now(UTC).astimezone().date()
+
+    with database.session() as session:
+        kept, declined = gp_record.codes_due(session, worker, referral_id)
+    assert kept == replace(entered, due_on=None)
+    assert kept.entered and not kept.due
+    assert (declined.code, declined.entered, declined.due) == (DECLINED_CODE, False, True)
+    assert declined.due_on is not None and before <= declined.due_on <= after
+
+    with database.session() as session:  # marking it again still changes nothing
+        assert gp_record.mark_entered(session, worker, referral_id, REFERRAL_CODE, today=after) == kept
+    with database.session() as session:
+        marked = gp_record.mark_entered(session, worker, referral_id, DECLINED_CODE, today=after)
+    assert marked.entered
+    with database.session() as session:
+        assert gp_record.codes_due(session, worker, referral_id) == [kept, marked]
+    assert entries(database) == 2
+    assert [detail for *_rest, detail in audit_trail(database, "gp_code_entered")] == [
+        f"code={REFERRAL_CODE}",
+        f"code={DECLINED_CODE}",
+    ]
+
+
+def test_the_letter_lists_a_referral_code_entered_before_the_person_declined(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    referral_id = add_episode(database, worker, TAKEN_UP)
+    with database.session() as session:
+        gp_record.mark_entered(session, worker, referral_id, REFERRAL_CODE, D(2026, 2, 6), today=TODAY)
+    with database.session() as session:
+        session.add(
+            StatusChange(
+                referral_id=referral_id,
+                from_status=CaseStatus.CONTACTED.value,
+                to_status=CaseStatus.DECLINED.value,
+                changed_at=noon(D(2026, 3, 2)),
+                reason=ClosingReason.DECLINED.value,
+            )
+        )
+    with database.session() as session:
+        letter = gp_record.letter(session, worker, referral_id, today=TODAY)
+    assert [(code.code, code.due_on, code.entered_on) for code in letter.codes] == [
+        (REFERRAL_CODE, None, D(2026, 2, 6)),
+        (DECLINED_CODE, D(2026, 3, 2), None),
+    ]
 
 
 @pytest.mark.parametrize(
