@@ -461,13 +461,26 @@ def _codes(letter: GpLetter, styles: Styles) -> list[Flowable]:
         [
             code.code,
             _text(code.term),
-            short_date(code.due_on),
+            short_date(code.due_on) if code.due_on is not None else "No longer due",
             f"Entered {short_date(code.entered_on)}" if code.entered_on else "Not yet entered",
         ]
         for code in letter.codes
     ]
     widths = [BODY_WIDTH * 0.24, BODY_WIDTH * 0.38, BODY_WIDTH * 0.16, BODY_WIDTH * 0.22]
-    return [_grid(["SNOMED CT code", "Term", "Dated", "In the GP record"], rows, widths, styles)]
+    story: list[Flowable] = [
+        _grid(["SNOMED CT code", "Term", "Dated", "In the GP record"], rows, widths, styles)
+    ]
+    for code in letter.codes:
+        if code.entered and not code.due:  # entered before the person declined: say why it stays
+            story += [
+                Spacer(1, 2 * mm),
+                Paragraph(
+                    f"{code.code} was entered in the GP record before the person declined social "
+                    "prescribing. It stays there as entered; the declined code is the one due now.",
+                    styles.body,
+                ),
+            ]
+    return story
 
 
 def _link_worker(letter: GpLetter, styles: Styles) -> list[Flowable]:

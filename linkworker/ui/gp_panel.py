@@ -3,7 +3,8 @@ as entered, and the letter back to the GP.
 
 Link workers type these codes into SystmOne or EMIS by hand; a copy button saves retyping a
 15-digit number, and "Mark entered" records who put it there and when, so a code is neither
-missed nor entered twice.
+missed nor entered twice. A referral code entered before the person declined stays listed as
+entered, saying it is due no longer and the declined code is due instead.
 """
 
 from __future__ import annotations
@@ -36,8 +37,15 @@ def day_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+# For a code entered in the GP record that the episode no longer makes due: the person declined.
+NO_LONGER_DUE = (
+    "No longer due: the person has declined, so the declined code is due now. "
+    "Leave this one in the GP record as entered."
+)
+
+
 class CodeRow(QFrame):
-    """One due code: concept id, term, date due, and its two actions (or who entered it, when)."""
+    """One code: concept id, term, date due, and its two actions (or who entered it, when)."""
 
     def __init__(self, code: GpCode, may_mark: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +59,8 @@ class CodeRow(QFrame):
         self.term = QLabel(code.term)
         self.term.setWordWrap(True)
         self.term.setToolTip(code.guidance)
-        self.due = QLabel(f"Due {day_text(code.due_on)}")
+        self.due = QLabel(f"Due {day_text(code.due_on)}" if code.due_on is not None else NO_LONGER_DUE)
+        self.due.setWordWrap(True)
         self.copy_button = QPushButton("Copy code")
         self.copy_button.setToolTip(f"Copy {code.code} to paste into the GP record")
         self.copy_button.setAccessibleName(f"Copy code {code.code}, {code.term}")
@@ -65,7 +74,8 @@ class CodeRow(QFrame):
             who = f" by {code.entered_by}" if code.entered_by else ""
             self.entered.setText(f"Entered in the GP record {day_text(code.entered_on)}{who}")
         self.entered.setVisible(code.entered)
-        self.mark_button.setVisible(may_mark and not code.entered)
+        self.copy_button.setVisible(code.due)
+        self.mark_button.setVisible(may_mark and code.due and not code.entered)
 
         layout = QGridLayout(self)
         layout.addWidget(self.concept, 0, 0)

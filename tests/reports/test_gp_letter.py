@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from linkworker.domain.referrals import CaseStatus
+from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.reports import gp_letter
 from linkworker.reports.gp_letter import render
 from linkworker.services.gp_record import EpisodeStatus, GpLetter
@@ -167,6 +167,30 @@ def test_an_open_episode_with_a_code_not_yet_entered():
     words = text(read(letter))
     assert "Open. Connected to services since 3 February 2026." in words
     assert "15 Jan 2026 Not yet entered" in words
+
+
+def test_a_referral_code_entered_before_the_person_declined_is_listed_as_staying_in_the_record():
+    entered = LETTER.codes[0]
+    declined = replace(
+        entered,
+        code="871711000000103",
+        term="Social prescribing declined",
+        due_on=date(2026, 3, 2),
+        entered_on=None,
+        entered_by=None,
+    )
+    letter = replace(
+        LETTER,
+        status=EpisodeStatus(CaseStatus.DECLINED, date(2026, 3, 2), ClosingReason.DECLINED),
+        codes=(replace(entered, due_on=None), declined),
+    )
+    words = text(read(letter))
+    assert "871731000000106 Referral to social prescribing service No longer due Entered 16 Jan 2026" in words
+    assert "871711000000103 Social prescribing declined 2 Mar 2026 Not yet entered" in words
+    assert (
+        "871731000000106 was entered in the GP record before the person declined social "
+        "prescribing. It stays there as entered; the declined code is the one due now."
+    ) in words
 
 
 def test_an_episode_just_begun_says_what_is_not_yet_known():

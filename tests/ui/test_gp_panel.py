@@ -16,7 +16,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, GpCodeEntry
+from linkworker.store.models import AuditEvent, GpCodeEntry, Referral
 from linkworker.ui.gp_panel import CodeRow, GpCodesPanel, day_text
 from linkworker.ui.letter_preview import LetterPreviewDialog
 from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode
@@ -27,6 +27,9 @@ TODAY = date.today()
 RECEIVED = TODAY - timedelta(days=20)
 REACHED = TODAY - timedelta(days=15)
 DECLINED = TODAY - timedelta(days=10)
+TAKEN_UP = Episode(
+    received_on=RECEIVED, steps=(Step(REACHED, CaseStatus.CONTACTED),), contacts=(Reached(REACHED),)
+)
 DECLINING = Episode(
     received_on=RECEIVED,
     steps=(Step(DECLINED, CaseStatus.DECLINED, ClosingReason.DECLINED),),
@@ -53,20 +56,22 @@ def actions(database: Database, action: str) -> list[tuple[str | None, int | Non
 
 def test_each_due_code_shows_its_concept_id_term_and_date_due(qtbot, sqlite_database, sqlite_actors):
     worker = sqlite_actors[Role.LINK_WORKER]
-    referral_id = add_episode(sqlite_database, worker, DECLINING)
-    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    taken_up = panel_for(qtbot, sqlite_database, worker, add_episode(sqlite_database, worker, TAKEN_UP))
+    declining_id = add_episode(sqlite_database, worker, replace(DECLINING, serial=1))
+    declining = panel_for(qtbot, sqlite_database, worker, declining_id)
 
-    shown = [(row.concept.text(), row.term.text(), row.due.text()) for row in panel.rows]
+    shown = [(row.concept.text(), row.term.text(), row.due.text()) for row in taken_up.rows + declining.rows]
     assert shown == [
         (REFERRAL_CODE, "Referral to social prescribing service", f"Due {day_text(REACHED)}"),
-        (DECLINED_CODE, "Social prescribing declined", f"Due {day_text(DECLINED)}"),
+        (DECLINED_CODE, "Social prescribing declined", f"Due {day_text(DECLINED)}"),  # and only it
     ]
-    assert panel.empty.isHidden()
-    for row in panel.rows:
-        assert row.copy_button.isVisible() and row.mark_button.isVisible()
-        assert row.entered.isHidden()
-        assert row.term.toolTip().startswith("Enter ")  # the list's guidance
-        assert row.code.code in row.copy_button.accessibleName()
+    for panel in (taken_up, declining):
+        assert panel.empty.isHidden()
+        for row in panel.rows:
+            assert row.copy_button.isVisible() and row.mark_button.isVisible()
+            assert row.entered.isHidden()
+            assert row.term.toolTip().startswith("Enter ")  # the list's guidance
+            assert row.code.code in row.copy_button.accessibleName()
 
 
 def test_a_case_not_yet_reached_says_no_code_is_due(qtbot, sqlite_database, sqlite_actors):
@@ -92,7 +97,7 @@ def test_copy_puts_the_concept_id_on_the_clipboard(qtbot, sqlite_database, sqlit
 
 def test_mark_entered_records_it_and_shows_who_and_when(qtbot, sqlite_database, sqlite_actors):
     worker = sqlite_actors[Role.LINK_WORKER]
-    referral_id = add_episode(sqlite_database, worker, DECLINING)
+    referral_id = add_episode(sqlite_database, worker, TAKEN_UP)
     panel = panel_for(qtbot, sqlite_database, worker, referral_id)
 
     with qtbot.waitSignal(panel.changed):
@@ -105,7 +110,6 @@ def test_mark_entered_records_it_and_shows_who_and_when(qtbot, sqlite_database, 
     assert entered.entered.isVisible()
     assert entered.entered.text() == f"Entered in the GP record {day_text(TODAY)} by Wren Worker"
     assert entered.copy_button.isVisible()  # it can still be copied
-    assert panel.row(DECLINED_CODE).mark_button.isVisible()
     with sqlite_database.session() as session:
         assert session.scalars(select(GpCodeEntry.code)).all() == [REFERRAL_CODE]
     assert actions(sqlite_database, "gp_code_entered") == [("worker", referral_id, f"code={REFERRAL_CODE}")]
@@ -132,6 +136,36 @@ def test_refresh_shows_a_code_the_case_has_just_made_due(qtbot, sqlite_database,
     assert panel.empty.isHidden()
 
 
+def test_a_referral_code_entered_before_the_person_declined_stays_shown_as_entered(
+    qtbot, sqlite_database, sqlite_actors
+):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, TAKEN_UP)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    qtbot.mouseClick(panel.row(REFERRAL_CODE).mark_button, Qt.MouseButton.LeftButton)
+    with sqlite_database.session() as session:
+        version = session.get_one(Referral, referral_id).version_id
+        casework.move_status(
+            session, worker, referral_id, version, CaseStatus.DECLINED, ClosingReason.DECLINED
+        )
+
+    panel.refresh()
+
+    kept, declined = panel.rows
+    assert kept.concept.text() == REFERRAL_CODE
+    assert kept.entered.text() == f"Entered in the GP record {day_text(TODAY)} by Wren Worker"
+    assert kept.due.text() == (
+        "No longer due: the person has declined, so the declined code is due now. "
+        "Leave this one in the GP record as entered."
+    )
+    assert kept.mark_button.isHidden() and kept.copy_button.isHidden()  # nothing more to enter
+    assert declined.concept.text() == DECLINED_CODE
+    assert declined.due.text().startswith("Due ")
+    assert declined.mark_button.isVisible() and declined.copy_button.isVisible()
+    with sqlite_database.session() as session:
+        assert session.scalars(select(GpCodeEntry.code)).all() == [REFERRAL_CODE]
+
+
 def test_the_letter_button_opens_the_preview(qtbot, sqlite_database, sqlite_actors):
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = add_episode(sqlite_database, worker, FULL)
@@ -155,7 +189,7 @@ def test_without_consent_the_letter_is_refused_with_the_reason(
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = add_episode(sqlite_database, worker, replace(DECLINING, consent_share_gp=False))
     panel = panel_for(qtbot, sqlite_database, worker, referral_id)
-    assert len(panel.rows) == 2  # the codes are still due
+    assert len(panel.rows) == 1  # the code is still due
 
     qtbot.mouseClick(panel.letter_button, Qt.MouseButton.LeftButton)
 
