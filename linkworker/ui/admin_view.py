@@ -1,4 +1,5 @@
-"""Administration: users, practices, the disclosure rule and the audit trail, for administrators only.
+"""Administration: users, practices, the disclosure rule (with the meaningful SWEMWBS change) and the
+audit trail, for administrators only.
 
 Every change goes through a service, which checks the role again and writes the audit trail;
 after each change the list is read back from the database, so it shows what was saved.
@@ -10,10 +11,20 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import NHS_DIGITAL, THRESHOLD_RANGE, Rule
+from linkworker.domain.measures import SWEMWBS_CHANGE_1_SEM, SWEMWBS_CHANGE_2_77_SEM, SWEMWBS_CHANGE_RANGE
 from linkworker.services import audit, disclosure, organisation, users
 from linkworker.services.actor import Actor
 from linkworker.services.audit import AuditEntry
@@ -229,8 +240,9 @@ class AuditTab(RecordTab[AuditEntry]):
 
 
 class DisclosureTab(QWidget):
-    """The PCN's disclosure threshold for the anonymised summary, and the sentence its footer
-    will carry, read back from the database after each save."""
+    """The PCN's disclosure threshold for the anonymised summary and the sentence its footer will
+    carry, and the SWEMWBS change its summary counts as improved or worse: each read back from the
+    database after each save."""
 
     def __init__(self, database: Database, actor: Actor) -> None:
         super().__init__()
@@ -266,17 +278,60 @@ class DisclosureTab(QWidget):
         layout.addWidget(explanation)
         layout.addLayout(row)
         layout.addWidget(self.in_use)
+        layout.addSpacing(12)
+        self._add_swemwbs_change(layout)
         layout.addStretch()
+
+    def _add_swemwbs_change(self, layout: QVBoxLayout) -> None:
+        """The meaningful SWEMWBS change: a spin box, Save, the published default, what is in use."""
+        self.swemwbs_explanation = QLabel(
+            "A SWEMWBS change counts as improved or worse only when the metric score moves by at least "
+            f"this many points. Shah et al. (2018) give {SWEMWBS_CHANGE_1_SEM:.2f} (1 standard error) to "
+            f"{SWEMWBS_CHANGE_2_77_SEM:.2f} (2.77 standard errors: very probably a real change)."
+        )
+        self.swemwbs_explanation.setWordWrap(True)
+        self.swemwbs = QDoubleSpinBox()
+        self.swemwbs.setRange(*SWEMWBS_CHANGE_RANGE)
+        self.swemwbs.setSingleStep(0.01)
+        self.swemwbs.setDecimals(2)
+        self.swemwbs.setAccessibleName("Meaningful SWEMWBS change in metric points")
+        self.swemwbs_label = QLabel("&Meaningful SWEMWBS change (metric points):")
+        self.swemwbs_label.setBuddy(self.swemwbs)
+        self.swemwbs_save_button = QPushButton("Save &change")
+        self.swemwbs_save_button.setToolTip("Use this change for every summary of this PCN from now on")
+        self.swemwbs_save_button.setAccessibleDescription(self.swemwbs_save_button.toolTip())
+        self.swemwbs_save_button.clicked.connect(self.save_swemwbs_change)
+        self.published_button = QPushButton(f"Published &default ({SWEMWBS_CHANGE_2_77_SEM:.2f})")
+        self.published_button.setToolTip(
+            f"Set the change back to {SWEMWBS_CHANGE_2_77_SEM:.2f} metric points"
+        )
+        self.published_button.setAccessibleDescription(self.published_button.toolTip())
+        self.published_button.clicked.connect(self.use_published_change)
+        self.swemwbs_in_use = QLabel()
+        self.swemwbs_in_use.setWordWrap(True)
+        self.swemwbs_in_use.setAccessibleName("SWEMWBS change in use")
+        row = QHBoxLayout()
+        for widget in (self.swemwbs_label, self.swemwbs, self.swemwbs_save_button, self.published_button):
+            row.addWidget(widget)
+        row.addStretch()
+        layout.addWidget(self.swemwbs_explanation)
+        layout.addLayout(row)
+        layout.addWidget(self.swemwbs_in_use)
 
     def refresh(self) -> None:
         outcome = call_service(
             self,
             self.database,
-            lambda session: disclosure.rule_for(session, self.actor),
+            lambda session: (
+                disclosure.rule_for(session, self.actor),
+                disclosure.swemwbs_change_for(session, self.actor),
+            ),
             action="Show the disclosure rule",
         )
         if outcome.value is not None:
-            self._show(outcome.value)
+            rule, points = outcome.value
+            self._show(rule)
+            self._show_swemwbs_change(points)
 
     def save(self) -> None:
         threshold = self.threshold.value()
@@ -293,10 +348,34 @@ class DisclosureTab(QWidget):
         self.threshold.setValue(NHS_DIGITAL.suppress_up_to)
         self.save()
 
+    def save_swemwbs_change(self) -> None:
+        # The text as typed, so a value the spin box holds back (0.5, say) is refused with the
+        # service's message rather than the last good value being saved in its place.
+        typed = self.swemwbs.cleanText()
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: disclosure.set_swemwbs_change(session, self.actor, typed),
+            action="Set the meaningful SWEMWBS change",
+        )
+        if outcome.ok:
+            self.refresh()
+
+    def use_published_change(self) -> None:
+        self.swemwbs.setValue(SWEMWBS_CHANGE_2_77_SEM)
+        self.save_swemwbs_change()
+
     def _show(self, rule: Rule) -> None:
         self.threshold.setValue(rule.suppress_up_to)
         self.in_use.setText(f"Summaries will say: {rule.describe()}")
         self.nhs_button.setEnabled(rule != NHS_DIGITAL)
+
+    def _show_swemwbs_change(self, points: float) -> None:
+        self.swemwbs.setValue(points)
+        self.swemwbs_in_use.setText(
+            f"Summaries count a SWEMWBS change of at least {points:.2f} metric points as improved or worse."
+        )
+        self.published_button.setEnabled(round(points * 100) != round(SWEMWBS_CHANGE_2_77_SEM * 100))
 
 
 class AdminView(QWidget):
