@@ -1,5 +1,7 @@
 """``linkworker report`` as a PCN manager runs it: the summary PDF read back with pypdf, the CSV
-beside it, and refusals (another PCN, a month not written as YYYY-MM, a folder that is not there)."""
+beside it, one practice's summary or each named practice's (--practices), and refusals (another
+PCN, a month not written as YYYY-MM, a folder that is not there, a group of practices, a practice
+that is not the PCN's)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
+from linkworker.interchange import summary_csv
+from linkworker.services import disclosure, summary
+from linkworker.services.users import sign_in
 from linkworker.store import secrets
 from linkworker.store.database import open_sqlite
 from linkworker.store.database_key import keyring_name
-from linkworker.store.models import AuditEvent, Pcn, Practice
-from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, _set_up_pcn
+from linkworker.store.models import AuditEvent, Pcn, Practice, Referral
+from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate
 from tests.services.casework_builder import new_case
 
@@ -206,9 +211,232 @@ def test_out_dir_makes_every_pcn_the_user_may_summarise(installed: Command, tmp_
     assert missing.returncode == 2
     assert missing.error_lines == [f"linkworker: {nowhere} is not a folder: nothing was written."]
     both = installed.run(
-        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(own), "--pcn", "U99901", "--user", "manager"
-    )
+        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(own), "--csv", str(tmp_path / "x.csv"),
+        "--user", "manager",
+    )  # fmt: skip
     assert both.returncode == 2
-    assert both.error_lines == [
-        "linkworker: --out-dir makes every PCN's PDF and CSV: leave out --pcn and --csv."
+    assert both.error_lines == ["linkworker: --out-dir names each PDF and CSV itself: leave out --csv."]
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_out_dir_with_pcn_makes_that_pcns_summary_only(installed: Command, tmp_path: Path) -> None:
+    month = last_month()
+    installed.env["LINKWORKER_PASSWORD"] = ADMIN_PASSWORD
+    result = installed.run(
+        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(tmp_path), "--pcn", "u99902",
+        "--user", "admin",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in tmp_path.glob("*summary*")) == [
+        f"U99902 summary {month:%Y-%m}.csv",
+        f"U99902 summary {month:%Y-%m}.pdf",
     ]
+
+
+HILLTOP_REFERRALS = 14  # shown as 15; the PCN's 26 as 25
+
+
+@pytest.fixture
+def practices(installed: Command) -> Command:
+    """Test Valley PCN of three practices: Riverside Surgery (G99001) with the twelve referrals,
+    Hilltop Practice (G99002) with fourteen of its own last month, Meadow Lane Surgery (G99003)
+    with none."""
+    database = open_sqlite(installed.database_file, installed.key_folder)
+    try:
+        with database.session() as session:
+            worker = sign_in(session, "worker", WORKER_PASSWORD)
+            session.add(Practice(ods_code="G99003", name="Meadow Lane Surgery", pcn_id=worker.pcn_id))
+        received = last_month() + timedelta(days=9)
+        moved = [
+            new_case(database, worker, received_days_ago=(date.today() - received).days)
+            for _ in range(HILLTOP_REFERRALS)
+        ]
+        with database.session() as session:
+            hilltop = session.scalars(select(Practice.id).where(Practice.ods_code == "G99002")).one()
+            session.execute(
+                update(Referral).where(Referral.id.in_(moved)).values(referring_practice_id=hilltop)
+            )
+    finally:
+        database.dispose()
+    return installed
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def built(command: Command, month: date, practice_ods: str) -> list[list[str]]:
+    """The CSV rows of that practice's summary as services.summary.build() makes it for the
+    manager, under the PCN's rule (all but the moment it was made)."""
+    database = open_sqlite(command.database_file, command.key_folder)
+    try:
+        with database.session() as session:
+            manager = sign_in(session, "manager", MANAGER_PASSWORD)
+        with database.read_session() as session:
+            practice = session.scalars(select(Practice.id).where(Practice.ods_code == practice_ods)).one()
+            made = summary.build(session, manager, month, [practice])
+            rule = disclosure.rule_for(session, manager)
+    finally:
+        database.dispose()
+    return without_made(summary_csv.rows(made, rule))
+
+
+def without_made(rows: list[list[str]]) -> list[list[str]]:
+    return [row for row in rows if row[:2] != ["About", "Made"]]
+
+
+def test_practices_with_out_makes_one_practices_summary(practices: Command, tmp_path: Path) -> None:
+    month = last_month()
+    out, figures = tmp_path / "hilltop.pdf", tmp_path / "hilltop.csv"
+    result = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--practices", " g99002 ", "--out", str(out),
+        "--csv", str(figures), "--user", "manager",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Wrote the summary for {month:%B %Y} (Hilltop Practice, Test Valley PCN) to {out}.",
+        f"Wrote its figures to {figures}.",
+    ]
+    assert "New referrals 15" in text_of(out)
+    rows = csv_rows(figures)
+    assert ["About", "Practices in scope", "", "Hilltop Practice"] in rows
+    assert ["Key figures", "New referrals", "", "15"] in rows
+    detail = f"month={month:%Y-%m} practices=1"
+    assert audited(practices)[:2] == [
+        ("manager", "summary_saved_csv", detail),
+        ("manager", "summary_saved_pdf", detail),
+    ]
+    assert without_made(rows) == built(practices, month, "G99002")
+
+    every = tmp_path / "every.csv"
+    whole = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--practices", "G99001,g99002, G99003", "--out",
+        str(out), "--csv", str(every), "--user", "manager",
+    )  # fmt: skip
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.splitlines()[0] == (
+        f"Wrote the summary for {month:%B %Y} (Test Valley PCN, 3 practices) to {out}."
+    )
+    assert ["Key figures", "New referrals", "", "25"] in csv_rows(every)
+
+
+def test_practices_with_out_dir_makes_each_beside_the_pcns(practices: Command, tmp_path: Path) -> None:
+    month = last_month()
+    pcn_run = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--out-dir", str(tmp_path), "--user", "manager"
+    )
+    assert pcn_run.returncode == 0, pcn_run.stderr
+    result = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--practices", "G99001,g99002", "--out-dir", str(tmp_path),
+        "--user", "manager",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    each = {"G99001": "Riverside Surgery", "G99002": "Hilltop Practice"}
+    assert result.stdout.splitlines() == [
+        f"Wrote {name}'s summary for {month:%B %Y} (Test Valley PCN) to "
+        f"U99901 {code} summary {month:%Y-%m}.pdf and U99901 {code} summary {month:%Y-%m}.csv."
+        for code, name in each.items()
+    ]
+    assert sorted(path.name for path in tmp_path.glob("*summary*")) == [
+        f"U99901 G99001 summary {month:%Y-%m}.csv",
+        f"U99901 G99001 summary {month:%Y-%m}.pdf",
+        f"U99901 G99002 summary {month:%Y-%m}.csv",
+        f"U99901 G99002 summary {month:%Y-%m}.pdf",
+        f"U99901 summary {month:%Y-%m}.csv",
+        f"U99901 summary {month:%Y-%m}.pdf",
+    ]
+    assert "New referrals 10" in text_of(tmp_path / f"U99901 G99001 summary {month:%Y-%m}.pdf")
+    assert "New referrals 15" in text_of(tmp_path / f"U99901 G99002 summary {month:%Y-%m}.pdf")
+    assert ["Key figures", "New referrals", "", "25"] in csv_rows(
+        tmp_path / f"U99901 summary {month:%Y-%m}.csv"
+    )
+    detail = f"month={month:%Y-%m} practices=1"
+    assert audited(practices)[:4] == [
+        ("manager", "summary_saved_csv", detail),
+        ("manager", "summary_saved_pdf", detail),
+        ("manager", "summary_saved_csv", detail),
+        ("manager", "summary_saved_pdf", detail),
+    ]
+    for code, name in each.items():
+        rows = csv_rows(tmp_path / f"U99901 {code} summary {month:%Y-%m}.csv")
+        assert ["About", "Practices in scope", "", name] in rows
+        assert without_made(rows) == built(practices, month, code)
+
+
+def test_a_group_of_practices_or_a_practice_not_of_the_pcn_is_refused(
+    practices: Command, tmp_path: Path
+) -> None:
+    month = f"{last_month():%Y-%m}"
+    out = tmp_path / "summary.pdf"
+
+    group = practices.run(
+        "report", "--month", month, "--practices", "G99001,G99002", "--out", str(out), "--user", "manager"
+    )
+    assert group.returncode == 2
+    assert len(group.error_lines) == 1
+    assert group.error_lines[0].startswith(
+        "linkworker: A summary is for the whole of Test Valley PCN or for one practice."
+    )
+    for codes, named in [("Y99999", "Y99999"), ("G99001, y99999", "Y99999"), ("G99101", "G99101")]:
+        for where in (["--out", str(out)], ["--out-dir", str(tmp_path)]):
+            refused = practices.run(
+                "report", "--month", month, "--practices", codes, *where, "--user", "manager"
+            )
+            assert refused.returncode == 2, (codes, where)
+            assert refused.error_lines == [
+                f"linkworker: {named} is not a practice of Test Valley PCN: nothing was written."
+            ]
+    assert sorted(path.name for path in tmp_path.iterdir() if path.suffix != ".json") == ["data"]
+    assert not [action for _user, action, _detail in audited(practices) if action.startswith("summary_")]
+
+    nothing = practices.run(
+        "report", "--month", month, "--practices", " , ", "--out", str(out), "--user", "manager"
+    )
+    assert nothing.returncode == 2
+    assert "name at least one practice by its ODS code" in nothing.stderr
+
+
+def test_an_administrator_names_the_pcn_for_each_practices_summary(
+    practices: Command, tmp_path: Path
+) -> None:
+    practices.env["LINKWORKER_PASSWORD"] = ADMIN_PASSWORD
+    month = last_month()
+    every = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--practices", "G99101", "--out-dir", str(tmp_path),
+        "--user", "admin",
+    )  # fmt: skip
+    assert every.returncode == 2
+    assert every.error_lines == [
+        "linkworker: --practices names practices of one PCN: say which with --pcn (its ODS code)."
+    ]
+    assert not list(tmp_path.glob("*summary*"))
+
+    other = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--pcn", "U99902", "--practices", "g99101",
+        "--out-dir", str(tmp_path), "--user", "admin",
+    )  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    assert sorted(path.name for path in tmp_path.glob("*summary*")) == [
+        f"U99902 G99101 summary {month:%Y-%m}.csv",
+        f"U99902 G99101 summary {month:%Y-%m}.pdf",
+    ]
+    rows = csv_rows(tmp_path / f"U99902 G99101 summary {month:%Y-%m}.csv")
+    assert ["About", "Practices in scope", "", "Faraway Surgery"] in rows
+    assert ["Key figures", "New referrals", "", "20"] in rows
+
+    not_its = practices.run(
+        "report", "--month", f"{month:%Y-%m}", "--pcn", "U99902", "--practices", "G99001",
+        "--out", str(tmp_path / "x.pdf"), "--user", "admin",
+    )  # fmt: skip
+    assert not_its.returncode == 2
+    assert not_its.error_lines == [
+        "linkworker: G99001 is not a practice of Other Valley PCN: nothing was written."
+    ]
+
+
+def test_help_documents_practices(command: Command) -> None:
+    result = command.run("report", "--help")
+    assert result.returncode == 0
+    assert "--practices ODS[,ODS...]" in result.stdout
+    assert "U99901 G99001 summary YYYY-MM" in " ".join(result.stdout.split())
