@@ -9,13 +9,17 @@ transaction (someone may have imported or changed something since the preview) a
 valid row in batches, or nothing: a cancellation or any error rolls the whole import back.
 
 A row needs the person's NHS number, so the import can tell a recorded person from a new one;
-a recorded person is reused as they are (the file does not change their record).
+a recorded person is reused as they are (the file does not change their record). A row giving a
+recorded person's NHS number and date of birth under another name (``domain.name_change``) is
+not attached silently: the preview lists it for a decision, and it is imported, with the new name
+recorded in the person's history, only when its line is among those the user ``attach``es; it is
+rejected with the reason otherwise.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +38,7 @@ from linkworker.domain.intake import (
     parse_person,
     parse_referral,
 )
+from linkworker.domain.name_change import PersonName, change_of_name_question, new_name
 from linkworker.domain.roles import Permission
 from linkworker.interchange.referral_csv import (
     CsvFileError,
@@ -50,7 +55,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE
 from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.services.needs import need_labels
-from linkworker.services.people import create_people, registered_practices
+from linkworker.services.people import change_name, create_people, registered_practices
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
 from linkworker.store.models import Patient
 from linkworker.wording import counted
@@ -77,14 +82,40 @@ class ImportRefused(ServiceError):
 
 
 @dataclass(frozen=True)
+class NameChangeRow:
+    """A row giving a recorded person's NHS number and date of birth under another name."""
+
+    line: int
+    person_id: int
+    recorded: PersonName
+    new_name: PersonName
+    row: CsvRow
+
+    @property
+    def question(self) -> str:
+        text = change_of_name_question(self.recorded)
+        return f"{text[:1].upper()}{text[1:]} The file gives {self.new_name}."
+
+    @property
+    def reason(self) -> str:
+        """Why the row is rejected when no one said it is a change of name."""
+        return (
+            f"{self.question} Not imported, as no one said it is a change of name: correct the name, "
+            "or import the row again and say it is."
+        )
+
+
+@dataclass(frozen=True)
 class AcceptedRow:
-    """A valid row: the checked details, its import key, and the recorded person it reuses."""
+    """A valid row: the checked details, its import key, the recorded person it reuses, and the
+    change of their name it was attached with."""
 
     line: int
     person: PersonDetails
     referral: ReferralDetails
     import_key: str
     recorded_person_id: int | None
+    name_change: NameChangeRow | None = None
 
 
 @dataclass(frozen=True)
@@ -104,10 +135,13 @@ class SkippedRow:
 
 @dataclass(frozen=True)
 class ImportPreview:
+    """``name_changes`` are the rows under another name not attached: each waits for a decision."""
+
     file: ReferralFile
     accepted: tuple[AcceptedRow, ...]
     rejected: tuple[RejectedRow, ...]
     already_imported: tuple[SkippedRow, ...]
+    name_changes: tuple[NameChangeRow, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -131,6 +165,7 @@ class ImportResult:
     recorded_people: int
     already_imported: int
     rejected: int
+    names_changed: int = 0
 
 
 def read_file(path: Path) -> ReferralFile:
@@ -149,10 +184,12 @@ def preview(
     *,
     progress: Progress | None = None,
     cancelled: ShouldStop | None = None,
+    attach: Collection[int] = (),
 ) -> ImportPreview:
-    """What importing ``file`` would do, row by row. Writes nothing."""
+    """What importing ``file`` would do, row by row, attaching the rows under another name whose
+    lines are in ``attach``. Writes nothing."""
     _require(actor)
-    return _check(session, actor, file, today, _Steps(progress, len(file.rows)), cancelled)
+    return _check(session, actor, file, today, _Steps(progress, len(file.rows)), cancelled, attach)
 
 
 def commit(
@@ -163,8 +200,11 @@ def commit(
     *,
     progress: Progress | None = None,
     cancelled: ShouldStop | None = None,
+    attach: Collection[int] = (),
 ) -> ImportResult:
     """Import every valid row of ``file`` in the caller's transaction, and audit the import.
+    The rows under another name whose lines are in ``attach`` are imported and the person's
+    new name recorded (``people.change_name``, once a person); the others are rejected.
 
     The new people, then the referrals, are written in batches of ``_WRITE_CHUNK`` through the
     services (``create_people``, ``create_referrals``), which enforce the same rules as the
@@ -174,7 +214,7 @@ def commit(
     _require(actor)
     rows = len(file.rows)
     steps = _Steps(progress, rows * (1 + _WRITE_WEIGHT))
-    checked = _check(session, actor, file, today, steps, cancelled)
+    checked = _check(session, actor, file, today, steps, cancelled, attach)
     writes = len(checked.accepted) + checked.new_people
     new_people: dict[str, PersonDetails] = {}
     for row in checked.accepted:
@@ -202,6 +242,7 @@ def commit(
             )
             written += len(chunk)
             steps.reach(rows + (len(people) + written) * rows * _WRITE_WEIGHT // writes)
+        renamed = _record_new_names(session, actor, checked.accepted)
         _stop_if(cancelled)
     except IntegrityError:
         raise ImportRefused(
@@ -214,19 +255,37 @@ def commit(
         new_people=len(people),
         recorded_people=checked.recorded_people,
         already_imported=len(checked.already_imported),
-        rejected=len(checked.rejected),
+        rejected=len(checked.rejected) + len(checked.name_changes),
+        names_changed=renamed,
     )
     audit.record(session, actor, "referrals_imported", detail=_audit_detail(result))
     steps.reach(steps.total)
     return result
 
 
-def save_rejected(session: Session, actor: Actor, checked: ImportPreview, path: Path) -> int:
+def save_rejected(
+    session: Session,
+    actor: Actor,
+    checked: ImportPreview,
+    path: Path,
+    *,
+    name_changes_rejected: Collection[int] | None = None,
+) -> int:
     """Write the rejected rows with a "Problem" column, to fix and import again; audited, since
-    the file holds people's details. Returns the number of rows written."""
+    the file holds people's details. Returns the number of rows written.
+
+    The rows under another name go too, with their reason: every one not attached, or only those
+    whose lines are in ``name_changes_rejected`` (a screen where some are still to decide)."""
     _require(actor)
+    problems = [(row.line, row.row, row.reason) for row in checked.rejected] + [
+        (change.line, change.row, change.reason)
+        for change in checked.name_changes
+        if name_changes_rejected is None or change.line in name_changes_rejected
+    ]
     try:
-        written = write_rejected(path, checked.file, ((row.row, row.reason) for row in checked.rejected))
+        written = write_rejected(
+            path, checked.file, ((row, reason) for _line, row, reason in sorted(problems, key=lambda p: p[0]))
+        )
     except CsvFileError as error:
         raise ImportRefused(str(error)) from None
     audit.record(session, actor, "rejected_rows_saved", detail=f"rows={written}")
@@ -248,13 +307,25 @@ def summary(checked: ImportPreview) -> list[str]:
         )
     if checked.file.ignored:
         lines.append(f"Columns not used: {', '.join(checked.file.ignored)}.")
+    if checked.name_changes:
+        lines.append(
+            "Another name for a recorded person (the same NHS number and date of birth): "
+            f"{len(checked.name_changes)} ({'line' if len(checked.name_changes) == 1 else 'lines'} "
+            f"{_lines(change.line for change in checked.name_changes)}). "
+            "Each is imported only if you say it is a change of name; otherwise it is rejected."
+        )
     lines.append(f"Rejected: {len(checked.rejected)}.")
     return lines
 
 
 def report(checked: ImportPreview) -> list[str]:
-    """The summary, then each rejected row with its line and reason: what the command prints."""
-    return summary(checked) + [f"  Line {row.line}: {row.reason}" for row in checked.rejected]
+    """The summary, then each rejected row with its line and reason, then each row under another
+    name with its question: what the command prints."""
+    return (
+        summary(checked)
+        + [f"  Line {row.line}: {row.reason}" for row in checked.rejected]
+        + [f"  Line {change.line}: {change.question}" for change in checked.name_changes]
+    )
 
 
 def _require(actor: Actor) -> None:
@@ -309,6 +380,7 @@ def _check(
     today: date,
     steps: _Steps,
     cancelled: ShouldStop | None,
+    attach: Collection[int] = (),
 ) -> ImportPreview:
     lists = _Lists(
         NeedList(need_labels(session, actor)),
@@ -334,6 +406,9 @@ def _check(
     skipped: list[SkippedRow] = []
     first_line_of_key: dict[str, int] = {}
     first_in_file: dict[str, _Parsed] = {}
+    held: list[NameChangeRow] = []
+    renamed: dict[int, NameChangeRow] = {}  # person id to the first change of name attached
+    under_other_names: set[int] = set()  # the lines of every row under another name
     for row in parsed:
         number = row.person.nhs_number
         assert number is not None  # _parse refuses rows without one
@@ -349,17 +424,61 @@ def _check(
         if conflict is not None:
             rejected[row.line] = RejectedRow(row.line, conflict, rows_by_line[row.line])
             continue
+        change = _name_change(row, recorded.get(number), rows_by_line[row.line])
+        if change is not None:
+            under_other_names.add(row.line)
+            if row.line not in attach:
+                held.append(change)
+                continue
+            earlier = renamed.setdefault(change.person_id, change)
+            if earlier.new_name != change.new_name:
+                reason = f"Line {earlier.line} gives this person another new name: check which is right."
+                rejected[row.line] = RejectedRow(row.line, reason, rows_by_line[row.line])
+                continue
         first_line_of_key[row.import_key] = row.line
         first_in_file.setdefault(number, row)
         person_id = recorded[number][0] if number in recorded else None
-        accepted.append(AcceptedRow(row.line, row.person, row.referral, row.import_key, person_id))
+        accepted.append(AcceptedRow(row.line, row.person, row.referral, row.import_key, person_id, change))
+    _refuse_unknown(attach, under_other_names)
     steps.reach(len(file.rows))
     return ImportPreview(
         file,
         tuple(accepted),
         tuple(sorted(rejected.values(), key=lambda row: row.line)),
         tuple(skipped),
+        tuple(held),
     )
+
+
+def _name_change(
+    row: _Parsed, recorded: tuple[int, date, PersonName] | None, csv_row: CsvRow
+) -> NameChangeRow | None:
+    """The row as a change of the recorded person's name, when it gives them another one."""
+    if recorded is None:
+        return None
+    person_id, _born, name = recorded
+    changed = new_name(name, row.person.given_name, row.person.family_name)
+    return NameChangeRow(row.line, person_id, name, changed, csv_row) if changed else None
+
+
+def _refuse_unknown(attach: Collection[int], under_other_names: set[int]) -> None:
+    """A line given to attach that is no row under another name is a mistake in the lines given:
+    refused whole, rather than importing what the user did not mean."""
+    unknown = sorted(set(attach) - under_other_names)
+    if unknown:
+        raise ImportRefused(
+            f"Line {unknown[0]} is not a row under another name for a recorded person: check the lines "
+            "given. Nothing was imported."
+        )
+
+
+def _record_new_names(session: Session, actor: Actor, accepted: Iterable[AcceptedRow]) -> int:
+    """Record each attached change of name, once a person; how many were recorded."""
+    changes = {row.name_change.person_id: row.name_change for row in accepted if row.name_change}
+    for change in changes.values():
+        name = change.new_name
+        change_name(session, actor, change.person_id, change.recorded, name.given_name, name.family_name)
+    return len(changes)
 
 
 @dataclass(frozen=True)
@@ -398,7 +517,9 @@ def _parse(file: ReferralFile, row: CsvRow, today: date, lists: _Lists) -> _Pars
     return _Parsed(row.line, person, referral, import_key(person, referral))
 
 
-def _conflict(row: _Parsed, recorded: tuple[int, date] | None, earlier: _Parsed | None) -> str | None:
+def _conflict(
+    row: _Parsed, recorded: tuple[int, date, PersonName] | None, earlier: _Parsed | None
+) -> str | None:
     """An NHS number given with another date of birth than its record's is likely mistyped."""
     if recorded is not None and recorded[1] != row.person.date_of_birth:
         return (
@@ -434,17 +555,23 @@ def import_key(person: PersonDetails, referral: ReferralDetails) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def _recorded_people(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date]]:
-    """NHS number to the recorded person's id and date of birth, looked up in slices."""
+def _recorded_people(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date, PersonName]]:
+    """NHS number to the recorded person's id, date of birth and name, looked up in slices."""
     wanted = sorted(numbers)
-    found: dict[str, tuple[int, date]] = {}
+    found: dict[str, tuple[int, date, PersonName]] = {}
     for start in range(0, len(wanted), SLICE):
         rows = session.execute(
-            select(Patient.nhs_number, Patient.id, Patient.date_of_birth).where(
-                Patient.nhs_number.in_(wanted[start : start + SLICE])
-            )
+            select(
+                Patient.nhs_number, Patient.id, Patient.date_of_birth, Patient.given_name, Patient.family_name
+            ).where(Patient.nhs_number.in_(wanted[start : start + SLICE]))
         )
-        found.update({number: (person_id, born) for number, person_id, born in rows if number})
+        found.update(
+            {
+                number: (person_id, born, PersonName(given, family))
+                for number, person_id, born, given, family in rows
+                if number
+            }
+        )
     return found
 
 
