@@ -5,18 +5,25 @@ and the run's own report and status. tests/e2e runs the same commands as a real 
 from __future__ import annotations
 
 import argparse
+import csv
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from linkworker import batch_commands, config
+from linkworker.domain.roles import Role
+from linkworker.interchange import summary_csv
+from linkworker.services import disclosure, summary
+from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, PostcodePoint, Referral, Service
+from linkworker.store.models import AuditEvent, PostcodePoint, Practice, Referral, Service
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD
 from tests.interchange import postcode_files
 from tests.interchange.files import csv_bytes, row
+from tests.services.casework_builder import new_case
 from tests.services.oruk_feeds import PAGE
 
 
@@ -27,6 +34,7 @@ def parsed(*words: str) -> argparse.Namespace:
     placed = argparse.ArgumentParser(add_help=False)
     batch_commands.add_import_parser(commands, placed)
     batch_commands.add_export_parser(commands, placed)
+    batch_commands.add_report_parser(commands, placed)
     return parser.parse_args(words)
 
 
@@ -142,3 +150,46 @@ def test_a_run_reports_and_its_status_says_whether_anything_was_left_out(
     assert written(database)[0] == 2
     assert exported == (0, f"Exported 0 services as ORUK JSON to {out_json}.\n", "")
     assert out_json.exists()
+
+
+def test_report_makes_each_named_practices_summary_with_that_practices_figures(
+    database: Database, actors: dict[Role, Actor], run_as: Runner, tmp_path: Path
+) -> None:
+    month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    for _ in range(9):  # from Riverside Surgery (G99001), the first practice; Hilltop has none
+        new_case(database, actors[Role.LINK_WORKER], received_days_ago=(date.today() - month).days - 9)
+
+    status, out, err = run_as(
+        MANAGER_PASSWORD, "report", "--month", f"{month:%Y-%m}", "--practices", "g99002, G99001 ",
+        "--out-dir", str(tmp_path), "--user", "manager",
+    )  # fmt: skip
+
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"Wrote Hilltop Practice's summary for {month:%B %Y} (Test Valley PCN) to "
+        f"U99901 G99002 summary {month:%Y-%m}.pdf and U99901 G99002 summary {month:%Y-%m}.csv.",
+        f"Wrote Riverside Surgery's summary for {month:%B %Y} (Test Valley PCN) to "
+        f"U99901 G99001 summary {month:%Y-%m}.pdf and U99901 G99001 summary {month:%Y-%m}.csv.",
+    ]
+    manager = actors[Role.MANAGER]
+    for code, name, referrals in [("G99001", "Riverside Surgery", "10"), ("G99002", "Hilltop Practice", "0")]:
+        assert (tmp_path / f"U99901 {code} summary {month:%Y-%m}.pdf").read_bytes().startswith(b"%PDF")
+        with (tmp_path / f"U99901 {code} summary {month:%Y-%m}.csv").open(encoding="utf-8-sig") as stream:
+            rows = [line for line in csv.reader(stream) if line[:2] != ["About", "Made"]]
+        assert ["About", "Practices in scope", "", name] in rows
+        assert ["Key figures", "New referrals", "", referrals] in rows
+        with database.read_session() as session:
+            practice = session.scalars(select(Practice.id).where(Practice.ods_code == code)).one()
+            made = summary.build(session, manager, month, [practice])
+            expected = summary_csv.rows(made, disclosure.rule_for(session, manager))
+        assert rows == [line for line in expected if line[:2] != ["About", "Made"]]
+    with database.read_session() as session:
+        saved = session.execute(
+            select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.action.like("summary_%"))
+        ).all()
+    assert sorted(saved) == [
+        ("summary_saved_csv", f"month={month:%Y-%m} practices=1"),
+        ("summary_saved_csv", f"month={month:%Y-%m} practices=1"),
+        ("summary_saved_pdf", f"month={month:%Y-%m} practices=1"),
+        ("summary_saved_pdf", f"month={month:%Y-%m} practices=1"),
+    ]
