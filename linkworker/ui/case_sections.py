@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from linkworker.domain import measures
 from linkworker.domain.intake import CONTACT_METHOD_LABELS, SOURCE_LABELS, URGENCY_LABELS
 from linkworker.domain.measures import Ons4Change
-from linkworker.services import casework
+from linkworker.services import casework, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseRecord,
@@ -367,7 +367,7 @@ class PersonPanel(QScrollArea):
             if person.preferred_contact_method
             else None,
             "times": person.preferred_contact_times,
-            "address": "\n".join([*person.address_lines, person.postcode or ""]).strip(),
+            "address": "\n".join([*person.address_lines, _postcode_text(person.postcode)]).strip(),
             "language": language,
             "access": person.accessibility_needs,
             "registered": person.registered_practice,
@@ -382,6 +382,12 @@ class PersonPanel(QScrollArea):
             value.setText(text)
             value.setAccessibleName(f"{self._captions[key].text().rstrip(':')}: {text}")
             self.form.setRowVisible(value, bool(text))
+
+
+def _postcode_text(written: str | None) -> str:
+    """The postcode, with what it stands for when it is a pseudo-postcode: "ZZ99 3VZ (No fixed abode)"."""
+    meaning = postcodes.meaning(written)
+    return f"{written} ({meaning})" if meaning else written or ""
 
 
 def _consent(gp: bool, services: bool) -> str:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from linkworker.domain import nhs_number
+from linkworker.domain import nhs_number, postcode
 from linkworker.domain.errors import FormErrors, ValidationError
 from linkworker.domain.intake import (
     CONTACT_METHOD_LABELS,
@@ -59,7 +59,7 @@ from linkworker.domain.intake import (
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.person import age_text
 from linkworker.domain.referrals import Urgency
-from linkworker.services import needs, organisation, people, referrals
+from linkworker.services import needs, organisation, people, postcodes, referrals
 from linkworker.services.actor import Actor
 from linkworker.services.needs import Need
 from linkworker.services.organisation import PracticeSummary
@@ -336,6 +336,11 @@ class NewReferralView(QWidget):
         self.address_line_2 = QLineEdit()
         self.town = QLineEdit()
         self.postcode = QLineEdit()
+        self.postcode_meaning = QLabel()
+        self.postcode_meaning.setObjectName("fieldHint")
+        self.postcode_meaning.setWordWrap(True)
+        self.postcode_meaning.setAccessibleName("What the postcode means")
+        self.postcode.textChanged.connect(self._show_postcode_meaning)
         self.phone = QLineEdit()
         self.mobile = QLineEdit()
         self.email = QLineEdit()
@@ -368,6 +373,9 @@ class NewReferralView(QWidget):
         self.contact_form.add("Address line 2:", self.address_line_2, "address_line_2")
         self.contact_form.add("Town:", self.town, "town")
         self.contact_form.add("Post&code:", self.postcode, "postcode")
+        right.addRow("", self.postcode_meaning)
+        right.setRowVisible(self.postcode_meaning, False)
+        self._contact_rows = right
         self.contact_form.add("P&hone:", self.phone, "phone")
         self.contact_form.add("Mobile:", self.mobile, "mobile")
         self.contact_form.add("Email:", self.email, "email")
@@ -523,6 +531,17 @@ class NewReferralView(QWidget):
             self.age.setText("")
             return
         self.age.setText(age_text(born, date.today()))
+
+    def _show_postcode_meaning(self, text: str) -> None:
+        """Say what an NHS pseudo-postcode (ZZ99 ...) stands for as soon as it is typed."""
+        meaning = postcodes.meaning(text)
+        self.postcode_meaning.setText(
+            ""
+            if meaning is None
+            else f"{postcode.parse(text)} is an NHS pseudo-postcode: {meaning}. "
+            "It is not a place, so distances to services are unknown."
+        )
+        self._contact_rows.setRowVisible(self.postcode_meaning, meaning is not None)
 
     def _update_buttons(self) -> None:
         self.use_button.setEnabled(self._selected_match() is not None)
