@@ -141,3 +141,10 @@ def test_a_broken_file_names_itself_and_the_problem(tmp_path: Path, content: obj
     with pytest.raises(CatalogueError, match=problem) as raised:
         load_pseudo_postcodes(path)
     assert str(path) in str(raised.value)
+
+
+def test_the_user_guide_lists_the_published_codes() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    for code in PUBLISHED:
+        assert f"**{code}**" in guide, code
+    assert f"resources/{catalogues.PSEUDO_POSTCODES_FILE}" in guide
