@@ -6,7 +6,7 @@ usual way, "ME14 1XX"), ``pcd`` and ``pcd2`` (fixed-width forms, used when ``pcd
 blank while it is live). Older releases write the names in capitals; about fifty other columns
 (local authority, ward, deprivation, ...) are passed over. A postcode without a grid reference
 has the placeholder 99.999999, 0.000000: it is read as "no coordinates". So is an NHS
-pseudo-postcode (ZZ99 3VZ, no fixed abode, and the like), whatever point its row gives: it names
+pseudo-postcode (ZZ99 ..., such as "no fixed abode"), whatever point its row gives: it names
 no place (the NHS Postcode Directory lists them with the real postcodes).
 
 The whole-UK file is about 2.7 million rows and over a gigabyte, so it is read as a stream: one

@@ -5,7 +5,7 @@ the district's row being the average of its postcodes' points. A full postcode t
 the lookup (too new, mistyped in the last letters, from before the last import) is then placed
 at its district's middle in a single primary-key look-up, and ``Located.precision`` says so.
 The two kinds never collide: a full postcode always has its space, a district never does.
-An NHS pseudo-postcode (ZZ99 3VZ, no fixed abode, ...) names no place: the lookup never holds
+An NHS pseudo-postcode (ZZ99 ..., such as "no fixed abode") names no place: the lookup never holds
 one, and ``locate`` never places one; ``meaning`` says what it stands for.
 
 An import adds and updates, never deletes: the ONSPD also comes as one file per area, which can

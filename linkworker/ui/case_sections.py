@@ -385,7 +385,7 @@ class PersonPanel(QScrollArea):
 
 
 def _postcode_text(written: str | None) -> str:
-    """The postcode, with what it stands for when it is a pseudo-postcode: "ZZ99 3VZ (No fixed abode)"."""
+    """The postcode, with what it stands for after it when it is a pseudo-postcode."""
     meaning = postcodes.meaning(written)
     return f"{written} ({meaning})" if meaning else written or ""
 
