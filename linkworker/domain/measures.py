@@ -303,11 +303,17 @@ ONS4_MEANINGFUL_CHANGE = 1
 SWEMWBS_CHANGE_1_SEM = 1.03
 SWEMWBS_CHANGE_2_77_SEM = 2.87
 SWEMWBS_CHANGE_RANGE = (1.0, 3.0)
-MEANINGFUL_CHANGE_SOURCES = (
-    f"a change of at least {ONS4_MEANINGFUL_CHANGE} point on an ONS4 question (the smallest the "
-    "0-10 scale records; ONS publishes no individual-level threshold)",
-    "Shah et al. 2018, Health Qual Life Outcomes 16:239, for SWEMWBS",
-)
+
+
+def meaningful_change_note(swemwbs_points: float) -> str:
+    """The sentence a summary prints so a reader knows what "improved" and "worse" mean."""
+    return (
+        f"Improved and worse count a change of at least {ONS4_MEANINGFUL_CHANGE} point on an ONS4 "
+        "question (the smallest step of its 0-10 scale; ONS publishes no individual-level "
+        f"threshold) and of at least {swemwbs_points:.2f} SWEMWBS metric points (Shah et al. 2018, "
+        "Health Qual Life Outcomes 16:239: 1.03 to 2.87 points); smaller changes count as no "
+        "meaningful change."
+    )
 
 
 def ons4_direction(change: Ons4Change) -> Direction:

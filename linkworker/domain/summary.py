@@ -60,10 +60,13 @@ class Summary:
     key_figures: tuple[Figure, ...]
     tables: tuple[FigureTable, ...]  # in document order, each headed
     trend: tuple[TrendPoint, ...]  # 12, oldest first
+    notes: tuple[str, ...] = ()  # sentences every page's foot carries after the disclosure rule
 
-    def file_name(self, suffix: str) -> str:
-        """The name its files are offered and written under: "U99901 summary 2026-10.pdf"."""
-        return f"{self.pcn_ods} summary {self.month:%Y-%m}.{suffix}"
+    def file_name(self, suffix: str, practice_ods: str | None = None) -> str:
+        """The name its files are offered and written under: "U99901 summary 2026-10.pdf", or for
+        one practice's summary "U99901 G99001 summary 2026-10.pdf", beside the PCN's, never over it."""
+        whose = self.pcn_ods if practice_ods is None else f"{self.pcn_ods} {practice_ods}"
+        return f"{whose} summary {self.month:%Y-%m}.{suffix}"
 
 
 # Lower bounds of the age bands, youngest first; the last band is open-ended.

@@ -30,6 +30,7 @@ def rows(summary: Summary, rule: Rule) -> list[list[str]]:
         [ABOUT, "Practices in scope", "", "; ".join(summary.practices)],
         [ABOUT, "Made", "", f"{summary.made_at:%Y-%m-%d %H:%M}"],
         [ABOUT, "Disclosure control", "", rule.describe()],
+        *([ABOUT, "Note", "", note] for note in summary.notes),
     ]
     table += [[KEY_FIGURES, figure.label, "", shown(figure, rule)] for figure in summary.key_figures]
     for figures in summary.tables:

@@ -82,7 +82,7 @@ def render(summary: Summary, rule: Rule) -> bytes:
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=16 * mm,
-        bottomMargin=28 * mm,
+        bottomMargin=(_footer_top(summary, rule) + 7) * mm,
         title=f"{TITLE}, {month_name(summary.month)}",
         author=summary.pcn_name,
         subject=(
@@ -104,11 +104,23 @@ def render(summary: Summary, rule: Rule) -> bytes:
     return buffer.getvalue()
 
 
-def _footer(summary: Summary, rule: Rule) -> Callable[[Canvas, Any], None]:
-    lines = simpleSplit(rule.describe(), "Vera", 8, BODY_WIDTH - PAGE_NUMBER_ROOM)
-    heading = f"{summary.pcn_name} ({summary.pcn_ods}) · {month_name(summary.month)} · anonymised"
+def _footer_lines(summary: Summary, rule: Rule) -> list[str]:
+    """The rule's sentence and the summary's notes (what "improved" means), as the foot wraps them."""
+    return [
+        line
+        for text in (rule.describe(), *summary.notes)
+        for line in simpleSplit(text, "Vera", 8, BODY_WIDTH - PAGE_NUMBER_ROOM)
+    ]
 
-    return page_footer(heading, lines, 21)
+
+def _footer_top(summary: Summary, rule: Rule) -> float:
+    """Millimetres from the page's bottom to the foot's rule: room for its heading and lines."""
+    return 12 + 3.5 * len(_footer_lines(summary, rule))
+
+
+def _footer(summary: Summary, rule: Rule) -> Callable[[Canvas, Any], None]:
+    heading = f"{summary.pcn_name} ({summary.pcn_ods}) · {month_name(summary.month)} · anonymised"
+    return page_footer(heading, _footer_lines(summary, rule), _footer_top(summary, rule))
 
 
 def _story(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:

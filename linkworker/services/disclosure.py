@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import Rule, parse_threshold, threshold_rule
+from linkworker.domain.measures import parse_swemwbs_change
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -41,3 +42,21 @@ def set_threshold(session: Session, actor: Actor, suppress_up_to: int | str) -> 
     pcn.suppress_up_to = chosen
     audit.record(session, actor, "disclosure_threshold_set", "pcn", pcn.id, f"suppress_up_to={chosen}")
     return threshold_rule(chosen)
+
+
+def swemwbs_change_for(session: Session, actor: Actor, pcn_id: int | None = None) -> float:
+    """The smallest SWEMWBS metric change the PCN's summaries count as improved or worse."""
+    return pcn_for_figures(session, actor, pcn_id).swemwbs_change_hundredths / 100
+
+
+def set_swemwbs_change(session: Session, actor: Actor, points: float | str) -> float:
+    """Choose the PCN's meaningful SWEMWBS change (1.00 to 3.00 metric points; 2.87 by default,
+    Shah et al. 2018). An administrator's decision, as it changes what the summary calls an
+    improvement; audited."""
+    actor.require(Permission.ADMINISTER)
+    chosen = parse_swemwbs_change(points)
+    pcn = session.get(Pcn, actor.pcn_id)
+    assert pcn is not None, "an actor belongs to a PCN"
+    pcn.swemwbs_change_hundredths = round(chosen * 100)
+    audit.record(session, actor, "swemwbs_change_set", "pcn", pcn.id, f"metric_points={chosen:.2f}")
+    return chosen

@@ -20,6 +20,10 @@ class NotFound(ServiceError):
     pass
 
 
+class GroupRefused(ServiceError):
+    """Figures asked for a group of practices that is neither the whole PCN nor one practice."""
+
+
 class StaleEdit(ServiceError):
     """Someone else saved the record after it was opened; the caller keeps the user's edit."""
 

@@ -24,6 +24,7 @@ from linkworker.domain.connections import OUTCOMES, ROUTES
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.gp_codes import StatusEvent, declines, reaches, shows_interaction
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
+from linkworker.domain.measures import DIRECTION_LABELS, Direction
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, ReferralSource
 from linkworker.domain.roles import Permission
@@ -50,7 +51,7 @@ from linkworker.domain.summary import (
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.disclosure import pcn_for_figures
-from linkworker.services.errors import Cancelled, NotFound
+from linkworker.services.errors import Cancelled, GroupRefused, NotFound
 from linkworker.services.needs import labels_of_pcn
 from linkworker.services.organisation import PcnSummary, PracticeSummary
 from linkworker.store.models import (
@@ -177,14 +178,12 @@ def build(
             .order_by(Practice.name, Practice.id)
         )
     )
-    if practice_ids is not None:
-        chosen = set(practice_ids)
-        if not chosen or not chosen <= {row.id for row in practices}:
-            raise NotFound(f"Choose one or more practices of {pcn.name}.")
-        practices = [row for row in practices if row.id in chosen]
+    chosen = selection(pcn.name, [row.id for row in practices], practice_ids)
+    if chosen is not None:
+        practices = [row for row in practices if row.id == chosen]
     scope = Referral.pcn_id == pcn.id
-    if practice_ids is not None:
-        scope = scope & Referral.referring_practice_id.in_([row.id for row in practices])
+    if chosen is not None:
+        scope = scope & (Referral.referring_practice_id == chosen)
 
     def step(done: int) -> None:
         if cancelled is not None and cancelled():
@@ -208,7 +207,11 @@ def build(
     connections = _connections(session, labels, scope, first, last)
     step(5)
     wellbeing = _wellbeing(
-        session, in_the_month, {case.id for case in cases if case.supported_in(first)}, last
+        session,
+        in_the_month,
+        {case.id for case in cases if case.supported_in(first)},
+        last,
+        pcn.swemwbs_change_hundredths / 100,
     )
     step(6)
     ended = (case.id for case in cases if in_month(case.ended_on, first))
@@ -260,7 +263,29 @@ def build(
         key_figures=key,
         tables=tables,
         trend=trend,
+        notes=(measures.meaningful_change_note(pcn.swemwbs_change_hundredths / 100),),
     )
+
+
+def selection(pcn_name: str, practice_ids: Sequence[int], chosen: Sequence[int] | None) -> int | None:
+    """The practice a summary is for, or None for the whole PCN (every practice chosen).
+
+    Only the whole PCN or one practice: figures for any other group of practices could be set
+    against the PCN's and each practice's to work out a starred count by subtraction (the ICO's
+    motivated intruder; see domain.disclosure), so such a group is refused, never summarised.
+    """
+    if chosen is None or set(chosen) == set(practice_ids):
+        return None
+    picked = set(chosen)
+    if not picked or not picked <= set(practice_ids):
+        raise NotFound(f"Choose the whole of {pcn_name} or one of its practices.")
+    if len(picked) > 1:
+        raise GroupRefused(
+            f"A summary is for the whole of {pcn_name} or for one practice. Figures for a group of "
+            "practices could be subtracted from the whole PCN's to reveal small numbers, so choose "
+            "the whole PCN or a single practice."
+        )
+    return picked.pop()
 
 
 def _open_between(scope: ColumnElement[bool], since: date, last: date) -> ColumnElement[bool]:
@@ -533,11 +558,16 @@ def _connections(
 
 
 def _wellbeing(
-    session: Session, candidates: ColumnElement[bool], supported: set[int], last: date
+    session: Session,
+    candidates: ColumnElement[bool],
+    supported: set[int],
+    last: date,
+    swemwbs_meaningful: float,
 ) -> tuple[FigureTable, FigureTable]:
     """Change from baseline to the latest follow-up by the month end, for the cases supported in
-    the month that have both: ONS4 per question, SWEMWBS on its metric score. ``candidates``
-    narrows the read to cases that may be among ``supported``, which decides."""
+    the month that have both: ONS4 per question, SWEMWBS on its metric score, each person counted
+    as improved, no meaningful change or worse (domain.measures; SWEMWBS by the PCN's threshold).
+    ``candidates`` narrows the read to cases that may be among ``supported``, which decides."""
     taken: dict[tuple[int, Instrument], list[tuple[MeasureStage, list[int]]]] = defaultdict(list)
     for referral_id, instrument, stage, answers in session.execute(
         select(Measure.referral_id, Measure.instrument, Measure.stage, Measure.answers)
@@ -557,14 +587,17 @@ def _wellbeing(
             ons4.append(measures.ons4_changes(baseline, latest))
         else:
             swemwbs.append(measures.swemwbs_change(baseline, latest))
-    columns = ("People", "Mean change", "Improved")
+    columns = ("People", "Mean change", *DIRECTION_LABELS.values())
 
-    def cells(changes: Sequence[float], improved: int) -> tuple[Figure, ...]:
+    def cells(changes: Sequence[float], directions: Sequence[Direction]) -> tuple[Figure, ...]:
         people = len(changes)
         return (
             count(columns[0], people),
             Figure(columns[1], Kind.MEAN, mean(changes), people),
-            share(columns[2], improved, people),
+            *(
+                share(label, sum(1 for moved in directions if moved is direction), people)
+                for direction, label in DIRECTION_LABELS.items()
+            ),
         )
 
     ons4_rows = tuple(
@@ -573,7 +606,7 @@ def _wellbeing(
             + (" (a fall is an improvement)" if question is measures.Ons4Question.ANXIOUS else ""),
             cells(
                 [changes[index].change for changes in ons4],
-                sum(1 for changes in ons4 if changes[index].improved),
+                [measures.ons4_direction(changes[index]) for changes in ons4],
             ),
         )
         for index, question in enumerate(measures.Ons4Question)
@@ -582,7 +615,7 @@ def _wellbeing(
         "Metric score",
         cells(
             [change.metric_change for change in swemwbs],
-            sum(1 for change in swemwbs if change.metric_change > 0),
+            [measures.swemwbs_direction(change, swemwbs_meaningful) for change in swemwbs],
         ),
     )
     return (

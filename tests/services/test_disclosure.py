@@ -89,3 +89,34 @@ def test_another_pcns_rule_is_its_own_and_only_an_administrator_asks_for_it(
             assert disclosure.rule_for(session, actors[role], actors[role].pcn_id) == NHS_DIGITAL
         with pytest.raises(NotFound):
             disclosure.rule_for(session, actors[Role.ADMIN], other_id + 100)
+
+
+def test_the_meaningful_swemwbs_change_is_the_published_one_until_an_administrator_chooses(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.read_session() as session:
+        assert {disclosure.swemwbs_change_for(session, actor) for actor in actors.values()} == {2.87}
+    with database.session() as session:
+        assert disclosure.set_swemwbs_change(session, actors[Role.ADMIN], " 1.03 ") == 1.03
+    with database.read_session() as session:
+        assert disclosure.swemwbs_change_for(session, actors[Role.MANAGER]) == 1.03
+        events = audit.recent(session, actors[Role.ADMIN])
+    assert [(event.action, event.entity, event.detail) for event in events][:1] == [
+        ("swemwbs_change_set", "pcn", "metric_points=1.03")
+    ]
+
+
+def test_only_an_administrator_sets_the_swemwbs_change_and_only_from_1_to_3_points(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    for role in (Role.MANAGER, Role.LINK_WORKER):
+        with pytest.raises(PermissionDenied), database.session() as session:
+            disclosure.set_swemwbs_change(session, actors[role], 2)
+    for typed in (0.5, 3.5, "lots"):
+        with pytest.raises(ValidationError) as refused, database.session() as session:
+            disclosure.set_swemwbs_change(session, actors[Role.ADMIN], typed)
+        assert refused.value.field == "swemwbs_change"
+    with database.read_session() as session:
+        assert disclosure.swemwbs_change_for(session, actors[Role.ADMIN]) == 2.87
+        actions = {event.action for event in audit.recent(session, actors[Role.ADMIN])}
+    assert "swemwbs_change_set" not in actions

@@ -31,6 +31,7 @@ from linkworker.domain.gp_codes import (
     first_interaction,
     reaches,
     shows_interaction,
+    taken_up_on,
 )
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
 from linkworker.domain.people import EthnicCategory, Sex
@@ -40,7 +41,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
+from linkworker.services.errors import Cancelled, GroupRefused, NotFound, PermissionDenied
 from linkworker.services.needs import add_local_need, set_local_need_active
 from linkworker.services.summary import SummaryExport, build, record_export, scopes
 from linkworker.store.database import Database
@@ -248,7 +249,7 @@ def _supported(case: Case) -> bool:
 
 
 def expected_key(cases: list[Case]) -> dict[str, tuple[float | None, int]]:
-    firsts = [(first_interaction(case.history()), case) for case in cases]
+    firsts = [(taken_up_on(case.history()), case) for case in cases]
     waits = [(day - case.received_on).days for day, case in firsts if _in(day)]
     ended = [case for case in cases if case.ended and _in(case.ended[0])]
     contacts = [len(case.contacts) for case in ended]
@@ -329,10 +330,12 @@ def expected_connections(cases: list[Case]) -> dict[str, tuple[int, float | None
     return result
 
 
-def expected_wellbeing(cases: list[Case]) -> dict[str, tuple[int, float | None, float | None]]:
-    """Per ONS4 question and for SWEMWBS: people, mean change, share improved."""
+def expected_wellbeing(cases: list[Case]) -> dict[str, tuple[int, float | None, float | None, float | None]]:
+    """Per ONS4 question and for SWEMWBS: people, mean change, share improved, share worse (a
+    change of at least 1 ONS4 point, of at least 2.87 SWEMWBS metric points: Shah et al. 2018)."""
     ons4: list[list[int]] = [[], [], [], []]
     ons4_better = [0, 0, 0, 0]
+    ons4_worse = [0, 0, 0, 0]
     swemwbs: list[float] = []
     for case in (c for c in cases if _supported(c)):
         for instrument in Instrument:
@@ -357,7 +360,8 @@ def expected_wellbeing(cases: list[Case]) -> dict[str, tuple[int, float | None, 
                 for index in range(4):
                     change = latest[index] - before[index]
                     ons4[index].append(change)
-                    ons4_better[index] += change < 0 if index == 3 else change > 0
+                    ons4_better[index] += change <= -1 if index == 3 else change >= 1
+                    ons4_worse[index] += change >= 1 if index == 3 else change <= -1
             else:
                 gain = measures.swemwbs_metric(sum(latest)) - measures.swemwbs_metric(sum(before))
                 swemwbs.append(round(gain, 2))
@@ -367,11 +371,13 @@ def expected_wellbeing(cases: list[Case]) -> dict[str, tuple[int, float | None, 
             len(changes),
             sum(changes) / len(changes) if changes else None,
             ons4_better[index] / len(changes) if changes else None,
+            ons4_worse[index] / len(changes) if changes else None,
         )
     result["swemwbs"] = (
         len(swemwbs),
         sum(swemwbs) / len(swemwbs) if swemwbs else None,
-        sum(1 for gain in swemwbs if gain > 0) / len(swemwbs) if swemwbs else None,
+        sum(1 for gain in swemwbs if gain >= 2.87 - 1e-9) / len(swemwbs) if swemwbs else None,
+        sum(1 for gain in swemwbs if gain <= -2.87 + 1e-9) / len(swemwbs) if swemwbs else None,
     )
     return result
 
@@ -450,10 +456,12 @@ def test_figures_match_an_independent_count(database: Database, actors: dict[Rol
     swemwbs = _table(summary, "SWEMWBS wellbeing: change from baseline to latest follow-up")
     rows = [cells for _label, cells in ons4.rows] + [swemwbs.rows[0][1]]
     for cells, key_name in zip(rows, [f"ons4-{i}" for i in range(4)] + ["swemwbs"], strict=True):
-        people, change, improved = wellbeing[key_name]
+        people, change, improved, worse = wellbeing[key_name]
         assert people > 0
         assert (cells[0].exact, cells[1].base, cells[2].base) == (people, people, people), key_name
         assert _close(cells[1].exact, change) and _close(cells[2].exact, improved), key_name
+        assert _close(cells[4].exact, worse), key_name
+        assert _close(sum(cell.exact for cell in cells[2:5]), 1.0), key_name
 
     assert summary.trend[0].month == date(2025, 11, 1)
     assert len(summary.trend) == 12 and summary.trend[-1].month == MONTH
@@ -461,7 +469,7 @@ def test_figures_match_an_independent_count(database: Database, actors: dict[Rol
         end = (point.month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         assert point.referrals.exact == sum(1 for c in ours if _in(c.received_on, point.month, end))
         assert point.first_contacts.exact == sum(
-            1 for c in ours if _in(first_interaction(c.history()), point.month, end)
+            1 for c in ours if _in(taken_up_on(c.history()), point.month, end)
         )
 
 
@@ -478,6 +486,29 @@ def test_chosen_practices_narrow_every_figure(database: Database, actors: dict[R
         assert _close(key[label], exact), label
     by_practice = _table(summary, "New referrals by referring practice")
     assert [label for label, _cells in by_practice.rows] == ["Riverside Surgery"]
+
+
+def test_a_group_of_practices_short_of_the_whole_pcn_is_refused(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    # A group of practices, set against the whole PCN, would give the others' figures by
+    # subtraction: only the whole PCN or one practice is ever summarised.
+    _world(database, actors, 5)
+    with database.session() as session:
+        pcn_id = actors[Role.MANAGER].pcn_id
+        session.add(Practice(pcn_id=pcn_id, ods_code="G99009", name="Third Street Surgery"))
+        session.flush()
+        ours = list(
+            session.scalars(select(Practice.id).where(Practice.pcn_id == pcn_id).order_by(Practice.id))
+        )
+        assert len(ours) == 3
+        for group in (ours[1:], ours[:2]):
+            with pytest.raises(GroupRefused, match="whole of .* or for one practice"):
+                build(session, actors[Role.MANAGER], MONTH, practice_ids=group)
+        every = build(session, actors[Role.MANAGER], MONTH, practice_ids=list(reversed(ours)))
+        whole = build(session, actors[Role.MANAGER], MONTH)
+    assert every.practices == whole.practices and len(whole.practices) == 3
+    assert every.key_figures == whole.key_figures and every.tables == whole.tables
 
 
 def test_only_practices_of_the_actors_pcn_may_be_chosen(
@@ -529,27 +560,43 @@ def test_every_move_and_kind_of_contact_counts_as_the_domain_rules_say(
 ) -> None:
     """The database finds first contacts and declines itself (not event by event in Python): each
     status a case can move to, with each closing reason or none, and each kind of contact, alone
-    in a case, counts exactly when domain.gp_codes says it does."""
+    in a case, counts exactly when domain.gp_codes says it does. A first contact is an episode
+    whose referral code fell due in the month, so a case reached and then declining in any way,
+    in the month or after it, is never one: its only code is the declined one."""
+    day = date(2026, 10, 10)
     moves = [(status, reason) for status in CaseStatus for reason in (None, *ClosingReason)]
     cases = []
     for index, (status, reason) in enumerate(moves):
         case = _person(index)
-        case.moves.append((date(2026, 10, 10), status, reason))
+        case.moves.append((day, status, reason))
         cases.append(case)
     for index, kind in enumerate(ContactKind, start=len(cases)):
         cases.append(_person(index, contacts=[(date(2026, 10, 12), kind)]))
+    declining = [(status, reason) for status, reason in moves if declines(StatusEvent(day, status, reason))]
+    reached_first: list[dict[str, object]] = [
+        {"contacts": [(day, ContactKind.PHONE)]},
+        {"contacts": [(day, ContactKind.UNABLE_TO_CONTACT)]},
+        {"moves": [(date(2026, 9, 20), CaseStatus.REFERRED, None), (day, CaseStatus.CONTACTED, None)]},
+    ]
+    for first in reached_first:
+        for status, reason in declining:
+            for declined in (date(2026, 10, 20), date(2026, 11, 5)):
+                case = _person(len(cases), **first)
+                case.moves = [*case.moves, (declined, status, reason)]
+                cases.append(case)
     write(database, actors[Role.LINK_WORKER], cases, 7)
 
     with database.session() as session:
         summary = build(session, actors[Role.MANAGER], MONTH)
 
     key = {figure.label: figure.exact for figure in summary.key_figures}
-    day = date(2026, 10, 10)
     interactions = sum(1 for status, reason in moves if shows_interaction(StatusEvent(day, status, reason)))
     reached = sum(1 for kind in ContactKind if reaches(kind))
     assert 0 < reached < len(ContactKind) and 0 < interactions < len(moves)
+    assert sum(1 for case in cases if _in(first_interaction(case.history()))) > interactions + reached
+    assert sum(1 for case in cases if _in(taken_up_on(case.history()))) == interactions + reached
     assert key["First contacts"] == interactions + reached
-    assert key["Declines"] == sum(1 for status, reason in moves if declines(StatusEvent(day, status, reason)))
+    assert key["Declines"] == sum(1 for case in cases if _in(declined_on(case.history())))
     assert summary.trend[-1].first_contacts.exact == interactions + reached
 
 
