@@ -14,7 +14,7 @@ import getpass
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,8 @@ from linkworker.wording import counted
 
 if TYPE_CHECKING:
     from linkworker.services.actor import Actor
+    from linkworker.services.organisation import PracticeSummary
+    from linkworker.services.summary import Scope
 
 EXIT_ENVIRONMENT = 2
 EXIT_ROWS_REJECTED = 1
@@ -127,8 +129,16 @@ that a scheduled run makes the summary it was meant to); an administrator of a s
 may name any PCN on it, and the summary follows that PCN's own disclosure rule.
 
 --out-dir FOLDER instead of --out makes every PCN's summary the user may make (an
-administrator of a shared server: every PCN on it) in one run, each as a PDF and a CSV named
-"ODS summary YYYY-MM" in FOLDER: an ICB's month in one scheduled job.
+administrator of a shared server: every PCN on it, or the one --pcn names) in one run, each as
+a PDF and a CSV named "ODS summary YYYY-MM" in FOLDER: an ICB's month in one scheduled job.
+
+--practices ODS[,ODS...] names practices of the PCN by their ODS codes (capitals and spaces do
+not matter), for the practice summaries the screen offers. With --out, name one practice (naming
+every practice is the whole PCN): a summary of a group of practices is refused, as its figures set
+against the PCN's could reveal small numbers. With --out-dir, each practice named gets its own
+summary, a PDF and a CSV named "PCN practice summary YYYY-MM" (e.g. "U99901 G99001 summary
+YYYY-MM"), beside the PCN's; an administrator with several PCNs on the server names the PCN
+with --pcn.
 
 The summary is made as a signed-in manager, link worker or administrator: give the user name
 with --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for
@@ -218,7 +228,14 @@ def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         "--out-dir",
         type=Path,
         metavar="FOLDER",
-        help="every PCN you may summarise, each as 'ODS summary YYYY-MM.pdf' and '.csv' in FOLDER",
+        help="every PCN you may summarise (or --pcn's, or each of --practices), each as "
+        "'ODS summary YYYY-MM.pdf' and '.csv' in FOLDER",
+    )
+    report.add_argument(
+        "--practices",
+        type=_ods_codes,
+        metavar="ODS[,ODS...]",
+        help="one practice's summary (--out), or each named practice's (--out-dir), by ODS code",
     )
     report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
     report.add_argument("--user", required=True, metavar="USERNAME", help="make the summary as this user")
@@ -229,6 +246,14 @@ def _month(text: str) -> date:
     if found is None or not 1 <= int(found[2]) <= 12:
         raise argparse.ArgumentTypeError(f"{text!r} is not a month written as YYYY-MM")
     return date(int(found[1]), int(found[2]), 1)
+
+
+def _ods_codes(text: str) -> tuple[str, ...]:
+    """ODS codes separated by commas, each as the register writes it (capitals, no spaces)."""
+    codes = tuple(dict.fromkeys(code.strip().upper() for code in text.split(",") if code.strip()))
+    if not codes:
+        raise argparse.ArgumentTypeError("name at least one practice by its ODS code, e.g. G99001")
+    return codes
 
 
 def _day(text: str) -> date:
@@ -454,30 +479,28 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
 
     actor = batch.sign_in()
     if arguments.out_dir is not None:
-        if arguments.pcn is not None or arguments.csv is not None:
-            print(
-                "linkworker: --out-dir makes every PCN's PDF and CSV: leave out --pcn and --csv.",
-                file=sys.stderr,
-            )
+        if arguments.csv is not None:
+            print("linkworker: --out-dir names each PDF and CSV itself: leave out --csv.", file=sys.stderr)
             return EXIT_ENVIRONMENT
-        return _report_every_pcn(arguments, batch, actor)
+        return _report_to_folder(arguments, batch, actor)
     with batch.database.read_session() as session:
         offered = summary.scopes(session, actor)
-        pcn = offered[0].pcn
-        if arguments.pcn is not None:
-            named = next(
-                (s.pcn for s in offered if s.pcn.ods_code.upper() == arguments.pcn.strip().upper()), None
-            )
-            if named is None:
-                whose = (
-                    "on this database" if len(offered) > 1 else f"your primary care network ({pcn.ods_code})"
-                )
-                print(f"linkworker: {arguments.pcn} is not {whose}: nothing was written.", file=sys.stderr)
-                return EXIT_ENVIRONMENT
-            pcn = named
-        rule = disclosure.rule_for(session, actor, pcn.id)
-        made = summary.build(session, actor, arguments.month, pcn_id=pcn.id)
-    what = f"the summary for {made.month:%B %Y} ({made.pcn_name}, {counted(len(made.practices), 'practice')})"
+        scope = offered[0] if arguments.pcn is None else _pcn_named(offered, arguments.pcn)
+        named = _practices_named(scope, arguments.practices or ())
+        picked = summary.selection(
+            scope.pcn.name, [p.id for p in scope.practices], [p.id for p in named] if named else None
+        )
+        rule = disclosure.rule_for(session, actor, scope.pcn.id)
+        made = summary.build(
+            session, actor, arguments.month, None if picked is None else [picked], pcn_id=scope.pcn.id
+        )
+    practice = next((p for p in named if p.id == picked), None)
+    whose = (
+        f"{made.pcn_name}, {counted(len(made.practices), 'practice')}"
+        if practice is None
+        else f"{practice.name}, {made.pcn_name}"
+    )
+    what = f"the summary for {made.month:%B %Y} ({whose})"
     # Each file written goes to the audit trail, kept even if a later one cannot be written.
     with batch.database.session() as session:
         try:
@@ -496,9 +519,11 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     return 0
 
 
-def _report_every_pcn(arguments: argparse.Namespace, batch: Batch, actor: Actor) -> int:
-    """``linkworker report --out-dir``: each PCN the user may summarise, as a PDF and a CSV,
-    built in one unit of work (so the database's pages stay read between PCNs)."""
+def _report_to_folder(arguments: argparse.Namespace, batch: Batch, actor: Actor) -> int:
+    """``linkworker report --out-dir``: each PCN the user may summarise (or the --pcn), or each
+    practice --practices names, as a PDF and a CSV, built in one unit of work (so the database's
+    pages stay read between summaries). Every code is checked before anything is written."""
+    from linkworker.domain.errors import ValidationError
     from linkworker.interchange import summary_csv
     from linkworker.reports import summary_pdf
     from linkworker.services import disclosure, summary
@@ -508,10 +533,23 @@ def _report_every_pcn(arguments: argparse.Namespace, batch: Batch, actor: Actor)
         print(f"linkworker: {folder} is not a folder: nothing was written.", file=sys.stderr)
         return EXIT_ENVIRONMENT
     with batch.database.read_session() as reading:
-        for scope in summary.scopes(reading, actor):
+        offered = summary.scopes(reading, actor)
+        pcns = offered if arguments.pcn is None else [_pcn_named(offered, arguments.pcn)]
+        if arguments.practices is not None and len(pcns) > 1:
+            raise ValidationError(
+                "--pcn", "--practices names practices of one PCN: say which with --pcn (its ODS code)."
+            )
+        each = [
+            (scope, practice)
+            for scope in pcns
+            for practice in (_practices_named(scope, arguments.practices) if arguments.practices else [None])
+        ]
+        for scope, practice in each:
             rule = disclosure.rule_for(reading, actor, scope.pcn.id)
-            made = summary.build(reading, actor, arguments.month, pcn_id=scope.pcn.id)
-            pdf, figures = folder / made.file_name("pdf"), folder / made.file_name("csv")
+            chosen = None if practice is None else [practice.id]
+            made = summary.build(reading, actor, arguments.month, chosen, pcn_id=scope.pcn.id)
+            ods = None if practice is None else practice.ods_code
+            pdf, figures = folder / made.file_name("pdf", ods), folder / made.file_name("csv", ods)
             try:
                 write_whole(pdf, summary_pdf.render(made, rule))
                 summary_csv.write(made, rule, figures)
@@ -520,8 +558,36 @@ def _report_every_pcn(arguments: argparse.Namespace, batch: Batch, actor: Actor)
             with batch.database.session() as recording:  # a moment's write: others may be saving
                 summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_PDF)
                 summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_CSV)
-            print(f"Wrote {made.pcn_name}'s summary for {made.month:%B %Y} to {pdf.name} and {figures.name}.")
+            whose = f"{made.pcn_name}'s" if practice is None else f"{practice.name}'s"
+            of_pcn = "" if practice is None else f" ({made.pcn_name})"
+            print(f"Wrote {whose} summary for {made.month:%B %Y}{of_pcn} to {pdf.name} and {figures.name}.")
     return 0
+
+
+def _pcn_named(offered: list[Scope], code: str) -> Scope:
+    """The PCN --pcn names among those the user may summarise (a check for a manager, who has
+    only their own; a choice for an administrator of a shared server)."""
+    from linkworker.domain.errors import ValidationError
+
+    named = next((s for s in offered if s.pcn.ods_code.upper() == code.strip().upper()), None)
+    if named is None:
+        own = offered[0].pcn.ods_code
+        whose = "on this database" if len(offered) > 1 else f"your primary care network ({own})"
+        raise ValidationError("--pcn", f"{code} is not {whose}: nothing was written.")
+    return named
+
+
+def _practices_named(scope: Scope, codes: Sequence[str]) -> list[PracticeSummary]:
+    """The practices of the scope's PCN that ``codes`` name, in the order named."""
+    from linkworker.domain.errors import ValidationError
+
+    by_code = {practice.ods_code.upper(): practice for practice in scope.practices}
+    for code in codes:
+        if code not in by_code:
+            raise ValidationError(
+                "--practices", f"{code} is not a practice of {scope.pcn.name}: nothing was written."
+            )
+    return [by_code[code] for code in codes]
 
 
 def _not_written(path: Path, error: OSError) -> int:
