@@ -27,6 +27,7 @@ from linkworker.services import casework, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseRecord,
+    EarlierName,
     MeasureRecord,
     Ons4Progress,
     PlanRecord,
@@ -315,6 +316,7 @@ class PersonPanel(QScrollArea):
     """How to reach the person and what the referral asked for, beside whatever tab is open."""
 
     ROWS = (
+        ("earlier", "Earlier names"),
         ("phone", "Phone"),
         ("mobile", "Mobile"),
         ("email", "Email"),
@@ -360,6 +362,7 @@ class PersonPanel(QScrollArea):
             language = f"{language} (interpreter needed)".strip()
         source = SOURCE_LABELS[referral.source]
         texts = {
+            "earlier": "\n".join(_earlier_name(earlier) for earlier in person.earlier_names),
             "phone": person.phone,
             "mobile": person.mobile,
             "email": person.email,
@@ -388,6 +391,12 @@ def _postcode_text(written: str | None) -> str:
     """The postcode, with what it stands for after it when it is a pseudo-postcode."""
     meaning = postcodes.meaning(written)
     return f"{written} ({meaning})" if meaning else written or ""
+
+
+def _earlier_name(earlier: EarlierName) -> str:
+    """How an earlier name reads: "Orla Fenwick (until 03 Mar 2026, changed by Wren Worker)"."""
+    by = earlier.changed_by or "someone no longer on record"
+    return f"{earlier.name} (until {day(earlier.until.astimezone().date())}, changed by {by})"
 
 
 def _consent(gp: bool, services: bool) -> str:

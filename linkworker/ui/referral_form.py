@@ -6,7 +6,10 @@ who may be the same person are listed with the reason. Nothing is saved until ev
 valid: the domain rules report every field's problem at once, each shown beside its field, and
 the person and the referral are written together in one unit of work. Before a new person is
 added, the search runs again with the details as finally typed, so a duplicate the first search
-could not see is shown before it is created.
+could not see is shown before it is created. A recorded person with the same NHS number and date
+of birth under another name is not used silently: the form asks whether it is a change of name,
+and either records the new name with the referral (the earlier one stays in their history) or
+goes back to correct what was typed.
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ from linkworker.domain.intake import (
     parse_person,
     parse_referral,
 )
+from linkworker.domain.name_change import PersonName
 from linkworker.domain.people import EthnicCategory, Sex
-from linkworker.domain.person import age_text
+from linkworker.domain.person import age_text, parse_name
 from linkworker.domain.referrals import Urgency
 from linkworker.services import needs, organisation, people, postcodes, referrals
 from linkworker.services.actor import Actor
@@ -183,6 +187,8 @@ class NewReferralView(QWidget):
         self.actor = actor
         self.lists = _Lists([], [], {})
         self.chosen: PersonSummary | None = None
+        self.new_name: PersonName | None = None  # the chosen person's new name, recorded on saving
+        self.asked: PersonMatch | None = None  # the match whose change of name is being asked about
         self.adding_new = False
         self._searched = False
         self._shown: set[int] = set()
@@ -293,6 +299,7 @@ class NewReferralView(QWidget):
         self.new_button.setToolTip("No one in the list is this person: add them")
         self.new_button.clicked.connect(self.add_new_person)
 
+        self.name_question = self._name_question()
         self.chosen_label = QLabel()
         self.chosen_label.setWordWrap(True)
         self.chosen_label.setTextFormat(Qt.TextFormat.RichText)
@@ -317,8 +324,36 @@ class NewReferralView(QWidget):
         section.addLayout(actions)
         section.addWidget(self.match_table)
         section.addLayout(choose)
+        section.addWidget(self.name_question)
         section.addLayout(choice_layout)
         return section
+
+    def _name_question(self) -> QFrame:
+        """The question asked before a recorded person is used under another name."""
+        question = QFrame()
+        question.setObjectName("warningBanner")
+        self.name_question_text = QLabel()
+        self.name_question_text.setWordWrap(True)
+        self.attach_button = QPushButton("Attach, recording the ne&w name")
+        self.attach_button.setToolTip(
+            "Use their record for this referral and record their new name; the earlier name stays "
+            "in their history"
+        )
+        self.attach_button.clicked.connect(self.attach_with_new_name)
+        self.correct_button = QPushButton("Go bac&k and correct")
+        self.correct_button.setToolTip(
+            "The name or the NHS number was typed wrongly: correct it and find again"
+        )
+        self.correct_button.clicked.connect(self.go_back_and_correct)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.attach_button)
+        buttons.addWidget(self.correct_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(question)
+        layout.addWidget(self.name_question_text)
+        layout.addLayout(buttons)
+        question.hide()
+        return question
 
     def _person_section(self) -> QWidget:
         self.nhs_number = QLineEdit()
@@ -552,7 +587,16 @@ class NewReferralView(QWidget):
         return self.matches.record(rows[0].row()) if rows else None
 
     def _show_choice(self) -> None:
-        if self.chosen is not None:
+        if self.chosen is not None and self.new_name is not None:
+            person = self.chosen
+            self.chosen_label.setText(
+                f"<b>{html.escape(str(self.new_name))}</b> (recorded as "
+                f"{html.escape(person.given_name)} {html.escape(person.family_name)}), "
+                f"NHS number {_nhs_text(person.nhs_number)}, born {_born(person.date_of_birth)}: "
+                "their record will be used and the new name recorded; the earlier name stays in "
+                "their history."
+            )
+        elif self.chosen is not None:
             person = self.chosen
             self.chosen_label.setText(
                 f"<b>{html.escape(person.given_name)} {html.escape(person.family_name)}</b>, "
@@ -573,6 +617,7 @@ class NewReferralView(QWidget):
     def find(self) -> None:
         """Search for the person; every problem with what was typed is shown beside its field."""
         self.search_forms.clear_messages()
+        self._close_question()
         problems: list[ValidationError] = []
         born: date | None = None
         if self.search_date_of_birth.text().strip():
@@ -628,20 +673,89 @@ class NewReferralView(QWidget):
             )
 
     def use_selected(self) -> None:
+        """Use the selected person's record; under another name, ask first (a change of name?)."""
         match = self._selected_match()
         if match is None:
             return
-        self.chosen = match.person
+        if match.new_name is not None:
+            self._ask_about_name(match)
+            return
+        self._use(match.person, None)
+
+    def _use(self, person: PersonSummary, new_name: PersonName | None) -> None:
+        self._close_question()
+        self.chosen = person
+        self.new_name = new_name
         self.adding_new = False
         self.choice_form.clear_messages()
         self._show_choice()
         self.referring_practice.setFocus()
 
+    def _ask_about_name(self, match: PersonMatch) -> None:
+        assert match.new_name is not None
+        self.asked = match
+        self.chosen, self.new_name = None, None
+        self._show_choice()
+        self.name_question_text.setText(
+            f"{match.reason[:1].upper()}{match.reason[1:]} The name typed is {match.new_name}. If that "
+            "is their name now, attach the referral to their record and record the new name (the "
+            "earlier name stays in their history). If it was typed wrongly, go back and correct it."
+        )
+        self.name_question.setAccessibleDescription(self.name_question_text.text())
+        self.name_question.show()
+        self.scroll.ensureWidgetVisible(self.name_question)
+        self.attach_button.setFocus()
+
+    def attach_with_new_name(self) -> None:
+        """The answer "a change of name": use their record, with the new name checked by the name rules."""
+        match = self.asked
+        if match is None or match.new_name is None:
+            return
+        problems = []
+        for field, text, what in (
+            ("given_name", match.new_name.given_name, "given name"),
+            ("family_name", match.new_name.family_name, "family name"),
+        ):
+            try:
+                parse_name(text, field, what)
+            except ValidationError as problem:
+                problems.append(problem.message)
+        if problems:
+            self.name_question_text.setText(
+                f"The new name cannot be recorded: {' '.join(problems)} Go back and correct it."
+            )
+            self.attach_button.setEnabled(False)
+            self.correct_button.setFocus()
+            return
+        self._use(match.person, match.new_name)
+
+    def go_back_and_correct(self) -> None:
+        """The answer "typed wrongly": no one is chosen, and the name typed is ready to correct."""
+        match = self.asked
+        self._close_question()
+        self.chosen, self.new_name = None, None
+        self._show_choice()
+        self.found_label.setText("Correct what was typed, then find again.")
+        changed_given = (
+            match is not None
+            and match.new_name is not None
+            and (match.new_name.given_name != match.person.given_name)
+        )
+        field = self.search_given_name if changed_given else self.search_family_name
+        field.setFocus()
+        field.selectAll()
+
+    def _close_question(self) -> None:
+        self.asked = None
+        self.name_question.hide()
+        self.attach_button.setEnabled(True)
+
     def add_new_person(self) -> None:
         """Start a new person's record with what was searched for."""
         if not self._searched:
             return
-        self.chosen = None
+        self._close_question()
+        self.chosen, self.new_name = None, None
         self.adding_new = True
         self.choice_form.clear_messages()
         for search, field in (
@@ -745,11 +859,16 @@ class NewReferralView(QWidget):
         person, referral = checked
         if person is not None and self._new_duplicates(person):
             return
-        chosen = self.chosen
+        chosen, renamed = self.chosen, self.new_name
 
         def work(session: Session) -> tuple[ReferralSummary, PersonSummary]:
             owner = chosen if person is None else people.create_person(session, self.actor, person)
             assert owner is not None
+            if person is None and renamed is not None:
+                recorded = PersonName(owner.given_name, owner.family_name)
+                owner = people.change_name(
+                    session, self.actor, owner.id, recorded, renamed.given_name, renamed.family_name
+                )
             return referrals.create_referral(session, self.actor, owner.id, referral), owner
 
         outcome = call_service(self, self.database, work, action="Save the referral", form=self.form)
@@ -826,7 +945,8 @@ class NewReferralView(QWidget):
         self.matches.set_records([])
         self.found_label.clear()
         self.status.clear()
-        self.chosen = None
+        self._close_question()
+        self.chosen, self.new_name = None, None
         self.adding_new = False
         self._searched = False
         self._shown = set()
