@@ -7,11 +7,13 @@ technical annex for primary care networks", as PCNs are briefed on it, e.g. NHS 
 Partners in Health and Care, Social Prescribing Link Workers' FAQs,
 https://www.transformationpartnersinhealthandcare.nhs.uk/our-work/personalised_care/arrs-roles/social-prescribing/faqs/):
 
-- 871731000000106 |Referral to social prescribing service| is for a person who accepts the
+- |Referral to social prescribing service| (the referral code) is for a person who accepts the
   referral, at the first interaction of the episode only, never for ongoing activity;
-- 871711000000103 |Social prescribing declined| is for a person who declines it.
+- |Social prescribing declined| (the declined code) is for a person who declines it.
 
-An episode is one or the other, never both. Read here, precisely:
+The guidance does not say what a person who accepts and later withdraws is due; Linkworker reads
+it strictly, so that the GP record and the figures count each episode once: an episode is one
+or the other, never both. Precisely:
 
 - declining: the move to "declined", or a close whose reason is "declined"; the declined code
   is due on the day of the first such move, whatever came before it (no contact, tries that did

@@ -92,13 +92,22 @@ def test_declining_at_the_first_call_makes_only_the_declined_code_due(
         GpCode(
             DECLINED_CODE,
             "Social prescribing declined",
-            "Enter when the person declines social prescribing, dated the day they declined.",
+            "Enter when the person declines social prescribing, dated the day they declined: it "
+            "goes in the GP record instead of the referral code.",
             D(2026, 2, 5),
             None,
             None,
         ),
     ]
     assert not due[0].entered and due[0].due
+    with database.session() as session:
+        taken_up = gp_record.codes_due(
+            session, worker, add_episode(database, worker, replace(TAKEN_UP, serial=1))
+        )
+    assert [code.guidance for code in taken_up] == [
+        "Enter at the first interaction with a person who takes up the offer, dated the day they were "
+        "first reached. Not for a person who declines: they are due only the declined code."
+    ]
     assert due[0].display == "871711000000103 |Social prescribing declined|"
 
 
