@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Row, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES, ROUTES
+from linkworker.domain.differencing import protect
 from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.disclosure import threshold_rule
 from linkworker.domain.gp_codes import StatusEvent, declines, reaches, shows_interaction
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
 from linkworker.domain.measures import DIRECTION_LABELS, Direction
@@ -30,8 +32,11 @@ from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, Referr
 from linkworker.domain.roles import Permission
 from linkworker.domain.summary import (
     AGE_BANDS,
+    BY_PRACTICE,
+    COUNT_COLUMN,
     ENDING_LABELS,
     ETHNIC_GROUPS,
+    REFERRALS,
     Figure,
     FigureTable,
     Kind,
@@ -68,7 +73,10 @@ from linkworker.store.models import (
 )
 
 STEPS = 7
-COUNT_COLUMN = ("Number",)
+# Counts shown in several places, named so each place shows them alike (domain.differencing).
+PEOPLE_SUPPORTED = "people_supported"
+FIRST_CONTACTS = "first_contacts"
+CASES_ENDED = "cases_ended"
 
 
 @dataclass(frozen=True)
@@ -169,8 +177,7 @@ def build(
     Raises ``Cancelled`` between steps once ``cancelled()`` turns true.
     """
     pcn = pcn_for_figures(session, actor, pcn_id)
-    first, last = month_start(month), month_end(month)
-    months = trend_months(first)
+    rule = threshold_rule(pcn.suppress_up_to)
     practices = list(
         session.execute(
             select(Practice.id, Practice.name)
@@ -179,17 +186,42 @@ def build(
         )
     )
     chosen = selection(pcn.name, [row.id for row in practices], practice_ids)
-    if chosen is not None:
-        practices = [row for row in practices if row.id == chosen]
-    scope = Referral.pcn_id == pcn.id
-    if chosen is not None:
-        scope = scope & (Referral.referring_practice_id == chosen)
+    # The whole PCN's counts are totals of its practices': each practice's summary is made too, so
+    # none of the PCN's can be set against them (domain.differencing).
+    units = [row for row in practices if chosen in (None, row.id)]
+    steps = STEPS * (len(units) + 1 if chosen is None else 1)
 
     def step(done: int) -> None:
         if cancelled is not None and cancelled():
             raise Cancelled
         if progress is not None:
-            progress(done, STEPS)
+            progress(done, steps)
+
+    if chosen is not None:
+        return protect(_made(session, pcn, month, units, step), rule)
+    whole = _made(session, pcn, month, units, step, whole=True)
+    theirs = [
+        protect(_made(session, pcn, month, [row], lambda done, i=index: step(STEPS * (i + 1) + done)), rule)
+        for index, row in enumerate(units)
+    ]
+    return protect(whole, rule, theirs)
+
+
+def _made(
+    session: Session,
+    pcn: Pcn,
+    month: date,
+    practices: Sequence[Row[tuple[int, str]]],
+    step: Callable[[int], None],
+    *,
+    whole: bool = False,
+) -> Summary:
+    """The summary's exact figures for the whole PCN or the one practice in ``practices``."""
+    first, last = month_start(month), month_end(month)
+    months = trend_months(first)
+    scope = Referral.pcn_id == pcn.id
+    if not whole:
+        scope = scope & (Referral.referring_practice_id == practices[0].id)
 
     step(0)
     received = _received(session, scope, months[0], last)
@@ -226,12 +258,16 @@ def build(
     )
     tables = (
         _table(
-            "New referrals by referring practice",
+            BY_PRACTICE,
             [(row.name, received.by_practice[row.id]) for row in practices],
+            REFERRALS,
+            # One practice's row is its count of new referrals, shown as that count is.
+            row_quantity="" if whole else REFERRALS,
         ),
         _table(
             "New referrals by source",
             [(SOURCE_LABELS[source], received.by_source[source]) for source in ReferralSource],
+            REFERRALS,
         ),
         needs,
         *_people_tables(first, cases),
@@ -241,6 +277,7 @@ def build(
                 (label, sum(1 for case in cases if in_month(case.ended_on, first) and case.ending is reason))
                 for reason, label in ENDING_LABELS.items()
             ],
+            CASES_ENDED,
         ),
         connections,
         *wellbeing,
@@ -248,8 +285,12 @@ def build(
     trend = tuple(
         TrendPoint(
             start,
-            count("New referrals", received.by_month[start]),
-            count("First contacts", sum(1 for day in firsts.values() if in_month(day, start))),
+            count("New referrals", received.by_month[start], REFERRALS if start == first else ""),
+            count(
+                "First contacts",
+                sum(1 for day in firsts.values() if in_month(day, start)),
+                FIRST_CONTACTS if start == first else "",
+            ),
         )
         for start in months
     )
@@ -409,10 +450,12 @@ _REACHING = [kind.value for kind in ContactKind if reaches(kind)]
 
 
 def _first_interactions(session: Session, active: ColumnElement[bool], since: date) -> dict[int, date]:
-    """The active cases first reached on or after ``since`` (gp_codes.first_interaction), each
-    with that day: the earliest reaching contact or interaction move of each case, found by the
-    database, as reading every event of twelve months of cases took most of the summary's time."""
-    cases = select(Referral.id).where(active)
+    """The active cases first reached on or after ``since`` and never declined (gp_codes.taken_up_on:
+    the episodes whose referral code fell due), each with that day: the earliest reaching contact
+    or interaction move of each case, found by the database, as reading every event of twelve
+    months of cases took most of the summary's time."""
+    declined = select(StatusChange.id).where(StatusChange.referral_id == Referral.id, _moves_where(declines))
+    cases = select(Referral.id).where(active, ~declined.exists())
     events = union_all(
         select(Contact.referral_id.label("referral_id"), Contact.occurred_at.label("at")).where(
             Contact.referral_id.in_(cases), Contact.kind.in_(_REACHING)
@@ -477,12 +520,12 @@ def _key_figures(
     ended = [case for case in cases if in_month(case.ended_on, first)]
     supported = {case.patient_id for case in cases if case.supported_in(first)}
     return (
-        count("New referrals", received.by_month[first]),
-        count("People supported", len(supported)),
-        count("First contacts", len(waits)),
+        count("New referrals", received.by_month[first], REFERRALS),
+        count("People supported", len(supported), PEOPLE_SUPPORTED),
+        count("First contacts", len(waits), FIRST_CONTACTS),
         Figure("Median days from referral to first contact", Kind.MEDIAN, median(waits), len(waits)),
         count("Open caseload at month end", sum(1 for case in cases if case.open_on(last))),
-        count("Cases ended", len(ended)),
+        count("Cases ended", len(ended), CASES_ENDED),
         Figure(
             "Median contacts per ended case",
             Kind.MEDIAN,
@@ -493,14 +536,18 @@ def _key_figures(
     )
 
 
-def _table(title: str, rows: Iterable[tuple[str, int]]) -> FigureTable:
-    """A one-column table of counts, with its total."""
+def _table(
+    title: str, rows: Iterable[tuple[str, int]], quantity: str = "", *, row_quantity: str = ""
+) -> FigureTable:
+    """A one-column table of counts whose rows add up to its total, the count named ``quantity``
+    wherever else it is shown."""
     listed = list(rows)
     return FigureTable(
         title,
         COUNT_COLUMN,
-        tuple((label, (count(COUNT_COLUMN[0], number),)) for label, number in listed),
-        (count(COUNT_COLUMN[0], sum(number for _label, number in listed)),),
+        tuple((label, (count(COUNT_COLUMN[0], number, row_quantity),)) for label, number in listed),
+        (count(COUNT_COLUMN[0], sum(number for _label, number in listed), quantity),),
+        parts_add_up=True,
     )
 
 
@@ -511,9 +558,13 @@ def _people_tables(first: date, cases: list[_Case]) -> tuple[FigureTable, ...]:
     sexes = Counter(case.sex for case in people)
     groups = Counter(ethnic_group(case.ethnic) for case in people)
     return (
-        _table("People supported by age band", [(band, bands[band]) for band in AGE_BANDS]),
-        _table("People supported by sex", [(SEX_LABELS[sex], sexes[sex]) for sex in Sex]),
-        _table("People supported by ethnic group", [(group, groups[group]) for group in ETHNIC_GROUPS]),
+        _table("People supported by age band", [(band, bands[band]) for band in AGE_BANDS], PEOPLE_SUPPORTED),
+        _table("People supported by sex", [(SEX_LABELS[sex], sexes[sex]) for sex in Sex], PEOPLE_SUPPORTED),
+        _table(
+            "People supported by ethnic group",
+            [(group, groups[group]) for group in ETHNIC_GROUPS],
+            PEOPLE_SUPPORTED,
+        ),
     )
 
 
