@@ -132,9 +132,16 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
 
-    def _lay_out(self, choices: Sequence[QPushButton], actions: Sequence[QPushButton]) -> None:
+    def _lay_out(
+        self,
+        choices: Sequence[QPushButton],
+        actions: Sequence[QPushButton],
+        *,
+        decisions: QWidget | None = None,
+    ) -> None:
         """Place the screen's choose buttons before the source, its other actions before Import;
-        they are enabled whenever no job runs. The focus order is the order on screen."""
+        they are enabled whenever no job runs. ``decisions``, if any, goes between the summary and
+        the problems: what the user decides before importing. The focus order is the order on screen."""
         self.choices, self.actions = tuple(choices), tuple(actions)
         choose_row = QHBoxLayout()
         for button in self.choices:
@@ -151,6 +158,8 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         layout.addWidget(self.intro)
         layout.addLayout(choose_row)
         layout.addWidget(self.summary)
+        if decisions is not None:
+            layout.addWidget(decisions)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problem_table, 1)
         layout.addLayout(action_row)

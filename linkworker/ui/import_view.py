@@ -1,5 +1,7 @@
 """Importing referrals from a CSV file: choose the file, see every rejected row with its line and
 reason, save those rows to fix, then import the rest in the background (with progress and cancel).
+A row giving a recorded person's NHS number and date of birth under another name waits for a
+decision: attached as a change of name (the new name is recorded), or rejected with the reason.
 
 The flow is ``ui.import_screen``'s; this screen adds the referral service's check and import, and
 saving the rejected rows. A 10,000-row file never freezes the window.
@@ -11,17 +13,19 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.services import referral_import
 from linkworker.services.actor import Actor
-from linkworker.services.referral_import import ImportPreview, ImportResult, RejectedRow
+from linkworker.services.referral_import import ImportPreview, ImportResult, NameChangeRow, RejectedRow
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
 from linkworker.ui.import_screen import ImportScreen, ImportWords
-from linkworker.ui.jobs import JobControl
-from linkworker.ui.models import Column
+from linkworker.ui.jobs import Job, JobControl
+from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 ACTION_SAVE = "Save rejected rows"
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
@@ -45,6 +49,7 @@ REJECTED_COLUMNS: list[Column[RejectedRow]] = [
     Column("Line", lambda row: str(row.line), numeric=True),
     Column("Problem", lambda row: row.reason),
 ]
+ATTACH, REJECT, UNDECIDED = "Attach: a change of name", "Reject", "To decide"
 
 
 class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
@@ -52,18 +57,110 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
 
     def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(database, actor, WORDS, REJECTED_COLUMNS, parent)
+        self.decisions: dict[int, bool] = {}  # line of a row under another name: attach it or not
+        self._attach: frozenset[int] = frozenset()  # the lines attached when the import started
         self.choose_button = QPushButton("&Choose file…")
         self.choose_button.clicked.connect(self.choose_file)
         self.save_button = QPushButton("&Save rejected rows…")
         self.save_button.setToolTip("Save the rejected rows with their problem, to fix and import again")
         self.save_button.clicked.connect(self.choose_rejected_file)
-        self._lay_out(choices=[self.choose_button], actions=[self.save_button])
+        self.name_section = self._name_section()
+        self._lay_out(choices=[self.choose_button], actions=[self.save_button], decisions=self.name_section)
+
+    def _name_section(self) -> QWidget:
+        """The rows under another name, each to attach as a change of name or to reject."""
+        self.name_model: RecordTableModel[NameChangeRow] = RecordTableModel(
+            [
+                Column("Line", lambda change: str(change.line), numeric=True),
+                Column("Name in the file", lambda change: str(change.new_name)),
+                Column("Recorded as", lambda change: str(change.recorded)),
+                Column("Decision", self.decision_of),
+            ],
+            self,
+        )
+        self.name_table = record_table(
+            self.name_model,
+            "Another name for a recorded person",
+            "Rows giving a recorded person's NHS number and date of birth under another name: "
+            "attach each that is a change of name, reject the others",
+        )
+        self.name_table.setMaximumHeight(self.name_table.fontMetrics().lineSpacing() * 8)
+        self.name_table.selectionModel().selectionChanged.connect(lambda: self._set_busy(False))
+        heading = QLabel("Another &name for a recorded person")
+        heading.setObjectName("subheading")
+        heading.setBuddy(self.name_table)
+        explained = QLabel(
+            "These rows give a recorded person's NHS number and date of birth under another name. "
+            "Attach a row if the person has changed their name: the referral is theirs and the new "
+            "name is recorded, the earlier one kept in their history. Reject it if the name or the "
+            "NHS number is wrong: it goes to the rejected rows with the reason."
+        )
+        explained.setWordWrap(True)
+        self.attach_button = QPushButton("&Attach: a change of name")
+        self.attach_button.setToolTip(
+            "Import the selected row and record the name in the file as their new name"
+        )
+        self.attach_button.clicked.connect(lambda: self.decide(attach=True))
+        self.reject_button = QPushButton("Re&ject the row")
+        self.reject_button.setToolTip(
+            "Leave the selected row out: it goes to the rejected rows with the reason"
+        )
+        self.reject_button.clicked.connect(lambda: self.decide(attach=False))
+        self.undecided_label = QLabel()
+        self.undecided_label.setObjectName("fieldHint")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.attach_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.undecided_label, 1)
+        section = QWidget()
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading)
+        layout.addWidget(explained)
+        layout.addWidget(self.name_table)
+        layout.addLayout(buttons)
+        section.hide()
+        return section
+
+    def decision_of(self, change: NameChangeRow) -> str:
+        decided = self.decisions.get(change.line)
+        return UNDECIDED if decided is None else ATTACH if decided else REJECT
+
+    def decide(self, *, attach: bool) -> None:
+        """Attach or reject the selected row under another name, then select the next to decide."""
+        rows = self.name_table.selectionModel().selectedRows()
+        if not rows or self.committed:
+            return
+        row = rows[0].row()
+        self.decisions[self.name_model.record(row).line] = attach
+        self.name_model.dataChanged.emit(self.name_model.index(row, 3), self.name_model.index(row, 3))
+        changes = self.name_model.records()
+        following = [
+            index for index in range(row + 1, len(changes)) if changes[index].line not in self.decisions
+        ]
+        if following:
+            self.name_table.selectRow(following[0])
+        self._set_busy(False)
+
+    def attached(self) -> frozenset[int]:
+        return frozenset(line for line, attach in self.decisions.items() if attach)
+
+    def undecided(self) -> int:
+        changes = self.preview.name_changes if self.preview is not None else ()
+        return sum(change.line not in self.decisions for change in changes)
 
     def check(self, session: Session, control: JobControl, path: Path) -> ImportPreview:
         file = referral_import.read_file(path)
         return referral_import.preview(
             session, self.actor, file, date.today(), progress=control.progress, cancelled=control.cancelled
         )
+
+    def start_import(self) -> Job[ImportResult] | None:
+        """Import once every row under another name is decided, attaching those chosen."""
+        if self.undecided():
+            return None
+        self._attach = self.attached()  # read on the job's thread, fixed before it starts
+        return super().start_import()
 
     def commit(self, session: Session, control: JobControl, checked: ImportPreview) -> ImportResult:
         return referral_import.commit(
@@ -73,10 +170,11 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             date.today(),
             progress=control.progress,
             cancelled=control.cancelled,
+            attach=self._attach,
         )
 
     def importable(self, checked: ImportPreview) -> int:
-        return len(checked.accepted)
+        return len(checked.accepted) + len(self.attached())
 
     def problems_of(self, checked: ImportPreview) -> Sequence[RejectedRow]:
         return checked.rejected
@@ -85,8 +183,9 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         return referral_import.summary(checked)
 
     def describe(self, result: ImportResult) -> tuple[str, int]:
+        renamed = f"{counted(result.names_changed, 'new name')} recorded. " if result.names_changed else ""
         text = (
-            f"Imported {result.imported:,} referrals ({result.new_people:,} new people). "
+            f"Imported {result.imported:,} referrals ({result.new_people:,} new people). {renamed}"
             f"{result.already_imported:,} rows were left out as imported before; "
             f"{result.rejected:,} rows were rejected."
         )
@@ -112,10 +211,13 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         checked = self.preview
         if checked is None:
             return None
+        declined = self._declined()
         outcome = call_service(
             self,
             self.database,
-            lambda session: referral_import.save_rejected(session, self.actor, checked, path),
+            lambda session: referral_import.save_rejected(
+                session, self.actor, checked, path, name_changes_rejected=declined
+            ),
             action=ACTION_SAVE,
         )
         if outcome.value is not None:
@@ -124,6 +226,28 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             )
         return outcome.value
 
+    def _declined(self) -> frozenset[int]:
+        return frozenset(line for line, attach in self.decisions.items() if not attach)
+
+    def _show_preview(self, checked: ImportPreview | None) -> None:
+        self.decisions = {}
+        changes = checked.name_changes if checked is not None else ()
+        self.name_model.set_records(changes)
+        self.name_section.setVisible(bool(changes))
+        super()._show_preview(checked)
+        if changes:
+            self.name_table.selectRow(0)
+
     def _set_busy(self, busy: bool) -> None:
         super()._set_busy(busy)
-        self.save_button.setEnabled(not busy and bool(self.preview and self.preview.rejected))
+        rejected = bool(self.preview and (self.preview.rejected or self._declined()))
+        self.save_button.setEnabled(not busy and rejected)
+        undecided = self.undecided()
+        if undecided:
+            self.import_button.setEnabled(False)
+        self.undecided_label.setText(
+            f"Decide each row above before importing: {undecided:,} still to decide." if undecided else ""
+        )
+        chosen = bool(self.name_table.selectionModel().selectedRows())
+        for button in (self.attach_button, self.reject_button):
+            button.setEnabled(not busy and chosen and not self.committed)
