@@ -98,7 +98,10 @@ class SummaryView(QWidget):
         self.practices = QComboBox()
         self.practices.setAccessibleName("Practices in the summary")
         self.practices.setAccessibleDescription(WHY_NO_GROUPS)
+        self.practices_label = QLabel("Pr&actices:")
+        self.practices_label.setBuddy(self.practices)
         self.scope_hint = QLabel(WHY_NO_GROUPS)
+        self.scope_hint.setObjectName("fieldHint")
         self.scope_hint.setWordWrap(True)
 
         self.make_button = QPushButton("&Make summary")
@@ -127,8 +130,12 @@ class SummaryView(QWidget):
         form.addRow("Mon&th:", self.month)
         form.addRow("P&CN:", self.pcn)
         self._form = form
-        form.addRow("Pr&actices:", self.practices)
-        form.addRow("", self.scope_hint)
+        practices = QVBoxLayout()  # the choice with its hint beneath, as ui.forms lays out a field
+        practices.setContentsMargins(0, 0, 0, 0)
+        practices.setSpacing(2)
+        practices.addWidget(self.practices)
+        practices.addWidget(self.scope_hint)
+        form.addRow(self.practices_label, practices)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
         actions.addWidget(self.progress, 1)
