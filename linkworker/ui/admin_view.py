@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import NHS_DIGITAL, THRESHOLD_RANGE, Rule
-from linkworker.domain.measures import SWEMWBS_CHANGE_1_SEM, SWEMWBS_CHANGE_2_77_SEM, SWEMWBS_CHANGE_RANGE
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.measures import (
+    SWEMWBS_CHANGE_1_SEM,
+    SWEMWBS_CHANGE_2_77_SEM,
+    SWEMWBS_CHANGE_RANGE,
+    parse_swemwbs_change,
+)
 from linkworker.services import audit, disclosure, organisation, users
 from linkworker.services.actor import Actor
 from linkworker.services.audit import AuditEntry
@@ -295,6 +301,12 @@ class DisclosureTab(QWidget):
         self.swemwbs.setSingleStep(0.01)
         self.swemwbs.setDecimals(2)
         self.swemwbs.setAccessibleName("Meaningful SWEMWBS change in metric points")
+        self.swemwbs.lineEdit().textEdited.connect(lambda _text: self._check_swemwbs_change())
+        self.swemwbs.editingFinished.connect(self._check_swemwbs_change)
+        self.swemwbs_message = QLabel()
+        self.swemwbs_message.setObjectName("fieldMessage")
+        self.swemwbs_message.setWordWrap(True)
+        self.swemwbs_message.hide()
         self.swemwbs_label = QLabel("&Meaningful SWEMWBS change (metric points):")
         self.swemwbs_label.setBuddy(self.swemwbs)
         self.swemwbs_save_button = QPushButton("Save &change")
@@ -316,6 +328,7 @@ class DisclosureTab(QWidget):
         row.addStretch()
         layout.addWidget(self.swemwbs_explanation)
         layout.addLayout(row)
+        layout.addWidget(self.swemwbs_message)
         layout.addWidget(self.swemwbs_in_use)
 
     def refresh(self) -> None:
@@ -349,13 +362,11 @@ class DisclosureTab(QWidget):
         self.save()
 
     def save_swemwbs_change(self) -> None:
-        # The text as typed, so a value the spin box holds back (0.5, say) is refused with the
-        # service's message rather than the last good value being saved in its place.
-        typed = self.swemwbs.cleanText()
+        points = self.swemwbs.value()
         outcome = call_service(
             self,
             self.database,
-            lambda session: disclosure.set_swemwbs_change(session, self.actor, typed),
+            lambda session: disclosure.set_swemwbs_change(session, self.actor, points),
             action="Set the meaningful SWEMWBS change",
         )
         if outcome.ok:
@@ -365,6 +376,21 @@ class DisclosureTab(QWidget):
         self.swemwbs.setValue(SWEMWBS_CHANGE_2_77_SEM)
         self.save_swemwbs_change()
 
+    def _check_swemwbs_change(self) -> None:
+        """Say at once when the change typed is outside the range, and hold Save back until it is
+        put right: the spin box would put back the last good value as focus left it for Save, and
+        that value, not the one typed, would be saved."""
+        try:
+            parse_swemwbs_change(self.swemwbs.cleanText())
+        except ValidationError as error:
+            problem = error.message
+        else:
+            problem = ""
+        self.swemwbs_message.setText(problem)
+        self.swemwbs_message.setVisible(bool(problem))
+        self.swemwbs.setAccessibleDescription(problem)
+        self.swemwbs_save_button.setEnabled(not problem)
+
     def _show(self, rule: Rule) -> None:
         self.threshold.setValue(rule.suppress_up_to)
         self.in_use.setText(f"Summaries will say: {rule.describe()}")
@@ -372,6 +398,7 @@ class DisclosureTab(QWidget):
 
     def _show_swemwbs_change(self, points: float) -> None:
         self.swemwbs.setValue(points)
+        self._check_swemwbs_change()
         self.swemwbs_in_use.setText(
             f"Summaries count a SWEMWBS change of at least {points:.2f} metric points as improved or worse."
         )

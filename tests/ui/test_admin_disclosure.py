@@ -103,20 +103,30 @@ def test_a_swemwbs_change_outside_1_to_3_shows_the_message_and_is_not_saved(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
     tab = open_tab(qtbot, sqlite_database, sqlite_actors[Role.ADMIN]).disclosure
+    assert not tab.swemwbs_message.isVisible()
     tab.swemwbs.setFocus()
     tab.swemwbs.selectAll()
     qtbot.keyClicks(tab.swemwbs, "0.5")
-    qtbot.mouseClick(tab.swemwbs_save_button, Qt.MouseButton.LeftButton)
 
-    [box] = messages.boxes()
-    assert box.windowTitle() == "Set the meaningful SWEMWBS change: please check"
-    assert box.text() == "Choose a change from 1.00 to 3.00 metric points (Shah et al. 2018: 1 to 3)."
+    # Said at once, beside the field; Save waits, since the spin box would put back the last
+    # good value as focus left it, and that value would be saved instead.
+    assert tab.swemwbs_message.isVisible()
+    assert tab.swemwbs_message.text() == (
+        "Choose a change from 1.00 to 3.00 metric points (Shah et al. 2018: 1 to 3)."
+    )
+    assert tab.swemwbs.accessibleDescription() == tab.swemwbs_message.text()
+    assert not tab.swemwbs_save_button.isEnabled()
+    qtbot.mouseClick(tab.swemwbs_save_button, Qt.MouseButton.LeftButton)
+    assert tab.swemwbs.text() == "0.5" and messages.texts() == []
     with sqlite_database.read_session() as session:
         assert disclosure.swemwbs_change_for(session, sqlite_actors[Role.ADMIN]) == 2.87
-        assert "swemwbs_change_set" not in [
-            e.action for e in audit.recent(session, sqlite_actors[Role.ADMIN])
-        ]
-    messages.close_all()
+        actions = [event.action for event in audit.recent(session, sqlite_actors[Role.ADMIN])]
+    assert "swemwbs_change_set" not in actions
+
+    tab.swemwbs.selectAll()
+    qtbot.keyClicks(tab.swemwbs, "1.25")
+    assert not tab.swemwbs_message.isVisible() and tab.swemwbs.accessibleDescription() == ""
+    assert tab.swemwbs_save_button.isEnabled()
 
     tab.swemwbs.selectAll()
     qtbot.keyClicks(tab.swemwbs, "3.5")
