@@ -17,6 +17,10 @@ from linkworker.domain.summary import Figure, Kind
 
 STARRED: Final = "*"
 WITHHELD: Final = "-"
+# Marks a count rounded to twice the rule's multiple so it cannot be set against its parts
+# (domain.differencing decides which).
+COARSE: Final = "†"
+COARSENING: Final = 2
 # The counts an administrator may choose to star: from 1 (the least) to 20.
 THRESHOLD_RANGE: Final = (1, 20)
 
@@ -52,7 +56,14 @@ class Rule:
         rounding = (
             "" if self.round_to == 1 else f" and other counts are rounded to the nearest {self.round_to}"
         )
-        of_rounded = "" if self.round_to == 1 else " Percentages are worked out from the rounded counts."
+        of_rounded = (
+            ""
+            if self.round_to == 1
+            else " Percentages are worked out from the rounded counts. A count marked "
+            f"{COARSE} is rounded to the nearest {self.round_to * COARSENING} instead, and a count "
+            f"shown {WITHHELD} is withheld, where it could otherwise be set against the counts that "
+            "add up to it."
+        )
         return (
             f"Disclosure control follows {name}: counts of {starred} are shown as {STARRED}{rounding}; "
             f"means, medians and percentages based on fewer than {self.min_base} people, and "
@@ -85,10 +96,10 @@ def parse_threshold(value: int | str, field: str = "suppress_up_to") -> int:
 
 def shown(figure: Figure, rule: Rule) -> str:
     """What a reader sees of ``figure``: "*", a rounded count, "12.5", "40%", or "-" (withheld)."""
-    if figure.exact is None:
+    if figure.exact is None or figure.withheld:
         return WITHHELD
     if figure.kind is Kind.COUNT:
-        return _count(round(figure.exact), rule)
+        return shown_count(round(figure.exact), rule, figure.coarse)
     if figure.base < rule.min_base:
         return WITHHELD
     if figure.kind is Kind.SHARE:
@@ -107,20 +118,25 @@ def shown(figure: Figure, rule: Rule) -> str:
     return _rounded(_decimal(figure.exact), "0.1")
 
 
-def _count(count: int, rule: Rule) -> str:
+def shown_count(count: int, rule: Rule, coarse: bool = False) -> str:
+    """A count as a reader sees it: "0", "*", rounded ("25"), or rounded coarsely ("30†")."""
     if count < 0:
         raise ValueError("a count is 0 or more")
     if count == 0:
         return "0"
     if count <= rule.starred_up_to:
         return STARRED
+    if coarse:
+        return f"{rounded_count(count, rule, COARSENING):d}{COARSE}"
     return f"{rounded_count(count, rule):d}"
 
 
-def rounded_count(count: int, rule: Rule) -> int:
-    """``count`` to the nearest multiple of the rule's rounding, halves up (as a reader rounds)."""
-    multiples, left = divmod(count, rule.round_to)
-    return (multiples + (2 * left >= rule.round_to)) * rule.round_to
+def rounded_count(count: int, rule: Rule, coarsening: int = 1) -> int:
+    """``count`` to the nearest multiple of the rule's rounding (times ``coarsening``), halves up
+    (as a reader rounds)."""
+    step = rule.round_to * coarsening
+    multiples, left = divmod(count, step)
+    return (multiples + (2 * left >= step)) * step
 
 
 def _decimal(value: float) -> Decimal:

@@ -17,6 +17,12 @@ from linkworker.domain.people import EthnicCategory, EthnicGroup
 from linkworker.domain.person import age_on
 from linkworker.domain.referrals import ClosingReason
 
+# The table of new referrals by referring practice, and the name of the count of new referrals
+# wherever it is shown (key figure, table totals, the month's trend point).
+BY_PRACTICE = "New referrals by referring practice"
+REFERRALS = "referrals"
+COUNT_COLUMN = ("Number",)
+
 
 class Kind(StrEnum):
     COUNT = "count"
@@ -33,6 +39,11 @@ class Figure:
     kind: Kind
     exact: float | None  # a count as a whole number; None when there is nothing to show
     base: int  # the people a mean/median/share rests on (for a count: the count)
+    # One name for a count shown in several places (a key figure, a table total, a trend point),
+    # so each place shows it alike; empty: the figure's own place names it.
+    quantity: str = ""
+    coarse: bool = False  # rounded to twice the rule's multiple (domain.differencing)
+    withheld: bool = False  # not shown: it could be set against its parts (domain.differencing)
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class FigureTable:
     columns: tuple[str, ...]  # headings after the row label's column
     rows: tuple[tuple[str, tuple[Figure, ...]], ...]
     total: tuple[Figure, ...] | None = None  # computed from exact values, never from cells
+    parts_add_up: bool = False  # each person or case is in one row only, so the rows sum to the total
 
 
 @dataclass(frozen=True)
@@ -119,9 +131,9 @@ def mean(values: Iterable[float]) -> float | None:
     return sum(listed) / len(listed) if listed else None
 
 
-def count(label: str, value: int) -> Figure:
+def count(label: str, value: int, quantity: str = "") -> Figure:
     """A count figure: its base is the count itself."""
-    return Figure(label, Kind.COUNT, float(value), value)
+    return Figure(label, Kind.COUNT, float(value), value, quantity)
 
 
 def share(label: str, part: int, whole: int) -> Figure:
