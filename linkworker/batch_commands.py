@@ -38,7 +38,9 @@ IMPORT_HELP = f"""\
 Checks every row of a referral CSV file (from a spreadsheet or a GP clinical system export) and
 prints a report: how many referrals are ready, which rows were imported before, and each rejected
 row with its line number and the reason. Then imports the valid rows together, or none of them.
-Importing the same file again adds nothing.
+Importing the same file again adds nothing. A row giving a recorded person's NHS number and date
+of birth under another name is imported only if its line is given to --accept-name-changes (the
+name in the file is then recorded as their new name); otherwise it is rejected.
 
 The import runs as a signed-in user (a link worker or an administrator): give the user name with
 --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for when
@@ -159,6 +161,14 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         metavar="OUT.csv",
         help="save the rejected rows here, with a Problem column, to fix and import again",
     )
+    referrals.add_argument(
+        "--accept-name-changes",
+        type=_line_numbers,
+        default=frozenset(),
+        metavar="LINE[,LINE...]",
+        help="import these rows under another name for a recorded person (see the report), "
+        "recording the name in the file as their new name",
+    )
     postcodes = kind(
         "postcodes",
         "import the ONS postcode directory (ONSPD or NSPL CSV) into the postcode lookup",
@@ -254,6 +264,14 @@ def _ods_codes(text: str) -> tuple[str, ...]:
     if not codes:
         raise argparse.ArgumentTypeError("name at least one practice by its ODS code, e.g. G99001")
     return codes
+
+
+def _line_numbers(text: str) -> frozenset[int]:
+    """Line numbers of a file, as the import's report gives them, separated by commas."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not line numbers separated by commas, like 2,5")
+    return frozenset(int(part) for part in parts)
 
 
 def _day(text: str) -> date:
@@ -372,22 +390,27 @@ def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
     today = date.today()
     file = referral_import.read_file(arguments.file)
     actor = batch.sign_in()
+    attach = arguments.accept_name_changes
     with batch.database.read_session() as session:
-        checked = referral_import.preview(session, actor, file, today)
+        checked = referral_import.preview(session, actor, file, today, attach=attach)
     for line in referral_import.report(checked):
         print(line)
-    if arguments.rejected is not None and checked.rejected:
+    if checked.name_changes:
+        lines = ",".join(str(change.line) for change in checked.name_changes)
+        print(f"To import a row as a change of name, give its line: --accept-name-changes {lines}")
+    if arguments.rejected is not None and (checked.rejected or checked.name_changes):
         with batch.database.session() as session:
             saved = referral_import.save_rejected(session, actor, checked, arguments.rejected)
         print(f"Rejected rows saved to {arguments.rejected} ({saved}): fix them there and import that file.")
     if arguments.dry_run:
         print("Dry run: nothing was written.")
-        return _exit_status(len(checked.rejected))
+        return _exit_status(len(checked.rejected) + len(checked.name_changes))
     with batch.database.session() as session:
-        result = referral_import.commit(session, actor, file, today)
+        result = referral_import.commit(session, actor, file, today, attach=attach)
+    renamed = f" New names recorded: {result.names_changed:,}." if result.names_changed else ""
     print(
         f"Imported {result.imported:,} referrals ({result.new_people:,} new people). "
-        f"{result.rejected:,} rows rejected."
+        f"{result.rejected:,} rows rejected.{renamed}"
     )
     return _exit_status(result.rejected)
 
