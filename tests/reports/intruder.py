@@ -128,11 +128,17 @@ class Reading:
             return 0, 0
         if shown == STARRED:
             return 1, self.starred_up_to
-        if not shown.isdigit() or int(shown) % self.round_to:
+        if shown == WITHHELD:
+            # A withheld count says nothing (the footer says it is withheld to protect its parts).
+            return 0, 10**6
+        # "30†": rounded to twice the rule's multiple, as the footer says.
+        step = self.round_to * (2 if shown.endswith("†") else 1)
+        digits = shown.removesuffix("†")
+        if not digits.isdigit() or int(digits) % step:
             raise LayoutChanged(f"{shown!r} is not a count shown under this rule")
-        value = int(shown)
-        low = max(value - self.round_to // 2, self.starred_up_to + 1)
-        return low, value + (self.round_to + 1) // 2 - 1
+        value = int(digits)
+        low = max(value - step // 2, self.starred_up_to + 1)
+        return low, value + (step + 1) // 2 - 1
 
     def rounded(self, count: int) -> int | None:
         """What the rule shows ``count`` as, a number; None when it is starred."""

@@ -410,7 +410,7 @@ THREE_PRACTICES = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="differencing: fixed by the disclosure change")
+
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_no_count_can_be_recovered_from_every_summary_of_a_month(
     database: Database, actors: dict[Role, Actor], tmp_path: Path
