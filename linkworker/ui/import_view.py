@@ -86,7 +86,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         )
         self.name_table.setMaximumHeight(self.name_table.fontMetrics().lineSpacing() * 8)
         self.name_table.selectionModel().selectionChanged.connect(lambda: self._set_busy(False))
-        heading = QLabel("Another &name for a recorded person")
+        heading = QLabel("Another name for a recor&ded person")
         heading.setObjectName("subheading")
         heading.setBuddy(self.name_table)
         explained = QLabel(
@@ -96,7 +96,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             "NHS number is wrong: it goes to the rejected rows with the reason."
         )
         explained.setWordWrap(True)
-        self.attach_button = QPushButton("&Attach: a change of name")
+        self.attach_button = QPushButton("A&ttach: a change of name")
         self.attach_button.setToolTip(
             "Import the selected row and record the name in the file as their new name"
         )

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -43,6 +44,14 @@ def decisions(view: ImportView) -> list[tuple[str, ...]]:
     ]
 
 
+def access_keys(view: ImportView) -> list[str]:
+    """The access keys of the buttons and labels on screen."""
+    texts = [w.text() for w in view.findChildren(QAbstractButton) if w.isVisibleTo(view)] + [
+        w.text() for w in view.findChildren(QLabel) if w.isVisibleTo(view) and w.buddy() is not None
+    ]
+    return [text.split("&")[1][0].lower() for text in texts if "&" in text]
+
+
 def click(qtbot: QtBot, button: object) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
 
@@ -71,6 +80,8 @@ def test_rows_under_another_name_are_decided_then_imported_with_the_new_name_rec
     assert view.import_button.text() == "&Import 1 referral" and not view.import_button.isEnabled()
     assert view.undecided_label.text() == "Decide each row above before importing: 2 still to decide."
     assert view.start_import() is None, "nothing is imported while a row waits for a decision"
+    keys = access_keys(view)
+    assert {"t", "j", "d"} <= set(keys) and len(keys) == len(set(keys)), sorted(keys)
 
     click(qtbot, view.attach_button)  # the first row is selected
     assert [d[-1] for d in decisions(view)] == ["Attach: a change of name", "To decide"]

@@ -4,6 +4,7 @@ new name, and the earlier one in the person's history) or goes back and corrects
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -49,6 +50,12 @@ def test_another_name_is_asked_about_and_attached_with_the_new_name_in_the_histo
     assert view.name_question.isVisible() and view.chosen is None
     assert view.name_question_text.text().startswith(f"{QUESTION} The name typed is Orla Hale.")
     assert view.focusWidget() is view.attach_button
+    keys = [
+        button.text().split("&")[1][0].lower()
+        for button in view.findChildren(QAbstractButton)
+        if button.isVisibleTo(view) and "&" in button.text()
+    ]
+    assert {"w", "k"} <= set(keys) and len(keys) == len(set(keys)), sorted(keys)
     click(qtbot, view.attach_button)
 
     assert not view.name_question.isVisible()
