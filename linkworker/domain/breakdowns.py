@@ -96,14 +96,19 @@ def together(total: int, breakdowns: Sequence[Sequence[int]], rule: Rule | None)
     )
 
 
-def reading(rule: Rule) -> str:
-    """What a protected screen's ``*`` and ``-`` mean, for a line under its figures."""
+def rule_reading(rule: Rule) -> str:
+    """What ``*`` and a rounded count mean, for a line under counts that stand alone."""
     starred = "1" if rule.starred_up_to == 1 else f"1 to {rule.starred_up_to}"
     rounding = "" if rule.round_to == 1 else f", and other counts are rounded to the nearest {rule.round_to}"
+    return f"Counts of {starred} show as {STARRED}{rounding}."
+
+
+def reading(rule: Rule) -> str:
+    """What a protected screen's ``*`` and ``-`` mean, for a line under its figures."""
     return (
-        f"Counts of {starred} show as {STARRED}{rounding}. Where a count is {STARRED}, its total shows "
-        f"as {WITHHELD} (and, where the total is broken down more than one way, so does the largest "
-        f"line of each), so that no {STARRED} can be worked out by subtracting the others."
+        f"{rule_reading(rule)} Where a count is {STARRED}, its total shows as {WITHHELD} (and, where the "
+        "total is broken down more than one way, so does the largest line of each), so that no "
+        f"{STARRED} can be worked out by subtracting the others."
     )
 
 
