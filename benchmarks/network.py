@@ -67,8 +67,8 @@ def run(database: Database, repeat: int) -> list[Timing]:
     def figures_detail() -> str:
         counted = shown[-1]
         return (
-            f"{counted.open_cases:,} open cases, {len(counted.workload)} people, "
-            f"{counted.follow_ups.overdue:,} overdue follow-ups"
+            f"{counted.open_cases.text} open cases, {len(counted.workload)} people, "
+            f"{counted.follow_ups.overdue.text} overdue follow-ups"
         )
 
     timings.append(timed("figures and workload (manager)", figures, repeat, figures_detail))

@@ -1,10 +1,39 @@
 """The network's caseload: the whole PCN's open work in figures, and moving a worker's work to another.
 
 The figures are counts only (``SEE_AGGREGATES``), so a PCN manager sees where the work is (by
-practice, status and worker, and which follow-ups have gone past their day) without a name of
-anyone supported. Each figure comes from one grouped query on the PCN's open cases and one on
-their open follow-ups, read through the indexes on open work, so the cost follows the PCN's open
+practice and worker, and which follow-ups have gone past their day) without a name of anyone
+supported. Each figure comes from one grouped query on the PCN's open cases and one on their
+open follow-ups, read through the indexes on open work, so the cost follows the PCN's open
 caseload, not the size of the server.
+
+Who sees what. A role that may see records (a link worker, an administrator) gets every count
+exactly, with each practice's open cases by status and its follow-ups: they may open every case
+counted. A PCN manager works with aggregates, so no count from 1 to 7 of people reaches them
+(issue 13): they get counts protected under the PCN's disclosure rule by ``domain.breakdowns``,
+``*`` for 1 to 7, others rounded, ``-`` where withheld, and ``note`` says how to read them:
+
+- the open cases in all, by referring practice, by status and by worker (no one included: the
+  cases not yet assigned). Four ways of counting the same cases, so one set (``open_cases``):
+  when any is starred the total is withheld, and so is the largest line of each breakdown.
+  Subtracting the other lines from the total, or one breakdown from another (practices against
+  workers), then leaves every starred count all its values from 1 to 7. The Overview shows this
+  same set, from the same function, so the two screens agree and add nothing to each other.
+- each kind of follow-up (overdue, due today, due later this week), in all and by owner: one
+  breakdown each, so when any line is starred the total is withheld.
+- not for a manager: open cases by practice and status together, and follow-ups by practice.
+  Each is another set of sums over the same records (a table whose rows and columns both add
+  up, or a second breakdown of the follow-ups), and none is needed to see where the work is.
+
+Other combinations considered. A worker's open cases and their follow-ups count different
+things (a case has none, one or several follow-ups) and no figure adds them, so neither can be
+taken from the other. Figures read at different times describe different caseloads: each reading
+is protected, and what changed in between (a referral in, a case closed) is known only to within
+the rounding, though a count seen to cross a rounding step shows when it did. The monthly
+summary's "Open caseload at month end", for the PCN and for each practice, counts the cases this
+screen shows at the end of that month: it has to protect that total and its practices together
+in the same way for the pair to hold. Not covered here: moving work. ``work_of`` lists each case
+and follow-up a worker holds, by case number, to a manager too, so that they can choose what to
+move; the length of that list is the worker's exact load.
 
 Moving work (``REASSIGN_WORK``: a leaver, a long absence) goes in two steps: ``work_of`` lists
 what a worker holds, with each record's version; ``reassign`` moves the chosen records in one
@@ -24,7 +53,9 @@ from typing import Final
 from sqlalchemy import ColumnElement, Update, case, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from linkworker.domain.breakdowns import Breakdowns, Count, exact, reading, together
 from linkworker.domain.casework import FollowUpKind
+from linkworker.domain.disclosure import Rule
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.follow_ups import week_end
 from linkworker.domain.intake import case_number
@@ -34,6 +65,7 @@ from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ASSIGNED, assignment_detail
 from linkworker.services.caseload import follow_up_open
+from linkworker.services.counts import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import FollowUp, Patient, Practice, Referral, UserAccount, utc_now
 
@@ -46,31 +78,26 @@ _OPEN_VALUES: Final = [status.value for status in OPEN_STATUSES]
 class FollowUpLoad:
     """Open follow-ups by when they fall due, as of ``NetworkFigures.counted_on``."""
 
-    overdue: int = 0
-    due_today: int = 0
-    due_this_week: int = 0  # after today, up to and including Sunday
+    overdue: Count
+    due_today: Count
+    due_this_week: Count  # after today, up to and including Sunday
 
-    def __add__(self, other: FollowUpLoad) -> FollowUpLoad:
-        return FollowUpLoad(
-            self.overdue + other.overdue,
-            self.due_today + other.due_today,
-            self.due_this_week + other.due_this_week,
-        )
+    @property
+    def is_zero(self) -> bool:
+        return all(count.is_zero for count in (self.overdue, self.due_today, self.due_this_week))
 
 
 @dataclass(frozen=True)
 class PracticeLoad:
-    """A referring practice's open cases by status, and the follow-ups of its cases."""
+    """A referring practice's open cases, and for a reader of records (else None) its open cases
+    by status and the follow-ups of its cases."""
 
     practice_id: int
     name: str
     active: bool
-    open_by_status: tuple[int, ...]  # in the order of OPEN_STATUSES
-    follow_ups: FollowUpLoad
-
-    @property
-    def open_cases(self) -> int:
-        return sum(self.open_by_status)
+    open_cases: Count
+    open_by_status: tuple[Count, ...] | None  # in the order of OPEN_STATUSES
+    follow_ups: FollowUpLoad | None
 
 
 @dataclass(frozen=True)
@@ -81,8 +108,38 @@ class WorkerLoad:
     worker_id: int | None
     name: str | None
     active: bool
-    open_cases: int
+    open_cases: Count
     follow_ups: FollowUpLoad
+
+    @property
+    def holds_work(self) -> bool:
+        return not (self.open_cases.is_zero and self.follow_ups.is_zero)
+
+
+@dataclass(frozen=True)
+class PracticeOpenCases:
+    practice_id: int
+    name: str
+    active: bool
+    open_cases: Count
+
+
+@dataclass(frozen=True)
+class OpenCases:
+    """The PCN's open cases in all and by practice, status and worker: one set, protected
+    together, so every screen showing any of them shows the same."""
+
+    total: Count
+    by_practice: tuple[
+        PracticeOpenCases, ...
+    ]  # by name: the PCN's open practices, and others with open cases
+    by_status: tuple[Count, ...]  # in the order of OPEN_STATUSES
+    by_worker: tuple[tuple[int | None, Count], ...]  # by name, then no one (None) last
+    note: str | None  # how to read protected counts; None when every count is exact
+
+    @property
+    def unassigned(self) -> Count:
+        return self.by_worker[-1][1]
 
 
 @dataclass(frozen=True)
@@ -90,19 +147,11 @@ class NetworkFigures:
     counted_on: date
     by_practice: tuple[PracticeLoad, ...]  # by name: the PCN's open practices, and closed ones with work
     workload: tuple[WorkerLoad, ...]  # by name, then no one last
-    open_by_status: tuple[int, ...]  # in the order of OPEN_STATUSES
-
-    @property
-    def open_cases(self) -> int:
-        return sum(self.open_by_status)
-
-    @property
-    def follow_ups(self) -> FollowUpLoad:
-        return sum((load.follow_ups for load in self.workload), FollowUpLoad())
-
-    @property
-    def unassigned_cases(self) -> int:
-        return sum(load.open_cases for load in self.workload if load.worker_id is None)
+    open_cases: Count
+    open_by_status: tuple[Count, ...]  # in the order of OPEN_STATUSES
+    unassigned_cases: Count
+    follow_ups: FollowUpLoad  # the PCN's
+    note: str | None  # how to read protected counts; None when every count is exact
 
 
 @dataclass(frozen=True)
@@ -175,90 +224,203 @@ class WorkChanged(ServiceError):
         self.changed = tuple(changed)
 
 
+def open_cases(session: Session, actor: Actor) -> OpenCases:
+    """The PCN's open cases in all and by practice, status and worker, as the actor may see them."""
+    actor.require(Permission.SEE_AGGREGATES)
+    rule = rule_for_reader(session, actor)
+    cases = _open_case_rows(session, actor)
+    return _open_set(
+        cases,
+        _practices(session, actor, {row[0] for row in cases}),
+        _workers(session, actor, {row[2] for row in cases}),
+        rule,
+    )
+
+
 def figures(session: Session, actor: Actor, today: date | None = None) -> NetworkFigures:
-    """The PCN's open cases by practice, status and worker, and their open follow-ups by when due."""
+    """The PCN's open cases by practice, status and worker, and their open follow-ups by when due,
+    each as the actor may see it (see the module's docstring)."""
     actor.require(Permission.SEE_AGGREGATES)
     today = today or date.today()
-    cases = session.execute(
-        select(Referral.referring_practice_id, Referral.status, Referral.assigned_worker_id, func.count())
-        .where(Referral.pcn_id == actor.pcn_id, Referral.status.in_(_OPEN_VALUES))
-        .group_by(Referral.referring_practice_id, Referral.status, Referral.assigned_worker_id)
-    ).all()
-    due = session.execute(
-        select(
-            Referral.referring_practice_id,
-            FollowUp.owner_id,
-            _tally(FollowUp.due_on < today),
-            _tally(FollowUp.due_on == today),
-            _tally(FollowUp.due_on > today),
-        )
-        .join(Referral, Referral.id == FollowUp.referral_id)
-        .where(Referral.pcn_id == actor.pcn_id, follow_up_open(), FollowUp.due_on <= week_end(today))
-        .group_by(Referral.referring_practice_id, FollowUp.owner_id)
-    ).all()
+    rule = rule_for_reader(session, actor)
+    cases = _open_case_rows(session, actor)
+    due = _due_rows(session, actor, today)
+    practices = _practices(session, actor, {row[0] for row in cases} | {row[0] for row in due})
+    workers = _workers(session, actor, {row[2] for row in cases} | {row[1] for row in due})
+    opened = _open_set(cases, practices, workers, rule)
 
-    status_rank = {status.value: rank for rank, status in enumerate(OPEN_STATUSES)}
-    by_practice_status: Counter[tuple[int, int]] = Counter()
-    by_worker: Counter[int | None] = Counter()
-    for practice_id, status, worker_id, count in cases:
-        by_practice_status[practice_id, status_rank[status]] += count
-        by_worker[worker_id] += count
-    practice_due: dict[int, FollowUpLoad] = {}
-    worker_due: dict[int | None, FollowUpLoad] = {}
-    for practice_id, owner_id, overdue, due_today, this_week in due:
-        load = FollowUpLoad(overdue or 0, due_today or 0, this_week or 0)
-        practice_due[practice_id] = practice_due.get(practice_id, FollowUpLoad()) + load
-        worker_due[owner_id] = worker_due.get(owner_id, FollowUpLoad()) + load
+    by_kind = _follow_up_sets(due, [line[0] for line in workers], [line[0] for line in practices], rule)
 
-    practices = [
+    def load(breakdown: int, line: int) -> FollowUpLoad:
+        return FollowUpLoad(*(counted.lines[breakdown][line] for counted in by_kind))
+
+    exact_by_status = _by_practice_and_status(cases) if rule is None else None
+    by_practice = [
         PracticeLoad(
             practice_id,
             name,
             active,
-            tuple(by_practice_status[practice_id, rank] for rank in range(len(OPEN_STATUSES))),
-            practice_due.get(practice_id, FollowUpLoad()),
+            opened.by_practice[line].open_cases,
+            None
+            if exact_by_status is None
+            else tuple(exact(exact_by_status[practice_id, status]) for status in OPEN_STATUSES),
+            load(1, line) if rule is None else None,
         )
-        for practice_id, name, active in session.execute(
-            select(Practice.id, Practice.name, Practice.active)
-            .where(
-                (Practice.pcn_id == actor.pcn_id)
-                | Practice.id.in_({key[0] for key in by_practice_status} | set(practice_due))
-            )
-            .order_by(Practice.name, Practice.id)
-        )
+        for line, (practice_id, name, active) in enumerate(practices)
     ]
     # A closed practice still shows while it has open work, so the lines add up to the PCN's.
     shown = [
         practice
-        for practice in practices
-        if practice.active or practice.open_cases or practice.follow_ups != FollowUpLoad()
+        for practice in by_practice
+        if practice.active
+        or not practice.open_cases.is_zero
+        or (practice.follow_ups is not None and not practice.follow_ups.is_zero)
+    ]
+    workload = [
+        WorkerLoad(worker_id, name, active, opened.by_worker[line][1], load(0, line))
+        for line, (worker_id, name, active) in enumerate(workers)
+    ]
+    return NetworkFigures(
+        today,
+        tuple(shown),
+        tuple(workload),
+        opened.total,
+        opened.by_status,
+        opened.unassigned,
+        FollowUpLoad(*(counted.total for counted in by_kind)),
+        opened.note,
+    )
+
+
+CaseRow = tuple[int, CaseStatus, int | None, int]  # practice, status, worker, open cases
+DueRow = tuple[int, int | None, int, int, int]  # practice, owner, overdue, due today, due later this week
+Line = tuple[int | None, str | None, bool]  # id, name, active
+
+
+def _open_case_rows(session: Session, actor: Actor) -> list[CaseRow]:
+    """The PCN's open cases counted by practice, status and worker, in one grouped query."""
+    return [
+        (practice_id, CaseStatus(status), worker_id, count)
+        for practice_id, status, worker_id, count in session.execute(
+            select(Referral.referring_practice_id, Referral.status, Referral.assigned_worker_id, func.count())
+            .where(Referral.pcn_id == actor.pcn_id, Referral.status.in_(_OPEN_VALUES))
+            .group_by(Referral.referring_practice_id, Referral.status, Referral.assigned_worker_id)
+        )
     ]
 
-    people = set(by_worker) | set(worker_due)
-    workers = [
-        WorkerLoad(
-            worker_id,
-            name,
-            active,
-            by_worker.get(worker_id, 0),
-            worker_due.get(worker_id, FollowUpLoad()),
+
+def _due_rows(session: Session, actor: Actor, today: date) -> list[DueRow]:
+    """The PCN's open follow-ups due by the week's end, counted by practice, owner and when due."""
+    return [
+        (practice_id, owner_id, overdue or 0, due_today or 0, this_week or 0)
+        for practice_id, owner_id, overdue, due_today, this_week in session.execute(
+            select(
+                Referral.referring_practice_id,
+                FollowUp.owner_id,
+                _tally(FollowUp.due_on < today),
+                _tally(FollowUp.due_on == today),
+                _tally(FollowUp.due_on > today),
+            )
+            .join(Referral, Referral.id == FollowUp.referral_id)
+            .where(Referral.pcn_id == actor.pcn_id, follow_up_open(), FollowUp.due_on <= week_end(today))
+            .group_by(Referral.referring_practice_id, FollowUp.owner_id)
         )
+    ]
+
+
+def _practices(session: Session, actor: Actor, with_work: set[int]) -> list[tuple[int, str, bool]]:
+    """The PCN's practices and any other with work here, by name."""
+    return [
+        (practice_id, name, active)
+        for practice_id, name, active in session.execute(
+            select(Practice.id, Practice.name, Practice.active)
+            .where((Practice.pcn_id == actor.pcn_id) | Practice.id.in_(with_work))
+            .order_by(Practice.name, Practice.id)
+        )
+    ]
+
+
+def _workers(session: Session, actor: Actor, with_work: set[int | None]) -> list[Line]:
+    """The PCN's active holders and anyone else with work here, by name; then no one."""
+    people = [
+        (worker_id, name, active)
         for worker_id, name, active in session.execute(
             select(UserAccount.id, UserAccount.full_name, UserAccount.active)
             .where(
-                UserAccount.pcn_id == actor.pcn_id,
-                (UserAccount.id.in_([person for person in people if person is not None]))
-                | (UserAccount.active.is_(True) & UserAccount.role.in_(_holder_roles())),
+                UserAccount.id.in_([person for person in with_work if person is not None])
+                | (
+                    (UserAccount.pcn_id == actor.pcn_id)
+                    & UserAccount.active.is_(True)
+                    & UserAccount.role.in_(_holder_roles())
+                ),
             )
             .order_by(UserAccount.full_name, UserAccount.id)
         )
     ]
-    nobody = WorkerLoad(None, None, True, by_worker.get(None, 0), worker_due.get(None, FollowUpLoad()))
-    open_by_status = tuple(
-        sum(count for (_practice, rank), count in by_practice_status.items() if rank == wanted)
-        for wanted in range(len(OPEN_STATUSES))
+    return [*people, (None, None, True)]
+
+
+def _open_set(
+    cases: Sequence[CaseRow],
+    practices: Sequence[tuple[int, str, bool]],
+    workers: Sequence[Line],
+    rule: Rule | None,
+) -> OpenCases:
+    by_practice: Counter[int] = Counter()
+    by_status: Counter[CaseStatus] = Counter()
+    by_worker: Counter[int | None] = Counter()
+    for practice_id, status, worker_id, count in cases:
+        by_practice[practice_id] += count
+        by_status[status] += count
+        by_worker[worker_id] += count
+    shown = together(
+        sum(by_practice.values()),
+        [
+            [by_practice[practice_id] for practice_id, _name, _active in practices],
+            [by_status[status] for status in OPEN_STATUSES],
+            [by_worker[worker_id] for worker_id, _name, _active in workers],
+        ],
+        rule,
     )
-    return NetworkFigures(today, tuple(shown), (*workers, nobody), open_by_status)
+    return OpenCases(
+        shown.total,
+        tuple(
+            PracticeOpenCases(practice_id, name, active, count)
+            for (practice_id, name, active), count in zip(practices, shown.lines[0], strict=True)
+        ),
+        shown.lines[1],
+        tuple(
+            (worker_id, count)
+            for (worker_id, _name, _active), count in zip(workers, shown.lines[2], strict=True)
+        ),
+        None if rule is None else reading(rule),
+    )
+
+
+def _follow_up_sets(
+    due: Sequence[DueRow], worker_ids: Sequence[int | None], practice_ids: Sequence[int], rule: Rule | None
+) -> list[Breakdowns]:
+    """Each kind of follow-up (overdue, due today, due later this week) in all and by owner, and
+    by practice for a reader of records, protected together."""
+    sets = []
+    for kind in range(3):
+        by_owner: Counter[int | None] = Counter()
+        by_practice: Counter[int] = Counter()
+        for practice_id, owner_id, *counts in due:
+            by_owner[owner_id] += counts[kind]
+            by_practice[practice_id] += counts[kind]
+        breakdowns = [[by_owner[owner] for owner in worker_ids]]
+        if rule is None:
+            breakdowns.append([by_practice[practice] for practice in practice_ids])
+        sets.append(together(sum(by_owner.values()), breakdowns, rule))
+    return sets
+
+
+def _by_practice_and_status(cases: Sequence[CaseRow]) -> Counter[tuple[int, CaseStatus]]:
+    counted: Counter[tuple[int, CaseStatus]] = Counter()
+    for practice_id, status, _worker_id, count in cases:
+        counted[practice_id, status] += count
+    return counted
 
 
 def work_of(session: Session, actor: Actor, worker_id: int, today: date | None = None) -> WorkList:

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from linkworker.domain.breakdowns import Count
 from linkworker.services.audit import AuditEntry
 from linkworker.services.organisation import NewPractice, PracticeSummary
 from linkworker.services.users import UserSummary
@@ -31,10 +32,10 @@ class Column(Generic[T]):
 
 @dataclass(frozen=True)
 class Tally:
-    """One line of a count table: what is counted and how many."""
+    """One line of a count table: what is counted and how many, as its reader may see it."""
 
     label: str
-    count: int
+    count: Count
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
@@ -116,7 +117,7 @@ AUDIT_COLUMNS: list[Column[AuditEntry]] = [
 
 
 def tally_columns(what: str) -> list[Column[Tally]]:
-    return [Column(what, lambda tally: tally.label), Column("Open cases", lambda t: str(t.count), True)]
+    return [Column(what, lambda tally: tally.label), Column("Open cases", lambda t: t.count.text, True)]
 
 
 class PracticeDraftModel(QAbstractTableModel):

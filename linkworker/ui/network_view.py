@@ -1,11 +1,13 @@
 """The Network area: the whole PCN's open work across its practices, and each worker's load.
 
-Everyone who may see figures gets the counts: open cases by practice and status, and each
-worker's open cases and follow-ups (overdue, due today, due later this week). Those who may
-see records also get the PCN's cases as a list (the caseload list, fixed to the whole PCN);
-double-clicking a practice's or a worker's line there lists the cases it counts. Those who may
-move work get "Move work…" (``ReassignDialog``), which starts from the worker selected.
-A manager's screen holds counts and staff names only, never the name of anyone supported.
+Everyone who may see figures gets the counts: open cases by practice, and each worker's open
+cases and follow-ups (overdue, due today, due later this week). Those who may see records get
+them exactly, with each practice's open cases by status and its overdue follow-ups, and the
+PCN's cases as a list (the caseload list, fixed to the whole PCN); double-clicking a practice's
+or a worker's line there lists the cases it counts. A manager gets the counts as the service
+protects them (``*``, rounded, ``-``), with a line saying how to read them. Those who may move
+work get "Move work…" (``ReassignDialog``), which starts from the worker selected. A manager's
+screen holds counts and staff names only, never the name of anyone supported.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from linkworker.domain.breakdowns import Count
 from linkworker.domain.roles import Permission
 from linkworker.services import network, organisation
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED
-from linkworker.services.network import OPEN_STATUSES, FollowUpLoad, NetworkFigures, WorkerLoad
+from linkworker.services.network import OPEN_STATUSES, NetworkFigures, WorkerLoad
 from linkworker.services.organisation import PcnSummary
 from linkworker.store.database import Database
 from linkworker.ui.caseload_view import CaseloadView
@@ -49,16 +52,14 @@ NO_ONE = "No one (unassigned)"
 
 @dataclass(frozen=True)
 class PracticeLine:
-    """A line of the practice table: one practice, or the whole PCN (``practice_id`` None)."""
+    """A line of the practice table: one practice, or the whole PCN (``practice_id`` None). The
+    breakdown by status and the overdue follow-ups are None for a reader not given them."""
 
     practice_id: int | None
     name: str
-    open_by_status: tuple[int, ...]
-    follow_ups: FollowUpLoad
-
-    @property
-    def open_cases(self) -> int:
-        return sum(self.open_by_status)
+    open_cases: Count
+    open_by_status: tuple[Count, ...] | None
+    overdue: Count | None
 
 
 def practice_lines(figures: NetworkFigures) -> list[PracticeLine]:
@@ -67,12 +68,21 @@ def practice_lines(figures: NetworkFigures) -> list[PracticeLine]:
         PracticeLine(
             load.practice_id,
             load.name if load.active else f"{load.name} (closed)",
+            load.open_cases,
             load.open_by_status,
-            load.follow_ups,
+            None if load.follow_ups is None else load.follow_ups.overdue,
         )
         for load in figures.by_practice
     ]
-    return [*lines, PracticeLine(None, "Whole PCN", figures.open_by_status, figures.follow_ups)]
+    detailed = figures.note is None  # a reader of records, given every count exactly
+    whole = PracticeLine(
+        None,
+        "Whole PCN",
+        figures.open_cases,
+        figures.open_by_status if detailed else None,
+        figures.follow_ups.overdue if detailed else None,
+    )
+    return [*lines, whole]
 
 
 def worker_name(load: WorkerLoad) -> str:
@@ -81,31 +91,35 @@ def worker_name(load: WorkerLoad) -> str:
     return f"{load.name} (deactivated)" if not load.active else load.name or ""
 
 
-def _count(value: int) -> str:
-    return f"{value:,}"
+def _text(count: Count | None) -> str:
+    return "" if count is None else count.text
 
 
-def practice_columns() -> list[Column[PracticeLine]]:
+def practice_columns(detailed: bool) -> list[Column[PracticeLine]]:
+    """The practice table's columns: by status and overdue follow-ups too when ``detailed``."""
     by_status = [
         Column[PracticeLine](
-            status_label(status), lambda line, rank=rank: _count(line.open_by_status[rank]), True
+            status_label(status),
+            lambda line, rank=rank: _text(line.open_by_status[rank] if line.open_by_status else None),
+            True,
         )
         for rank, status in enumerate(OPEN_STATUSES)
     ]
+    overdue = [Column[PracticeLine]("Overdue follow-ups", lambda line: _text(line.overdue), True)]
     return [
         Column("Practice", lambda line: line.name),
-        *by_status,
-        Column("Open cases", lambda line: _count(line.open_cases), True),
-        Column("Overdue follow-ups", lambda line: _count(line.follow_ups.overdue), True),
+        *(by_status if detailed else []),
+        Column("Open cases", lambda line: line.open_cases.text, True),
+        *(overdue if detailed else []),
     ]
 
 
 WORKLOAD_COLUMNS: list[Column[WorkerLoad]] = [
     Column("Link worker", worker_name),
-    Column("Open cases", lambda load: _count(load.open_cases), True),
-    Column("Overdue follow-ups", lambda load: _count(load.follow_ups.overdue), True),
-    Column("Due today", lambda load: _count(load.follow_ups.due_today), True),
-    Column("Due later this week", lambda load: _count(load.follow_ups.due_this_week), True),
+    Column("Open cases", lambda load: load.open_cases.text, True),
+    Column("Overdue follow-ups", lambda load: load.follow_ups.overdue.text, True),
+    Column("Due today", lambda load: load.follow_ups.due_today.text, True),
+    Column("Due later this week", lambda load: load.follow_ups.due_this_week.text, True),
 ]
 
 
@@ -146,6 +160,10 @@ class NetworkView(QWidget):
             )
             self.move_button.clicked.connect(lambda: self.move_work())
 
+        self.note = QLabel()
+        self.note.setObjectName("fieldHint")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.open_cases = FigureCard("Open cases")
         self.unassigned = FigureCard("Open cases with no link worker")
         self.overdue = FigureCard("Overdue follow-ups")
@@ -159,7 +177,10 @@ class NetworkView(QWidget):
             cards.setColumnStretch(column, 1)
 
         hint = "Double-click a line to list its open cases" if with_records else ""
-        self.practices: RecordTableModel[PracticeLine] = RecordTableModel(practice_columns(), self)
+        # A manager gets each practice's open cases only (services.network says why).
+        self.practices: RecordTableModel[PracticeLine] = RecordTableModel(
+            practice_columns(with_records), self
+        )
         self.workload: RecordTableModel[WorkerLoad] = RecordTableModel(WORKLOAD_COLUMNS, self)
         self.practice_table = self._table(self.practices, "Open cases by referring practice", hint)
         self.workload_table = self._table(self.workload, "Workload by link worker", hint)
@@ -167,6 +188,7 @@ class NetworkView(QWidget):
         figures_layout = QVBoxLayout(figures_page)
         figures_layout.setContentsMargins(0, 0, 0, 0)
         figures_layout.addLayout(cards)
+        figures_layout.addWidget(self.note)
         for title, table in (
             ("Open cases by referring practice", self.practice_table),
             ("Workload by link worker", self.workload_table),
@@ -241,6 +263,8 @@ class NetworkView(QWidget):
         self.overdue.set_value(figures.follow_ups.overdue)
         self.due_today.set_value(figures.follow_ups.due_today)
         self.due_this_week.set_value(figures.follow_ups.due_this_week)
+        self.note.setText(figures.note or "")
+        self.note.setVisible(figures.note is not None)
         self.practices.set_records(practice_lines(figures))
         self.workload.set_records(figures.workload)
 
@@ -268,7 +292,7 @@ class NetworkView(QWidget):
         people = [
             (load.worker_id, worker_name(load))
             for load in self.figures.workload
-            if load.worker_id is not None and (load.open_cases or load.follow_ups != FollowUpLoad())
+            if load.worker_id is not None and load.holds_work
         ]
         if not people:
             show_message(self, "Move work", "No one holds any open cases or follow-ups to move.")

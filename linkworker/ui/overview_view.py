@@ -1,4 +1,6 @@
-"""The Overview area: the PCN's caseload in figures, which every role may see."""
+"""The Overview area: the PCN's caseload in figures, which every role may see: exactly for those
+who may see records, under the PCN's disclosure rule for a manager (the service decides which),
+with a line saying how to read ``*`` and ``-`` when they may appear."""
 
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from linkworker.domain.referrals import PATH
+from linkworker.domain.breakdowns import Count, exact
+from linkworker.domain.disclosure import STARRED, WITHHELD
 from linkworker.services import organisation, overview
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import PcnSummary, PracticeSummary
+from linkworker.services.organisation import PcnSummary
 from linkworker.services.overview import Overview
 from linkworker.store.database import Database
 from linkworker.ui.display import status_label
@@ -30,33 +33,32 @@ from linkworker.ui.errors import call_service
 from linkworker.ui.models import RecordTableModel, Tally, tally_columns
 from linkworker.ui.tables import record_table
 
+# How a screen reader says a protected count: "*" and "-" alone are read as punctuation.
+_SPOKEN = {STARRED: "a small number, starred", WITHHELD: "not shown"}
+
 
 @dataclass(frozen=True)
 class _Snapshot:
     pcn: PcnSummary
     figures: Overview
-    practices: list[PracticeSummary]
 
 
 def _snapshot(session: Session, actor: Actor) -> _Snapshot:
-    return _Snapshot(
-        organisation.current_pcn(session, actor),
-        overview.overview(session, actor),
-        organisation.list_practices(session, actor),
-    )
+    return _Snapshot(organisation.current_pcn(session, actor), overview.overview(session, actor))
 
 
 def status_tallies(figures: Overview) -> list[Tally]:
     """Every open status in the order a case moves through them, including those with none."""
-    statuses = list(PATH) + [status for status in figures.open_by_status if status not in PATH]
-    return [Tally(status_label(status), figures.open_by_status.get(status, 0)) for status in statuses]
+    return [Tally(status_label(status), count) for status, count in figures.open_by_status]
 
 
-def practice_tallies(figures: Overview, practices: list[PracticeSummary]) -> list[Tally]:
-    """Every active practice, with none where it has no open cases, plus any other with cases."""
-    counts = {count.practice: count.open_cases for count in figures.open_by_practice}
-    names = sorted({practice.name for practice in practices} | set(counts))
-    return [Tally(name, counts.get(name, 0)) for name in names]
+def practice_tallies(figures: Overview) -> list[Tally]:
+    """Every open practice, with none where it has no open cases, plus any other with cases."""
+    return [Tally(line.practice, line.open_cases) for line in figures.open_by_practice]
+
+
+def spoken(count: Count) -> str:
+    return _SPOKEN.get(count.text, count.text)
 
 
 class FigureCard(QFrame):
@@ -76,9 +78,9 @@ class FigureCard(QFrame):
         layout.addWidget(label)
         layout.addStretch()
 
-    def set_value(self, value: int) -> None:
-        self.value.setText(f"{value:,}")
-        self.setAccessibleName(f"{self.caption}: {value:,}")
+    def set_value(self, count: Count) -> None:
+        self.value.setText(count.text)
+        self.setAccessibleName(f"{self.caption}: {spoken(count)}")
 
     def text(self) -> str:
         return self.value.text()
@@ -101,6 +103,10 @@ class OverviewView(QWidget):
         self.received = FigureCard("Referrals received in the last 30 days")
         self.unassigned = FigureCard("Open cases with no link worker assigned")
         self.services = FigureCard("Active services in the directory")
+        self.note = QLabel()
+        self.note.setObjectName("fieldHint")
+        self.note.setWordWrap(True)
+        self.note.hide()
         cards = QGridLayout()
         for column, card in enumerate((self.open_cases, self.received, self.unassigned, self.services)):
             cards.addWidget(card, 0, column)
@@ -133,6 +139,7 @@ class OverviewView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.updated)
         layout.addLayout(cards)
+        layout.addWidget(self.note)
         layout.addSpacing(8)
         layout.addLayout(tables, 1)
 
@@ -149,6 +156,8 @@ class OverviewView(QWidget):
         self.open_cases.set_value(figures.open_cases)
         self.received.set_value(figures.received_last_30_days)
         self.unassigned.set_value(figures.unassigned)
-        self.services.set_value(figures.active_services)
+        self.services.set_value(exact(figures.active_services))
+        self.note.setText(figures.note or "")
+        self.note.setVisible(figures.note is not None)
         self.by_status.set_records(status_tallies(figures))
-        self.by_practice.set_records(practice_tallies(figures, snapshot.practices))
+        self.by_practice.set_records(practice_tallies(figures))

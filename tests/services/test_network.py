@@ -9,14 +9,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from linkworker.domain.breakdowns import Count, reading, together
+from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD, threshold_rule
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Permission, Role
 from linkworker.services import casework, network
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.services.network import OPEN_STATUSES, Chosen, FollowUpLoad, WorkChanged
+from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, FollowUp, Practice, Referral
+from linkworker.store.models import AuditEvent, FollowUp, Pcn, Practice, Referral
+from tests.conftest import WORKER_PASSWORD
 from tests.services.network_builder import TODAY, FollowUpMade, Network, build_network
 
 
@@ -25,32 +29,47 @@ def world(database: Database, actors: dict) -> Network:
     return build_network(database, actors)
 
 
-def _load(follow_ups: list[FollowUpMade]) -> FollowUpLoad:
+def _due(follow_ups: list[FollowUpMade]) -> tuple[int, int, int]:
+    """Open follow-ups overdue, due today and due later this week, counted from the records made."""
     sunday = TODAY + timedelta(days=4)
     open_ones = [made for made in follow_ups if made.state == "open"]
-    return FollowUpLoad(
+    return (
         sum(made.due_on < TODAY for made in open_ones),
         sum(made.due_on == TODAY for made in open_ones),
         sum(TODAY < made.due_on <= sunday for made in open_ones),
     )
 
 
+def _exactly(load: FollowUpLoad | None) -> tuple[int | None, ...] | None:
+    return None if load is None else tuple(count.exact for count in _counts(load))
+
+
+def _counts(load: FollowUpLoad) -> tuple[Count, Count, Count]:
+    return (load.overdue, load.due_today, load.due_this_week)
+
+
 def test_figures_count_the_pcns_open_work_by_practice_status_and_worker(
     database: Database, world: Network
 ) -> None:
     with database.session() as session:
-        figures = network.figures(session, world.actors[Role.MANAGER], TODAY)
+        figures = network.figures(session, world.actors[Role.LINK_WORKER], TODAY)
     open_cases = [case for case in world.cases if case.status.is_open]
 
-    assert figures.counted_on == TODAY
-    assert figures.open_by_status == tuple(
+    assert figures.counted_on == TODAY and figures.note is None  # a link worker's counts are exact
+    assert [count.exact for count in figures.open_by_status] == [
         sum(case.status is status for case in open_cases) for status in OPEN_STATUSES
-    )
+    ]
     assert [load.name for load in figures.by_practice] == ["Hilltop Practice", "Riverside Surgery"]
     for load in figures.by_practice:
         here = [case for case in open_cases if case.practice_id == load.practice_id]
-        assert load.open_by_status == tuple(sum(c.status is s for c in here) for s in OPEN_STATUSES)
-        assert load.follow_ups == _load([f for f in world.follow_ups if f.practice_id == load.practice_id])
+        assert load.open_by_status is not None
+        assert [count.exact for count in load.open_by_status] == [
+            sum(c.status is s for c in here) for s in OPEN_STATUSES
+        ]
+        assert load.open_cases.exact == len(here)
+        assert _exactly(load.follow_ups) == _due(
+            [f for f in world.follow_ups if f.practice_id == load.practice_id]
+        )
 
     actors = world.actors
     # Active holders (even with nothing), anyone else with work (the leaver, a manager owning a
@@ -64,15 +83,106 @@ def test_figures_count_the_pcns_open_work_by_practice_status_and_worker(
     assert {load.worker_id for load in figures.workload} == expected_people | {None}
     assert figures.workload[-1].worker_id is None
     for load in figures.workload:
-        assert load.open_cases == sum(case.worker_id == load.worker_id for case in open_cases)
-        assert load.follow_ups == _load([f for f in world.follow_ups if f.owner_id == load.worker_id])
+        assert load.open_cases.exact == sum(case.worker_id == load.worker_id for case in open_cases)
+        assert _exactly(load.follow_ups) == _due(
+            [f for f in world.follow_ups if f.owner_id == load.worker_id]
+        )
         assert load.active is (load.worker_id != world.leaver_id)
-    assert figures.unassigned_cases == sum(case.worker_id is None for case in open_cases)
-    assert figures.open_cases == len(open_cases)
+    assert figures.unassigned_cases.exact == sum(case.worker_id is None for case in open_cases)
+    assert figures.open_cases.exact == len(open_cases)
     # Every open follow-up counts once, by practice and by worker alike (the other PCN's never).
-    assert figures.follow_ups == _load(list(world.follow_ups))
-    assert sum((load.follow_ups for load in figures.by_practice), FollowUpLoad()) == figures.follow_ups
-    assert figures.follow_ups.overdue > 0 and figures.follow_ups.due_this_week > 0
+    assert _exactly(figures.follow_ups) == _due(list(world.follow_ups))
+    assert figures.follow_ups.overdue.exact and figures.follow_ups.due_this_week.exact
+
+
+def test_a_manager_sees_the_same_figures_under_the_pcns_rule_protected_together(
+    database: Database, world: Network
+) -> None:
+    """Each count that adds up with others (the open cases in all, by practice, status and worker;
+    each kind of follow-up in all and by worker) is protected with them, as domain.breakdowns says."""
+    with database.session() as session:
+        exact = network.figures(session, world.actors[Role.LINK_WORKER], TODAY)
+        figures = network.figures(session, world.actors[Role.MANAGER], TODAY)
+
+    assert figures.note == reading(NHS_DIGITAL)
+    assert [load.name for load in figures.by_practice] == [load.name for load in exact.by_practice]
+    assert [load.worker_id for load in figures.workload] == [load.worker_id for load in exact.workload]
+    open_cases = together(
+        _number(exact.open_cases),
+        [
+            [_number(load.open_cases) for load in exact.by_practice],
+            [_number(count) for count in exact.open_by_status],
+            [_number(load.open_cases) for load in exact.workload],
+        ],
+        NHS_DIGITAL,
+    )
+    assert figures.open_cases == open_cases.total
+    assert [load.open_cases for load in figures.by_practice] == list(open_cases.lines[0])
+    assert list(figures.open_by_status) == list(open_cases.lines[1])
+    assert [load.open_cases for load in figures.workload] == list(open_cases.lines[2])
+    assert figures.unassigned_cases == open_cases.lines[2][-1]
+    for kind in range(3):
+        due = together(
+            _number(_counts(exact.follow_ups)[kind]),
+            [[_number(_counts(load.follow_ups)[kind]) for load in exact.workload]],
+            NHS_DIGITAL,
+        )
+        assert _counts(figures.follow_ups)[kind] == due.total
+        assert [_counts(load.follow_ups)[kind] for load in figures.workload] == list(due.lines[0])
+    # A manager gets no breakdown by practice and status, nor follow-ups by practice: those would
+    # be more sums to subtract (and they are read where the cases can be opened).
+    assert all(load.open_by_status is None and load.follow_ups is None for load in figures.by_practice)
+    assert STARRED in repr(figures) and WITHHELD in repr(figures)  # the world has small counts
+
+
+def _number(count: Count) -> int:
+    assert count.exact is not None
+    return count.exact
+
+
+def _every_count(figures: network.NetworkFigures) -> list[Count]:
+    counts = [
+        figures.open_cases,
+        figures.unassigned_cases,
+        *figures.open_by_status,
+        *_counts(figures.follow_ups),
+    ]
+    for practice in figures.by_practice:
+        counts += [
+            practice.open_cases,
+            *(practice.open_by_status or ()),
+            *_counts(practice.follow_ups or figures.follow_ups),
+        ]
+    for load in figures.workload:
+        counts += [load.open_cases, *_counts(load.follow_ups)]
+    return counts
+
+
+def test_a_manager_sees_a_star_where_a_worker_holds_one_case_and_a_link_worker_sees_1(
+    database: Database, world: Network
+) -> None:
+    admin = world.actors[Role.ADMIN]
+    with database.session() as session:
+        newcomer = create_user(
+            session, admin, NewUser("newcomer", "Nia Newcomer", Role.LINK_WORKER, WORKER_PASSWORD)
+        )
+        case = next(case for case in world.cases if case.worker_id is None and case.status.is_open)
+        session.get(Referral, case.id).assigned_worker_id = newcomer.id  # type: ignore[union-attr]
+    with database.session() as session:
+        seen = {role: network.figures(session, world.actors[role], TODAY) for role in Role}
+
+    def newcomers(figures: network.NetworkFigures) -> Count:
+        return next(load.open_cases for load in figures.workload if load.worker_id == newcomer.id)
+
+    assert newcomers(seen[Role.LINK_WORKER]) == newcomers(seen[Role.ADMIN]) == Count("1", 1)
+    assert newcomers(seen[Role.MANAGER]) == Count(STARRED)
+    assert seen[Role.MANAGER].open_cases == Count(WITHHELD)  # so the star is not its total less the rest
+    assert all(count.exact is None for count in _every_count(seen[Role.MANAGER]))
+
+    with database.session() as session:  # the PCN's own threshold: 1 (so 1 and 2 are starred)
+        session.get(Pcn, admin.pcn_id).suppress_up_to = 1  # type: ignore[union-attr]
+        figures = network.figures(session, world.actors[Role.MANAGER], TODAY)
+    assert newcomers(figures) == Count(STARRED) and figures.note == reading(threshold_rule(1))
 
 
 def test_figures_hold_no_one_supported(database: Database, world: Network) -> None:
@@ -330,9 +440,16 @@ def test_a_closed_practice_shows_while_it_has_open_work(database: Database, worl
         for referral in session.scalars(select(Referral).where(Referral.referring_practice_id == busy.id)):
             referral.status = CaseStatus.CLOSED.value
     with database.session() as session:
-        figures = network.figures(session, world.actors[Role.MANAGER], TODAY)
+        figures = network.figures(session, world.actors[Role.LINK_WORKER], TODAY)
     shown = {load.name: load for load in figures.by_practice}
     assert "Abbey Closed Surgery" not in shown  # closed, and nothing open there
     closed = shown[busy.name]
-    assert not closed.active and closed.open_cases == 0 and closed.follow_ups != FollowUpLoad()
-    assert sum((load.follow_ups for load in figures.by_practice), FollowUpLoad()) == figures.follow_ups
+    assert not closed.active and closed.open_cases.is_zero
+    assert closed.follow_ups is not None and _exactly(closed.follow_ups) != (0, 0, 0)
+    assert [
+        sum(_number(_counts(load.follow_ups)[kind]) for load in figures.by_practice if load.follow_ups)
+        for kind in range(3)
+    ] == [_number(count) for count in _counts(figures.follow_ups)]
+    with database.session() as session:  # a manager is shown the open cases only, by practice
+        managers = network.figures(session, world.actors[Role.MANAGER], TODAY)
+    assert busy.name not in {load.name for load in managers.by_practice}

@@ -5,12 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
-from linkworker.domain.referrals import CaseStatus
+from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.roles import Role
 from linkworker.services import audit, organisation, users
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice
-from linkworker.services.overview import Overview, PracticeCount
 from linkworker.store.database import Database
 from linkworker.ui.models import (
     AUDIT_COLUMNS,
@@ -21,7 +20,6 @@ from linkworker.ui.models import (
     Tally,
     tally_columns,
 )
-from linkworker.ui.overview_view import practice_tallies, status_tallies
 
 
 def _cells(model: RecordTableModel) -> list[list[str]]:  # type: ignore[type-arg]
@@ -74,35 +72,13 @@ def test_practice_and_audit_models(
     assert created[3].startswith("User account ") and created[4].startswith("role=")
 
 
-def test_tally_models_list_every_open_status_and_every_practice() -> None:
-    figures = Overview(
-        open_by_status={CaseStatus.CONTACTED: 3, CaseStatus.REFERRED: 5},
-        open_by_practice=[PracticeCount("Riverside Surgery", 8)],
-        received_last_30_days=2,
-        unassigned=1,
-        active_services=0,
-    )
-    practices = [
-        organisation.PracticeSummary(1, "G99001", "Riverside Surgery", True, 1),
-        organisation.PracticeSummary(2, "G99002", "Hilltop Practice", True, 1),
-    ]
-    assert status_tallies(figures) == [
-        Tally("Referred", 5),
-        Tally("Contacted", 3),
-        Tally("Assessed", 0),
-        Tally("Connected", 0),
-    ]
-    assert practice_tallies(figures, practices) == [
-        Tally("Hilltop Practice", 0),
-        Tally("Riverside Surgery", 8),
-    ]
-
-
 def test_tally_model(qtmodeltester: ModelTester) -> None:
     model = RecordTableModel(tally_columns("Status"))
-    model.set_records([Tally("Referred", 5), Tally("Contacted", 1234)])
+    model.set_records(
+        [Tally("Referred", exact(5)), Tally("Contacted", exact(1234)), Tally("Assessed", Count("*"))]
+    )
     qtmodeltester.check(model)
-    assert model.data(model.index(1, 1)) == "1234"
+    assert model.data(model.index(1, 1)) == "1,234" and model.data(model.index(2, 1)) == "*"
     assert model.data(model.index(1, 1), Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert model.data(model.index(1, 0), Qt.ItemDataRole.TextAlignmentRole) is None
 

@@ -3,6 +3,7 @@ against the records made, the cases a line leads to, and moving work as a manage
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -11,15 +12,19 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from linkworker.domain.breakdowns import reading
+from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import casework
+from linkworker.services import casework, network
 from linkworker.services.network import OPEN_STATUSES, MovableCase
+from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, FollowUp, Referral
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.network_view import NO_ONE, NetworkView
 from linkworker.ui.reassign_dialog import ChoiceModel, ReassignDialog, case_columns
+from tests.conftest import WORKER_PASSWORD
 from tests.services.network_builder import Network, build_network
 from tests.ui.conftest import Messages
 
@@ -59,38 +64,74 @@ def _all_text(widget: QWidget) -> str:
     return "\n".join(texts)
 
 
+def _headers(model: QAbstractItemModel) -> list[str]:
+    return [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+
+
 def _row(model: QAbstractItemModel, first_cell: str) -> int:
     return next(row for row in range(model.rowCount()) if model.data(model.index(row, 0)) == first_cell)
 
 
-def test_a_manager_sees_counts_and_workload_but_no_one_supported(
+PROTECTED = re.compile(r"0|\*|-|[1-9][0-9,]*[05]")  # 0, starred, withheld or rounded: never 1 to 7
+
+
+def test_a_manager_sees_protected_counts_and_workload_but_no_one_supported(
     qtbot: QtBot, sqlite_database: Database, world: Network
 ) -> None:
     view = _view(qtbot, sqlite_database, world, Role.MANAGER)
-    today = date.today()
-    open_cases = [case for case in world.cases if case.status.is_open]
-    overdue = [f for f in world.follow_ups if f.state == "open" and f.due_on < today]
+    with sqlite_database.session() as session:
+        figures = network.figures(session, world.actors[Role.MANAGER])
 
     assert view.tabs is None and view.cases is None and not view.findChildren(CaseloadView)
     assert view.heading.text() == "Network: Test Valley PCN"
-    assert view.open_cases.text() == str(len(open_cases))
-    assert view.unassigned.text() == str(sum(case.worker_id is None for case in open_cases))
-    assert view.overdue.text() == str(len(overdue))
-    assert view.overdue.accessibleName() == f"Overdue follow-ups: {len(overdue)}"
-
-    workload = view.workload
-    leaver = workload.record(_row(workload, "Lee Leaver (deactivated)"))
-    assert leaver.open_cases == sum(case.worker_id == world.leaver_id for case in open_cases)
-    assert workload.data(workload.index(workload.rowCount() - 1, 0)) == NO_ONE
+    cards = [view.open_cases, view.unassigned, view.overdue, view.due_today, view.due_this_week]
+    assert [card.text() for card in cards] == [
+        figures.open_cases.text,
+        figures.unassigned_cases.text,
+        figures.follow_ups.overdue.text,
+        figures.follow_ups.due_today.text,
+        figures.follow_ups.due_this_week.text,
+    ]
+    assert view.note.isVisible() and view.note.text() == reading(NHS_DIGITAL)
+    # Each practice's open cases only: no breakdown by status, no follow-ups by practice.
+    assert _headers(view.practices) == ["Practice", "Open cases"]
     whole = view.practices.rowCount() - 1
     assert view.practices.data(view.practices.index(whole, 0)) == "Whole PCN"
-    assert view.practices.data(view.practices.index(whole, 5)) == str(len(open_cases))
-    assert view.practices.data(view.practices.index(whole, 6)) == str(len(overdue))
+    assert view.practices.data(view.practices.index(whole, 1)) == figures.open_cases.text
+    assert view.workload.data(view.workload.index(view.workload.rowCount() - 1, 0)) == NO_ONE
+
+    counts = [card.text() for card in cards] + [
+        str(model.data(model.index(row, column)))
+        for model in (view.practices, view.workload)
+        for row in range(model.rowCount())
+        for column in range(1, model.columnCount())
+    ]
+    assert all(PROTECTED.fullmatch(count) for count in counts), counts
+    assert STARRED in counts and WITHHELD in counts  # the world has small counts
 
     shown = _all_text(view)
     assert "Wren Worker" in shown and "Whole PCN" in shown  # the tables' cells are read too
     for person in world.people():
         assert person.split(", ")[0] not in shown, person
+
+
+def test_a_worker_holding_one_case_is_starred_for_a_manager_and_1_for_a_link_worker(
+    qtbot: QtBot, sqlite_database: Database, world: Network
+) -> None:
+    admin = world.actors[Role.ADMIN]
+    with sqlite_database.session() as session:
+        newcomer = create_user(
+            session, admin, NewUser("newcomer", "Nia Newcomer", Role.LINK_WORKER, WORKER_PASSWORD)
+        )
+        case = next(case for case in world.cases if case.worker_id is None and case.status.is_open)
+        session.get(Referral, case.id).assigned_worker_id = newcomer.id  # type: ignore[union-attr]
+
+    for role, expected in ((Role.MANAGER, STARRED), (Role.LINK_WORKER, "1")):
+        view = _view(qtbot, sqlite_database, world, role)
+        row = _row(view.workload, "Nia Newcomer")
+        assert view.workload.data(view.workload.index(row, 1)) == expected
+    assert _headers(view.practices)[1:5] == ["Referred", "Contacted", "Assessed", "Connected"]
+    assert not view.note.isVisible()  # a link worker's counts are exact
 
 
 def test_a_link_worker_goes_from_a_worker_line_to_their_cases_and_opens_one(
@@ -143,7 +184,7 @@ def test_refreshing_keeps_the_selected_worker_and_counting_again_reads_no_record
 
     view.count_again()
     leaver = view.workload.record(_row(view.workload, "Lee Leaver (deactivated)"))
-    assert leaver.open_cases == len(held) - 1
+    assert leaver.open_cases.exact == len(held) - 1
     selected = view.selected_worker()
     assert selected is not None and selected.worker_id == world.second_id
     with sqlite_database.session() as session:
@@ -210,7 +251,7 @@ def test_a_manager_moves_a_leavers_work_leaving_what_they_untick(
     }
     assert all(owners[f.id] == worker_id for f in owned)
     leaver = view.workload.record(_row(view.workload, "Lee Leaver (deactivated)"))
-    assert leaver.open_cases == 1  # counted again
+    assert leaver.open_cases.text == STARRED  # counted again: 1, as a manager sees it
 
 
 def test_work_changed_meanwhile_moves_nothing_and_shows_the_work_as_it_is(

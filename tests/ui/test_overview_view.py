@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from pytestqt.qtbot import QtBot
 
+from linkworker.domain.breakdowns import reading
+from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD
 from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import CaseStatus
@@ -59,12 +61,19 @@ def cells(view_model) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_overview_shows_the_counts(qtbot: QtBot, database: Database, actors: dict[Role, Actor]) -> None:
-    add_referrals(database, actors[Role.LINK_WORKER])
-    view = OverviewView(database, actors[Role.MANAGER])
+def _overview(qtbot: QtBot, database: Database, actor: Actor) -> OverviewView:
+    view = OverviewView(database, actor)
     qtbot.addWidget(view)
     view.show()
     view.refresh()
+    return view
+
+
+def test_overview_shows_a_link_worker_the_counts(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor]
+) -> None:
+    add_referrals(database, actors[Role.LINK_WORKER])
+    view = _overview(qtbot, database, actors[Role.LINK_WORKER])
 
     assert view.heading.text() == "Overview: Test Valley PCN"
     assert view.open_cases.text() == "3"
@@ -79,6 +88,32 @@ def test_overview_shows_the_counts(qtbot: QtBot, database: Database, actors: dic
         ("Connected", "0"),
     ]
     assert cells(view.by_practice) == [("Hilltop Practice", "1"), ("Riverside Surgery", "2")]
+    assert not view.note.isVisible()
+
+
+def test_a_manager_sees_no_count_from_1_to_7(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor]
+) -> None:
+    """The same referrals as a manager sees them: 1 to 7 starred, and the total and the largest
+    line of each list withheld, so no star is the total less the others."""
+    add_referrals(database, actors[Role.LINK_WORKER])
+    view = _overview(qtbot, database, actors[Role.MANAGER])
+
+    assert view.open_cases.text() == WITHHELD
+    assert view.open_cases.accessibleName() == "Open cases: not shown"
+    assert view.received.text() == STARRED and view.received.accessibleName().endswith(
+        ": a small number, starred"
+    )
+    assert view.unassigned.text() == WITHHELD  # 2, the largest line of the cases by worker
+    assert view.services.text() == "0"  # services, not people
+    assert cells(view.by_status) == [
+        ("Referred", WITHHELD),
+        ("Contacted", STARRED),
+        ("Assessed", "0"),
+        ("Connected", "0"),
+    ]
+    assert cells(view.by_practice) == [("Hilltop Practice", STARRED), ("Riverside Surgery", WITHHELD)]
+    assert view.note.isVisible() and view.note.text() == reading(NHS_DIGITAL)
 
 
 def test_an_empty_pcn_shows_zeros_for_every_practice(
