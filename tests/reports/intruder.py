@@ -336,18 +336,25 @@ class Model:
         return broken
 
 
-_KIND_RANK = {"count": 0, "other": 1, "share": 2}  # a column with one percentage holds shares
+# A column's kind is its values' highest: one percentage makes a column of shares, one mean
+# ("0.5") a column of means; a withheld "-" stands in any column and decides nothing.
+_KIND_RANK = {"withheld": 0, "count": 1, "other": 2, "share": 3}
 
 
 def _kind(value: str) -> str:
+    """The kind of one value: "share" ("40%"), "count" ("0", "*", "25", "30†"), "withheld"
+    ("-") or "other" (a mean, "0.5")."""
     if value.endswith("%"):
         return "share"
-    return "count" if value == STARRED or value.isdigit() else "other"
+    if value == STARRED or value.removesuffix("†").isdigit():
+        return "count"
+    return "withheld" if value == WITHHELD else "other"
 
 
 def _table_layout(published: Sequence[Published]) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
     """Each table's row labels and columns in the order first shown, and each column's kind:
-    "count" (every value a count), "share" (a percentage shown somewhere) or "other" (means)."""
+    "count" (counts, perhaps some withheld), "share" (a percentage shown somewhere), "other"
+    (means) or "withheld" (nothing shown anywhere)."""
     rows: dict[str, list[str]] = {}
     kinds: dict[str, dict[str, str]] = {}
     for summary in published:
@@ -358,7 +365,7 @@ def _table_layout(published: Sequence[Published]) -> tuple[dict[str, list[str]],
             if label not in rows[section]:
                 rows[section].append(label)
             kind = _kind(value)
-            known = kinds.setdefault(section, {}).get(column, "count")
+            known = kinds.setdefault(section, {}).get(column, "withheld")
             kinds[section][column] = max(known, kind, key=_KIND_RANK.__getitem__)
     return rows, kinds
 
