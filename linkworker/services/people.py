@@ -58,10 +58,6 @@ class PersonMatch:
     open_referrals: int
     new_name: PersonName | None = None
 
-    @property
-    def recorded_name(self) -> PersonName:
-        return PersonName(self.person.given_name, self.person.family_name)
-
 
 def find_by_nhs_number(session: Session, actor: Actor, typed: str) -> PersonSummary | None:
     actor.require(Permission.SEE_IDENTIFIABLE)
