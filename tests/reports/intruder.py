@@ -22,7 +22,8 @@ What the intruder assumes, each something a reader can tell from the text and th
 - A table's rows add up to its total, practice by practice; in the connections table a connection
   counts once under each category of its service, so each row is at most the total and the rows
   together at least it; a need is recorded at most once per referral, so each need's row is at most
-  the new referrals. Totals that count the same thing are the same unknown: the new referrals (key
+  the new referrals; the shares improved, no meaningful change and worse share out the row's
+  people. Totals that count the same thing are the same unknown: the new referrals (key
   figure, this month's trend point, the totals by practice and by source), the people supported
   (key figure and the totals by age band, sex and ethnic group), the cases ended (key figure and
   the total by reason), the first contacts (key figure and trend point), and the people with two
@@ -66,6 +67,8 @@ CONNECTIONS = "Connections made by service category"
 ONS4 = "ONS4 wellbeing: change from baseline to latest follow-up"
 SWEMWBS = "SWEMWBS wellbeing: change from baseline to latest follow-up"
 PEOPLE = "People"
+# Columns that share out a row's people: each person's answer moved one of these ways.
+DIRECTIONS = ("Improved", "No meaningful change", "Worse")
 NEW_REFERRALS: Cell = (KEY_FIGURES, "New referrals", "")
 PEOPLE_SUPPORTED: Cell = (KEY_FIGURES, "People supported", "")
 CASES_ENDED: Cell = (KEY_FIGURES, "Cases ended", "")
@@ -449,9 +452,15 @@ def _relations(model: Model, rows: dict[str, list[str]], kinds: dict[str, dict[s
                 )
             else:
                 model.per_practice([*((cell, 1) for cell in cells), (total, -1)], 0, 0, f"{section} adds up")
-        for column, kind in kinds[section].items():
-            if kind != "share":
-                continue
+        shares = [column for column, kind in kinds[section].items() if kind == "share"]
+        if PEOPLE in kinds[section] and set(DIRECTIONS) <= set(shares):
+            for label in labels:
+                moved = [(model.part((section, label, column)), 1) for column in DIRECTIONS]
+                people = model.quantity((section, label, PEOPLE))
+                model.per_practice(
+                    [*moved, (people, -1)], 0, 0, f"{section} {label}: each person moved one way"
+                )
+        for column in shares:
             for label in labels:
                 cell = (section, label, column)
                 base = model.base(cell, list(kinds[section]))
