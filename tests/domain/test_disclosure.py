@@ -106,7 +106,9 @@ def test_describe_names_the_rule_in_use() -> None:
         "Disclosure control follows the NHS Digital rule: counts of 1 to 7 are shown as * and other "
         "counts are rounded to the nearest 5; means, medians and percentages based on fewer than 8 "
         "people, and percentages that count or leave out 1 to 7 people, are not shown (-). "
-        "Percentages are worked out from the rounded counts."
+        "Percentages are worked out from the rounded counts. A count marked † is rounded to the "
+        "nearest 10 instead, and a count shown - is withheld, where it could otherwise be set "
+        "against the counts that add up to it."
     )
     local = threshold_rule(10)
     assert "local rule" in local.describe()
