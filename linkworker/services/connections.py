@@ -3,7 +3,13 @@
 Making a connection and recording its outcome act on an identifiable case, so they need a
 role that edits cases; both follow ``domain.connections`` and go to the audit trail with the
 case's id, the connection's and the service's, never the feedback written. How often a service
-has been used is a count of this PCN's people, for anyone who sees anonymised figures.
+has been used is a count of this PCN's people, for anyone who sees anonymised figures: exactly
+for a role that may see records, under the PCN's disclosure rule for others (a PCN manager), so
+"used for 1" reads as "used for *". Its two counts (people connected, and those of them who
+attended) are not parts of a shown total: the people who did not attend are never shown, and
+the first less the second ranges over at least 9 values (or starts at 0), so it pins no one.
+Nor do they add up across services (a person may use several) or to the monthly summary's
+connections (connections made in a month, not people ever connected).
 
 An outcome is recorded over the version of the connection the user saw. If someone else changed
 it since (before this save, or in a race with it on a shared server), nothing is written and
@@ -21,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from linkworker.domain.breakdowns import Count, alone, rule_reading
 from linkworker.domain.case_entries import parse_text
 from linkworker.domain.connections import (
     OUTCOMES,
@@ -37,6 +44,7 @@ from linkworker.services import audit, casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, Names, case_in_pcn, connection_record
 from linkworker.services.casework import CHANGES_TOLD, CaseChange, CaseChanged
+from linkworker.services.counts import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import AuditEvent, Connection, Referral, Service
 
@@ -46,10 +54,12 @@ OUTCOME = "connection_outcome"
 
 @dataclass(frozen=True)
 class ServiceUsage:
-    """How many of this PCN's people a service has been used for, and how many of them attended."""
+    """How many of this PCN's people a service has been used for, and how many of them attended,
+    as the reader may see them; ``note`` says how to read protected counts (None: exact)."""
 
-    people: int
-    attended: int
+    people: Count
+    attended: Count
+    note: str | None
 
 
 class ConnectionChanged(CaseChanged):
@@ -207,7 +217,8 @@ def service_usage(session: Session, actor: Actor, service_id: int) -> ServiceUsa
     people, went = session.execute(
         select(func.count(distinct(connected.c.patient_id)), func.count(distinct(attended)))
     ).one()
-    return ServiceUsage(people, went)
+    rule = rule_for_reader(session, actor)
+    return ServiceUsage(alone(people, rule), alone(went, rule), None if rule is None else rule_reading(rule))
 
 
 def _service_for(session: Session, actor: Actor, service_id: int) -> Service:

@@ -33,7 +33,7 @@ from linkworker.domain.schedule import Opening, TimeSlot, parse_byday
 from linkworker.domain.service_entry import ServiceDetails, ServiceEntry, parse_service
 from linkworker.services import audit, needs
 from linkworker.services.actor import Actor
-from linkworker.services.connections import service_usage
+from linkworker.services.connections import ServiceUsage, service_usage
 from linkworker.services.errors import NotFound, StaleEdit
 from linkworker.store.models import (
     LocalNeed,
@@ -172,8 +172,7 @@ class ServiceDetail:
     taxonomy: tuple[TaxonomyTerm, ...]
     import_problems: tuple[str, ...]
     stale: bool
-    people_connected: int
-    people_attended: int
+    usage: ServiceUsage
 
 
 @dataclass(frozen=True)
@@ -560,6 +559,5 @@ def _detail(session: Session, actor: Actor, service: Service, today: date) -> Se
         ),
         import_problems=tuple(service.import_problems),
         stale=is_stale(service.last_verified_on, today, months),
-        people_connected=usage.people,
-        people_attended=usage.attended,
+        usage=usage,
     )

@@ -754,10 +754,11 @@ class ServiceEditorDialog(QDialog):
         changed = f"{_day(detail.updated_at.date())}" + (
             f" by {detail.updated_by}" if detail.updated_by else ""
         )
+        usage = detail.usage
         self.history.setText(
             f"On {where}{source}. Last changed {changed}. "
-            f"Used for {detail.people_connected} {'person' if detail.people_connected == 1 else 'people'} "
-            f"here; {detail.people_attended} attended."
+            f"Used for {usage.people.text} {'person' if usage.people.exact == 1 else 'people'} "
+            f"here; {usage.attended.text} attended." + (f" {usage.note}" if usage.note else "")
         )
 
     def _make_read_only(self) -> None:

@@ -14,8 +14,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from linkworker.domain.breakdowns import Count, exact, rule_reading
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.directory import CostKind, ServiceStatus
+from linkworker.domain.disclosure import NHS_DIGITAL, STARRED
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
@@ -502,7 +504,9 @@ def test_a_service_counts_the_people_it_was_used_for_and_who_attended(
     database: Database, actors: dict[Role, Actor], worker: Actor, service: int
 ) -> None:
     manager = actors[Role.MANAGER]
-    assert run(database, lambda s: service_usage(s, manager, service)) == ServiceUsage(0, 0)
+    assert run(database, lambda s: service_usage(s, worker, service)) == ServiceUsage(
+        exact(0), exact(0), None
+    )
     cases = [new_case(database, worker, given_name=name) for name in ("Ada", "Bea", "Cal", "Dee")]
     went = connect(database, worker, cases[0], service, days_ago=9)
     run(database, lambda s: record_outcome(s, worker, went.id, 1, S.ATTENDED, ago(2), ""))
@@ -515,11 +519,20 @@ def test_a_service_counts_the_people_it_was_used_for_and_who_attended(
     run(database, lambda s: record_outcome(s, worker, connection_id, 1, S.ATTENDED, TODAY, ""))
     suggestion = connection(database, cases[3], worker, 1, status=S.SUGGESTED)
     run(database, lambda s: _point_at(s, suggestion, service))
-    assert run(database, lambda s: service_usage(s, manager, service)) == ServiceUsage(people=3, attended=2)
+    assert run(database, lambda s: service_usage(s, worker, service)) == ServiceUsage(
+        exact(3), exact(2), None
+    )
+    # A manager sees them under the PCN's rule: two counts, neither a total of the other's parts.
+    starred = Count(STARRED)
+    assert run(database, lambda s: service_usage(s, manager, service)) == ServiceUsage(
+        starred, starred, rule_reading(NHS_DIGITAL)
+    )
 
     # Another PCN's people are theirs to count.
     run(database, lambda s: _move_case(s, cases[0], _new_pcn(s)))
-    assert run(database, lambda s: service_usage(s, worker, service)) == ServiceUsage(people=2, attended=1)
+    assert run(database, lambda s: service_usage(s, worker, service)) == ServiceUsage(
+        exact(2), exact(1), None
+    )
 
 
 def _new_pcn(session: Session) -> int:

@@ -12,13 +12,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from linkworker.domain.breakdowns import Count, exact, rule_reading
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
+from linkworker.domain.disclosure import NHS_DIGITAL, STARRED
 from linkworker.domain.errors import FormErrors
 from linkworker.domain.roles import Permission, Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
 from linkworker.services import directory
 from linkworker.services.actor import Actor
+from linkworker.services.connections import ServiceUsage
 from linkworker.services.directory import DirectoryQuery, SortKey
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.store.database import Database
@@ -319,14 +322,25 @@ def test_only_managers_and_admins_set_the_stale_period(database: Database, actor
     assert not worker_choices.may_set_stale_period
 
 
-def test_usage_counts_people_connected_and_attended(database: Database, worker: Actor) -> None:
+def test_usage_counts_people_connected_and_attended(
+    database: Database, worker: Actor, actors: dict[Role, Actor]
+) -> None:
+    """A link worker sees a service used for 1 person as 1; a manager, under the PCN's rule, as *."""
     first, second = (new_case(database, worker, received_days_ago=40) for _ in range(2))
     connection(database, first, worker, days_ago=5, status=ConnectionStatus.ATTENDED, made_days_ago=20)
     connection(database, second, worker, days_ago=3, status=ConnectionStatus.REFERRED)
     with database.session() as session:
         service_ids = session.scalars(select(Service.id).order_by(Service.id)).all()
-    details = [
-        run(database, lambda session, sid=sid: directory.get_service(session, worker, sid))
-        for sid in service_ids
+
+    def usage(actor: Actor) -> list[ServiceUsage]:
+        return [
+            run(database, lambda session, sid=sid: directory.get_service(session, actor, sid)).usage
+            for sid in service_ids
+        ]
+
+    assert usage(worker) == [ServiceUsage(exact(1), exact(1), None), ServiceUsage(exact(1), exact(0), None)]
+    starred = Count(STARRED)
+    assert usage(actors[Role.MANAGER]) == [
+        ServiceUsage(starred, starred, rule_reading(NHS_DIGITAL)),
+        ServiceUsage(starred, Count("0"), rule_reading(NHS_DIGITAL)),
     ]
-    assert [(detail.people_connected, detail.people_attended) for detail in details] == [(1, 1), (1, 0)]

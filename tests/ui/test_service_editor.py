@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFrame
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from linkworker.domain import roles
 from linkworker.domain.access import AccessNeed, features_of
+from linkworker.domain.breakdowns import rule_reading
+from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Permission, Role
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
 from linkworker.services import directory
@@ -23,6 +25,7 @@ from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.forms import plain_label
 from linkworker.ui.service_editor import ACCESS_FEATURES, ServiceEditorDialog, SessionRow, VenueRow
+from tests.services.casework_builder import connection, new_case
 from tests.ui.conftest import Messages
 
 STORED = ServiceEntry(
@@ -405,3 +408,19 @@ def test_tab_goes_through_venues_and_times_where_they_are_on_the_form(
         *(f"Time 1 {day}" for day in days),
         "Time 1 opens",
     ]
+
+
+def test_a_service_used_for_one_person_reads_as_a_star_to_a_manager(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    case = new_case(sqlite_database, worker)
+    connection(sqlite_database, case, worker, days_ago=2, service_name="Woodwork Shed")
+    with sqlite_database.session() as session:
+        service_id = session.scalars(select(Service.id).where(Service.name == "Woodwork Shed")).one()
+
+    worker_dialog = opened(qtbot, sqlite_database, worker, service_id)
+    assert "Used for 1 person here; 0 attended." in worker_dialog.history.text()
+    manager_dialog = opened(qtbot, sqlite_database, sqlite_actors[Role.MANAGER], service_id)
+    assert "Used for * people here; 0 attended. " in manager_dialog.history.text()
+    assert manager_dialog.history.text().endswith(rule_reading(NHS_DIGITAL))
