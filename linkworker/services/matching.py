@@ -157,8 +157,11 @@ def _home_text(typed_postcode: str | None, home: Home) -> str:
 
 
 def history(session: Session, actor: Actor) -> Attendance:
-    """Each service's outcomes and attendances among this PCN's connections, in one grouped query."""
-    actor.require(Permission.SEE_AGGREGATES)
+    """Each service's outcomes and attendances among this PCN's connections, in one grouped query.
+    Exact counts ("1 of 2 attended"), so for the roles that match people to services, who may
+    see the records counted; a manager sees a service's use under the PCN's rule instead
+    (``connections.service_usage``)."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
     attended = func.sum(case((Connection.status == ConnectionStatus.ATTENDED.value, 1), else_=0))
     rows = session.execute(
         select(Connection.service_id, func.count(), attended)

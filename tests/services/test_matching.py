@@ -330,3 +330,14 @@ def test_a_venue_given_only_a_postcode_is_placed_at_it(database: Database, actor
     assert placed.nearness is Nearness.MEASURED
     assert placed.distance_km == pytest.approx(3.0, abs=0.01)
     assert unplaced.nearness is Nearness.SAME_AREA  # in the person's town, distance unknown
+
+
+def test_the_attendance_record_is_for_roles_that_see_records(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """Its counts are exact ("1 of 2 attended"): a manager sees a service's use on the directory
+    screen instead, under the PCN's disclosure rule."""
+    with database.session() as session, pytest.raises(PermissionDenied):
+        matching.history(session, actors[Role.MANAGER])
+    with database.session() as session:
+        assert matching.history(session, actors[Role.LINK_WORKER]).tracks == {}
