@@ -106,9 +106,7 @@ def rule_reading(rule: Rule) -> str:
 def reading(rule: Rule) -> str:
     """What a protected screen's ``*`` and ``-`` mean, for a line under its figures."""
     return (
-        f"{rule_reading(rule)} Where a count is {STARRED}, its total shows as {WITHHELD} (and, where the "
-        "total is broken down more than one way, so does the largest line of each), so that no "
-        f"{STARRED} can be worked out by subtracting the others."
+        f"{rule_reading(rule)} A {WITHHELD} is left out so that no {STARRED} can be worked out from the rest."
     )
 
 
