@@ -2,6 +2,11 @@
 
 A PCN adds needs of its own (a PCN manager or an administrator does); a local need is never
 deleted, since referrals keep its code: it is deactivated, and then no longer offered.
+
+Each local need says how many referrals record it: exactly for a role that may see records. A
+PCN manager is told only whether any do ("in use"), not how many: the count over all time is
+the sum of the monthly summaries' "New referrals by need", so even rounded or starred it could
+be set against them to work out a month's starred count. That it is in use adds nothing to them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
+from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import local_need_code, parse_need_label, same_label
 from linkworker.domain.roles import Permission
@@ -19,6 +25,8 @@ from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, StaleEdit
 from linkworker.store.models import LocalNeed, Referral, ReferralNeed
+
+IN_USE = "in use"  # recorded on at least one referral, for a reader not given the number
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class LocalNeedSummary:
     label: str
     active: bool
     version: int
-    referrals: int
+    referrals: Count  # exact for a reader of records; else "0" or IN_USE
 
 
 def needs_for(session: Session, actor: Actor) -> list[Need]:
@@ -78,7 +86,7 @@ def local_needs(session: Session, actor: Actor) -> list[LocalNeedSummary]:
         .where(LocalNeed.pcn_id == actor.pcn_id)
         .order_by(LocalNeed.label, LocalNeed.id)
     )
-    return [_summary(need, count) for need, count in rows]
+    return [_summary(actor, need, count) for need, count in rows]
 
 
 def add_local_need(session: Session, actor: Actor, label: str) -> LocalNeedSummary:
@@ -108,7 +116,7 @@ def add_local_need(session: Session, actor: Actor, label: str) -> LocalNeedSumma
         session.add(need)
     session.flush()
     audit.record(session, actor, "need_added", "local_need", need.id)
-    return _summary(need, _referral_count(session, need))
+    return _summary(actor, need, _referral_count(session, need))
 
 
 def set_local_need_active(
@@ -126,7 +134,7 @@ def set_local_need_active(
     need.active = active
     session.flush()
     audit.record(session, actor, "need_activated" if active else "need_deactivated", "local_need", need.id)
-    return _summary(need, _referral_count(session, need))
+    return _summary(actor, need, _referral_count(session, need))
 
 
 def _referral_count(session: Session, need: LocalNeed) -> int:
@@ -141,5 +149,9 @@ def _referral_count(session: Session, need: LocalNeed) -> int:
     )
 
 
-def _summary(need: LocalNeed, referrals: int) -> LocalNeedSummary:
-    return LocalNeedSummary(need.id, need.code, need.label, need.active, need.version_id, referrals)
+def _summary(actor: Actor, need: LocalNeed, referrals: int) -> LocalNeedSummary:
+    if actor.may(Permission.SEE_IDENTIFIABLE):
+        shown = exact(referrals)
+    else:
+        shown = Count(IN_USE if referrals else "0")
+    return LocalNeedSummary(need.id, need.code, need.label, need.active, need.version_id, shown)

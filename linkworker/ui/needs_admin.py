@@ -39,7 +39,7 @@ NATIONAL_COLUMNS: list[Column[Need]] = [
 LOCAL_COLUMNS: list[Column[LocalNeedSummary]] = [
     Column("Need", lambda need: need.label),
     Column("Status", lambda need: active_label(need.active)),
-    Column("Referrals", lambda need: str(need.referrals), numeric=True),
+    Column("Referrals", lambda need: need.referrals.text, numeric=True),
 ]
 
 
