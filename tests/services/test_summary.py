@@ -503,7 +503,7 @@ def test_a_group_of_practices_short_of_the_whole_pcn_is_refused(
         )
         assert len(ours) == 3
         for group in (ours[1:], ours[:2]):
-            with pytest.raises(GroupRefused, match="whole of .* or for one practice"):
+            with pytest.raises(GroupRefused, match=r"whole of .* or for one practice"):
                 build(session, actors[Role.MANAGER], MONTH, practice_ids=group)
         every = build(session, actors[Role.MANAGER], MONTH, practice_ids=list(reversed(ours)))
         whole = build(session, actors[Role.MANAGER], MONTH)
