@@ -32,10 +32,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from enum import StrEnum
 
 from linkworker.domain.disclosure import COARSE, COARSENING, STARRED, WITHHELD, Rule, shown, shown_count
-from linkworker.domain.summary import BY_PRACTICE, REFERRALS, Figure, FigureTable, Kind, Summary, TrendPoint
+from linkworker.domain.summary import (
+    BY_PRACTICE,
+    COUNT_COLUMN,
+    REFERRALS,
+    Figure,
+    FigureTable,
+    Kind,
+    Summary,
+    TrendPoint,
+)
 
 
 @dataclass(frozen=True)
@@ -63,15 +72,15 @@ def reader_bounds(text: str, rule: Rule) -> Bounds:
     return Bounds(max(low, rule.starred_up_to + 1), high)
 
 
-class Protection:
-    """How a total is shown: as the rule says, coarser, or not at all."""
+class Protection(StrEnum):
+    """How a total is shown: as the rule says, coarser, or not at all (in that order of strictness)."""
 
-    PLAIN: Final = "plain"
-    COARSE: Final = "coarse"
-    WITHHELD: Final = "withheld"
+    PLAIN = "plain"
+    COARSE = "coarse"
+    WITHHELD = "withheld"
 
 
-def total_protection(parts: Sequence[str | Bounds], rule: Rule) -> str:
+def total_protection(parts: Sequence[str | Bounds], rule: Rule) -> Protection:
     """How to show the total of parts shown as ``parts`` (or known to lie within bounds) so no
     part, and not the total, can be pinned to one value: ``Protection.PLAIN``, ``COARSE`` or
     ``WITHHELD``."""
@@ -90,18 +99,18 @@ def total_protection(parts: Sequence[str | Bounds], rule: Rule) -> str:
 
 
 def _touches(low: int, high: int | None, rule: Rule, coarse: bool) -> bool:
-    """Whether some total from ``low`` to ``high`` would show a range meeting that span at an end."""
-    top = high if high is not None else low + 4 * rule.round_to * COARSENING
-    for total in range(max(low, 1), top + 1):
+    """Whether some total from ``low`` to ``high`` would show a range meeting that span at an end
+    (with no top, only a total of ``low`` can show a range ending at ``low``)."""
+    for total in range(max(low, 1), (low if high is None else high) + 1):
         shown_as = reader_bounds(shown_count(total, rule, coarse), rule)
         if shown_as.high == low or (high is not None and shown_as.low == high):
             return True
     return False
 
 
-def strictest(protections: Iterable[str]) -> str:
+def strictest(protections: Iterable[Protection]) -> Protection:
     """The most protective of several decisions for one total (one per set of parts it totals)."""
-    order = (Protection.PLAIN, Protection.COARSE, Protection.WITHHELD)
+    order = list(Protection)
     return max(protections, key=order.index, default=Protection.PLAIN)
 
 
@@ -116,17 +125,17 @@ def protect(summary: Summary, rule: Rule, practices: Sequence[Summary] = ()) -> 
     # What a reader can tell of each practice's counts, narrowed by its own tables' totals.
     their_bounds = [_narrowed(practice, rule) for practice in practices]
     totals = {key: rows for key, rows in _table_totals(summary)}
-    decided: dict[str, str] = {}
+    decided: dict[str, Protection] = {}
     if theirs:
         # First the counts that total no table: only the practices are their parts.
         for key in ours.keys() - totals.keys():
             decided[key] = total_protection([_bound(bounds, key) for bounds in their_bounds], rule)
         for practice, their in zip(practices, theirs, strict=True):
             # The PCN's row for a practice is that practice's own count of new referrals.
-            row = _key_of(BY_PRACTICE, practice.practices[0])
+            row = _key_of(BY_PRACTICE, practice.practices[0], COUNT_COLUMN[0])
             if row in ours and REFERRALS in their:
                 decided[row] = _protection_of(their[REFERRALS])
-    shown_now = {key: _text(_applied(figure, decided.get(key)), rule) for key, figure in ours.items()}
+    shown_now = {key: shown(_applied(figure, decided.get(key)), rule) for key, figure in ours.items()}
     for key, tables in totals.items():
         families = [[shown_now[row] for row in rows] for rows in tables]
         if theirs:
@@ -221,24 +230,19 @@ def _narrowed(summary: Summary, rule: Rule) -> dict[str, Bounds]:
     return bounds
 
 
-def _text(figure: Figure | None, rule: Rule) -> str:
-    """How a part shows; a count a practice's summary lacks (a need none of its cases had) is 0."""
-    return "0" if figure is None else shown(figure, rule)
-
-
-def _protection_of(figure: Figure) -> str:
+def _protection_of(figure: Figure) -> Protection:
     if figure.withheld:
         return Protection.WITHHELD
     return Protection.COARSE if figure.coarse else Protection.PLAIN
 
 
-def _applied(figure: Figure, protection: str | None) -> Figure:
+def _applied(figure: Figure, protection: Protection | None) -> Figure:
     if protection is None:
         return figure
     return replace(figure, coarse=protection == Protection.COARSE, withheld=protection == Protection.WITHHELD)
 
 
-def _with_protection(summary: Summary, decided: dict[str, str]) -> Summary:
+def _with_protection(summary: Summary, decided: dict[str, Protection]) -> Summary:
     """The summary with every count's decision applied wherever that count is shown."""
 
     def apply(figure: Figure, place: str) -> Figure:

@@ -89,3 +89,63 @@ def test_no_total_as_decided_pins_a_part_or_itself(parts: list[str], data: st.Da
 def test_the_decision_reads_only_the_parts_as_shown(parts: list[str]) -> None:
     # Same shown parts, same decision, whatever the true values behind them: it cannot leak them.
     assert total_protection(parts, NHS_DIGITAL) == total_protection(list(parts), NHS_DIGITAL)
+
+
+def _summary(
+    practices: tuple[str, ...], referrals: int, by_practice: dict[str, int], by_source: dict[str, int]
+):
+    """A summary with new referrals as a key figure and two tables whose rows add up to it."""
+    from datetime import UTC, date, datetime
+
+    from linkworker.domain.summary import BY_PRACTICE, COUNT_COLUMN, REFERRALS, FigureTable, Summary, count
+
+    def table(title: str, rows: dict[str, int], row_quantity: str = "") -> FigureTable:
+        return FigureTable(
+            title,
+            COUNT_COLUMN,
+            tuple((label, (count(COUNT_COLUMN[0], n, row_quantity),)) for label, n in rows.items()),
+            (count(COUNT_COLUMN[0], referrals, REFERRALS),),
+            parts_add_up=True,
+        )
+
+    return Summary(
+        pcn_name="Test Valley PCN",
+        pcn_ods="U99901",
+        month=date(2026, 10, 1),
+        practices=practices,
+        made_at=datetime(2026, 11, 2, tzinfo=UTC),
+        key_figures=(count("New referrals", referrals, REFERRALS),),
+        tables=(
+            table(BY_PRACTICE, by_practice, REFERRALS if len(practices) == 1 else ""),
+            table("New referrals by source", by_source),
+        ),
+        trend=(),
+    )
+
+
+def test_the_pcns_row_for_a_practice_is_shown_as_that_practices_own_count() -> None:
+    from linkworker.domain.differencing import protect
+
+    # Riverside's own summary: 17 referrals from sources "10", "*" and "*"... rounded so its
+    # total could be set against them, so it shows "20†"; the PCN's row for it must match.
+    riverside = protect(
+        _summary(("Riverside Surgery",), 17, {"Riverside Surgery": 17}, {"GP": 8, "Self": 8, "Nurse": 1}),
+        NHS_DIGITAL,
+    )
+    hilltop = protect(
+        _summary(("Hilltop Practice",), 20, {"Hilltop Practice": 20}, {"GP": 20, "Self": 0, "Nurse": 0}),
+        NHS_DIGITAL,
+    )
+    assert riverside.key_figures[0].coarse and not hilltop.key_figures[0].coarse
+    whole = protect(
+        _summary(
+            ("Hilltop Practice", "Riverside Surgery"),
+            37,
+            {"Hilltop Practice": 20, "Riverside Surgery": 17},
+            {"GP": 28, "Self": 8, "Nurse": 1},
+        ),
+        NHS_DIGITAL,
+        [hilltop, riverside],
+    )
+    rows = dict(whole.tables[0].rows)
+    assert rows["Riverside Surgery"][0].coarse and not rows["Hilltop Practice"][0].coarse
