@@ -44,7 +44,7 @@ from linkworker.services import audit, casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, Names, case_in_pcn, connection_record
 from linkworker.services.casework import CHANGES_TOLD, CaseChange, CaseChanged
-from linkworker.services.counts import rule_for_reader
+from linkworker.services.disclosure import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import AuditEvent, Connection, Referral, Service
 

@@ -32,6 +32,15 @@ def rule_for(session: Session, actor: Actor, pcn_id: int | None = None) -> Rule:
     return threshold_rule(pcn_for_figures(session, actor, pcn_id).suppress_up_to)
 
 
+def rule_for_reader(session: Session, actor: Actor) -> Rule | None:
+    """How counts of people reach this reader: None (exactly) for a role that may open the records
+    counted, else under the rule of their PCN, so a manager never sees a count from 1 to 7 on any
+    screen (domain.breakdowns)."""
+    if actor.may(Permission.SEE_IDENTIFIABLE):
+        return None
+    return rule_for(session, actor)
+
+
 def set_threshold(session: Session, actor: Actor, suppress_up_to: int | str) -> Rule:
     """Choose the largest count the PCN's summaries show as "*"; 7 is the NHS Digital rule.
     An administrator's decision, since it governs what leaves the PCN; audited."""

@@ -65,7 +65,7 @@ from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ASSIGNED, assignment_detail
 from linkworker.services.caseload import follow_up_open
-from linkworker.services.counts import rule_for_reader
+from linkworker.services.disclosure import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import FollowUp, Patient, Practice, Referral, UserAccount, utc_now
 

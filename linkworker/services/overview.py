@@ -28,7 +28,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import network
 from linkworker.services.actor import Actor
-from linkworker.services.counts import rule_for_reader
+from linkworker.services.disclosure import rule_for_reader
 from linkworker.store.models import Referral, Service
 
 
