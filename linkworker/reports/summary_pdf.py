@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from linkworker.domain.disclosure import Rule, shown
+from linkworker.domain.disclosure import COARSE, Rule, shown
 from linkworker.domain.summary import Figure, FigureTable, Kind, Summary, month_end
 from linkworker.reports.page import (
     BODY_WIDTH,
@@ -198,8 +198,9 @@ def _key_figures(figures: Sequence[Figure], rule: Rule, styles: Styles) -> Table
 
 
 def _number(text: str) -> int | None:
-    """A shown count as a number to draw, or None for "*" and "-": drawn as nothing."""
-    digits = text.replace(",", "")
+    """A shown count as a number to draw ("50†", rounded to 10, too), or None for "*" and "-":
+    drawn as nothing."""
+    digits = text.removesuffix(COARSE).replace(",", "")
     return int(digits) if digits.isdigit() else None
 
 

@@ -207,3 +207,20 @@ def test_no_chart_tick_reads_as_a_small_count(largest: int) -> None:
     summary = replace(SUMMARY, tables=(), trend=trend)
     small = [piece for piece in pieces(read(summary)) if STANDALONE.fullmatch(piece) and 1 <= int(piece) <= 7]
     assert small == []
+
+
+def test_a_coarsely_rounded_count_still_gets_its_bar() -> None:
+    # "50†" is a count rounded to 10, not "none or too few to show": the chart draws it, so its
+    # value axis reaches 50.
+    trend = tuple(
+        replace(
+            point,
+            referrals=replace(
+                count("New referrals", 48 if index == len(SUMMARY.trend) - 1 else 0), coarse=True
+            ),
+            first_contacts=count("First contacts", 0),
+        )
+        for index, point in enumerate(SUMMARY.trend)
+    )
+    summary = replace(SUMMARY, tables=(), trend=trend)
+    assert "50" in pieces(read(summary))
