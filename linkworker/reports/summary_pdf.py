@@ -272,7 +272,11 @@ def _figure_table(table: FigureTable, rule: Rule, styles: Styles) -> list[Flowab
     if table.total is not None:
         rows.append([f"<b>{TOTAL}</b>", *(f"<b>{shown(figure, rule)}</b>" for figure in table.total)])
     count = len(table.columns)
-    value_width = min(30 * mm, (BODY_WIDTH - 60 * mm) / count)
+    # Wide enough for the longest word of a heading ("meaningful"), so no word breaks in two.
+    longest_word = max(
+        stringWidth(word, "Vera-Bold", 9) for column in table.columns for word in column.split()
+    )
+    value_width = max(longest_word + 12, min(30 * mm, (BODY_WIDTH - 60 * mm) / count))
     widths = [min(BODY_WIDTH - value_width * count, LABEL_WIDTH)] + [value_width] * count
     grid = _grid(["", *map(escape, table.columns)], rows, widths, styles)
     chart = _bar_chart(table, rule, sum(widths))

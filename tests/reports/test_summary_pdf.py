@@ -224,3 +224,15 @@ def test_a_coarsely_rounded_count_still_gets_its_bar() -> None:
     )
     summary = replace(SUMMARY, tables=(), trend=trend)
     assert "50" in pieces(read(summary))
+
+
+def test_no_word_of_a_column_heading_breaks_in_two() -> None:
+    columns = ("People", "Mean change", "Improved", "No meaningful change", "Worse")
+    cells = (
+        count("People", 20),
+        Figure("Mean change", Kind.MEAN, 1.4, 20),
+        *(Figure(label, Kind.SHARE, 0.5, 20) for label in columns[2:]),
+    )
+    table = FigureTable("SWEMWBS wellbeing", columns, (("Metric score", cells),))
+    words_ = set(text(read(replace(SUMMARY, tables=(table,)))).split())
+    assert {"meaningful", "Improved", "change"} <= words_
