@@ -571,8 +571,7 @@ def _report_to_folder(arguments: argparse.Namespace, batch: Batch, actor: Actor)
             rule = disclosure.rule_for(reading, actor, scope.pcn.id)
             chosen = None if practice is None else [practice.id]
             made = summary.build(reading, actor, arguments.month, chosen, pcn_id=scope.pcn.id)
-            ods = None if practice is None else practice.ods_code
-            pdf, figures = folder / made.file_name("pdf", ods), folder / made.file_name("csv", ods)
+            pdf, figures = folder / made.file_name("pdf"), folder / made.file_name("csv")
             try:
                 write_whole(pdf, summary_pdf.render(made, rule))
                 summary_csv.write(made, rule, figures)

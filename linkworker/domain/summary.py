@@ -73,11 +73,12 @@ class Summary:
     tables: tuple[FigureTable, ...]  # in document order, each headed
     trend: tuple[TrendPoint, ...]  # 12, oldest first
     notes: tuple[str, ...] = ()  # sentences every page's foot carries after the disclosure rule
+    practice_ods: str | None = None  # the one practice summarised; None for the whole PCN
 
-    def file_name(self, suffix: str, practice_ods: str | None = None) -> str:
+    def file_name(self, suffix: str) -> str:
         """The name its files are offered and written under: "U99901 summary 2026-10.pdf", or for
         one practice's summary "U99901 G99001 summary 2026-10.pdf", beside the PCN's, never over it."""
-        whose = self.pcn_ods if practice_ods is None else f"{self.pcn_ods} {practice_ods}"
+        whose = self.pcn_ods if self.practice_ods is None else f"{self.pcn_ods} {self.practice_ods}"
         return f"{whose} summary {self.month:%Y-%m}.{suffix}"
 
 

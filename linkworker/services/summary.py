@@ -180,7 +180,7 @@ def build(
     rule = threshold_rule(pcn.suppress_up_to)
     practices = list(
         session.execute(
-            select(Practice.id, Practice.name)
+            select(Practice.id, Practice.name, Practice.ods_code)
             .where(Practice.pcn_id == pcn.id)
             .order_by(Practice.name, Practice.id)
         )
@@ -211,7 +211,7 @@ def _made(
     session: Session,
     pcn: Pcn,
     month: date,
-    practices: Sequence[Row[tuple[int, str]]],
+    practices: Sequence[Row[tuple[int, str, str]]],
     step: Callable[[int], None],
     *,
     whole: bool = False,
@@ -300,6 +300,7 @@ def _made(
         pcn_ods=pcn.ods_code,
         month=first,
         practices=tuple(row.name for row in practices),
+        practice_ods=None if whole else practices[0].ods_code,
         made_at=datetime.now(UTC),
         key_figures=key,
         tables=tables,
@@ -309,15 +310,16 @@ def _made(
 
 
 def selection(pcn_name: str, practice_ids: Sequence[int], chosen: Sequence[int] | None) -> int | None:
-    """The practice a summary is for, or None for the whole PCN (every practice chosen).
+    """The practice a summary is for (its files then bear its code), or None for the whole PCN
+    (nothing chosen, or every practice of several).
 
     Only the whole PCN or one practice: figures for any other group of practices could be set
     against the PCN's and each practice's to work out a starred count by subtraction (the ICO's
-    motivated intruder; see domain.disclosure), so such a group is refused, never summarised.
+    motivated intruder; see domain.differencing), so such a group is refused, never summarised.
     """
-    if chosen is None or set(chosen) == set(practice_ids):
+    picked = set(chosen) if chosen is not None else set()
+    if chosen is None or (len(picked) > 1 and picked == set(practice_ids)):
         return None
-    picked = set(chosen)
     if not picked or not picked <= set(practice_ids):
         raise NotFound(f"Choose the whole of {pcn_name} or one of its practices.")
     if len(picked) > 1:

@@ -481,6 +481,8 @@ def test_chosen_practices_narrow_every_figure(database: Database, actors: dict[R
         assert practice_id is not None
         summary = build(session, actors[Role.LINK_WORKER], MONTH, practice_ids=[practice_id])
     assert summary.practices == ("Riverside Surgery",)
+    # Its files are offered beside the PCN's, never under the PCN's own name.
+    assert summary.file_name("pdf") == f"{summary.pcn_ods} G99001 summary {MONTH:%Y-%m}.pdf"
     key = {figure.label: figure.exact for figure in summary.key_figures}
     for label, (exact, _base) in expected_key(riverside).items():
         assert _close(key[label], exact), label
