@@ -67,15 +67,9 @@ class NeedsCatalogue:
 def load_needs(path: Path) -> NeedsCatalogue:
     """Read and check a needs file: every code well formed, codes and labels unique."""
     raw = _read_json(path)
-    entries = raw.get("needs") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f'{path} must hold a non-empty list under "needs".')
-    needs = tuple(_need(path, index, entry) for index, entry in enumerate(entries))
+    needs = tuple(_need(path, index, entry) for index, entry in enumerate(_listed(path, raw, "needs")))
     for attribute in ("code", "label"):
-        values = [getattr(need, attribute) for need in needs]
-        duplicates = sorted({value for value in values if values.count(value) > 1})
-        if duplicates:
-            raise CatalogueError(f"{path}: the {attribute} {duplicates[0]!r} is used more than once.")
+        _each_once(path, [getattr(need, attribute) for need in needs], f"the {attribute} {{!r}} is used")
     return NeedsCatalogue(needs)
 
 
@@ -83,6 +77,21 @@ def load_needs(path: Path) -> NeedsCatalogue:
 def needs() -> NeedsCatalogue:
     """The needs taxonomy this installation ships."""
     return load_needs(resources_dir() / NEEDS_FILE)
+
+
+def _listed(path: Path, raw: Any, key: str) -> list[Any]:
+    """The file's non-empty list under ``key``."""
+    entries = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f'{path} must hold a non-empty list under "{key}".')
+    return entries
+
+
+def _each_once(path: Path, values: list[str], what: str) -> None:
+    """Refuse a list holding a value twice; ``what`` names the first such value ("the code {}")."""
+    duplicates = sorted({value for value in values if values.count(value) > 1})
+    if duplicates:
+        raise CatalogueError(f"{path}: {what.format(duplicates[0])} more than once.")
 
 
 def _read_json(path: Path) -> Any:
@@ -129,14 +138,8 @@ class SnomedCatalogue:
 def load_snomed_codes(path: Path) -> SnomedCatalogue:
     """Read and check a code list: well-formed concept ids, known triggers, no code twice."""
     raw = _read_json(path)
-    entries = raw.get("codes") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f'{path} must hold a non-empty list under "codes".')
-    codes = tuple(_snomed_code(path, index, entry) for index, entry in enumerate(entries))
-    values = [code.code for code in codes]
-    duplicates = sorted({value for value in values if values.count(value) > 1})
-    if duplicates:
-        raise CatalogueError(f"{path}: the code {duplicates[0]} is listed more than once.")
+    codes = tuple(_snomed_code(path, index, entry) for index, entry in enumerate(_listed(path, raw, "codes")))
+    _each_once(path, [code.code for code in codes], "the code {} is listed")
     return SnomedCatalogue(codes)
 
 
@@ -173,16 +176,11 @@ def load_pseudo_postcodes(path: Path) -> PseudoPostcodes:
     """Read and check a pseudo-postcode list: each code of the NHS form, listed once, with its
     meaning and at least one of the file's named sources."""
     raw = _read_json(path)
-    entries = raw.get("postcodes") if isinstance(raw, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise CatalogueError(f'{path} must hold a non-empty list under "postcodes".')
+    entries = _listed(path, raw, "postcodes")
     sources = raw.get("sources")
     named = set(sources) if isinstance(sources, dict) else set()
     listed = tuple(_pseudo_postcode(path, index, entry, named) for index, entry in enumerate(entries))
-    codes = [entry.postcode for entry in listed]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
-    if duplicates:
-        raise CatalogueError(f"{path}: the code {duplicates[0]} is listed more than once.")
+    _each_once(path, [entry.postcode for entry in listed], "the code {} is listed")
     return PseudoPostcodes(listed)
 
 
