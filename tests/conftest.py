@@ -13,6 +13,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, SetupRequest, set_up
 from linkworker.services.users import NewUser, create_user, sign_in
+from linkworker.store import key_slots
 from linkworker.store.database import Database
 from tests.helpers.databases import PostgresTemplate, SqliteTemplate, postgres_admin_url
 from tests.helpers.fake_keyring import MemoryKeyring
@@ -32,6 +33,17 @@ def fake_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_key_slots() -> Iterator[None]:
+    """Key slots written in-process use Argon2id at its smallest cost (1 pass, 1 MiB), as test
+    suites use a fast password hasher: the wrapping is the same, only slower to guess. The real
+    cost is measured in benchmarks/sign_in.py, and the e2e tests run the real command with it."""
+    real = key_slots.SLOT_KDF
+    key_slots.SLOT_KDF = key_slots.KdfParameters(time_cost=1, memory_kib=1024, parallelism=1)
+    yield
+    key_slots.SLOT_KDF = real
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from linkworker.domain.errors import ValidationError
 
@@ -30,3 +30,11 @@ def parse_full_name(text: str, field: str = "full_name") -> str:
     if len(name) > 200:
         raise ValidationError(field, "The name is too long (200 characters at most).")
     return name
+
+
+def locked_message(until: datetime, now: datetime) -> str:
+    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    return (
+        f"This account is locked after too many failed sign-ins. Try again in {minutes} minutes "
+        "or ask an administrator to reset the password."
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from linkworker.domain import accounts, passwords
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Permission, Role
-from linkworker.services import audit
+from linkworker.services import audit, key_custody
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, SignInFailed, StaleEdit
 from linkworker.store.models import UserAccount, utc_now
@@ -57,20 +57,19 @@ def _summary(user: UserAccount) -> UserSummary:
 
 
 def sign_in(session: Session, username: str, password: str) -> Actor:
-    """The actor for a correct user name and password; ``SignInFailed`` with a plain reason if not."""
+    """The actor for a correct user name and password; ``SignInFailed`` with a plain reason if not.
+
+    For a database opened without a password (a shared server, or a file whose older key copy
+    is still kept): the password is checked here, and the user's key slot written if missing.
+    """
     name = (username or "").strip().lower()
     user = session.scalar(select(UserAccount).where(UserAccount.username == name))
     now = utc_now()
     if user is None:
         passwords.verify(_DUMMY_HASH, password)
-        audit.record(session, None, "sign_in_failed", "user_account", None, username=name[:64])
+        audit.record(session, None, "sign_in_failed", "user_account", None)
         raise _failed_attempt(session)
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise SignInFailed(
-            f"This account is locked after too many failed sign-ins. Try again in {minutes} minutes "
-            "or ask an administrator to reset the password."
-        )
+    _refuse_locked(user, now)
     if not passwords.verify(user.password_hash, password):
         if user.failed_sign_ins + 1 >= accounts.MAX_FAILED_SIGN_INS:
             _keep_books(session, user, failed_sign_ins=0, locked_until=now + accounts.LOCKOUT)
@@ -78,8 +77,44 @@ def sign_in(session: Session, username: str, password: str) -> Actor:
             _keep_books(session, user, failed_sign_ins=user.failed_sign_ins + 1)
         audit.record(session, None, "sign_in_failed", "user_account", user.id, username=user.username)
         raise _failed_attempt(session)
+    _refuse_inactive(user)
+    key_custody.ensure_user_slot(session, user.username, password)
+    return _signed_in(session, user, password, now)
+
+
+def sign_in_with_slot(session: Session, username: str, password: str) -> Actor:
+    """The actor for a user whose password has just opened their key slot (and so the
+    database): it proves the password. The database's copy of the hash is brought in line if
+    it differs (after a restore, a password changed since the backup)."""
+    name = (username or "").strip().lower()
+    user = session.scalar(select(UserAccount).where(UserAccount.username == name))
+    if user is None or not user.active:
+        key_custody.remove_user_slot(session, name)  # a slot left behind must not open the data
+        if user is None:
+            raise SignInFailed("The user name or password is not right.")
+        _refuse_inactive(user)
+    assert user is not None
+    now = utc_now()
+    _refuse_locked(user, now)
+    if not passwords.verify(user.password_hash, password):
+        _keep_books(session, user, password_hash=passwords.hash_password(password))
+        audit.record(
+            session, None, "password_hash_realigned", "user_account", user.id, username=user.username
+        )
+    return _signed_in(session, user, password, now)
+
+
+def _refuse_locked(user: UserAccount, now: datetime) -> None:
+    if user.locked_until is not None and user.locked_until > now:
+        raise SignInFailed(accounts.locked_message(user.locked_until, now))
+
+
+def _refuse_inactive(user: UserAccount) -> None:
     if not user.active:
         raise SignInFailed("This account has been deactivated. Ask your PCN's administrator.")
+
+
+def _signed_in(session: Session, user: UserAccount, password: str, now: datetime) -> Actor:
     if passwords.needs_rehash(user.password_hash):
         _keep_books(session, user, password_hash=passwords.hash_password(password))
     _keep_books(session, user, failed_sign_ins=0, locked_until=None, last_sign_in_at=now)
@@ -141,6 +176,7 @@ def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUse
     )
     session.add(user)
     session.flush()
+    key_custody.write_user_slot(session, new.username, new.password)
     audit.record(
         session, actor, "user_created", "user_account", user.id, f"role={user.role}", username=new.username
     )
@@ -165,6 +201,8 @@ def set_active(session: Session, actor: Actor, user_id: int, version: int, activ
         raise ValidationError("active", "This is the last active administrator; add another first.")
     user.active = active
     session.flush()
+    if not active:
+        key_custody.remove_user_slot(session, user.username)
     audit.record(session, actor, "user_activated" if active else "user_deactivated", "user_account", user.id)
     return _summary(user)
 
@@ -176,8 +214,28 @@ def reset_password(session: Session, actor: Actor, user_id: int, version: int, p
     user.failed_sign_ins = 0
     user.locked_until = None
     session.flush()
+    key_custody.write_user_slot(session, user.username, password)
     audit.record(session, actor, "password_reset", "user_account", user.id)
     return _summary(user)
+
+
+def reset_with_recovery_key(session: Session, username: str, password: str) -> str:
+    """Set ``username``'s password after the recovery key opened the database (no one is
+    signed in: the key holder is); their lockout is lifted and the reset audited."""
+    name = (username or "").strip().lower()
+    user = session.scalar(select(UserAccount).where(UserAccount.username == name))
+    if user is None:
+        raise ValidationError("username", "No account has that user name.")
+    passwords.check_new(password, user.username)
+    user.password_hash = passwords.hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    session.flush()
+    key_custody.write_user_slot(session, user.username, password)
+    audit.record(
+        session, None, "password_reset_with_recovery_key", "user_account", user.id, username=user.username
+    )
+    return user.username
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
@@ -188,6 +246,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise ValidationError("current_password", "Your current password is not right.")
     passwords.check_new(new, user.username, field="new_password")
     user.password_hash = passwords.hash_password(new)
+    key_custody.write_user_slot(session, user.username, new)
     audit.record(session, actor, "password_changed", "user_account", user.id)
 
 

@@ -21,17 +21,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from linkworker.store import secrets
-from linkworker.store.database_key import DatabaseKey, load_or_create
+from linkworker.store.database_key import DatabaseKey, find_legacy, missing
 from linkworker.store.errors import (
     CorruptDatabase,
     DatabaseLocked,
     KeyringUnavailable,
     NetworkPathRefused,
     NotLinkworkerDatabase,
+    PasswordNeeded,
     ServerUnreachable,
     StoreError,
     WrongKeyOrNotDatabase,
 )
+from linkworker.store.key_slots import KeySlots
 from linkworker.store.network_paths import is_network_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -59,6 +61,7 @@ class Location:
     description: str
     sqlite_file: Path | None = None
     key: DatabaseKey | None = None
+    slots: KeySlots | None = None  # where the key is kept wrapped, for an encrypted file
 
     @property
     def key_warning(self) -> str | None:
@@ -71,8 +74,12 @@ class Database:
     def __init__(self, engine: Engine, location: Location) -> None:
         self.engine = engine
         self.location = location
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(engine.execution_options(read_only=True), expire_on_commit=False)
+        # The location rides in every session, so a service that changes a password can also
+        # write that user's key slot (services/key_slot_writes.py).
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info={"location": location})
+        self._read_sessions = sessionmaker(
+            engine.execution_options(read_only=True), expire_on_commit=False, info={"location": location}
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -185,16 +192,55 @@ def refuse_network_path(path: Path) -> None:
         )
 
 
-def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Database:
-    path = path.expanduser()
+def is_new_file(path: Path) -> bool:
+    """No database there yet (or an empty file left by a run that stopped before writing)."""
+    return not path.exists() or path.stat().st_size == 0
+
+
+def _refuse_unusable(path: Path) -> None:
     refuse_network_path(path)
     if path.is_dir():
         raise NotLinkworkerDatabase(f"{path} is a folder, not a Linkworker database file.")
     if _has_plain_sqlite_header(path):  # before the key: a plain file has none to miss
         raise _plain_sqlite(path)
+
+
+def open_sqlite(path: Path, key_folder: Path, *, migrate: bool = True) -> Database:
+    """Open the file where no password is needed: a new database (its new key in memory until
+    the first administrator's slot is written), or one whose older key copy is still kept.
+
+    A database whose key is kept only in key slots raises ``PasswordNeeded``: open it with
+    ``open_sqlite_with_key`` once a password has unwrapped the key.
+    """
+    path = path.expanduser()
+    _refuse_unusable(path)
+    key = find_legacy(path, key_folder)
+    if key is None:
+        slots = KeySlots.beside(path)
+        if is_new_file(path):
+            if slots.exists():
+                raise StoreError(
+                    f"The database {path} is missing, but its key slots ({slots.file.name}) are "
+                    "still beside where it was. Put the database back, or restore it from a "
+                    "backup; to start a new database instead, move the key-slot file away first."
+                )
+            key = DatabaseKey.new()
+        elif slots.exists():
+            raise PasswordNeeded(
+                f"{path} opens only with a Linkworker user's password (or the recovery key)."
+            )
+        else:
+            raise missing(path, key_folder)
+    return open_sqlite_with_key(path, key, migrate=migrate)
+
+
+def open_sqlite_with_key(path: Path, key: DatabaseKey, *, migrate: bool = True) -> Database:
+    path = path.expanduser()
+    _refuse_unusable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = load_or_create(path, key_folder)
-    location = Location("sqlite", f"Encrypted file {path}", sqlite_file=path, key=key)
+    location = Location(
+        "sqlite", f"Encrypted file {path}", sqlite_file=path, key=key, slots=KeySlots.beside(path)
+    )
     return _checked(Database(sqlite_engine(path, key.hex), location), migrate=migrate)
 
 

@@ -1,36 +1,70 @@
-"""The random key that encrypts a SQLite database: made on first use, kept in the OS keyring.
+"""The random key that encrypts a SQLite database, and the copy older versions kept in the clear.
 
-Where the OS has no keyring (headless Linux), the key goes in a file only the user can read,
-and the caller is told so it can say it plainly: never a silent plaintext fallback.
+Since key slots (``key_slots``) the key is kept only wrapped under passwords; a new database's
+key exists in memory until its first administrator's slot is written. Versions before key
+slots kept it in the OS keyring or, on a computer without one, in a key file: that copy is
+still read, so an upgraded installation opens as before, until an administrator has seen every
+user's slot written and a recovery key taken, and retires it (``remove_legacy``).
 """
 
 from __future__ import annotations
 
-import os
-import secrets as random_source
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkworker.store import secrets
+from linkworker.store import key_slots, secrets
 from linkworker.store.errors import KeyMissing, KeyringUnavailable
 
-KEY_BYTES = 32
+KEY_BYTES = key_slots.KEY_BYTES
+WARNING_FILE = "README-WARNING.txt"
+
+
+class KeyOrigin(enum.Enum):
+    NEW = "new"  # made for a database being created: in memory only
+    SLOT = "key slot"  # unwrapped with a user's password or the recovery key
+    KEYRING = "system keyring"  # an older version's copy
+    KEY_FILE = "key file"  # an older version's copy, on a computer without a keyring
 
 
 @dataclass(frozen=True)
 class DatabaseKey:
     hex: str = field(repr=False)  # never in a log or a traceback
-    key_file: Path | None  # None when the key is in the OS keyring
+    origin: KeyOrigin
+    key_file: Path | None = None  # where an older version kept it, when in a file
+
+    @classmethod
+    def new(cls) -> DatabaseKey:
+        return cls(key_slots.new_database_key().hex(), KeyOrigin.NEW)
+
+    @classmethod
+    def from_slot(cls, raw: bytes) -> DatabaseKey:
+        return cls(raw.hex(), KeyOrigin.SLOT)
+
+    @property
+    def raw(self) -> bytes:
+        return bytes.fromhex(self.hex)
+
+    @property
+    def is_legacy_copy(self) -> bool:
+        return self.origin in (KeyOrigin.KEYRING, KeyOrigin.KEY_FILE)
 
     @property
     def warning(self) -> str | None:
-        if self.key_file is None:
-            return None
-        return (
-            "This computer has no system keyring, so the database key is kept in the file "
-            f"{self.key_file}, readable only by your user account. Anyone who can read both "
-            "that file and the database can read the records. Ask IT to set up a keyring."
-        )
+        if self.origin is KeyOrigin.KEY_FILE:
+            return (
+                f"The database key is still kept unprotected in the file {self.key_file}, as older "
+                "versions did: anyone who copies it with the database can read the records. It is "
+                "removed once every user has signed in and an administrator has taken a recovery key."
+            )
+        if self.origin is KeyOrigin.KEYRING:
+            return (
+                "The database key is still kept in the system keyring, as older versions did: anyone "
+                "signed in to this computer as you can open the database without a Linkworker "
+                "password. It is removed once every user has signed in and an administrator has "
+                "taken a recovery key."
+            )
+        return None
 
 
 def keyring_name(database_file: Path) -> str:
@@ -41,35 +75,49 @@ def key_file_for(key_folder: Path, database_file: Path) -> Path:
     return key_folder / f"{database_file.name}.key"
 
 
-def load_or_create(database_file: Path, key_folder: Path) -> DatabaseKey:
-    """The key of ``database_file``; a new one only when the database does not exist yet."""
+def find_legacy(database_file: Path, key_folder: Path) -> DatabaseKey | None:
+    """The copy of the key an older version kept (key file, then keyring), if any is left."""
     file = key_file_for(key_folder, database_file)
     if file.exists():
-        return DatabaseKey(hex=_read_key_file(file), key_file=file)
-    name = keyring_name(database_file)
+        return DatabaseKey(_read_key_file(file), KeyOrigin.KEY_FILE, key_file=file)
     try:
-        stored = secrets.get(name)
-        keyring_usable = True
+        stored = secrets.get(keyring_name(database_file))
     except KeyringUnavailable:
-        stored, keyring_usable = None, False
-    if stored:
-        return DatabaseKey(hex=stored, key_file=None)
-    if database_file.exists() and database_file.stat().st_size > 0:
-        where = (
-            f"its key is neither in the system keyring ({secrets.backend_name()}) nor in {file}"
-            if keyring_usable
-            else f"this computer has no system keyring and the key is not in {file}"
-        )
-        raise KeyMissing(
-            f"The database {database_file} exists, but {where}. "
-            "Restore the key from where IT keeps it, or restore the database from a backup."
-        )
-    key = random_source.token_hex(KEY_BYTES)
-    if keyring_usable:
-        secrets.put(name, key)
-        return DatabaseKey(hex=key, key_file=None)
-    _write_key_file(file, key)
-    return DatabaseKey(hex=key, key_file=file)
+        return None
+    return DatabaseKey(stored.strip().lower(), KeyOrigin.KEYRING) if stored else None
+
+
+def legacy_copy_left(database_file: Path, key: DatabaseKey) -> bool:
+    """Whether the older versions' copy that ``key`` was read from is still there."""
+    if key.origin is KeyOrigin.KEY_FILE:
+        return key.key_file is not None and key.key_file.exists()
+    if key.origin is KeyOrigin.KEYRING:
+        try:
+            return secrets.get(keyring_name(database_file)) is not None
+        except KeyringUnavailable:
+            return False
+    return False
+
+
+def remove_legacy(database_file: Path, key: DatabaseKey) -> None:
+    """Delete the older versions' copy ``key`` was read from, and the key folder's warning once
+    no key file is left beside it."""
+    if key.origin is KeyOrigin.KEY_FILE and key.key_file is not None:
+        key.key_file.unlink(missing_ok=True)
+        warning = key.key_file.parent / WARNING_FILE
+        if warning.exists() and not any(key.key_file.parent.glob("*.key")):
+            warning.unlink()
+    if key.origin is KeyOrigin.KEYRING:
+        secrets.delete(keyring_name(database_file))
+
+
+def missing(database_file: Path, key_folder: Path) -> KeyMissing:
+    return KeyMissing(
+        f"The database {database_file} exists, but neither its key slots "
+        f"({key_slots.path_for(database_file).name}, beside it) nor an older key copy in "
+        f"{key_file_for(key_folder, database_file)} or the system keyring are here. Put the "
+        "key-slot file back from the same backup as the database, or restore both from a backup."
+    )
 
 
 def _read_key_file(file: Path) -> str:
@@ -77,27 +125,3 @@ def _read_key_file(file: Path) -> str:
     if len(text) != KEY_BYTES * 2 or any(c not in "0123456789abcdef" for c in text):
         raise KeyMissing(f"The key file {file} is damaged: it does not hold a database key.")
     return text
-
-
-def _write_key_file(file: Path, key: str) -> None:
-    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key)
-    (file.parent / "README-WARNING.txt").write_text(
-        "These files are the keys of Linkworker databases on a computer with no system keyring.\n"
-        "Whoever can read a key file and its database can read the records in it.\n"
-        "Keep this folder readable only by its owner, never copy it beside a backup of the\n"
-        "database, and move to a system keyring when one is available.\n",
-        encoding="utf-8",
-    )
-
-
-def export(key: DatabaseKey, target: Path) -> None:
-    """Write the key to ``target`` (readable only by its owner) for IT to keep apart from backups."""
-    if target.exists():
-        raise FileExistsError(f"{target} already exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key.hex + "\n")

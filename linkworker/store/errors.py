@@ -15,6 +15,11 @@ class KeyMissing(StoreError):
     pass
 
 
+class PasswordNeeded(StoreError):
+    """The database's key is kept only in key slots: a user's password (or the recovery key)
+    must unwrap it before the database can be opened."""
+
+
 class WrongKeyOrNotDatabase(StoreError):
     pass
 

@@ -18,7 +18,7 @@ from sqlcipher3 import dbapi2
 
 from linkworker.store import secrets
 from linkworker.store.database import Database, open_postgres, open_sqlite, parse_postgres_url
-from linkworker.store.database_key import keyring_name
+from linkworker.store.database_key import KeyOrigin, keyring_name
 from linkworker.store.errors import (
     CorruptDatabase,
     DatabaseLocked,
@@ -36,7 +36,15 @@ PAGE = 4096
 
 
 def new_database(folder: Path) -> Database:
-    return open_sqlite(folder / "linkworker.db", folder / "keys")
+    """A database as an older version kept it, its key in the (fake) keyring, so the opening
+    checks below can reopen it without a password; key slots are tested in test_key_slots.py
+    and tests/services/test_access.py."""
+    database = open_sqlite(folder / "linkworker.db", folder / "keys")
+    key = database.location.key
+    assert key is not None
+    if key.origin is KeyOrigin.NEW:
+        secrets.put(keyring_name(folder / "linkworker.db"), key.hex)
+    return database
 
 
 def fill(database: Database, events: int = 600) -> None:
@@ -51,18 +59,25 @@ def digest(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
-def test_a_new_database_keeps_its_key_in_the_keyring(tmp_path: Path, fake_keyring: MemoryKeyring) -> None:
-    database = new_database(tmp_path)
+def test_a_new_database_keeps_its_key_nowhere_in_the_clear(tmp_path: Path, fake_keyring: MemoryKeyring) -> None:
+    database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     database.dispose()
     key = database.location.key
-    assert key is not None
-    assert key.key_file is None
-    assert key.warning is None
-    assert database.location.key_warning is None
-    stored = fake_keyring.secrets[(secrets.SERVICE, keyring_name(tmp_path / "linkworker.db"))]
-    assert stored == key.hex
-    assert len(stored) == 64 and int(stored, 16) >= 0
+    assert key is not None and key.origin is KeyOrigin.NEW
+    assert len(key.hex) == 64 and int(key.hex, 16) >= 0
+    assert key.warning is None and database.location.key_warning is None
+    assert fake_keyring.secrets == {}, "the key of a new database never goes to the keyring"
     assert not (tmp_path / "keys").exists()
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            assert bytes.fromhex(key.hex) not in file.read_bytes() and key.hex.encode() not in file.read_bytes()
+
+
+def test_a_new_database_left_without_key_slots_says_how_to_start_again(tmp_path: Path) -> None:
+    """Set-up stopped before its administrator (and so the first key slot) was saved."""
+    open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys").dispose()
+    with pytest.raises(KeyMissing, match="key slots"):
+        open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
 
 
 def test_two_databases_get_different_keys(tmp_path: Path) -> None:
@@ -73,25 +88,22 @@ def test_two_databases_get_different_keys(tmp_path: Path) -> None:
     assert first.location.key.hex != second.location.key.hex
 
 
-def test_without_a_keyring_the_key_goes_to_a_private_file_and_says_so(tmp_path: Path) -> None:
+def test_an_older_versions_key_file_is_still_read_and_named_as_a_risk(tmp_path: Path) -> None:
     keyring.set_keyring(NoKeyring())  # the fake_keyring fixture puts the previous one back
-    database = new_database(tmp_path)
+    database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     database.dispose()
-    key = database.location.key
-    assert key is not None
-    assert key.key_file == tmp_path / "keys" / "linkworker.db.key"
-    assert stat.S_IMODE(key.key_file.stat().st_mode) == 0o600
-    assert stat.S_IMODE(key.key_file.parent.stat().st_mode) == 0o700
-    assert key.key_file.read_text(encoding="ascii") == key.hex
-    assert (tmp_path / "keys" / "README-WARNING.txt").exists()
-    warning = database.location.key_warning
-    assert warning is not None
-    assert "no system keyring" in warning
-    assert str(key.key_file) in warning
+    assert database.location.key is not None
+    key_file = tmp_path / "keys" / "linkworker.db.key"
+    key_file.parent.mkdir(mode=0o700)
+    key_file.write_text(database.location.key.hex, encoding="ascii")  # as versions before key slots did
 
-    again = new_database(tmp_path)  # the next start finds the key in the file
+    again = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     again.dispose()
-    assert again.location.key == key
+    key = again.location.key
+    assert key is not None and key.origin is KeyOrigin.KEY_FILE and key.key_file == key_file
+    assert key.hex == database.location.key.hex
+    warning = again.location.key_warning
+    assert warning is not None and str(key_file) in warning and "copies it" in warning
 
 
 def test_an_existing_database_without_its_key_is_refused(tmp_path: Path, fake_keyring: MemoryKeyring) -> None:
@@ -101,7 +113,7 @@ def test_an_existing_database_without_its_key_is_refused(tmp_path: Path, fake_ke
     before = digest(fill_file)
     fake_keyring.secrets.clear()
 
-    with pytest.raises(KeyMissing, match="its key is neither in the system keyring"):
+    with pytest.raises(KeyMissing, match="neither its key slots"):
         new_database(tmp_path)
 
     assert digest(fill_file) == before

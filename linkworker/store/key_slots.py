@@ -1,0 +1,350 @@
+"""The database key, kept only wrapped: once per user under their password, once under a recovery key.
+
+The model is LUKS key slots (and a password manager's vault): the random key that encrypts the
+database is never written in the clear. Each slot holds it encrypted with AES-256-GCM (from the
+``cryptography`` package) under a key derived from a secret with Argon2id (argon2-cffi, RFC 9106);
+the slot's owner and the file's identity are bound in as associated data, so a slot cannot be
+moved to another user or another database. A wrong secret opens nothing.
+
+The slots live beside the database in ``<database>.keyslots``, a small plain SQLite file that can
+be read before the database opens and holds no personal data beyond user names. SQLite gives
+the file atomic, locked writes, so two administrators changing slots at once lose neither change.
+It also keeps what the sign-in needs before any database is open: each user's failed attempts
+and lockout, and the attempts still to be written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets as random_source
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from linkworker.store.errors import StoreError
+
+FORMAT = "linkworker-key-slots"
+FORMAT_VERSION = "1"
+SUFFIX = ".keyslots"
+KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
+RECOVERY_OWNER = "recovery"
+_USER_PREFIX = "user:"
+
+
+@dataclass(frozen=True)
+class KdfParameters:
+    """Argon2id's cost: passes over memory, memory in KiB, lanes."""
+
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+
+
+# RFC 9106 section 4, the second recommended option (for when 2 GiB is too much): t=3, 64 MiB,
+# 4 lanes. About 0.2 s on a 2-core machine (benchmarks/sign_in.py), under the 1 s target for a
+# practice PC, and each guess costs an attacker with a copied folder the same 64 MiB.
+SLOT_KDF = KdfParameters(time_cost=3, memory_kib=64 * 1024, parallelism=4)
+
+
+class KeySlotsDamaged(StoreError):
+    """The key-slot file is not one Linkworker wrote, or parts of it are missing."""
+
+
+@dataclass(frozen=True)
+class PendingFailure:
+    """A failed sign-in made while no database was open, to be written to the audit trail."""
+
+    id: int
+    username: str | None  # None when the name typed matches no account: never kept as typed
+    at: datetime
+    during_lockout: bool
+
+
+def path_for(database_file: Path) -> Path:
+    return database_file.with_name(database_file.name + SUFFIX)
+
+
+def new_database_key() -> bytes:
+    return random_source.token_bytes(KEY_BYTES)
+
+
+def _derive(secret: bytes, salt: bytes, kdf: KdfParameters) -> bytes:
+    return hash_secret_raw(
+        secret,
+        salt,
+        time_cost=kdf.time_cost,
+        memory_cost=kdf.memory_kib,
+        parallelism=kdf.parallelism,
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS slot (
+    owner TEXT PRIMARY KEY,
+    salt BLOB NOT NULL,
+    nonce BLOB NOT NULL,
+    wrapped BLOB NOT NULL,
+    time_cost INTEGER NOT NULL,
+    memory_kib INTEGER NOT NULL,
+    parallelism INTEGER NOT NULL,
+    written_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lockout (
+    username TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT
+);
+CREATE TABLE IF NOT EXISTS pending_failure (
+    id INTEGER PRIMARY KEY,
+    username TEXT,
+    at TEXT NOT NULL,
+    during_lockout INTEGER NOT NULL
+);
+"""
+
+
+class KeySlots:
+    """The key-slot file of one database. Every method is one short transaction on the file."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    @classmethod
+    def beside(cls, database_file: Path) -> KeySlots:
+        return cls(path_for(database_file))
+
+    def exists(self) -> bool:
+        return self.file.exists() and self.file.stat().st_size > 0
+
+    @contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if not write and not self.exists():
+            raise KeySlotsDamaged(f"{self.file} is missing: the database's key slots are kept there.")
+        if write and not self.file.exists():
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.file, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            with closing(sqlite3.connect(self.file, timeout=15, isolation_level=None)) as connection:
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    if write:
+                        for statement in _SCHEMA.split(";"):
+                            connection.execute(statement)
+                        if self._meta(connection, "format") is None:
+                            self._set_meta(connection, "format", FORMAT)
+                            self._set_meta(connection, "version", FORMAT_VERSION)
+                            self._set_meta(connection, "file_id", random_source.token_hex(16))
+                    self._check_format(connection)
+                    yield connection
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.DatabaseError as error:
+            reason = str(error).lower()
+            if "locked" in reason or "busy" in reason:
+                raise StoreError(f"{self.file} is in use by another copy of Linkworker; try again.") from None
+            if "readonly" in reason or "unable to open" in reason:
+                raise StoreError(f"{self.file} cannot be written: check the folder's permissions.") from None
+            raise KeySlotsDamaged(
+                f"{self.file} is damaged: it does not hold Linkworker key slots ({type(error).__name__}). "
+                "Restore it with the database from the latest backup."
+            ) from None
+
+    def _check_format(self, connection: sqlite3.Connection) -> None:
+        if self._meta(connection, "format") != FORMAT:
+            raise KeySlotsDamaged(f"{self.file} is not a Linkworker key-slot file.")
+        if self._meta(connection, "version") != FORMAT_VERSION:
+            raise KeySlotsDamaged(f"{self.file} was written by a newer Linkworker: update this one.")
+
+    @staticmethod
+    def _meta(connection: sqlite3.Connection, name: str) -> str | None:
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        except sqlite3.OperationalError:
+            return None  # no meta table: not our file
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _set_meta(connection: sqlite3.Connection, name: str, value: str) -> None:
+        connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    def _associated_data(self, connection: sqlite3.Connection, owner: str) -> bytes:
+        return f"{FORMAT}/{FORMAT_VERSION}/{self._meta(connection, 'file_id')}/{owner}".encode()
+
+    # Writing and removing slots
+
+    def put_user(self, username: str, password: str, database_key: bytes) -> None:
+        """Write (or replace) ``username``'s slot and clear their failed attempts."""
+        self._put(_USER_PREFIX + username, password.encode("utf-8"), database_key)
+
+    def put_recovery(self, recovery_secret: bytes, database_key: bytes) -> None:
+        """Write the recovery slot; the previous recovery key no longer opens anything."""
+        self._put(RECOVERY_OWNER, recovery_secret, database_key)
+
+    def _put(self, owner: str, secret: bytes, database_key: bytes) -> None:
+        if len(database_key) != KEY_BYTES:
+            raise ValueError("a database key is 32 bytes")
+        kdf = SLOT_KDF
+        salt = random_source.token_bytes(SALT_BYTES)
+        nonce = random_source.token_bytes(NONCE_BYTES)
+        wrapping_key = _derive(secret, salt, kdf)  # slow: outside the file's write lock
+        with self._transaction(write=True) as connection:
+            wrapped = AESGCM(wrapping_key).encrypt(
+                nonce, database_key, self._associated_data(connection, owner)
+            )
+            connection.execute(
+                "INSERT OR REPLACE INTO slot VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (owner, salt, nonce, wrapped, kdf.time_cost, kdf.memory_kib, kdf.parallelism, _now()),
+            )
+            connection.execute("DELETE FROM lockout WHERE username = ?", (owner.removeprefix(_USER_PREFIX),))
+
+    def remove_user(self, username: str) -> None:
+        with self._transaction(write=True) as connection:
+            connection.execute("DELETE FROM slot WHERE owner = ?", (_USER_PREFIX + username,))
+
+    def keep_only_users(self, usernames: set[str]) -> list[str]:
+        """Remove the slots of users not in ``usernames``; the names removed, sorted."""
+        with self._transaction(write=True) as connection:
+            owners = [row[0] for row in connection.execute("SELECT owner FROM slot")]
+            gone = sorted(
+                owner.removeprefix(_USER_PREFIX)
+                for owner in owners
+                if owner.startswith(_USER_PREFIX) and owner.removeprefix(_USER_PREFIX) not in usernames
+            )
+            connection.executemany("DELETE FROM slot WHERE owner = ?", [(_USER_PREFIX + n,) for n in gone])
+        return gone
+
+    # Reading
+
+    def usernames(self) -> set[str]:
+        if not self.exists():
+            return set()
+        with self._transaction() as connection:
+            owners = [str(row[0]) for row in connection.execute("SELECT owner FROM slot")]
+        return {owner.removeprefix(_USER_PREFIX) for owner in owners if owner.startswith(_USER_PREFIX)}
+
+    def has_recovery(self) -> bool:
+        if not self.exists():
+            return False
+        with self._transaction() as connection:
+            row = connection.execute("SELECT 1 FROM slot WHERE owner = ?", (RECOVERY_OWNER,)).fetchone()
+        return row is not None
+
+    def unlock_user(self, username: str, password: str) -> bytes | None:
+        """The database key if ``password`` opens ``username``'s slot; None otherwise.
+
+        A name with no slot costs the same derivation, so the time taken does not say which
+        user names have slots."""
+        return self._unlock(_USER_PREFIX + username, password.encode("utf-8"))
+
+    def unlock_recovery(self, recovery_secret: bytes) -> bytes | None:
+        return self._unlock(RECOVERY_OWNER, recovery_secret)
+
+    def _unlock(self, owner: str, secret: bytes) -> bytes | None:
+        row, associated = None, b""
+        if self.exists():
+            with self._transaction() as connection:
+                row = connection.execute(
+                    "SELECT salt, nonce, wrapped, time_cost, memory_kib, parallelism FROM slot WHERE owner = ?",
+                    (owner,),
+                ).fetchone()
+                associated = self._associated_data(connection, owner)
+        if row is None:
+            _derive(secret, random_source.token_bytes(SALT_BYTES), SLOT_KDF)
+            return None
+        salt, nonce, wrapped, time_cost, memory_kib, parallelism = row
+        try:
+            wrapping_key = _derive(secret, salt, KdfParameters(time_cost, memory_kib, parallelism))
+            return AESGCM(wrapping_key).decrypt(nonce, wrapped, associated)
+        except (InvalidTag, ValueError):
+            return None
+
+    # Failed attempts made before the database is open
+
+    def locked_until(self, username: str, now: datetime) -> datetime | None:
+        if not self.exists():
+            return None
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT locked_until FROM lockout WHERE username = ?", (username,)
+            ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        until = datetime.fromisoformat(row[0])
+        return until if until > now else None
+
+    def note_failure(
+        self,
+        username: str | None,
+        now: datetime,
+        *,
+        limit: int,
+        lockout: timedelta,
+        during_lockout: bool = False,
+    ) -> None:
+        """Count a failed attempt towards ``username``'s lockout (``limit`` in a row locks them
+        for ``lockout``) and keep it for the audit trail."""
+        with self._transaction(write=True) as connection:
+            connection.execute(
+                "INSERT INTO pending_failure (username, at, during_lockout) VALUES (?, ?, ?)",
+                (username, now.isoformat(), int(during_lockout)),
+            )
+            if username is None or during_lockout:
+                return
+            row = connection.execute(
+                "SELECT failures FROM lockout WHERE username = ?", (username,)
+            ).fetchone()
+            failures = (row[0] if row else 0) + 1
+            until = None
+            if failures >= limit:
+                failures, until = 0, (now + lockout).isoformat()
+            connection.execute(
+                "INSERT OR REPLACE INTO lockout (username, failures, locked_until) VALUES (?, ?, ?)",
+                (username, failures, until),
+            )
+
+    def clear_lockout(self, username: str) -> None:
+        with self._transaction(write=True) as connection:
+            connection.execute("DELETE FROM lockout WHERE username = ?", (username,))
+
+    def pending_failures(self) -> list[PendingFailure]:
+        if not self.exists():
+            return []
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, username, at, during_lockout FROM pending_failure ORDER BY id"
+            ).fetchall()
+        return [PendingFailure(row[0], row[1], datetime.fromisoformat(row[2]), bool(row[3])) for row in rows]
+
+    def forget_failures(self, ids: list[int]) -> None:
+        """Drop attempts now written to the audit trail."""
+        with self._transaction(write=True) as connection:
+            connection.executemany("DELETE FROM pending_failure WHERE id = ?", [(i,) for i in ids])
+
+    # Copies
+
+    def copy_to(self, target: Path) -> None:
+        """A consistent copy (SQLite's backup API), readable only by its owner."""
+        with self._transaction():
+            pass  # refuses a damaged or foreign file before copying it
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with closing(sqlite3.connect(self.file)) as source, closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)

@@ -1,0 +1,258 @@
+"""The sign-in as the gate to the data: a file whose key is kept only in key slots opens with a
+user's password or the recovery key and with nothing else; lockout and the audit of failed
+attempts hold although a wrong password opens no database; an older installation moves over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from linkworker.domain.roles import Role
+from linkworker.services import key_custody, users
+from linkworker.services.access import DataAccess
+from linkworker.services.actor import Actor
+from linkworker.services.errors import ServiceError, SignInFailed
+from linkworker.services.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.users import NewUser
+from linkworker.store import secrets
+from linkworker.store.database import Database, open_sqlite
+from linkworker.store.database_key import keyring_name
+from linkworker.store.key_slots import KeySlots
+from linkworker.store.models import AuditEvent, UserAccount
+from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD
+from tests.helpers.fake_keyring import MemoryKeyring
+
+WRONG = "not the right password"
+NEW_PASSWORD = "lantern otter meadow"
+
+
+def _staff(database: Database) -> tuple[Actor, str | None]:
+    """A PCN with an administrator and a link worker, and the recovery key shown at set-up."""
+    with database.session() as session:
+        set_up(
+            session,
+            SetupRequest(
+                pcn_name="Test Valley PCN",
+                pcn_ods_code="U99901",
+                practices=[NewPractice("G99001", "Riverside Surgery")],
+                admin=NewUser("admin", "Ada Admin", Role.ADMIN, ADMIN_PASSWORD),
+            ),
+        )
+        code = key_custody.first_recovery_key(session)
+    with database.session() as session:
+        admin = users.sign_in(session, "admin", ADMIN_PASSWORD)
+        users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
+    return admin, code
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def recovery(folder: Path, fake_keyring: MemoryKeyring) -> str:
+    """A database set up by this version: its key is in slots only."""
+    database = open_sqlite(folder / "linkworker.db", folder / "keys")
+    _admin, code = _staff(database)
+    database.dispose()
+    assert fake_keyring.secrets == {}
+    assert code is not None
+    return code
+
+
+def access(folder: Path) -> DataAccess:
+    return DataAccess(folder / "linkworker.db", folder / "keys")
+
+
+def events(database: Database, action: str) -> list[AuditEvent]:
+    with database.session() as session:
+        return list(
+            session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        )
+
+
+def refusal(gate: DataAccess, username: str, password: str) -> str:
+    with pytest.raises(SignInFailed) as raised:
+        gate.sign_in(username, password)
+    return str(raised.value)
+
+
+def test_only_a_password_opens_a_database_kept_in_key_slots(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    assert gate.open_unlocked() is None, "nothing but a password (or the recovery key) opens it"
+    assert refusal(gate, "admin", WRONG) == "The user name or password is not right."
+    assert refusal(gate, "admin", "") == "The user name or password is not right."
+
+    signed_in = gate.sign_in("Admin", ADMIN_PASSWORD)
+    assert (signed_in.actor.username, signed_in.actor.role) == ("admin", Role.ADMIN)
+    assert events(signed_in.database, "sign_in")[-1].username == "admin"
+    gate.sign_out(signed_in)
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    assert worker.actor.role is Role.LINK_WORKER
+    gate.release(worker)
+
+
+def test_failed_attempts_lock_the_account_and_reach_the_audit_trail(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    for _ in range(4):
+        refusal(gate, "worker", WRONG)
+    refusal(gate, "a password typed as a name", WRONG)
+    refusal(gate, "worker", WRONG)
+    locked = refusal(gate, "worker", WORKER_PASSWORD)
+    assert "locked after too many failed sign-ins" in locked
+
+    signed_in = gate.sign_in("admin", ADMIN_PASSWORD)
+    failed = events(signed_in.database, "sign_in_failed")
+    assert [event.username for event in failed] == ["worker"] * 4 + [None, "worker", "worker"]
+    assert all(event.detail and event.detail.startswith("attempted ") for event in failed)
+    assert failed[-1].detail is not None and failed[-1].detail.endswith("during a lockout")
+    assert all("typed" not in (event.detail or "") for event in failed), "an unknown name is not kept"
+    with signed_in.database.session() as session:
+        worker_id = session.scalar(select(UserAccount.id).where(UserAccount.username == "worker"))
+    assert {event.entity_id for event in failed if event.username} == {worker_id}
+    gate.release(signed_in)
+
+    again = gate.sign_in("admin", ADMIN_PASSWORD)
+    assert len(events(again.database, "sign_in_failed")) == 7, "each attempt is written once"
+    gate.release(again)
+
+
+def test_a_password_reset_unlocks_and_rewraps(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    for _ in range(5):
+        refusal(gate, "worker", WRONG)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:
+        worker = next(u for u in users.list_users(session, admin.actor) if u.username == "worker")
+        users.reset_password(session, admin.actor, worker.id, worker.version, NEW_PASSWORD)
+    gate.release(admin)
+
+    assert refusal(gate, "worker", WORKER_PASSWORD) == "The user name or password is not right."
+    signed_in = gate.sign_in("worker", NEW_PASSWORD)
+    with signed_in.database.session() as session:
+        users.change_own_password(session, signed_in.actor, NEW_PASSWORD, "quiet harbour lamps")
+    gate.release(signed_in)
+    assert refusal(gate, "worker", NEW_PASSWORD) == "The user name or password is not right."
+    gate.release(gate.sign_in("worker", "quiet harbour lamps"))
+
+
+def test_deactivating_a_user_removes_their_slot(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:
+        worker = next(u for u in users.list_users(session, admin.actor) if u.username == "worker")
+        users.set_active(session, admin.actor, worker.id, worker.version, False)
+    gate.release(admin)
+    assert "worker" not in gate.slots.usernames()
+    assert refusal(gate, "worker", WORKER_PASSWORD) == "The user name or password is not right."
+
+
+def test_a_slot_left_for_an_inactive_account_opens_nothing_and_goes(folder: Path, recovery: str) -> None:
+    """A slot the database no longer agrees with (say, after a restore) is not a way in."""
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:
+        session.execute(update(UserAccount).where(UserAccount.username == "worker").values(active=False))
+    gate.release(admin)
+    assert "deactivated" in refusal(gate, "worker", WORKER_PASSWORD)
+    assert "worker" not in gate.slots.usernames()
+
+
+def test_a_password_changed_after_a_backup_still_signs_in_after_a_restore(
+    folder: Path, recovery: str
+) -> None:
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:  # the restored database holds an older hash
+        old_hash = users.passwords.hash_password("an older password here")
+        session.execute(
+            update(UserAccount).where(UserAccount.username == "worker").values(password_hash=old_hash)
+        )
+    gate.release(admin)
+
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    assert events(worker.database, "password_hash_realigned")[-1].username == "worker"
+    with worker.database.session() as session:
+        stored = session.scalar(select(UserAccount.password_hash).where(UserAccount.username == "worker"))
+    assert stored is not None and users.passwords.verify(stored, WORKER_PASSWORD)
+    gate.release(worker)
+
+
+def test_the_recovery_key_resets_a_forgotten_password(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    with pytest.raises(SignInFailed, match="does not open this database"):
+        gate.recover("AAAA-" * 7 + "AAAA", "admin", NEW_PASSWORD)
+    with pytest.raises(SignInFailed, match="32 letters"):
+        gate.recover("ABCD-EFGH", "admin", NEW_PASSWORD)
+    assert gate.recover(recovery.lower().replace("-", " "), "ADMIN", NEW_PASSWORD) == "admin"
+
+    assert refusal(gate, "admin", ADMIN_PASSWORD) == "The user name or password is not right."
+    admin = gate.sign_in("admin", NEW_PASSWORD)
+    assert events(admin.database, "password_reset_with_recovery_key")[-1].username == "admin"
+    with admin.database.session() as session:
+        fresh = key_custody.make_recovery_key(session, admin.actor)
+    gate.release(admin)
+    with pytest.raises(SignInFailed, match="does not open"):
+        gate.recover(recovery, "admin", "yet another good one")  # the old key is retired
+    gate.recover(fresh, "worker", "yet another good one")
+
+
+def test_only_an_administrator_makes_a_recovery_key(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    with pytest.raises(ServiceError), worker.database.session() as session:
+        key_custody.make_recovery_key(session, worker.actor)
+    gate.release(worker)
+
+
+def test_an_older_installation_moves_over_to_key_slots(folder: Path, fake_keyring: MemoryKeyring) -> None:
+    database = open_sqlite(folder / "linkworker.db", folder / "keys")
+    assert database.location.key is not None
+    key_hex = database.location.key.hex
+    secrets.put(keyring_name(folder / "linkworker.db"), key_hex)  # where older versions kept it
+    with database.session() as session:
+        set_up(
+            session,
+            SetupRequest(
+                pcn_name="Test Valley PCN",
+                pcn_ods_code="U99901",
+                practices=[NewPractice("G99001", "Riverside Surgery")],
+                admin=NewUser("admin", "Ada Admin", Role.ADMIN, ADMIN_PASSWORD),
+            ),
+        )
+    database.dispose()
+    # Older versions wrote no slots: take away those this version's set-up wrote.
+    KeySlots.beside(folder / "linkworker.db").file.unlink()
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)  # the old key copy opens it, the password is checked
+    assert gate.slots.usernames() == {"admin"}, "the first sign-in after the upgrade writes the slot"
+    with admin.database.session() as session:
+        users.create_user(
+            session, admin.actor, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD)
+        )
+    gate.slots.remove_user("worker")  # as if the account were made before the upgrade
+
+    with admin.database.session() as session:
+        state = key_custody.custody(session, admin.actor)
+        assert state.legacy_copy == "the system keyring"
+        assert state.users_without_slot == ("worker",) and not state.recovery_key_made
+        assert any("worker" in step for step in state.to_do())
+        with pytest.raises(ServiceError):
+            key_custody.retire_legacy_copy(session, admin.actor)
+        key_custody.make_recovery_key(session, admin.actor)
+    gate.sign_in("worker", WORKER_PASSWORD)  # their first sign-in writes their slot
+    with admin.database.session() as session:
+        state = key_custody.custody(session, admin.actor)
+        assert state.ready_to_retire
+        key_custody.retire_legacy_copy(session, admin.actor)
+        assert key_custody.custody(session, admin.actor).to_do() == []
+    assert events(admin.database, "legacy_key_removed")
+    gate.close()
+
+    assert fake_keyring.secrets == {}
+    after = access(folder)
+    assert after.open_unlocked() is None
+    after.release(after.sign_in("worker", WORKER_PASSWORD))
