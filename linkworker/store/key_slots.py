@@ -118,6 +118,8 @@ CREATE TABLE IF NOT EXISTS pending_failure (
 );
 """
 
+_SLOT_QUERY = "SELECT salt, nonce, wrapped, time_cost, memory_kib, parallelism FROM slot WHERE owner = ?"
+
 
 class KeySlots:
     """The key-slot file of one database. Every method is one short transaction on the file."""
@@ -262,10 +264,7 @@ class KeySlots:
         row, associated = None, b""
         if self.exists():
             with self._transaction() as connection:
-                row = connection.execute(
-                    "SELECT salt, nonce, wrapped, time_cost, memory_kib, parallelism FROM slot WHERE owner = ?",
-                    (owner,),
-                ).fetchone()
+                row = connection.execute(_SLOT_QUERY, (owner,)).fetchone()
                 associated = self._associated_data(connection, owner)
         if row is None:
             _derive(secret, random_source.token_bytes(SALT_BYTES), SLOT_KDF)

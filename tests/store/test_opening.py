@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import stat
 import time
 from pathlib import Path
 
@@ -59,7 +58,9 @@ def digest(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
-def test_a_new_database_keeps_its_key_nowhere_in_the_clear(tmp_path: Path, fake_keyring: MemoryKeyring) -> None:
+def test_a_new_database_keeps_its_key_nowhere_in_the_clear(
+    tmp_path: Path, fake_keyring: MemoryKeyring
+) -> None:
     database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     database.dispose()
     key = database.location.key
@@ -70,7 +71,9 @@ def test_a_new_database_keeps_its_key_nowhere_in_the_clear(tmp_path: Path, fake_
     assert not (tmp_path / "keys").exists()
     for file in tmp_path.rglob("*"):
         if file.is_file():
-            assert bytes.fromhex(key.hex) not in file.read_bytes() and key.hex.encode() not in file.read_bytes()
+            assert (
+                bytes.fromhex(key.hex) not in file.read_bytes() and key.hex.encode() not in file.read_bytes()
+            )
 
 
 def test_a_new_database_left_without_key_slots_says_how_to_start_again(tmp_path: Path) -> None:
