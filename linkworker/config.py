@@ -14,6 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
+from linkworker.store.private_files import private_folder
 from linkworker.whole_file import text_written_whole
 
 APP_NAME = "Linkworker"
@@ -70,8 +71,10 @@ class Folders:
         return Folders(data=root, config=root, logs=root / "logs")
 
     def create(self) -> None:
+        """Make the folders, open to this user only (0700 on POSIX); a folder that cannot be made
+        is a ``StoreError`` with a plain message."""
         for folder in (self.data, self.config, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
 
 
 def folders(data_dir: Path | None = None) -> Folders:
@@ -116,7 +119,7 @@ def load_settings(folders: Folders) -> Settings:
 
 def save_settings(folders: Folders, settings: Settings) -> None:
     """Write the settings file atomically, so a crash never leaves half a file."""
-    folders.config.mkdir(parents=True, exist_ok=True)
+    private_folder(folders.config)
     with text_written_whole(folders.settings_file) as stream:
         stream.write(json.dumps({"database_url": settings.database_url}, indent=2))
 
