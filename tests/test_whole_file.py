@@ -3,6 +3,7 @@ temporary file left beside it."""
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 from pathlib import Path
@@ -24,9 +25,19 @@ def test_text_and_bytes_take_the_files_place(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
-def test_a_new_file_is_readable_by_this_user_only(tmp_path: Path) -> None:
-    write_whole(tmp_path / "rejected.csv", b"NHS number\r\n")
-    assert stat.S_IMODE((tmp_path / "rejected.csv").stat().st_mode) == 0o600
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_a_file_is_readable_by_this_user_only_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    old = tmp_path / "figures.csv"
+    old.write_text("older figures", encoding="utf-8")
+    old.chmod(0o644)
+    before = os.umask(umask)
+    try:
+        write_whole(tmp_path / "rejected.csv", b"NHS number\r\n")
+        with text_written_whole(old) as stream:
+            stream.write("new figures")
+    finally:
+        os.umask(before)
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "rejected.csv", old)] == [0o600, 0o600]
 
 
 def test_a_failure_part_way_leaves_the_old_file_and_nothing_else(tmp_path: Path) -> None:
