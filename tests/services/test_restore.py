@@ -18,7 +18,7 @@ from sqlcipher3 import dbapi2
 from linkworker.domain.roles import Role
 from linkworker.services import backup, casework, users
 from linkworker.services.access import DataAccess
-from linkworker.services.errors import PermissionDenied, SignInFailed
+from linkworker.services.errors import PermissionDenied, ServiceError, SignInFailed
 from linkworker.services.users import NewUser
 from linkworker.store.errors import (
     CorruptDatabase,
@@ -354,3 +354,11 @@ def test_a_database_another_program_has_open_is_not_restored(
     second_copy.close()
     backup.restore(office.gate, office.backup.path, username="admin", password=ADMIN_PASSWORD)
     assert notes(office.gate) == office.morning_notes
+
+
+def test_a_shared_server_is_restored_on_the_server(office: Office) -> None:
+    shared = DataAccess(
+        office.folder / "linkworker.db", office.folder / "keys", "postgresql://lw@db.example/lw"
+    )
+    with pytest.raises(ServiceError, match="pg_dump"):
+        backup.restore(shared, office.backup.path, username="admin", password=ADMIN_PASSWORD)
