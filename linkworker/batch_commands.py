@@ -15,13 +15,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linkworker import config
-from linkworker.store.database import Database, open_database
+from linkworker.services.access import DataAccess, SignedIn
+from linkworker.store.database import Database
 from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted
 
@@ -308,21 +308,34 @@ def _dry_run_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
 
 
-@dataclass(frozen=True)
 class Batch:
-    """The database a batch run works on, and the user it signs in as when it is ready to."""
+    """A batch run's way in: the user it signs in as when it is ready to, and then the
+    database that sign-in opened (a file whose key is kept in key slots opens only then)."""
 
-    database: Database
-    username: str
-    password: str = field(repr=False)
+    def __init__(self, access: DataAccess, username: str, password: str) -> None:
+        self.access = access
+        self.username = username
+        self._password = password
+        self._signed_in: SignedIn | None = None
+
+    def __repr__(self) -> str:  # never the password
+        return f"Batch(user={self.username!r})"
 
     def sign_in(self) -> Actor:
         """Called by the run once its input is read: a file that cannot be read is reported
         before a sign-in is tried (and a failed one counted towards a lockout)."""
-        from linkworker.services import users
+        self._signed_in = self.access.sign_in(self.username, self._password)
+        return self._signed_in.actor
 
-        with self.database.session() as session:
-            return users.sign_in(session, self.username, self.password)
+    @property
+    def database(self) -> Database:
+        assert self._signed_in is not None, "a batch run signs in before it touches the data"
+        return self._signed_in.database
+
+    def close(self) -> None:
+        if self._signed_in is not None:
+            self.access.release(self._signed_in)
+        self.access.close()
 
 
 def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
@@ -331,25 +344,25 @@ def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None)
     password = _batch_password(arguments.user, folders, url)
     if password is None:
         return EXIT_ENVIRONMENT
-    return on_database(
-        folders, url, lambda database: work(arguments, Batch(database, arguments.user, password))
-    )
+    return signed_in_run(folders, url, arguments.user, password, lambda batch: work(arguments, batch))
 
 
-def on_database(folders: config.Folders, url: str | None, work: Callable[[Database], int]) -> int:
-    """Open the database, run ``work`` on it and close it; a refusal (a service's, or a rule's
-    about the options given) is one line and status 2."""
+def signed_in_run(
+    folders: config.Folders, url: str | None, username: str, password: str, work: Callable[[Batch], int]
+) -> int:
+    """Run ``work`` as ``username`` and close the database after; a refusal (the sign-in, a
+    service's, or a rule's about the options given) is one line and status 2."""
     from linkworker.domain.errors import ValidationError
     from linkworker.services.errors import ServiceError
 
-    database = open_database(folders.database_file, folders.key_folder, url)
+    batch = Batch(DataAccess(folders.database_file, folders.key_folder, url), username, password)
     try:
-        return work(database)
+        return work(batch)
     except (ServiceError, ValidationError) as error:
         print(f"linkworker: {error}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     finally:
-        database.dispose()
+        batch.close()
 
 
 def _batch_password(username: str, folders: config.Folders, url: str | None) -> str | None:

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from linkworker import __version__, app_logging, batch_commands, config
+from linkworker import __version__, app_logging, batch_commands, config, data_commands
 from linkworker.batch_commands import EXIT_ENVIRONMENT
+from linkworker.services.access import DataAccess
 from linkworker.store.database import (
     Database,
-    open_database,
     parse_postgres_url,
     postgres_password_name,
     refuse_network_path,
@@ -62,18 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "db-password", parents=[placed], help="store the shared PostgreSQL server's password in the keyring"
     )
-    backup = commands.add_parser(
-        "backup", parents=[placed], help="copy the encrypted database safely, even while it is in use"
-    )
-    backup.add_argument("--to", type=Path, help="folder for the copy (default: backups in the data folder)")
-    export_key = commands.add_parser(
-        "export-key",
-        parents=[placed],
-        help="write the database key to a file for IT to keep apart from backups",
-    )
-    export_key.add_argument(
-        "file", type=Path, help="a new file; keep it somewhere safe, never beside a backup"
-    )
+    data_commands.add_parsers(commands, placed)
     batch_commands.add_import_parser(commands, placed)
     batch_commands.add_export_parser(commands, placed)
     batch_commands.add_report_parser(commands, placed)
@@ -103,8 +92,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     url = config.database_url(settings, arguments.database_url)
     if arguments.command == "db-password":
         return _store_postgres_password(url)
-    if arguments.command in {"backup", "export-key"}:
-        return _backup_or_export(arguments, folders, url)
+    if arguments.command in {"backup", "export-key", "restore", "recover"}:
+        return data_commands.run(arguments, _prepared(folders, url), url)
     if arguments.command in {"import", "export", "report"}:
         return batch_commands.run(arguments, _prepared(folders, url), url)
     if arguments.command == "demo":
@@ -112,28 +101,14 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         return _demo(arguments, _prepared(folders.demo(), arguments.database_url), arguments.database_url)
     try:
         _prepared(folders, url)
-        database = open_database(folders.database_file, folders.key_folder, url)
+        access = DataAccess(folders.database_file, folders.key_folder, url)
+        database = access.open_unlocked()  # a new, older or shared one opens now; problems show at once
     except StoreError as error:
         _show_in_window(str(error))
         raise
-    return _open_window(database, None)
-
-
-def _backup_or_export(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
-    from linkworker.services import backup
-
-    def work(database: Database) -> int:
-        if arguments.command == "backup":
-            result = backup.back_up(database, arguments.to or folders.backups)
-            size = f"{result.size_bytes / 1_000_000:.1f} MB"
-            print(f"Backup written: {result.path} ({size}, schema {result.schema_revision}).")
-            print("It opens only with this database's key: keep a copy of the key (linkworker export-key).")
-        else:
-            path = backup.export_key(database, arguments.file)
-            print(f"Key written to {path}, readable only by you. Keep it apart from the backups.")
-        return 0
-
-    return batch_commands.on_database(folders, url, work)
+    if database is not None:
+        _warn_about_key(database)
+    return _open_window(access, None)
 
 
 def _prepared(folders: config.Folders, url: str | None) -> config.Folders:
@@ -154,19 +129,24 @@ def _show_in_window(message: str) -> None:
 
 
 def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
-    from linkworker.services.demo import build_demo
+    from linkworker.services.demo import build_demo, open_demo
 
-    database = open_database(folders.database_file, folders.key_folder, url)
+    access = DataAccess(folders.database_file, folders.key_folder, url)
+    database = open_demo(access)
     _warn_about_key(database)
     print(f"Demo data: {database.location.description}")
     credentials = build_demo(database, scale=arguments.scale, seed=arguments.seed, progress=_print_progress)
     print("Demo sign-in (synthetic data only):")
     for line in credentials.lines():
         print(f"  {line}")
+    recovery = credentials.recovery_key
+    if recovery:
+        print(f"Recovery key of this demo database (shown once; IT keeps a real one safe): {recovery}")
+    database.dispose()
+    access.close()
     if arguments.scale == "ics" or arguments.no_open:
-        database.dispose()
         return 0
-    return _open_window(database, credentials.hint())
+    return _open_window(DataAccess(folders.database_file, folders.key_folder, url), credentials.hint())
 
 
 def _print_progress(message: str) -> None:
@@ -179,13 +159,12 @@ def _warn_about_key(database: Database) -> None:
         print(f"linkworker: warning: {warning}", file=sys.stderr)
 
 
-def _open_window(database: Database, sign_in_hint: str | None) -> int:
-    _warn_about_key(database)
-    logging.getLogger("linkworker").info("Opening the window on %s", database.location.description)
+def _open_window(access: DataAccess, sign_in_hint: str | None) -> int:
+    logging.getLogger("linkworker").info("Opening the window on %s", access.description)
     sys.excepthook = app_logging.log_uncaught
     from linkworker.ui.app import run_app
 
-    return run_app(database, sign_in_hint=sign_in_hint)
+    return run_app(access, sign_in_hint=sign_in_hint)
 
 
 def _store_postgres_password(url: str | None) -> int:

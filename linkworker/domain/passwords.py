@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -20,13 +22,18 @@ def check_new(password: str, username: str = "", field: str = "password") -> Non
         raise ValidationError(field, "The password must not be the username.")
 
 
+def _normalised(password: str) -> str:
+    """NFKC (NIST SP 800-63B 5.1.1.2), as the key slots use, so both agree on one password."""
+    return unicodedata.normalize("NFKC", password).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _HASHER.hash(_normalised(password))
 
 
 def verify(stored_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored_hash, password)
+        return _HASHER.verify(stored_hash, _normalised(password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

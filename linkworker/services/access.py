@@ -21,6 +21,7 @@ from linkworker.domain import accounts
 from linkworker.services import audit, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
+from linkworker.services.organisation import needs_setup
 from linkworker.store import recovery_code
 from linkworker.store.database import (
     Database,
@@ -30,7 +31,7 @@ from linkworker.store.database import (
     open_sqlite_with_key,
     parse_postgres_url,
 )
-from linkworker.store.database_key import DatabaseKey
+from linkworker.store.database_key import DatabaseKey, KeyOrigin
 from linkworker.store.errors import PasswordNeeded
 from linkworker.store.key_slots import KeySlots, PendingFailure
 from linkworker.store.models import UserAccount, utc_now
@@ -56,8 +57,24 @@ class DataAccess:
         self.database_url = database_url
         self._open: Database | None = None  # a database that needed no password, kept open
 
+    @classmethod
+    def of_open(cls, database: Database) -> DataAccess:
+        """Over a database already open (tests, a tool): sign-ins check the password in it."""
+        file = database.location.sqlite_file
+        access = cls(file or Path(database.location.description), Path(), None)
+        access._open = database
+        return access
+
+    @property
+    def is_shared_server(self) -> bool:
+        if self._open is not None:
+            return self._open.location.kind == "postgresql"
+        return bool(self.database_url)
+
     @property
     def description(self) -> str:
+        if self._open is not None:
+            return self._open.location.description
         if self.database_url:
             return describe_postgres(parse_postgres_url(self.database_url))
         return f"Encrypted file {self.sqlite_file}"
@@ -149,6 +166,23 @@ class DataAccess:
         finally:
             if opened_here:
                 database.dispose()
+
+    def discard_if_never_set_up(self) -> None:
+        """Delete a new file whose set-up was abandoned: its key was only in memory, so left
+        behind it could never be opened, and the next start should offer the set-up again."""
+        database = self._open
+        if (
+            database is None
+            or database.location.key is None
+            or database.location.key.origin is not KeyOrigin.NEW
+        ):
+            return
+        with database.session() as session:
+            if not needs_setup(session):
+                return
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            self.sqlite_file.with_name(self.sqlite_file.name + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._open is not None:

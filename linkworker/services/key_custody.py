@@ -73,10 +73,13 @@ def _require_file(session: Session, actor: Actor) -> tuple[KeySlots, DatabaseKey
     return held
 
 
-def make_recovery_key(session: Session, actor: Actor) -> str:
-    """A new recovery key, to be shown once; the previous one opens nothing any more."""
+def make_recovery_key(session: Session, actor: Actor, code: str | None = None) -> str:
+    """A new recovery key, to be shown once; the previous one opens nothing any more.
+
+    ``code`` is one made beforehand with ``recovery_code.new_code`` (so a command can write it
+    to its file before the old key is retired)."""
     slots, key = _require_file(session, actor)
-    code = recovery_code.new_code()
+    code = code or recovery_code.new_code()
     slots.put_recovery(recovery_code.parse_code(code), key.raw)
     audit.record(session, actor, "recovery_key_made", "database", None)
     return code

@@ -35,6 +35,7 @@ from linkworker.store.errors import (
 )
 from linkworker.store.key_slots import KeySlots
 from linkworker.store.network_paths import is_network_path
+from linkworker.store.private_files import create_private
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -238,6 +239,7 @@ def open_sqlite_with_key(path: Path, key: DatabaseKey, *, migrate: bool = True) 
     path = path.expanduser()
     _refuse_unusable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    create_private(path)  # SQLite gives -wal and -shm the database file's mode
     location = Location(
         "sqlite", f"Encrypted file {path}", sqlite_file=path, key=key, slots=KeySlots.beside(path)
     )
@@ -315,6 +317,11 @@ def _explain(location: Location, error: DatabaseError, opening: bool = False) ->
             )
         if "malformed" in lowered or "corrupt" in lowered:
             return _corrupt(file)
+        if "disk is full" in lowered or "disk i/o error" in lowered:
+            return StoreError(
+                f"{file} cannot be written: the disk is full or failing. Nothing saved before has "
+                "been lost; free some space (or ask IT) and try again."
+            )
         if ("locked" in lowered or "busy" in lowered) and opening:
             return DatabaseLocked(
                 f"{file} is locked by another program. Close other copies of Linkworker (or the "

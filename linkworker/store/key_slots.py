@@ -18,12 +18,14 @@ from __future__ import annotations
 import os
 import secrets as random_source
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -77,7 +79,17 @@ def new_database_key() -> bytes:
     return random_source.token_bytes(KEY_BYTES)
 
 
+def _password_bytes(password: str) -> bytes:
+    """NFKC first (NIST SP 800-63B 5.1.1.2), so the same password typed another way opens the
+    same slot; text that is not valid Unicode is still bytes, never an error."""
+    return unicodedata.normalize("NFKC", password).encode("utf-8", "surrogatepass")
+
+
 def _derive(secret: bytes, salt: bytes, kdf: KdfParameters) -> bytes:
+    if not (1 <= kdf.time_cost <= 64 and 8 * kdf.parallelism <= kdf.memory_kib <= 4 * 1024 * 1024):
+        raise ValueError("key-slot cost out of range")  # a hostile file cannot ask for terabytes
+    if not 1 <= kdf.parallelism <= 16 or len(salt) < 8:
+        raise ValueError("key-slot parameters out of range")
     return hash_secret_raw(
         secret,
         salt,
@@ -136,7 +148,8 @@ class KeySlots:
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        if not write and not self.exists():
+        fresh = not self.exists()
+        if not write and fresh:
             raise KeySlotsDamaged(f"{self.file} is missing: the database's key slots are kept there.")
         if write and not self.file.exists():
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -145,10 +158,10 @@ class KeySlots:
             with closing(sqlite3.connect(self.file, timeout=15, isolation_level=None)) as connection:
                 connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
-                    if write:
+                    if write and fresh:
                         for statement in _SCHEMA.split(";"):
                             connection.execute(statement)
-                        if self._meta(connection, "format") is None:
+                        if self._meta(connection, "format") is None:  # only a file made here
                             self._set_meta(connection, "format", FORMAT)
                             self._set_meta(connection, "version", FORMAT_VERSION)
                             self._set_meta(connection, "file_id", random_source.token_hex(16))
@@ -195,7 +208,7 @@ class KeySlots:
 
     def put_user(self, username: str, password: str, database_key: bytes) -> None:
         """Write (or replace) ``username``'s slot and clear their failed attempts."""
-        self._put(_USER_PREFIX + username, password.encode("utf-8"), database_key)
+        self._put(_USER_PREFIX + username, _password_bytes(password), database_key)
 
     def put_recovery(self, recovery_secret: bytes, database_key: bytes) -> None:
         """Write the recovery slot; the previous recovery key no longer opens anything."""
@@ -216,7 +229,10 @@ class KeySlots:
                 "INSERT OR REPLACE INTO slot VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (owner, salt, nonce, wrapped, kdf.time_cost, kdf.memory_kib, kdf.parallelism, _now()),
             )
-            connection.execute("DELETE FROM lockout WHERE username = ?", (owner.removeprefix(_USER_PREFIX),))
+            if owner.startswith(_USER_PREFIX):
+                connection.execute(
+                    "DELETE FROM lockout WHERE username = ?", (owner.removeprefix(_USER_PREFIX),)
+                )
 
     def remove_user(self, username: str) -> None:
         with self._transaction(write=True) as connection:
@@ -255,7 +271,7 @@ class KeySlots:
 
         A name with no slot costs the same derivation, so the time taken does not say which
         user names have slots."""
-        return self._unlock(_USER_PREFIX + username, password.encode("utf-8"))
+        return self._unlock(_USER_PREFIX + username, _password_bytes(password))
 
     def unlock_recovery(self, recovery_secret: bytes) -> bytes | None:
         return self._unlock(RECOVERY_OWNER, recovery_secret)
@@ -273,8 +289,8 @@ class KeySlots:
         try:
             wrapping_key = _derive(secret, salt, KdfParameters(time_cost, memory_kib, parallelism))
             return AESGCM(wrapping_key).decrypt(nonce, wrapped, associated)
-        except (InvalidTag, ValueError):
-            return None
+        except (InvalidTag, ValueError, TypeError, OverflowError, HashingError):
+            return None  # a damaged or hostile slot opens nothing
 
     # Failed attempts made before the database is open
 

@@ -38,6 +38,8 @@ def parse_code(text: str) -> bytes:
             f"A recovery key has {expected} letters and digits (in groups of {GROUP}); "
             f"this has {len(letters)}."
         )
+    if "=" in letters:
+        raise NotARecoveryCode("A recovery key has only the letters A to Z and the digits 2 to 7.")
     try:
         return base64.b32decode(letters)
     except ValueError:

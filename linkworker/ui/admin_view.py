@@ -40,6 +40,7 @@ from linkworker.store.database import Database
 from linkworker.ui.admin_dialogs import AddPracticeDialog, AddUserDialog, ResetPasswordDialog
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.errors import call_service
+from linkworker.ui.key_custody_tab import KeysTab
 from linkworker.ui.models import AUDIT_COLUMNS, PRACTICE_COLUMNS, USER_COLUMNS, Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
@@ -416,12 +417,14 @@ class AdminView(QWidget):
         self.practices = PracticesTab(database, actor)
         self.disclosure = DisclosureTab(database, actor)
         self.audit = AuditTab(database, actor)
+        self.keys = KeysTab(database, actor)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
         self.tabs.addTab(self.users, "&Users")
         self.tabs.addTab(self.practices, "&Practices")
         self.tabs.addTab(self.disclosure, "Disc&losure")
         self.tabs.addTab(self.audit, "Audit &trail")
+        self.tabs.addTab(self.keys, "Data &key")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -429,5 +432,5 @@ class AdminView(QWidget):
 
     def refresh(self) -> None:
         tab = self.tabs.currentWidget()
-        assert isinstance(tab, RecordTab | DisclosureTab)
+        assert isinstance(tab, RecordTab | DisclosureTab | KeysTab)
         tab.refresh()

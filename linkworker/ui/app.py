@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkworker import __version__, config
 from linkworker.services import organisation
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
-from linkworker.ui.errors import call_service, show_message
+from linkworker.services.access import DataAccess, SignedIn
+from linkworker.ui.errors import call_plain, show_message
 from linkworker.ui.main_window import MainWindow
+from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
 from linkworker.ui.setup_wizard import SetupWizard
 from linkworker.ui.sign_in import SignInDialog
 
@@ -54,16 +54,18 @@ class AppFlow(QObject):
 
     finished = Signal()
 
-    def __init__(self, database: Database, sign_in_hint: str | None = None) -> None:
+    def __init__(self, access: DataAccess, sign_in_hint: str | None = None) -> None:
         super().__init__()
-        self.database = database
+        self.access = access
         self.sign_in_hint = sign_in_hint
         self.wizard: SetupWizard | None = None
+        self.recovery_key: RecoveryKeyDialog | None = None
         self.sign_in: SignInDialog | None = None
         self.window: MainWindow | None = None
+        self.signed_in: SignedIn | None = None
 
     def start(self) -> None:
-        outcome = call_service(None, self.database, organisation.needs_setup, action="Open Linkworker")
+        outcome = call_plain(None, self._needs_setup, action="Open Linkworker")
         if not outcome.ok:
             if outcome.box is not None:
                 outcome.box.finished.connect(lambda _result: self.finished.emit())
@@ -73,26 +75,65 @@ class AppFlow(QObject):
         else:
             self._show_sign_in()
 
+    def _needs_setup(self) -> bool:
+        """A database that opens without a password may be new; one kept in key slots is not."""
+        database = self.access.open_unlocked()
+        if database is None:
+            return False
+        with database.session() as session:
+            return organisation.needs_setup(session)
+
     def _show_wizard(self) -> None:
-        self.wizard = SetupWizard(self.database)
+        database = self.access.open_unlocked()
+        assert database is not None, "only a database that opens without a password is set up"
+        self.wizard = SetupWizard(database)
         wizard = self.wizard
-        wizard.accepted.connect(lambda: self._show_sign_in(wizard.admin_username))
-        wizard.rejected.connect(self.finished)
+        wizard.accepted.connect(lambda: self._after_setup(wizard))
+        wizard.rejected.connect(self._setup_abandoned)
         wizard.show()
 
+    def _after_setup(self, wizard: SetupWizard) -> None:
+        if wizard.recovery_key is None:  # a shared server has no recovery key
+            self._show_sign_in(wizard.admin_username)
+            return
+        self.recovery_key = RecoveryKeyDialog(wizard.recovery_key, self.access.description)
+        self.recovery_key.accepted.connect(lambda: self._show_sign_in(wizard.admin_username))
+        self.recovery_key.show()
+
+    def _setup_abandoned(self) -> None:
+        """Closing the wizard of a new file leaves nothing behind: its key was only in memory."""
+        self.access.discard_if_never_set_up()
+        self.finished.emit()
+
     def _show_sign_in(self, username: str | None = None) -> None:
-        self.sign_in = SignInDialog(self.database, hint=self.sign_in_hint, username=username)
+        self.sign_in = SignInDialog(self.access, hint=self.sign_in_hint, username=username)
         dialog = self.sign_in
-        dialog.accepted.connect(lambda: self._show_main(dialog.actor))
-        dialog.rejected.connect(self.finished)
+        dialog.accepted.connect(lambda: self._show_main(dialog.signed_in))
+        dialog.rejected.connect(self._quit)
         dialog.show()
 
-    def _show_main(self, actor: Actor | None) -> None:
-        assert actor is not None, "the sign-in window is accepted only once someone has signed in"
-        self.window = MainWindow(self.database, actor)
-        self.window.signed_out.connect(lambda: self._show_sign_in())
-        self.window.closed.connect(self.finished)
+    def _show_main(self, signed_in: SignedIn | None) -> None:
+        assert signed_in is not None, "the sign-in window is accepted only once someone has signed in"
+        self.signed_in = signed_in
+        self.window = MainWindow(signed_in.database, signed_in.actor)
+        self.window.signed_out.connect(self._signed_out)
+        self.window.closed.connect(self._quit)
         self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it
+
+    def _signed_out(self) -> None:
+        self._release()
+        self._show_sign_in()
+
+    def _quit(self) -> None:
+        self._release()
+        self.access.close()
+        self.finished.emit()
+
+    def _release(self) -> None:
+        """The main window has recorded the sign-out; a database a password opened is closed."""
+        if self.signed_in is not None:
+            self.access.release(self.signed_in)
+            self.signed_in = None
 
 
 @contextmanager
@@ -121,14 +162,14 @@ def _bugs_shown(app: QApplication) -> Iterator[None]:
         sys.excepthook = previous
 
 
-def run_app(database: Database, *, sign_in_hint: str | None = None) -> int:
-    """Open the window on ``database`` and return the exit status when the user is done."""
+def run_app(access: DataAccess, *, sign_in_hint: str | None = None) -> int:
+    """Open the window on the data ``access`` reaches; the exit status when the user is done."""
     app = application()
     app.setApplicationName(config.APP_NAME)
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # windows follow each other; the flow says when to stop
     apply_style(app)
-    flow = AppFlow(database, sign_in_hint)
+    flow = AppFlow(access, sign_in_hint)
     flow.finished.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     with _bugs_shown(app):
         flow.start()

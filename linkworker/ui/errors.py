@@ -65,11 +65,27 @@ def call_service(
     form: FieldMessages | None = None,
 ) -> Outcome[T]:
     """Run ``work`` in one unit of work and show any refusal; ``action`` titles the message."""
+
+    def in_session() -> T:
+        with database.session() as session:
+            return work(session)
+
+    return call_plain(parent, in_session, action=action, form=form)
+
+
+def call_plain(
+    parent: QWidget | None,
+    work: Callable[[], T],
+    *,
+    action: str,
+    form: FieldMessages | None = None,
+) -> Outcome[T]:
+    """Run ``work`` (a service that opens its own unit of work, such as a sign-in that opens the
+    database) and show any refusal as ``call_service`` does."""
     if form is not None:
         form.clear_messages()
     try:
-        with database.session() as session:
-            return Outcome(work(session))
+        return Outcome(work())
     except REFUSALS as error:
         text = refusal_text(error)
         if isinstance(error, ValidationError) and form is not None and form.show_message(error.field, text):

@@ -203,12 +203,17 @@ class MainWindow(QMainWindow):
         return [area.title for area in self.areas]
 
     def _key_banner(self, warning: str | None) -> QFrame | None:
-        """The plain-words warning shown at the top whenever the key is kept in a file."""
+        """The plain-words warning shown at the top while an older version's clear key copy is used."""
         if not warning:
             return None
         banner = QFrame()
         banner.setObjectName("warningBanner")
-        text = QLabel(f"<b>The database key is not in a system keyring.</b> {warning}")
+        where = (
+            " Administration ▸ Data key shows what is left to do."
+            if self.actor.may(Permission.ADMINISTER)
+            else " Your administrator can see what is left to do."
+        )
+        text = QLabel(f"<b>The database key is still kept unprotected.</b> {warning}{where}")
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

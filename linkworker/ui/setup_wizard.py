@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.organisations import parse_name, parse_ods_code
 from linkworker.domain.roles import Role
-from linkworker.services import organisation
+from linkworker.services import key_custody, organisation
 from linkworker.services.organisation import NewPractice, SetupRequest
 from linkworker.services.users import NewUser
 from linkworker.store.database import Database
@@ -270,6 +271,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.database = database
         self.admin_username: str | None = None
+        self.recovery_key: str | None = None  # made with the first administrator, shown once
         self.setWindowTitle("Set up Linkworker")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
@@ -309,15 +311,14 @@ class SetupWizard(QWizard):
 
     def save(self) -> bool:
         request = self.request()
-        outcome = call_service(
-            self,
-            self.database,
-            lambda session: organisation.set_up(session, request),
-            action="Set up Linkworker",
-            form=self,
-        )
+
+        def set_up(session: Session) -> tuple[str, str | None]:
+            admin = organisation.set_up(session, request)
+            return admin.username, key_custody.first_recovery_key(session)
+
+        outcome = call_service(self, self.database, set_up, action="Set up Linkworker", form=self)
         if outcome.ok and outcome.value is not None:
-            self.admin_username = outcome.value.username
+            self.admin_username, self.recovery_key = outcome.value
         return outcome.ok
 
     def clear_messages(self) -> None:

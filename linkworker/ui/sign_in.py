@@ -1,4 +1,8 @@
-"""The sign-in window: user name and password, the reason a sign-in failed, and where the data is."""
+"""The sign-in window: user name and password, the reason a sign-in failed, and where the data is.
+
+For an encrypted file the sign-in opens the database (the password unwraps its key), so a
+forgotten password is set here too, with the recovery key.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +16,28 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from linkworker.services import users
-from linkworker.services.actor import Actor
+from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.errors import SignInFailed
-from linkworker.store.database import Database
-from linkworker.ui.errors import call_service
+from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, password_edit
+from linkworker.ui.recovery_dialogs import RecoverPasswordDialog
 
 
 class SignInDialog(QDialog):
-    """Accepted once a user has signed in; ``actor`` is then the signed-in user."""
+    """Accepted once a user has signed in; ``signed_in`` is then the open database and its user."""
 
     def __init__(
         self,
-        database: Database,
+        access: DataAccess,
         *,
         hint: str | None = None,
         username: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor: Actor | None = None
+        self.access = access
+        self.signed_in: SignedIn | None = None
         self.setWindowTitle("Sign in to Linkworker")
 
         heading = QLabel("Sign in to Linkworker")
@@ -60,7 +62,7 @@ class SignInDialog(QDialog):
         self.hint.setAccessibleName("Demo sign-in details")
         self.hint.setVisible(bool(hint))
 
-        self.where = QLabel(f"Data: {database.location.description}")
+        self.where = QLabel(f"Data: {access.description}")
         self.where.setObjectName("fieldHint")
         self.where.setWordWrap(True)
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -72,6 +74,10 @@ class SignInDialog(QDialog):
         self.sign_in_button.setDefault(True)
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
+        self.recover_button = buttons.addButton("&Forgotten password…", QDialogButtonBox.ButtonRole.HelpRole)
+        self.recover_button.setToolTip("Set a new password with the recovery key IT keeps")
+        self.recover_button.clicked.connect(self.recover)
+        self.recover_button.setVisible(not access.is_shared_server)  # a shared server has no key
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
@@ -89,19 +95,19 @@ class SignInDialog(QDialog):
     def try_sign_in(self) -> None:
         username, password = self.username.text(), self.password.text()
 
-        def attempt(session: Session) -> Actor | SignInFailed:
+        def attempt() -> SignedIn | SignInFailed:
             # A refusal is returned, not raised: it belongs in this window, beside the fields,
             # not in a message box.
             try:
-                return users.sign_in(session, username, password)
+                return self.access.sign_in(username, password)
             except SignInFailed as failure:
                 return failure
 
-        outcome = call_service(self, self.database, attempt, action="Sign in")
+        outcome = call_plain(self, attempt, action="Sign in")
         if not outcome.ok:
             return
-        if isinstance(outcome.value, Actor):
-            self.actor = outcome.value
+        if isinstance(outcome.value, SignedIn):
+            self.signed_in = outcome.value
             self.failure.hide()
             self.accept()
             return
@@ -110,3 +116,12 @@ class SignInDialog(QDialog):
         self.password.setAccessibleDescription(self.failure.text())
         self.password.clear()
         self.password.setFocus()
+
+    def recover(self) -> None:
+        dialog = RecoverPasswordDialog(self.access, self.username.text().strip(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.username_set:
+            self.username.setText(dialog.username_set)
+            self.failure.setText("The new password is set: sign in with it.")
+            self.failure.show()
+            self.password.clear()
+            self.password.setFocus()

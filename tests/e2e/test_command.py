@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import stat
-import sys
+import shutil
 from importlib.metadata import version
 
 import pytest
@@ -69,37 +68,21 @@ def test_self_test_without_a_keyring_warns_and_still_passes(command: Command) ->
     assert result.stdout.splitlines()[-1].endswith("steps passed, 1 with a warning.")
 
 
-def test_without_a_keyring_a_new_key_goes_to_a_private_file_and_the_user_is_told(command: Command) -> None:
-    warning = command.without_keyring().run_until_stderr_line()
-
-    key_file = command.key_folder / "linkworker.db.key"
-    assert warning.startswith("linkworker: warning: This computer has no system keyring")
-    assert str(key_file) in warning
-    assert key_file.exists()
-    if sys.platform != "win32":
-        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert (command.key_folder / "README-WARNING.txt").exists()
-    assert command.database_file.read_bytes()[:16] != b"SQLite format 3\x00"
-
-    # The next start finds the key in the file, opens the database and says so again.
-    assert command.run_until_stderr_line() == warning
-
-
-def test_backup_and_export_key_through_the_command(
+def test_an_older_versions_key_file_still_opens_and_the_user_is_told(
     command: Command, encrypted_template: EncryptedTemplate
 ) -> None:
-    command.install(encrypted_template)
-    backups = command.data_dir.parent / "backups"
+    """Versions before key slots kept the key in a file on a computer without a keyring."""
+    command.without_keyring()
+    command.data_dir.mkdir(parents=True)
+    shutil.copyfile(encrypted_template.file, command.database_file)
+    key_file = command.key_folder / "linkworker.db.key"
+    key_file.parent.mkdir()
+    key_file.write_text(encrypted_template.key_hex, encoding="ascii")
 
-    backed_up = command.run("backup", "--to", str(backups))
-    exported = command.run("export-key", str(command.data_dir.parent / "kept.key"))
+    warning = command.run_until_stderr_line()
 
-    assert backed_up.returncode == 0, backed_up.stderr
-    assert "Backup written:" in backed_up.stdout
-    [copy] = backups.glob("linkworker-*.db")
-    assert copy.read_bytes()[:16] != b"SQLite format 3\x00"
-    assert exported.returncode == 0, exported.stderr
-    assert (command.data_dir.parent / "kept.key").read_text().strip() == encrypted_template.key_hex
+    assert warning.startswith("linkworker: warning: The database key is still kept unprotected")
+    assert str(key_file) in warning
 
 
 @pytest.mark.postgres
@@ -108,7 +91,7 @@ def test_backup_of_a_shared_server_points_to_pg_dump(
 ) -> None:
     url = postgres_template.create_empty()
 
-    result = command.run("backup", "--database-url", url)
+    result = command.run("backup", "--database-url", url, "--to", "backups", "--user", "admin")
 
     assert result.returncode == 2
     assert result.stderr.startswith("linkworker: The PostgreSQL database ")

@@ -66,8 +66,8 @@ def test_a_missing_key_names_the_keyring_and_the_key_file(
 
     line = one_clear_line(command.run())
 
-    assert f"The database {command.database_file} exists, but its key is neither in" in line
-    assert "the system keyring (FileKeyring)" in line
+    assert f"The database {command.database_file} exists, but neither its key slots" in line
+    assert "linkworker.db.keyslots" in line and "the system keyring" in line
     assert str(command.key_folder / "linkworker.db.key") in line
 
 
@@ -78,8 +78,8 @@ def test_a_missing_key_on_a_computer_without_a_keyring(
 
     line = one_clear_line(command.without_keyring().run())
 
-    assert "this computer has no system keyring and the key is not in" in line
-    assert "Restore the key" in line
+    assert "neither its key slots" in line
+    assert "Put the key-slot file back from the same backup as the database" in line
 
 
 def test_a_plain_sqlite_file_is_not_taken_for_a_linkworker_database(command: Command) -> None:
@@ -113,7 +113,7 @@ def test_a_file_of_random_bytes_without_a_key_asks_for_the_key(command: Command)
 
     line = one_clear_line(command.run())
 
-    assert "exists, but its key is neither in" in line
+    assert "exists, but neither its key slots" in line
 
 
 def test_damage_after_the_first_page_is_reported_as_a_damaged_file(

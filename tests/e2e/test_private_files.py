@@ -167,12 +167,6 @@ def test_the_demos_folders_and_files_are_private(demo: Path) -> None:
     assert {"data", "data/demo", "data/demo/logs", "data/demo/logs/linkworker.log"} <= set(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="store/database.py: open_sqlite_with_key must call private_files.create_private(path) "
-    "before the engine is made (SQLite then gives -wal and -shm the same 0600)",
-)
 def test_the_demos_database_file_is_private(demo: Path) -> None:
     assert stat.S_IMODE((demo / "linkworker.db").stat().st_mode) == 0o600
 
@@ -230,12 +224,6 @@ def test_a_report_on_a_full_disk_is_one_plain_line_and_loses_nothing(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="store/database.py: _explain must turn 'disk I/O error' and 'database or disk is full' "
-    "into a StoreError with a plain message (today the command shows a traceback)",
-)
 def test_a_full_disk_under_the_database_is_one_plain_line_and_loses_nothing(installed: Command) -> None:
     counts_before, events_before = rows_in(installed.database_file)
     result = run(installed, "report", "--month", last_month(), "--out", os.devnull, "--user", ADMIN,

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from linkworker.store import migrations, secrets
-from linkworker.store.database import Database, open_postgres, open_sqlite
-from linkworker.store.database_key import keyring_name
+from linkworker.store.database import Database, open_postgres, open_sqlite, open_sqlite_with_key
+from linkworker.store.database_key import DatabaseKey, keyring_name
 
 POSTGRES_URL_ENV = "LINKWORKER_TEST_POSTGRES_URL"
 
@@ -49,8 +49,10 @@ class SqliteTemplate:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "linkworker.db"
         shutil.copyfile(self.file, target)  # the template is closed, so a file copy is whole
+        # The key also goes to the fake keyring, so a test may open the file again by itself;
+        # this opening holds it as a sign-in would, from a key slot (no older-copy warning).
         secrets.put(keyring_name(target), self.key_hex)
-        return open_sqlite(target, folder / "keys")
+        return open_sqlite_with_key(target, DatabaseKey.from_slot(bytes.fromhex(self.key_hex)))
 
 
 class PostgresTemplate:

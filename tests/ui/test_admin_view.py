@@ -213,6 +213,7 @@ def test_controls_are_named_and_reachable_by_keyboard(sqlite_view: AdminView) ->
         "&Practices",
         "Disc&losure",
         "Audit &trail",
+        "Data &key",
     ]
     buttons = [
         sqlite_view.users.new_button,

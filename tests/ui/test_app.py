@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
+from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database, open_sqlite
 from linkworker.ui.app import AppFlow, run_app, style_sheet
@@ -25,7 +26,7 @@ PASSWORD = "harbour violet teaspoon"
 
 
 def close_flow_windows(flow: AppFlow) -> None:
-    for window in (flow.wizard, flow.sign_in, flow.window):
+    for window in (flow.wizard, flow.recovery_key, flow.sign_in, flow.window):
         if window is not None:
             window.hide()
 
@@ -33,7 +34,7 @@ def close_flow_windows(flow: AppFlow) -> None:
 def test_first_run_goes_from_setup_to_sign_in_to_the_main_window(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
-    flow = AppFlow(sqlite_database)
+    flow = AppFlow(DataAccess.of_open(sqlite_database))
     flow.start()
     try:
         wizard = flow.wizard
@@ -52,6 +53,15 @@ def test_first_run_goes_from_setup_to_sign_in_to_the_main_window(
         wizard.next()
         with qtbot.waitSignal(wizard.accepted):
             wizard.button(QWizard.WizardButton.FinishButton).click()
+
+        shown = flow.recovery_key  # the recovery key, shown once before anyone signs in
+        assert shown is not None and shown.isVisible() and flow.sign_in is None
+        assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", shown.key.text())
+        assert not shown.continue_button.isEnabled()
+        shown.reject()  # Escape does not lose it
+        assert shown.isVisible()
+        shown.kept.click()
+        shown.continue_button.click()
 
         dialog = flow.sign_in
         assert dialog is not None and dialog.isVisible() and not wizard.isVisible()
@@ -89,7 +99,9 @@ def test_first_run_goes_from_setup_to_sign_in_to_the_main_window(
 def test_a_set_up_database_opens_at_sign_in_and_closing_the_window_ends_the_app(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    flow = AppFlow(sqlite_database, sign_in_hint="Demo: manager / tangerine trampoline ok")
+    flow = AppFlow(
+        DataAccess.of_open(sqlite_database), sign_in_hint="Demo: manager / tangerine trampoline ok"
+    )
     flow.start()
     try:
         assert flow.wizard is None
@@ -115,7 +127,7 @@ def test_run_app_returns_when_the_user_quits_at_sign_in(
 
     QTimer.singleShot(0, quit_at_sign_in)
     QTimer.singleShot(10_000, qapp.quit)  # never hang the suite if the window is not there
-    assert run_app(sqlite_database, sign_in_hint=None) == 0
+    assert run_app(DataAccess.of_open(sqlite_database), sign_in_hint=None) == 0
 
 
 def test_a_database_that_fails_at_start_is_explained_and_ends_the_app(
@@ -124,7 +136,7 @@ def test_a_database_that_fails_at_start_is_explained_and_ends_the_app(
     database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     database.dispose()
     (tmp_path / "linkworker.db").write_bytes(b"scrambled" * 1024)
-    flow = AppFlow(database)
+    flow = AppFlow(DataAccess.of_open(database))
     flow.start()
     [box] = messages.boxes()
     assert box.windowTitle() == "Open Linkworker: database problem"
@@ -156,7 +168,7 @@ def test_run_app_shows_a_bug_to_the_user_and_still_prints_it(
     QTimer.singleShot(0, bug)
     QTimer.singleShot(50, look_then_quit)
     QTimer.singleShot(10_000, qapp.quit)
-    assert run_app(sqlite_database) == 0
+    assert run_app(DataAccess.of_open(sqlite_database)) == 0
 
     assert len(seen) == 1 and "unexpected problem (RuntimeError)" in seen[0]
     assert "a bug in a slot" not in seen[0]  # the error's own text could hold record details

@@ -166,17 +166,23 @@ def test_a_new_referral_opens_its_case(
     assert window.cases.open_referral_ids() == [referral_id]
 
 
-def test_key_kept_in_a_file_is_shown_as_a_warning(qtbot: QtBot, tmp_path: Path) -> None:
+def test_an_older_versions_key_file_is_shown_as_a_warning(qtbot: QtBot, tmp_path: Path) -> None:
     keyring.set_keyring(NoKeyring())  # a headless box; the autouse fake keyring is put back after
+    made = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
+    assert made.location.key is not None
+    actors = _set_up_pcn(made)
+    made.dispose()
+    key_file = tmp_path / "keys" / "linkworker.db.key"
+    key_file.parent.mkdir()
+    key_file.write_text(made.location.key.hex, encoding="ascii")  # where versions before key slots kept it
     database = open_sqlite(tmp_path / "linkworker.db", tmp_path / "keys")
     try:
         assert database.location.key_warning is not None
-        actors = _set_up_pcn(database)
         window = open_window(qtbot, database, actors[Role.LINK_WORKER])
         assert window.banner is not None and window.banner.isVisible()
         text = window.key_warning_label.text()
-        assert "not in a system keyring" in text
-        assert str(tmp_path / "keys") in text
+        assert "still kept unprotected" in text and str(key_file) in text
+        assert "Your administrator can see what is left to do" in text
         assert window.banner.accessibleDescription() == database.location.key_warning
     finally:
         database.dispose()

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services import audit
+from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.sign_in import SignInDialog
@@ -16,7 +17,7 @@ from tests.conftest import WORKER_PASSWORD
 
 @pytest.fixture
 def dialog(qtbot: QtBot, database: Database, actors: dict[Role, Actor]) -> SignInDialog:
-    dialog = SignInDialog(database)
+    dialog = SignInDialog(DataAccess.of_open(database))
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -32,8 +33,8 @@ def sign_in(qtbot: QtBot, dialog: SignInDialog, username: str, password: str) ->
 def test_right_password_signs_in(qtbot: QtBot, dialog: SignInDialog) -> None:
     with qtbot.waitSignal(dialog.accepted):
         sign_in(qtbot, dialog, "worker", WORKER_PASSWORD)
-    assert dialog.actor is not None
-    assert (dialog.actor.username, dialog.actor.role) == ("worker", Role.LINK_WORKER)
+    assert dialog.signed_in is not None
+    assert (dialog.signed_in.actor.username, dialog.signed_in.actor.role) == ("worker", Role.LINK_WORKER)
 
 
 def test_wrong_password_is_refused_in_plain_words_and_recorded(
@@ -41,7 +42,7 @@ def test_wrong_password_is_refused_in_plain_words_and_recorded(
 ) -> None:
     sign_in(qtbot, dialog, "worker", "not the password at all")
 
-    assert dialog.isVisible() and dialog.actor is None
+    assert dialog.isVisible() and dialog.signed_in is None
     assert not dialog.failure.isHidden()
     assert dialog.failure.text() == "The user name or password is not right."
     assert dialog.password.text() == "" and dialog.password.hasFocus()
@@ -59,7 +60,7 @@ def test_wrong_password_is_refused_in_plain_words_and_recorded(
 def test_unknown_user_gets_the_same_message(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    dialog = SignInDialog(sqlite_database)
+    dialog = SignInDialog(DataAccess.of_open(sqlite_database))
     qtbot.addWidget(dialog)
     dialog.show()
     sign_in(qtbot, dialog, "nobody", WORKER_PASSWORD)
@@ -67,7 +68,9 @@ def test_unknown_user_gets_the_same_message(
 
 
 def test_shows_the_demo_hint_and_where_the_data_lives(qtbot: QtBot, sqlite_database: Database) -> None:
-    dialog = SignInDialog(sqlite_database, hint="Demo: sign in as lw.one with password demo-password-1")
+    dialog = SignInDialog(
+        DataAccess.of_open(sqlite_database), hint="Demo: sign in as lw.one with password demo-password-1"
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.hint.isVisible() and "lw.one" in dialog.hint.text()
@@ -78,7 +81,7 @@ def test_shows_the_demo_hint_and_where_the_data_lives(qtbot: QtBot, sqlite_datab
 
 
 def test_no_hint_box_without_a_hint(qtbot: QtBot, sqlite_database: Database) -> None:
-    dialog = SignInDialog(sqlite_database, username="admin")
+    dialog = SignInDialog(DataAccess.of_open(sqlite_database), username="admin")
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.hint.isHidden()

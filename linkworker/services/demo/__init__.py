@@ -3,6 +3,7 @@
 
 from linkworker.services.demo.build import SCALES, build_demo
 from linkworker.services.demo.credentials import DemoAccount, DemoCredentials
+from linkworker.services.demo.opening import open_demo
 from linkworker.services.demo.sizes import DemoSizes
 
-__all__ = ["SCALES", "DemoAccount", "DemoCredentials", "DemoSizes", "build_demo"]
+__all__ = ["SCALES", "DemoAccount", "DemoCredentials", "DemoSizes", "build_demo", "open_demo"]

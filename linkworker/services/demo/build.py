@@ -28,7 +28,7 @@ from linkworker.domain.directory import ServiceStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.roles import Role
-from linkworker.services import audit
+from linkworker.services import audit, key_custody
 from linkworker.services.actor import Actor
 from linkworker.services.demo import loader, local_needs, organisations
 from linkworker.services.demo import sizes as demo_sizes
@@ -131,6 +131,7 @@ class _Builder:
         self.today = now.date()
         self.progress = progress
         self.rng = random.Random(seed)
+        self.recovery_key: str | None = None
         self.pools = NamePools.from_faker()
         self.postcodes = PostcodeMaker(self.rng)
         self.needs = catalogues.needs()
@@ -151,7 +152,7 @@ class _Builder:
             for plan in plans
             for member in plan.staff
         )
-        return DemoCredentials(self.scale, accounts)
+        return DemoCredentials(self.scale, accounts, self.recovery_key)
 
     def _elapsed(self) -> str:
         return f"{clock.perf_counter() - self.started:.1f} s"
@@ -169,6 +170,7 @@ class _Builder:
                     NewUser(admin_plan.username, admin_plan.full_name, Role.ADMIN, admin_plan.password),
                 ),
             )
+            self.recovery_key = key_custody.first_recovery_key(session)
             pcn_id = session.scalar(select(Pcn.id).where(Pcn.ods_code == first.ods_code))
             assert pcn_id is not None
             actor = Actor(admin.id, admin.username, admin.full_name, Role.ADMIN, pcn_id)

@@ -46,6 +46,7 @@ class DemoCredentials:
 
     scale: str
     accounts: tuple[DemoAccount, ...]
+    recovery_key: str | None = None  # shown once, when the demo database is first built
 
     def lines(self) -> list[str]:
         """One line per account (a range per role when a role has many)."""
