@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from linkworker import config
-from linkworker.services.demo import build_demo
-from linkworker.store.database import Database, open_database
+from linkworker.services.access import DataAccess
+from linkworker.services.demo import build_demo, open_demo
+from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import Base
 
@@ -39,7 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     folders.create()
     started = time.perf_counter()
     try:
-        database = open_database(folders.database_file, folders.key_folder, arguments.database_url)
+        # A new database opens without a password; once built, its key is in slots and the
+        # demo administrator's published password opens it.
+        database = open_demo(DataAccess(folders.database_file, folders.key_folder, arguments.database_url))
         print(f"Building the ICB scale in {database.location.description}")
         build_demo(
             database,
