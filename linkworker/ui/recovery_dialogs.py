@@ -55,6 +55,7 @@ class RecoveryKeyDialog(QDialog):
         self.key.setAccessibleName("Recovery key")
         self.key.setAccessibleDescription(" ".join(code))  # read out letter by letter
         self.print_button = QPushButton("&Print…")
+        self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_key)
         self.kept = QCheckBox("I have &printed or written down the recovery key, and it goes to IT")
         buttons = QDialogButtonBox()

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -74,7 +76,8 @@ class SignInDialog(QDialog):
         self.sign_in_button.setDefault(True)
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
-        self.recover_button = buttons.addButton("&Forgotten password…", QDialogButtonBox.ButtonRole.HelpRole)
+        self.recover_button = QPushButton("&Forgotten password…")
+        self.recover_button.setAutoDefault(False)  # Enter signs in, never opens this
         self.recover_button.setToolTip("Set a new password with the recovery key IT keeps")
         self.recover_button.clicked.connect(self.recover)
         self.recover_button.setVisible(not access.is_shared_server)  # a shared server has no key
@@ -88,7 +91,11 @@ class SignInDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.where)
         layout.addStretch()
-        layout.addWidget(buttons)
+        row = QHBoxLayout()
+        row.addWidget(self.recover_button)  # apart from Sign in and Quit, at the left
+        row.addStretch()
+        row.addWidget(buttons)
+        layout.addLayout(row)
         self.setMinimumWidth(500)
         (self.password if username else self.username).setFocus()
 
