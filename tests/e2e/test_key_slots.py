@@ -34,7 +34,7 @@ def demo(command: Command) -> tuple[Path, str]:
 def opens_with(database: Path, key: bytes) -> bool:
     """Whether SQLCipher reads ``database`` with ``key`` as a raw key or as a passphrase."""
     attempts = [f"x'{key.hex()}'"]
-    text = key.decode("utf-8", "ignore").strip()
+    text = key.decode("utf-8", "ignore").replace("\x00", "").strip()
     if text:
         attempts.append(text.replace("'", "''"))
         if re.fullmatch(r"[0-9a-fA-F]{64}", text):
@@ -101,7 +101,7 @@ def test_backup_and_a_new_recovery_key_need_an_administrator(
     for user, password in (("worker1", WORKER), ("manager", MANAGER)):
         admin.env["LINKWORKER_PASSWORD"] = password
         refused = admin.run("backup", "--to", str(backups), "--user", user)
-        assert refused.returncode == 2 and "administrator" in refused.stderr.lower(), refused.stderr
+        assert refused.returncode == 2 and "does not allow" in refused.stderr, refused.stderr
         refused = admin.run("export-key", str(key_sheet), "--user", user)
         assert refused.returncode == 2 and not key_sheet.exists()
     assert not backups.exists() or not any(backups.iterdir())
