@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
@@ -59,19 +59,37 @@ def backup(source: Path, key_hex: str, target: Path, *, source_is_copy: bool = F
     a byte is written to or beside it."""
     if target.exists():
         raise FileExistsError(f"{target} already exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    leftovers = (partial, partial.with_name(partial.name + "-journal"))
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
         _new_private_file(partial)
         reader = _open(source, key_hex, read_only=source_is_copy)
         with closing(reader), closing(_open(partial, key_hex)) as copy:
             reader.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # a copy stands alone: no -wal to go with it
+        partial.replace(target)
     except (dbapi2.Error, OSError) as error:
-        partial.unlink(missing_ok=True)
-        raise _explain(source, error) from None
-    partial.replace(target)
+        for leftover in leftovers:
+            with suppress(OSError):  # a read-only folder holds no leftover of ours
+                leftover.unlink(missing_ok=True)
+        raise _explain_copy(source, target, error) from None
+
+
+def _explain_copy(source: Path, target: Path, error: Exception) -> StoreError:
+    """A failure writing the copy names the folder it was going to, not the database."""
+    reason = str(error).lower()
+    writing = (
+        isinstance(error, OSError) or "full" in reason or "readonly" in reason or "unable to open" in reason
+    )
+    if not writing:
+        return _explain(source, error)
+    return StoreError(
+        f"No copy could be written to {target.parent}: it is read-only or the disk is full. "
+        f"{source} is as it was."
+    )
 
 
 def check(path: Path, key_hex: str, *, thorough: bool = False) -> None:

@@ -7,7 +7,7 @@ accident before the person says they have kept it: it is never shown again.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -46,10 +46,6 @@ class RecoveryKeyDialog(QDialog):
         advice.setWordWrap(True)
         self.key = QLabel(code)
         self.key.setObjectName("recoveryKey")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSize(font.pointSize() + 6)
-        font.setWeight(QFont.Weight.Bold)
-        self.key.setFont(font)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key.setAccessibleName("Recovery key")

@@ -458,11 +458,6 @@ def test_the_recovery_key_window_cannot_be_closed_until_the_key_is_kept(qtbot: Q
     assert not dialog.isVisible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resources/style.qss line 4 (QWidget { font-size: 10pt }) overrides the larger font "
-    "recovery_dialogs.py lines 49-52 set on the key: it shows at the advice's size",
-)
 def test_the_recovery_key_is_shown_larger_than_the_advice(qtbot: QtBot) -> None:
     """IT copies the key by hand from this window: it should stand out from the text around it."""
     dialog = RecoveryKeyDialog(recovery_code.new_code(), "Encrypted file /tmp/linkworker.db")
