@@ -106,6 +106,8 @@ class Pcn(Versioned, Base):
     swemwbs_change_hundredths: Mapped[int] = mapped_column(
         SmallInteger, default=287, server_default=text("287")
     )
+    # The window locks after this many minutes without keyboard or mouse input (issue 13).
+    idle_lock_minutes: Mapped[int] = mapped_column(SmallInteger, default=10, server_default=text("10"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     practices: Mapped[list[Practice]] = relationship(back_populates="pcn", order_by="Practice.name")
@@ -139,6 +141,10 @@ class UserAccount(Versioned, Base):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
+    # Set when an administrator chose the password: the user picks their own at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # On a shared server, sees every PCN's audit trail (the server's own administrators).
+    administers_server: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
@@ -520,15 +526,20 @@ class FollowUpReschedule(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when. Append-only: the database refuses updates and deletes.
+    """Who did what to which record, when. Append-only: the database refuses updates and deletes
+    (and TRUNCATE on PostgreSQL), and each event is sealed to the one before (``chain_hash``,
+    domain.audit_chain), so a change made around the app is found by ``audit verify``.
 
-    ``detail`` never holds patient data: only what was done and to which record id.
+    ``detail`` never holds patient data: only what was done and to which record id. Ids are
+    given by services.audit in chain order, not by the database.
     """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     username: Mapped[str | None] = mapped_column(String(64))
@@ -536,6 +547,20 @@ class AuditEvent(Base):
     entity: Mapped[str | None] = _code(40)
     entity_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     detail: Mapped[str | None] = mapped_column(String(500))
+    # The PCN the event belongs to (the actor's), so a shared server shows each PCN its own.
+    pcn_id: Mapped[int | None] = mapped_column(ForeignKey("pcn.id"), index=True)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The newest sealed event: one row, locked by every writer so the chain never forks, and
+    checked by ``audit verify`` so events cut from the end are found too."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class PostcodePoint(Base):

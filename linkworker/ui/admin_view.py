@@ -1,5 +1,6 @@
-"""Administration: users, practices, the disclosure rule (with the meaningful SWEMWBS change) and the
-audit trail, for administrators only.
+"""Administration: users, practices, the disclosure rule (with the meaningful SWEMWBS change), the
+audit trail and the data key, for administrators only. Each tab lives in its own module; the
+practices and disclosure tabs are here.
 
 Every change goes through a service, which checks the role again and writes the audit trail;
 after each change the list is read back from the database, so it shows what was saved.
@@ -7,10 +8,6 @@ after each change the list is read back from the database, so it shows what was 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
-
-from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -21,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import NHS_DIGITAL, THRESHOLD_RANGE, Rule
 from linkworker.domain.errors import ValidationError
@@ -31,156 +27,17 @@ from linkworker.domain.measures import (
     SWEMWBS_CHANGE_RANGE,
     parse_swemwbs_change,
 )
-from linkworker.services import audit, disclosure, organisation, users
+from linkworker.services import disclosure, organisation
 from linkworker.services.actor import Actor
-from linkworker.services.audit import AuditEntry
 from linkworker.services.organisation import PracticeSummary
-from linkworker.services.users import UserSummary
 from linkworker.store.database import Database
-from linkworker.ui.admin_dialogs import AddPracticeDialog, AddUserDialog, ResetPasswordDialog
-from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.admin_dialogs import AddPracticeDialog
+from linkworker.ui.audit_tab import AuditTab
 from linkworker.ui.errors import call_service
 from linkworker.ui.key_custody_tab import KeysTab
-from linkworker.ui.models import AUDIT_COLUMNS, PRACTICE_COLUMNS, USER_COLUMNS, Column, RecordTableModel
-from linkworker.ui.tables import record_table
-
-T = TypeVar("T")
-AUDIT_LIMIT = 200
-
-
-class RecordTab(QWidget, Generic[T]):
-    """A list read from a service, with the buttons that act on the selected record."""
-
-    def __init__(
-        self,
-        database: Database,
-        actor: Actor,
-        columns: Sequence[Column[T]],
-        name: str,
-        intro: str,
-        load: Callable[[Session, Actor], list[T]],
-        key: Callable[[T], object] | None = None,
-    ) -> None:
-        super().__init__()
-        self.database = database
-        self.actor = actor
-        self.name = name
-        self._load = load
-        self._key = key
-        self.model: RecordTableModel[T] = RecordTableModel(columns, self)
-        self.table = record_table(self.model, name, intro)
-        self.buttons = QHBoxLayout()
-        explanation = QLabel(intro)
-        explanation.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explanation)
-        layout.addWidget(self.table)
-        layout.addLayout(self.buttons)
-        self.table.selectionModel().selectionChanged.connect(self.update_buttons)
-
-    def add_button(self, text: str, slot: Callable[[], None], description: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setToolTip(description)
-        button.setAccessibleDescription(description)
-        button.clicked.connect(slot)
-        self.buttons.addWidget(button)
-        return button
-
-    def selected(self) -> T | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.record(rows[0].row()) if rows else None
-
-    def refresh(self, select: object = None) -> None:
-        """Read the list again, keeping the selection (or selecting the record keyed ``select``)."""
-        current = self.selected()
-        if select is None and current is not None and self._key is not None:
-            select = self._key(current)
-        outcome = call_service(
-            self,
-            self.database,
-            lambda session: self._load(session, self.actor),
-            action=f"Show {self.name.lower()}",
-        )
-        if outcome.ok and outcome.value is not None:
-            self.model.set_records(outcome.value)
-            self._select(select)
-        self.update_buttons()
-
-    def _select(self, key: object) -> None:
-        if key is None or self._key is None:
-            return
-        for row, record in enumerate(self.model.records()):
-            if self._key(record) == key:
-                self.table.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                return
-
-    def update_buttons(self) -> None:
-        """Enable the buttons that make sense for the selection; subclasses say which."""
-
-    def open_form(self, dialog: FormDialog[T]) -> None:
-        """Show a form without blocking; when it saves, read the list again and select the result."""
-
-        def saved() -> None:
-            self.refresh(select=self._key(dialog.saved) if self._key and dialog.saved else None)
-
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(saved)
-        dialog.open()
-
-
-class UsersTab(RecordTab[UserSummary]):
-    def __init__(self, database: Database, actor: Actor) -> None:
-        super().__init__(
-            database,
-            actor,
-            USER_COLUMNS,
-            "Users",
-            "People who can sign in to Linkworker for this PCN. A deactivated user cannot sign in; "
-            "their past work stays on record.",
-            users.list_users,
-            key=lambda user: user.id,
-        )
-        self.new_button = self.add_button("&New user…", self.add_user, "Add a person who can sign in")
-        self.deactivate_button = self.add_button(
-            "&Deactivate", lambda: self.set_active(False), "Stop the selected user signing in"
-        )
-        self.reactivate_button = self.add_button(
-            "&Reactivate", lambda: self.set_active(True), "Let the selected user sign in again"
-        )
-        self.reset_button = self.add_button(
-            "Reset pass&word…", self.reset_password, "Set a new password for the selected user"
-        )
-        self.buttons.addStretch()
-        self.update_buttons()
-
-    def update_buttons(self) -> None:
-        user = self.selected()
-        self.deactivate_button.setEnabled(user is not None and user.active)
-        self.reactivate_button.setEnabled(user is not None and not user.active)
-        self.reset_button.setEnabled(user is not None)
-
-    def add_user(self) -> None:
-        self.open_form(AddUserDialog(self.database, self.actor, self))
-
-    def reset_password(self) -> None:
-        user = self.selected()
-        if user is not None:
-            self.open_form(ResetPasswordDialog(self.database, self.actor, user, self))
-
-    def set_active(self, active: bool) -> None:
-        user = self.selected()
-        if user is None:
-            return
-        call_service(
-            self,
-            self.database,
-            lambda session: users.set_active(session, self.actor, user.id, user.version, active),
-            action="Reactivate user" if active else "Deactivate user",
-        )
-        self.refresh()
+from linkworker.ui.models import PRACTICE_COLUMNS
+from linkworker.ui.record_tab import RecordTab
+from linkworker.ui.users_tab import UsersTab
 
 
 class PracticesTab(RecordTab[PracticeSummary]):
@@ -228,22 +85,6 @@ class PracticesTab(RecordTab[PracticeSummary]):
             action="Reactivate practice" if active else "Deactivate practice",
         )
         self.refresh()
-
-
-class AuditTab(RecordTab[AuditEntry]):
-    def __init__(self, database: Database, actor: Actor) -> None:
-        super().__init__(
-            database,
-            actor,
-            AUDIT_COLUMNS,
-            "Audit trail",
-            f"The latest {AUDIT_LIMIT} events, newest first: who did what to which record, and when.",
-            lambda session, actor: audit.recent(session, actor, AUDIT_LIMIT),
-        )
-        self.reload_button = self.add_button(
-            "Re&load", lambda: self.refresh(), "Read the latest events again"
-        )
-        self.buttons.addStretch()
 
 
 class DisclosureTab(QWidget):
