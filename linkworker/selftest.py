@@ -162,7 +162,8 @@ def _write_and_read_back(scratch: _Scratch) -> Outcome:
     """Set up a PCN through the services, close the file, reopen it and sign in."""
     from linkworker.domain.roles import Role
     from linkworker.services.organisation import NewPractice, SetupRequest, current_pcn, set_up
-    from linkworker.services.users import NewUser, sign_in
+    from linkworker.services.signing_in import sign_in
+    from linkworker.services.users import NewUser
     from linkworker.store.database import open_sqlite
 
     if not scratch.database_ready:

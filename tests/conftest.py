@@ -12,7 +12,8 @@ import pytest
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser, create_user, sign_in
+from linkworker.services.signing_in import sign_in
+from linkworker.services.users import NewUser, create_user
 from linkworker.store import key_slots
 from linkworker.store.database import Database
 from tests.helpers.databases import PostgresTemplate, SqliteTemplate, postgres_admin_url

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts
-from linkworker.services import audit, users
+from linkworker.services import audit, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.services.organisation import needs_setup
@@ -102,7 +102,9 @@ class DataAccess:
         """Open the database as ``username``; ``SignInFailed`` with a plain reason if not."""
         database = self.open_unlocked()
         if database is not None:
-            return SignedIn(database, _in_session(database, lambda s: users.sign_in(s, username, password)))
+            return SignedIn(
+                database, _in_session(database, lambda s: signing_in.sign_in(s, username, password))
+            )
         return self._sign_in_with_slot(username, password)
 
     def _sign_in_with_slot(self, username: str, password: str) -> SignedIn:
@@ -134,7 +136,7 @@ class DataAccess:
     def sign_out(self, signed_in: SignedIn) -> None:
         """Record the sign-out; a database opened with a password is closed, so its key is no
         longer held by the app."""
-        _in_session(signed_in.database, lambda s: users.sign_out(s, signed_in.actor))
+        _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor))
         self.release(signed_in)
 
     def release(self, signed_in: SignedIn) -> None:
@@ -219,4 +221,4 @@ def _signed_in_with_slot(
             detail,
             username=attempt.username,
         )
-    return users.sign_in_with_slot(session, username, password)
+    return signing_in.sign_in_with_slot(session, username, password)

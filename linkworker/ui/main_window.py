@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from linkworker.domain.roles import Permission
-from linkworker.services import organisation, users
+from linkworker.services import organisation, signing_in
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView
@@ -362,7 +362,10 @@ class MainWindow(QMainWindow):
         if not self._session_ended:
             self._session_ended = True
             call_service(
-                self, self.database, lambda session: users.sign_out(session, self.actor), action="Sign out"
+                self,
+                self.database,
+                lambda session: signing_in.sign_out(session, self.actor),
+                action="Sign out",
             )
         if self._signing_out:
             self.signed_out.emit()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from linkworker.services import case_record, casework
 from linkworker.services.actor import Actor
-from linkworker.services.users import sign_in
+from linkworker.services.signing_in import sign_in
 from linkworker.store.database import Database, open_sqlite
 
 WORKER = ("worker", "purple monkey dishwasher")  # tests.conftest's link worker

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, users
+from linkworker.services import key_custody, signing_in, users
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError, SignInFailed
@@ -42,7 +42,7 @@ def _staff(database: Database) -> tuple[Actor, str | None]:
         )
         code = key_custody.first_recovery_key(session)
     with database.session() as session:
-        admin = users.sign_in(session, "admin", ADMIN_PASSWORD)
+        admin = signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
         users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
     return admin, code
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import backup, key_custody, users
+from linkworker.services import audit, backup, key_custody, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import PermissionDenied, ServiceError
 from linkworker.services.organisation import NewPractice, SetupRequest, set_up
@@ -63,14 +63,14 @@ def slotted_database(folder: Path) -> Slotted:
         code = key_custody.first_recovery_key(session)
     assert code is not None
     with database.session() as session:
-        admin = users.sign_in(session, "admin", ADMIN_PASSWORD)
+        admin = signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
         users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
         users.create_user(session, admin, NewUser("manager", "Max Manager", Role.MANAGER, MANAGER_PASSWORD))
     with database.session() as session:
         actors = {
             Role.ADMIN: admin,
-            Role.LINK_WORKER: users.sign_in(session, "worker", WORKER_PASSWORD),
-            Role.MANAGER: users.sign_in(session, "manager", MANAGER_PASSWORD),
+            Role.LINK_WORKER: signing_in.sign_in(session, "worker", WORKER_PASSWORD),
+            Role.MANAGER: signing_in.sign_in(session, "manager", MANAGER_PASSWORD),
         }
     return Slotted(database, actors, code)
 
@@ -92,7 +92,8 @@ def damage(file: Path, offset: int) -> None:
 def fill(database: Database, rows: int = 600) -> None:
     """Enough rows to spread over many pages."""
     with database.session() as session:
-        session.add_all(AuditEvent(action="test_row", detail=f"{n:04d} " + "x" * 300) for n in range(rows))
+        for n in range(rows):
+            audit.record(session, None, "test_row", detail=f"{n:04d} " + "x" * 300)
 
 
 def user_names(database: Database) -> list[str]:

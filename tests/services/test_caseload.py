@@ -29,7 +29,8 @@ from linkworker.services import caseload
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey, StatusGroup
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.users import NewUser, create_user, sign_in
+from linkworker.services.signing_in import sign_in
+from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,

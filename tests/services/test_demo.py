@@ -33,7 +33,8 @@ from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
 from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
 from linkworker.services.needs import local_needs
 from linkworker.services.organisation import NewPractice, add_practice
-from linkworker.services.users import NewUser, create_user, sign_in
+from linkworker.services.signing_in import sign_in
+from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import (

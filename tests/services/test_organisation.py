@@ -21,7 +21,8 @@ from linkworker.services.organisation import (
     set_practice_active,
     set_up,
 )
-from linkworker.services.users import NewUser, sign_in
+from linkworker.services.signing_in import sign_in
+from linkworker.services.users import NewUser
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, UserAccount
 

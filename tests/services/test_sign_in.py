@@ -13,7 +13,8 @@ from linkworker.domain import passwords
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
-from linkworker.services.users import list_users, reset_password, set_active, sign_in
+from linkworker.services.signing_in import sign_in
+from linkworker.services.users import list_users, reset_password, set_active
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, UserAccount, utc_now
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD

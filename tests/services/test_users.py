@@ -9,6 +9,7 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed, StaleEdit
+from linkworker.services.signing_in import sign_in
 from linkworker.services.users import (
     NewUser,
     UserSummary,
@@ -17,7 +18,6 @@ from linkworker.services.users import (
     list_users,
     reset_password,
     set_active,
-    sign_in,
 )
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, UserAccount

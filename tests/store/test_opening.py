@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlcipher3 import dbapi2
 
+from linkworker.services import audit
 from linkworker.store import secrets
 from linkworker.store.database import Database, open_postgres, open_sqlite, parse_postgres_url
 from linkworker.store.database_key import KeyOrigin, keyring_name
@@ -49,9 +50,8 @@ def new_database(folder: Path) -> Database:
 def fill(database: Database, events: int = 600) -> None:
     """Enough rows to spread over many pages."""
     with database.session() as session:
-        session.add_all(
-            AuditEvent(action="test_row", detail=f"{index:04d} " + "x" * 300) for index in range(events)
-        )
+        for index in range(events):
+            audit.record(session, None, "test_row", detail=f"{index:04d} " + "x" * 300)
 
 
 def digest(file: Path) -> str:
@@ -229,7 +229,7 @@ def test_a_locked_file_is_reported_after_a_short_wait(tmp_path: Path) -> None:
     try:
         holder.execute(f"PRAGMA key = \"x'{database.location.key.hex}'\"")
         holder.execute("BEGIN EXCLUSIVE")
-        holder.execute("INSERT INTO audit_event (occurred_at, action) VALUES ('2026-01-01 09:00:00', 'held')")
+        holder.execute("INSERT INTO audit_chain_head (id, last_event_id, last_hash) VALUES (2, 0, 'held')")
         started = time.monotonic()
         with pytest.raises(DatabaseLocked, match="locked by another program"):
             new_database(tmp_path)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import organisation, users
+from linkworker.services import organisation, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database
@@ -97,7 +97,7 @@ def test_add_user_through_the_dialog(
     assert tab.selected() is not None and tab.selected().username == "l.link"
     with database.session() as session:
         listed = {user.username: user for user in users.list_users(session, actors[Role.ADMIN])}
-        signed_in = users.sign_in(session, "l.link", NEW_PASSWORD)
+        signed_in = signing_in.sign_in(session, "l.link", NEW_PASSWORD)
     assert listed["l.link"].role is Role.LINK_WORKER and listed["l.link"].full_name == "Lee Link"
     assert signed_in.role is Role.LINK_WORKER
 
@@ -116,11 +116,11 @@ def test_deactivate_and_reactivate_a_user(
     assert column(tab, 3)[column(tab, 0).index("worker")] == "Deactivated"
     assert tab.reactivate_button.isEnabled() and not tab.deactivate_button.isEnabled()
     with pytest.raises(SignInFailed, match="deactivated"), database.session() as session:
-        users.sign_in(session, "worker", WORKER_PASSWORD)
+        signing_in.sign_in(session, "worker", WORKER_PASSWORD)
 
     qtbot.mouseClick(tab.reactivate_button, Qt.MouseButton.LeftButton)
     with database.session() as session:
-        assert users.sign_in(session, "worker", WORKER_PASSWORD).role is Role.LINK_WORKER
+        assert signing_in.sign_in(session, "worker", WORKER_PASSWORD).role is Role.LINK_WORKER
 
 
 def test_deactivating_yourself_is_refused_with_a_message(
@@ -165,7 +165,7 @@ def test_reset_password(qtbot: QtBot, sqlite_view: AdminView, sqlite_database: D
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with sqlite_database.session() as session:
-        assert users.sign_in(session, "worker", NEW_PASSWORD).username == "worker"
+        assert signing_in.sign_in(session, "worker", NEW_PASSWORD).username == "worker"
 
 
 def test_add_and_deactivate_a_practice(

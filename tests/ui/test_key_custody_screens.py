@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, users
+from linkworker.services import key_custody, signing_in, users
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
@@ -171,7 +171,7 @@ def set_up_staff(database: Database) -> None:
             ),
         )
     with database.session() as session:
-        admin = users.sign_in(session, "admin", ADMIN_PASSWORD)
+        admin = signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
         users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
 
 

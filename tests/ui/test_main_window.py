@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
-from linkworker.services import audit, today, users
+from linkworker.services import audit, signing_in, today
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database, open_sqlite
@@ -209,9 +209,9 @@ def test_change_password_through_the_dialog(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert messages.texts() == ["Your password has been changed."]
     with sqlite_database.session() as session:
-        assert users.sign_in(session, "admin", "kettle meadow saxophone").role is Role.ADMIN
+        assert signing_in.sign_in(session, "admin", "kettle meadow saxophone").role is Role.ADMIN
     with pytest.raises(SignInFailed), sqlite_database.session() as session:
-        users.sign_in(session, "admin", ADMIN_PASSWORD)
+        signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
 
 
 def test_sign_out_and_close_are_told_apart(

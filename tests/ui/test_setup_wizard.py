@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import organisation, users
+from linkworker.services import organisation, signing_in
 from linkworker.store.database import Database
 from linkworker.ui.models import PracticeDraftModel
 from linkworker.ui.setup_wizard import SetupWizard
@@ -97,7 +97,7 @@ def test_wizard_sets_up_the_pcn_and_the_first_admin(
     assert wizard.admin_username == "a.admin"
     assert messages.boxes() == []
     with database.session() as session:
-        admin = users.sign_in(session, "a.admin", PASSWORD)
+        admin = signing_in.sign_in(session, "a.admin", PASSWORD)
         practices = organisation.list_practices(session, admin)
         pcn = organisation.current_pcn(session, admin)
     assert admin.role is Role.ADMIN and admin.full_name == "Ada Admin"
