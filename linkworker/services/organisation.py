@@ -76,9 +76,16 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
     admin_details = _checked_new_user(replace(request.admin, role=Role.ADMIN))
     session.add(pcn)
     session.flush()
-    admin = _insert_user(session, None, pcn.id, admin_details)
+    admin = _insert_user(session, None, pcn.id, admin_details, administers_server=True)
     audit.record(
-        session, None, "setup", "pcn", pcn.id, f"practices={len(request.practices)}", username=admin.username
+        session,
+        None,
+        "setup",
+        "pcn",
+        pcn.id,
+        f"practices={len(request.practices)}",
+        username=admin.username,
+        pcn_id=pcn.id,
     )
     return admin
 

@@ -70,7 +70,11 @@ def _checked_new_user(new: NewUser) -> NewUser:
     return NewUser(username, full_name, Role(new.role), new.password)
 
 
-def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUser) -> UserSummary:
+def _insert_user(
+    session: Session, actor: Actor | None, pcn_id: int, new: NewUser, *, administers_server: bool = False
+) -> UserSummary:
+    """Add the account, its key slot and its audit event; ``administers_server`` for the
+    set-up wizard's first administrator, who sees every PCN's trail on a shared server."""
     new = _checked_new_user(new)
     taken = session.scalar(select(func.count()).where(UserAccount.username == new.username))
     if taken:
@@ -81,12 +85,20 @@ def _insert_user(session: Session, actor: Actor | None, pcn_id: int, new: NewUse
         full_name=new.full_name,
         role=new.role.value,
         password_hash=passwords.hash_password(new.password),
+        administers_server=administers_server,
     )
     session.add(user)
     session.flush()
     key_custody.write_user_slot(session, new.username, new.password)
     audit.record(
-        session, actor, "user_created", "user_account", user.id, f"role={user.role}", username=new.username
+        session,
+        actor,
+        "user_created",
+        "user_account",
+        user.id,
+        f"role={user.role}",
+        username=new.username,
+        pcn_id=pcn_id,
     )
     return _summary(user)
 

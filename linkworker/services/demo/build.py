@@ -232,6 +232,8 @@ class _Builder:
             )
             for member in plan.staff
         )
+        for member in plan.staff:  # every account signs in on a file, as the first PCN's do
+            key_custody.write_user_slot(session, member.username, member.password)
 
     def _people(self, built: list[_Organisation]) -> None:
         rng = self.rng
