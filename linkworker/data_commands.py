@@ -149,10 +149,17 @@ def _back_up(arguments: argparse.Namespace, batch: Batch) -> int:
     actor = batch.sign_in()
     result = backup.back_up(batch.database, actor, arguments.to, keep=arguments.keep)
     size = f"{result.size_bytes / 1_000_000:.1f} MB"
-    print(f"Backup written: {result.path} ({size}, schema {result.schema_revision}), with its key slots.")
+    beside = f", with its key slots ({result.key_slots.name})" if result.key_slots else ""
+    print(f"Backup written: {result.path} ({size}, schema {result.schema_revision}){beside}.")
     if result.removed:
         print(f"Removed {counted(result.removed, 'older backup')} beyond the newest {arguments.keep}.")
-    print("It opens only with a Linkworker password or the recovery key.")
+    if result.key_slots:
+        print("It opens only with a Linkworker password or the recovery key.")
+    else:
+        print(
+            "It opens with the older key copy this installation still keeps, not with a password: "
+            "finish moving to key slots (Administration > Data key)."
+        )
     return 0
 
 

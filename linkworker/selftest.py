@@ -290,8 +290,9 @@ def _check_keyring() -> Outcome:
     except KeyringUnavailable:
         return Outcome(
             WARN,
-            f"none usable: {_why_no_keyring()}. Database keys will be kept in files readable only "
-            "by the user; see docs/deployment.md",
+            f"none usable: {_why_no_keyring()}. A local database does not need one (its key is "
+            "kept in key slots beside it); a shared server's password then comes from the "
+            "environment or a pgpass file: see docs/deployment.md",
         )
     if read_back != probe:
         raise StepFailed(f"the {backend} keyring stored a secret but gave back something else")

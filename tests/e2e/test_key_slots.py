@@ -111,6 +111,8 @@ def test_backup_and_a_new_recovery_key_need_an_administrator(
     assert backed_up.returncode == 0, backed_up.stderr
     [copy] = backups.glob("linkworker-*.db")
     assert (copy.parent / (copy.name + ".keyslots")).exists()
+    assert f"with its key slots ({copy.name}.keyslots)" in backed_up.stdout
+    assert "opens only with a Linkworker password or the recovery key" in backed_up.stdout
     assert copy.read_bytes()[:16] != b"SQLite format 3\x00"
 
     made = admin.run("export-key", str(key_sheet), "--user", "admin")
