@@ -32,8 +32,9 @@ from linkworker.store.key_slots import path_for
 from linkworker.store.migrations import head_revision
 from linkworker.store.models import AuditEvent, CaseNote
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD
+from tests.helpers.slotted import Slotted, slotted_database
 from tests.services.casework_builder import new_case
-from tests.services.test_backup import PAGE, Slotted, damage, fill, slotted_database
+from tests.services.test_backup import PAGE, damage, fill
 
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)

@@ -21,14 +21,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, signing_in, users
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser
 from linkworker.store import recovery_code, secrets
-from linkworker.store.database import Database, open_sqlite
+from linkworker.store.database import Database
 from linkworker.store.database_key import keyring_name
 from linkworker.store.key_slots import KeySlots
 from linkworker.store.models import AuditEvent
@@ -40,6 +37,7 @@ from linkworker.ui.recovery_dialogs import RecoverPasswordDialog, RecoveryKeyDia
 from linkworker.ui.sign_in import SignInDialog
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD, _set_up_pcn
 from tests.helpers.fake_keyring import MemoryKeyring
+from tests.helpers.slotted import slotted_database
 from tests.ui.conftest import Messages
 
 NEW_PASSWORD = "lantern otter meadow"
@@ -158,34 +156,14 @@ class Installation:
         return True
 
 
-def set_up_staff(database: Database) -> None:
-    """A PCN with an administrator and a link worker (each user's slot is written as they are made)."""
-    with database.session() as session:
-        set_up(
-            session,
-            SetupRequest(
-                pcn_name="Test Valley PCN",
-                pcn_ods_code="U99901",
-                practices=[NewPractice("G99001", "Riverside Surgery")],
-                admin=NewUser("admin", "Ada Admin", Role.ADMIN, ADMIN_PASSWORD),
-            ),
-        )
-    with database.session() as session:
-        admin = signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
-        users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
-
-
 @pytest.fixture
 def slotted(tmp_path: Path, fake_keyring: MemoryKeyring) -> Installation:
     folder = tmp_path / "data"
     file, keys = folder / "linkworker.db", folder / "keys"
-    database = open_sqlite(file, keys)
-    set_up_staff(database)
-    with database.session() as session:
-        code = key_custody.first_recovery_key(session)
-    database.dispose()
-    assert code is not None and fake_keyring.secrets == {}
-    installation = Installation(file, keys, code)
+    made = slotted_database(folder)
+    made.database.dispose()
+    assert fake_keyring.secrets == {}
+    installation = Installation(file, keys, made.recovery_code)
     assert installation.access().open_unlocked() is None, "only a password opens it now"
     return installation
 
@@ -193,17 +171,16 @@ def slotted(tmp_path: Path, fake_keyring: MemoryKeyring) -> Installation:
 @pytest.fixture
 def older(tmp_path: Path, fake_keyring: MemoryKeyring) -> Installation:
     """An installation from before key slots: the key also in the keyring, no recovery key, and
-    the link worker made before the upgrade (so without a slot)."""
+    the link worker made before the upgrade (so without a slot); the manager has signed in since."""
     folder = tmp_path / "data"
     file, keys = folder / "linkworker.db", folder / "keys"
-    database = open_sqlite(file, keys)
-    assert database.location.key is not None
-    secrets.put(keyring_name(file), database.location.key.hex)  # where older versions kept it
-    set_up_staff(database)
-    database.dispose()
+    made = slotted_database(folder, recovery=False)
+    assert made.database.location.key is not None
+    secrets.put(keyring_name(file), made.database.location.key.hex)  # where older versions kept it
+    made.database.dispose()
     slots = KeySlots.beside(file)
-    slots.remove_user("worker")
-    assert not slots.has_recovery() and slots.usernames() == {"admin"}
+    slots.remove_user("worker")  # made before the upgrade, not signed in since
+    assert not slots.has_recovery() and slots.usernames() == {"admin", "manager"}
     return Installation(file, keys, recovery="")
 
 
