@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from linkworker import __version__, config
 from linkworker.services import organisation
 from linkworker.services.access import DataAccess, SignedIn
+from linkworker.ui import wheel_guard
 from linkworker.ui.errors import call_plain, show_message
 from linkworker.ui.main_window import MainWindow
 from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
@@ -169,6 +170,7 @@ def run_app(access: DataAccess, *, sign_in_hint: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # windows follow each other; the flow says when to stop
     apply_style(app)
+    wheel_guard.install(app)
     flow = AppFlow(access, sign_in_hint)
     flow.finished.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     with _bugs_shown(app):

@@ -10,14 +10,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
+from linkworker.ui import wheel_guard
 from linkworker.ui.app import apply_style
 from tests.conftest import _set_up_pcn
 
 
 @pytest.fixture(scope="session", autouse=True)
 def styled(qapp: QApplication) -> None:
-    """Every window test runs under the style sheet users get, so a broken sheet fails here."""
+    """Every window test runs under the style sheet users get, so a broken sheet fails here,
+    and with the wheel guard the app installs."""
     apply_style(qapp)
+    wheel_guard.install(qapp)
 
 
 @pytest.fixture
