@@ -1,8 +1,10 @@
-"""The PCN and its practices: first-run setup and the admin screen's practice list."""
+"""The PCN and its practices: first-run setup, the admin screen's practice list, and how long the
+window may sit idle before it locks (issue 13)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,10 @@ from linkworker.services.actor import Actor
 from linkworker.services.errors import AlreadySetUp, NotFound, StaleEdit
 from linkworker.services.users import NewUser, UserSummary, _checked_new_user, _insert_user
 from linkworker.store.models import Pcn, Practice, UserAccount
+
+# The idle lock's choices in minutes: a minute at the least, and an hour at the most, as a
+# practice PC left longer than that is left for good.
+IDLE_LOCK_RANGE: Final = (1, 60)
 
 
 @dataclass(frozen=True)
@@ -146,3 +152,38 @@ def set_practice_active(
     return PracticeSummary(
         practice.id, practice.ods_code, practice.name, practice.active, practice.version_id
     )
+
+
+def idle_lock_minutes(session: Session, actor: Actor) -> int:
+    """How many minutes without keyboard or mouse input lock the window of anyone in the PCN."""
+    minutes = session.scalar(select(Pcn.idle_lock_minutes).where(Pcn.id == actor.pcn_id))
+    if minutes is None:
+        raise NotFound("Your PCN no longer exists on this database.")
+    return minutes
+
+
+def parse_idle_lock_minutes(value: int | str, field: str = "idle_lock_minutes") -> int:
+    """The idle lock as typed: a whole number of minutes in ``IDLE_LOCK_RANGE``."""
+    low, high = IDLE_LOCK_RANGE
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(field, "Write the number of minutes as a whole number, like 10.") from None
+    if not low <= minutes <= high:
+        raise ValidationError(field, f"Choose from {low} to {high} minutes.")
+    return minutes
+
+
+def set_idle_lock_minutes(session: Session, actor: Actor, minutes: int | str) -> int:
+    """Change the idle lock for the whole PCN: an administrator's decision, audited with the
+    minutes before and after (a longer lock leaves records open longer)."""
+    actor.require(Permission.ADMINISTER)
+    chosen = parse_idle_lock_minutes(minutes)
+    pcn = session.get(Pcn, actor.pcn_id)
+    if pcn is None:
+        raise NotFound("Your PCN no longer exists on this database.")
+    before = pcn.idle_lock_minutes
+    if chosen != before:
+        pcn.idle_lock_minutes = chosen
+        audit.record(session, actor, "idle_lock_set", "pcn", pcn.id, f"idle_lock_minutes={before}->{chosen}")
+    return chosen

@@ -10,14 +10,17 @@ from sqlalchemy import func, select
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.errors import AlreadySetUp, StaleEdit
+from linkworker.services.errors import AlreadySetUp, PermissionDenied, StaleEdit
 from linkworker.services.organisation import (
+    IDLE_LOCK_RANGE,
     NewPractice,
     SetupRequest,
     add_practice,
     current_pcn,
+    idle_lock_minutes,
     list_practices,
     needs_setup,
+    set_idle_lock_minutes,
     set_practice_active,
     set_up,
 )
@@ -154,3 +157,67 @@ def test_a_stale_practice_version_is_refused(database: Database, actors: dict[Ro
         assert not next(
             p for p in list_practices(session, admin, include_inactive=True) if p.id == opened.id
         ).active
+
+
+def idle_lock_events(database: Database) -> list[tuple[int | None, str | None]]:
+    with database.read_session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "idle_lock_set"))
+        return [(event.user_id, event.detail) for event in events]
+
+
+def test_the_idle_lock_starts_at_ten_minutes_and_an_administrator_sets_it_audited(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    admin = actors[Role.ADMIN]
+    with database.read_session() as session:
+        assert {idle_lock_minutes(session, actor) for actor in actors.values()} == {10}
+    with database.session() as session:
+        assert set_idle_lock_minutes(session, admin, " 3 ") == 3
+    with database.session() as session:
+        assert set_idle_lock_minutes(session, admin, IDLE_LOCK_RANGE[1]) == 60
+        set_idle_lock_minutes(session, admin, 60)  # no change: nothing to record
+    with database.read_session() as session:
+        assert idle_lock_minutes(session, actors[Role.LINK_WORKER]) == 60
+    assert idle_lock_events(database) == [
+        (admin.user_id, "idle_lock_minutes=10->3"),
+        (admin.user_id, "idle_lock_minutes=3->60"),
+    ]
+
+
+@pytest.mark.parametrize("typed", [0, 61, -5, "", "ten", "2.5", "1e3", 10**12])
+def test_an_idle_lock_outside_one_to_sixty_minutes_is_refused(
+    database: Database, actors: dict[Role, Actor], typed: int | str
+) -> None:
+    with pytest.raises(ValidationError) as refused, database.session() as session:
+        set_idle_lock_minutes(session, actors[Role.ADMIN], typed)
+    assert refused.value.field == "idle_lock_minutes"
+    assert refused.value.message in (
+        "Choose from 1 to 60 minutes.",
+        "Write the number of minutes as a whole number, like 10.",
+    )
+    with database.read_session() as session:
+        assert idle_lock_minutes(session, actors[Role.ADMIN]) == 10
+    assert idle_lock_events(database) == []
+
+
+@pytest.mark.parametrize("role", [Role.LINK_WORKER, Role.MANAGER])
+def test_only_an_administrator_sets_the_idle_lock(
+    database: Database, actors: dict[Role, Actor], role: Role
+) -> None:
+    """A worker who could lengthen it would undo the lock for the whole PCN."""
+    with pytest.raises(PermissionDenied), database.session() as session:
+        set_idle_lock_minutes(session, actors[role], 60)
+    with database.read_session() as session:
+        assert idle_lock_minutes(session, actors[role]) == 10
+
+
+def test_each_pcn_keeps_its_own_idle_lock(database: Database, actors: dict[Role, Actor]) -> None:
+    with database.session() as session:
+        other = Pcn(ods_code="U99902", name="Other Valley PCN")
+        session.add(other)
+        session.flush()
+        other_admin = replace(actors[Role.ADMIN], pcn_id=other.id)
+        set_idle_lock_minutes(session, other_admin, 2)
+    with database.read_session() as session:
+        assert idle_lock_minutes(session, actors[Role.LINK_WORKER]) == 10
+        assert idle_lock_minutes(session, other_admin) == 2
