@@ -20,6 +20,8 @@ from enum import StrEnum
 
 # The seal before the first event: 64 zeros, so the first event is sealed like every other.
 GENESIS = "0" * 64
+# One encoder for every event (json.dumps with options makes a new one each call).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _canonical(event: ChainedEvent) -> bytes:
         event.detail,
         event.pcn_id,
     ]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _JSON.encode(fields).encode("utf-8")
 
 
 def seal(previous: str, event: ChainedEvent) -> str:
@@ -100,140 +102,243 @@ def seal_all(previous: str, events: Sequence[ChainedEvent]) -> list[str]:
     return seals
 
 
+# How far apart the ids of a renumbering are looked for at a break: up to this many events
+# deleted or inserted at one place (with the later ids moved) are named as such.
+_MOST_RENUMBERED = 8
+# A moved event is looked for among the events that fit no neighbour; a trail with more of them
+# than this is wrecked throughout, and its breaks are named without that search (which would
+# take time growing with the square of their number).
+_MOST_SEARCHED = 200
+
+
 def verify(events: Sequence[SealedEvent], head: Head | None) -> list[ChainBreak]:
-    """Every break in ``events`` (in id order, the whole trail): empty when the chain is whole.
+    """Every break in ``events`` (in id order, the whole trail), in id order: empty when whole.
 
-    A break is named by what best explains it, judged by whether the next event still fits: a
-    gap in the ids, or later ids moved down by one, is a deletion; an event whose seal no longer
-    fits its content while the next still fits that seal was changed; an event the next one
-    skips over (later ids moved up by one) was inserted; an event carrying the seal of another
-    broken place was moved there.
+    The events are walked in order, each checked against the seal of the genuine event before
+    it. An event that does not fit is named by what explains the events around it: the next
+    event still follows its seal (it was changed; or, if the ids on from it were moved, events
+    were deleted or inserted before it); another event belongs in its place (it was moved); the
+    next event follows the one before it (it was put in). The head, the newest seal the app
+    wrote, then shows events cut from the end or added after it.
     """
-    breaks: list[ChainBreak] = []
-    shift = 0  # how far later ids were moved by an insertion (+) or a deletion (-) hidden by renumbering
-    previous_hash = GENESIS  # the seal the next genuine event follows
-    broken: list[int] = []
-    for index, sealed in enumerate(events):
-        first_expected = events[index - 1].event.id + 1 if index else 1
-        if sealed.event.id > first_expected:
-            breaks.append(
-                ChainBreak(
-                    BreakKind.DELETED,
-                    sealed.event.id,
-                    f"{_events(sealed.event.id - first_expected)} before event {sealed.event.id} "
-                    f"(ids {first_expected} to {sealed.event.id - 1}) are missing.",
-                )
+    walk = _Walk(events, head)
+    for index in range(len(events)):
+        walk.step(index)
+    return walk.finish()
+
+
+def _ids(first: int, last: int) -> str:
+    return f"Event {first}" if first == last else f"Events {first} to {last}"
+
+
+def _were(first: int, last: int) -> str:
+    return "was" if first == last else "were"
+
+
+def _are(first: int, last: int) -> str:
+    return "is" if first == last else "are"
+
+
+def _fits(previous: str, sealed: SealedEvent, event_id: int) -> bool:
+    """Whether ``sealed`` is the event sealed after ``previous`` with id ``event_id``."""
+    content = sealed.event if sealed.event.id == event_id else replace(sealed.event, id=event_id)
+    return seal(previous, content) == sealed.chain_hash
+
+
+class _Walk:
+    """The walk along the trail: the seal the next genuine event follows (``previous``), how far
+    ids were moved by a renumbering so far (``shift``: an event's id now less its id when sealed),
+    the breaks found by the event id they name, and where the head's seal was reached."""
+
+    def __init__(self, events: Sequence[SealedEvent], head: Head | None) -> None:
+        self.events = events
+        self.head = head
+        self.previous = GENESIS
+        self.shift = 0
+        self.breaks: dict[int, ChainBreak] = {}
+        self.head_reached_at: int | None = None
+        self._suspects: list[int] | None = None
+
+    def step(self, index: int) -> None:
+        sealed = self.events[index]
+        event_id = sealed.event.id
+        expected_id = self.events[index - 1].event.id + 1 if index else 1
+        if event_id > expected_id:  # a gap: its seal cannot fit, the deletion explains it
+            self._add(
+                BreakKind.DELETED,
+                expected_id,
+                f"{_ids(expected_id, event_id - 1)} {_are(expected_id, event_id - 1)} missing.",
             )
-            shift = 0  # the seal after a gap cannot fit: the deletion explains it
-        elif not _fits(previous_hash, sealed, shift):
-            found, shift, skipped = _explain(events, index, previous_hash, shift)
-            if found is None:
-                broken.append(index)
-            else:
-                breaks.append(found)
-            if skipped:
-                continue  # an inserted event: the chain goes on from the seal before it
-        previous_hash = sealed.chain_hash
-    breaks.extend(_unexplained(events, broken))
-    breaks.extend(_head_breaks(events, head))
-    return sorted(breaks, key=lambda found: found.event_id)
-
-
-def _events(count: int) -> str:
-    return f"{count} event{'s' if count != 1 else ''}"
-
-
-def _fits(previous_hash: str, sealed: SealedEvent, shift: int) -> bool:
-    """Whether ``sealed`` follows a seal of ``previous_hash``, its id ``shift`` above the sealed one."""
-    return seal(previous_hash, _with_id(sealed.event, sealed.event.id - shift)) == sealed.chain_hash
-
-
-def _explain(
-    events: Sequence[SealedEvent], index: int, before: str, shift: int
-) -> tuple[ChainBreak | None, int, bool]:
-    """Name the break at ``index`` by whether the next event fits: the break, the id shift after
-    it, and whether the event at ``index`` is no part of the chain (inserted)."""
-    event_id = events[index].event.id
-    after = events[index + 1] if index + 1 < len(events) else None
-    if after is None:
-        return None, shift, False
-    if _fits(events[index].chain_hash, after, shift):
-        text = f"Event {event_id} was changed after it was written."
-        return ChainBreak(BreakKind.CHANGED, event_id, text), shift, False
-    if _fits(before, after, shift + 1):
-        text = f"Event {event_id} was put into the trail afterwards, and the later events renumbered."
-        return ChainBreak(BreakKind.INSERTED, event_id, text), shift + 1, True
-    if _fits(events[index].chain_hash, after, shift - 1):
-        text = f"An event just before event {event_id} was deleted, and the later events renumbered."
-        return ChainBreak(BreakKind.DELETED, event_id, text), shift - 1, False
-    return None, shift, False
-
-
-def _unexplained(events: Sequence[SealedEvent], broken: list[int]) -> list[ChainBreak]:
-    """Breaks the next event does not explain: moved from another broken place, or changed."""
-    found = []
-    for index in broken:
-        event_id = events[index].event.id
-        if _sealed_elsewhere(events, index, broken):
-            found.append(
-                ChainBreak(
-                    BreakKind.REORDERED,
-                    event_id,
-                    f"Event {event_id} was moved from another place in the trail.",
-                )
-            )
+            self._accept(index, sealed.chain_hash)
+        elif _fits(self.previous, sealed, event_id - self.shift):
+            self._accept(index, sealed.chain_hash)
         else:
-            found.append(
-                ChainBreak(
-                    BreakKind.CHANGED, event_id, f"Event {event_id} does not follow the event before it."
-                )
+            self._explain(index)
+
+    def _add(self, kind: BreakKind, event_id: int, explanation: str) -> None:
+        self.breaks.setdefault(event_id, ChainBreak(kind, event_id, explanation))
+
+    def _accept(self, index: int, seal_here: str) -> None:
+        """Go on from ``seal_here``, the genuine seal of this place in the chain."""
+        self.previous = seal_here
+        if self.head is not None and seal_here == self.head.last_hash:
+            self.head_reached_at = index
+
+    def _explain(self, index: int) -> None:
+        sealed = self.events[index]
+        event_id = sealed.event.id
+        shift_here = self._shift_after(index)
+        if shift_here is not None:
+            self._sealed_in_place(event_id, shift_here)
+            self.shift = shift_here
+            self._accept(index, sealed.chain_hash)
+            return
+        belongs_here = self._moved_here(index)
+        if belongs_here is not None:
+            self._add(
+                BreakKind.REORDERED, event_id, f"Event {event_id} was moved from another place in the trail."
             )
-    return found
+            self._accept(index, belongs_here)
+            return
+        following = self._following(index)
+        if following is not None and _fits(self.previous, following, following.event.id - self.shift - 1):
+            text = f"Event {event_id} was put into the trail afterwards, and the later events renumbered."
+            self._add(BreakKind.INSERTED, event_id, text)
+            self.shift += 1  # the chain goes on from the seal before the inserted event
+            return
+        self._add(BreakKind.CHANGED, event_id, f"Event {event_id} does not follow the event before it.")
+        self.previous = sealed.chain_hash
 
-
-def _with_id(event: ChainedEvent, new_id: int) -> ChainedEvent:
-    return replace(event, id=new_id)
-
-
-def _sealed_elsewhere(events: Sequence[SealedEvent], index: int, broken: list[int]) -> bool:
-    """Whether the event at ``index`` carries the seal it had at another broken place: its
-    content, given that place's id and predecessor, gives its own seal."""
-    for other in broken:
-        if other == index:
-            continue
-        before = events[other - 1].chain_hash if other else GENESIS
-        if seal(before, _with_id(events[index].event, events[other].event.id)) == events[index].chain_hash:
-            return True
-    return False
-
-
-def _head_breaks(events: Sequence[SealedEvent], head: Head | None) -> list[ChainBreak]:
-    """Events cut from the end, or added after the last seal the app wrote."""
-    if head is None:
-        if events:
-            return [
-                ChainBreak(BreakKind.APPENDED_OUTSIDE, events[0].event.id, "The trail has no recorded head.")
-            ]
-        return []
-    last_id = events[-1].event.id if events else 0
-    if last_id < head.last_event_id:
-        return [
-            ChainBreak(
-                BreakKind.CUT_FROM_END,
-                last_id + 1,
-                f"Events {last_id + 1} to {head.last_event_id} are missing from the end of the trail.",
+    def _sealed_in_place(self, event_id: int, shift_here: int) -> None:
+        """Name a break at an event whose own seal is genuine (what follows it fits it)."""
+        if shift_here == self.shift:
+            text = f"Event {event_id} was changed after it was written"
+            if event_id > 1:
+                text += f", or event {event_id - 1} was changed and sealed again"
+            self._add(BreakKind.CHANGED, event_id, text + ".")
+        elif shift_here < self.shift:  # ids from here on were moved down over deleted events
+            first, last = event_id - self.shift, event_id - shift_here - 1
+            self._add(
+                BreakKind.DELETED,
+                event_id,
+                f"{_ids(first, last)} {_were(first, last)} deleted, and the later events renumbered.",
             )
-        ]
-    if last_id > head.last_event_id:
-        return [
-            ChainBreak(
+        else:  # ids from here on were moved up past events put in before this one
+            first, last = event_id - (shift_here - self.shift), event_id - 1
+            self._add(
+                BreakKind.INSERTED,
+                first,
+                f"{_ids(first, last)} {_were(first, last)} put into the trail afterwards, "
+                "and the later events renumbered.",
+            )
+
+    def _following(self, index: int) -> SealedEvent | None:
+        """The next event, when its id follows on (a gap is a break of its own)."""
+        if index + 1 < len(self.events):
+            following = self.events[index + 1]
+            if following.event.id == self.events[index].event.id + 1:
+                return following
+        return None
+
+    def _shift_after(self, index: int) -> int | None:
+        """The renumbering shift at which what follows the event at ``index`` fits its seal (so
+        the seal is genuine); None when nothing does. What follows the newest event is the head."""
+        sealed = self.events[index]
+        following = self._following(index)
+        if following is None:
+            if (
+                index + 1 == len(self.events)
+                and self.head is not None
+                and self.head.last_hash == sealed.chain_hash
+            ):
+                return sealed.event.id - self.head.last_event_id
+            return None
+        for distance in range(_MOST_RENUMBERED + 1):
+            for shift in {self.shift - distance, self.shift + distance}:
+                if _fits(sealed.chain_hash, following, following.event.id - shift):
+                    return shift
+        return None
+
+    def _moved_here(self, index: int) -> str | None:
+        """When the event at ``index`` belongs at another place in the trail: the seal of the event
+        that belongs here (its own when none is found). None when it belongs nowhere else."""
+        suspects = [other for other in self._find_suspects() if other != index]
+        sealed = self.events[index]
+        genuine_id = sealed.event.id - self.shift
+        here = next(
+            (other for other in suspects if _fits(self.previous, self.events[other], genuine_id)), None
+        )
+        belongs_elsewhere = any(
+            _fits(
+                self.events[other - 1].chain_hash if other else GENESIS,
+                sealed,
+                self.events[other].event.id - self.shift,
+            )
+            for other in suspects
+        )
+        if here is not None and _fits(self.events[here].chain_hash, sealed, genuine_id + 1):
+            belongs_elsewhere = True  # two neighbours swapped: it follows the one that belongs here
+        if not belongs_elsewhere:
+            return None
+        return self.events[here].chain_hash if here is not None else sealed.chain_hash
+
+    def _find_suspects(self) -> list[int]:
+        """The events that fit the seal stored before them at no id near their own: the places
+        a moved event left or went to. Found once, on the first break that needs them."""
+        if self._suspects is None:
+            suspects = []
+            for index, sealed in enumerate(self.events):
+                before = self.events[index - 1].chain_hash if index else GENESIS
+                if not any(_fits(before, sealed, sealed.event.id + moved) for moved in (0, -1, 1)):
+                    suspects.append(index)
+            self._suspects = suspects if len(suspects) <= _MOST_SEARCHED else []
+        return self._suspects
+
+    def finish(self) -> list[ChainBreak]:
+        """The breaks found, with those the head shows: events cut from the end or added after it."""
+        self._compare_with_head()
+        return [self.breaks[event_id] for event_id in sorted(self.breaks)]
+
+    def _compare_with_head(self) -> None:
+        events, head = self.events, self.head
+        if head is None:
+            if events:
+                text = "The record of the trail's newest seal is missing: it was removed outside Linkworker."
+                self._add(BreakKind.APPENDED_OUTSIDE, events[0].event.id, text)
+            return
+        if self.previous == head.last_hash:
+            return
+        if self.head_reached_at is not None:  # events after the head's seal: added outside the app
+            newest = events[self.head_reached_at].event.id
+            self.breaks = {event_id: found for event_id, found in self.breaks.items() if event_id <= newest}
+            first, last = newest + 1, events[-1].event.id
+            self._add(
                 BreakKind.APPENDED_OUTSIDE,
-                head.last_event_id + 1,
-                f"Events after {head.last_event_id} were added outside Linkworker.",
+                first,
+                f"{_ids(first, last)} {_were(first, last)} added after the newest seal Linkworker wrote "
+                f"(event {newest}).",
             )
-        ]
-    if events and events[-1].chain_hash != head.last_hash:
-        return [
-            ChainBreak(BreakKind.CHANGED, last_id, f"The newest event {last_id} does not match its seal.")
-        ]
-    return []
+            return
+        last_id = events[-1].event.id if events else 0
+        if last_id - self.shift < head.last_event_id:
+            first, last = last_id + 1, head.last_event_id + self.shift
+            self._add(
+                BreakKind.CUT_FROM_END,
+                first,
+                f"{_ids(first, last)} {_are(first, last)} missing from the end of the trail.",
+            )
+        elif last_id - self.shift > head.last_event_id:
+            first = head.last_event_id + self.shift + 1
+            self._add(
+                BreakKind.APPENDED_OUTSIDE,
+                first,
+                f"{_ids(first, last_id)} {_were(first, last_id)} added after the newest seal Linkworker "
+                f"wrote (event {head.last_event_id}).",
+            )
+        elif last_id not in self.breaks:
+            self._add(
+                BreakKind.CHANGED,
+                last_id,
+                f"Event {last_id} no longer matches the newest seal Linkworker wrote: it was changed "
+                "and sealed again after it was written.",
+            )
