@@ -63,9 +63,9 @@ class SessionLock:
         """Open the lock with the signed-in user's password, or raise ``UnlockRefused``.
 
         A refusal commits its audit event before raising: the caller's unit of work rolls back on
-        the error and would otherwise undo it."""
-        if not self.locked:
-            return
+        the error and would otherwise undo it. The password is wanted even when no lock was
+        recorded (the database could not be reached as the window locked): the window's cover
+        opens only through here."""
         if self.closed:
             raise self._refused(session, "closed_after_wrong_tries", _closed_message(), final=True)
         user = session.get(UserAccount, self.actor.user_id)
@@ -97,7 +97,6 @@ class SessionLock:
 
     def sign_out(self, session: Session) -> None:
         """End the locked session: someone else is signing in, or the window is closing."""
-        assert self.locked, "only a locked session is signed out from its lock"
         audit.record(session, self.actor, "signed_out_while_locked", "user_account", self.actor.user_id)
         signing_in.sign_out(session, self.actor)
         self.locked = False

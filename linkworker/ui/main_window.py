@@ -6,7 +6,11 @@ caseload or a new referral opens in the Cases area. A notice bar says what has c
 
 Shared working: the area on screen is read again when the window comes back into use and, for
 areas that say so, on a timer, keeping the selected row, the scroll position and the keyboard
-focus; never while a dialog or a menu is open.
+focus; never while a dialog or a menu is open, nor while the window is locked.
+
+Left idle for the PCN's minutes, or locked from Account ▸ Lock, the window covers every record
+until the user's password is typed (ui/idle_lock.py); signing out from the lock screen goes the
+same way as Account ▸ Sign out.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -39,6 +43,7 @@ from shiboken6 import isValid
 from linkworker.domain.roles import Permission
 from linkworker.services import organisation, signing_in
 from linkworker.services.actor import Actor
+from linkworker.services.session_lock import LockReason
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView
 from linkworker.ui.calendar_export_dialog import CalendarExportDialog
@@ -47,6 +52,8 @@ from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.idle_lock import CHECK_EVERY_MS as IDLE_CHECK_MS
+from linkworker.ui.idle_lock import WindowLock
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.needs_admin import NeedsAdmin
 from linkworker.ui.network_view import NetworkView
@@ -76,11 +83,14 @@ class Area:
 
 @dataclass(frozen=True)
 class Timings:
-    """How often the window looks for what has come due and reads the area on screen again."""
+    """How often the window looks for what has come due and reads the area on screen again, and
+    the clock the idle lock counts by (tests move their own clock on instead of waiting)."""
 
     notice_ms: int = CHECK_EVERY_MS
     refresh_ms: int = 60_000
     focus_gap_s: float = 15.0  # coming back to the window reads again at most this often
+    idle_check_ms: int = IDLE_CHECK_MS
+    idle_clock: Callable[[], float] = field(default=time.monotonic)
 
 
 class MainWindow(QMainWindow):
@@ -126,7 +136,16 @@ class MainWindow(QMainWindow):
         body.addLayout(content, 1)
         central = QWidget()
         central.setLayout(body)
-        self.setCentralWidget(central)
+        self.window_lock = WindowLock(
+            self,
+            database,
+            actor,
+            central,
+            clock=self.timings.idle_clock,
+            check_ms=self.timings.idle_check_ms,
+        )
+        self.window_lock.switch_requested.connect(self.sign_out)
+        self.setCentralWidget(self.window_lock.screens)
 
         self.user_label = QLabel(f"Signed in as {actor.full_name} ({actor.role.label})")
         self.user_label.setAccessibleName("Signed-in user")
@@ -245,6 +264,7 @@ class MainWindow(QMainWindow):
             self._action(pcn_menu, "First contact &wait…", self.set_first_contact_wait)
         account = self.menuBar().addMenu("&Account")
         self._action(account, "Change &password…", self.change_password)
+        self._action(account, "&Lock", self.lock, QKeySequence("Ctrl+L"))
         self._action(account, "Sign &out", self.sign_out)
 
     def _action(
@@ -303,7 +323,7 @@ class MainWindow(QMainWindow):
         area = self.areas[row] if 0 <= row < len(self.areas) else None
         if area is None or area.live is None:
             return False
-        if not self.isVisible() or self.isMinimized():
+        if not self.isVisible() or self.isMinimized() or self.window_lock.locked:
             return False
         if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
             return False
@@ -353,6 +373,10 @@ class MainWindow(QMainWindow):
         )
         dialog.open()
 
+    def lock(self) -> None:
+        """Cover every record at once (Account ▸ Lock, Ctrl+L), as idle time does."""
+        self.window_lock.lock(LockReason.BY_USER)
+
     def sign_out(self) -> None:
         self._signing_out = True
         self.close()
@@ -361,12 +385,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if not self._session_ended:
             self._session_ended = True
-            call_service(
-                self,
-                self.database,
-                lambda session: signing_in.sign_out(session, self.actor),
-                action="Sign out",
-            )
+            if self.window_lock.locked:
+                self.window_lock.sign_out_while_locked()
+            else:
+                call_service(
+                    self,
+                    self.database,
+                    lambda session: signing_in.sign_out(session, self.actor),
+                    action="Sign out",
+                )
+            self.window_lock.end()
         if self._signing_out:
             self.signed_out.emit()
         else:
