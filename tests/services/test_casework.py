@@ -274,7 +274,7 @@ def test_a_case_goes_only_to_an_active_link_worker_of_the_pcn(
     leaver = run(
         database,
         lambda session: create_user(
-            session, admin, NewUser("leaver", "Lou Leaver", Role.LINK_WORKER, "x" * 12)
+            session, admin, NewUser("leaver", "Lou Leaver", Role.LINK_WORKER, "kettle orbit lantern")
         ),
     )
     run(database, lambda session: casework_set_inactive(session, leaver.id))

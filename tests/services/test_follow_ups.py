@@ -68,7 +68,7 @@ def colleague(database: Database, actors: dict[Role, Actor]) -> Actor:
     user = run(
         database,
         lambda session: create_user(
-            session, actors[Role.ADMIN], NewUser("lee", "Lee Linker", Role.LINK_WORKER, "x" * 12)
+            session, actors[Role.ADMIN], NewUser("lee", "Lee Linker", Role.LINK_WORKER, "kettle orbit lamp")
         ),
     )
     return Actor(user.id, "lee", "Lee Linker", Role.LINK_WORKER, actors[Role.ADMIN].pcn_id)

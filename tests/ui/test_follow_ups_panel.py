@@ -55,7 +55,7 @@ def worker(sqlite_actors: dict[Role, Actor]) -> Actor:
 def colleague(database: Database, sqlite_actors: dict[Role, Actor]) -> Actor:
     admin = sqlite_actors[Role.ADMIN]
     with database.session() as session:
-        user = create_user(session, admin, NewUser("lee", "Lee Linker", Role.LINK_WORKER, "x" * 12))
+        user = create_user(session, admin, NewUser("lee", "Lee Linker", Role.LINK_WORKER, "orbit lamp owl"))
     return Actor(user.id, "lee", "Lee Linker", Role.LINK_WORKER, admin.pcn_id)
 
 
