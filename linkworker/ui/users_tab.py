@@ -1,5 +1,6 @@
 """Administration ▸ Users: the people who can sign in to this PCN, and what an administrator does
-to their accounts (add, deactivate, reactivate, reset a password)."""
+to their accounts (add, edit, deactivate, reactivate, reset a password). The list says whose
+password an administrator set, which they must change at their next sign-in."""
 
 from __future__ import annotations
 
@@ -7,10 +8,21 @@ from linkworker.services import users
 from linkworker.services.actor import Actor
 from linkworker.services.users import UserSummary
 from linkworker.store.database import Database
-from linkworker.ui.admin_dialogs import AddUserDialog, ResetPasswordDialog
+from linkworker.ui.admin_dialogs import (
+    AddUserDialog,
+    EditUserDialog,
+    ReactivateUserDialog,
+    ResetPasswordDialog,
+)
 from linkworker.ui.errors import call_service
-from linkworker.ui.models import USER_COLUMNS
+from linkworker.ui.models import USER_COLUMNS, Column
 from linkworker.ui.record_tab import RecordTab
+
+MUST_CHANGE = "Must change at next sign-in"
+COLUMNS = [
+    *USER_COLUMNS,
+    Column[UserSummary]("Password", lambda user: MUST_CHANGE if user.must_change_password else ""),
+]
 
 
 class UsersTab(RecordTab[UserSummary]):
@@ -18,19 +30,23 @@ class UsersTab(RecordTab[UserSummary]):
         super().__init__(
             database,
             actor,
-            USER_COLUMNS,
+            COLUMNS,
             "Users",
             "People who can sign in to Linkworker for this PCN. A deactivated user cannot sign in; "
-            "their past work stays on record.",
+            "their past work stays on record. A password you set is temporary: the person chooses "
+            "their own at their next sign-in.",
             users.list_users,
             key=lambda user: user.id,
         )
         self.new_button = self.add_button("&New user…", self.add_user, "Add a person who can sign in")
+        self.edit_button = self.add_button(
+            "&Edit…", self.edit_user, "Change the selected user's user name, full name or role"
+        )
         self.deactivate_button = self.add_button(
-            "&Deactivate", lambda: self.set_active(False), "Stop the selected user signing in"
+            "&Deactivate", self.deactivate, "Stop the selected user signing in"
         )
         self.reactivate_button = self.add_button(
-            "&Reactivate", lambda: self.set_active(True), "Let the selected user sign in again"
+            "&Reactivate…", self.reactivate, "Let the selected user sign in again, with a temporary password"
         )
         self.reset_button = self.add_button(
             "Reset pass&word…", self.reset_password, "Set a new password for the selected user"
@@ -40,6 +56,7 @@ class UsersTab(RecordTab[UserSummary]):
 
     def update_buttons(self) -> None:
         user = self.selected()
+        self.edit_button.setEnabled(user is not None)
         self.deactivate_button.setEnabled(user is not None and user.active)
         self.reactivate_button.setEnabled(user is not None and not user.active)
         self.reset_button.setEnabled(user is not None)
@@ -47,19 +64,29 @@ class UsersTab(RecordTab[UserSummary]):
     def add_user(self) -> None:
         self.open_form(AddUserDialog(self.database, self.actor, self))
 
+    def edit_user(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self.open_form(EditUserDialog(self.database, self.actor, user, self))
+
     def reset_password(self) -> None:
         user = self.selected()
         if user is not None:
             self.open_form(ResetPasswordDialog(self.database, self.actor, user, self))
 
-    def set_active(self, active: bool) -> None:
+    def reactivate(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self.open_form(ReactivateUserDialog(self.database, self.actor, user, self))
+
+    def deactivate(self) -> None:
         user = self.selected()
         if user is None:
             return
         call_service(
             self,
             self.database,
-            lambda session: users.set_active(session, self.actor, user.id, user.version, active),
-            action="Reactivate user" if active else "Deactivate user",
+            lambda session: users.set_active(session, self.actor, user.id, user.version, False),
+            action="Deactivate user",
         )
         self.refresh()

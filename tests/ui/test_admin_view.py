@@ -11,7 +11,12 @@ from linkworker.services import organisation, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database
-from linkworker.ui.admin_dialogs import AddPracticeDialog, AddUserDialog, ResetPasswordDialog
+from linkworker.ui.admin_dialogs import (
+    AddPracticeDialog,
+    AddUserDialog,
+    ReactivateUserDialog,
+    ResetPasswordDialog,
+)
 from linkworker.ui.admin_view import AdminView, RecordTab
 from tests.conftest import WORKER_PASSWORD
 from tests.ui.conftest import Messages
@@ -119,8 +124,14 @@ def test_deactivate_and_reactivate_a_user(
         signing_in.sign_in(session, "worker", WORKER_PASSWORD)
 
     qtbot.mouseClick(tab.reactivate_button, Qt.MouseButton.LeftButton)
+    dialog = tab.findChild(ReactivateUserDialog)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.password, NEW_PASSWORD)
+    qtbot.keyClicks(dialog.confirmation, NEW_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with database.session() as session:
-        assert signing_in.sign_in(session, "worker", WORKER_PASSWORD).role is Role.LINK_WORKER
+        assert signing_in.sign_in(session, "worker", NEW_PASSWORD).role is Role.LINK_WORKER
 
 
 def test_deactivating_yourself_is_refused_with_a_message(
@@ -217,9 +228,17 @@ def test_controls_are_named_and_reachable_by_keyboard(sqlite_view: AdminView) ->
     ]
     buttons = [
         sqlite_view.users.new_button,
+        sqlite_view.users.edit_button,
         sqlite_view.users.deactivate_button,
         sqlite_view.users.reactivate_button,
+        sqlite_view.users.reset_button,
     ]
-    assert [b.text() for b in buttons] == ["&New user…", "&Deactivate", "&Reactivate"]
+    assert [b.text() for b in buttons] == [
+        "&New user…",
+        "&Edit…",
+        "&Deactivate",
+        "&Reactivate…",
+        "Reset pass&word…",
+    ]
     assert sqlite_view.users.table.accessibleName() == "Users"
     assert not sqlite_view.users.table.tabKeyNavigation()
