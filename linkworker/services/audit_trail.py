@@ -114,6 +114,7 @@ class TrailPage:
     offset: int
     size: int
     total: int
+    every_pcn: bool = False  # the reader sees every PCN's events, so the PCN is worth showing
 
     @property
     def first_number(self) -> int:
@@ -343,7 +344,7 @@ def _page(
         select(*_COLUMNS).where(*conditions).order_by(AuditEvent.id.desc()).offset(offset).limit(size)
     ).all()
     events = _Names(session, scope).events(rows)
-    return TrailPage(tuple(events), offset, size, _count(session, conditions))
+    return TrailPage(tuple(events), offset, size, _count(session, conditions), scope.every_pcn)
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:

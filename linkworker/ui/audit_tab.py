@@ -1,28 +1,360 @@
-"""Administration ▸ Audit trail: who did what to which record, and when."""
+"""Administration ▸ Audit trail: who did what to which record, and when, over the whole trail.
+
+Filters by user, case number, action and days; pages through every event newest first; exports
+what is filtered to CSV (the export is audited); and checks the trail's seals, listing any break.
+Export and check run in the background: a large trail never stops the window painting.
+"""
 
 from __future__ import annotations
 
-from linkworker.services import audit
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from linkworker.services import audit, audit_trail
 from linkworker.services.actor import Actor
-from linkworker.services.audit import AuditEntry
+from linkworker.services.audit import ChainReport
+from linkworker.services.audit_trail import Choice, Exported, TrailEvent, TrailFilter, TrailPage
 from linkworker.store.database import Database
-from linkworker.ui.models import AUDIT_COLUMNS
+from linkworker.ui.errors import call_service
+from linkworker.ui.forms import repolish
+from linkworker.ui.jobs import Job, run_job
+from linkworker.ui.letter_preview import ask_save_path
+from linkworker.ui.models import AUDIT_COLUMNS, AUDIT_PCN_COLUMN
 from linkworker.ui.record_tab import RecordTab
+from linkworker.wording import counted
 
-AUDIT_LIMIT = 200
+INTRO = (
+    "Every event, newest first: who did what to which record, and when. Choose a user, a case, "
+    "an action or days to narrow the list; Export… saves what is listed, and is itself recorded."
+)
+EN_DASH = "\u2013"
+EVERYONE = "Everyone"
+ANY_ACTION = "Any action"
+_BREAKS_SHOWN = 200  # more would not help a person; the count says how many there are
 
 
-class AuditTab(RecordTab[AuditEntry]):
+def page_words(page: TrailPage, none: str = "No events match.") -> str:
+    """ "Events 201 to 400 of 12,345" (with an en dash): where the page stands in all that match."""
+    if not page.events:
+        return none
+    return f"Events {page.first_number:,}{EN_DASH}{page.last_number:,} of {page.total:,}"
+
+
+def verdict_words(report: ChainReport) -> str:
+    checked = f"{counted(report.events, 'event')} checked in {report.seconds:.1f} s"
+    if report.whole:
+        return f"The trail is whole: {checked}. No event has been changed, removed, added or moved."
+    places = counted(len(report.breaks), "place")
+    return f"The trail is broken in {places} ({checked}). Someone changed it outside Linkworker:"
+
+
+def break_words(report: ChainReport) -> list[str]:
+    lines = [f"Event {b.event_id}: {b.kind.value}. {b.explanation}" for b in report.breaks[:_BREAKS_SHOWN]]
+    if len(report.breaks) > _BREAKS_SHOWN:
+        lines.append(f"… and {len(report.breaks) - _BREAKS_SHOWN:,} more")
+    return lines
+
+
+class Pager(QWidget):
+    """Previous and Next around the words saying which events are shown; ``moved`` gives the
+    offset of the page asked for."""
+
+    moved = Signal(int)
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self._page: TrailPage | None = None
+        self.previous_button = QPushButton("Prev&ious")
+        self.previous_button.setToolTip(f"Newer {what}")
+        self.previous_button.setAccessibleDescription(f"Show the page of newer {what}")
+        self.next_button = QPushButton("Ne&xt")
+        self.next_button.setToolTip(f"Older {what}")
+        self.next_button.setAccessibleDescription(f"Show the page of older {what}")
+        self.position = QLabel()
+        self.position.setAccessibleName("Events shown")
+        self.previous_button.clicked.connect(lambda: self._go(-1))
+        self.next_button.clicked.connect(lambda: self._go(1))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.previous_button)
+        layout.addWidget(self.position)
+        layout.addWidget(self.next_button)
+        layout.addStretch()
+        self.show_page(None)
+
+    def show_page(self, page: TrailPage | None, none: str = "No events match.") -> None:
+        self._page = page
+        self.position.setText(page_words(page, none) if page is not None else "")
+        self.previous_button.setEnabled(page is not None and page.has_previous)
+        self.next_button.setEnabled(page is not None and page.has_next)
+
+    def _go(self, step: int) -> None:
+        if self._page is not None:
+            self.moved.emit(max(0, self._page.offset + step * self._page.size))
+
+
+class AuditTab(RecordTab[TrailEvent]):
+    """The whole trail a page at a time, as filtered; the export and the check of its seals."""
+
     def __init__(self, database: Database, actor: Actor) -> None:
         super().__init__(
-            database,
-            actor,
-            AUDIT_COLUMNS,
-            "Audit trail",
-            f"The latest {AUDIT_LIMIT} events, newest first: who did what to which record, and when.",
-            lambda session, actor: audit.recent(session, actor, AUDIT_LIMIT),
+            database, actor, [*AUDIT_COLUMNS, AUDIT_PCN_COLUMN], "Audit trail", INTRO, lambda _s, _a: []
         )
-        self.reload_button = self.add_button(
-            "Re&load", lambda: self.refresh(), "Read the latest events again"
+        self.shown_filter = TrailFilter()
+        self.page: TrailPage | None = None
+        self._marked: list[QWidget] = []
+
+        self.user = QComboBox()
+        self.case = QLineEdit()
+        self.case.setPlaceholderText("LW-000123")
+        self.case.setMaxLength(20)
+        self.case.setClearButtonEnabled(True)
+        self.action = QComboBox()
+        self.since_on, self.since = _day_choice("Fro&m", "First day", date.today() - timedelta(days=30))
+        self.until_on, self.until = _day_choice("T&o", "Last day", date.today())
+        self.show_button = QPushButton("Sho&w")
+        self.show_button.setToolTip("List the events that match these choices")
+        self.clear_button = QPushButton("Clea&r")
+        self.clear_button.setToolTip("Forget the choices and list every event")
+        filters = QHBoxLayout()
+        _labelled(filters, "U&ser:", self.user, "User")
+        _labelled(filters, "&Case:", self.case, "Case number")
+        _labelled(filters, "Actio&n:", self.action, "Action")
+        for check, edit in ((self.since_on, self.since), (self.until_on, self.until)):
+            filters.addWidget(check)
+            filters.addWidget(edit)
+        filters.addWidget(self.show_button)
+        filters.addWidget(self.clear_button)
+        filters.addStretch()
+        self.filter_message = QLabel()
+        self.filter_message.setObjectName("fieldMessage")
+        self.filter_message.setWordWrap(True)
+        self.filter_message.hide()
+
+        self.pager = Pager("events")
+        self.export_button = self.add_button("&Export…", self.export, "Save the events listed as a CSV file")
+        self.check_button = self.add_button(
+            "C&heck the trail", self.check_trail, "Check that no event has been changed, removed or added"
         )
-        self.buttons.addStretch()
+        self.buttons.insertWidget(0, self.pager)
+        self.buttons.insertStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Export progress")
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Export and check")
+        self.breaks = QListWidget()
+        self.breaks.setAccessibleName("Breaks in the trail")
+        self.breaks.setMaximumHeight(110)
+        self.breaks.hide()
+
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(1, filters)
+        layout.insertWidget(2, self.filter_message)
+        for widget in (self.progress, self.status, self.breaks):
+            layout.addWidget(widget)
+
+        self.user.activated.connect(lambda _index: self.apply())
+        self.action.activated.connect(lambda _index: self.apply())
+        self.case.returnPressed.connect(self.apply)
+        for check, edit in ((self.since_on, self.since), (self.until_on, self.until)):
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(lambda _on: self.apply())
+            edit.dateChanged.connect(lambda _day, on=check: self._day_changed(on))
+        self.show_button.clicked.connect(self.apply)
+        self.clear_button.clicked.connect(self.clear)
+        self.pager.moved.connect(self.go_to)
+        self.table.setColumnHidden(len(AUDIT_COLUMNS), True)
+
+    # Reading the trail.
+
+    def refresh(self, select: object = None) -> None:
+        """Read the drop-downs' choices and the page shown again (admin_view calls this)."""
+        self._read(self.shown_filter, self.page.offset if self.page is not None else 0)
+
+    def apply(self) -> None:
+        """List the first page of the events that match the choices on screen."""
+        self._read(self.chosen_filter(), 0)
+
+    def _day_changed(self, limit: QCheckBox) -> None:
+        if limit.isChecked():
+            self.apply()
+
+    def go_to(self, offset: int) -> None:
+        self._read(self.shown_filter, offset)
+
+    def clear(self) -> None:
+        self.user.setCurrentIndex(0)
+        self.case.clear()
+        self.action.setCurrentIndex(0)
+        for check in (self.since_on, self.until_on):
+            check.blockSignals(True)
+            check.setChecked(False)
+            check.blockSignals(False)
+        self.since.setEnabled(False)
+        self.until.setEnabled(False)
+        self.apply()
+
+    def chosen_filter(self) -> TrailFilter:
+        return TrailFilter(
+            user_id=self.user.currentData(),
+            case=self.case.text(),
+            action=self.action.currentData(),
+            since=self.since.date().toPython() if self.since_on.isChecked() else None,
+            until=self.until.date().toPython() if self.until_on.isChecked() else None,
+        )
+
+    def _read(self, wanted: TrailFilter, offset: int) -> None:
+        def work(session: Session) -> tuple[list[Choice], list[Choice], TrailPage]:
+            return (
+                audit_trail.user_choices(session, self.actor),
+                audit_trail.action_choices(session, self.actor),
+                audit_trail.page(session, self.actor, wanted, offset=offset),
+            )
+
+        outcome = call_service(self, self.database, work, action="Show the audit trail", form=self)
+        if outcome.value is None:
+            return
+        users, actions, page = outcome.value
+        _fill(self.user, EVERYONE, users)
+        _fill(self.action, ANY_ACTION, actions)
+        self.shown_filter = wanted
+        self.page = page
+        self.model.set_records(page.events)
+        self.table.setColumnHidden(len(AUDIT_COLUMNS), not page.every_pcn)
+        self.pager.show_page(page)
+
+    # FieldMessages: a refused case number or pair of days is shown under the filters.
+
+    def clear_messages(self) -> None:
+        self.filter_message.hide()
+        for editor in self._marked:
+            editor.setProperty("invalid", False)
+            repolish(editor)
+            editor.setAccessibleDescription("")
+        self._marked.clear()
+
+    def show_message(self, field: str, message: str) -> bool:
+        editor = {"case": self.case, "until": self.until}.get(field)
+        if editor is None:
+            return False
+        self.filter_message.setText(message)
+        self.filter_message.show()
+        editor.setProperty("invalid", True)
+        repolish(editor)
+        editor.setAccessibleDescription(message)
+        editor.setFocus()
+        self._marked.append(editor)
+        return True
+
+    # Export and check, in the background.
+
+    def export(self) -> QWidget:
+        name = f"audit-trail-{date.today():%Y-%m-%d}.csv"
+        return ask_save_path(self, "Export the audit trail as CSV", name, self.export_to, kind="csv")
+
+    def export_to(self, path: Path) -> Job[Exported]:
+        """Write the events listed (all pages) to ``path``; the tab says how many when done."""
+        wanted = self.shown_filter
+        self.export_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.status.setText(f"Exporting to {path.name}…")
+        job = run_job(
+            self,
+            self.database,
+            lambda session, control: audit_trail.export_csv(
+                session, self.actor, wanted, path, progress=control.progress, cancelled=control.cancelled
+            ),
+            action="Export the audit trail",
+        )
+        job.progressed.connect(lambda done, total: self._progressed(done, total))
+        job.succeeded.connect(lambda exported: self._exported(exported))
+        job.refused.connect(lambda _text: self.status.setText("Nothing was exported."))
+        job.finished.connect(self._export_done)
+        return job
+
+    def check_trail(self) -> Job[ChainReport]:
+        """Walk the whole chain of seals and show whether it is whole, or where it breaks."""
+        self.check_button.setEnabled(False)
+        self.status.setText("Checking every event of the trail…")
+        self.breaks.hide()
+        job = run_job(
+            self,
+            self.database,
+            lambda session, _control: audit.verify_chain(session, self.actor),
+            action="Check the audit trail",
+        )
+        job.succeeded.connect(lambda report: self._checked(report))
+        job.refused.connect(lambda _text: self.status.setText("The trail could not be checked."))
+        job.finished.connect(lambda: self.check_button.setEnabled(True))
+        return job
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _exported(self, exported: Exported) -> None:
+        self.status.setText(f"Exported {counted(exported.events, 'event')} to {exported.path}.")
+
+    def _export_done(self) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+
+    def _checked(self, report: ChainReport) -> None:
+        self.status.setText(verdict_words(report))
+        self.breaks.clear()
+        self.breaks.addItems(break_words(report))
+        self.breaks.setVisible(not report.whole)
+        self.refresh()  # the check is itself an event
+
+
+def _day_choice(label: str, name: str, day: date) -> tuple[QCheckBox, QDateEdit]:
+    """A box that turns a day limit on, and the day; off, the list has no limit that side."""
+    check = QCheckBox(label)
+    edit = QDateEdit(QDate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setKeyboardTracking(False)  # a day half typed is not yet a choice
+    edit.setEnabled(False)
+    edit.setAccessibleName(name)
+    check.setAccessibleDescription(f"Limit the list by its {name.lower()}")
+    return check, edit
+
+
+def _labelled(row: QHBoxLayout, text: str, editor: QWidget, name: str) -> None:
+    label = QLabel(text)
+    label.setBuddy(editor)
+    editor.setAccessibleName(name)
+    row.addWidget(label)
+    row.addWidget(editor)
+
+
+def _fill(box: QComboBox, everything: str, choices: list[Choice]) -> None:
+    """The drop-down's choices read again, keeping the one chosen if it is still there."""
+    kept = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    box.addItem(everything, None)
+    for choice in choices:
+        box.addItem(choice.label, choice.value)
+    box.setCurrentIndex(max(box.findData(kept), 0) if kept is not None else 0)
+    box.blockSignals(False)

@@ -39,6 +39,7 @@ from linkworker.services.case_record import (
     TimelineEntry,
 )
 from linkworker.store.database import Database
+from linkworker.ui.case_access_history import open_access_history
 from linkworker.ui.case_columns import CONTACT_COLUMNS, NOTE_COLUMNS, day, event_when, wrapping
 from linkworker.ui.case_dialogs import (
     AddContactDialog,
@@ -137,6 +138,13 @@ class CaseView(QWidget):
         title.addWidget(self.name)
         title.addSpacing(12)
         title.addWidget(self.case_number)
+        # Who opened this case: administrators only (the service checks the role again).
+        self.access_button = QPushButton("Access histor&y…")
+        self.access_button.setToolTip("Who opened or changed this case, from the audit trail")
+        self.access_button.setVisible(actor.may(Permission.ADMINISTER))
+        self.access_button.clicked.connect(lambda: open_access_history(self, database, actor, referral_id))
+        title.addSpacing(12)
+        title.addWidget(self.access_button)
         title.addStretch()
         title.addWidget(self.status)
         header = QFrame()

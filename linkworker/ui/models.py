@@ -13,10 +13,10 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from linkworker.domain.breakdowns import Count
-from linkworker.services.audit import AuditEntry
+from linkworker.services.audit_trail import TrailEvent
 from linkworker.services.organisation import NewPractice, PracticeSummary
 from linkworker.services.users import UserSummary
-from linkworker.ui.display import active_label, local_time, words
+from linkworker.ui.display import active_label, local_time
 
 T = TypeVar("T")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -101,19 +101,15 @@ PRACTICE_COLUMNS: list[Column[PracticeSummary]] = [
 ]
 
 
-def _audit_record(entry: AuditEntry) -> str:
-    if entry.entity is None:
-        return ""
-    return words(entry.entity) if entry.entity_id is None else f"{words(entry.entity)} {entry.entity_id}"
-
-
-AUDIT_COLUMNS: list[Column[AuditEntry]] = [
-    Column("When", lambda entry: local_time(entry.occurred_at)),
-    Column("User", lambda entry: entry.username or ""),
-    Column("Action", lambda entry: words(entry.action)),
-    Column("Record", _audit_record),
-    Column("Detail", lambda entry: entry.detail or ""),
+AUDIT_COLUMNS: list[Column[TrailEvent]] = [
+    Column("When", lambda event: event.occurred_at.astimezone().strftime("%d %b %Y, %H:%M:%S")),
+    Column("User", lambda event: event.user),
+    Column("Action", lambda event: event.action_label),
+    Column("Record", lambda event: event.record),
+    Column("Detail", lambda event: event.detail),
 ]
+# Shown after the others to an administrator who reads every PCN's events.
+AUDIT_PCN_COLUMN: Column[TrailEvent] = Column("PCN", lambda event: event.pcn)
 
 
 def tally_columns(what: str) -> list[Column[Tally]]:

@@ -1,0 +1,265 @@
+"""Administration ▸ Audit trail on real widgets and a real database: names not ids, a case number
+typed, a user picked, paging through the whole trail, an export read back, and the check of the
+trail's seals before and after someone changes it in SQL."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select, text
+
+from linkworker.domain.roles import Role
+from linkworker.services import audit
+from linkworker.services.actor import Actor
+from linkworker.services.case_record import open_case
+from linkworker.services.users import NewUser, create_user
+from linkworker.store.database import Database
+from linkworker.store.models import AuditEvent
+from linkworker.ui.audit_tab import EN_DASH, AuditTab
+from tests.services.casework_builder import new_case
+from tests.ui.conftest import Messages
+
+CLICK = Qt.MouseButton.LeftButton
+WAIT_MS = 20_000
+WHEN, USER, ACTION, RECORD, DETAIL, PCN = range(6)
+
+
+@pytest.fixture
+def database(sqlite_database: Database) -> Database:
+    """The window is the subject here; the service is checked on both databases elsewhere."""
+    return sqlite_database
+
+
+@pytest.fixture
+def actors(sqlite_actors: dict[Role, Actor]) -> dict[Role, Actor]:
+    return sqlite_actors
+
+
+@pytest.fixture
+def case(database: Database, actors: dict[Role, Actor]) -> int:
+    worker = actors[Role.LINK_WORKER]
+    referral_id = new_case(database, worker)
+    with database.session() as session:
+        open_case(session, worker, referral_id)
+    return referral_id
+
+
+def open_tab(qtbot: QtBot, database: Database, actor: Actor) -> AuditTab:
+    tab = AuditTab(database, actor)
+    qtbot.addWidget(tab)
+    tab.resize(1300, 640)
+    tab.show()
+    tab.refresh()
+    return tab
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, database: Database, actors: dict[Role, Actor], case: int) -> AuditTab:
+    return open_tab(qtbot, database, actors[Role.ADMIN])
+
+
+def cells(tab: AuditTab, column: int) -> list[str]:
+    return [tab.model.data(tab.model.index(row, column)) for row in range(tab.model.rowCount())]
+
+
+def events_of(database: Database, action: str) -> list[AuditEvent]:
+    with database.session() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_the_newest_events_come_first_with_names(tab: AuditTab, case: int) -> None:
+    assert cells(tab, USER)[0] == "Wren Worker (worker)"
+    assert cells(tab, ACTION)[0] == "Case viewed"
+    assert cells(tab, RECORD)[0] == f"Case LW-{case:06d}"
+    assert "User: Max Manager (manager)" in cells(tab, RECORD)
+    total = tab.model.rowCount()
+    assert tab.pager.position.text() == f"Events 1{EN_DASH}{total} of {total}"
+    assert not tab.pager.previous_button.isEnabled() and not tab.pager.next_button.isEnabled()
+    # The set-up wizard's administrator reads every PCN's events, so the PCN is shown.
+    assert not tab.table.isColumnHidden(PCN) and set(cells(tab, PCN)) == {"Test Valley PCN"}
+    assert all("Orla" not in row and "Fenwick" not in row for row in cells(tab, RECORD) + cells(tab, DETAIL))
+
+
+def test_an_administrator_of_one_pcn_sees_no_pcn_column(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        made = create_user(
+            session, actors[Role.ADMIN], NewUser("second", "Sol Second", Role.ADMIN, "violet umbrella quarry")
+        )
+    tab = open_tab(
+        qtbot, database, Actor(made.id, "second", "Sol Second", Role.ADMIN, actors[Role.ADMIN].pcn_id)
+    )
+    assert tab.model.rowCount() > 0 and tab.table.isColumnHidden(PCN)
+
+
+def test_typing_a_case_number_lists_that_case(qtbot: QtBot, tab: AuditTab, case: int) -> None:
+    qtbot.keyClicks(tab.case, f"LW-{case:06d}")
+    qtbot.keyClick(tab.case, Qt.Key.Key_Return)
+    assert set(cells(tab, RECORD)) == {f"Case LW-{case:06d}"}
+    assert set(cells(tab, ACTION)) == {"Referral created", "Case viewed"}
+    tab.case.clear()
+    qtbot.keyClicks(tab.case, str(case))
+    qtbot.mouseClick(tab.show_button, CLICK)
+    assert set(cells(tab, RECORD)) == {f"Case LW-{case:06d}"}
+
+
+def test_a_case_number_that_is_no_case_number_is_refused_under_the_filters(
+    qtbot: QtBot, tab: AuditTab, case: int, messages: Messages
+) -> None:
+    before = cells(tab, WHEN)
+    qtbot.keyClicks(tab.case, "Orla Fenwick")
+    qtbot.keyClick(tab.case, Qt.Key.Key_Return)
+    assert tab.filter_message.isVisible() and "LW-000123" in tab.filter_message.text()
+    assert tab.case.property("invalid") is True and tab.case.hasFocus()
+    assert cells(tab, WHEN) == before and messages.boxes() == []
+    tab.case.clear()
+    qtbot.keyClick(tab.case, Qt.Key.Key_Return)
+    assert not tab.filter_message.isVisible() and tab.case.property("invalid") is False
+
+
+def test_picking_a_user_lists_what_they_did(qtbot: QtBot, tab: AuditTab) -> None:
+    labels = [tab.user.itemText(index) for index in range(tab.user.count())]
+    assert labels == ["Everyone", "Ada Admin (admin)", "Max Manager (manager)", "Wren Worker (worker)"]
+    tab.user.setFocus()
+    qtbot.keyClicks(tab.user, "Wren")  # typing in a drop-down picks the match, as a person would
+    assert tab.user.currentText() == "Wren Worker (worker)"
+    assert set(cells(tab, USER)) == {"Wren Worker (worker)"}
+    assert {"Sign in", "Referral created", "Case viewed"} <= set(cells(tab, ACTION))
+    qtbot.mouseClick(tab.clear_button, CLICK)
+    assert tab.user.currentText() == "Everyone" and len(set(cells(tab, USER))) > 1
+
+
+def test_the_action_drop_down_holds_the_actions_present(tab: AuditTab) -> None:
+    labels = [tab.action.itemText(index) for index in range(tab.action.count())]
+    assert labels[0] == "Any action" and "Case viewed" in labels and "Setup" in labels
+    index = labels.index("Case viewed")
+    tab.action.setCurrentIndex(index)
+    tab.action.activated.emit(index)
+    assert set(cells(tab, ACTION)) == {"Case viewed"}
+
+
+def test_days_limit_the_list_and_a_backwards_pair_is_refused(
+    qtbot: QtBot, tab: AuditTab, messages: Messages
+) -> None:
+    everything = tab.model.rowCount()
+    tab.since.setDate(QDate.currentDate().addDays(1))
+    qtbot.mouseClick(tab.since_on, CLICK)
+    assert tab.since.isEnabled() and tab.model.rowCount() == 0
+    assert tab.pager.position.text() == "No events match."
+    tab.until.setDate(QDate.currentDate())
+    qtbot.mouseClick(tab.until_on, CLICK)
+    assert "before the first day" in tab.filter_message.text() and messages.boxes() == []
+    tab.since.setDate(QDate.currentDate())
+    assert tab.model.rowCount() == everything and not tab.filter_message.isVisible()
+
+
+def test_paging_reaches_every_event_not_only_the_latest_two_hundred(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor], tab: AuditTab
+) -> None:
+    with database.session() as session:
+        for number in range(450):
+            audit.record(session, actors[Role.ADMIN], "counted", detail=f"n={number}")
+    tab.refresh()
+    index = tab.action.findText("Counted")
+    tab.action.setCurrentIndex(index)
+    tab.action.activated.emit(index)
+    assert tab.pager.position.text() == f"Events 1{EN_DASH}200 of 450"
+    assert cells(tab, DETAIL)[0] == "n=449"
+    qtbot.mouseClick(tab.pager.next_button, CLICK)
+    assert tab.pager.position.text() == f"Events 201{EN_DASH}400 of 450" and cells(tab, DETAIL)[0] == "n=249"
+    qtbot.mouseClick(tab.pager.next_button, CLICK)
+    assert tab.pager.position.text() == f"Events 401{EN_DASH}450 of 450" and cells(tab, DETAIL)[-1] == "n=0"
+    assert not tab.pager.next_button.isEnabled() and tab.pager.previous_button.isEnabled()
+    qtbot.mouseClick(tab.pager.previous_button, CLICK)
+    assert tab.pager.position.text() == f"Events 201{EN_DASH}400 of 450"
+    tab.refresh()  # as the Administration area does when the tab comes to the front: same page
+    assert tab.pager.position.text() == f"Events 201{EN_DASH}400 of 450"
+
+
+def test_export_saves_what_is_listed_and_is_itself_recorded(
+    qtbot: QtBot, tab: AuditTab, database: Database, case: int, tmp_path: Path
+) -> None:
+    qtbot.keyClicks(tab.case, str(case))
+    qtbot.keyClick(tab.case, Qt.Key.Key_Return)
+    qtbot.keyClicks(tab.case, "999")  # typed but not shown: the export holds what is listed
+    listed = list(zip(cells(tab, ACTION), cells(tab, RECORD), strict=True))
+    target = tmp_path / "trail.csv"
+    job = tab.export_to(target)
+    assert not tab.export_button.isEnabled()
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["Event", "When", "User", "Action", "Record", "Detail", "PCN"]
+    assert [(row[3], row[4]) for row in rows[1:]] == listed
+    assert tab.status.text() == f"Exported {len(listed)} events to {target}."
+    assert tab.export_button.isEnabled() and not tab.progress.isVisible()
+    [exported] = events_of(database, "audit_exported")
+    assert exported.detail == f"events={len(listed)}; case=LW-{case:06d}"
+
+
+def test_export_asks_where_to_save(tab: AuditTab) -> None:
+    dialog = tab.export()
+    assert isinstance(dialog, QFileDialog) and dialog.isVisible()
+    assert dialog.selectedFiles()[0].endswith(".csv") and "audit-trail-" in dialog.selectedFiles()[0]
+    dialog.reject()
+
+
+def test_an_export_that_cannot_be_written_says_so(
+    qtbot: QtBot, tab: AuditTab, tmp_path: Path, messages: Messages
+) -> None:
+    job = tab.export_to(tmp_path / "no such folder" / "trail.csv")
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    assert tab.status.text() == "Nothing was exported."
+    assert any("cannot be written" in box.informativeText() + box.text() for box in messages.boxes())
+
+
+def test_checking_the_trail_finds_it_whole_then_finds_a_change_made_in_sql(
+    qtbot: QtBot, tab: AuditTab, database: Database
+) -> None:
+    job = tab.check_trail()
+    assert not tab.check_button.isEnabled()
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    assert tab.status.text().startswith("The trail is whole:") and not tab.breaks.isVisible()
+    assert cells(tab, ACTION)[0] == "Audit verified"  # the check is itself recorded, and shown
+    with database.session() as session:
+        session.execute(text("DROP TRIGGER audit_event_no_update"))
+        session.execute(text("UPDATE audit_event SET detail = 'role=link_worker' WHERE id = 3"))
+    qtbot.mouseClick(tab.check_button, CLICK)
+    qtbot.waitUntil(lambda: tab.breaks.isVisible(), timeout=WAIT_MS)
+    assert tab.status.text().startswith("The trail is broken in 1 place")
+    assert tab.breaks.count() == 1 and tab.breaks.item(0).text().startswith("Event 3: changed.")
+    qtbot.waitUntil(lambda: tab.check_button.isEnabled(), timeout=WAIT_MS)
+
+
+def test_only_what_the_window_can_show_at_1366_by_768(tab: AuditTab) -> None:
+    """The tab fits the Administration area of a maximised window on a 1366x768 screen."""
+    assert tab.minimumSizeHint().width() <= 1300 and tab.minimumSizeHint().height() <= 560
+
+
+def test_every_control_is_named_for_a_screen_reader(tab: AuditTab) -> None:
+    for widget in (tab.user, tab.case, tab.action, tab.since, tab.until, tab.table, tab.breaks):
+        assert widget.accessibleName()
+    mnemonics = [
+        button.text().split("&")[1][0].lower()
+        for button in (
+            tab.show_button,
+            tab.clear_button,
+            tab.export_button,
+            tab.check_button,
+            tab.pager.previous_button,
+            tab.pager.next_button,
+            tab.since_on,
+            tab.until_on,
+        )
+    ]
+    taken_by_the_window = set("upltkfgpa")  # the Administration tabs and the menu bar
+    assert len(set(mnemonics)) == len(mnemonics) and not set(mnemonics) & taken_by_the_window
