@@ -1,27 +1,31 @@
 """Reaching the data: the sign-in is the gate that opens the database, not only the window.
 
 An encrypted file whose key is kept only in key slots opens when a user's password (or the
-recovery key) unwraps the key; a wrong password opens nothing, and the attempt is counted
-towards a lockout in the slot file and written to the audit trail at the next sign-in. A shared
-PostgreSQL server, a new file being set up, and a file whose older key copy is still kept open
-without a password, and the password is checked against the database as before.
+recovery key) unwraps the key; a wrong password opens nothing. Tries are throttled in the slot
+file before any database is open (domain.accounts: a few free tries, then a growing wait of at
+most five minutes, the same for a name with a slot and one without), and every refused attempt
+is kept there and written to the audit trail at the next sign-in. The recovery key is never
+throttled, so nobody can keep an administrator out. A shared PostgreSQL server, a new file being
+set up, and a file whose older key copy is still kept open without a password, and the password
+is checked against the database (services.signing_in).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from linkworker.domain import accounts
 from linkworker.services import audit, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.services.organisation import needs_setup
+from linkworker.services.signing_in import WRONG, SignInThrottled
 from linkworker.store import recovery_code
 from linkworker.store.database import (
     Database,
@@ -33,19 +37,25 @@ from linkworker.store.database import (
 )
 from linkworker.store.database_key import DatabaseKey, KeyOrigin
 from linkworker.store.errors import PasswordNeeded
-from linkworker.store.key_slots import KeySlots, PendingFailure
+from linkworker.store.key_slots import KeySlots, PendingFailure, Refusal, normalised_name
 from linkworker.store.models import UserAccount, utc_now
 
 T = TypeVar("T")
-WRONG = "The user name or password is not right."
+NOT_THE_RECOVERY_KEY = "That recovery key does not open this database."
+MUST_CHOOSE_FIRST = (
+    "Your password was set by an administrator, so first sign in to the Linkworker window and "
+    "choose your own; then run the command again."
+)
 
 
 @dataclass(frozen=True)
 class SignedIn:
-    """An open database and who signed in to it."""
+    """An open database and who signed in to it; ``must_change_password`` when an administrator
+    set their password, so the window asks for their own before showing any record."""
 
     database: Database
     actor: Actor
+    must_change_password: bool = False
 
 
 class DataAccess:
@@ -99,39 +109,68 @@ class DataAccess:
         return self._open
 
     def sign_in(self, username: str, password: str) -> SignedIn:
-        """Open the database as ``username``; ``SignInFailed`` with a plain reason if not."""
+        """Open the database as ``username``; ``SignInFailed`` with a plain reason if not
+        (``SignInThrottled`` for a try made too soon after earlier failures)."""
         database = self.open_unlocked()
-        if database is not None:
-            return SignedIn(
-                database, _in_session(database, lambda s: signing_in.sign_in(s, username, password))
-            )
-        return self._sign_in_with_slot(username, password)
+        if database is None:
+            return self._sign_in_with_slot(username, password)
 
-    def _sign_in_with_slot(self, username: str, password: str) -> SignedIn:
+        def work(session: Session) -> tuple[Actor, bool]:
+            actor = signing_in.sign_in(session, username, password)
+            return actor, signing_in.must_change_password(session, actor)
+
+        actor, must_change = _in_session(database, work)
+        return SignedIn(database, actor, must_change)
+
+    def sign_in_for_command(self, username: str, password: str) -> SignedIn:
+        """As ``sign_in``, for the batch commands: refused, and signed out again, while the user
+        must still choose their own password, which only the window asks for."""
+        signed_in = self.sign_in(username, password)
+        if signed_in.must_change_password:
+            reason = "a command was refused: the password set by an administrator is still to be changed"
+            _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor, reason))
+            self.release(signed_in)
+            raise SignInFailed(MUST_CHOOSE_FIRST)
+        return signed_in
+
+    def unlock_with_password(self, username: str, password: str) -> bytes:
+        """The database key from ``username``'s key slot, the try throttled and any refusal kept
+        for the audit trail as a sign-in's are: ``SignInThrottled`` or ``SignInFailed`` if not.
+        Whatever opens the data with a password (a sign-in, a restore) comes through here."""
         slots, now = self.slots, utc_now()
-        name = (username or "").strip().lower()
+        name = normalised_name(username)
+        tag = slots.name_tag(name)  # for every name, so the time taken is the same
         known = name in slots.usernames()
-        locked = slots.locked_until(name, now) if known else None
-        if locked is not None:
-            slots.note_failure(
-                name, now, limit=accounts.MAX_FAILED_SIGN_INS, lockout=accounts.LOCKOUT, during_lockout=True
-            )
-            raise SignInFailed(accounts.locked_message(locked, now))
+        who = {"username": name} if known else {"name_tag": tag}
+        waiting = slots.claim_try(tag, now)
+        if waiting is not None:
+            slots.note_refusal(Refusal.THROTTLED, now, **who)
+            raise SignInThrottled(waiting)
         raw_key = slots.unlock_user(name, password)
         if raw_key is None:
-            slots.note_failure(
-                name if known else None, now, limit=accounts.MAX_FAILED_SIGN_INS, lockout=accounts.LOCKOUT
-            )
+            slots.note_refusal(Refusal.WRONG_PASSWORD if known else Refusal.UNKNOWN_NAME, now, **who)
             raise SignInFailed(WRONG)
+        slots.clear_attempts(tag)
+        return raw_key
+
+    def _sign_in_with_slot(self, username: str, password: str) -> SignedIn:
+        raw_key = self.unlock_with_password(username, password)
         database = open_sqlite_with_key(self.sqlite_file, DatabaseKey.from_slot(raw_key))
-        pending = slots.pending_failures()
+        pending = self.slots.pending_failures()
+        written = [attempt.id for attempt in pending]
         try:
-            actor = _in_session(database, lambda s: _signed_in_with_slot(s, pending, name, password))
+            actor, must_change = _in_session(
+                database, lambda s: _signed_in_with_slot(s, pending, username, password)
+            )
+        except SignInFailed:
+            self.slots.forget_failures(written)  # committed with the refusal's own event
+            database.dispose()
+            raise
         except BaseException:
             database.dispose()
             raise
-        slots.forget_failures([attempt.id for attempt in pending])  # now in the audit trail
-        return SignedIn(database, actor)
+        self.slots.forget_failures(written)  # now in the audit trail
+        return SignedIn(database, actor, must_change)
 
     def sign_out(self, signed_in: SignedIn) -> None:
         """Record the sign-out; a database opened with a password is closed, so its key is no
@@ -146,7 +185,9 @@ class DataAccess:
 
     def recover(self, code: str, username: str, new_password: str) -> str:
         """Open the database with the recovery key and set ``username``'s new password (their
-        slot too); the user's name as stored. ``SignInFailed`` if the key does not open it."""
+        slot too, which ends any wait for their next try); the user's name as stored.
+        ``SignInFailed`` if the key does not open it. Never throttled: the key is 160 random
+        bits, and it must always let an administrator in."""
         try:
             secret = recovery_code.parse_code(code)
         except recovery_code.NotARecoveryCode as error:
@@ -156,13 +197,12 @@ class DataAccess:
         if database is None:
             raw_key = self.slots.unlock_recovery(secret)
             if raw_key is None:
-                self.slots.note_failure(
-                    None, utc_now(), limit=accounts.MAX_FAILED_SIGN_INS, lockout=accounts.LOCKOUT
-                )
-                raise SignInFailed("That recovery key does not open this database.")
+                self.slots.note_refusal(Refusal.WRONG_RECOVERY_KEY, utc_now())
+                raise SignInFailed(NOT_THE_RECOVERY_KEY)
             database = open_sqlite_with_key(self.sqlite_file, DatabaseKey.from_slot(raw_key))
         elif self.slots.unlock_recovery(secret) is None:
-            raise SignInFailed("That recovery key does not open this database.")
+            _in_session(database, _record_wrong_recovery_key)
+            raise SignInFailed(NOT_THE_RECOVERY_KEY)
         try:
             return _in_session(database, lambda s: users.reset_with_recovery_key(s, username, new_password))
         finally:
@@ -199,26 +239,45 @@ def _in_session(database: Database, work: Callable[[Session], T]) -> T:
 
 def _signed_in_with_slot(
     session: Session, pending: list[PendingFailure], username: str, password: str
-) -> Actor:
-    """Write the attempts made while the database was closed to the audit trail, then sign in."""
-    ids = {
-        name: user_id
-        for name, user_id in session.execute(
-            select(UserAccount.username, UserAccount.id).where(
+) -> tuple[Actor, bool]:
+    """Write the attempts refused while the database was closed to the audit trail, then sign in."""
+    accounts_named = {
+        name: (user_id, pcn_id)
+        for name, user_id, pcn_id in session.execute(
+            select(UserAccount.username, UserAccount.id, UserAccount.pcn_id).where(
                 UserAccount.username.in_({p.username for p in pending if p.username})
             )
         )
     }
     for attempt in pending:
-        when = attempt.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        detail = f"attempted {when}" + (" during a lockout" if attempt.during_lockout else "")
-        audit.record(
-            session,
-            None,
-            "sign_in_failed",
-            "user_account",
-            ids.get(attempt.username or ""),
-            detail,
-            username=attempt.username,
+        user_id, pcn_id = accounts_named.get(attempt.username or "", (None, None))
+        action, detail = _pending_event(attempt)
+        entity = "database" if attempt.refusal is Refusal.WRONG_RECOVERY_KEY else "user_account"
+        audit.record(session, None, action, entity, user_id, detail, username=attempt.username, pcn_id=pcn_id)
+    actor = signing_in.sign_in_with_slot(session, username, password)
+    return actor, signing_in.must_change_password(session, actor)
+
+
+def _pending_event(attempt: PendingFailure) -> tuple[str, str]:
+    """The audit action and detail of an attempt refused while the database was closed."""
+    when = f"attempted {attempt.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    unknown = f"; {signing_in.unknown_name_detail(attempt.name_tag)}" if attempt.name_tag else ""
+    if attempt.refusal is Refusal.WRONG_RECOVERY_KEY:
+        return "recovery_key_refused", when
+    if attempt.refusal is Refusal.THROTTLED:
+        return (
+            "sign_in_throttled",
+            f"{when}: too soon after earlier failures; the password was not checked{unknown}",
         )
-    return signing_in.sign_in_with_slot(session, username, password)
+    if attempt.refusal is Refusal.UNKNOWN_NAME:
+        name = (
+            signing_in.unknown_name_detail(attempt.name_tag)
+            if attempt.name_tag
+            else "user name not recognised"
+        )
+        return "sign_in_failed", f"{when}: {name}"
+    return "sign_in_failed", f"{when}: wrong password"
+
+
+def _record_wrong_recovery_key(session: Session) -> None:
+    audit.record(session, None, "recovery_key_refused", "database", None)

@@ -9,8 +9,10 @@ moved to another user or another database. A wrong secret opens nothing.
 The slots live beside the database in ``<database>.keyslots``, a small plain SQLite file that can
 be read before the database opens and holds no personal data beyond user names. SQLite gives
 the file atomic, locked writes, so two administrators changing slots at once lose neither change.
-It also keeps what the sign-in needs before any database is open: each user's failed attempts
-and lockout, and the attempts still to be written to the audit trail.
+It also keeps what the sign-in needs before any database is open: the failed tries in a row with
+each user name typed, to throttle guessing (domain.accounts), and the refused attempts still to
+be written to the audit trail. A name typed is kept only as a tag (``name_tag``), never as typed:
+it may be a password typed into the wrong box.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from argon2.exceptions import HashingError
@@ -30,6 +33,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from linkworker.domain.accounts import FORGOTTEN_AFTER, Attempts
 from linkworker.store.errors import StoreError
 
 FORMAT = "linkworker-key-slots"
@@ -40,6 +44,7 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 RECOVERY_OWNER = "recovery"
 _USER_PREFIX = "user:"
+NAME_TAG_BYTES = 8
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,24 @@ class KeySlotsDamaged(StoreError):
     """The key-slot file is not one Linkworker wrote, or parts of it are missing."""
 
 
+class Refusal(StrEnum):
+    """Why an attempt made while no database was open was refused."""
+
+    WRONG_PASSWORD = "wrong_password"
+    UNKNOWN_NAME = "unknown_name"
+    THROTTLED = "throttled"  # too soon after earlier failures: the password was not checked
+    WRONG_RECOVERY_KEY = "wrong_recovery_key"
+
+
 @dataclass(frozen=True)
 class PendingFailure:
-    """A failed sign-in made while no database was open, to be written to the audit trail."""
+    """A refused attempt made while no database was open, to be written to the audit trail."""
 
     id: int
-    username: str | None  # None when the name typed matches no account: never kept as typed
+    username: str | None  # the account's name when the name typed has a slot, else None
+    name_tag: str | None  # for a name typed that has no slot: its tag, never the text typed
     at: datetime
-    during_lockout: bool
+    refusal: Refusal
 
 
 def path_for(database_file: Path) -> Path:
@@ -101,6 +116,21 @@ def _derive(secret: bytes, salt: bytes, kdf: KdfParameters) -> bytes:
     )
 
 
+def normalised_name(typed: str) -> str:
+    """A user name as it is looked up: NFKC, trimmed, lower case."""
+    return unicodedata.normalize("NFKC", typed or "").strip().lower()
+
+
+def name_tag(typed: str, salt: bytes) -> str:
+    """A tag for a user name typed at the sign-in: the same name gives the same tag, so its
+    failed tries can be counted, and the text typed is not kept.
+
+    Argon2id at a key slot's cost, salted per file: text typed in the user-name box may be a
+    password typed in the wrong box, and its tag must be no easier to guess than that
+    password's own slot."""
+    return _derive(_password_bytes(normalised_name(typed)), salt, SLOT_KDF)[:NAME_TAG_BYTES].hex()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -117,16 +147,21 @@ CREATE TABLE IF NOT EXISTS slot (
     parallelism INTEGER NOT NULL,
     written_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS lockout (
-    username TEXT PRIMARY KEY,
-    failures INTEGER NOT NULL DEFAULT 0,
-    locked_until TEXT
+"""
+
+# Added with throttling; a file from before has a lockout per user name instead (``_upgrade``).
+_THROTTLE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS throttle (
+    name_tag TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    not_before TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS pending_failure (
+CREATE TABLE IF NOT EXISTS failed_attempt (
     id INTEGER PRIMARY KEY,
     username TEXT,
+    name_tag TEXT,
     at TEXT NOT NULL,
-    during_lockout INTEGER NOT NULL
+    refusal TEXT NOT NULL
 );
 """
 
@@ -166,6 +201,8 @@ class KeySlots:
                             self._set_meta(connection, "version", FORMAT_VERSION)
                             self._set_meta(connection, "file_id", random_source.token_hex(16))
                     self._check_format(connection)
+                    if write:
+                        self._upgrade(connection)
                     yield connection
                     connection.execute("COMMIT")
                 except BaseException:
@@ -189,6 +226,29 @@ class KeySlots:
         if self._meta(connection, "version") != FORMAT_VERSION:
             raise KeySlotsDamaged(f"{self.file} was written by a newer Linkworker: update this one.")
 
+    def _upgrade(self, connection: sqlite3.Connection) -> None:
+        """Bring a file from before throttling up to date: its lockout per user name goes, its
+        refused attempts not yet in the audit trail are kept. Nothing to do for a current file."""
+        if self._meta(connection, "name_salt") is not None:
+            return
+        for statement in _THROTTLE_SCHEMA.split(";"):
+            connection.execute(statement)
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "pending_failure" in tables:
+            connection.execute(
+                "INSERT INTO failed_attempt (username, at, refusal) SELECT username, at, CASE "
+                f"WHEN during_lockout THEN '{Refusal.THROTTLED}' "
+                f"WHEN username IS NULL THEN '{Refusal.UNKNOWN_NAME}' "
+                f"ELSE '{Refusal.WRONG_PASSWORD}' END FROM pending_failure ORDER BY id"
+            )
+            connection.execute("DROP TABLE pending_failure")
+        connection.execute("DROP TABLE IF EXISTS lockout")
+        self._set_meta(connection, "name_salt", random_source.token_hex(16))
+
+    def _is_current(self) -> bool:
+        with self._transaction() as connection:
+            return self._meta(connection, "name_salt") is not None
+
     @staticmethod
     def _meta(connection: sqlite3.Connection, name: str) -> str | None:
         try:
@@ -207,8 +267,10 @@ class KeySlots:
     # Writing and removing slots
 
     def put_user(self, username: str, password: str, database_key: bytes) -> None:
-        """Write (or replace) ``username``'s slot and clear their failed attempts."""
+        """Write (or replace) ``username``'s slot and clear their failed tries: a new password
+        (set by an administrator or with the recovery key) is a fresh start."""
         self._put(_USER_PREFIX + username, _password_bytes(password), database_key)
+        self.clear_attempts(self.name_tag(username))
 
     def put_recovery(self, recovery_secret: bytes, database_key: bytes) -> None:
         """Write the recovery slot; the previous recovery key no longer opens anything."""
@@ -229,10 +291,6 @@ class KeySlots:
                 "INSERT OR REPLACE INTO slot VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (owner, salt, nonce, wrapped, kdf.time_cost, kdf.memory_kib, kdf.parallelism, _now()),
             )
-            if owner.startswith(_USER_PREFIX):
-                connection.execute(
-                    "DELETE FROM lockout WHERE username = ?", (owner.removeprefix(_USER_PREFIX),)
-                )
 
     def remove_user(self, username: str) -> None:
         with self._transaction(write=True) as connection:
@@ -292,74 +350,90 @@ class KeySlots:
         except (InvalidTag, ValueError, TypeError, OverflowError, HashingError):
             return None  # a damaged or hostile slot opens nothing
 
-    # Failed attempts made before the database is open
+    # Throttling and refused attempts, kept before the database is open
 
-    def locked_until(self, username: str, now: datetime) -> datetime | None:
-        if not self.exists():
-            return None
+    def name_tag(self, typed: str) -> str:
+        """This file's tag for a user name typed (slow: one key-slot derivation)."""
+        if not self.exists() or not self._is_current():
+            with self._transaction(write=True):
+                pass  # the upgrade gives the file its salt for tags
         with self._transaction() as connection:
-            row = connection.execute(
-                "SELECT locked_until FROM lockout WHERE username = ?", (username,)
-            ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        until = datetime.fromisoformat(row[0])
-        return until if until > now else None
+            salt = bytes.fromhex(self._meta(connection, "name_salt") or "")
+        return name_tag(typed, salt)
 
-    def note_failure(
-        self,
-        username: str | None,
-        now: datetime,
-        *,
-        limit: int,
-        lockout: timedelta,
-        during_lockout: bool = False,
+    def attempts(self, tag: str) -> Attempts:
+        """The failed tries in a row with the name tagged ``tag``."""
+        if not self.exists() or not self._is_current():
+            return Attempts()
+        with self._transaction() as connection:
+            return self._attempts(connection, tag)
+
+    @staticmethod
+    def _attempts(connection: sqlite3.Connection, tag: str) -> Attempts:
+        row = connection.execute(
+            "SELECT failures, not_before FROM throttle WHERE name_tag = ?", (tag,)
+        ).fetchone()
+        return Attempts() if row is None else Attempts(int(row[0]), datetime.fromisoformat(row[1]))
+
+    def claim_try(self, tag: str, now: datetime) -> datetime | None:
+        """Count a try with the name tagged ``tag`` as failed before its password is checked (so
+        neither a crash nor a second copy of the app gains a guess), or, when the next try is
+        not yet allowed, return when it is and count nothing. ``clear_attempts`` on success."""
+        with self._transaction(write=True) as connection:
+            connection.execute(
+                "DELETE FROM throttle WHERE not_before < ?", ((now - FORGOTTEN_AFTER).isoformat(),)
+            )
+            attempts = self._attempts(connection, tag).in_force(now)
+            waiting = attempts.waiting_until(now)
+            if waiting is not None:
+                return waiting
+            after = attempts.after_failure(now)
+            assert after.not_before is not None
+            connection.execute(
+                "INSERT OR REPLACE INTO throttle VALUES (?, ?, ?)",
+                (tag, after.failures, after.not_before.isoformat()),
+            )
+        return None
+
+    def clear_attempts(self, tag: str) -> None:
+        with self._transaction(write=True) as connection:
+            connection.execute("DELETE FROM throttle WHERE name_tag = ?", (tag,))
+
+    def note_refusal(
+        self, refusal: Refusal, at: datetime, *, username: str | None = None, name_tag: str | None = None
     ) -> None:
-        """Count a failed attempt towards ``username``'s lockout (``limit`` in a row locks them
-        for ``lockout``) and keep it for the audit trail."""
+        """Keep a refused attempt for the audit trail, written at the next sign-in."""
         with self._transaction(write=True) as connection:
             connection.execute(
-                "INSERT INTO pending_failure (username, at, during_lockout) VALUES (?, ?, ?)",
-                (username, now.isoformat(), int(during_lockout)),
+                "INSERT INTO failed_attempt (username, name_tag, at, refusal) VALUES (?, ?, ?, ?)",
+                (username, name_tag, at.isoformat(), refusal.value),
             )
-            if username is None or during_lockout:
-                return
-            row = connection.execute(
-                "SELECT failures FROM lockout WHERE username = ?", (username,)
-            ).fetchone()
-            failures = (row[0] if row else 0) + 1
-            until = None
-            if failures >= limit:
-                failures, until = 0, (now + lockout).isoformat()
-            connection.execute(
-                "INSERT OR REPLACE INTO lockout (username, failures, locked_until) VALUES (?, ?, ?)",
-                (username, failures, until),
-            )
-
-    def clear_lockout(self, username: str) -> None:
-        with self._transaction(write=True) as connection:
-            connection.execute("DELETE FROM lockout WHERE username = ?", (username,))
 
     def pending_failures(self) -> list[PendingFailure]:
-        if not self.exists():
+        if not self.exists() or not self._is_current():
             return []
         with self._transaction() as connection:
             rows = connection.execute(
-                "SELECT id, username, at, during_lockout FROM pending_failure ORDER BY id"
+                "SELECT id, username, name_tag, at, refusal FROM failed_attempt ORDER BY id"
             ).fetchall()
-        return [PendingFailure(row[0], row[1], datetime.fromisoformat(row[2]), bool(row[3])) for row in rows]
+        return [
+            PendingFailure(row[0], row[1], row[2], datetime.fromisoformat(row[3]), Refusal(row[4]))
+            for row in rows
+        ]
 
     def forget_failures(self, ids: list[int]) -> None:
         """Drop attempts now written to the audit trail."""
         with self._transaction(write=True) as connection:
-            connection.executemany("DELETE FROM pending_failure WHERE id = ?", [(i,) for i in ids])
+            connection.executemany("DELETE FROM failed_attempt WHERE id = ?", [(i,) for i in ids])
 
     # Copies
 
     def copy_to(self, target: Path) -> None:
-        """A consistent copy (SQLite's backup API), readable only by its owner."""
-        with self._transaction():
-            pass  # refuses a damaged or foreign file before copying it
+        """A consistent copy (SQLite's backup API), readable only by its owner, without the
+        throttle's tags of names typed at this PC's sign-in window."""
+        current = self._is_current()  # refuses a damaged or foreign file before copying it
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with closing(sqlite3.connect(self.file)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
+            copy.execute("DELETE FROM throttle" if current else "DROP TABLE IF EXISTS lockout")
+            copy.commit()

@@ -1,30 +1,36 @@
 """The sign-in as the gate to the data: a file whose key is kept only in key slots opens with a
-user's password or the recovery key and with nothing else; lockout and the audit of failed
-attempts hold although a wrong password opens no database; an older installation moves over."""
+user's password or the recovery key and with nothing else; throttling and the audit of every
+attempt hold although a wrong password opens no database; a password an administrator set must
+be changed before the commands run; an older installation moves over."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
+from linkworker.services import access as access_module
 from linkworker.services import key_custody, signing_in, users
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError, SignInFailed
 from linkworker.services.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.signing_in import SignInThrottled
 from linkworker.services.users import NewUser
-from linkworker.store import secrets
+from linkworker.store import key_slots, secrets
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.database_key import keyring_name
 from linkworker.store.key_slots import KeySlots
-from linkworker.store.models import AuditEvent, UserAccount
+from linkworker.store.models import AuditEvent, UserAccount, utc_now
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD
 from tests.helpers.fake_keyring import MemoryKeyring
 
 WRONG = "not the right password"
+WRONG_WORDS = "The user name or password is not right."
 NEW_PASSWORD = "lantern otter meadow"
 
 
@@ -95,32 +101,179 @@ def test_only_a_password_opens_a_database_kept_in_key_slots(folder: Path, recove
     gate.release(worker)
 
 
-def test_failed_attempts_lock_the_account_and_reach_the_audit_trail(folder: Path, recovery: str) -> None:
+class Clock:
+    """The time the sign-in sees, moved on by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = utc_now().replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **moved: float) -> None:
+        self.now += timedelta(**moved)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(access_module, "utc_now", clock)
+    return clock
+
+
+def outcome(gate: DataAccess, username: str, password: str, clock: Clock) -> str:
+    try:
+        gate.release(gate.sign_in(username, password))
+    except SignInThrottled as throttled:
+        return f"wait {(throttled.not_before - clock.now).total_seconds():g} s"
+    except SignInFailed as failed:
+        return str(failed)
+    return "signed in"
+
+
+def test_three_free_tries_then_waits_for_a_name_with_a_slot_and_one_without(
+    folder: Path, recovery: str, clock: Clock
+) -> None:
     gate = access(folder)
-    for _ in range(4):
+
+    def tries(name: str) -> list[str]:
+        answers = [outcome(gate, name, WRONG, clock) for _ in range(3)]
+        for seconds in (2, 4, 2):
+            clock.advance(seconds=seconds)
+            answers.append(outcome(gate, name, WRONG, clock))
+        clock.advance(minutes=1)
+        return answers
+
+    expected = [WRONG_WORDS] * 3 + ["wait 3 s", WRONG_WORDS, "wait 13 s"]
+    assert tries("worker") == tries("no.such.person") == expected
+    for _ in range(3):
+        outcome(gate, "worker", WRONG, clock)
+    assert outcome(gate, "worker", WORKER_PASSWORD, clock).startswith("wait "), (
+        "even the right password waits"
+    )
+    assert outcome(gate, "admin", ADMIN_PASSWORD, clock) == "signed in", "each name has its own count"
+    clock.advance(minutes=5)
+    assert outcome(gate, "worker", WORKER_PASSWORD, clock) == "signed in"
+    assert outcome(gate, "worker", WRONG, clock) == WRONG_WORDS, "a success starts the count again"
+
+
+def test_a_throttled_try_unwraps_nothing_and_costs_what_any_refusal_costs(
+    folder: Path, recovery: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused before the password is tried, whether or not the name has a slot: the same single
+    derivation (the name's tag), so neither the answer nor the time says which names exist."""
+    gate = access(folder)
+    for name in ("worker", "nobody"):
+        for _ in range(3):
+            outcome(gate, name, WRONG, clock)
+    derivations: dict[str, int] = {}
+    real = key_slots._derive
+    for name in ("worker", "nobody"):
+        calls: list[bytes] = []
+
+        def derive(
+            secret: bytes, salt: bytes, kdf: key_slots.KdfParameters, calls: list[bytes] = calls
+        ) -> bytes:
+            calls.append(secret)
+            return real(secret, salt, kdf)
+
+        monkeypatch.setattr(key_slots, "_derive", derive)
+        for _ in range(10):
+            assert outcome(gate, name, WORKER_PASSWORD, clock) == "wait 5 s"
+        assert WORKER_PASSWORD.encode() not in calls, "the password was never tried"
+        derivations[name] = len(calls)
+    assert derivations == {"worker": 10, "nobody": 10}
+
+
+def test_every_attempt_reaches_the_audit_trail_once(folder: Path, recovery: str, clock: Clock) -> None:
+    gate = access(folder)
+    for _ in range(3):
         refusal(gate, "worker", WRONG)
     refusal(gate, "a password typed as a name", WRONG)
-    refusal(gate, "worker", WRONG)
-    locked = refusal(gate, "worker", WORKER_PASSWORD)
-    assert "locked after too many failed sign-ins" in locked
+    refusal(gate, "worker", WORKER_PASSWORD)  # too soon: not checked
+    with pytest.raises(SignInFailed):
+        gate.recover("AAAA-" * 7 + "AAAA", "admin", NEW_PASSWORD)
 
     signed_in = gate.sign_in("admin", ADMIN_PASSWORD)
-    failed = events(signed_in.database, "sign_in_failed")
-    assert [event.username for event in failed] == ["worker"] * 4 + [None, "worker", "worker"]
-    assert all(event.detail and event.detail.startswith("attempted ") for event in failed)
-    assert failed[-1].detail is not None and failed[-1].detail.endswith("during a lockout")
-    assert all("typed" not in (event.detail or "") for event in failed), "an unknown name is not kept"
     with signed_in.database.session() as session:
         worker_id = session.scalar(select(UserAccount.id).where(UserAccount.username == "worker"))
-    assert {event.entity_id for event in failed if event.username} == {worker_id}
+        refused = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action.in_(["sign_in_failed", "sign_in_throttled", "recovery_key_refused"]))
+                .order_by(AuditEvent.id)
+            )
+        )
+    pcn = signed_in.actor.pcn_id
+    assert [(e.action, e.username, e.entity_id, e.pcn_id) for e in refused] == [
+        ("sign_in_failed", "worker", worker_id, pcn),
+        ("sign_in_failed", "worker", worker_id, pcn),
+        ("sign_in_failed", "worker", worker_id, pcn),
+        ("sign_in_failed", None, None, None),
+        ("sign_in_throttled", "worker", worker_id, pcn),
+        ("recovery_key_refused", None, None, None),
+    ]
+    when = f"attempted {clock.now:%Y-%m-%d %H:%M:%S} UTC"
+    details = [e.detail or "" for e in refused]
+    assert details[0] == f"{when}: wrong password"
+    assert re.fullmatch(rf"{when}: user name not recognised \(tag [0-9a-f]{{16}}\)", details[3])
+    assert details[4] == f"{when}: too soon after earlier failures; the password was not checked"
+    assert details[5] == when
     gate.release(signed_in)
 
     again = gate.sign_in("admin", ADMIN_PASSWORD)
-    assert len(events(again.database, "sign_in_failed")) == 7, "each attempt is written once"
+    assert len(events(again.database, "sign_in_failed")) == 4, "each attempt is written once"
     gate.release(again)
 
 
-def test_a_password_reset_unlocks_and_rewraps(folder: Path, recovery: str) -> None:
+def test_text_typed_as_a_user_name_is_kept_nowhere_as_typed(folder: Path, recovery: str) -> None:
+    gate = access(folder)
+    for _ in range(5):
+        refusal(gate, ADMIN_PASSWORD, ADMIN_PASSWORD)
+    signed_in = gate.sign_in("admin", ADMIN_PASSWORD)
+    with signed_in.database.session() as session:
+        trail = " ".join(str(row) for row in session.execute(select(AuditEvent.username, AuditEvent.detail)))
+    gate.release(signed_in)
+    for form in (ADMIN_PASSWORD, ADMIN_PASSWORD.lower()):
+        assert form not in trail
+        assert form.encode() not in gate.slots.file.read_bytes()
+
+
+def test_the_recovery_key_ignores_the_wait_and_ends_it(folder: Path, recovery: str, clock: Clock) -> None:
+    """Nobody can keep an administrator out: the recovery key is never throttled."""
+    gate = access(folder)
+    for _ in range(6):
+        refusal(gate, "admin", WRONG)
+    assert outcome(gate, "admin", ADMIN_PASSWORD, clock).startswith("wait ")
+    gate.recover(recovery, "admin", NEW_PASSWORD)
+    assert outcome(gate, "admin", NEW_PASSWORD, clock) == "signed in"
+
+
+def test_a_password_set_by_an_administrator_must_be_changed_before_the_commands_run(
+    folder: Path, recovery: str
+) -> None:
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    assert not admin.must_change_password
+    with admin.database.session() as session:
+        session.execute(
+            update(UserAccount).where(UserAccount.username == "worker").values(must_change_password=True)
+        )
+    gate.release(admin)
+
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    assert worker.must_change_password, "the window asks for a new password before the records"
+    gate.release(worker)
+    with pytest.raises(SignInFailed, match="sign in to the Linkworker window") as raised:
+        gate.sign_in_for_command("worker", WORKER_PASSWORD)
+    assert "administrator" in str(raised.value)
+    commanded = gate.sign_in_for_command("admin", ADMIN_PASSWORD)
+    last = events(commanded.database, "sign_out")[-1]
+    assert last.username == "worker" and last.detail is not None and "command" in last.detail
+    gate.release(commanded)
+
+
+def test_a_password_reset_lifts_the_wait_and_rewraps(folder: Path, recovery: str) -> None:
     gate = access(folder)
     for _ in range(5):
         refusal(gate, "worker", WRONG)
@@ -130,12 +283,12 @@ def test_a_password_reset_unlocks_and_rewraps(folder: Path, recovery: str) -> No
         users.reset_password(session, admin.actor, worker.id, worker.version, NEW_PASSWORD)
     gate.release(admin)
 
-    assert refusal(gate, "worker", WORKER_PASSWORD) == "The user name or password is not right."
+    assert refusal(gate, "worker", WORKER_PASSWORD) == WRONG_WORDS
     signed_in = gate.sign_in("worker", NEW_PASSWORD)
     with signed_in.database.session() as session:
         users.change_own_password(session, signed_in.actor, NEW_PASSWORD, "quiet harbour lamps")
     gate.release(signed_in)
-    assert refusal(gate, "worker", NEW_PASSWORD) == "The user name or password is not right."
+    assert refusal(gate, "worker", NEW_PASSWORD) == WRONG_WORDS
     gate.release(gate.sign_in("worker", "quiet harbour lamps"))
 
 
@@ -151,14 +304,21 @@ def test_deactivating_a_user_removes_their_slot(folder: Path, recovery: str) -> 
 
 
 def test_a_slot_left_for_an_inactive_account_opens_nothing_and_goes(folder: Path, recovery: str) -> None:
-    """A slot the database no longer agrees with (say, after a restore) is not a way in."""
+    """A slot the database no longer agrees with (say, after a restore) is not a way in; the
+    refusal is audited once, with the attempts kept while the database was closed."""
     gate = access(folder)
     admin = gate.sign_in("admin", ADMIN_PASSWORD)
     with admin.database.session() as session:
         session.execute(update(UserAccount).where(UserAccount.username == "worker").values(active=False))
     gate.release(admin)
+    refusal(gate, "manager.typo", WRONG)
     assert "deactivated" in refusal(gate, "worker", WORKER_PASSWORD)
     assert "worker" not in gate.slots.usernames()
+    again = gate.sign_in("admin", ADMIN_PASSWORD)
+    failed = [(e.username, e.detail) for e in events(again.database, "sign_in_failed")]
+    gate.release(again)
+    assert [username for username, _ in failed] == [None, "worker"]
+    assert failed[1][1] == "account deactivated"
 
 
 def test_a_password_changed_after_a_backup_still_signs_in_after_a_restore(

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
+from linkworker.domain.accounts import Attempts
 from linkworker.store import key_slots
 from linkworker.store.errors import StoreError
-from linkworker.store.key_slots import KdfParameters, KeySlots, KeySlotsDamaged
+from linkworker.store.key_slots import KdfParameters, KeySlots, KeySlotsDamaged, Refusal
 
 ALICE = "alice"
 BOB = "bob"
@@ -37,7 +38,6 @@ BOB_PASSWORD = "purple monkey dishwasher"
 RECOVERY_SECRET = bytes(range(20))
 REPOSITORY = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
-LOCKOUT = timedelta(minutes=15)
 FULL_WIDTH_PASSWORD = "".join(
     chr(ord(letter) + 0xFEE0) for letter in "password123"
 )  # as a CJK input method types it
@@ -611,67 +611,129 @@ def test_two_processes_writing_at_once_lose_neither_slot_and_a_reader_never_fail
     assert all(slots.unlock_user(name, f"password {name}") == key for name in expected)
 
 
-# Failed attempts and lockout, kept before the database is open
+# Throttling and failed attempts, kept before the database is open
 
 
-def fail(slots: KeySlots, username: str | None, now: datetime = NOW, *, during_lockout: bool = False) -> None:
-    slots.note_failure(username, now, limit=3, lockout=LOCKOUT, during_lockout=during_lockout)
+def tag(slots: KeySlots, typed: str) -> str:
+    return slots.name_tag(typed)
 
 
-def test_failures_count_to_the_limit_then_lock(slots: KeySlots, key: bytes) -> None:
+def fail(slots: KeySlots, typed: str, now: datetime = NOW) -> datetime | None:
+    """One try with ``typed`` that turns out wrong: claimed first, as the sign-in does."""
+    return slots.claim_try(slots.name_tag(typed), now)
+
+
+def test_a_name_tag_is_the_same_for_the_same_name_however_typed(slots: KeySlots, key: bytes) -> None:
     slots.put_user(ALICE, ALICE_PASSWORD, key)
-    fail(slots, ALICE)
-    fail(slots, ALICE, NOW + timedelta(seconds=1))
-    assert slots.locked_until(ALICE, NOW + timedelta(seconds=2)) is None
+    assert len({tag(slots, typed) for typed in (ALICE, " Alice ", "ALICE", "\uff41lice")}) == 1
+    assert tag(slots, ALICE) != tag(slots, BOB)
+    assert len(tag(slots, ALICE)) == 16
+
+
+def test_a_name_tag_costs_a_key_slots_derivation_and_is_this_files_own(
+    slots: KeySlots, key: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password typed into the user-name box leaves only its tag, which is no easier to guess
+    than the password's own slot, and a tag worked out for one file says nothing about another."""
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    other = KeySlots(tmp_path / "other.keyslots")
+    other.put_user(ALICE, ALICE_PASSWORD, key)
+    assert tag(slots, ALICE_PASSWORD) != tag(other, ALICE_PASSWORD)
+    calls = counting_derive(monkeypatch)
+    tag(slots, "anything at all")
+    assert calls == [key_slots.SLOT_KDF]
+
+
+def test_three_free_tries_then_a_wait_that_grows(slots: KeySlots) -> None:
+    for second in range(3):
+        assert fail(slots, ALICE, NOW + timedelta(seconds=second)) is None
     third = NOW + timedelta(seconds=2)
-    fail(slots, ALICE, third)
-    assert slots.locked_until(ALICE, third) == third + LOCKOUT
-    assert slots.locked_until(BOB, third) is None
+    assert slots.attempts(tag(slots, ALICE)).waiting_until(third) == third + timedelta(seconds=5)
+    assert fail(slots, ALICE, third + timedelta(seconds=4)) == third + timedelta(seconds=5)
+    assert fail(slots, ALICE, third + timedelta(seconds=5)) is None
+    assert slots.attempts(tag(slots, ALICE)).not_before == third + timedelta(seconds=20)
+    assert slots.attempts(tag(slots, BOB)).failures == 0, "another name's count is its own"
 
 
-def test_attempts_during_a_lockout_do_not_extend_it(slots: KeySlots) -> None:
+def test_a_try_refused_for_waiting_is_not_counted_and_does_not_push_the_wait_out(slots: KeySlots) -> None:
     for _ in range(3):
         fail(slots, ALICE)
-    for minutes in (1, 5, 14):
-        fail(slots, ALICE, NOW + timedelta(minutes=minutes), during_lockout=True)
-    assert slots.locked_until(ALICE, NOW + timedelta(minutes=14)) == NOW + LOCKOUT
-    assert slots.locked_until(ALICE, NOW + LOCKOUT) is None
-    assert [attempt.during_lockout for attempt in slots.pending_failures()] == [False] * 3 + [True] * 3
+    for seconds in (1, 2, 3, 4):
+        assert fail(slots, ALICE, NOW + timedelta(seconds=seconds)) == NOW + timedelta(seconds=5)
+    assert slots.attempts(tag(slots, ALICE)).failures == 3
 
 
-def test_after_a_lockout_the_count_starts_again(slots: KeySlots) -> None:
+def test_an_unknown_name_is_throttled_exactly_as_a_known_one(slots: KeySlots, key: bytes) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    answers = {
+        name: [fail(slots, name, NOW + timedelta(seconds=s)) for s in (0, 0, 0, 1, 5, 6)]
+        for name in (ALICE, "nobody")
+    }
+    assert answers[ALICE] == answers["nobody"]
+
+
+def test_a_success_clears_the_count(slots: KeySlots) -> None:
     for _ in range(3):
         fail(slots, ALICE)
-    later = NOW + LOCKOUT + timedelta(minutes=1)
-    assert slots.locked_until(ALICE, later) is None
-    fail(slots, ALICE, later)
-    fail(slots, ALICE, later)
-    assert slots.locked_until(ALICE, later) is None
-    fail(slots, ALICE, later)
-    assert slots.locked_until(ALICE, later) == later + LOCKOUT
+    slots.clear_attempts(tag(slots, ALICE))
+    assert slots.attempts(tag(slots, ALICE)) == Attempts()
+    assert fail(slots, ALICE) is None
 
 
-def test_failures_of_unknown_names_are_kept_without_the_name(slots: KeySlots) -> None:
-    fail(slots, None)
-    fail(slots, ALICE, NOW + timedelta(seconds=1))
-    fail(slots, None, NOW + timedelta(seconds=2))
-    attempts = slots.pending_failures()
-    assert [(a.username, a.at, a.during_lockout) for a in attempts] == [
-        (None, NOW, False),
-        (ALICE, NOW + timedelta(seconds=1), False),
-        (None, NOW + timedelta(seconds=2), False),
-    ]
-    assert len({attempt.id for attempt in attempts}) == 3
+def test_a_new_password_clears_that_users_count_only(slots: KeySlots, key: bytes) -> None:
+    for name in (ALICE, BOB):
+        for _ in range(4):
+            fail(slots, name)
+    slots.put_user(ALICE, "new password", key)
+    assert slots.attempts(tag(slots, ALICE)) == Attempts()
+    assert slots.attempts(tag(slots, BOB)).failures == 3
+
+
+def test_a_new_recovery_key_leaves_a_user_called_recovery_throttled(slots: KeySlots, key: bytes) -> None:
+    """ "recovery" is a valid user name (3 to 64 of a-z0-9._-); making a recovery key is not that
+    user's password reset."""
+    slots.put_user("recovery", ALICE_PASSWORD, key)
+    for _ in range(3):
+        fail(slots, "recovery")
+    slots.put_recovery(RECOVERY_SECRET, key)
+    assert slots.attempts(tag(slots, "recovery")).failures == 3
+
+
+def test_a_quiet_day_forgets_the_count_and_its_row(slots: KeySlots) -> None:
+    """The row of a name tried once (perhaps a password typed into the name box) does not stay."""
+    for _ in range(5):
+        fail(slots, "a password typed as a name")
+    later = NOW + timedelta(days=2)
+    assert fail(slots, ALICE, later) is None
     with closing(sqlite3.connect(slots.file)) as connection:
-        assert connection.execute("SELECT count(*) FROM lockout WHERE username IS NULL").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM throttle").fetchone()[0] == 1
+
+
+def test_refusals_are_kept_for_the_audit_trail_without_the_name_typed(slots: KeySlots, key: bytes) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    typed = "a password typed as a name"
+    unknown = tag(slots, typed)
+    slots.note_refusal(Refusal.UNKNOWN_NAME, NOW, name_tag=unknown)
+    slots.note_refusal(Refusal.WRONG_PASSWORD, NOW + timedelta(seconds=1), username=ALICE)
+    slots.note_refusal(Refusal.THROTTLED, NOW + timedelta(seconds=2), username=ALICE)
+    slots.note_refusal(Refusal.WRONG_RECOVERY_KEY, NOW + timedelta(seconds=3))
+    kept = slots.pending_failures()
+    assert [(a.refusal, a.username, a.name_tag, a.at) for a in kept] == [
+        (Refusal.UNKNOWN_NAME, None, unknown, NOW),
+        (Refusal.WRONG_PASSWORD, ALICE, None, NOW + timedelta(seconds=1)),
+        (Refusal.THROTTLED, ALICE, None, NOW + timedelta(seconds=2)),
+        (Refusal.WRONG_RECOVERY_KEY, None, None, NOW + timedelta(seconds=3)),
+    ]
+    assert len({attempt.id for attempt in kept}) == 4
+    assert typed.encode() not in slots.file.read_bytes()
 
 
 def test_forget_failures_drops_only_those_written_to_the_audit_trail(slots: KeySlots) -> None:
     for name in (ALICE, BOB, None):
-        fail(slots, name)
+        slots.note_refusal(Refusal.WRONG_PASSWORD if name else Refusal.WRONG_RECOVERY_KEY, NOW, username=name)
     first, second, third = slots.pending_failures()
     slots.forget_failures([first.id, third.id])
-    fail(slots, ALICE, NOW + timedelta(minutes=1))
+    slots.note_refusal(Refusal.WRONG_PASSWORD, NOW + timedelta(minutes=1), username=ALICE)
     remaining = slots.pending_failures()
     assert remaining[0] == second
     assert [attempt.username for attempt in remaining] == [BOB, ALICE]
@@ -679,45 +741,61 @@ def test_forget_failures_drops_only_those_written_to_the_audit_trail(slots: KeyS
     assert len(slots.pending_failures()) == 2
 
 
-def test_clear_lockout_unlocks_and_resets_the_count(slots: KeySlots) -> None:
-    for _ in range(3):
-        fail(slots, ALICE)
-    slots.clear_lockout(ALICE)
-    assert slots.locked_until(ALICE, NOW) is None
-    fail(slots, ALICE)
-    fail(slots, ALICE)
-    assert slots.locked_until(ALICE, NOW) is None
-    assert len(slots.pending_failures()) == 5  # the audit trail still hears of every attempt
-
-
-def test_a_new_password_clears_the_lockout_and_the_count(slots: KeySlots, key: bytes) -> None:
-    for _ in range(3):
-        fail(slots, ALICE)
-    fail(slots, BOB)
-    fail(slots, BOB)
-    slots.put_user(ALICE, "new password", key)
-    assert slots.locked_until(ALICE, NOW) is None
-    fail(slots, ALICE)
-    fail(slots, ALICE)
-    assert slots.locked_until(ALICE, NOW) is None
-    fail(slots, BOB)
-    assert slots.locked_until(BOB, NOW) == NOW + LOCKOUT  # another user's count is untouched
-
-
-def test_a_new_recovery_key_leaves_a_user_called_recovery_locked(slots: KeySlots, key: bytes) -> None:
-    """ "recovery" is a valid user name (3 to 64 of a-z0-9._-); making a recovery key is not that
-    user's password reset."""
-    slots.put_user("recovery", ALICE_PASSWORD, key)
-    for _ in range(3):
-        fail(slots, "recovery")
-    slots.put_recovery(RECOVERY_SECRET, key)
-    assert slots.locked_until("recovery", NOW) == NOW + LOCKOUT
-
-
-def test_a_missing_file_has_no_lockout_and_no_pending_failures(slots: KeySlots) -> None:
-    assert slots.locked_until(ALICE, NOW) is None
+def test_a_missing_file_has_no_attempts_and_no_pending_failures(slots: KeySlots) -> None:
+    assert slots.attempts("0" * 16) == Attempts()
     assert slots.pending_failures() == []
     assert not slots.file.exists()
+
+
+def test_a_copy_carries_no_throttle_rows(slots: KeySlots, key: bytes, tmp_path: Path) -> None:
+    """A backup's slot file keeps no trace of the names typed at the sign-in window."""
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    for _ in range(3):
+        fail(slots, "a password typed as a name")
+    copy = KeySlots(tmp_path / "copy.keyslots")
+    slots.copy_to(copy.file)
+    with closing(sqlite3.connect(copy.file)) as connection:
+        assert connection.execute("SELECT count(*) FROM throttle").fetchone()[0] == 0
+    assert slots.attempts(tag(slots, "a password typed as a name")).failures == 3
+    assert copy.unlock_user(ALICE, ALICE_PASSWORD) == key
+
+
+def old_format_file(file: Path, key: bytes) -> None:
+    """A slot file as the version before throttling wrote it: a lockout per user name."""
+    KeySlots(file).put_user(ALICE, ALICE_PASSWORD, key)
+    with closing(sqlite3.connect(file)) as connection:
+        connection.executescript(
+            """
+            DROP TABLE throttle;
+            DROP TABLE failed_attempt;
+            DELETE FROM meta WHERE name = 'name_salt';
+            CREATE TABLE lockout (username TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,
+                                  locked_until TEXT);
+            CREATE TABLE pending_failure (id INTEGER PRIMARY KEY, username TEXT, at TEXT NOT NULL,
+                                          during_lockout INTEGER NOT NULL);
+            INSERT INTO lockout VALUES ('alice', 0, '2025-03-04T09:45:00+00:00');
+            INSERT INTO pending_failure (username, at, during_lockout) VALUES
+                ('alice', '2025-03-04T09:30:00+00:00', 0),
+                (NULL, '2025-03-04T09:31:00+00:00', 0),
+                ('alice', '2025-03-04T09:32:00+00:00', 1);
+            """
+        )
+
+
+def test_a_file_from_before_throttling_moves_over_keeping_its_pending_failures(
+    slots: KeySlots, key: bytes
+) -> None:
+    old_format_file(slots.file, key)
+    assert slots.unlock_user(ALICE, ALICE_PASSWORD) == key
+    assert fail(slots, ALICE) is None, "the old lockout is gone"
+    assert [(a.refusal, a.username) for a in slots.pending_failures()] == [
+        (Refusal.WRONG_PASSWORD, ALICE),
+        (Refusal.UNKNOWN_NAME, None),
+        (Refusal.THROTTLED, ALICE),
+    ]
+    with closing(sqlite3.connect(slots.file)) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert not tables & {"lockout", "pending_failure"}
 
 
 # Missing and damaged files
@@ -804,7 +882,8 @@ READS: dict[str, Callable[[KeySlots, Path], object]] = {
     "has_recovery": lambda slots, _: slots.has_recovery(),
     "unlock_user": lambda slots, _: slots.unlock_user("user1", ALICE_PASSWORD),
     "unlock_recovery": lambda slots, _: slots.unlock_recovery(RECOVERY_SECRET),
-    "locked_until": lambda slots, _: slots.locked_until("user1", NOW),
+    "attempts": lambda slots, _: slots.attempts("0" * 16),
+    "name_tag": lambda slots, _: slots.name_tag("user1"),
     "pending_failures": lambda slots, _: slots.pending_failures(),
     "copy_to": lambda slots, folder: slots.copy_to(folder / "copy.keyslots"),
 }
@@ -814,8 +893,9 @@ WRITES: dict[str, Callable[[KeySlots], object]] = {
     "put_recovery": lambda slots: slots.put_recovery(RECOVERY_SECRET, bytes(32)),
     "remove_user": lambda slots: slots.remove_user("user1"),
     "keep_only_users": lambda slots: slots.keep_only_users(set()),
-    "note_failure": lambda slots: fail(slots, "user1"),
-    "clear_lockout": lambda slots: slots.clear_lockout("user1"),
+    "claim_try": lambda slots: slots.claim_try("0" * 16, NOW),
+    "clear_attempts": lambda slots: slots.clear_attempts("0" * 16),
+    "note_refusal": lambda slots: slots.note_refusal(Refusal.WRONG_PASSWORD, NOW, username="user1"),
     "forget_failures": lambda slots: slots.forget_failures([1]),
 }
 
