@@ -139,9 +139,7 @@ class LockScreen(QWidget):
         self.setAccessibleName("Linkworker is locked")
         heading = QLabel("Linkworker is locked")
         heading.setObjectName("heading")
-        self.who = QLabel(
-            f"{actor.full_name} is signed in. Records are hidden until they type their password."
-        )
+        self.who = QLabel(f"{actor.full_name} is signed in. Type your password to go back to your work.")
         self.who.setWordWrap(True)
         self.password = password_edit()
         self.password.setAccessibleName("Password")
@@ -171,6 +169,7 @@ class LockScreen(QWidget):
         row.addWidget(self.unlock_button)
         card = QFrame()
         card.setObjectName("figureCard")
+        card.setMinimumWidth(460)
         card.setMaximumWidth(560)
         inside = QVBoxLayout(card)
         inside.setContentsMargins(28, 20, 28, 24)
