@@ -100,9 +100,13 @@ def attempts_from(failure_times: Iterable[datetime]) -> Attempts:
     return attempts
 
 
+def try_again_after(not_before: datetime) -> str:
+    return f"Try again after {not_before.astimezone():%H:%M:%S}."
+
+
 def throttled_message(not_before: datetime) -> str:
     """The same words whether or not the user name exists, so they tell nobody which do."""
     return (
         "Several wrong passwords have been tried with this user name, so Linkworker waits a "
-        f"little before the next try. Try again after {not_before.astimezone():%H:%M:%S}."
+        f"little before the next try. {try_again_after(not_before)}"
     )

@@ -25,7 +25,7 @@ from linkworker.services import audit, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
 from linkworker.services.organisation import needs_setup
-from linkworker.services.signing_in import WRONG, SignInThrottled
+from linkworker.services.signing_in import SignInThrottled
 from linkworker.store import recovery_code
 from linkworker.store.database import (
     Database,
@@ -149,7 +149,7 @@ class DataAccess:
         raw_key = slots.unlock_user(name, password)
         if raw_key is None:
             slots.note_refusal(Refusal.WRONG_PASSWORD if known else Refusal.UNKNOWN_NAME, now, **who)
-            raise SignInFailed(WRONG)
+            raise signing_in.wrong_password(slots.attempts(tag), now)
         slots.clear_attempts(tag)
         return raw_key
 

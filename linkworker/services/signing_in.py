@@ -35,11 +35,22 @@ _DUMMY_HASH = passwords.hash_password("not a real password, only for timing")
 
 
 class SignInThrottled(SignInFailed):
-    """A try made before the next one is allowed: refused without the password being checked."""
+    """A refusal after which no try is taken before ``not_before``: a try made too soon (refused
+    without its password being checked), or a wrong password that starts or lengthens the wait."""
 
-    def __init__(self, not_before: datetime) -> None:
-        super().__init__(accounts.throttled_message(not_before))
+    def __init__(self, not_before: datetime, message: str | None = None) -> None:
+        super().__init__(message or accounts.throttled_message(not_before))
         self.not_before = not_before
+
+
+def wrong_password(after: Attempts, now: datetime) -> SignInFailed:
+    """The refusal of a wrong password (or a name that matches no account), saying when the next
+    try is allowed once a wait has begun: the same words for a name that exists and one that
+    does not."""
+    waiting = after.waiting_until(now)
+    if waiting is None:
+        return SignInFailed(WRONG)
+    return SignInThrottled(waiting, f"{WRONG} {accounts.try_again_after(waiting)}")
 
 
 def unknown_name_detail(tag: str) -> str:
@@ -75,12 +86,12 @@ def sign_in(session: Session, username: str, password: str) -> Actor:
     if user is None:
         passwords.verify(_DUMMY_HASH, password)
         _record_refusal(session, None, tag, "sign_in_failed", None)
-        raise _refused(session, SignInFailed(WRONG))
+        raise _refused(session, wrong_password(attempts.after_failure(now), now))
     if not passwords.verify(user.password_hash, password):
         after = attempts.after_failure(now)
         _keep_books(session, user, failed_sign_ins=after.failures, locked_until=after.not_before)
         _record_refusal(session, user, tag, "sign_in_failed", "wrong password")
-        raise _refused(session, SignInFailed(WRONG))
+        raise _refused(session, wrong_password(after, now))
     _refuse_inactive(session, user)
     key_custody.ensure_user_slot(session, user.username, password)
     return _signed_in(session, user, password, now)

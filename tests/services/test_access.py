@@ -125,7 +125,8 @@ def outcome(gate: DataAccess, username: str, password: str, clock: Clock) -> str
     try:
         gate.release(gate.sign_in(username, password))
     except SignInThrottled as throttled:
-        return f"wait {(throttled.not_before - clock.now).total_seconds():g} s"
+        wait = f"wait {(throttled.not_before - clock.now).total_seconds():g} s"
+        return f"wrong, {wait}" if str(throttled).startswith(WRONG_WORDS) else wait
     except SignInFailed as failed:
         return str(failed)
     return "signed in"
@@ -144,7 +145,7 @@ def test_three_free_tries_then_waits_for_a_name_with_a_slot_and_one_without(
         clock.advance(minutes=1)
         return answers
 
-    expected = [WRONG_WORDS] * 3 + ["wait 3 s", WRONG_WORDS, "wait 13 s"]
+    expected = [WRONG_WORDS, WRONG_WORDS, "wrong, wait 5 s", "wait 3 s", "wrong, wait 15 s", "wait 13 s"]
     assert tries("worker") == tries("no.such.person") == expected
     for _ in range(3):
         outcome(gate, "worker", WRONG, clock)
