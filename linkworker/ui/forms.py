@@ -2,17 +2,34 @@
 
 Domain and service rules raise ``ValidationError(field, message)``; a form built here shows
 that message under the matching field, marks the field for the style sheet and gives the
-message to screen readers as the field's description.
+message to screen readers as the field's description. The message goes as soon as the user
+changes that field (types, chooses, ticks): it is about a value no longer there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QSpinBox,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linkworker.domain.errors import ValidationError
+from linkworker.ui.date_field import DateField
 
 
 def plain_label(text: str) -> str:
@@ -39,18 +56,38 @@ class FormFields:
         self._layout = layout
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
         self._marked: list[tuple[QWidget, QLabel]] = []
+        # Each marked editor's own description, given back when its message goes.
+        self._descriptions: dict[QWidget, str] = {}
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
-    def add(self, label: str, editor: QWidget, *fields: str, hint: str | None = None) -> QLabel:
-        """Add a row; ``label`` carries its mnemonic (``&User name``); ``fields`` are rule names."""
+    def add(
+        self,
+        label: str,
+        editor: QWidget,
+        *fields: str,
+        hint: str | None = None,
+        beside: QWidget | None = None,
+    ) -> QLabel:
+        """Add a row; ``label`` carries its mnemonic (``&User name``); ``fields`` are rule names.
+        ``beside`` sits to the right of the editor (what a typed answer means, a weekday)."""
         label_widget = QLabel(label)
         label_widget.setBuddy(editor)
         editor.setAccessibleName(plain_label(label))
+        if isinstance(editor, DateField) and fields:
+            editor.field = fields[0]  # its own refusal (not a date) shows in this row
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(editor)
+        if beside is None:
+            column.addWidget(editor)
+        else:
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(editor)
+            row.addWidget(beside)
+            row.addStretch(1)
+            column.addLayout(row)
         if hint:
             hint_label = QLabel(hint)
             hint_label.setObjectName("fieldHint")
@@ -63,8 +100,11 @@ class FormFields:
         message.hide()
         column.addWidget(message)
         self._layout.addRow(label_widget, column)
+        entry = (editor, message)
         for field in fields:
-            self._fields[field] = (editor, message)
+            self._fields[field] = entry
+        for signal in _change_signals(editor):
+            signal.connect(lambda *_changed, done=entry: self._clear(done))
         return label_widget
 
     def show_message(self, field: str, message: str) -> bool:
@@ -76,6 +116,7 @@ class FormFields:
         label.show()
         editor.setProperty("invalid", True)
         repolish(editor)
+        self._descriptions.setdefault(editor, editor.accessibleDescription())
         editor.setAccessibleDescription(message)
         if not self._marked:
             editor.setFocus()
@@ -83,18 +124,45 @@ class FormFields:
         return True
 
     def clear_messages(self) -> None:
-        for editor, label in self._marked:
-            label.clear()
-            label.hide()
-            editor.setProperty("invalid", False)
-            repolish(editor)
-            editor.setAccessibleDescription("")
-        self._marked.clear()
+        for entry in list(self._marked):
+            self._clear(entry)
+
+    def _clear(self, entry: tuple[QWidget, QLabel]) -> None:
+        """Take a row's message away and give its editor back its own description."""
+        if entry not in self._marked:
+            return
+        editor, label = entry
+        label.clear()
+        label.hide()
+        editor.setProperty("invalid", False)
+        repolish(editor)
+        editor.setAccessibleDescription(self._descriptions.pop(editor, ""))
+        self._marked = [marked for marked in self._marked if marked != entry]
 
     def message(self, field: str) -> str:
         """The message shown beside ``field``, or "" when it has none."""
         label = self._fields[field][1]
         return "" if label.isHidden() else label.text()
+
+
+def _change_signals(editor: QWidget) -> list[SignalInstance]:
+    """The signals a user's change to ``editor`` sends: its own, and those of every field
+    inside it (a row of tick boxes, a spin box's text)."""
+    signals = []
+    for widget in (editor, *editor.findChildren(QWidget)):
+        if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+            signals.append(widget.textChanged)
+        elif isinstance(widget, QComboBox):
+            signals.append(widget.currentIndexChanged)
+        elif isinstance(widget, QSpinBox | QDoubleSpinBox):
+            signals.append(widget.valueChanged)  # arrows change the text without its signal
+        elif isinstance(widget, QDateTimeEdit):
+            signals.append(widget.dateTimeChanged)
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            signals.append(widget.toggled)
+        elif isinstance(widget, QListWidget):
+            signals.append(widget.itemChanged)
+    return signals
 
 
 def check_all(form: FormFields, *checks: Callable[[], object]) -> bool:
