@@ -1,17 +1,17 @@
 """Saving open follow-ups as a calendar file for Outlook: which days, whose, and whether names
 go in (with a plain warning when they do). The dialog stays open after a save, with a line that
-says what was saved where, so the user can save another range."""
+says what was saved where, so the user can save another range. The days are typed as on the
+referral form; one that is not a date is shown beside its field before any file is asked for."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,9 +26,9 @@ from linkworker.services import calendar_export
 from linkworker.services.actor import Actor
 from linkworker.services.calendar_export import CalendarExport, CalendarRequest
 from linkworker.store.database import Database
-from linkworker.ui.case_dialogs import DATE_FORMAT
+from linkworker.ui.date_field import DateField
 from linkworker.ui.errors import call_service
-from linkworker.ui.forms import FormFields
+from linkworker.ui.forms import FormFields, check_all
 
 TITLE = "Export follow-ups to a calendar"
 FILE_FILTER = "Calendar files (*.ics)"
@@ -54,8 +54,8 @@ class CalendarExportDialog(QDialog):
         intro.setWordWrap(True)
         form_layout = QFormLayout()
         self.form = FormFields(form_layout)
-        self.start = _day_edit(defaults.start)
-        self.end = _day_edit(defaults.end)
+        self.start = DateField(defaults.start)
+        self.end = DateField(defaults.end)
         self.form.add("&From:", self.start, "start")
         self.form.add("&To:", self.end, "end", hint="Follow-ups due on both days are included.")
         self.mine = QRadioButton("&My follow-ups")
@@ -108,15 +108,23 @@ class CalendarExportDialog(QDialog):
         self.start.setFocus()
 
     def request(self) -> CalendarRequest:
+        """The choices made; a ``ValidationError`` when a day typed is not a date."""
         return CalendarRequest(
-            start=self.start.date().toPython(),
-            end=self.end.date().toPython(),
+            start=self.start.value(),
+            end=self.end.value(),
             all_workers=self.everyone.isChecked(),
             names=self.names.isChecked(),
         )
 
-    def save_as(self) -> QFileDialog:
-        """Ask where to save, without blocking the window; the file is written once chosen."""
+    def days_read(self) -> bool:
+        """Whether both days typed are dates; each that is not says so beside it."""
+        return check_all(self.form, self.start.value, self.end.value)
+
+    def save_as(self) -> QFileDialog | None:
+        """Ask where to save, without blocking the window; the file is written once chosen.
+        Nothing is asked while a day typed is not a date."""
+        if not self.days_read():
+            return None
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         suggested = str(Path(folder) / f"{calendar_export.CALENDAR_NAME}.ics")
         dialog = QFileDialog(self, "Save the calendar file", suggested, FILE_FILTER)
@@ -130,8 +138,10 @@ class CalendarExportDialog(QDialog):
     def export_to(self, path: Path) -> bool:
         """Write the file (whole or not at all) and say what went into it; a refusal shows
         beside its field or in a message box, and the choices stay as they were."""
-        request = self.request()
         self.result.setVisible(False)
+        if not self.days_read():
+            return False
+        request = self.request()
         outcome = call_service(
             self,
             self.database,
@@ -145,13 +155,6 @@ class CalendarExportDialog(QDialog):
         self.result.setAccessibleDescription(self.result.text())
         self.result.setVisible(True)
         return True
-
-
-def _day_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    return edit
 
 
 def _result_line(result: CalendarExport) -> str:

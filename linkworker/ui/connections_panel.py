@@ -4,7 +4,9 @@ to, how each went, the way to find more, and the dialog that records an outcome.
 "Find services…" asks for the match view (the window answers ``match_requested``); an outcome
 is recorded over the version of the connection the user saw, so one recorded by someone else
 in the meantime is refused, not overwritten: the form says who recorded what and when, keeps
-the user's entry, and saving again records it over theirs.
+the user's entry, and saving again records it over theirs. The outcome's day is typed as on
+the referral form; one in the future or before the connection is refused with the rule's
+message and stays as typed.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.domain.case_entries import parse_text
@@ -26,7 +28,8 @@ from linkworker.services.casework import CaseChanged
 from linkworker.services.connections import ConnectionChanged
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
-from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
+from linkworker.ui.case_dialogs import text_box
+from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
 from linkworker.ui.models import RecordTableModel
@@ -147,10 +150,7 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         self.connection = connection
         self.person_name = person_name
         self.status = QComboBox()
-        self.on = QDateEdit()
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat(DATE_FORMAT)
-        self.on.setDate(QDate.currentDate())
+        self.on = DateField(date.today())
         self._over_connection()
         if self.status.count() > 1:
             self.status.setCurrentIndex(-1)
@@ -163,7 +163,8 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
 
     def _over_connection(self) -> None:
         """Say where ``self.connection`` stands and offer the outcomes that may follow it, from
-        the day it allows; the choice and day already entered stay where they still fit."""
+        the day it allows; the choice and day already entered stay where they still fit, and a
+        day now before the one it allows moves to that day (``_catch_up`` says so)."""
         connection = self.connection
         how = connection_how(connection)  # "Referred by Wren Worker": a name keeps its capitals
         made = f"{how[:1].lower()}{how[1:]} on {day(connection.made_on)}"
@@ -183,16 +184,18 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
         self.status.setPlaceholderText("Choose how it went" if self.status.count() > 1 else "")
         self.status.setCurrentIndex(self.status.findData(chosen) if chosen is not None else 0)
         earliest = connection.status_on if connection.outcome else connection.made_on
-        self.on.setDateRange(QDate(earliest), QDate.currentDate())
+        self.on.set_calendar_range(earliest, date.today())
+        typed = self.on.typed_day()
+        if typed is not None and typed < earliest:
+            self.on.set_value(earliest)
 
     def chosen(self) -> ConnectionStatus | None:
         value = self.status.currentData()
         return None if value is None else ConnectionStatus(value)
 
     def outcome_day(self) -> date:
-        value = self.on.date().toPython()
-        assert isinstance(value, date)
-        return value
+        """The day typed; a ``ValidationError`` for ``on`` when it is not a date."""
+        return self.on.value()
 
     def checks(self) -> Sequence[Callable[[], object]]:
         connection = self.connection

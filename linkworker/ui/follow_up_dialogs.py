@@ -1,6 +1,9 @@
 """The forms of a follow-up: booking one (a day with quick picks, what, whose, a note), marking
 it done, moving it to another day with the reason, and cancelling it with the reason.
 
+The day is typed as on the referral form or picked from a calendar; a day in the past or over
+a year ahead is refused with the rule's message and stays as typed, never moved to today.
+
 Each saves through one service call and stays open, with the message beside the field, while the
 service refuses; a change to a follow-up someone else changed meanwhile is refused with what they
 did, and the dialog keeps what the user typed.
@@ -11,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.domain.case_entries import parse_text
@@ -33,7 +35,8 @@ from linkworker.services.casework import WorkerOption
 from linkworker.services.follow_ups import NewFollowUp
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import day
-from linkworker.ui.case_dialogs import DATE_FORMAT, text_box
+from linkworker.ui.case_dialogs import text_box
+from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
 from linkworker.ui.errors import call_service
@@ -56,17 +59,20 @@ def follow_up_title(follow_up: FollowUpRecord) -> str:
 
 
 class DayPicker:
-    """A day from today to a year ahead, typed or picked from the calendar, with quick picks
-    beside it (a week, two weeks, a month on, each moved to a working day)."""
+    """A day typed or picked from the calendar (which offers today to a year ahead), its weekday
+    beside it, and quick picks below (a week, two weeks, a month on, each moved to a working
+    day). A day typed outside the bookable ones is left for the form's rule to refuse."""
 
     def __init__(self, initial: date) -> None:
         today = date.today()
         self.today = today
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat(f"ddd {DATE_FORMAT}")  # the weekday too: a follow-up is a day's work
-        self.edit.setDateRange(QDate(today), QDate(today + FURTHEST_AHEAD))
-        self.edit.setDate(QDate(initial))
+        self.edit = DateField(initial)
+        self.edit.set_calendar_range(today, today + FURTHEST_AHEAD)
+        # The weekday too: a follow-up is a day's work.
+        self.weekday = QLabel()
+        self.weekday.setObjectName("fieldHint")
+        self.edit.textChanged.connect(self._show_weekday)
+        self._show_weekday()
         self.picks: dict[QuickPick, QPushButton] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -78,7 +84,7 @@ class DayPicker:
             button.setToolTip(description)
             button.setAccessibleName(f"{pick.label} from today")
             button.setAccessibleDescription(description)
-            button.clicked.connect(lambda _checked=False, d=target: self.edit.setDate(QDate(d)))
+            button.clicked.connect(lambda _checked=False, d=target: self.edit.set_value(d))
             self.picks[pick] = button
             row.addWidget(button)
         row.addStretch()
@@ -86,9 +92,12 @@ class DayPicker:
         self.row.setLayout(row)
 
     def value(self) -> date:
-        chosen = self.edit.date().toPython()
-        assert isinstance(chosen, date)
-        return chosen
+        """The day typed; a ``ValidationError`` for ``due_on`` when it is not a date."""
+        return self.edit.value()
+
+    def _show_weekday(self) -> None:
+        typed = self.edit.typed_day()
+        self.weekday.setText(f"{typed:%A}" if typed else "")
 
 
 def reason_edit() -> QLineEdit:
@@ -155,7 +164,7 @@ class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
         self.owner.setCurrentIndex(max(0, self.owner.findData(start.owner_id)))
         self.note = text_box(3)
         self.note.setPlainText(start.note)
-        self.form.add("&Due on:", self.day.edit, "due_on")
+        self.form.add("&Due on:", self.day.edit, "due_on", beside=self.day.weekday)
         self.form_layout.addRow(QLabel("Or pick:"), self.day.row)
         self.form.add("&Kind:", self.kind, "kind")
         self.form.add("&Owner:", self.owner, "owner", hint="Whose Today screen it shows on.")
@@ -218,7 +227,7 @@ class RescheduleFollowUpDialog(FormDialog[FollowUpRecord]):
         self.follow_up = follow_up
         self.day = DayPicker(max(follow_up.due_on, date.today()))
         self.reason = reason_edit()
-        self.form.add("&New day:", self.day.edit, "due_on")
+        self.form.add("&New day:", self.day.edit, "due_on", beside=self.day.weekday)
         self.form_layout.addRow(QLabel("Or pick:"), self.day.row)
         self.form.add("Re&ason:", self.reason, "reason")
         self.day.edit.setFocus()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
@@ -34,6 +34,14 @@ def dialog(qtbot, sqlite_database: Database, cases: CalendarCases) -> CalendarEx
     return shown
 
 
+def retype(qtbot, field: QLineEdit, text: str) -> None:
+    """Select what the field holds and type over it, as a user does."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
 def summaries(path: Path) -> list[str]:
     return [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
 
@@ -41,8 +49,8 @@ def summaries(path: Path) -> list[str]:
 def test_it_opens_on_my_follow_ups_of_the_next_eight_weeks_without_names(
     dialog: CalendarExportDialog, cases: CalendarCases
 ) -> None:
-    assert dialog.start.date() == QDate(cases.today)
-    assert dialog.end.date() == QDate(cases.today + timedelta(weeks=8))
+    assert dialog.start.text() == f"{cases.today:%d/%m/%Y}" and dialog.start.value() == cases.today
+    assert dialog.end.value() == cases.today + timedelta(weeks=8)
     assert dialog.mine.isChecked() and not dialog.everyone.isChecked()
     assert not dialog.names.isChecked()
     assert not dialog.warning.isVisible() and not dialog.result.isVisible()
@@ -79,10 +87,10 @@ def test_save_as_asks_where_without_blocking_then_writes_the_file_and_says_so(
 
 
 def test_every_workers_follow_ups_with_names_over_chosen_days(
-    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path, qtbot
 ) -> None:
-    dialog.start.setDate(QDate(cases.today + timedelta(days=7)))
-    dialog.end.setDate(QDate(cases.today + timedelta(days=14)))
+    retype(qtbot, dialog.start, f"{cases.today + timedelta(days=7):%d/%m/%Y}")
+    retype(qtbot, dialog.end, f"{cases.today + timedelta(days=14):%Y-%m-%d}")
     dialog.everyone.setChecked(True)
     dialog.names.setChecked(True)
     target = tmp_path / "pcn.ics"
@@ -95,9 +103,9 @@ def test_every_workers_follow_ups_with_names_over_chosen_days(
 
 
 def test_a_last_day_before_the_first_is_shown_beside_it_and_nothing_is_written(
-    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path, messages
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path, messages, qtbot
 ) -> None:
-    dialog.end.setDate(QDate(cases.today - timedelta(days=1)))
+    retype(qtbot, dialog.end, f"{cases.today - timedelta(days=1):%d/%m/%Y}")
     target = tmp_path / "never.ics"
     assert not dialog.export_to(target)
     assert not target.exists()
@@ -114,3 +122,19 @@ def test_a_folder_that_cannot_be_written_is_said_in_a_message(
     qtbot.waitUntil(lambda: bool(messages.texts()))
     assert "cannot be written" in messages.texts()[0]
     assert dialog.isVisible() and not dialog.result.isVisible()
+
+
+def test_a_day_that_is_not_a_date_is_shown_beside_it_before_asking_where_to_save(
+    dialog: CalendarExportDialog, tmp_path: Path, qtbot, messages
+) -> None:
+    retype(qtbot, dialog.start, "31/04/2026")
+    retype(qtbot, dialog.end, "1/5/26")
+    assert dialog.save_as() is None  # no file dialog for days it cannot read
+    assert dialog.form.message("start") == "There is no such date: check the day and month of the date."
+    assert dialog.form.message("end") == "Write the year in full, like 02/11/1948."
+    assert not [shown for shown in dialog.findChildren(QFileDialog) if shown.isVisible()]
+    assert not dialog.export_to(tmp_path / "never.ics") and not (tmp_path / "never.ics").exists()
+    assert messages.texts() == []
+
+    retype(qtbot, dialog.start, "30/04/2026")
+    assert dialog.form.message("start") == "" and dialog.form.message("end") != ""

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -76,6 +76,19 @@ def choose(view: CaseView, row: int) -> None:
     view.connections.table.selectRow(row)
 
 
+def retype(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    """Select what the field holds and type over it, as a user does."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
+def outcomes(database: Database) -> list[tuple[str, date]]:
+    with database.session() as session:
+        return [(row.status, row.status_on) for row in session.scalars(select(Connection))]
+
+
 def options(dialog: RecordOutcomeDialog) -> list[str]:
     return [dialog.status.itemText(index) for index in range(dialog.status.count())]
 
@@ -121,14 +134,16 @@ def test_an_outcome_is_recorded_from_the_list_and_shown_on_the_timeline(
     dialog = outcome_dialog(view)
     assert options(dialog) == ["Attended", "Did not attend", "Declined"]
     assert dialog.status.currentIndex() == -1  # nothing assumed for the person
-    assert dialog.on.minimumDate() == QDate(ago(6)) and dialog.on.maximumDate() == QDate(TODAY)
+    calendar = dialog.on.calendar()  # offers the days from the connection to today
+    assert calendar.minimumDate() == QDate(ago(6)) and calendar.maximumDate() == QDate(TODAY)
+    assert dialog.on.value() == TODAY
 
     qtbot.mouseClick(dialog.save_button, CLICK)
     assert dialog.isVisible()
     assert dialog.form.message("status") == "Choose attended, did not attend or declined."
 
     dialog.status.setCurrentIndex(0)
-    dialog.on.setDate(QDate(ago(2)))
+    retype(qtbot, dialog.on, f"{ago(2):%d/%m/%Y}")
     dialog.feedback.setPlainText("Goes every Thursday now.")
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.save_button, CLICK)
@@ -146,6 +161,39 @@ def test_an_outcome_is_recorded_from_the_list_and_shown_on_the_timeline(
         )
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (f"{TODAY + timedelta(days=1):%d/%m/%Y}", "The outcome's date cannot be in the future."),
+        (
+            f"{ago(7):%d/%m/%Y}",
+            f"The outcome's date cannot be before the person was referred ({ago(6):%d/%m/%Y}).",
+        ),
+        ("7/13/2026", "There is no such date: check the day and month of the date."),
+    ],
+)
+def test_an_outcome_day_outside_the_connection_is_refused_and_kept_as_typed(
+    qtbot: QtBot, database: Database, worker: Actor, case: int, typed: str, message: str
+) -> None:
+    connection(database, case, worker, 6, "Men in Sheds")
+    view = open_view(qtbot, database, worker, case)
+    choose(view, 0)
+    qtbot.mouseClick(view.connections.outcome_button, CLICK)
+    dialog = outcome_dialog(view)
+    dialog.status.setCurrentIndex(0)
+    retype(qtbot, dialog.on, typed)
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible() and dialog.form.message("on") == message
+    assert dialog.on.text() == typed
+    assert outcomes(database) == [(S.REFERRED.value, ago(6))]
+
+    retype(qtbot, dialog.on, f"{ago(6):%d-%m-%Y}")
+    assert dialog.form.message("on") == ""
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert not dialog.isVisible()
+    assert outcomes(database) == [(S.ATTENDED.value, ago(6))]
+
+
 def test_a_double_click_opens_the_dialog_with_only_the_outcomes_that_may_follow(
     qtbot: QtBot, database: Database, worker: Actor, case: int
 ) -> None:
@@ -158,7 +206,7 @@ def test_a_double_click_opens_the_dialog_with_only_the_outcomes_that_may_follow(
     dialog = outcome_dialog(view)
     assert options(dialog) == ["Attended"]  # they changed their mind
     assert dialog.status.currentIndex() == 0
-    assert dialog.on.minimumDate() == QDate(ago(4))  # not before the refusal on record
+    assert dialog.on.calendar().minimumDate() == QDate(ago(4))  # not before the refusal on record
     assert dialog.feedback.toPlainText() == ""
     intro = [label.text() for label in dialog.findChildren(QLabel) if "Recorded so far" in label.text()]
     assert intro == [

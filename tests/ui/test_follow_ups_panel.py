@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -79,6 +79,19 @@ def shown(view: QWidget, kind: type[D]) -> D:
     return dialog
 
 
+def retype(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    """Select what the field holds and type over it, as a user does."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
+def saved_days(database: Database, case: int) -> list[date]:
+    with database.session() as session:
+        return list(session.scalars(select(FollowUp.due_on).where(FollowUp.referral_id == case)))
+
+
 def book(
     database: Database, actor: Actor, case: int, due_on: date, owner: Actor | None = None
 ) -> FollowUpRecord:
@@ -127,6 +140,66 @@ def test_scheduling_with_a_quick_pick_books_it_and_shows_it_everywhere(
         f"Due {due:%d %b %Y}; for Lee Linker; Meet at the library",
     )
     assert panel.selected() is not None and panel.complete_button.isEnabled()
+
+
+def test_a_day_is_typed_as_on_the_referral_form_with_its_weekday_beside_it(
+    qtbot: QtBot, database: Database, view: CaseView, case: int
+) -> None:
+    qtbot.mouseClick(view.follow_up_button, CLICK)
+    dialog = shown(view, ScheduleFollowUpDialog)
+    default = quick_pick(TODAY, QuickPick.ONE_WEEK)
+    assert dialog.day.edit.text() == f"{default:%d/%m/%Y}"
+    assert dialog.day.weekday.text() == f"{default:%A}"
+    day = TODAY + timedelta(days=9)
+    retype(qtbot, dialog.day.edit, f"{day.day}/{day.month}/{day.year}")
+    assert dialog.day.weekday.text() == f"{day:%A}"
+    retype(qtbot, dialog.day.edit, "31/02/2030")
+    assert dialog.day.weekday.text() == ""  # not a day, so no weekday
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.form.message("due_on") == "There is no such date: check the day and month of the date."
+
+    retype(qtbot, dialog.day.edit, f"{day:%Y-%m-%d}")
+    assert dialog.form.message("due_on") == ""  # gone as it is corrected
+    qtbot.keyClick(dialog.day.edit, Qt.Key.Key_Return)  # Enter saves, as the default button
+    assert not dialog.isVisible()
+    assert saved_days(database, case) == [day]
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (-1, "A follow-up is booked for today or a later day."),
+        (367, "A follow-up is booked at most a year ahead."),
+    ],
+)
+def test_a_day_in_the_past_or_over_a_year_ahead_is_refused_not_replaced(
+    qtbot: QtBot, database: Database, view: CaseView, case: int, days: int, message: str
+) -> None:
+    qtbot.mouseClick(view.follow_up_button, CLICK)
+    dialog = shown(view, ScheduleFollowUpDialog)
+    typed = f"{TODAY + timedelta(days=days):%d/%m/%Y}"
+    retype(qtbot, dialog.day.edit, typed)
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible() and dialog.form.message("due_on") == message
+    assert dialog.day.edit.text() == typed  # kept as typed, not moved to today
+    assert saved_days(database, case) == []
+
+
+def test_rescheduling_to_a_past_day_is_refused_and_the_typed_day_kept(
+    qtbot: QtBot, database: Database, worker: Actor, case: int, view: CaseView
+) -> None:
+    first_day = TODAY + timedelta(days=3)
+    book(database, worker, case, first_day)
+    view.refresh()
+    qtbot.mouseClick(view.follow_ups.reschedule_button, CLICK)
+    dialog = shown(view, RescheduleFollowUpDialog)
+    yesterday = f"{TODAY - timedelta(days=1):%d/%m/%Y}"
+    retype(qtbot, dialog.day.edit, yesterday)
+    qtbot.keyClicks(dialog.reason, "She asked")
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.form.message("due_on") == "A follow-up is booked for today or a later day."
+    assert dialog.day.edit.text() == yesterday
+    assert saved_days(database, case) == [first_day]
 
 
 def test_an_overdue_and_a_today_follow_up_say_so(
@@ -234,7 +307,7 @@ def test_a_follow_up_someone_else_changed_is_refused_with_what_they_did_and_the_
     qtbot.mouseClick(view.follow_ups.reschedule_button, CLICK)
     dialog = shown(view, RescheduleFollowUpDialog)
     qtbot.keyClicks(dialog.reason, "She asked for later")
-    dialog.day.edit.setDate(QDate(TODAY + timedelta(days=10)))
+    retype(qtbot, dialog.day.edit, f"{TODAY + timedelta(days=10):%d/%m/%Y}")
     with database.session() as session:
         follow_ups.complete(session, colleague, booked.id, booked.version)
 
