@@ -2,6 +2,10 @@
 a note and a review of the support plan. Each saves through one service call and stays open,
 with the message beside the field, while the service refuses.
 
+Days are typed as on the referral form (``DateField``) and measure answers as numbers
+(``AnswerField``): what is typed stays as typed, and a day outside the episode or an answer
+outside its scale is refused with a message naming the limits, never moved into them.
+
 A status move and an assignment are made over the version of the case the user saw. If someone
 else changed the case meanwhile, the save is refused with who did what and when, and the form
 stays open with the user's choice, now over the case as it stands: saving again applies it."""
@@ -9,34 +13,32 @@ stays open with the user's choice, now over the case as it stands: saving again 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
-    QLabel,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
-from linkworker.domain.case_entries import CONTACT_MINUTES_MAX, check_duration, parse_text
+from linkworker.domain.case_entries import (
+    CONTACT_MINUTES_MAX,
+    check_day,
+    check_duration,
+    check_moment,
+    parse_text,
+)
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ending_status, next_statuses
+from linkworker.domain.service_entry import parse_time
 from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, ContactRecord, MeasureRecord, NoteRecord, ReviewRecord
 from linkworker.services.casework import CaseChanged, ContactEntry, MeasureEntry, WorkerOption
 from linkworker.store.database import Database
+from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
-
-DATE_FORMAT = "dd/MM/yyyy"
 
 
 def text_box(lines: int = 4) -> QPlainTextEdit:
@@ -47,13 +49,20 @@ def text_box(lines: int = 4) -> QPlainTextEdit:
     return edit
 
 
-def day_edit(received_on: date) -> QDateEdit:
-    """A day of the episode: from the day the referral came in to today."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setDateRange(QDate(received_on), QDate.currentDate())
-    edit.setDate(QDate.currentDate())
+def day_edit(received_on: date) -> DateField:
+    """A day of the episode, today unless retyped; the calendar offers the days from the one the
+    referral came in to today, and the form's rule refuses any other typed."""
+    edit = DateField(date.today())
+    edit.set_calendar_range(received_on, date.today())
+    return edit
+
+
+def time_edit(moment: datetime) -> QLineEdit:
+    """A time of day typed as hours and minutes (14:30), starting at ``moment``'s."""
+    edit = QLineEdit(f"{moment:%H:%M}")
+    edit.setPlaceholderText("hh:mm")
+    edit.setToolTip("Hours and minutes, like 14:30.")
+    edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("00:00") + 40)
     return edit
 
 
@@ -71,15 +80,12 @@ class AddContactDialog(FormDialog[ContactRecord]):
         )
         self.actor = actor
         self.referral_id = header.referral_id
+        self.received_on = header.received_on
         self.kind = QComboBox()
         for kind in ContactKind:
             self.kind.addItem(words(kind.value), kind)
-        self.occurred_at = QDateTimeEdit()
-        self.occurred_at.setCalendarPopup(True)
-        self.occurred_at.setDisplayFormat(f"{DATE_FORMAT} HH:mm")
-        self.occurred_at.setDateRange(QDate(header.received_on), QDate.currentDate())
-        now = QDateTime.currentDateTime()
-        self.occurred_at.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), now.time().minute())))
+        self.contact_day = day_edit(header.received_on)
+        self.contact_time = time_edit(datetime.now())
         self.minutes = QSpinBox()
         self.minutes.setRange(0, CONTACT_MINUTES_MAX)
         self.minutes.setSingleStep(5)
@@ -87,7 +93,8 @@ class AddContactDialog(FormDialog[ContactRecord]):
         self.minutes.setSpecialValueText("None")
         self.notes = text_box()
         self.form.add("&Kind:", self.kind, "kind")
-        self.form.add("&When:", self.occurred_at, "occurred_at")
+        self.form.add("&When:", self.contact_day, "occurred_at")
+        self.form.add("T&ime:", self.contact_time, "occurred_time")
         self.form.add("&Duration:", self.minutes, "duration_minutes")
         self.form.add("&Notes:", self.notes, "notes")
         self.kind.setFocus()
@@ -95,18 +102,41 @@ class AddContactDialog(FormDialog[ContactRecord]):
     def current_kind(self) -> ContactKind:
         return ContactKind(self.kind.currentData())
 
+    def time_of_day(self) -> time:
+        """The time typed; a blank one is asked for, since a contact happened at a time."""
+        typed = parse_time(self.contact_time.text(), "occurred_time", "time of the contact")
+        if typed is None:
+            raise ValidationError("occurred_time", "Enter the time of the contact, like 14:30.")
+        return typed
+
+    def moment(self) -> datetime:
+        """The day and time typed, in this computer's time zone."""
+        return datetime.combine(self.contact_day.value(), self.time_of_day()).astimezone()
+
     def entry(self) -> ContactEntry:
-        moment = self.occurred_at.dateTime().toPython()
-        assert isinstance(moment, datetime)
         return ContactEntry(
             self.current_kind(),
-            moment.astimezone(),
+            self.moment(),
             self.minutes.value() or None,
             self.notes.toPlainText(),
         )
 
+    def _check_moment(self) -> None:
+        """Not in the future and not before the referral: beside the time when only the time
+        is too late today, else beside the day. Left to their own rules while either is not
+        typed right."""
+        try:
+            moment = self.moment()
+        except ValidationError:
+            return
+        field = "occurred_time" if moment.date() == date.today() else "occurred_at"
+        check_moment(moment, self.received_on, datetime.now().astimezone(), field, "contact")
+
     def checks(self) -> Sequence[Callable[[], object]]:
         return (
+            self.contact_day.value,
+            self.time_of_day,
+            self._check_moment,
             lambda: check_duration(self.current_kind(), self.minutes.value() or None),
             lambda: parse_text(self.notes.toPlainText(), "notes", "notes"),
         )
@@ -310,9 +340,42 @@ class AssignWorkerDialog(CaseChangeDialog):
         )
 
 
+class AnswerField(QLineEdit):
+    """One answer to a measure, typed as a whole number, with what it means beside it.
+
+    Every character typed stays: an answer outside the scale (11, 6, "seven") is refused by
+    the measure's rule with a message naming the range, instead of losing digits as a number
+    box does. ``meaning`` gives the words of an answer in range, or None."""
+
+    def __init__(self, meaning: Callable[[int], str | None]) -> None:
+        super().__init__()
+        self._meaning = meaning
+        self.meaning = QLabel()
+        self.meaning.setObjectName("fieldHint")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._show_meaning)
+
+    def sizeHint(self) -> QSize:
+        """Room for a few digits: an answer is one or two."""
+        return QSize(self.fontMetrics().horizontalAdvance("0000") + 24, super().sizeHint().height())
+
+    def answer(self) -> int | str | None:
+        """The answer typed: a whole number where it is one, else the text as typed (which the
+        measure's rule refuses); None when nothing is typed."""
+        typed = self.text().strip()
+        if not typed:
+            return None
+        return int(typed) if typed.isascii() and typed.isdigit() else typed
+
+    def _show_meaning(self) -> None:
+        answer = self.answer()
+        said = self._meaning(answer) if isinstance(answer, int) else None
+        self.meaning.setText(said or "")
+
+
 class RecordMeasureDialog(FormDialog[MeasureRecord]):
     """ONS4 (four answers, 0-10, each shown with its band) or SWEMWBS (seven statements, 1-5,
-    with the raw and metric score). Nothing is filled in for the person: each answer is chosen."""
+    with the raw and metric score). Nothing is filled in for the person: each answer is typed."""
 
     def __init__(
         self,
@@ -327,12 +390,18 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
         if instrument is Instrument.ONS4:
             intro = "Ask each question as written; the person answers from 0 (not at all) to 10 (completely)."
         else:
+            scale = ", ".join(
+                f"{value} {answer.lower()}"
+                for value, answer in enumerate(measures.SWEMWBS_ANSWERS, start=measures.SWEMWBS_ITEM_MIN)
+            )
             intro = (
-                "Read each statement; the person says how often they have felt it over the last two weeks."
+                "Read each statement; the person says how often they have felt it over the last two "
+                f"weeks. Type their answer: {scale}."
             )
         super().__init__(database, f"Record {name}", "&Record", intro, parent)
         self.actor = actor
         self.referral_id = header.referral_id
+        self.received_on = header.received_on
         self.instrument = instrument
         self.stage = QComboBox()
         self.stage.addItem("Baseline", MeasureStage.BASELINE)
@@ -341,8 +410,8 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
         self.taken_on = day_edit(header.received_on)
         self.form.add("S&tage:", self.stage, "stage")
         self.form.add("Taken &on:", self.taken_on, "taken_on")
-        self.ons4: dict[measures.Ons4Question, QSpinBox] = {}
-        self.swemwbs: list[QComboBox] = []
+        self.ons4: dict[measures.Ons4Question, AnswerField] = {}
+        self.swemwbs: list[AnswerField] = []
         self.swemwbs_score = QLabel()
         if instrument is Instrument.ONS4:
             self._ons4_rows()
@@ -352,86 +421,101 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
 
     def _ons4_rows(self) -> None:
         for question in measures.Ons4Question:
-            spin = QSpinBox()
-            spin.setRange(measures.ONS4_MIN - 1, measures.ONS4_MAX)
-            spin.setSpecialValueText("Not answered")
-            spin.setValue(spin.minimum())
-            spin.valueChanged.connect(lambda _value, q=question: self._show_band(q))
-            self.ons4[question] = spin
+            answer = AnswerField(lambda value, q=question: _band_words(q, value))
+            self.ons4[question] = answer
             label = self.form.add(
-                f"{measures.ONS4_QUESTIONS[question]}", spin, f"answers.{question.value}", question.value
+                f"{measures.ONS4_QUESTIONS[question]}",
+                answer,
+                f"answers.{question.value}",
+                question.value,
+                beside=answer.meaning,
             )
             label.setWordWrap(True)
-            spin.setAccessibleName(question.label)
-            spin.setAccessibleDescription(measures.ONS4_QUESTIONS[question])
+            answer.setAccessibleName(question.label)
+            answer.setAccessibleDescription(measures.ONS4_QUESTIONS[question])
 
     def _swemwbs_rows(self) -> None:
         for index, statement in enumerate(measures.SWEMWBS_STATEMENTS):
-            combo = QComboBox()
-            for value, answer in enumerate(measures.SWEMWBS_ANSWERS, start=measures.SWEMWBS_ITEM_MIN):
-                combo.addItem(f"{value}: {answer}", value)
-            combo.setPlaceholderText("Choose an answer")
-            combo.setCurrentIndex(-1)
-            combo.currentIndexChanged.connect(self._show_score)
-            self.swemwbs.append(combo)
-            self.form.add(f"{statement}:", combo, f"answers[{index}]")
+            answer = AnswerField(_swemwbs_words)
+            answer.textChanged.connect(self._show_score)
+            self.swemwbs.append(answer)
+            self.form.add(f"{statement}:", answer, f"answers[{index}]", beside=answer.meaning)
         self.setMinimumWidth(700)  # each statement on one line beside its answer
         self.swemwbs_score.setObjectName("subheading")
         self.form.add("Score:", self.swemwbs_score)
         self._show_score()
 
-    def _show_band(self, question: measures.Ons4Question) -> None:
-        spin = self.ons4[question]
-        answered = spin.value() >= measures.ONS4_MIN
-        band = measures.ons4_band(question, spin.value()) if answered else None
-        spin.setSuffix(f"   ({words(band.value).lower()})" if band else "")
-
-    def answers(self) -> tuple[int, ...]:
-        """The answers as chosen; an unanswered question is left out of range, so it is refused."""
-        if self.instrument is Instrument.ONS4:
-            return tuple(spin.value() for spin in self.ons4.values())
-        return tuple(combo.currentData() if combo.currentIndex() >= 0 else 0 for combo in self.swemwbs)
-
     def _show_score(self) -> None:
-        chosen = [combo.currentData() for combo in self.swemwbs if combo.currentIndex() >= 0]
-        if len(chosen) < len(self.swemwbs):
-            self.swemwbs_score.setText(f"{len(chosen)} of {len(self.swemwbs)} answered")
+        chosen = [answer.answer() for answer in self.swemwbs]
+        in_range = [value for value in chosen if isinstance(value, int) and _swemwbs_words(value)]
+        if len(in_range) < len(self.swemwbs):
+            self.swemwbs_score.setText(f"{len(in_range)} of {len(self.swemwbs)} answered")
             return
-        parsed = measures.parse_swemwbs(chosen)
+        parsed = measures.parse_swemwbs(in_range)
         self.swemwbs_score.setText(f"Raw score {parsed.raw} of 35; metric score {parsed.metric:.2f}")
 
+    def answers(self) -> tuple[int, ...]:
+        """The answers as typed, once ``checks`` has passed them all."""
+        fields = self.ons4.values() if self.instrument is Instrument.ONS4 else self.swemwbs
+        typed = tuple(answer.answer() for answer in fields)
+        assert all(isinstance(value, int) for value in typed)
+        return typed  # type: ignore[return-value]
+
     def checks(self) -> Sequence[Callable[[], object]]:
-        answers = self.answers()
+        taken_on: list[Callable[[], object]] = [
+            lambda: check_day(
+                self.taken_on.value(), self.received_on, date.today(), "taken_on", "day it was taken"
+            )
+        ]
         if self.instrument is Instrument.ONS4:
-            return [
-                lambda q=question, v=value: _check_ons4(q, v)
-                for question, value in zip(measures.Ons4Question, answers, strict=True)
+            return taken_on + [
+                lambda q=question, a=answer: _check_ons4(q, a.answer())
+                for question, answer in self.ons4.items()
             ]
-        return [lambda i=index, v=value: _check_swemwbs(i, v) for index, value in enumerate(answers)]
+        return taken_on + [
+            lambda i=index, a=answer: _check_swemwbs(i, a.answer())
+            for index, answer in enumerate(self.swemwbs)
+        ]
 
     def work(self, session: Session) -> MeasureRecord:
-        taken_on = self.taken_on.date().toPython()
-        assert isinstance(taken_on, date)
         entry = MeasureEntry(
-            self.instrument, MeasureStage(self.stage.currentData()), taken_on, self.answers()
+            self.instrument, MeasureStage(self.stage.currentData()), self.taken_on.value(), self.answers()
         )
         return casework.record_measure(session, self.actor, self.referral_id, entry)
 
 
-# Form rules: every question needs the person's answer, and none is assumed for them.
-_UNANSWERED = "Choose the person's answer."
+def _band_words(question: measures.Ons4Question, value: int) -> str | None:
+    """An ONS4 answer's band ("High"), or None outside 0-10."""
+    if not measures.ONS4_MIN <= value <= measures.ONS4_MAX:
+        return None
+    return words(measures.ons4_band(question, value).value)
 
 
-def _check_ons4(question: measures.Ons4Question, value: int) -> None:
-    if value < measures.ONS4_MIN:
-        raise ValidationError(f"answers.{question.value}", _UNANSWERED)
-    measures.ons4_band(question, value)
+def _swemwbs_words(value: int) -> str | None:
+    """A SWEMWBS answer's words ("Often"), or None outside 1-5."""
+    if not measures.SWEMWBS_ITEM_MIN <= value <= measures.SWEMWBS_ITEM_MAX:
+        return None
+    return measures.SWEMWBS_ANSWERS[value - measures.SWEMWBS_ITEM_MIN]
 
 
-def _check_swemwbs(index: int, value: int) -> None:
-    if value == 0:
-        raise ValidationError(f"answers[{index}]", _UNANSWERED)
-    measures.check_swemwbs_item(value, index)
+# Form rules: every question needs the person's answer, and none is assumed for them; the
+# measure's own rule refuses one outside its scale.
+def _check_ons4(question: measures.Ons4Question, answer: int | str | None) -> None:
+    if answer is None:
+        raise ValidationError(
+            f"answers.{question.value}",
+            f"Type the person's answer, from {measures.ONS4_MIN} to {measures.ONS4_MAX}.",
+        )
+    measures.ons4_band(question, answer)  # type: ignore[arg-type]
+
+
+def _check_swemwbs(index: int, answer: int | str | None) -> None:
+    if answer is None:
+        raise ValidationError(
+            f"answers[{index}]",
+            f"Type the person's answer, from {measures.SWEMWBS_ITEM_MIN} to {measures.SWEMWBS_ITEM_MAX}.",
+        )
+    measures.check_swemwbs_item(answer, index)
 
 
 class AddNoteDialog(FormDialog[NoteRecord]):
@@ -472,15 +556,21 @@ class PlanReviewDialog(FormDialog[ReviewRecord]):
         )
         self.actor = actor
         self.referral_id = header.referral_id
+        self.received_on = header.received_on
         self.reviewed_on = day_edit(header.received_on)
         self.note = text_box()
         self.form.add("&Reviewed on:", self.reviewed_on, "reviewed_on")
         self.form.add("&What came of it:", self.note, "note")
         self.reviewed_on.setFocus()
 
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: check_day(
+                self.reviewed_on.value(), self.received_on, date.today(), "reviewed_on", "review"
+            ),
+        )
+
     def work(self, session: Session) -> ReviewRecord:
-        reviewed_on = self.reviewed_on.date().toPython()
-        assert isinstance(reviewed_on, date)
         return casework.add_plan_review(
-            session, self.actor, self.referral_id, reviewed_on, self.note.toPlainText()
+            session, self.actor, self.referral_id, self.reviewed_on.value(), self.note.toPlainText()
         )
