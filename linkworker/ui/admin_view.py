@@ -35,6 +35,7 @@ from linkworker.ui.admin_dialogs import AddPracticeDialog
 from linkworker.ui.audit_tab import AuditTab
 from linkworker.ui.errors import call_service
 from linkworker.ui.key_custody_tab import KeysTab
+from linkworker.ui.locking_tab import LockingTab
 from linkworker.ui.models import PRACTICE_COLUMNS
 from linkworker.ui.record_tab import RecordTab
 from linkworker.ui.users_tab import UsersTab
@@ -248,7 +249,8 @@ class DisclosureTab(QWidget):
 
 
 class AdminView(QWidget):
-    """The Administration area: one tab each for users, practices, disclosure and the audit trail."""
+    """The Administration area: one tab each for users, practices, disclosure, the audit trail,
+    the idle lock and the data key."""
 
     def __init__(self, database: Database, actor: Actor) -> None:
         super().__init__()
@@ -258,6 +260,7 @@ class AdminView(QWidget):
         self.practices = PracticesTab(database, actor)
         self.disclosure = DisclosureTab(database, actor)
         self.audit = AuditTab(database, actor)
+        self.locking = LockingTab(database, actor)
         self.keys = KeysTab(database, actor)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
@@ -265,6 +268,7 @@ class AdminView(QWidget):
         self.tabs.addTab(self.practices, "&Practices")
         self.tabs.addTab(self.disclosure, "Disc&losure")
         self.tabs.addTab(self.audit, "Audit &trail")
+        self.tabs.addTab(self.locking, "&Idle lock")
         self.tabs.addTab(self.keys, "Data &key")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
@@ -273,5 +277,5 @@ class AdminView(QWidget):
 
     def refresh(self) -> None:
         tab = self.tabs.currentWidget()
-        assert isinstance(tab, RecordTab | DisclosureTab | KeysTab)
+        assert isinstance(tab, RecordTab | DisclosureTab | LockingTab | KeysTab)
         tab.refresh()
