@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -195,6 +195,7 @@ def test_ctrl_l_locks_and_the_password_unlocks_with_the_referral_form_as_it_was(
     unlock_with(qtbot, window, WORKER_PASSWORD)
 
     assert not window.window_lock.locked and not screen.isVisible()
+    assert screen.password.text() == ""  # the password is not kept in the field
     assert form.isVisible() and form.search_given_name.hasFocus()
     assert form.search_given_name.text() == "Alexandra" and form.search_given_name.cursorPosition() == 4
     assert form.search_nhs_number.text() == "999 000 0018"
@@ -268,6 +269,28 @@ def test_a_window_opening_while_locked_waits_hidden_and_one_closed_meanwhile_sta
     unlock_with(qtbot, window, WORKER_PASSWORD)
     assert later.isVisible() and not closed_meanwhile.isVisible()
     assert window.windowTitle() == "Linkworker: Ms Example"
+
+
+def test_a_question_waiting_in_its_own_event_loop_ends_unanswered_and_the_lock_screen_answers(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], clock: Clock
+) -> None:
+    """QMessageBox.question (as the Data key tab asks) blocks every window until answered: the lock
+    hides it, which ends its loop as if No were chosen, so nothing it guards happens unseen."""
+    window = open_window(qtbot, sqlite_database, sqlite_actors[Role.ADMIN], clock)
+    rescued: list[bool] = []
+
+    def rescue() -> None:  # only if the lock failed to end the question's loop: no hanging test
+        for box in window.findChildren(QMessageBox):
+            rescued.append(True)
+            box.done(0)
+
+    QTimer.singleShot(50, window.lock)
+    QTimer.singleShot(10_000, rescue)
+    answer = QMessageBox.question(window, "Make a new recovery key", "The current key will stop working.")
+    assert answer != QMessageBox.StandardButton.Yes and rescued == []
+    assert window.window_lock.locked and other_windows() == []
+    unlock_with(qtbot, window, ADMIN_PASSWORD)
+    assert not window.window_lock.locked and other_windows() == []
 
 
 def test_a_background_job_keeps_running_and_its_message_waits_until_unlocked(
