@@ -1,12 +1,17 @@
 """The sign-in window: user name and password, the reason a sign-in failed, and where the data is.
 
 For an encrypted file the sign-in opens the database (the password unwraps its key), so a
-forgotten password is set here too, with the recovery key.
+forgotten password is set here too, with the recovery key. After a few wrong tries the window
+says when the next try is allowed, counts down to it and keeps Sign in off for that user name
+until then (the services refuse an early try anyway).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import UTC, datetime
+from math import ceil
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,9 +26,18 @@ from PySide6.QtWidgets import (
 
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.errors import SignInFailed
+from linkworker.services.signing_in import SignInThrottled
 from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, password_edit
 from linkworker.ui.recovery_dialogs import RecoverPasswordDialog
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _seconds(count: int) -> str:
+    return "1 second" if count == 1 else f"{count} seconds"
 
 
 class SignInDialog(QDialog):
@@ -57,6 +71,18 @@ class SignInDialog(QDialog):
         self.failure.setAccessibleName("Sign-in problem")
         self.failure.hide()
 
+        # When the next try is allowed: counted down each second, for the name that must wait.
+        self.countdown = QLabel()
+        self.countdown.setObjectName("fieldHint")
+        self.countdown.setAccessibleName("When you can try again")
+        self.countdown.hide()
+        self.wait_until: datetime | None = None
+        self.waiting_name = ""
+        self.wait_timer = QTimer(self)
+        self.wait_timer.setInterval(1000)
+        self.wait_timer.timeout.connect(self._show_wait)
+        self.username.textChanged.connect(self._show_wait)
+
         self.hint = QLabel(hint or "")
         self.hint.setObjectName("hintBox")
         self.hint.setWordWrap(True)
@@ -88,6 +114,7 @@ class SignInDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form_layout)
         layout.addWidget(self.failure)
+        layout.addWidget(self.countdown)
         layout.addWidget(self.hint)
         layout.addWidget(self.where)
         layout.addStretch()
@@ -100,6 +127,8 @@ class SignInDialog(QDialog):
         (self.password if username else self.username).setFocus()
 
     def try_sign_in(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return  # waiting: no try is sent before it is allowed
         username, password = self.username.text(), self.password.text()
 
         def attempt() -> SignedIn | SignInFailed:
@@ -123,6 +152,32 @@ class SignInDialog(QDialog):
         self.password.setAccessibleDescription(self.failure.text())
         self.password.clear()
         self.password.setFocus()
+        if isinstance(outcome.value, SignInThrottled):
+            self._wait(username, outcome.value.not_before)
+        else:
+            self.countdown.clear()
+            self.countdown.hide()
+
+    def _wait(self, username: str, not_before: datetime) -> None:
+        """Keep Sign in off for ``username`` until ``not_before``, counting down each second."""
+        self.wait_until = not_before
+        self.waiting_name = _name(username)
+        self.wait_timer.start()
+        self._show_wait()
+
+    def _show_wait(self) -> None:
+        if self.wait_until is None:
+            return
+        left = ceil((self.wait_until - utc_now()).total_seconds())
+        if left <= 0:
+            self.wait_until = None
+            self.wait_timer.stop()
+            self.sign_in_button.setEnabled(True)
+            self.countdown.setText("You can try again now.")
+            return
+        self.sign_in_button.setEnabled(_name(self.username.text()) != self.waiting_name)
+        self.countdown.setText(f"You can try again in {_seconds(left)}.")
+        self.countdown.show()
 
     def recover(self) -> None:
         dialog = RecoverPasswordDialog(self.access, self.username.text().strip(), self)
@@ -132,3 +187,8 @@ class SignInDialog(QDialog):
             self.failure.show()
             self.password.clear()
             self.password.setFocus()
+
+
+def _name(typed: str) -> str:
+    """A user name as the services compare it (the wait belongs to the name, not the box)."""
+    return typed.strip().lower()
