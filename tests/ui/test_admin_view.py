@@ -214,7 +214,7 @@ def test_audit_trail_shows_the_latest_events(qtbot: QtBot, sqlite_view: AdminVie
     sqlite_view.tabs.setCurrentWidget(sqlite_view.audit)
     actions = column(sqlite_view.audit, 2)
     assert actions[0] == "User deactivated"
-    assert column(sqlite_view.audit, 1)[0] == "admin"
+    assert column(sqlite_view.audit, 1)[0] == "Ada Admin (admin)"
     assert "Setup" in actions
 
 

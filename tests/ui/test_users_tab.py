@@ -79,6 +79,11 @@ def test_edit_a_users_role_and_full_name(
     with database.session() as session:
         assert signing_in.sign_in(session, "worker", WORKER_PASSWORD).role is Role.MANAGER
 
+    view.tabs.setCurrentWidget(view.audit)  # the trail shows the before and after
+    actions = column(view.audit, 2)
+    edited = actions.index("User updated")
+    assert column(view.audit, 4)[edited] == "role link_worker → manager; full name changed"
+
 
 def test_a_new_user_name_comes_with_a_temporary_password(
     qtbot: QtBot, view: AdminView, database: Database
