@@ -172,11 +172,13 @@ class DataAccess:
         self.slots.forget_failures(written)  # now in the audit trail
         return SignedIn(database, actor, must_change)
 
-    def sign_out(self, signed_in: SignedIn) -> None:
-        """Record the sign-out; a database opened with a password is closed, so its key is no
-        longer held by the app."""
-        _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor))
-        self.release(signed_in)
+    def sign_out(self, signed_in: SignedIn, reason: str | None = None) -> None:
+        """Record the sign-out (with ``reason`` when it was not the user's choice); a database
+        opened with a password is closed, so its key is no longer held by the app."""
+        try:
+            _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor, reason))
+        finally:
+            self.release(signed_in)
 
     def release(self, signed_in: SignedIn) -> None:
         """Close a database a password opened (one opened without is kept until ``close``)."""

@@ -1,7 +1,8 @@
 """Starting the window: the style, then setup on a new database, then sign-in, then the main window.
 
-Signing out returns to the sign-in window; closing the main window, the wizard or the sign-in
-window ends the app.
+Someone signing in with a password an administrator set chooses their own before the main
+window opens (or signs out). Signing out returns to the sign-in window; closing the main
+window, the wizard or the sign-in window ends the app.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from linkworker import __version__, config
 from linkworker.services import organisation
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.ui import wheel_guard
+from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
 from linkworker.ui.errors import call_plain, show_message
 from linkworker.ui.main_window import MainWindow
 from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
@@ -62,6 +64,7 @@ class AppFlow(QObject):
         self.wizard: SetupWizard | None = None
         self.recovery_key: RecoveryKeyDialog | None = None
         self.sign_in: SignInDialog | None = None
+        self.choose_password: ChooseOwnPasswordDialog | None = None
         self.window: MainWindow | None = None
         self.signed_in: SignedIn | None = None
 
@@ -109,13 +112,35 @@ class AppFlow(QObject):
     def _show_sign_in(self, username: str | None = None) -> None:
         self.sign_in = SignInDialog(self.access, hint=self.sign_in_hint, username=username)
         dialog = self.sign_in
-        dialog.accepted.connect(lambda: self._show_main(dialog.signed_in))
+        dialog.accepted.connect(lambda: self._after_sign_in(dialog.signed_in))
         dialog.rejected.connect(self._quit)
         dialog.show()
 
-    def _show_main(self, signed_in: SignedIn | None) -> None:
+    def _after_sign_in(self, signed_in: SignedIn | None) -> None:
         assert signed_in is not None, "the sign-in window is accepted only once someone has signed in"
         self.signed_in = signed_in
+        if not signed_in.must_change_password:
+            self._show_main(signed_in)
+            return
+        self.choose_password = ChooseOwnPasswordDialog(signed_in.database, signed_in.actor)
+        chooser = self.choose_password
+        chooser.accepted.connect(lambda: self._show_main(signed_in))
+        chooser.rejected.connect(self._signed_out_before_the_records)
+        chooser.show()
+
+    def _signed_out_before_the_records(self) -> None:
+        """Sign out chosen instead of a new password: the sign-in window again, with the name."""
+        signed_in = self.signed_in
+        assert signed_in is not None
+        self.signed_in = None
+        call_plain(
+            None,
+            lambda: self.access.sign_out(signed_in, "did not choose a password of their own"),
+            action="Sign out",
+        )
+        self._show_sign_in(signed_in.actor.username)
+
+    def _show_main(self, signed_in: SignedIn) -> None:
         self.window = MainWindow(signed_in.database, signed_in.actor)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self._quit)
