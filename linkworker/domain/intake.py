@@ -23,7 +23,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache, partial
@@ -35,6 +35,7 @@ from linkworker.domain.organisations import parse_ods_code
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.person import age_on, parse_name
 from linkworker.domain.referrals import ReferralSource, Urgency
+from linkworker.domain.text_checks import check_visible
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -230,16 +231,17 @@ def parse_ethnic_category(text: str, field: str = "ethnic_category") -> EthnicCa
 
 
 def parse_optional_text(text: str, field: str, what: str, limit: int = 200) -> str | None:
-    """Free text with its spaces tidied, or None when blank; refused when longer than ``limit``."""
-    tidy = " ".join((text or "").split())
+    """Free text with its spaces tidied, or None when blank; refused when longer than ``limit``
+    or holding a hidden character (``domain.text_checks``)."""
+    tidy = " ".join(check_visible(text or "", field, what).split())
     if len(tidy) > limit:
         raise ValidationError(field, f"The {what} is too long ({limit} characters at most).")
     return tidy or None
 
 
 def parse_notes(text: str, field: str = "notes", what: str = "notes") -> str | None:
-    """Longer text keeps its line breaks; only the ends are trimmed."""
-    kept = (text or "").strip()
+    """Longer text keeps its line breaks; only the ends are trimmed. Hidden characters are refused."""
+    kept = check_visible(text or "", field, what).strip()
     if len(kept) > NOTES_MAX:
         raise ValidationError(field, f"The {what} are too long ({NOTES_MAX} characters at most).")
     return kept or None
@@ -265,7 +267,7 @@ def parse_phone(text: str, field: str, what: str = "phone number") -> str | None
 
 
 def parse_email(text: str, field: str = "email") -> str | None:
-    tidy = (text or "").strip()
+    tidy = check_visible(text or "", field, "email address").strip()
     if not tidy:
         return None
     if len(tidy) > 254 or not _EMAIL.match(tidy):
@@ -339,6 +341,38 @@ class PersonDetails:
     interpreter_needed: bool = False
     accessibility_needs: str | None = None
     registered_practice_ods: str | None = None
+
+    def __post_init__(self) -> None:
+        _refuse_hidden(self)
+
+
+# What the fields of checked details are called in messages.
+_FIELD_WORDS = {
+    "nhs_number": "NHS number",
+    "given_name": "given name",
+    "family_name": "family name",
+    "address_line_1": "first address line",
+    "address_line_2": "second address line",
+    "phone": "phone number",
+    "mobile": "mobile number",
+    "email": "email address",
+    "preferred_contact_times": "contact times",
+    "registered_practice_ods": "registered practice",
+    "referring_practice_ods": "referring practice",
+    "referrer_name": "referrer",
+}
+
+
+def _refuse_hidden(details: PersonDetails | ReferralDetails) -> None:
+    """Checked details cannot hold a hidden character, however they were made: the services take
+    only these, so a caller that skipped ``parse_person`` or ``parse_referral`` (a script, a later
+    screen) is refused before anything reaches the database. Details the parse functions made
+    have passed the same rule field by field already."""
+    for item in fields(details):
+        value = getattr(details, item.name)
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str):
+                check_visible(text, item.name, _FIELD_WORDS.get(item.name, item.name.replace("_", " ")))
 
 
 class _Checks:
@@ -500,6 +534,9 @@ class ReferralDetails:
     urgency: Urgency = Urgency.ROUTINE
     notes: str | None = None
 
+    def __post_init__(self) -> None:
+        _refuse_hidden(self)
+
 
 def parse_referral(
     entry: ReferralEntry, today: date, needs: Mapping[str, str], practices: Mapping[str, int]
@@ -604,7 +641,7 @@ _NEED_LABEL_MAX = 100
 
 def parse_need_label(text: str, field: str = "label") -> str:
     """The label of a need a PCN adds: a few words, with a letter, like "Gardening"."""
-    label = " ".join(unicodedata.normalize("NFC", text or "").split())
+    label = " ".join(unicodedata.normalize("NFC", check_visible(text or "", field, "name")).split())
     if not label:
         raise ValidationError(field, "Enter the name of the need.")
     if len(label) > _NEED_LABEL_MAX:
