@@ -10,6 +10,13 @@ rules are the same as for JSON.
 The writer writes every table of the ORUK data package (datapackage.json), with its fields in
 order and a few more from the HSDS 3.0 tabular schema where ORUK's list has no room for what
 Linkworker keeps (a language's name, a service's application process and waiting time).
+
+Both go through ``spreadsheet_cells`` (OWASP's CSV injection rule), since these tables are opened
+in spreadsheets as often as they are read by programs: text a spreadsheet would run as a formula
+(a name beginning "=", a phone number beginning "+") is written with a leading apostrophe, and
+the reader takes it off again. Numbers the app writes (a longitude of -0.52) are written as they
+are. Another program reading the tables sees the apostrophe: the price of a file that is safe to
+open.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from linkworker.interchange.oruk import (
     write_atomically,
 )
 from linkworker.interchange.referral_csv import CsvFileError, decode
+from linkworker.interchange.spreadsheet_cells import neutralise, restore
 
 FORM = "CSV tables"
 SERVICES = "service"
@@ -148,7 +156,9 @@ def _rows(path: Path) -> list[Row]:
     for line, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
-        row: Row = {heading: cell.strip() for heading, cell in zip(headings, cells, strict=False) if heading}
+        row: Row = {
+            heading: restore(cell).strip() for heading, cell in zip(headings, cells, strict=False) if heading
+        }
         row["_where"] = f"{path.name} line {line}"
         rows.append(row)
     return rows
@@ -351,6 +361,9 @@ def write_csv_folder(folder: Path, services: Sequence[OrukService]) -> list[Path
 
 
 def _cell(value: object) -> str:
+    """A value as written: text made inert for spreadsheets, numbers and flags as they are."""
+    if isinstance(value, str):
+        return str(neutralise(value))
     if value is None:
         return ""
     if isinstance(value, bool):

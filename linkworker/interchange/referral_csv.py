@@ -6,6 +6,11 @@ way ("Forename", "First Name", "Given name"), Excel saves "CSV UTF-8" with a byt
 plain "CSV" in Windows-1252, and some locales separate values with ";". This module turns any of
 them into one ``CsvRow`` per record, keeping the physical line number a text editor shows (the
 header is line 1), and leaves every rule about the values to ``linkworker.domain.intake``.
+
+Every cell is written and read through ``spreadsheet_cells`` (OWASP's CSV injection rule): a
+rejected row's cell that a spreadsheet would run as a formula goes out with a leading apostrophe,
+and comes back without it when the file is imported again. A file from elsewhere is read the same
+way, so a cell written '=1+1 imports as =1+1, which is also what a spreadsheet shows for it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from pathlib import Path
 
 from linkworker.domain.errors import FormErrors
 from linkworker.domain.intake import PersonEntry, ReferralEntry, parse_person, parse_referral
+from linkworker.domain.text_checks import CONTROL_CHARACTERS
+from linkworker.interchange.spreadsheet_cells import neutralise_row, restore
 from linkworker.whole_file import not_written, text_written_whole
 
 # The headings each field is known by, as people and systems write them. Matching ignores case,
@@ -159,7 +166,6 @@ _HEADER_SEARCH_ROWS = 15  # title lines some exports put above the header
 _MIN_HEADER_FIELDS = 3
 _NEEDS_SEPARATORS = re.compile(r"[;|\n]")
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)  # ="0123": how some exports keep text as text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PROBLEM_HEADING = "Problem"
 
 
@@ -290,7 +296,7 @@ _SAVE_AS_CSV = "This file is {what}, not a CSV file. Open it in Excel and save i
 
 
 def _text(text: str) -> str:
-    if _CONTROL.search(text):
+    if CONTROL_CHARACTERS.search(text):
         raise CsvFileError(
             "This is not a text file (it holds control characters). Choose a CSV file, or open it "
             "in a spreadsheet and save it as CSV UTF-8."
@@ -342,7 +348,8 @@ def _recognised(cells: list[str]) -> int:
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the physical line it starts on; quoted values may span lines."""
+    """Each record with the physical line it starts on, its cells restored (``spreadsheet_cells``);
+    quoted values may span lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
@@ -355,7 +362,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
                 f"Line {start} cannot be read: a value in quotes is not closed, or a closing quote "
                 'is followed by more text. Check the quote marks (") on that line.'
             ) from None
-        yield start, cells
+        yield start, [restore(cell) for cell in cells]
 
 
 def _find_header(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
@@ -463,7 +470,8 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
 
     The columns are the file's own, with a "Problem" column first (or the file's "Problem" column
     reused, when it is itself a saved list of rejected rows). UTF-8 with a byte order mark, so
-    Excel shows every character; written whole or not at all. Returns the number of rows written.
+    Excel shows every character; a cell a spreadsheet would run made inert; written whole or not
+    at all. Returns the number of rows written.
     """
     header = list(source.header)
     problem_at = next((i for i, heading in enumerate(header) if _key(heading) == _key(PROBLEM_HEADING)), None)
@@ -474,14 +482,14 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
         # Readable by this user only: the rows hold people's details.
         with text_written_whole(path, encoding="utf-8-sig") as stream:
             writer = csv.writer(stream)
-            writer.writerow(header)
+            writer.writerow(neutralise_row(header))
             for row, problem in rejected:
                 cells = list(row.cells) + [""] * (len(source.header) - len(row.cells))
                 if problem_at is None:
                     cells.insert(0, problem)
                 else:
                     cells[problem_at] = problem
-                writer.writerow(cells)
+                writer.writerow(neutralise_row(cells))
                 written += 1
     except OSError as error:
         raise CsvFileError(not_written(path.expanduser(), error)) from None

@@ -3,6 +3,11 @@
 One row per figure, in the columns section, label, column and value, each value as the disclosure
 rule shows it (``shown``): a CSV is as public as the document, so it holds nothing the PDF would
 not. The first rows say whose figures they are, for which month, and under which rule.
+
+Names and notes are people's text (a PCN, practice, need or service name): a cell of theirs that
+a spreadsheet would run as a formula is written with a leading apostrophe (``spreadsheet_cells``,
+OWASP's CSV injection rule). A figure's value is the app's own ("12", "*", "-" withheld, "-1.4" a
+change): never a formula, so it is written as it is and stays a number a spreadsheet adds up.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 
 from linkworker.domain.disclosure import Rule, shown
 from linkworker.domain.summary import Summary
+from linkworker.interchange.spreadsheet_cells import neutralise, neutralise_row
 from linkworker.whole_file import text_written_whole
 
 HEADER = ["section", "label", "column", "value"]
@@ -57,4 +63,10 @@ def write(summary: Summary, rule: Rule, path: Path) -> None:
     """Write the rows whole or not at all: into a temporary file beside ``path``, then put in its
     place. UTF-8 with a byte order mark, so Excel shows every character of a practice's name."""
     with text_written_whole(path, encoding="utf-8-sig") as stream:
-        csv.writer(stream).writerows(rows(summary, rule))
+        csv.writer(stream).writerows(_written(row) for row in rows(summary, rule))
+
+
+def _written(row: list[str]) -> list[object]:
+    """A row as written: its names made inert, and the value too when it is text (an About row)."""
+    section, label, column, value = row
+    return [*neutralise_row([section, label, column]), neutralise(value) if section == ABOUT else value]

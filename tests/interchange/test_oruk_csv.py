@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
 import pytest
 
 from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus
-from linkworker.interchange.oruk import FeedError, Severity, Term, export_id
+from linkworker.interchange.oruk import FeedError, OrukLocation, Severity, Term, export_id
 from linkworker.interchange.oruk_csv import WRITTEN, read_csv_folder, write_csv_folder
 from tests.interchange.oruk_services import SERVICES, WALKS, as_read
 from tests.interchange.oruk_standard import datapackage_resources, table_errors
@@ -164,3 +165,51 @@ def test_writing_twice_gives_the_same_files(tmp_path: Path) -> None:
     write_csv_folder(tmp_path / "b", SERVICES)
     for name in WRITTEN:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+# Cells a spreadsheet would run (OWASP CSV injection)
+
+FORMULAS = replace(
+    WALKS,
+    name='=HYPERLINK("http://example.org","Walks")',
+    organisation_name="+Testvale Walkers",
+    description="-2+3 led walks",
+    cost_note="@SUM(1) a session",
+    waiting_time="\t=1+1",
+    accessibility=("\r=1+1", "Hearing loop"),
+    phone="+44 1632 960123",
+    locations=(OrukLocation("=Pavilion", "1 Mill Lane", "Maidstone", "ME14 1XX", 51.2721, -0.5227),),
+    schedules=(),
+)
+
+
+def test_text_a_spreadsheet_would_run_is_written_inert_and_read_back_as_it_was(tmp_path: Path) -> None:
+    write_csv_folder(tmp_path, [FORMULAS])
+
+    for name in WRITTEN:
+        with (tmp_path / name).open(encoding="utf-8", newline="") as stream:
+            for line in csv.reader(stream):
+                assert all(not cell or cell[0] not in "=+@\t\r" for cell in line), (name, line)
+                assert all(not cell.startswith("-") or _number(cell) for cell in line), (name, line)
+    with (tmp_path / "services.csv").open(encoding="utf-8", newline="") as stream:
+        [service] = csv.DictReader(stream)
+    assert (service["name"], service["description"], service["wait_time"]) == (
+        "'" + FORMULAS.name, "'-2+3 led walks", "'\t=1+1",
+    )  # fmt: skip
+    with (tmp_path / "locations.csv").open(encoding="utf-8", newline="") as stream:
+        [location] = csv.DictReader(stream)
+    assert location["longitude"] == "-0.5227", "a number the app wrote stays a number"
+    [back] = read_csv_folder(tmp_path).services
+    assert (back.name, back.organisation_name, back.description, back.cost_note, back.phone) == (
+        FORMULAS.name, FORMULAS.organisation_name, FORMULAS.description, FORMULAS.cost_note, FORMULAS.phone,
+    )  # fmt: skip
+    assert back.locations[0].name == "=Pavilion"
+    assert back.locations[0].longitude == -0.5227
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

@@ -4,6 +4,7 @@ rejected rows so they can be fixed and imported again."""
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 import stat
 import sys
@@ -346,3 +347,43 @@ def test_a_rejected_file_that_cannot_be_written_is_a_plain_error(tmp_path: Path)
     with pytest.raises(CsvFileError, match="cannot be written"):
         write_rejected(tmp_path / "no such folder" / "rejected.csv", source, [(record, "x")])
     assert list(tmp_path.iterdir()) == []
+
+
+# Cells a spreadsheet would run (OWASP CSV injection): each kind, written inert, read back as it was
+
+FORMULA_CELLS = {
+    "equals": '=HYPERLINK("http://example.org","Click")',
+    "plus": "+44 1632 960123",
+    "minus": "-2+3+cmd|' /C calc'!A0",
+    "at": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "tab": "\t=1+1",
+    "carriage return": "\r=1+1",
+}
+
+
+@pytest.mark.parametrize("cell", FORMULA_CELLS.values(), ids=FORMULA_CELLS.keys())
+def test_a_rejected_cell_a_spreadsheet_would_run_is_written_inert_and_read_back_as_it_was(
+    tmp_path: Path, cell: str
+) -> None:
+    header = (*HEADER, cell)  # a heading is a cell too
+    source = parse_referral_csv(
+        csv_bytes([row(0, Notes=cell, Forename=cell, **{cell: cell})], (*header, "Notes"))
+    )
+    target = tmp_path / "rejected.csv"
+
+    write_rejected(target, source, [(source.rows[0], cell)])
+
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        written = [cells for cells in csv.reader(stream)]
+    assert all(not text or text[0] not in "=+-@\t\r" for cells in written for text in cells)
+    assert written[1].count("'" + cell) == 4, "the problem, the forename, the notes and the odd column"
+    back = read_referral_file(target)
+    assert back.header == ("Problem", *header, "Notes")
+    assert back.rows[0].cells == (cell, *source.rows[0].cells)
+
+
+def test_a_file_from_elsewhere_with_an_apostrophe_before_a_formula_reads_as_a_spreadsheet_shows_it() -> None:
+    """Excel shows '=1+1 as =1+1: what a person saw in the spreadsheet is what is imported."""
+    source = parse_referral_csv(csv_bytes([row(0, Notes="'-lives alone")], WITH_NOTES))
+
+    assert source.rows[0].value("notes") == "-lives alone"

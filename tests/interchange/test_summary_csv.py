@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 
 from linkworker.domain.disclosure import NHS_DIGITAL, Rule, shown
 from linkworker.domain.summary import Figure, Kind, Summary
+from linkworker.interchange.spreadsheet_cells import restore
 from linkworker.interchange.summary_csv import HEADER, rows, write
 from tests.reports.summaries import SUMMARY, summaries
 
@@ -80,3 +82,40 @@ def test_every_cell_is_a_shown_figure_and_no_count_is_small(summary: Summary) ->
         assert value in {shown(figure, rule) for figure in candidates}
         if all(figure.kind is Kind.COUNT for figure in candidates):
             assert not (value.isdigit() and 1 <= int(value) <= 7)
+
+
+# Cells a spreadsheet would run (OWASP CSV injection)
+
+FORMULA_CELLS = ("=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1+1", "\r=1+1")
+
+
+def test_text_a_spreadsheet_would_run_is_written_inert_and_the_figures_as_they_are(tmp_path: Path) -> None:
+    """PCN, practice, need and service names and notes are people's text: each kind of formula
+    start is made inert. The figures are the app's own ("-" withheld, "-1.5" a change) and stay
+    numbers a spreadsheet can add up."""
+    equals, plus, minus, at, tab, carriage_return = FORMULA_CELLS
+    table = replace(
+        SUMMARY.tables[0],
+        title=tab,
+        columns=(carriage_return, *SUMMARY.tables[0].columns[1:]),
+        rows=((at, SUMMARY.tables[0].rows[0][1]), *SUMMARY.tables[0].rows[1:]),
+    )
+    summary = replace(
+        SUMMARY, pcn_name=equals, practices=(plus, minus), notes=(at,), tables=(table, *SUMMARY.tables[1:])
+    )
+    path = tmp_path / "summary.csv"
+
+    write(summary, NHS_DIGITAL, path)
+
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        written = list(csv.reader(stream))
+    logical = rows(summary, NHS_DIGITAL)
+    assert [[restore(cell) for cell in line] for line in written] == logical
+    figures = {line[3] for line in logical[1:] if line[0] != "About"}
+    for line in written:
+        for cell in line:
+            assert cell in figures or not cell or cell[0] not in "=+-@\t\r", cell
+    assert ["About", "Primary care network", "", "'=1+1 (U12345)"] in written
+    assert ["About", "Practices in scope", "", "'+1+1; -1+1"] in written
+    assert ["About", "Note", "", "'@SUM(1)"] in written
+    assert "-" in figures and any(value.startswith("-") and value != "-" for value in figures)
