@@ -5,6 +5,10 @@ Each run has the same frame, kept here once: a password from the environment or 
 the database opened and closed, and a refusal (the file, the sign-in, the user's role) printed
 as one line with exit status 2. Services are imported inside the runs so that opening the app
 does not pay for them.
+
+A run never writes an output over one of its inputs: not the file being imported (under any of
+its names), not the database, not one of its other outputs. Each output is checked before the
+run signs in or reads anything, so a mistyped path costs nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linkworker import config
+from linkworker.interchange.same_file import same_file
 from linkworker.services.access import DataAccess, SignedIn
+from linkworker.store import key_slots
 from linkworker.store.database import Database
 from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted
@@ -28,11 +34,14 @@ from linkworker.wording import counted
 if TYPE_CHECKING:
     from linkworker.services.actor import Actor
     from linkworker.services.organisation import PracticeSummary
+    from linkworker.services.referral_import import ImportPreview
     from linkworker.services.summary import Scope
 
 EXIT_ENVIRONMENT = 2
 EXIT_ROWS_REJECTED = 1
 PASSWORD_ENV = "LINKWORKER_PASSWORD"
+NOTHING_IMPORTED = "Nothing was imported."
+NOTHING_WRITTEN = "Nothing was written."
 
 IMPORT_HELP = f"""\
 Checks every row of a referral CSV file (from a spreadsheet or a GP clinical system export) and
@@ -41,6 +50,12 @@ row with its line number and the reason. Then imports the valid rows together, o
 Importing the same file again adds nothing. A row giving a recorded person's NHS number and date
 of birth under another name is imported only if its line is given to --accept-name-changes (the
 name in the file is then recorded as their new name); otherwise it is rejected.
+
+--rejected OUT.csv saves the rejected rows, with a Problem column, to fix and import again
+(cells a spreadsheet would run as a formula are written with a leading apostrophe, which the
+import takes off again). It is never the file being imported, and it replaces only an earlier
+list of rejected rows; when no row is rejected, such an earlier list is removed, so it cannot be
+imported by mistake.
 
 The import runs as a signed-in user (a link worker or an administrator): give the user name with
 --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for when
@@ -58,15 +73,16 @@ Reads an ONS postcode directory file (the ONSPD or the NSPL, as CSV: the whole-U
 Data folder of the download, or one area's file) and adds its live postcodes with their map
 positions to the lookup that distances come from, updating postcodes already there. Terminated
 postcodes and those without a position are left out. All or nothing: if it stops, the lookup is
-as it was.
+as it was. --dry-run reads the whole file and says what it would import, writing nothing.
 
 The import runs as a signed-in user who may edit the directory: give the user name with --user.
 The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
 command runs in a terminal.
 
 Exit status:
-  0  every live postcode was imported
-  1  some rows could not be read (their lines are listed); the others were imported
+  0  every live postcode was imported (with --dry-run: would be)
+  1  some rows could not be read (their lines are listed); the others were imported (with --dry-run:
+     would be)
   2  nothing was imported: the file, the sign-in, the user's role or the database stopped it
 """
 
@@ -175,6 +191,7 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         POSTCODES_HELP,
     )
     postcodes.add_argument("file", type=Path, metavar="FILE", help="the ONSPD or NSPL CSV file (unzipped)")
+    _dry_run_option(postcodes)
     directory = kind(
         "directory",
         "import an Open Referral UK feed (JSON, or a folder of CSV tables) into the directory",
@@ -396,10 +413,46 @@ def _exit_status(left_out: int) -> int:
     return EXIT_ROWS_REJECTED if left_out else 0
 
 
+def _database_files(batch: Batch) -> list[Path]:
+    """The files of the database a file installation keeps (with its journal, WAL and key slots):
+    inputs of every run, never to be written over. None for a shared server."""
+    if batch.access.database_url:
+        return []
+    file = batch.access.sqlite_file
+    suffixes = ("-wal", "-shm", "-journal")
+    return [file, *(file.with_name(file.name + suffix) for suffix in suffixes), key_slots.path_for(file)]
+
+
+def _refuse_over_inputs(
+    batch: Batch, output: Path, option: str, outcome: str, others: Sequence[tuple[str, Path]] = ()
+) -> None:
+    """Refuse an ``output`` (given with ``option``, or as the command's own PATH when empty) that
+    names the database or one of ``others`` (each an option and the file it gave), under any name."""
+    from linkworker.domain.errors import ValidationError
+
+    given = f"{option} {output}" if option else str(output)
+    if any(same_file(output, file) for file in _database_files(batch)):
+        raise ValidationError(
+            option or "path", f"{given} is Linkworker's database: choose another file. {outcome}"
+        )
+    for other_option, other in others:
+        if same_file(output, other):
+            raise ValidationError(
+                option, f"{given} is the same file as {other_option}: choose another name for it. {outcome}"
+            )
+
+
 def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import referrals``: the preview's report, then the import (see IMPORT_HELP)."""
+    from linkworker.domain.errors import ValidationError
     from linkworker.services import referral_import
 
+    rejected: Path | None = arguments.rejected
+    if rejected is not None:
+        _refuse_over_inputs(batch, rejected, "--rejected", NOTHING_IMPORTED)
+        problem = referral_import.rejected_file_problem(rejected, arguments.file)
+        if problem is not None:
+            raise ValidationError("--rejected", f"--rejected {problem} {NOTHING_IMPORTED}")
     today = date.today()
     file = referral_import.read_file(arguments.file)
     actor = batch.sign_in()
@@ -411,11 +464,11 @@ def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
     if checked.name_changes:
         lines = ",".join(str(change.line) for change in checked.name_changes)
         print(f"To import a row as a change of name, give its line: --accept-name-changes {lines}")
-    if arguments.rejected is not None and (checked.rejected or checked.name_changes):
-        with batch.database.session() as session:
-            saved = referral_import.save_rejected(session, actor, checked, arguments.rejected)
-        print(f"Rejected rows saved to {arguments.rejected} ({saved}): fix them there and import that file.")
+    if rejected is not None:
+        _save_rejected(batch, actor, checked, rejected)
     if arguments.dry_run:
+        with batch.database.session() as session:
+            referral_import.record_dry_run(session, actor, checked)
         print("Dry run: nothing was written.")
         return _exit_status(len(checked.rejected) + len(checked.name_changes))
     with batch.database.session() as session:
@@ -426,6 +479,21 @@ def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
         f"{result.rejected:,} rows rejected.{renamed}"
     )
     return _exit_status(result.rejected)
+
+
+def _save_rejected(batch: Batch, actor: Actor, checked: ImportPreview, path: Path) -> None:
+    """The rejected rows saved to ``path``; when there are none, an earlier list there removed
+    (so it cannot be fixed and imported by mistake). The report says which."""
+    from linkworker.services import referral_import
+
+    if checked.rejected or checked.name_changes:
+        with batch.database.session() as session:
+            saved = referral_import.save_rejected(session, actor, checked, path)
+        print(f"Rejected rows saved to {path} ({saved}): fix them there and import that file.")
+    elif referral_import.remove_old_rejected(path):
+        print(f"No rows were rejected: the old {path} was removed, so it cannot be imported by mistake.")
+    else:
+        print(f"No rows were rejected: nothing was saved to {path}.")
 
 
 def _import_postcodes(arguments: argparse.Namespace, batch: Batch) -> int:
@@ -441,11 +509,19 @@ def _import_postcodes(arguments: argparse.Namespace, batch: Batch) -> int:
             print(f"  {tenths * 10}%", flush=True)
 
     actor = batch.sign_in()
-    print(f"Importing {arguments.file.name}…", flush=True)
-    with batch.database.session() as session:
-        result = postcodes.import_file(session, actor, arguments.file, progress=progress)
+    if arguments.dry_run:
+        print(f"Checking {arguments.file.name}…", flush=True)
+        result = postcodes.check_file(actor, arguments.file, progress=progress)
+        with batch.database.session() as session:
+            postcodes.record_dry_run(session, actor, result)
+    else:
+        print(f"Importing {arguments.file.name}…", flush=True)
+        with batch.database.session() as session:
+            result = postcodes.import_file(session, actor, arguments.file, progress=progress)
     for line in postcodes.summary(result):
         print(line)
+    if arguments.dry_run:
+        print("Dry run: nothing was written.")
     return _exit_status(result.unreadable)
 
 
@@ -460,6 +536,8 @@ def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     for line in directory_import.report(checked):
         print(line)
     if arguments.dry_run:
+        with batch.database.session() as session:
+            directory_import.record_dry_run(session, actor, checked)
         print("Dry run: nothing was written.")
     else:
         with batch.database.session() as session:
@@ -475,6 +553,7 @@ def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker export directory``: the directory as ORUK JSON or CSV tables."""
     from linkworker.services import directory_export
 
+    _refuse_over_inputs(batch, arguments.path, "", NOTHING_WRITTEN)
     actor = batch.sign_in()
     with batch.database.session() as session:
         if arguments.page or arguments.path.suffix.casefold() == ".json":
@@ -489,6 +568,7 @@ def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker export calendar``: open follow-ups as an .ics file (CALENDAR_EXPORT_HELP)."""
     from linkworker.services import calendar_export
 
+    _refuse_over_inputs(batch, arguments.file, "", NOTHING_WRITTEN)
     start = arguments.start or date.today()
     request = calendar_export.CalendarRequest(
         start,
@@ -513,6 +593,11 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     from linkworker.reports import summary_pdf
     from linkworker.services import disclosure, summary
 
+    if arguments.out is not None:
+        _refuse_over_inputs(batch, arguments.out, "--out", NOTHING_WRITTEN)
+    if arguments.csv is not None:
+        outputs = [("--out", arguments.out)] if arguments.out is not None else []
+        _refuse_over_inputs(batch, arguments.csv, "--csv", NOTHING_WRITTEN, outputs)
     actor = batch.sign_in()
     if arguments.out_dir is not None:
         if arguments.csv is not None:

@@ -242,7 +242,8 @@ class CsvRow:
 
 @dataclass(frozen=True)
 class ReferralFile:
-    """A whole file as read; ``name`` is the file's name (without its folder) when read from disk."""
+    """A whole file as read; ``name`` is the file's name (without its folder) and ``path`` where
+    it is, when read from disk."""
 
     encoding: str
     delimiter: str
@@ -252,6 +253,7 @@ class ReferralFile:
     ignored: tuple[str, ...]
     rows: tuple[CsvRow, ...]
     name: str = ""
+    path: Path | None = None
 
 
 def read_referral_file(path: Path) -> ReferralFile:
@@ -263,7 +265,7 @@ def read_referral_file(path: Path) -> ReferralFile:
         raise CsvFileError(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
         raise CsvFileError(f"{path} cannot be read: {error.strerror or error}.") from None
-    return replace(parse_referral_csv(data), name=path.name)
+    return replace(parse_referral_csv(data), name=path.name, path=path)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -463,6 +465,25 @@ def referral_entry(row: CsvRow) -> ReferralEntry:
         urgency=row.value("urgency"),
         notes=row.value("notes"),
     )
+
+
+def holds_rejected_rows(path: Path) -> bool:
+    """Whether the file at ``path`` is a list of rejected rows (its first line has a "Problem"
+    column, as ``write_rejected`` writes it and a spreadsheet saves it again): one that a new list
+    may replace. Any other file, or one that cannot be read, is not."""
+    try:
+        text, _encoding = decode(path.read_bytes())
+    except (OSError, CsvFileError):
+        return False
+    first_line = text.split("\n", 1)[0]
+    for delimiter in _DELIMITERS:
+        try:
+            headings = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if any(_key(restore(heading)) == _key(PROBLEM_HEADING) for heading in headings):
+            return True
+    return False
 
 
 def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[CsvRow, str]]) -> int:

@@ -10,7 +10,8 @@ service has are kept, and the needs its terms are mapped to (``services.taxonomy
 Terms the PCN has not listed yet are listed, unmapped, for a manager to map.
 
 ``commit`` reads nothing from the preview: it checks the feed again in its own transaction, and
-a cancellation or any error rolls the whole import back.
+a cancellation or any error rolls the whole import back. A dry run (the preview alone) is
+audited as one (``record_dry_run``).
 """
 
 from __future__ import annotations
@@ -212,6 +213,21 @@ def commit(
     audit.record(session, actor, "directory_imported", detail=_audit_detail(result))
     _report(progress, total, total)
     return result
+
+
+def record_dry_run(session: Session, actor: Actor, checked: DirectoryImportPreview) -> None:
+    """Audit a dry run of an import: what it would have done, by the counts and the feed's name."""
+    actor.require(Permission.EDIT_DIRECTORY)
+    audit.record(
+        session,
+        actor,
+        "directory_import_dry_run",
+        detail=(
+            f"dry run; file={checked.feed.name[:_AUDIT_NAME_MAX]}; would_add={len(checked.new)}; "
+            f"would_update={len(checked.updated)}; flagged={checked.flagged}; skipped={checked.skipped}; "
+            f"unmapped_terms={len(checked.unmapped_terms)}"
+        ),
+    )
 
 
 def summary(checked: DirectoryImportPreview) -> list[str]:

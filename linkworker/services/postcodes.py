@@ -11,7 +11,8 @@ one, and ``locate`` never places one; ``meaning`` says what it stands for.
 An import adds and updates, never deletes: the ONSPD also comes as one file per area, which can
 be imported one after another, and a postcode terminated since is still worth placing someone
 by. It runs in the caller's transaction, in batches, so it is all or nothing: a cancellation
-or an error leaves the lookup as it was.
+or an error leaves the lookup as it was. A dry run (``check_file``) reads the whole file and
+counts what an import would do, writing nothing; it is audited as one (``record_dry_run``).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class LookupSize:
 
 @dataclass(frozen=True)
 class PostcodeImport:
-    """What an import did; every row of the file is counted once."""
+    """What an import did (or, in a dry run, would do); every row of the file is counted once."""
 
     file_name: str
     rows: int
@@ -89,6 +90,7 @@ class PostcodeImport:
     unreadable: int
     unreadable_lines: tuple[int, ...]
     districts: int
+    dry_run: bool = False
 
 
 class PostcodeFileRefused(ServiceError):
@@ -167,17 +169,7 @@ def import_file(
     except OnspdFileError as error:
         raise PostcodeFileRefused(str(error)) from None
     districts = refresh_districts(session, progress=_from(read, total, progress), cancelled=cancelled)
-    tally = file.tally
-    result = PostcodeImport(
-        file_name=file.name,
-        rows=tally.rows,
-        imported=tally.live,
-        terminated=tally.terminated,
-        without_coordinates=tally.without_coordinates,
-        unreadable=tally.unreadable,
-        unreadable_lines=tuple(tally.unreadable_lines),
-        districts=districts,
-    )
+    result = _counted(file, districts)
     audit.record(
         session,
         actor,
@@ -190,11 +182,68 @@ def import_file(
     return result
 
 
+def check_file(
+    actor: Actor,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: ShouldStop | None = None,
+) -> PostcodeImport:
+    """What importing the file would do, read to its end and counted (its districts too): a dry
+    run, which touches no database. The same people as ``import_file`` may run it."""
+    actor.require(Permission.SET_PCN_POLICY)
+    districts: set[str] = set()
+    try:
+        with PostcodeFile(path) as file:
+            total = file.size // _UNIT + 1
+            for count, record in enumerate(file.records()):
+                districts.add(postcode.district(record.postcode))
+                if count % BATCH == 0:
+                    _stop_if(cancelled)
+                    if progress is not None:
+                        progress(file.position // _UNIT, total)
+    except OnspdFileError as error:
+        raise PostcodeFileRefused(str(error)) from None
+    if progress is not None:
+        progress(total, total)
+    return _counted(file, len(districts), dry_run=True)
+
+
+def record_dry_run(session: Session, actor: Actor, result: PostcodeImport) -> None:
+    """Audit a dry run (``check_file``): the file's name and what it would have imported."""
+    actor.require(Permission.SET_PCN_POLICY)
+    audit.record(
+        session,
+        actor,
+        "postcodes_import_dry_run",
+        detail=(
+            f"dry run; file={result.file_name}; rows={result.rows}; would_import={result.imported}; "
+            f"districts={result.districts}"
+        ),
+    )
+
+
+def _counted(file: PostcodeFile, districts: int, *, dry_run: bool = False) -> PostcodeImport:
+    tally = file.tally
+    return PostcodeImport(
+        file_name=file.name,
+        rows=tally.rows,
+        imported=tally.live,
+        terminated=tally.terminated,
+        without_coordinates=tally.without_coordinates,
+        unreadable=tally.unreadable,
+        unreadable_lines=tuple(tally.unreadable_lines),
+        districts=districts,
+        dry_run=dry_run,
+    )
+
+
 def summary(result: PostcodeImport) -> list[str]:
     """The import in a few lines of plain text: what the command prints and the screen shows."""
     lines = [
         f"{result.file_name}: {_count(result.rows, 'postcode')} read.",
-        f"Imported or updated: {_count(result.imported, 'live postcode')}, "
+        f"{'Would import or update' if result.dry_run else 'Imported or updated'}: "
+        f"{_count(result.imported, 'live postcode')}, "
         f"in {_count(result.districts, 'district')}.",
     ]
     if result.terminated:

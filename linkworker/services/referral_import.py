@@ -14,6 +14,10 @@ recorded person's NHS number and date of birth under another name (``domain.name
 not attached silently: the preview lists it for a decision, and it is imported, with the new name
 recorded in the person's history, only when its line is among those the user ``attach``es; it is
 rejected with the reason otherwise.
+
+A dry run (the preview alone, from ``linkworker import referrals --dry-run``) is audited as one
+(``record_dry_run``): the file held people's details and someone checked it. The rejected rows
+are never written over the file being imported, under any of its names (``same_file``).
 """
 
 from __future__ import annotations
@@ -44,12 +48,14 @@ from linkworker.interchange.referral_csv import (
     CsvFileError,
     CsvRow,
     ReferralFile,
+    holds_rejected_rows,
     label,
     person_entry,
     read_referral_file,
     referral_entry,
     write_rejected,
 )
+from linkworker.interchange.same_file import same_file
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE
@@ -69,6 +75,10 @@ NEEDS_NHS_NUMBER = (
     "add it, or enter this referral with the New referral form."
 )
 IMPORTED_BEFORE = "Imported before."
+_OVER_THE_IMPORT = (
+    "{path} is the file being imported: the rejected rows would be written over it. "
+    "Choose another file for them."
+)
 # Writing a row takes several times as long as checking one: the progress bar moves evenly.
 _WRITE_WEIGHT = 4
 # Rows written per batch: large enough that the inserts go in few statements, small enough that
@@ -277,6 +287,9 @@ def save_rejected(
     The rows under another name go too, with their reason: every one not attached, or only those
     whose lines are in ``name_changes_rejected`` (a screen where some are still to decide)."""
     _require(actor)
+    imported = checked.file.path
+    if imported is not None and same_file(path, imported):
+        raise ImportRefused(_OVER_THE_IMPORT.format(path=path))
     problems = [(row.line, row.row, row.reason) for row in checked.rejected] + [
         (change.line, change.row, change.reason)
         for change in checked.name_changes
@@ -290,6 +303,52 @@ def save_rejected(
         raise ImportRefused(str(error)) from None
     audit.record(session, actor, "rejected_rows_saved", detail=f"rows={written}")
     return written
+
+
+def rejected_file_problem(path: Path, imported: Path) -> str | None:
+    """Why ``path`` cannot take the rejected rows of importing ``imported``, or None if it can:
+    it is the imported file itself, or a file that is not a list of rejected rows (which a
+    command, asking no one, must neither replace nor remove)."""
+    if same_file(path, imported):
+        return _OVER_THE_IMPORT.format(path=path)
+    if path.expanduser().is_dir():
+        return f"{path} is a folder: give the name of a file for the rejected rows."
+    if path.expanduser().exists() and not holds_rejected_rows(path.expanduser()):
+        return (
+            f"{path} is a file that is not a list of rejected rows (it has no Problem column): "
+            "choose a new name for the rejected rows."
+        )
+    return None
+
+
+def remove_old_rejected(path: Path) -> bool:
+    """Remove a list of rejected rows left by an earlier run, when this one rejected none, so it
+    cannot be fixed and imported by mistake; whether there was one. Any other file is left."""
+    path = path.expanduser()
+    if not holds_rejected_rows(path):
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise ImportRefused(f"{path} cannot be removed: {error.strerror or error}.") from None
+    return True
+
+
+def record_dry_run(session: Session, actor: Actor, checked: ImportPreview) -> None:
+    """Audit a dry run of an import: what it would have done, by the counts and the file's name."""
+    _require(actor)
+    audit.record(
+        session,
+        actor,
+        "referrals_import_dry_run",
+        detail=(
+            f"dry run; file={checked.file.name[:_AUDIT_NAME_MAX]}; would_import={len(checked.accepted)}; "
+            f"new_people={checked.new_people}; already_imported={len(checked.already_imported)}; "
+            f"rejected={len(checked.rejected) + len(checked.name_changes)}"
+        ),
+    )
 
 
 def summary(checked: ImportPreview) -> list[str]:

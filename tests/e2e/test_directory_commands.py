@@ -102,3 +102,33 @@ def test_a_feed_that_is_not_one_is_refused_with_status_2(installed: Command, tmp
     result = installed.run("import", "directory", str(tmp_path / "feed.json"), "--user", "manager")
     assert result.returncode == 2
     assert "not a directory feed" in result.stderr
+
+
+def test_a_dry_run_is_audited_as_a_dry_run(installed: Command, encrypted_template: EncryptedTemplate) -> None:
+    result = installed.run("import", "directory", str(PAGE), "--user", "manager", "--dry-run")
+
+    assert result.returncode == 1, result.stderr
+    with _opened(installed, encrypted_template) as database, database.read_session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.action, event.username, event.detail) == (
+        "directory_import_dry_run",
+        "manager",
+        "dry run; file=page.json; would_add=3; would_update=0; flagged=2; skipped=4; unmapped_terms=2",
+    )
+    assert counts(installed, encrypted_template) == (0, 0)
+
+
+def test_the_directory_export_is_never_written_over_the_database(
+    installed: Command, encrypted_template: EncryptedTemplate
+) -> None:
+    before = installed.database_file.read_bytes()
+
+    result = installed.run("export", "directory", str(installed.database_file), "--page", "--user", "manager")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"linkworker: {installed.database_file} is Linkworker's database: choose another file. "
+        "Nothing was written.\n"
+    )
+    assert installed.database_file.read_bytes() == before

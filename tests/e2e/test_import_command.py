@@ -198,3 +198,180 @@ def test_the_help_explains_the_password_and_the_exit_statuses(command: Command) 
     assert "LINKWORKER_PASSWORD" in result.stdout
     assert "  1  some rows were rejected" in result.stdout
     assert "  2  nothing was imported" in result.stdout
+
+
+# Safe files out: the imported file never overwritten, no stale rejected rows, formula cells, dry runs
+
+
+def audit_actions(command: Command, template: EncryptedTemplate) -> list[tuple[str, str | None]]:
+    with _opened(command, template) as database, database.session() as session:
+        return [
+            tuple(event)
+            for event in session.execute(  # type: ignore[misc]
+                select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)
+            )
+        ]
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "import"])
+@pytest.mark.parametrize("spelling", ["same path", "symbolic link", "another spelling"])
+def test_rejected_rows_pointing_at_the_imported_file_are_refused_and_the_file_kept(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path, spelling: str, dry_run: bool
+) -> None:
+    source = referrals_file(tmp_path)
+    original = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    rejected = {
+        "same path": source,
+        "symbolic link": tmp_path / "link.csv",
+        "another spelling": tmp_path / "sub" / ".." / "." / "referrals.csv",
+    }[spelling]
+    if spelling == "symbolic link":
+        rejected.symlink_to(source)
+    options = ["--dry-run"] if dry_run else []
+
+    result = installed.run(
+        "import", "referrals", str(source), "--user", "worker", "--rejected", str(rejected), *options
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"linkworker: --rejected {rejected} is the file being imported: the rejected rows would be "
+        "written over it. Choose another file for them. Nothing was imported.\n"
+    )
+    assert result.stdout == ""
+    assert source.read_bytes() == original
+    assert counts(installed, encrypted_template) == (0, 0, 0)
+
+
+def test_rejected_rows_pointing_at_the_database_are_refused(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    before = installed.database_file.read_bytes()
+
+    result = installed.run(
+        "import", "referrals", str(referrals_file(tmp_path)), "--user", "worker",
+        "--rejected", str(installed.data_dir / "." / "linkworker.db"),
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"linkworker: --rejected {installed.data_dir / '.' / 'linkworker.db'} is Linkworker's database: "
+        "choose another file. Nothing was imported.\n"
+    )
+    assert installed.database_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "import"])
+def test_an_old_rejected_rows_file_is_removed_when_nothing_is_rejected_and_the_report_says_so(
+    installed: Command, tmp_path: Path, dry_run: bool
+) -> None:
+    rejected = tmp_path / "rejected.csv"
+    first = installed.run(
+        "import", "referrals", str(referrals_file(tmp_path)), "--user", "worker", "--rejected", str(rejected),
+        "--dry-run",
+    )  # fmt: skip
+    assert first.returncode == 1 and rejected.exists()
+    clean = tmp_path / "clean.csv"
+    clean.write_bytes(csv_bytes([row(10), row(11)]))
+
+    result = installed.run(
+        "import", "referrals", str(clean), "--user", "worker", "--rejected", str(rejected),
+        *(["--dry-run"] if dry_run else []),
+    )  # fmt: skip
+    again = installed.run(
+        "import", "referrals", str(clean), "--user", "worker", "--rejected", str(rejected), "--dry-run"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert f"No rows were rejected: the old {rejected} was removed, so it cannot be imported by mistake." in (
+        result.stdout.splitlines()
+    )
+    assert not rejected.exists()
+    assert f"No rows were rejected: nothing was saved to {rejected}." in again.stdout.splitlines()
+    assert not rejected.exists()
+
+
+def test_a_file_that_is_not_a_list_of_rejected_rows_is_never_replaced_or_removed(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    other = tmp_path / "other referrals.csv"
+    other.write_bytes(csv_bytes([row(20)]))
+    kept = other.read_bytes()
+
+    results = [
+        installed.run("import", "referrals", str(path), "--user", "worker", "--rejected", str(other))
+        for path in (referrals_file(tmp_path), _clean(tmp_path))
+    ]
+
+    for result in results:
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"linkworker: --rejected {other} is a file that is not a list of rejected rows (it has no "
+            "Problem column): choose a new name for the rejected rows. Nothing was imported.\n"
+        )
+    assert other.read_bytes() == kept
+    assert counts(installed, encrypted_template) == (0, 0, 0)
+
+
+def _clean(folder: Path) -> Path:
+    path = folder / "clean.csv"
+    path.write_bytes(csv_bytes([row(10)]))
+    return path
+
+
+def test_a_dry_run_is_audited_as_a_dry_run(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    result = installed.run(
+        "import", "referrals", str(referrals_file(tmp_path)), "--user", "worker", "--dry-run"
+    )
+
+    assert result.returncode == 1, result.stderr
+    actions = audit_actions(installed, encrypted_template)
+    assert actions[-1] == (
+        "referrals_import_dry_run",
+        "dry run; file=referrals.csv; would_import=2; new_people=2; already_imported=0; rejected=2",
+    )
+    assert counts(installed, encrypted_template) == (0, 0, 0)
+
+
+def test_formula_cells_go_out_inert_in_the_rejected_rows_and_come_back_as_they_were(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    notes = ["=1+1", "+44 is her sister", "-lives alone", "@home", "\t=tab", "\r=return"]
+    header = (*HEADER, "Notes")
+    source = tmp_path / "referrals.csv"
+    source.write_bytes(
+        csv_bytes(
+            [row(index, Notes=text, **{"Date of birth": "31/02/1970"}) for index, text in enumerate(notes)],
+            header,
+        )
+    )
+    rejected = tmp_path / "rejected.csv"
+
+    first = installed.run("import", "referrals", str(source), "--user", "worker", "--rejected", str(rejected))
+    text = rejected.read_bytes().decode("utf-8-sig")  # as written: a carriage return in a cell kept
+    rejected.write_bytes(text.replace("31/02/1970", "28/02/1970").encode("utf-8-sig"))
+    fixed = installed.run("import", "referrals", str(rejected), "--user", "worker")
+
+    assert first.returncode == 1
+    assert all(f"'{cell}" in text for cell in notes)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    with _opened(installed, encrypted_template) as database, database.session() as session:
+        stored = sorted(session.scalars(select(Referral.notes)))
+    assert stored == sorted(cell.strip() for cell in notes)
+
+
+def test_a_hidden_character_in_a_row_rejects_it_in_plain_words(installed: Command, tmp_path: Path) -> None:
+    source = tmp_path / "referrals.csv"
+    source.write_bytes(csv_bytes([row(0, Forename="Ad\u202ea"), row(1)]))
+
+    result = installed.run("import", "referrals", str(source), "--user", "worker")
+
+    assert result.returncode == 1
+    assert (
+        "  Line 2: Forename: There is a hidden character in the given name (character 3), such as a "
+        "text-direction mark or a zero-width space, often copied in with the text: delete it and type "
+        "that part again."
+    ) in result.stdout.splitlines()

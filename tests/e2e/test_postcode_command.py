@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from linkworker.services import postcodes
 from linkworker.store import secrets
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.database_key import keyring_name
+from linkworker.store.models import AuditEvent
 from tests.conftest import MANAGER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate
 from tests.interchange.postcode_files import SAMPLE, row, write
@@ -106,3 +108,29 @@ def test_a_wrong_password_imports_nothing(
     assert result.returncode == 2
     assert result.stdout == ""
     assert located(installed, encrypted_template, "ME14 1XX") is None
+
+
+def test_a_dry_run_reports_what_it_would_import_writes_nothing_and_is_audited_as_a_dry_run(
+    installed: Command, encrypted_template: EncryptedTemplate, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "ONSPD_NOV_2025_UK.csv", SAMPLE)
+
+    result = installed.run("import", "postcodes", str(path), "--user", "manager", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-5:] == [
+        "ONSPD_NOV_2025_UK.csv: 6 postcodes read.",
+        "Would import or update: 4 live postcodes, in 2 districts.",
+        "Left out as no longer in use (terminated): 1.",
+        "Left out as they have no map position: 1.",
+        "Dry run: nothing was written.",
+    ]
+    with opened(installed, encrypted_template) as database, database.read_session() as session:
+        assert postcodes.lookup_size(session) == postcodes.LookupSize(0, 0)
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.action, event.username, event.detail) == (
+        "postcodes_import_dry_run",
+        "manager",
+        "dry run; file=ONSPD_NOV_2025_UK.csv; rows=6; would_import=4; districts=2",
+    )

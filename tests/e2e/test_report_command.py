@@ -440,3 +440,53 @@ def test_help_documents_practices(command: Command) -> None:
     assert result.returncode == 0
     assert "--practices ODS[,ODS...]" in result.stdout
     assert "U99901 G99001 summary YYYY-MM" in " ".join(result.stdout.split())
+
+
+def test_the_csv_never_overwrites_the_pdf_nor_the_database(installed: Command, tmp_path: Path) -> None:
+    month = f"{last_month():%Y-%m}"
+    out = tmp_path / "summary.pdf"
+    (tmp_path / "sub").mkdir()
+    before = installed.database_file.read_bytes()
+
+    same = installed.run(
+        "report", "--month", month, "--out", str(out), "--csv", str(tmp_path / "sub" / ".." / "summary.pdf"),
+        "--user", "manager",
+    )  # fmt: skip
+    database = installed.run(
+        "report", "--month", month, "--out", str(installed.database_file), "--user", "manager"
+    )
+
+    assert same.returncode == 2
+    assert same.error_lines == [
+        f"linkworker: --csv {tmp_path / 'sub' / '..' / 'summary.pdf'} is the same file as --out: "
+        "choose another name for it. Nothing was written."
+    ]
+    assert database.returncode == 2
+    assert database.error_lines == [
+        f"linkworker: --out {installed.database_file} is Linkworker's database: choose another file. "
+        "Nothing was written."
+    ]
+    assert not out.exists()
+    assert installed.database_file.read_bytes() == before
+
+
+def test_a_name_a_spreadsheet_would_run_goes_into_the_csv_inert(installed: Command, tmp_path: Path) -> None:
+    database = open_sqlite(installed.database_file, installed.key_folder)
+    try:
+        with database.session() as session:
+            session.execute(update(Pcn).where(Pcn.ods_code == "U99901").values(name='=HYPERLINK("http://x")'))
+            session.execute(update(Practice).where(Practice.ods_code == "G99002").values(name="@SUM(1)"))
+    finally:
+        database.dispose()
+    figures = tmp_path / "summary.csv"
+
+    result = installed.run(
+        "report", "--month", f"{last_month():%Y-%m}", "--out", str(tmp_path / "summary.pdf"),
+        "--csv", str(figures), "--user", "manager",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    with figures.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert ["About", "Primary care network", "", '\'=HYPERLINK("http://x") (U99901)'] in rows
+    assert all(not cell or cell[0] not in "=+@\t\r" for row in rows for cell in row)

@@ -4,6 +4,7 @@ CSV to fix and import again."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import threading
 from dataclasses import replace
@@ -481,3 +482,150 @@ def test_the_report_says_what_will_happen_row_by_row(database: Database, actors:
         "Needs: “Gardening” is not in the PCN's list of needs.",
         "  Line 6: Practice code: G99009 is not a practice of this PCN.",
     ]
+
+
+# Safe files out: formula cells, hidden characters, the imported file kept, dry runs audited
+
+FORMULAS = {
+    "=": '=HYPERLINK("http://example.org","x")',
+    "+": "+44 is her sister's number",
+    "-": "-2+3 lives alone",
+    "@": "@SUM(1,1) at home",
+    "tab": "\t=cmd",
+    "carriage return": "\r=cmd",
+}
+WITH_NOTES = (*HEADER, "Notes")
+
+
+def test_rejected_rows_with_formula_cells_are_written_inert_and_import_as_they_were(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    rows = [
+        row(index, **{"Date of birth": "31/02/1970", "Notes": notes})
+        for index, notes in enumerate(FORMULAS.values())
+    ]
+    checked = preview(database, worker, file_of(*rows, header=WITH_NOTES))
+    saved = tmp_path / "rejected.csv"
+
+    with database.session() as session:
+        referral_import.save_rejected(session, worker, checked, saved)
+
+    with saved.open(encoding="utf-8-sig", newline="") as stream:
+        written = list(csv.reader(stream))
+    notes_at = written[0].index("Notes")
+    assert [line[notes_at] for line in written[1:]] == ["'" + notes for notes in FORMULAS.values()]
+    assert all(not cell or cell[0] not in "=+-@\t\r" for line in written for cell in line)
+    back = read_referral_file(saved)
+    assert [row.cells[1:] for row in back.rows] == [row.row.cells for row in checked.rejected]
+    fixed = saved.read_bytes().decode("utf-8-sig").replace("31/02/1970", "28/02/1970")
+    assert commit(database, worker, parse_referral_csv(fixed.encode("utf-8-sig"))).imported == len(FORMULAS)
+    with database.session() as session:
+        stored = set(session.scalars(select(Referral.notes)))
+    assert stored == {notes.strip() for notes in FORMULAS.values()}
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [
+        ("\u202e", "right-to-left override"),
+        ("\u200b", "zero-width space"),
+        ("\u2066", "isolate"),
+        ("\ufeff", "BOM"),
+    ],
+)
+def test_a_row_with_a_hidden_character_is_rejected_with_the_plain_message(
+    database: Database, actors: dict[Role, Actor], character: str, name: str
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    file = file_of(
+        row(0, Forename=f"Ada{character}"), row(1, Notes=f"Call{character}"), row(2), header=WITH_NOTES
+    )
+
+    result = commit(database, worker, file)
+    checked = preview(database, worker, file)
+
+    assert [(row.line, row.reason) for row in checked.rejected] == [
+        (
+            2,
+            "Forename: There is a hidden character in the given name (character 4), such as a "
+            "text-direction mark or a zero-width space, often copied in with the text: delete it and "
+            "type that part again.",
+        ),
+        (
+            3,
+            "Notes: There is a hidden character in the notes (character 5), such as a "
+            "text-direction mark or a zero-width space, often copied in with the text: delete it and "
+            "type that part again.",
+        ),
+    ]
+    assert (result.imported, result.rejected) == (1, 2)
+
+
+def test_a_file_with_a_nul_byte_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "referrals.csv"
+    path.write_bytes(csv_bytes([row(0, Forename="Ada\x00")]))
+    with pytest.raises(ImportRefused, match="not a text file"):
+        referral_import.read_file(path)
+
+
+def test_a_dry_run_is_audited_as_a_dry_run_and_writes_nothing_else(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    before = counts(database)
+    checked = preview(database, worker, file_of(*MIXED))
+
+    with database.session() as session:
+        referral_import.record_dry_run(session, worker, checked)
+
+    after = counts(database)
+    assert {table: after[table] - before[table] for table in after} == {
+        "patient": 0, "referral": 0, "referral_need": 0, "status_change": 0, "audit_event": 1,
+    }  # fmt: skip
+    with database.session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.action, event.username) == ("referrals_import_dry_run", worker.username)
+    assert event.detail == (
+        "dry run; file=referrals.csv; would_import=2; new_people=2; already_imported=0; rejected=3"
+    )
+
+
+def test_only_roles_that_may_import_have_a_dry_run_recorded(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    checked = preview(database, actors[Role.LINK_WORKER], file_of(row(0)))
+    with pytest.raises(PermissionDenied), database.session() as session:
+        referral_import.record_dry_run(session, actors[Role.MANAGER], checked)
+
+
+@pytest.mark.parametrize("spelling", ["same path", "symbolic link", "another spelling", "hard link"])
+def test_rejected_rows_are_never_saved_over_the_file_being_imported(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path, spelling: str
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    source = tmp_path / "referrals.csv"
+    source.write_bytes(csv_bytes(list(MIXED)))
+    original = source.read_bytes()
+    checked = preview(database, worker, referral_import.read_file(source))
+    target = {
+        "same path": source,
+        "another spelling": tmp_path / "sub" / ".." / "referrals.csv",
+    }.get(spelling, tmp_path / "link.csv")
+    if spelling == "symbolic link":
+        target.symlink_to(source)
+    elif spelling == "hard link":
+        target.hardlink_to(source)
+    (tmp_path / "sub").mkdir()
+
+    with pytest.raises(ImportRefused) as refused, database.session() as session:
+        referral_import.save_rejected(session, worker, checked, target)
+
+    assert str(refused.value) == (
+        f"{target} is the file being imported: the rejected rows would be written over it. "
+        "Choose another file for them."
+    )
+    assert source.read_bytes() == original
+    with database.session() as session:
+        assert session.scalar(select(AuditEvent).where(AuditEvent.action == "rejected_rows_saved")) is None
