@@ -79,7 +79,7 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
             raise ValidationError(f"practices[{index}]", f"The ODS code {practice.ods_code} is used twice.")
         seen.add(practice.ods_code)
         pcn.practices.append(practice)
-    admin_details = _checked_new_user(replace(request.admin, role=Role.ADMIN))
+    admin_details = _checked_new_user(replace(request.admin, role=Role.ADMIN), pcn_name=request.pcn_name)
     session.add(pcn)
     session.flush()
     admin = _insert_user(session, None, pcn.id, admin_details, administers_server=True)

@@ -18,7 +18,7 @@ from tests.e2e.command import Command
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ADMIN, MANAGER, WORKER = "demo-admin-password", "demo-manager-password", "demo-worker-password"
+ADMIN, MANAGER, WORKER = "copper lantern orchard", "harbour kettle meadow", "otter biscuit canyon"
 CODE = re.compile(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}\b")
 
 

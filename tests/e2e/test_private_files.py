@@ -31,7 +31,7 @@ from tests.e2e.command import Command, Result
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")]
 
-ADMIN, ADMIN_PASSWORD = "admin", "demo-admin-password"
+ADMIN, ADMIN_PASSWORD = "admin", "copper lantern orchard"
 WIDE_UMASK = 0o022
 # Above what signing in writes (the -shm is 32 KiB, the sign-in's WAL about 20 KiB), below the
 # summary PDF (about 60 KiB): the disk fills while the report is written.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
@@ -183,6 +183,9 @@ class _Builder:
                     )
             for plan in plans[1:]:
                 self._add_pcn(session, plan)
+            # The demo's passwords are published for everyone to try, so nobody is asked to
+            # replace the one an administrator (the builder) chose.
+            session.execute(update(UserAccount).values(must_change_password=False))
             session.flush()
             pcns = dict(session.execute(select(Pcn.ods_code, Pcn.id)).all())
             practices = dict(session.execute(select(Practice.ods_code, Practice.id)).all())

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from linkworker.domain.roles import Role
 
+# Three random words each, as the password rule asks of everyone (domain.passwords): the demo
+# signs in exactly as a real installation does, rule included.
 PASSWORDS = {
-    Role.ADMIN: "demo-admin-password",
-    Role.MANAGER: "demo-manager-password",
-    Role.LINK_WORKER: "demo-worker-password",
+    Role.ADMIN: "copper lantern orchard",
+    Role.MANAGER: "harbour kettle meadow",
+    Role.LINK_WORKER: "otter biscuit canyon",
 }
 _STEMS = {Role.ADMIN: "admin", Role.MANAGER: "manager", Role.LINK_WORKER: "worker"}
 # More accounts than this in one role are printed as a range, not one line each.
