@@ -41,6 +41,7 @@ from linkworker.store.key_slots import KeySlots, PendingFailure, Refusal, normal
 from linkworker.store.models import UserAccount, utc_now
 
 T = TypeVar("T")
+WRONG = signing_in.WRONG  # the one refusal of a user name or password, wherever it is checked
 NOT_THE_RECOVERY_KEY = "That recovery key does not open this database."
 MUST_CHOOSE_FIRST = (
     "Your password was set by an administrator, so first sign in to the Linkworker window and "
