@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from linkworker.domain.casework import ContactKind
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.text_checks import check_visible
 
 CONTACT_MINUTES_MAX = 8 * 60
 TEXT_MAX = 10_000
@@ -55,7 +56,8 @@ def check_duration(kind: ContactKind, minutes: int | None, field: str = "duratio
 
 
 def parse_text(text: str | None, field: str, what: str, *, required: bool = False) -> str | None:
-    """Free text with its outer spaces trimmed; None when blank, which ``required`` refuses."""
+    """Free text with its outer spaces trimmed; None when blank, which ``required`` refuses; text
+    with a hidden character (a NUL, a text-direction mark) is refused as names are."""
     cleaned = (text or "").strip()
     if not cleaned:
         if required:
@@ -63,4 +65,4 @@ def parse_text(text: str | None, field: str, what: str, *, required: bool = Fals
         return None
     if len(cleaned) > TEXT_MAX:
         raise ValidationError(field, f"The {what} is too long ({TEXT_MAX:,} characters at most).")
-    return cleaned
+    return check_visible(cleaned, field, what)

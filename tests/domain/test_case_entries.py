@@ -19,6 +19,7 @@ from linkworker.domain.case_entries import (
 )
 from linkworker.domain.casework import ContactKind
 from linkworker.domain.errors import ValidationError
+from linkworker.domain.text_checks import hidden_at
 
 RECEIVED = date(2025, 5, 1)
 TODAY = date(2025, 6, 30)
@@ -127,7 +128,7 @@ def test_minutes_outside_the_range_or_not_whole_are_refused(kind, minutes) -> No
     assert "from 1 to 480 minutes (8 hours)" in refused.value.message
 
 
-@given(st.text(min_size=1, max_size=200).filter(lambda text: text.strip()))
+@given(st.text(min_size=1, max_size=200).filter(lambda text: text.strip() and hidden_at(text) is None))
 def test_text_is_kept_without_its_outer_spaces(text) -> None:
     assert parse_text(f"  {text}\n", "notes", "notes") == text.strip()
 
@@ -145,3 +146,16 @@ def test_text_longer_than_the_limit_is_refused() -> None:
     with pytest.raises(ValidationError) as refused:
         parse_text("x" * (TEXT_MAX + 1), "text", "note")
     assert refused.value.message == "The note is too long (10,000 characters at most)."
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\u202e", "\u200b", "\ufeff", "\u2066"])
+def test_free_text_with_a_hidden_character_is_refused_without_repeating_it(hidden: str) -> None:
+    with pytest.raises(ValidationError, match="hidden character in the note \\(character 6\\)") as refused:
+        parse_text(f"Calls{hidden} back Tuesday", "note", "note")
+    assert "Calls" not in str(refused.value)
+
+
+def test_free_text_keeps_its_line_breaks_and_tabs() -> None:
+    assert parse_text("Rang twice.\n\tNo answer.\r\nWill write.", "note", "note") == (
+        "Rang twice.\n\tNo answer.\r\nWill write."
+    )
