@@ -284,9 +284,13 @@ def test_a_question_waiting_in_its_own_event_loop_ends_unanswered_and_the_lock_s
             rescued.append(True)
             box.done(0)
 
+    safety = QTimer(window)  # goes with the window, so it never fires into a later test
+    safety.setSingleShot(True)
+    safety.timeout.connect(rescue)
+    safety.start(10_000)
     QTimer.singleShot(50, window.lock)
-    QTimer.singleShot(10_000, rescue)
     answer = QMessageBox.question(window, "Make a new recovery key", "The current key will stop working.")
+    safety.stop()
     assert answer != QMessageBox.StandardButton.Yes and rescued == []
     assert window.window_lock.locked and other_windows() == []
     unlock_with(qtbot, window, ADMIN_PASSWORD)
