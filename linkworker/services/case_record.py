@@ -465,7 +465,9 @@ def open_case(
 
 
 def case_in_pcn(session: Session, actor: Actor, referral_id: int) -> Referral:
-    """The referral, if it belongs to the actor's PCN; the same refusal whether it is elsewhere or gone."""
+    """The referral, if it belongs to the actor's PCN and the actor may see records; the same
+    refusal whether it is elsewhere or gone."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
     referral = session.get(Referral, referral_id)
     if referral is None or referral.pcn_id != actor.pcn_id:
         raise NotFound("That case is not in your PCN's records.")

@@ -1,15 +1,30 @@
 """Finding and recording people. Identifiable: only roles allowed to see records may call these,
 and every look-up and every new record is written to the audit trail (which record, never what
-was in it)."""
+was in it).
+
+On a server shared by several PCNs, a PCN's list holds the people registered at one of its
+practices, with a referral in it, or recorded by it (its own audit event of recording them:
+someone recorded before their referral was saved) (``_on_list``). A search finds only them: for
+anyone else, recorded by another PCN or never recorded, it answers alike (nothing found), so it
+neither shows another PCN's people nor tells that they exist. A person is changed or referred
+by id only when ``on_pcn_list`` says so.
+
+The NHS number is unique on the server, so a person another PCN recorded cannot be recorded
+again. A worker who types their NHS number and date of birth (as a referral gives them) takes
+them on instead (``create_people``): the record is kept as it is, nothing of it is shown, and
+the referral that follows in the same unit of work puts them on this PCN's list, as an import
+of a referral for them does. A different date of birth is refused (the number is likely
+mistyped), which tells only that the number is recorded somewhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,9 +45,18 @@ from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE, insert_with_ids
 from linkworker.services.errors import NotFound, StaleEdit
-from linkworker.store.models import Patient, PersonNameChange, Practice, Referral
+from linkworker.store.models import AuditEvent, Patient, PersonNameChange, Practice, Referral
 
 NO_CHANGE_OF_NAME = "This is the name on record: there is no change of name to record."
+# The same answer for a person of another PCN and for one never recorded.
+NOT_ON_LIST = "That person is not on this PCN's list."
+RECORDED_ALREADY = "Someone with this NHS number is already recorded: find them and use their record."
+OTHER_BIRTHDAY = (
+    "This NHS number is recorded for someone with a different date of birth: "
+    "check the NHS number and the date of birth."
+)
+# session.info key: the people recorded or taken on in this unit of work (``create_people``).
+_TAKEN_ON: Final = "linkworker.people.taken_on"
 
 
 @dataclass(frozen=True)
@@ -60,9 +84,12 @@ class PersonMatch:
 
 
 def find_by_nhs_number(session: Session, actor: Actor, typed: str) -> PersonSummary | None:
+    """The person of this PCN's list with the NHS number; None for anyone else."""
     actor.require(Permission.SEE_IDENTIFIABLE)
     digits = nhs_number.parse(typed)
-    row = session.execute(_summary_query().where(Patient.nhs_number == digits)).first()
+    row = session.execute(
+        _summary_query().where(Patient.nhs_number == digits, _on_list(actor.pcn_id))
+    ).first()
     if row is None:
         return None
     summary = _summary(*row)
@@ -83,9 +110,8 @@ def find_people(
     same day whose name is similar (see domain.duplicates), most similar first. The same NHS
     number and date of birth under another name is asked about (``domain.name_change``).
 
-    The NHS number is looked up across the whole server (it is unique there); the name and date of
-    birth only among people known to this PCN (registered at or referred by one of its practices),
-    so a search never shows strangers from other PCNs sharing the server.
+    Only people on this PCN's list are found, by number as by name, so a search never shows
+    strangers from other PCNs sharing the server nor tells that they are recorded there.
     """
     _require_intake(actor)
     digits = _typed_nhs_number(nhs_number)
@@ -94,7 +120,9 @@ def find_people(
         raise ValidationError("nhs_number", "Enter an NHS number, or a name and date of birth, to search.")
     matches: dict[int, PersonMatch] = {}
     if digits is not None:
-        row = session.execute(_summary_query().where(Patient.nhs_number == digits)).first()
+        row = session.execute(
+            _summary_query().where(Patient.nhs_number == digits, _on_list(actor.pcn_id))
+        ).first()
         if row is not None:
             person = _summary(*row)
             recorded = PersonName(person.given_name, person.family_name)
@@ -107,7 +135,7 @@ def find_people(
             matches[person.id] = PersonMatch(person, reason, True, None, 0, renamed)
     if by_name and date_of_birth is not None:
         for row in session.execute(
-            _summary_query().where(Patient.date_of_birth == date_of_birth, _known_to_pcn(actor.pcn_id))
+            _summary_query().where(Patient.date_of_birth == date_of_birth, _on_list(actor.pcn_id))
         ):
             person = _summary(*row)
             if person.id in matches:
@@ -147,9 +175,9 @@ def change_name(
     _require_intake(actor)
     given = parse_name(given_name, "given_name", "given name") if given_name.strip() else ""
     family = parse_name(family_name, "family_name", "family name") if family_name.strip() else ""
-    patient = session.get(Patient, person_id)
+    patient = session.get(Patient, person_id) if on_pcn_list(session, actor, [person_id]) else None
     if patient is None:
-        raise NotFound("That person is no longer on record.")
+        raise NotFound(NOT_ON_LIST)
     if PersonName(patient.given_name, patient.family_name) != recorded:
         raise StaleEdit("person's record")
     changed = new_name(recorded, given, family)
@@ -177,8 +205,7 @@ def change_name(
 
 
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> PersonSummary:
-    """Record a new person: ``create_people`` for one. An NHS number already on record is
-    refused: reuse that person instead."""
+    """Record a new person: ``create_people`` for one."""
     [person] = create_people(session, actor, [details])
     return person
 
@@ -186,13 +213,16 @@ def create_person(session: Session, actor: Actor, details: PersonDetails) -> Per
 def create_people(
     session: Session, actor: Actor, details_list: Sequence[PersonDetails]
 ) -> list[PersonSummary]:
-    """Record new people together, in the order given, each audited.
+    """Record new people together, in the order given, each audited; someone another PCN
+    recorded, with the same NHS number and date of birth, is taken on instead (see the module).
 
     The practices and the NHS numbers already on record are looked up once for all of them and
     the people are written in one batch of inserts, so an import of thousands costs a few
     statements, not several per person. Refused whole, writing nothing, when an NHS number is
-    on record already or given twice, or a registered practice is not one of this PCN's
-    (``domain.intake.registered_practice``).
+    given twice, is on this PCN's list already (find them and use their record), or is recorded
+    with another date of birth, or a registered practice is not one of this PCN's
+    (``domain.intake.registered_practice``). A person taken on keeps their record as it is: the
+    summary returned repeats what was typed, never what another PCN recorded.
     """
     _require_intake(actor)
     if not details_list:
@@ -210,16 +240,26 @@ def create_people(
         raise ValidationError(
             "nhs_number", "The same NHS number is given for two new people: record them once."
         )
-    if _recorded_numbers(session, numbers):
-        raise ValidationError(
-            "nhs_number", "Someone with this NHS number is already recorded: find them and use their record."
-        )
+    recorded = _recorded(session, actor, numbers)
+    for details in details_list:
+        found = recorded.get(details.nhs_number or "")
+        if found is not None and found.listed:
+            raise ValidationError("nhs_number", RECORDED_ALREADY)
+        if found is not None and found.born != details.date_of_birth:
+            raise ValidationError("nhs_number", OTHER_BIRTHDAY)
     rows = [
         _patient_row(details, registered_practice(details.registered_practice_ods, practice_ids))
         for details in details_list
     ]
-    ids = insert_with_ids(session, Patient.id, Patient.nhs_number, rows)
-    audit.record_each(session, actor, "person_created", "patient", [(person_id, None) for person_id in ids])
+    new_rows = [row for row in rows if row["nhs_number"] not in recorded]
+    new_ids = iter(insert_with_ids(session, Patient.id, Patient.nhs_number, new_rows))
+    ids = [recorded[row["nhs_number"]].id if row["nhs_number"] in recorded else next(new_ids) for row in rows]
+    taken_on = {found.id for found in recorded.values()}
+    audit.record_each(
+        session, actor, "person_created", "patient", [(i, None) for i in ids if i not in taken_on]
+    )
+    audit.record_each(session, actor, "person_taken_on", "patient", [(i, None) for i in ids if i in taken_on])
+    session.info.setdefault(_TAKEN_ON, set()).update(ids)
     return [
         PersonSummary(
             person_id,
@@ -234,6 +274,24 @@ def create_people(
     ]
 
 
+def on_pcn_list(session: Session, actor: Actor, person_ids: Iterable[int]) -> set[int]:
+    """Which of these people the actor's PCN may change or refer by id: those on its list, and
+    those recorded or taken on in this unit of work (``create_people``). Anyone else is refused
+    alike, whether another PCN's or never recorded."""
+    wanted = set(person_ids)
+    found = wanted & session.info.get(_TAKEN_ON, set())
+    rest = sorted(wanted - found)
+    for start in range(0, len(rest), SLICE):
+        found.update(
+            session.scalars(
+                select(Patient.id)
+                .outerjoin(Practice, Practice.id == Patient.registered_practice_id)
+                .where(Patient.id.in_(rest[start : start + SLICE]), _on_list(actor.pcn_id))
+            )
+        )
+    return found
+
+
 def registered_practices(session: Session, actor: Actor) -> dict[str, int]:
     """ODS code to id of every practice of this PCN, where a person may be registered: the
     ``practices`` of ``domain.intake.parse_person``."""
@@ -241,13 +299,33 @@ def registered_practices(session: Session, actor: Actor) -> dict[str, int]:
     return {ods: practice_id for ods, practice_id in rows}
 
 
-def _recorded_numbers(session: Session, numbers: Sequence[str]) -> bool:
-    """Whether any of these NHS numbers is on record, asked in slices within every database's
-    limit on bound parameters."""
-    return any(
-        session.scalar(select(func.count()).where(Patient.nhs_number.in_(numbers[start : start + SLICE])))
-        for start in range(0, len(numbers), SLICE)
-    )
+@dataclass(frozen=True)
+class _Recorded:
+    """A person on record under an NHS number: their id, date of birth, and whether they are on
+    the actor's PCN's list."""
+
+    id: int
+    born: date
+    listed: bool
+
+
+def _recorded(session: Session, actor: Actor, numbers: Sequence[str]) -> dict[str, _Recorded]:
+    """The people on record under these NHS numbers, anywhere on the server, looked up in slices
+    within every database's limit on bound parameters; those recorded or taken on in this unit of
+    work count as on the list. For checking new people only: never shown."""
+    listed = case((_on_list(actor.pcn_id), True), else_=False)
+    taken = session.info.get(_TAKEN_ON, set())
+    found: dict[str, _Recorded] = {}
+    for start in range(0, len(numbers), SLICE):
+        rows = session.execute(
+            select(Patient.nhs_number, Patient.id, Patient.date_of_birth, listed)
+            .outerjoin(Practice, Practice.id == Patient.registered_practice_id)
+            .where(Patient.nhs_number.in_(numbers[start : start + SLICE]))
+        )
+        found.update(
+            {number: _Recorded(i, born, bool(on) or i in taken) for number, i, born, on in rows if number}
+        )
+    return found
 
 
 def _patient_row(details: PersonDetails, practice_id: int | None) -> dict[str, Any]:
@@ -293,9 +371,16 @@ def _summary_query() -> Select[Any]:
     return select(Patient, Practice.name).outerjoin(Practice, Practice.id == Patient.registered_practice_id)
 
 
-def _known_to_pcn(pcn_id: int) -> ColumnElement[bool]:
+def _on_list(pcn_id: int) -> ColumnElement[bool]:
+    """The person (a query joined to their registered practice) is on the PCN's list."""
     referred_here = exists().where(Referral.patient_id == Patient.id, Referral.pcn_id == pcn_id)
-    return or_(Practice.pcn_id == pcn_id, referred_here)
+    recorded_here = exists().where(
+        AuditEvent.entity == "patient",
+        AuditEvent.entity_id == Patient.id,
+        AuditEvent.action == "person_created",
+        AuditEvent.pcn_id == pcn_id,
+    )
+    return or_(Practice.pcn_id == pcn_id, referred_here, recorded_here)
 
 
 def _open_referrals(session: Session, pcn_id: int, person_ids: list[int]) -> dict[int, int]:

@@ -19,6 +19,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE, insert_all, insert_with_ids
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.services.needs import need_labels
+from linkworker.services.people import NOT_ON_LIST, on_pcn_list
 from linkworker.store.models import Patient, Practice, Referral, ReferralNeed, StatusChange, utc_now
 
 
@@ -70,20 +71,22 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
 
     The people, practices, needs and import keys are looked up once for all of them, and each
     table is written in one batch, so an import of thousands costs a few statements, not
-    several per referral. Refused whole, writing nothing, if any one is refused: a person no
-    longer on record, a practice or need no longer on this PCN's lists, a referral received
-    before its person was born (``domain.intake.check_referral_for``), an import key on record.
+    several per referral. Refused whole, writing nothing, if any one is refused: a person not on
+    this PCN's list (``people.on_pcn_list``: another PCN's, or no longer on record), a practice
+    or need no longer on this PCN's lists, a referral received before its person was born
+    (``domain.intake.check_referral_for``), an import key on record.
     """
     actor.require(Permission.SEE_IDENTIFIABLE)
     actor.require(Permission.EDIT_CASES)
     if not items:
         return []
     born = _dates_of_birth(session, [item.person_id for item in items])
+    listed = on_pcn_list(session, actor, born)
     practices = set(referring_practices(session, actor).values())
     allowed = need_labels(session, actor)
     for item in items:
-        if item.person_id not in born:
-            raise NotFound("That person is no longer on record.")
+        if item.person_id not in listed:
+            raise NotFound(NOT_ON_LIST)
         details = item.details
         if details.referring_practice_id not in practices:
             raise ValidationError("referring_practice_ods", "Choose a current practice of this PCN.")
@@ -176,14 +179,22 @@ def _dates_of_birth(session: Session, person_ids: Sequence[int]) -> dict[int, da
 
 
 def imported_keys(session: Session, actor: Actor, keys: Iterable[str]) -> set[str]:
-    """Which of these import keys are on record already: the rows of a file imported before."""
+    """Which of these import keys are on record already in this PCN: the rows of a file imported
+    before. Another PCN's referrals are not told of (a key is made from a person's NHS number)."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
     actor.require(Permission.EDIT_CASES)
     wanted = list(dict.fromkeys(keys))
     found: set[str] = set()
     # In slices, so a 10,000-row file stays within every database's limit on bound parameters.
     for start in range(0, len(wanted), SLICE):
         chunk = wanted[start : start + SLICE]
-        found.update(session.scalars(select(Referral.import_key).where(Referral.import_key.in_(chunk))))
+        found.update(
+            session.scalars(
+                select(Referral.import_key).where(
+                    Referral.import_key.in_(chunk), Referral.pcn_id == actor.pcn_id
+                )
+            )
+        )
     return found
 
 

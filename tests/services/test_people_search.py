@@ -235,11 +235,12 @@ def test_open_referrals_in_this_pcn_are_counted(database: Database, actors: dict
     assert match.open_referrals == 2
 
 
-def test_names_and_birthdays_of_people_known_only_to_another_pcn_stay_hidden(
+def test_people_known_only_to_another_pcn_stay_hidden_by_name_and_by_number(
     database: Database, actors: dict[Role, Actor]
 ) -> None:
-    """On a server shared by an ICB, a fuzzy search must not show strangers from other PCNs;
-    the NHS number, unique on the server, still finds them so they are not recorded twice."""
+    """On a server shared by an ICB, a search must not show strangers from other PCNs, nor tell
+    that they are recorded there: by number as by name, the answer is that for someone never
+    recorded (issue 13; tests/services/test_pcn_boundaries.py takes such a person on)."""
     with database.session() as session:
         other = Pcn(
             ods_code="U99902", name="Other PCN", practices=[Practice(ods_code="G88001", name="Far Surgery")]
@@ -263,30 +264,47 @@ def test_names_and_birthdays_of_people_known_only_to_another_pcn_stay_hidden(
         by_name = find_people(session, worker, given_name="Orla", family_name="Fenwick", date_of_birth=BORN)
         by_number = find_people(session, worker, nhs_number=FOURTH)
     assert by_name == []
-    assert [m.person.id for m in by_number] == [stranger_id]
+    assert by_number == []
+    with database.session() as session:
+        assert session.get(Patient, stranger_id) is not None
 
 
 def test_a_person_referred_by_this_pcn_is_known_to_it_wherever_registered(
     database: Database, actors: dict[Role, Actor]
 ) -> None:
+    """Recorded with no practice and by no one of this PCN (by another PCN, or an older version),
+    the person is taken on by their NHS number and birthday and joins the list with the referral."""
     worker = actors[Role.LINK_WORKER]
-    person = add(database, worker, replace(ORLA, registered_practice_ods=None))
+    with database.session() as session:
+        unplaced = Patient(
+            nhs_number=FIRST,
+            given_name="Orla",
+            family_name="Fenwick",
+            date_of_birth=BORN,
+            sex="female",
+            ethnic_category="99",
+        )
+        session.add(unplaced)
+        session.flush()
+        person_id = unplaced.id
     with database.session() as session:
         assert (
             find_people(session, worker, given_name="Orla", family_name="Fenwick", date_of_birth=BORN) == []
         )
+        taken = create_person(session, worker, replace(ORLA, registered_practice_ods=None))
+        assert taken.id == person_id
         practice_id = referring_practices(session, worker)["G99001"]
         create_referral(
             session,
             worker,
-            person.id,
+            taken.id,
             ReferralDetails(
                 practice_id, "G99001", ReferralSource.GP, None, date(2024, 5, 1), ("loneliness",)
             ),
         )
     with database.session() as session:
         found = find_people(session, worker, given_name="Orla", family_name="Fenwick", date_of_birth=BORN)
-    assert [m.person.id for m in found] == [person.id]
+    assert [m.person.id for m in found] == [person_id]
 
 
 def test_a_search_needs_a_number_or_a_name_and_date_of_birth(
