@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from linkworker import __version__, app_logging, batch_commands, config, data_commands
+from linkworker import __version__, app_logging, audit_commands, batch_commands, config, data_commands
 from linkworker.batch_commands import EXIT_ENVIRONMENT
 from linkworker.services.access import DataAccess
 from linkworker.store.database import (
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     batch_commands.add_import_parser(commands, placed)
     batch_commands.add_export_parser(commands, placed)
     batch_commands.add_report_parser(commands, placed)
+    audit_commands.add_parser(commands, placed)
     return parser
 
 
@@ -96,6 +97,8 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         return data_commands.run(arguments, _prepared(folders, url), url)
     if arguments.command in {"import", "export", "report"}:
         return batch_commands.run(arguments, _prepared(folders, url), url)
+    if arguments.command == "audit":
+        return audit_commands.run(arguments, _prepared(folders, url), url)
     if arguments.command == "demo":
         # The demo never writes to the configured server: only to one named on the command line.
         return _demo(arguments, _prepared(folders.demo(), arguments.database_url), arguments.database_url)
