@@ -30,6 +30,7 @@ from linkworker.domain.person import age_on, search_key
 from linkworker.domain.referrals import ENDED, PATH, CaseStatus
 from linkworker.domain.roles import Permission, allows
 from linkworker.domain.roles import Role as UserRole
+from linkworker.domain.search_text import parse_search
 from linkworker.services import audit, needs, organisation
 from linkworker.services.actor import Actor
 from linkworker.store.models import (
@@ -300,12 +301,13 @@ def _filtered(
     if query.overdue:
         conditions.append(exists().where(FollowUp.referral_id == Referral.id, follow_up_overdue(today)))
     if _searches(query):
-        conditions.append(_search_condition(query.search))
+        conditions.append(_search_condition(parse_search(query.search)))
     return statement.where(*conditions)
 
 
 def _search_condition(text: str) -> ColumnElement[bool]:
-    """An NHS number when the text has a digit (a name never has), otherwise a name.
+    """An NHS number when the text has a digit (a name never has), otherwise a name; ``text`` is
+    checked already (``domain.search_text``: short, with no hidden character).
 
     A name matches the start of the family name ("smi" finds Smith, "obri" finds O'Brien), or of
     the given and family names ("Sam Smi", "Smith, Sa"); case, accents and punctuation aside.

@@ -41,6 +41,7 @@ from linkworker.domain.name_change import PersonName, change_of_name_question, c
 from linkworker.domain.person import parse_name, search_key
 from linkworker.domain.referrals import ENDED
 from linkworker.domain.roles import Permission
+from linkworker.domain.search_text import parse_search
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE, insert_with_ids
@@ -86,7 +87,7 @@ class PersonMatch:
 def find_by_nhs_number(session: Session, actor: Actor, typed: str) -> PersonSummary | None:
     """The person of this PCN's list with the NHS number; None for anyone else."""
     actor.require(Permission.SEE_IDENTIFIABLE)
-    digits = nhs_number.parse(typed)
+    digits = nhs_number.parse(parse_search(typed, "nhs_number", "NHS number"))
     row = session.execute(
         _summary_query().where(Patient.nhs_number == digits, _on_list(actor.pcn_id))
     ).first()
@@ -114,8 +115,10 @@ def find_people(
     strangers from other PCNs sharing the server nor tells that they are recorded there.
     """
     _require_intake(actor)
-    digits = _typed_nhs_number(nhs_number)
-    by_name = bool((given_name or "").strip() or (family_name or "").strip())
+    digits = _typed_nhs_number(parse_search(nhs_number or "", "nhs_number", "NHS number"))
+    given_name = parse_search(given_name or "", "given_name", "given name")
+    family_name = parse_search(family_name or "", "family_name", "family name")
+    by_name = bool(given_name or family_name)
     if digits is None and not (by_name and date_of_birth):
         raise ValidationError("nhs_number", "Enter an NHS number, or a name and date of birth, to search.")
     matches: dict[int, PersonMatch] = {}
