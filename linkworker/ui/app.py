@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from linkworker import __version__, config
 from linkworker.services import organisation
 from linkworker.services.access import DataAccess, SignedIn
+from linkworker.store.errors import CorruptDatabase
 from linkworker.ui import wheel_guard
 from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
 from linkworker.ui.errors import call_plain, show_message
@@ -74,14 +75,22 @@ class AppFlow(QObject):
             if outcome.box is not None:
                 outcome.box.finished.connect(lambda _result: self.finished.emit())
             return
-        if outcome.value:
+        if isinstance(outcome.value, CorruptDatabase):
+            self._show_sign_in()
+            assert self.sign_in is not None
+            self.sign_in.show_damage(str(outcome.value))
+        elif outcome.value:
             self._show_wizard()
         else:
             self._show_sign_in()
 
-    def _needs_setup(self) -> bool:
-        """A database that opens without a password may be new; one kept in key slots is not."""
-        database = self.access.open_unlocked()
+    def _needs_setup(self) -> bool | CorruptDatabase:
+        """A database that opens without a password may be new; one kept in key slots is not.
+        A damaged one is for the sign-in window, which offers to restore a backup."""
+        try:
+            database = self.access.open_unlocked()
+        except CorruptDatabase as damage:
+            return damage
         if database is None:
             return False
         with database.session() as session:

@@ -1,4 +1,5 @@
-"""The recovery key in the window: shown once when it is made, and used when a password is lost.
+"""The recovery key in the window: shown once when it is made, and used when a password is lost;
+and putting a backup back when the database is found damaged at sign-in.
 
 The key is shown large and selectable, with plain advice, and the window cannot be closed by
 accident before the person says they have kept it: it is never shown again.
@@ -6,22 +7,29 @@ accident before the person says they have kept it: it is never shown again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from linkworker.services import backup
 from linkworker.services.access import DataAccess
-from linkworker.ui.errors import call_plain
+from linkworker.services.backup import RestoreResult
+from linkworker.ui.errors import REFUSALS, call_plain, refusal_text
 from linkworker.ui.forms import FormFields, check_confirmation, password_edit
 
 ADVICE = (
@@ -145,3 +153,180 @@ class RecoverPasswordDialog(QDialog):
         if outcome.ok:
             self.username_set = outcome.value
             self.accept()
+
+
+class _Restore(QRunnable):
+    """``backup.restore`` on a pool thread: a large database takes a minute or more."""
+
+    def __init__(self, dialog: RestoreBackupDialog, work: Callable[[], RestoreResult]) -> None:
+        super().__init__()
+        self._dialog = dialog
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            ending: object = self._work()
+        except BaseException as error:  # carried to the window's thread: a refusal or a bug
+            ending = error
+        self._dialog.ended.emit(ending)
+
+
+class RestoreBackupDialog(QDialog):
+    """Put a backup back in place of a damaged database, as an administrator or with the
+    recovery key; ``result`` once it is done. The work runs in the background, and the window
+    cannot be closed while it runs."""
+
+    ended = Signal(object)  # from the pool thread: a RestoreResult, or the error raised
+
+    def __init__(
+        self, access: DataAccess, username: str = "", password: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.access = access
+        self.result: RestoreResult | None = None
+        self.running = False
+        self.setWindowTitle("Restore a backup")
+        explanation = QLabel(
+            "Choose a backup of this database (a file named like linkworker-20261123T090000Z.db, "
+            "with its .keyslots file beside it). An administrator's user name and password, or the "
+            "recovery key IT keeps, puts it back. The damaged database is kept aside, not deleted, "
+            "and the restore is recorded in the audit trail."
+        )
+        explanation.setWordWrap(True)
+        self.backup_file = QLineEdit()
+        self.backup_file.setMinimumWidth(320)
+        self.choose_button = QPushButton("C&hoose…")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_file)
+        self.username = QLineEdit(username)
+        self.password = password_edit()
+        self.password.setText(password)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("ABCD-EFGH-…")
+        form_layout = QFormLayout()
+        self.form = FormFields(form_layout)
+        self.form.add("&Backup file:", self.backup_file, "backup_file", beside=self.choose_button)
+        self.form.add("&User name:", self.username, "username")
+        self.form.add("&Password:", self.password, "password")
+        self.form.add("Or the &recovery key:", self.code, "recovery_key")
+        self.problem = QLabel()
+        self.problem.setObjectName("fieldMessage")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Restore problem")
+        self.problem.hide()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: SQLite's restore does not say how far it has got
+        self.progress.setAccessibleName("Restoring")
+        self.progress.hide()
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome.setAccessibleName("What the restore did")
+        self.outcome.hide()
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setDefault(True)
+        self.restore_button.clicked.connect(self.restore)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.done_button = buttons.addButton("&Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.hide()
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        self.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(explanation)
+        layout.addLayout(form_layout)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.outcome)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(640)
+
+    def start_folder(self) -> Path:
+        """Where backups usually are: the data folder's backups folder, else the data folder."""
+        data = self.access.sqlite_file.expanduser().parent
+        return data / "backups" if (data / "backups").is_dir() else data
+
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Choose a backup", str(self.start_folder()), "Linkworker backups (*.db);;All files (*)"
+        )
+        if path:
+            self.backup_file.setText(path)
+
+    def clear_messages(self) -> None:
+        self.form.clear_messages()
+        self.problem.hide()
+
+    def show_message(self, field: str, message: str) -> bool:
+        return self.form.show_message(field, message)
+
+    def restore(self) -> None:
+        self.clear_messages()
+        typed = self.backup_file.text().strip()
+        if not typed:
+            self.form.show_message("backup_file", "Choose the backup to put back.")
+            return
+        backup_file = Path(typed)
+        code = self.code.text().strip()
+        username, password = self.username.text(), self.password.text()
+
+        def work() -> RestoreResult:
+            if code:
+                return backup.restore(self.access, backup_file, recovery_code=code)
+            return backup.restore(self.access, backup_file, username=username, password=password)
+
+        self._running(True)
+        QThreadPool.globalInstance().start(_Restore(self, work))
+
+    def _running(self, running: bool) -> None:
+        self.running = running
+        self.progress.setVisible(running)
+        for widget in (self.restore_button, self.cancel_button, self.choose_button):
+            widget.setEnabled(not running)
+
+    def _ended(self, ending: object) -> None:
+        self._running(False)
+        if isinstance(ending, RestoreResult):
+            self._restored(ending)
+            return
+        if isinstance(ending, REFUSALS):
+            self.problem.setText(refusal_text(ending))
+            self.problem.show()
+            self.adjustSize()
+            return
+        assert isinstance(ending, BaseException)
+        raise ending  # a bug: the app's exception hook shows it
+
+    def _restored(self, result: RestoreResult) -> None:
+        self.result = result
+        self.outcome.setText(restored_text(result))
+        self.outcome.show()
+        self.restore_button.hide()
+        self.cancel_button.hide()
+        self.done_button.show()
+        self.done_button.setDefault(True)
+        self.done_button.setFocus()
+        self.adjustSize()
+
+    def reject(self) -> None:
+        """Not while the restore runs: it finishes or refuses, and says which."""
+        if not self.running:
+            super().reject()
+
+
+def restored_text(result: RestoreResult) -> str:
+    """What the restore did, in the words of someone who has to tell their colleagues."""
+    when = result.records_as_of.astimezone()
+    lines = [
+        f"The backup is back in place: the records are as they were on {when.day} {when:%B %Y at %H:%M}."
+    ]
+    if result.safety_copy is not None:
+        lines.append(f"The damaged database is kept at {result.safety_copy}.")
+    lines.append("Anything recorded after that time must be entered again.")
+    if result.users_without_slot:
+        names = ", ".join(result.users_without_slot)
+        lines.append(f"These users need a new password from an administrator before they sign in: {names}.")
+    return "\n".join(lines)

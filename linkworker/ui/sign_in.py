@@ -1,7 +1,8 @@
 """The sign-in window: user name and password, the reason a sign-in failed, and where the data is.
 
 For an encrypted file the sign-in opens the database (the password unwraps its key), so a
-forgotten password is set here too, with the recovery key. After a few wrong tries the window
+forgotten password is set here too, with the recovery key, and a database found damaged is put
+back from a backup here too (Restore a backup…). After a few wrong tries the window
 says when the next try is allowed, counts down to it and keeps Sign in off for that user name
 until then (the services refuse an early try anyway).
 """
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.errors import SignInFailed
 from linkworker.services.signing_in import SignInThrottled
+from linkworker.store.errors import CorruptDatabase
 from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, password_edit
-from linkworker.ui.recovery_dialogs import RecoverPasswordDialog
+from linkworker.ui.recovery_dialogs import RecoverPasswordDialog, RestoreBackupDialog
 
 
 def utc_now() -> datetime:
@@ -107,6 +109,12 @@ class SignInDialog(QDialog):
         self.recover_button.setToolTip("Set a new password with the recovery key IT keeps")
         self.recover_button.clicked.connect(self.recover)
         self.recover_button.setVisible(not access.is_shared_server)  # a shared server has no key
+        self.restore_button = QPushButton("&Restore a backup…")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.setToolTip("Put a backup back in place of the damaged database")
+        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.hide()  # offered when the database is found damaged
+        self.restore_dialog: RestoreBackupDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
@@ -120,6 +128,7 @@ class SignInDialog(QDialog):
         layout.addStretch()
         row = QHBoxLayout()
         row.addWidget(self.recover_button)  # apart from Sign in and Quit, at the left
+        row.addWidget(self.restore_button)
         row.addStretch()
         row.addWidget(buttons)
         layout.addLayout(row)
@@ -131,12 +140,12 @@ class SignInDialog(QDialog):
             return  # waiting: no try is sent before it is allowed
         username, password = self.username.text(), self.password.text()
 
-        def attempt() -> SignedIn | SignInFailed:
-            # A refusal is returned, not raised: it belongs in this window, beside the fields,
-            # not in a message box.
+        def attempt() -> SignedIn | SignInFailed | CorruptDatabase:
+            # A refusal or a damaged database is returned, not raised: it belongs in this
+            # window, beside the fields, not in a message box.
             try:
                 return self.access.sign_in(username, password)
-            except SignInFailed as failure:
+            except (SignInFailed, CorruptDatabase) as failure:
                 return failure
 
         outcome = call_plain(self, attempt, action="Sign in")
@@ -146,6 +155,9 @@ class SignInDialog(QDialog):
             self.signed_in = outcome.value
             self.failure.hide()
             self.accept()
+            return
+        if isinstance(outcome.value, CorruptDatabase):
+            self.show_damage(str(outcome.value))  # the password is kept for the restore
             return
         self.failure.setText(str(outcome.value))
         self.failure.show()
@@ -157,6 +169,31 @@ class SignInDialog(QDialog):
         else:
             self.countdown.clear()
             self.countdown.hide()
+
+    def show_damage(self, problem: str) -> None:
+        """Say plainly that the database is damaged, and offer to put a backup back."""
+        self.failure.setText(f"{problem} Choose Restore a backup… to put one back.")
+        self.failure.show()
+        if not self.access.is_shared_server:  # a shared server is restored there, with pg_dump
+            self.recover_button.hide()  # a password cannot be set in a database that will not open
+            self.restore_button.show()
+            self.restore_button.setFocus()
+        self.adjustSize()
+
+    def restore(self) -> None:
+        """Open the restore window with the user name and password typed here."""
+        self.restore_dialog = RestoreBackupDialog(
+            self.access, self.username.text().strip(), self.password.text(), self
+        )
+        self.restore_dialog.accepted.connect(self._restored)
+        self.restore_dialog.open()
+
+    def _restored(self) -> None:
+        self.restore_button.hide()
+        self.recover_button.show()
+        self.failure.setText("The backup is back in place: sign in to carry on.")
+        self.failure.show()
+        self.password.setFocus()
 
     def _wait(self, username: str, not_before: datetime) -> None:
         """Keep Sign in off for ``username`` until ``not_before``, counting down each second."""
