@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Permission
+from linkworker.interchange.same_file import same_file
 from linkworker.interchange.spreadsheet_cells import neutralise_row
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, ServiceError
+from linkworker.store import key_slots
 from linkworker.store.models import (
     AuditEvent,
     FollowUp,
@@ -146,6 +148,7 @@ class Choice:
 class Exported:
     path: Path
     events: int
+    wanted: TrailFilter
 
 
 @dataclass(frozen=True)
@@ -185,10 +188,22 @@ def page(
     *,
     offset: int = 0,
     size: int = PAGE_SIZE,
+    known_total: int | None = None,
 ) -> TrailPage:
-    """The events that match ``wanted``, newest first, from ``offset``; administrators only."""
+    """The events that match ``wanted``, newest first, from ``offset``; administrators only.
+
+    ``known_total`` (the total of the page before, when only paging) saves counting again: on a
+    large trail the count takes longer than the page."""
     scope = _scope(session, actor)
-    return _page(session, scope, _conditions(session, scope, wanted or TrailFilter()), offset, size)
+    conditions = _conditions(session, scope, wanted or TrailFilter())
+    return _page(session, scope, conditions, offset, size, known_total)
+
+
+def check_filter(wanted: TrailFilter) -> None:
+    """Refuse a case number that is none, or a last day before the first, before reading."""
+    parse_case_number(wanted.case)
+    if wanted.since is not None and wanted.until is not None and wanted.until < wanted.since:
+        raise ValidationError("until", "The last day is before the first day: choose the days again.")
 
 
 def case_history(
@@ -230,10 +245,27 @@ def export_csv(
     progress: Progress | None = None,
     cancelled: ShouldStop | None = None,
 ) -> Exported:
+    """Write the export and record it in the trail, in one unit of work."""
+    exported = write_csv(session, actor, wanted, path, progress=progress, cancelled=cancelled)
+    record_export(session, actor, exported)
+    return exported
+
+
+def write_csv(
+    session: Session,
+    actor: Actor,
+    wanted: TrailFilter,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: ShouldStop | None = None,
+) -> Exported:
     """Every event that matches ``wanted``, newest first, as a CSV file readable by its owner
-    only, written whole or not at all; the export itself goes into the trail, with the filter."""
+    only, written whole or not at all. The caller then records it (``record_export``), in a short
+    unit of work of its own: reading a large trail must not hold SQLite's write lock."""
     scope = _scope(session, actor)
     conditions = _conditions(session, scope, wanted)
+    _refuse_own_files(session, path)
     total = _count(session, conditions)
     names = _Names(session, scope)
     written = 0
@@ -250,8 +282,14 @@ def export_csv(
                     raise Cancelled("The export was stopped: no file was written.")
     except OSError as error:
         raise ExportRefused(not_written(path, error)) from None
-    audit.record(session, actor, EXPORTED, detail=f"events={written}; {describe(session, wanted)}")
-    return Exported(path, written)
+    return Exported(path, written, wanted)
+
+
+def record_export(session: Session, actor: Actor, exported: Exported) -> None:
+    """Put the export in the trail: how many events, and the filter (no names of people)."""
+    actor.require(Permission.ADMINISTER)
+    detail = f"events={exported.events}; {describe(session, exported.wanted)}"
+    audit.record(session, actor, EXPORTED, detail=detail)
 
 
 def describe(session: Session, wanted: TrailFilter) -> str:
@@ -281,6 +319,7 @@ def _scope(session: Session, actor: Actor) -> _Scope:
 
 
 def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[ColumnElement[bool]]:
+    check_filter(wanted)
     conditions = list(_optional(scope.condition()))
     if wanted.user_id is not None:
         conditions.append(_by_user(wanted.user_id))
@@ -289,13 +328,23 @@ def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[Co
         conditions.append(_tied_to_case(session, referral_id))
     if wanted.action:
         conditions.append(AuditEvent.action == wanted.action)
-    if wanted.since is not None and wanted.until is not None and wanted.until < wanted.since:
-        raise ValidationError("until", "The last day is before the first day: choose the days again.")
     if wanted.since is not None:
         conditions.append(AuditEvent.occurred_at >= _start_of(wanted.since))
     if wanted.until is not None:
         conditions.append(AuditEvent.occurred_at < _start_of(wanted.until + timedelta(days=1)))
     return conditions
+
+
+def _refuse_own_files(session: Session, path: Path) -> None:
+    """An export never takes the place of the open database, its journal or its key slots."""
+    location = session.info.get("location")
+    database_file = getattr(location, "sqlite_file", None)
+    if database_file is None:
+        return
+    own = [database_file, key_slots.path_for(database_file)]
+    own += [database_file.with_name(database_file.name + tail) for tail in ("-wal", "-shm", "-journal")]
+    if any(same_file(path, file) for file in own):
+        raise ExportRefused(f"{path.name} is Linkworker's own data: choose another name for the export.")
 
 
 def _by_user(user_id: int) -> ColumnElement[bool]:
@@ -336,7 +385,12 @@ def _optional(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]
 
 
 def _page(
-    session: Session, scope: _Scope, conditions: list[ColumnElement[bool]], offset: int, size: int
+    session: Session,
+    scope: _Scope,
+    conditions: list[ColumnElement[bool]],
+    offset: int,
+    size: int,
+    known_total: int | None = None,
 ) -> TrailPage:
     if offset < 0 or not 0 < size <= MAX_PAGE_SIZE:
         raise ValidationError("page", f"A page holds 1 to {MAX_PAGE_SIZE} events, from the first on.")
@@ -344,7 +398,8 @@ def _page(
         select(*_COLUMNS).where(*conditions).order_by(AuditEvent.id.desc()).offset(offset).limit(size)
     ).all()
     events = _Names(session, scope).events(rows)
-    return TrailPage(tuple(events), offset, size, _count(session, conditions), scope.every_pcn)
+    total = _count(session, conditions) if known_total is None else max(known_total, offset + len(events))
+    return TrailPage(tuple(events), offset, size, total, scope.every_pcn)
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:

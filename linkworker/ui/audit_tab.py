@@ -7,6 +7,7 @@ Export and check run in the background: a large trail never stops the window pai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,9 +32,9 @@ from linkworker.services.actor import Actor
 from linkworker.services.audit import ChainReport
 from linkworker.services.audit_trail import Choice, Exported, TrailEvent, TrailFilter, TrailPage
 from linkworker.store.database import Database
-from linkworker.ui.errors import call_service
+from linkworker.ui.errors import call_plain, call_service
 from linkworker.ui.forms import repolish
-from linkworker.ui.jobs import Job, run_job
+from linkworker.ui.jobs import Job, JobControl, run_job
 from linkworker.ui.letter_preview import ask_save_path
 from linkworker.ui.models import AUDIT_COLUMNS, AUDIT_PCN_COLUMN
 from linkworker.ui.record_tab import RecordTab
@@ -44,6 +45,10 @@ INTRO = (
     "an action or days to narrow the list; Export… saves what is listed, and is itself recorded."
 )
 EN_DASH = "\u2013"
+EXPORT = "Export the audit trail"
+READ = "Show the audit trail"
+READING = "Reading the trail…"
+NOT_EXPORTED = "Nothing was exported."
 EVERYONE = "Everyone"
 ANY_ACTION = "Any action"
 _BREAKS_SHOWN = 200  # more would not help a person; the count says how many there are
@@ -80,7 +85,7 @@ class Pager(QWidget):
     def __init__(self, what: str) -> None:
         super().__init__()
         self._page: TrailPage | None = None
-        self.previous_button = QPushButton("Prev&ious")
+        self.previous_button = QPushButton("Pre&vious")
         self.previous_button.setToolTip(f"Newer {what}")
         self.previous_button.setAccessibleDescription(f"Show the page of newer {what}")
         self.next_button = QPushButton("Ne&xt")
@@ -98,6 +103,15 @@ class Pager(QWidget):
         layout.addStretch()
         self.show_page(None)
 
+    def reading(self) -> None:
+        """While a page is read: say so, and wait before moving again."""
+        self.position.setText(READING)
+        self.previous_button.setEnabled(False)
+        self.next_button.setEnabled(False)
+
+    def is_reading(self) -> bool:
+        return self.position.text() == READING
+
     def show_page(self, page: TrailPage | None, none: str = "No events match.") -> None:
         self._page = page
         self.position.setText(page_words(page, none) if page is not None else "")
@@ -109,8 +123,22 @@ class Pager(QWidget):
             self.moved.emit(max(0, self._page.offset + step * self._page.size))
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What one reading found: the page, and the drop-downs' choices when they were read too."""
+
+    wanted: TrailFilter
+    page: TrailPage
+    users: list[Choice] | None
+    actions: list[Choice] | None
+
+
 class AuditTab(RecordTab[TrailEvent]):
-    """The whole trail a page at a time, as filtered; the export and the check of its seals."""
+    """The whole trail a page at a time, as filtered; the export and the check of its seals.
+
+    ``shown`` is emitted when a page read in the background is on screen."""
+
+    shown = Signal()
 
     def __init__(self, database: Database, actor: Actor) -> None:
         super().__init__(
@@ -118,7 +146,9 @@ class AuditTab(RecordTab[TrailEvent]):
         )
         self.shown_filter = TrailFilter()
         self.page: TrailPage | None = None
-        self._marked: list[QWidget] = []
+        self._marked: list[QWidget] = []  # the fields a refusal marked, cleared on the next reading
+        self._job: Job[Exported] | None = None  # the export running, for Stop
+        self._readings = 0  # readings asked for; only the newest is shown
 
         self.user = QComboBox()
         self.case = QLineEdit()
@@ -156,7 +186,11 @@ class AuditTab(RecordTab[TrailEvent]):
         self.buttons.insertStretch(1)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
-        self.progress.hide()
+        self.stop_button = QPushButton("Stop the export")
+        self.stop_button.setToolTip("Stop before the end: no file is written")
+        exporting = QHBoxLayout()
+        exporting.addWidget(self.progress, 1)
+        exporting.addWidget(self.stop_button)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Export and check")
@@ -169,8 +203,10 @@ class AuditTab(RecordTab[TrailEvent]):
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(1, filters)
         layout.insertWidget(2, self.filter_message)
-        for widget in (self.progress, self.status, self.breaks):
+        layout.addLayout(exporting)
+        for widget in (self.status, self.breaks):
             layout.addWidget(widget)
+        self._show_exporting(False)
 
         self.user.activated.connect(lambda _index: self.apply())
         self.action.activated.connect(lambda _index: self.apply())
@@ -182,24 +218,28 @@ class AuditTab(RecordTab[TrailEvent]):
         self.show_button.clicked.connect(self.apply)
         self.clear_button.clicked.connect(self.clear)
         self.pager.moved.connect(self.go_to)
+        self.stop_button.clicked.connect(self.stop_export)
         self.table.setColumnHidden(len(AUDIT_COLUMNS), True)
 
     # Reading the trail.
 
     def refresh(self, select: object = None) -> None:
-        """Read the drop-downs' choices and the page shown again (admin_view calls this)."""
-        self._read(self.shown_filter, self.page.offset if self.page is not None else 0)
+        """Read the drop-downs' choices, and the page shown, again (admin_view calls this)."""
+        self._read(self.shown_filter, self.page.offset if self.page is not None else 0, choices=True)
 
     def apply(self) -> None:
         """List the first page of the events that match the choices on screen."""
-        self._read(self.chosen_filter(), 0)
+        wanted = self.chosen_filter()
+        if call_plain(self, lambda: audit_trail.check_filter(wanted), action=READ, form=self).ok:
+            self._read(wanted, 0)
 
     def _day_changed(self, limit: QCheckBox) -> None:
         if limit.isChecked():
             self.apply()
 
     def go_to(self, offset: int) -> None:
-        self._read(self.shown_filter, offset)
+        """Another page of the same list: its total is known, so it is not counted again."""
+        self._read(self.shown_filter, offset, known_total=self.page.total if self.page else None)
 
     def clear(self) -> None:
         self.user.setCurrentIndex(0)
@@ -222,25 +262,43 @@ class AuditTab(RecordTab[TrailEvent]):
             until=self.until.date().toPython() if self.until_on.isChecked() else None,
         )
 
-    def _read(self, wanted: TrailFilter, offset: int) -> None:
-        def work(session: Session) -> tuple[list[Choice], list[Choice], TrailPage]:
-            return (
-                audit_trail.user_choices(session, self.actor),
-                audit_trail.action_choices(session, self.actor),
-                audit_trail.page(session, self.actor, wanted, offset=offset),
-            )
+    def _read(
+        self, wanted: TrailFilter, offset: int, *, choices: bool = False, known_total: int | None = None
+    ) -> Job[_Read]:
+        """Read in the background (a large trail takes seconds to count); only the newest
+        reading asked for is shown, so a slow one never replaces a later choice."""
+        self._readings += 1
+        ticket = self._readings
 
-        outcome = call_service(self, self.database, work, action="Show the audit trail", form=self)
-        if outcome.value is None:
+        def work(session: Session, _control: JobControl) -> _Read:
+            users = audit_trail.user_choices(session, self.actor) if choices else None
+            actions = audit_trail.action_choices(session, self.actor) if choices else None
+            page = audit_trail.page(session, self.actor, wanted, offset=offset, known_total=known_total)
+            return _Read(wanted, page, users, actions)
+
+        self.pager.reading()
+        job = run_job(self, self.database, work, action=READ, read_only=True)
+        job.succeeded.connect(lambda read: self._show_read(ticket, read))
+        job.finished.connect(lambda: self._read_ended(ticket))
+        return job
+
+    def _show_read(self, ticket: int, read: _Read) -> None:
+        if ticket != self._readings:
             return
-        users, actions, page = outcome.value
-        _fill(self.user, EVERYONE, users)
-        _fill(self.action, ANY_ACTION, actions)
-        self.shown_filter = wanted
-        self.page = page
-        self.model.set_records(page.events)
-        self.table.setColumnHidden(len(AUDIT_COLUMNS), not page.every_pcn)
-        self.pager.show_page(page)
+        if read.users is not None and read.actions is not None:
+            _fill(self.user, EVERYONE, read.users)
+            _fill(self.action, ANY_ACTION, read.actions)
+        self.shown_filter = read.wanted
+        self.page = read.page
+        self.model.set_records(read.page.events)
+        self.table.setColumnHidden(len(AUDIT_COLUMNS), not read.page.every_pcn)
+        self.pager.show_page(read.page)
+        self.shown.emit()
+
+    def _read_ended(self, ticket: int) -> None:
+        """A reading refused (its message is shown) leaves the page that was there."""
+        if ticket == self._readings and self.pager.is_reading():
+            self.pager.show_page(self.page)
 
     # FieldMessages: a refused case number or pair of days is shown under the filters.
 
@@ -272,25 +330,32 @@ class AuditTab(RecordTab[TrailEvent]):
         return ask_save_path(self, "Export the audit trail as CSV", name, self.export_to, kind="csv")
 
     def export_to(self, path: Path) -> Job[Exported]:
-        """Write the events listed (all pages) to ``path``; the tab says how many when done."""
+        """Write the events listed (all pages) to ``path`` in the background, reading only, then
+        record the export; a file the trail could not record is removed."""
         wanted = self.shown_filter
-        self.export_button.setEnabled(False)
+        self._show_exporting(True)
         self.progress.setValue(0)
-        self.progress.show()
         self.status.setText(f"Exporting to {path.name}…")
         job = run_job(
             self,
             self.database,
-            lambda session, control: audit_trail.export_csv(
+            lambda session, control: audit_trail.write_csv(
                 session, self.actor, wanted, path, progress=control.progress, cancelled=control.cancelled
             ),
-            action="Export the audit trail",
+            action=EXPORT,
+            read_only=True,
         )
         job.progressed.connect(lambda done, total: self._progressed(done, total))
-        job.succeeded.connect(lambda exported: self._exported(exported))
-        job.refused.connect(lambda _text: self.status.setText("Nothing was exported."))
-        job.finished.connect(self._export_done)
+        job.succeeded.connect(lambda exported: self._record(exported))
+        job.refused.connect(lambda _text: self.status.setText(NOT_EXPORTED))
+        job.cancelled.connect(lambda: self.status.setText(NOT_EXPORTED))
+        job.finished.connect(lambda: self._show_exporting(False))
+        self._job = job
         return job
+
+    def stop_export(self) -> None:
+        if self._job is not None and self._job.running:
+            self._job.cancel()
 
     def check_trail(self) -> Job[ChainReport]:
         """Walk the whole chain of seals and show whether it is whole, or where it breaks."""
@@ -312,12 +377,24 @@ class AuditTab(RecordTab[TrailEvent]):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
 
-    def _exported(self, exported: Exported) -> None:
+    def _record(self, exported: Exported) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: audit_trail.record_export(session, self.actor, exported),
+            action=EXPORT,
+        )
+        if not outcome.ok:
+            exported.path.unlink(missing_ok=True)
+            self.status.setText(f"{NOT_EXPORTED} The trail could not record it, so the file was removed.")
+            return
         self.status.setText(f"Exported {counted(exported.events, 'event')} to {exported.path}.")
+        self.refresh()  # the export is itself an event
 
-    def _export_done(self) -> None:
-        self.progress.hide()
-        self.export_button.setEnabled(True)
+    def _show_exporting(self, exporting: bool) -> None:
+        self.progress.setVisible(exporting)
+        self.stop_button.setVisible(exporting)
+        self.export_button.setEnabled(not exporting)
 
     def _checked(self, report: ChainReport) -> None:
         self.status.setText(verdict_words(report))

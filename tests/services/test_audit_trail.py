@@ -29,8 +29,10 @@ from linkworker.services.audit_trail import TrailFilter, TrailPage
 from linkworker.services.case_record import open_case
 from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
 from linkworker.services.users import NewUser, create_user
+from linkworker.store import key_slots
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, Referral, UserAccount
+from tests.conftest import _set_up_pcn
 from tests.services.casework_builder import new_case
 
 T = TypeVar("T")
@@ -265,6 +267,11 @@ def test_pages_reach_every_event_not_only_the_latest_two_hundred(database: Datab
     assert details == [f"n={number}" for number in reversed(range(450))]  # newest first, none twice
     last = pages[-1]
     assert (last.first_number, last.last_number, last.has_previous, last.has_next) == (401, 450, True, False)
+    paged = run(
+        database,
+        lambda s: audit_trail.page(s, admin, TrailFilter(action="counted"), offset=200, known_total=450),
+    )
+    assert paged.total == 450 and [e.detail for e in paged.events] == details[200:400]  # not counted again
     everything = run(database, lambda s: audit_trail.page(s, admin))
     assert everything.total > 450  # the set-up's events too
     for offset, size in [(-1, 200), (0, 0), (0, audit_trail.MAX_PAGE_SIZE + 1)]:
@@ -321,6 +328,37 @@ def test_an_export_stopped_or_refused_leaves_no_file_and_no_event(
     missing = folder / "no such folder" / "trail.csv"
     error = refused(database, lambda s: audit_trail.export_csv(s, admin, TrailFilter(), missing))
     assert isinstance(error, audit_trail.ExportRefused) and "cannot be written" in str(error)
+    assert all_of(database, admin, TrailFilter(action=audit_trail.EXPORTED)).total == 0
+
+
+def test_writing_the_file_alone_records_nothing_until_the_export_is_recorded(
+    database: Database, admin: Actor, tmp_path: Path
+) -> None:
+    """The screen writes the file reading only (a long read holds no write lock), then records it."""
+    wanted = TrailFilter(action="sign_in")
+    with database.read_session() as session:
+        exported = audit_trail.write_csv(session, admin, wanted, tmp_path / "signs.csv")
+    assert exported.events == 3
+    assert all_of(database, admin, TrailFilter(action=audit_trail.EXPORTED)).total == 0
+    run(database, lambda s: audit_trail.record_export(s, admin, exported))
+    [event] = all_of(database, admin, TrailFilter(action=audit_trail.EXPORTED)).events
+    assert event.detail == "events=3; action=sign_in"
+
+
+def test_an_export_never_takes_the_place_of_the_database_or_its_key_slots(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    database, admin = sqlite_database, _set_up_pcn(sqlite_database)[Role.ADMIN]
+    file = database.location.sqlite_file
+    assert file is not None
+    link = tmp_path / "looks-harmless.csv"
+    link.symlink_to(file)
+    before = file.read_bytes()
+    for target in (file, file.with_name(file.name + "-wal"), key_slots.path_for(file), link):
+        error = refused(database, lambda s, t=target: audit_trail.export_csv(s, admin, TrailFilter(), t))
+        assert isinstance(error, audit_trail.ExportRefused) and "Linkworker's own data" in str(error)
+    assert file.read_bytes() == before and link.is_symlink()
+    assert all_of(database, admin).total > 0  # the database still opens, and nothing was recorded
     assert all_of(database, admin, TrailFilter(action=audit_trail.EXPORTED)).total == 0
 
 
