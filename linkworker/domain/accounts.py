@@ -44,6 +44,12 @@ def parse_username(text: str, field: str = "username") -> str:
     return username
 
 
+def could_be_username(text: str) -> bool:
+    """Whether ``text`` (already trimmed and lower-cased) has a user name's form; anything else
+    typed at the sign-in matches no account, so it need not be looked up."""
+    return bool(_USERNAME.fullmatch(text))
+
+
 def parse_full_name(text: str, field: str = "full_name") -> str:
     name = " ".join((text or "").split())
     if not name:

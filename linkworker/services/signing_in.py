@@ -76,7 +76,7 @@ def sign_in(session: Session, username: str, password: str) -> Actor:
     """
     name = normalised_name(username)
     tag = name_tag(name, _name_salt(session))  # for every name, so the time taken is the same
-    user = session.scalar(select(UserAccount).where(UserAccount.username == name))
+    user = _account_named(session, name)
     now = utc_now()
     attempts = _attempts_of(session, user, tag, now)
     waiting = attempts.waiting_until(now)
@@ -103,7 +103,7 @@ def sign_in_with_slot(session: Session, username: str, password: str) -> Actor:
     database's copy of the hash is brought in line if it differs (after a restore, a password
     changed since the backup)."""
     name = normalised_name(username)
-    user = session.scalar(select(UserAccount).where(UserAccount.username == name))
+    user = _account_named(session, name)
     if user is None or not user.active:
         key_custody.remove_user_slot(session, name)  # a slot left behind must not open the data
     if user is None:
@@ -130,6 +130,14 @@ def must_change_password(session: Session, actor: Actor) -> bool:
     return bool(
         session.scalar(select(UserAccount.must_change_password).where(UserAccount.id == actor.user_id))
     )
+
+
+def _account_named(session: Session, name: str) -> UserAccount | None:
+    """The account a name typed is, if any; text no user name could be (a NUL byte, a page of
+    text) is not sent to the database."""
+    if not accounts.could_be_username(name):
+        return None
+    return session.scalar(select(UserAccount).where(UserAccount.username == name))
 
 
 def _name_salt(session: Session) -> bytes:

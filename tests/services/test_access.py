@@ -417,3 +417,17 @@ def test_an_older_installation_moves_over_to_key_slots(folder: Path, fake_keyrin
     after = access(folder)
     assert after.open_unlocked() is None
     after.release(after.sign_in("worker", WORKER_PASSWORD))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["nul\x00admin", "a" * 5000, "\u202enimda", "admin\u200b"],
+    ids=["nul byte", "very long", "right-to-left override", "zero-width space"],
+)
+def test_text_that_could_be_no_user_name_is_refused_in_the_usual_words(
+    folder: Path, recovery: str, typed: str
+) -> None:
+    gate = access(folder)
+    assert refusal(gate, typed, ADMIN_PASSWORD) == WRONG_WORDS
+    assert typed.encode() not in gate.slots.file.read_bytes()
+    gate.release(gate.sign_in("admin", ADMIN_PASSWORD))

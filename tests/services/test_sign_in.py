@@ -366,3 +366,17 @@ def test_a_hash_made_with_weaker_settings_is_upgraded_at_sign_in(
     assert stored is not None and stored != weak
     assert not passwords.needs_rehash(stored)
     assert attempt(database, "worker", WORKER_PASSWORD).username == "worker"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["nul\x00admin", "a" * 5000, "\u202enimda", "admin\u200b", "'; DROP TABLE user_account; --"],
+    ids=["nul byte", "very long", "right-to-left override", "zero-width space", "sql"],
+)
+def test_text_that_could_be_no_user_name_is_refused_in_the_usual_words(
+    database: Database, actors: dict[Role, Actor], typed: str
+) -> None:
+    """Whatever is pasted into the user-name box (a NUL byte PostgreSQL cannot take, a page of
+    text, invisible characters) is refused as a wrong name, never an error."""
+    assert failure(database, typed, ADMIN_PASSWORD) == SAME_FAILURE
+    assert attempt(database, "admin", ADMIN_PASSWORD).username == "admin"
