@@ -62,6 +62,7 @@ def time_edit(moment: datetime) -> QLineEdit:
     edit = QLineEdit(f"{moment:%H:%M}")
     edit.setPlaceholderText("hh:mm")
     edit.setToolTip("Hours and minutes, like 14:30.")
+    edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("00:00") + 40)
     return edit
 

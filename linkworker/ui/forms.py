@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QTextEdit,
     QVBoxLayout,
@@ -79,13 +80,15 @@ class FormFields:
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        if beside is None:
+        if beside is None and not _narrow(editor):
             column.addWidget(editor)
-        else:
+        else:  # a narrow editor keeps its width, and its message the row's
             row = QHBoxLayout()
             row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(8)
             row.addWidget(editor)
-            row.addWidget(beside)
+            if beside is not None:
+                row.addWidget(beside)
             row.addStretch(1)
             column.addLayout(row)
         if hint:
@@ -143,6 +146,17 @@ class FormFields:
         """The message shown beside ``field``, or "" when it has none."""
         label = self._fields[field][1]
         return "" if label.isHidden() else label.text()
+
+
+_UNLIMITED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX, a widget's width with no maximum set
+
+
+def _narrow(editor: QWidget) -> bool:
+    """Whether ``editor`` keeps a width of its own (a date, a time, a short answer)."""
+    return (
+        editor.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed
+        or editor.maximumWidth() < _UNLIMITED
+    )
 
 
 def _change_signals(editor: QWidget) -> list[SignalInstance]:

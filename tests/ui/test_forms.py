@@ -174,3 +174,24 @@ def test_the_new_persons_date_of_birth_message_goes_as_it_is_retyped(
     view.source.setFocus()
     qtbot.keyClick(view.source, Qt.Key.Key_Down)
     assert view.message("source") == ""
+
+
+@pytest.mark.parametrize("narrow", ["date", "fixed width"])
+def test_a_narrow_fields_message_has_the_rows_width_not_the_fields(qtbot: QtBot, narrow: str) -> None:
+    page = QWidget()
+    form = FormFields(QFormLayout(page))
+    if narrow == "date":
+        field: QLineEdit = DateField(date(2026, 12, 6))
+    else:
+        field = QLineEdit("14:30")  # as the contact's time
+        field.setFixedWidth(80)
+    form.add("&When:", field, "when")
+    form.add("&Notes:", QLineEdit(), "notes")
+    qtbot.addWidget(page)
+    page.resize(560, 300)
+    page.show()
+    qtbot.waitExposed(page)
+    form.show_message("when", "The contact cannot be before the referral was received (06/11/2026).")
+    [message] = [label for label in page.findChildren(QLabel) if label.text().startswith("The contact")]
+    assert field.width() < 200  # its own width, not the form's
+    assert message.width() > 2 * field.width()
