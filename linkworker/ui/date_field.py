@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from linkworker.domain.errors import ValidationError
@@ -132,6 +132,12 @@ class _CalendarPopup(QFrame):
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setAccessibleName("Calendar")
+        # Room for the style sheet's padded table cells: a day's number and a weekday's name.
+        bold = QFont(self.calendar.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        cell = QSize(metrics.horizontalAdvance("Wed") + 24, metrics.height() + 12)
+        self.calendar.setMinimumSize(cell.width() * 7, cell.height() * 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
         layout.addWidget(self.calendar)

@@ -157,3 +157,12 @@ def test_the_field_reads_and_takes_a_qdate_as_a_date_box_did(field: DateField) -
     field.setText("32/03/2027")
     with pytest.raises(ValidationError):
         field.date()
+
+
+def test_the_calendar_has_room_for_the_style_sheets_padded_cells(field: DateField) -> None:
+    """The style sheet pads every table cell, so the calendar's own size would cut its weekday
+    names to "…" (seen on a real screen): it is made wide enough for them."""
+    calendar = field.calendar()
+    padded = calendar.fontMetrics().horizontalAdvance("Wed") + 16  # QTableView::item: 8px each side
+    assert calendar.minimumWidth() >= 7 * padded
+    assert calendar.minimumWidth() > calendar.sizeHint().width()
