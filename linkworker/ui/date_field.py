@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QSizePolicy, Q
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import parse_date
 
-DISPLAY_FORMAT = "%d/%m/%Y"
 PLACEHOLDER = "dd/mm/yyyy"
 _INK = "#4C6272"  # the fields' border colour in the style sheet
 
@@ -70,7 +69,9 @@ class DateField(QLineEdit):
             return None
 
     def set_value(self, day: date) -> None:
-        self.setText(f"{day:{DISPLAY_FORMAT}}")
+        """Show ``day`` as dd/mm/yyyy, the year in four digits even before 1000 (which
+        strftime leaves short on Linux, and the rule would refuse)."""
+        self.setText(f"{day.day:02d}/{day.month:02d}/{day.year:04d}")
 
     def set_calendar_range(self, earliest: date | None, latest: date | None) -> None:
         """The days the calendar offers. A day typed outside them stays as typed, for the

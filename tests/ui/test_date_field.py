@@ -166,3 +166,9 @@ def test_the_calendar_has_room_for_the_style_sheets_padded_cells(field: DateFiel
     padded = calendar.fontMetrics().horizontalAdvance("Wed") + 16  # QTableView::item: 8px each side
     assert calendar.minimumWidth() >= 7 * padded
     assert calendar.minimumWidth() > calendar.sizeHint().width()
+
+
+def test_any_day_the_calendar_can_show_reads_back(field: DateField) -> None:
+    for day in (date(100, 1, 1), date(999, 12, 31), date(9999, 12, 31)):
+        field.set_value(day)
+        assert field.value() == day, field.text()
