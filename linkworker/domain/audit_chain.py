@@ -201,6 +201,15 @@ class _Walk:
             self._accept(index, belongs_here)
             return
         following = self._following(index)
+        if following is not None and _fits(self.previous, following, following.event.id - self.shift):
+            # The app numbers its next event above any row put in after its newest seal, and
+            # seals it to that seal: the row is in the trail but not in the chain.
+            text = (
+                f"Event {event_id} was added outside Linkworker after its seal of the event before; "
+                "the app's later events go on from that seal."
+            )
+            self._add(BreakKind.APPENDED_OUTSIDE, event_id, text)
+            return
         if following is not None and _fits(self.previous, following, following.event.id - self.shift - 1):
             text = f"Event {event_id} was put into the trail afterwards, and the later events renumbered."
             self._add(BreakKind.INSERTED, event_id, text)

@@ -9,22 +9,32 @@ inside a savepoint that is rolled back are dropped with it, as the rows they des
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
-from linkworker.domain.audit_chain import GENESIS, ChainBreak, ChainedEvent, Head, SealedEvent, seal, verify
+from linkworker.domain.audit_chain import (
+    GENESIS,
+    ChainBreak,
+    ChainedEvent,
+    Head,
+    SealedEvent,
+    seal,
+    verify,
+)
 from linkworker.domain.roles import Permission
 from linkworker.services.actor import Actor
+from linkworker.store.database import Database
 from linkworker.store.models import AuditChainHead, AuditEvent, utc_now
 
 _PENDING = "audit_pending"
 _VERIFY_BATCH = 20_000
+_STABLE_READS = 5  # a busy server's saves rarely land between two reads of a broken trail more often
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,11 @@ def _add(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def write_pending(session: Session) -> None:
-    """Seal and insert the events collected so far: at commit, or before reading the trail."""
+    """Seal and insert the events collected so far: at commit, or before reading the trail.
+
+    The next id is above the head and above any row put in outside the app (which would
+    otherwise block every audited action with a duplicate id); the new event is sealed to the
+    head, so ``audit verify`` names such a row as not the app's."""
     pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
@@ -115,6 +129,7 @@ def write_pending(session: Session) -> None:
         .with_for_update()
     ).first()
     last_id, previous = (head.last_event_id, head.last_hash) if head else (0, GENESIS)
+    last_id = max(last_id, session.scalar(select(func.max(AuditEvent.id))) or 0)
     rows = []
     for offset, item in enumerate(pending, start=1):
         values = {**item.values, "id": last_id + offset}
@@ -130,7 +145,10 @@ def write_pending(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_before_commit(session: Session) -> None:
-    write_pending(session)
+    """Only at the commit of the whole unit of work: a savepoint's release also calls this, and
+    writing then would keep events an enclosing savepoint's rollback should drop."""
+    if not session.in_nested_transaction():
+        write_pending(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -178,47 +196,105 @@ class ChainReport:
         return not self.breaks
 
 
-def verify_chain(session: Session, actor: Actor) -> ChainReport:
-    """Walk the whole trail and say where the chain breaks. Administrators only, and audited
-    (after the walk, so the check's own event is not part of what it checked)."""
+def verify_chain(database: Database, actor: Actor) -> ChainReport:
+    """Walk the whole trail and say where the chain breaks. Administrators only, and audited.
+
+    The walk reads in a unit of work that writes nothing (on SQLite it holds no write lock, so
+    colleagues save on while a long trail is checked) and keeps one batch of events in memory:
+    it reads the head first and the events up to it, so an event committed meanwhile is checked
+    next time, not taken for one cut from the end. Only a broken trail is read whole, to name
+    each break. The check is then recorded in a unit of work of its own."""
     actor.require(Permission.ADMINISTER)
-    write_pending(session)
     started = perf_counter()
-    sealed = _all_sealed(session)
-    stored_head = session.execute(
-        select(AuditChainHead.last_event_id, AuditChainHead.last_hash).where(AuditChainHead.id == 1)
-    ).first()
-    head = Head(stored_head.last_event_id, stored_head.last_hash) if stored_head else None
-    if head is not None and head.last_event_id == 0 and not sealed:
+    with database.read_session() as session:
+        head = _read_head(session)
+        counted, whole = _quick_walk(session, head)
+        if whole and not _added_outside(session, head):
+            breaks: tuple[ChainBreak, ...] = ()
+        else:
+            sealed, head = _whole_trail(session)
+            counted, breaks = len(sealed), tuple(verify(sealed, head))
+    if head is not None and head.last_event_id == 0:
         head = None
-    breaks = tuple(verify(sealed, head))
-    report = ChainReport(len(sealed), breaks, head, perf_counter() - started)
+    report = ChainReport(counted, breaks, head, perf_counter() - started)
     outcome = "whole" if report.whole else f"{len(breaks)} break(s), first at event {breaks[0].event_id}"
-    record(session, actor, "audit_verified", detail=f"{report.events} events, {outcome}")
+    with database.session() as session:
+        record(session, actor, "audit_verified", detail=f"{report.events} events, {outcome}")
     return report
 
 
-def _all_sealed(session: Session) -> list[SealedEvent]:
-    """Every event in id order, read in batches so a large trail is not held twice."""
-    columns = (
-        AuditEvent.id,
-        AuditEvent.occurred_at,
-        AuditEvent.user_id,
-        AuditEvent.username,
-        AuditEvent.action,
-        AuditEvent.entity,
-        AuditEvent.entity_id,
-        AuditEvent.detail,
-        AuditEvent.pcn_id,
-        AuditEvent.chain_hash,
-    )
-    sealed: list[SealedEvent] = []
+def _read_head(session: Session) -> Head | None:
+    stored = session.execute(
+        select(AuditChainHead.last_event_id, AuditChainHead.last_hash).where(AuditChainHead.id == 1)
+    ).first()
+    return Head(stored.last_event_id, stored.last_hash) if stored else None
+
+
+_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.occurred_at,
+    AuditEvent.user_id,
+    AuditEvent.username,
+    AuditEvent.action,
+    AuditEvent.entity,
+    AuditEvent.entity_id,
+    AuditEvent.detail,
+    AuditEvent.pcn_id,
+    AuditEvent.chain_hash,
+)
+
+
+def _batches(session: Session, up_to: int | None) -> Iterator[list[SealedEvent]]:
+    """The events in id order (up to ``up_to``), a batch at a time."""
     after = -1
     while True:
-        rows = session.execute(
-            select(*columns).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(_VERIFY_BATCH)
-        ).all()
+        query = select(*_COLUMNS).where(AuditEvent.id > after)
+        if up_to is not None:
+            query = query.where(AuditEvent.id <= up_to)
+        rows = session.execute(query.order_by(AuditEvent.id).limit(_VERIFY_BATCH)).all()
         if not rows:
-            return sealed
-        sealed.extend(SealedEvent(ChainedEvent(*row[:9]), row[9]) for row in rows)
+            return
+        yield [SealedEvent(ChainedEvent(*row[:9]), row[9]) for row in rows]
         after = rows[-1][0]
+
+
+def _quick_walk(session: Session, head: Head | None) -> tuple[int, bool]:
+    """How many events there are up to the head, and whether the chain is whole: each id the
+    next one, each seal following from the one before, the last being the head."""
+    up_to = head.last_event_id if head else None
+    previous_id, previous_hash, count = 0, GENESIS, 0
+    whole = True
+    for batch in _batches(session, up_to):
+        for sealed in batch:
+            count += 1
+            if whole and (
+                sealed.event.id != previous_id + 1 or seal(previous_hash, sealed.event) != sealed.chain_hash
+            ):
+                whole = False
+            previous_id, previous_hash = sealed.event.id, sealed.chain_hash
+    if head is None:
+        return count, count == 0
+    return count, whole and previous_id == head.last_event_id and previous_hash == head.last_hash
+
+
+def _whole_trail(session: Session) -> tuple[list[SealedEvent], Head | None]:
+    """Every event (those past the head too: renumbering moves them there) and the head, read
+    again until no save landed between, so the head covers exactly the events read."""
+    for _ in range(_STABLE_READS):
+        before = _read_head(session)
+        sealed = [event for batch in _batches(session, None) for event in batch]
+        after = _read_head(session)
+        if after == before:
+            break
+    return sealed, after
+
+
+def _added_outside(session: Session, head: Head | None) -> bool:
+    """Whether there are events above the head that no head written since covers: put in
+    outside the app. (An event the app commits meanwhile is covered by the head read after it.)"""
+    above = head.last_event_id if head else 0
+    newest = session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.id > above))
+    if newest is None:
+        return False
+    latest = _read_head(session)
+    return newest > (latest.last_event_id if latest else 0)

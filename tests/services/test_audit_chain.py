@@ -39,16 +39,15 @@ CONTENT = ("occurred_at", "user_id", "username", "action", "entity", "entity_id"
 
 
 def verify(database: Database, admin: Actor) -> ChainReport:
-    with database.session() as session:
-        return audit.verify_chain(session, admin)
+    return audit.verify_chain(database, admin)
 
 
 def verify_unrecorded(database: Database, admin: Actor) -> ChainReport:
     """The report, although recording the check then fails: an event put in above the head's id
     makes the app's next event collide with it (see the strict xfail at the end)."""
     reports = []
-    with contextlib.suppress(IntegrityError), database.session() as session:
-        reports.append(audit.verify_chain(session, admin))
+    with contextlib.suppress(IntegrityError):
+        reports.append(audit.verify_chain(database, admin))
     return reports[0]
 
 
@@ -168,8 +167,8 @@ def test_verifying_is_audited_after_the_walk_and_the_trail_stays_whole(
 def test_only_an_administrator_may_verify_and_a_refusal_writes_nothing(
     database: Database, actors: dict[Role, Actor], newest: int, role: Role
 ) -> None:
-    with pytest.raises(PermissionDenied), database.session() as session:
-        audit.verify_chain(session, actors[role])
+    with pytest.raises(PermissionDenied):
+        audit.verify_chain(database, actors[role])
     assert event_ids(database)[-1] == newest
 
 
@@ -273,12 +272,6 @@ def test_an_event_added_after_the_newest_seal_is_found(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="services.audit.write_pending numbers the next event from the head, so a row an intruder "
-    "put above it makes every later audited action (audit verify's own record too) fail",
-)
 def test_the_app_goes_on_working_after_an_event_was_added_outside_it(
     database: Database, actors: dict[Role, Actor], newest: int
 ) -> None:
@@ -383,12 +376,6 @@ def test_events_of_a_savepoint_that_rolls_back_are_not_written(
     assert verify(database, admin).whole
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.audit writes pending events at every savepoint's release (before_commit fires "
-    "for nested transactions too), so a savepoint released inside one that rolls back takes the "
-    "events recorded before the outer one with it",
-)
 def test_a_savepoint_released_inside_one_that_rolls_back_keeps_the_events_from_before_it(
     database: Database, actors: dict[Role, Actor], newest: int
 ) -> None:
@@ -457,11 +444,6 @@ def test_writers_at_once_on_postgresql_keep_one_chain_with_consecutive_ids(
 
 
 @ON_POSTGRESQL
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.audit.verify_chain reads the events, then the head, in READ COMMITTED: an event "
-    "committed between the two reads looks cut from the end (a snapshot, REPEATABLE READ, would not)",
-)
 def test_a_check_while_another_user_writes_sees_a_whole_chain(
     database: Database, actors: dict[Role, Actor], newest: int
 ) -> None:
@@ -469,8 +451,9 @@ def test_a_check_while_another_user_writes_sees_a_whole_chain(
     wrote: list[int] = []
 
     def another_user_saves(connection: object, cursor: object, statement: str, *rest: object) -> None:
-        """Another user's work commits while the check reads: once, just before it reads the head."""
-        if not wrote and "FROM audit_chain_head" in statement:
+        """Another user's work commits while the check reads: once, after it read the head and
+        just before it reads the events."""
+        if not wrote and "FROM audit_event" in statement:
             with other.session() as session:
                 audit.record(session, actors[Role.LINK_WORKER], "saved_meanwhile")
             wrote.append(1)

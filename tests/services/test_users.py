@@ -563,8 +563,7 @@ def test_the_audit_detail_names_no_one_but_staff(database: Database, actors: dic
             worker.version,
             AccountChange("w.wren", "Wren Worker", Role.MANAGER, TEMPORARY),
         )
-    with database.session() as session:
-        assert audit.verify_chain(session, admin).whole
+    assert audit.verify_chain(database, admin).whole
 
 
 def test_a_deactivated_account_keeps_no_key_slot_whatever_is_done_to_it(tmp_path: Path) -> None:

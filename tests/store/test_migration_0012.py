@@ -131,8 +131,7 @@ def test_the_events_are_numbered_in_order_sealed_and_verify_whole(two_pcns_at_00
     assert _rows(database, "SELECT id, last_event_id, last_hash FROM audit_chain_head") == [
         (1, 6, seals[-1][0])
     ]
-    with database.session() as session:
-        report = audit.verify_chain(session, ADA)
+    report = audit.verify_chain(database, ADA)
     assert report.whole and report.events == 6
 
 
@@ -141,8 +140,7 @@ def test_the_app_goes_on_sealing_after_the_upgrade(two_pcns_at_0011: Database) -
     migrations.upgrade_to_head(database)
     with database.session() as session:
         audit.record(session, ADA, "after_upgrade")
-    with database.session() as session:
-        report = audit.verify_chain(session, ADA)
+    report = audit.verify_chain(database, ADA)
     assert report.whole and report.events == 7
     assert _rows(database, "SELECT id, action FROM audit_event WHERE id > 6 ORDER BY id") == [
         (7, "after_upgrade"),
@@ -165,8 +163,7 @@ def test_each_event_takes_its_users_pcn_and_a_user_less_one_none_of_two(two_pcns
 def test_with_one_pcn_a_user_less_event_takes_it(one_pcn_at_0011: Database) -> None:
     migrations.upgrade_to_head(one_pcn_at_0011)
     assert _rows(one_pcn_at_0011, "SELECT DISTINCT pcn_id FROM audit_event") == [(1,)]
-    with one_pcn_at_0011.session() as session:
-        assert audit.verify_chain(session, ADA).whole
+    assert audit.verify_chain(one_pcn_at_0011, ADA).whole
 
 
 def test_the_first_pcns_active_administrators_administer_the_server(two_pcns_at_0011: Database) -> None:
