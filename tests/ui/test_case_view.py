@@ -278,19 +278,19 @@ def test_ons4_answers_are_shown_with_their_bands_and_the_change_since_baseline(
     measure_menu.actions()[0].trigger()
     dialog = shown(view, RecordMeasureDialog)
     assert dialog.stage.currentData() == MeasureStage.FOLLOW_UP  # the case has its baseline
-    spins = dialog.ons4
-    spins[Ons4Question.SATISFIED].setValue(7)
-    assert spins[Ons4Question.SATISFIED].text() == "7   (high)"
-    spins[Ons4Question.ANXIOUS].setValue(1)
-    assert spins[Ons4Question.ANXIOUS].text() == "1   (very low)"
+    answers = dialog.ons4
+    qtbot.keyClicks(answers[Ons4Question.SATISFIED], "7")
+    assert answers[Ons4Question.SATISFIED].meaning.text() == "High"
+    qtbot.keyClicks(answers[Ons4Question.ANXIOUS], "1")
+    assert answers[Ons4Question.ANXIOUS].meaning.text() == "Very low"
     qtbot.mouseClick(dialog.save_button, CLICK)
     assert dialog.isVisible()  # two questions not answered: each says so
-    assert dialog.form.message("answers.worthwhile") == "Choose the person's answer."
-    assert dialog.form.message("answers.happy") == "Choose the person's answer."
+    assert dialog.form.message("answers.worthwhile") == "Type the person's answer, from 0 to 10."
+    assert dialog.form.message("answers.happy") == "Type the person's answer, from 0 to 10."
     assert dialog.form.message("answers.satisfied") == ""
 
-    spins[Ons4Question.WORTHWHILE].setValue(5)
-    spins[Ons4Question.HAPPY].setValue(0)
+    qtbot.keyClicks(answers[Ons4Question.WORTHWHILE], "5")
+    qtbot.keyClicks(answers[Ons4Question.HAPPY], "0")
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.save_button, CLICK)
     assert rows(view.measures.model, 2) == ["Follow-up", "Baseline"]
@@ -318,11 +318,11 @@ def test_swemwbs_shows_its_raw_and_metric_score_as_answers_are_chosen(
     dialog = shown(view, RecordMeasureDialog)
     assert dialog.stage.currentData() == MeasureStage.BASELINE
     assert dialog.swemwbs_score.text() == "0 of 7 answered"
-    for combo in dialog.swemwbs[:6]:
-        combo.setCurrentIndex(combo.findData(3))
+    for answer in dialog.swemwbs[:6]:
+        qtbot.keyClicks(answer, "3")
     qtbot.mouseClick(dialog.save_button, CLICK)
-    assert dialog.form.message("answers[6]") == "Choose the person's answer."
-    dialog.swemwbs[6].setCurrentIndex(dialog.swemwbs[6].findData(4))
+    assert dialog.form.message("answers[6]") == "Type the person's answer, from 1 to 5."
+    qtbot.keyClicks(dialog.swemwbs[6], "4")
     assert dialog.swemwbs_score.text() == "Raw score 22 of 35; metric score 19.98"
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.save_button, CLICK)
@@ -363,7 +363,8 @@ def test_the_support_plan_is_saved_and_reviewed(qtbot: QtBot, view: CaseView) ->
 
     qtbot.mouseClick(plan.review_button, CLICK)
     dialog = shown(view, PlanReviewDialog)
-    dialog.reviewed_on.setDate(date.today() - timedelta(days=1))
+    dialog.reviewed_on.selectAll()
+    qtbot.keyClicks(dialog.reviewed_on, f"{date.today() - timedelta(days=1):%d/%m/%Y}")
     qtbot.keyClicks(dialog.note, "On track")
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.save_button, CLICK)
