@@ -365,8 +365,10 @@ class AuditTab(RecordTab[TrailEvent]):
         job = run_job(
             self,
             self.database,
-            lambda session, _control: audit.verify_chain(session, self.actor),
+            # The check opens its own units of work (a read for the walk, a write for its record).
+            lambda _session, _control: audit.verify_chain(self.database, self.actor),
             action="Check the audit trail",
+            read_only=True,
         )
         job.succeeded.connect(lambda report: self._checked(report))
         job.refused.connect(lambda _text: self.status.setText("The trail could not be checked."))
