@@ -14,10 +14,11 @@ The demo's build writes only a few dozen audit events (counts per stage, not one
 ``--add-events N`` first appends N events through ``services.audit.record_each`` in units of
 work of 10,000, sealed as the app seals them, to give the trail the size of a shared server's
 (each of 150 link workers opening, listing and saving cases writes a few hundred a day: about
-7 million a year). Then each of ``--repeat`` checks runs as ``linkworker audit verify`` does:
-one unit of work, the walk and the check's own event. Printed for each: the events checked, the
-seconds of the walk (reading and verifying) and of the whole unit of work, events per second,
-and, at the end, the peak memory of this process (the walk holds the whole trail).
+7 million a year). Then each of ``--repeat`` checks runs as ``linkworker audit verify`` does: a
+read-only walk, then the check's own event in a unit of work of its own. Printed for each: the
+events checked, the seconds of the walk (reading and verifying) and of the whole check, events
+per second, and, at the end, the peak memory of this process (the walk keeps one batch of
+events; only a broken trail is read whole).
 """
 
 from __future__ import annotations
