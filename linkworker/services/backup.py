@@ -24,7 +24,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linkworker.domain import accounts
 from linkworker.domain.roles import Permission, Role
 from linkworker.services import audit
 from linkworker.services.access import WRONG, DataAccess
@@ -34,7 +33,7 @@ from linkworker.store import migrations, recovery_code, sqlite_backup
 from linkworker.store.database import Database, is_new_file, open_sqlite_with_key
 from linkworker.store.database_key import DatabaseKey
 from linkworker.store.errors import CorruptDatabase, SchemaTooNew
-from linkworker.store.key_slots import KeySlots, path_for
+from linkworker.store.key_slots import KeySlots, Refusal, path_for
 from linkworker.store.models import AuditEvent, UserAccount, utc_now
 
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -256,7 +255,7 @@ def _authority(access: DataAccess, backup_file: Path, secret: _Secret, had_datab
             f"The key slots of the backup ({slots.file.name}) are not beside it: copy them there "
             "from the same backup folder."
         )
-    raw = _unlock_counting_failures(slots, secret) if current else secret.unlock(slots)
+    raw = _unlock_throttled(access, secret) if current else secret.unlock(slots)
     if raw is None:
         if secret.recovery is not None:
             raise SignInFailed("That recovery key does not open this database or this backup.")
@@ -266,18 +265,17 @@ def _authority(access: DataAccess, backup_file: Path, secret: _Secret, had_datab
     )
 
 
-def _unlock_counting_failures(slots: KeySlots, secret: _Secret) -> bytes | None:
-    """The current slots keep their lockout: a restore is no way round it."""
-    now = utc_now()
-    name = secret.username
-    locked = slots.locked_until(name, now) if name else None
-    if locked is not None:
-        raise SignInFailed(accounts.locked_message(locked, now))
-    raw = secret.unlock(slots)
-    if raw is None:
-        known = name if name in slots.usernames() else None
-        slots.note_failure(known, now, limit=accounts.MAX_FAILED_SIGN_INS, lockout=accounts.LOCKOUT)
-    return raw
+def _unlock_throttled(access: DataAccess, secret: _Secret) -> bytes | None:
+    """The current slots keep their throttling and their record of refusals: a restore is no
+    way round either. A password goes through the sign-in's own gate; a wrong recovery key is
+    kept for the audit trail as the sign-in window's are."""
+    if secret.recovery is not None:
+        raw = access.slots.unlock_recovery(secret.recovery)
+        if raw is None:
+            access.slots.note_refusal(Refusal.WRONG_RECOVERY_KEY, utc_now())
+        return raw
+    assert secret.username is not None and secret.password is not None
+    return access.unlock_with_password(secret.username, secret.password)
 
 
 def _refuse_unknown_schema(backup_file: Path, revision: str) -> None:

@@ -136,11 +136,6 @@ def test_the_recovery_key_puts_the_backup_back_and_says_to_when(
     assert trail[-3:] == ["database_restored", "sign_in", "sign_in"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/backup.py (not this helper's file) still reads the lockout the key slots no "
-    "longer keep: its _unlock_counting_failures should call DataAccess.unlock_with_password",
-)
 def test_the_administrators_password_typed_at_sign_in_puts_the_backup_back(
     qtbot: QtBot, window: SignInDialog, damaged: Damaged
 ) -> None:
