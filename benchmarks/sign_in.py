@@ -99,7 +99,7 @@ def _set_up(folders: config.Folders) -> None:
     database = access.open_unlocked()
     assert database is not None, "a new file opens without a password"
     request = SetupRequest(
-        pcn_name="Benchmark PCN",
+        pcn_name="Timing Test PCN",
         pcn_ods_code="U99999",
         practices=[NewPractice(ods_code="G99999", name="Benchmark Practice")],
         admin=NewUser(username=ADMIN, full_name="Bench Admin", role=Role.ADMIN, password=PASSWORD),

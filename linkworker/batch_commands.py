@@ -340,8 +340,9 @@ class Batch:
 
     def sign_in(self) -> Actor:
         """Called by the run once its input is read: a file that cannot be read is reported
-        before a sign-in is tried (and a failed one counted towards a lockout)."""
-        self._signed_in = self.access.sign_in(self.username, self._password)
+        before a sign-in is tried (and a failed one counted towards the throttling). A user who
+        must still choose their own password is sent to the window first."""
+        self._signed_in = self.access.sign_in_for_command(self.username, self._password)
         return self._signed_in.actor
 
     @property

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from sqlalchemy import update
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
@@ -16,6 +17,7 @@ from linkworker.services.signing_in import sign_in
 from linkworker.services.users import NewUser, create_user
 from linkworker.store import key_slots
 from linkworker.store.database import Database
+from linkworker.store.models import UserAccount
 from tests.helpers.databases import PostgresTemplate, SqliteTemplate, postgres_admin_url
 from tests.helpers.fake_keyring import MemoryKeyring
 
@@ -111,6 +113,8 @@ def _set_up_pcn(database: Database) -> dict[Role, Actor]:
         admin = sign_in(session, "admin", ADMIN_PASSWORD)
         create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
         create_user(session, admin, NewUser("manager", "Max Manager", Role.MANAGER, MANAGER_PASSWORD))
+        # As if each had since chosen their own password (the administrator set these).
+        session.execute(update(UserAccount).values(must_change_password=False))
     with database.session() as session:
         return {
             Role.ADMIN: admin,

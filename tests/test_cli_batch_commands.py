@@ -97,13 +97,21 @@ def test_a_wrong_password_is_one_line_status_2_and_nothing_written(
         for name, words in commands(tmp_path).items()
     }
 
+    first, second, third, fourth = said.values()
     refused = (2, "", "linkworker: The user name or password is not right.\n")
-    assert said == dict.fromkeys(said, refused)
-    assert len(said) == 4
+    assert first == second == refused
+    # Three free tries, then the sign-in waits (NCSC throttling): the command says until when.
+    assert third[:2] == fourth[:2] == (2, "")
+    assert third[2].startswith("linkworker: The user name or password is not right. Try again after ")
+    assert fourth[2].startswith("linkworker: Several wrong passwords have been tried with this user name")
+    assert all(said_here[2].count("\n") == 1 for said_here in said.values())
     assert written(database) == before
     assert not (tmp_path / "out.json").exists()
     with database.read_session() as session:
-        assert session.scalar(select(func.count()).where(AuditEvent.action == "sign_in_failed")) == 4
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.startswith("sign_in_")).order_by(AuditEvent.id)
+        ).all()
+    assert actions[-4:] == ["sign_in_failed"] * 3 + ["sign_in_throttled"]
 
 
 @pytest.mark.parametrize(

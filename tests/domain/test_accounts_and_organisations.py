@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from linkworker.domain import accounts
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.organisations import parse_name, parse_ods_code
+from linkworker.domain.organisations import parse_name, parse_ods_code, parse_pcn_code, parse_practice_code
 
 
 @pytest.mark.parametrize(
@@ -53,11 +51,6 @@ def test_full_names_collapse_spaces_and_have_a_limit() -> None:
         accounts.parse_full_name("A" * 201)
 
 
-def test_lockout_rule() -> None:
-    assert accounts.MAX_FAILED_SIGN_INS == 5
-    assert timedelta(minutes=15) == accounts.LOCKOUT
-
-
 @pytest.mark.parametrize(("typed", "code"), [("g82001", "G82001"), (" U12345 ", "U12345"), ("RA9", "RA9")])
 def test_ods_codes_are_upper_cased(typed: str, code: str) -> None:
     assert parse_ods_code(typed) == code
@@ -85,3 +78,40 @@ def test_organisation_names() -> None:
         parse_name("", what="practice name")
     with pytest.raises(ValidationError, match="The PCN name is too long"):
         parse_name("x" * 201, what="PCN name")
+
+
+@pytest.mark.parametrize(("typed", "code"), [("u12345", "U12345"), (" U99901 ", "U99901")])
+def test_a_pcn_code_is_u_and_five_digits(typed: str, code: str) -> None:
+    assert parse_pcn_code(typed) == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the ODS code."),
+        ("G82001", "A PCN's ODS code is U and five digits, like U12345."),
+        ("U1234", "A PCN's ODS code is U and five digits, like U12345."),
+        ("U123456", "A PCN's ODS code is U and five digits, like U12345."),
+        ("UA2345", "A PCN's ODS code is U and five digits, like U12345."),
+        ("RA9", "A PCN's ODS code is U and five digits, like U12345."),
+    ],
+)
+def test_other_pcn_codes_are_refused_as_the_hint_says(typed: str, message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        parse_pcn_code(typed, "pcn_ods_code")
+    assert (raised.value.field, raised.value.message) == ("pcn_ods_code", message)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("g82001", "G82001"), ("Y02345", "Y02345"), (" a81001", "A81001")]
+)
+def test_a_practice_code_is_a_letter_and_five_digits(typed: str, code: str) -> None:
+    assert parse_practice_code(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["G8200", "G820011", "82001", "GG2001", "G82 01", "RA9"])
+def test_other_practice_codes_are_refused_as_the_hint_says(typed: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        parse_practice_code(typed, "practices[1].ods_code")
+    assert raised.value.field == "practices[1].ods_code"
+    assert raised.value.message == "A practice's ODS code is a letter and five digits, like G82001."

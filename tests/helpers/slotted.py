@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import update
+
 from linkworker.domain.roles import Role
 from linkworker.services import key_custody, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, SetupRequest, set_up
 from linkworker.services.users import NewUser
 from linkworker.store.database import Database, open_sqlite
+from linkworker.store.models import UserAccount
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD
 
 
@@ -50,6 +53,8 @@ def slotted_database(folder: Path, *, recovery: bool = True) -> Slotted:
         admin = signing_in.sign_in(session, "admin", ADMIN_PASSWORD)
         users.create_user(session, admin, NewUser("worker", "Wren Worker", Role.LINK_WORKER, WORKER_PASSWORD))
         users.create_user(session, admin, NewUser("manager", "Max Manager", Role.MANAGER, MANAGER_PASSWORD))
+        # As if each had since chosen their own password (the administrator set these).
+        session.execute(update(UserAccount).values(must_change_password=False))
     with database.session() as session:
         actors = {
             Role.ADMIN: admin,

@@ -211,7 +211,8 @@ def test_add_and_deactivate_a_practice(
 def test_audit_trail_shows_the_latest_events(qtbot: QtBot, sqlite_view: AdminView) -> None:
     select(sqlite_view.users, "worker")
     qtbot.mouseClick(sqlite_view.users.deactivate_button, Qt.MouseButton.LeftButton)
-    sqlite_view.tabs.setCurrentWidget(sqlite_view.audit)
+    with qtbot.waitSignal(sqlite_view.audit.shown, timeout=20_000):
+        sqlite_view.tabs.setCurrentWidget(sqlite_view.audit)
     actions = column(sqlite_view.audit, 2)
     assert actions[0] == "User deactivated"
     assert column(sqlite_view.audit, 1)[0] == "Ada Admin (admin)"
@@ -224,8 +225,11 @@ def test_controls_are_named_and_reachable_by_keyboard(sqlite_view: AdminView) ->
         "&Practices",
         "Disc&losure",
         "Audit &trail",
+        "&Idle lock",
         "Data &key",
     ]
+    mnemonics = [text[text.index("&") + 1].lower() for text in map(sqlite_view.tabs.tabText, range(6))]
+    assert len(set(mnemonics)) == len(mnemonics), "each tab has its own Alt key"
     buttons = [
         sqlite_view.users.new_button,
         sqlite_view.users.edit_button,

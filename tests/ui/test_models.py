@@ -7,7 +7,7 @@ from pytestqt.modeltest import ModelTester
 
 from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.roles import Role
-from linkworker.services import audit, organisation, users
+from linkworker.services import audit_trail, organisation, users
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice
 from linkworker.store.database import Database
@@ -54,7 +54,7 @@ def test_practice_and_audit_models(
     admin = actors[Role.ADMIN]
     with database.session() as session:
         practices = organisation.list_practices(session, admin, include_inactive=True)
-        entries = audit.recent(session, admin)
+        entries = audit_trail.page(session, admin).events
     practice_model = RecordTableModel(PRACTICE_COLUMNS)
     practice_model.set_records(practices)
     qtmodeltester.check(practice_model)
@@ -69,7 +69,7 @@ def test_practice_and_audit_models(
     actions = [row[2] for row in _cells(audit_model)]
     assert actions[0] == "Sign in" and "Setup" in actions and "User created" in actions
     created = next(row for row in _cells(audit_model) if row[2] == "User created")
-    assert created[3].startswith("User account ") and created[4].startswith("role=")
+    assert created[3].startswith("User: ") and created[4].startswith("role=")
 
 
 def test_tally_model(qtmodeltester: ModelTester) -> None:
