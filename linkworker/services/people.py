@@ -56,7 +56,8 @@ OTHER_BIRTHDAY = (
     "This NHS number is recorded for someone with a different date of birth: "
     "check the NHS number and the date of birth."
 )
-# session.info key: the people recorded or taken on in this unit of work (``create_people``).
+# session.info keys: the people recorded, and those taken on, in this unit of work (``create_people``).
+_RECORDED: Final = "linkworker.people.recorded"
 _TAKEN_ON: Final = "linkworker.people.taken_on"
 
 
@@ -262,7 +263,8 @@ def create_people(
         session, actor, "person_created", "patient", [(i, None) for i in ids if i not in taken_on]
     )
     audit.record_each(session, actor, "person_taken_on", "patient", [(i, None) for i in ids if i in taken_on])
-    session.info.setdefault(_TAKEN_ON, set()).update(ids)
+    session.info.setdefault(_RECORDED, set()).update(set(ids) - taken_on)
+    session.info.setdefault(_TAKEN_ON, set()).update(taken_on)
     return [
         PersonSummary(
             person_id,
@@ -277,12 +279,16 @@ def create_people(
     ]
 
 
-def on_pcn_list(session: Session, actor: Actor, person_ids: Iterable[int]) -> set[int]:
-    """Which of these people the actor's PCN may change or refer by id: those on its list, and
-    those recorded or taken on in this unit of work (``create_people``). Anyone else is refused
-    alike, whether another PCN's or never recorded."""
+def on_pcn_list(
+    session: Session, actor: Actor, person_ids: Iterable[int], *, referring: bool = False
+) -> set[int]:
+    """Which of these people the actor's PCN may act on by id: those on its list and those
+    recorded in this unit of work; when ``referring``, those taken on in it too (by their NHS
+    number and date of birth, ``create_people``), whom the referral puts on the list. Anyone
+    else is refused alike, whether another PCN's or never recorded."""
     wanted = set(person_ids)
-    found = wanted & session.info.get(_TAKEN_ON, set())
+    here = session.info.get(_RECORDED, set()) | (session.info.get(_TAKEN_ON, set()) if referring else set())
+    found = wanted & here
     rest = sorted(wanted - found)
     for start in range(0, len(rest), SLICE):
         found.update(
@@ -317,7 +323,7 @@ def _recorded(session: Session, actor: Actor, numbers: Sequence[str]) -> dict[st
     within every database's limit on bound parameters; those recorded or taken on in this unit of
     work count as on the list. For checking new people only: never shown."""
     listed = case((_on_list(actor.pcn_id), True), else_=False)
-    taken = session.info.get(_TAKEN_ON, set())
+    taken = session.info.get(_RECORDED, set()) | session.info.get(_TAKEN_ON, set())
     found: dict[str, _Recorded] = {}
     for start in range(0, len(numbers), SLICE):
         rows = session.execute(

@@ -81,7 +81,7 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
     if not items:
         return []
     born = _dates_of_birth(session, [item.person_id for item in items])
-    listed = on_pcn_list(session, actor, born)
+    listed = on_pcn_list(session, actor, born, referring=True)
     practices = set(referring_practices(session, actor).values())
     allowed = need_labels(session, actor)
     for item in items:
