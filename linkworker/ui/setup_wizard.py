@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.organisations import parse_name, parse_ods_code
+from linkworker.domain.organisations import parse_name, parse_ods_code, parse_pcn_code, parse_practice_code
 from linkworker.domain.roles import Role
 from linkworker.services import key_custody, organisation
 from linkworker.services.organisation import NewPractice, SetupRequest
@@ -78,7 +78,7 @@ class PcnPage(QWizardPage):
         return check_all(
             self.form,
             lambda: parse_name(self.name.text(), "pcn_name", "PCN name"),
-            lambda: parse_ods_code(self.ods_code.text(), "pcn_ods_code"),
+            lambda: parse_pcn_code(self.ods_code.text(), "pcn_ods_code"),
         )
 
 
@@ -198,7 +198,7 @@ def _practice_refusals(index: int, draft: NewPractice) -> list[ValidationError]:
     except ValidationError as error:
         refusals.append(error)
     try:
-        parse_ods_code(draft.ods_code, f"practices[{index}].ods_code")
+        parse_practice_code(draft.ods_code, f"practices[{index}].ods_code")
     except ValidationError as error:
         refusals.append(error)
     return refusals
@@ -226,11 +226,20 @@ class AdminPage(QWizardPage):
         return self.form.show_message(field, message)
 
     def validatePage(self) -> bool:
+        """Each field's rules; the password is checked against the user name, the full name and
+        the PCN's name typed on the first page, as the set-up will check it on Create."""
+        wizard = self.wizard()
+        assert isinstance(wizard, SetupWizard)
         return check_all(
             self.form,
             lambda: accounts.parse_full_name(self.full_name.text()),
             lambda: accounts.parse_username(self.username.text()),
-            lambda: passwords.check_new(self.password.text(), self.username.text()),
+            lambda: passwords.check_new(
+                self.password.text(),
+                self.username.text(),
+                full_name=self.full_name.text(),
+                pcn_name=wizard.pcn_page.name.text(),
+            ),
             lambda: check_confirmation(self.password.text(), self.confirmation.text()),
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
@@ -43,13 +43,27 @@ def fill_pcn(qtbot: QtBot, wizard: SetupWizard) -> None:
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
 
 
-def fill_admin(qtbot: QtBot, wizard: SetupWizard, confirmation: str = PASSWORD) -> None:
+def fill_admin(
+    qtbot: QtBot,
+    wizard: SetupWizard,
+    confirmation: str = PASSWORD,
+    password: str = PASSWORD,
+    full_name: str = "Ada  Admin",
+) -> None:
     page = wizard.admin_page
-    qtbot.keyClicks(page.full_name, "Ada  Admin")
+    qtbot.keyClicks(page.full_name, full_name)
     qtbot.keyClicks(page.username, "A.Admin")
-    qtbot.keyClicks(page.password, PASSWORD)
+    qtbot.keyClicks(page.password, password)
     qtbot.keyClicks(page.confirmation, confirmation)
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+
+def retype(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    """Select what the field holds and type over it, as a user does."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
 
 
 def test_wizard_sets_up_the_pcn_and_the_first_admin(
@@ -70,7 +84,7 @@ def test_wizard_sets_up_the_pcn_and_the_first_admin(
     press(qtbot, wizard, QWizard.WizardButton.NextButton)
     assert wizard.currentPage() is wizard.practices_page
     assert wizard.practices_page.messages.text() == (
-        "Practice 2, ODS code: An ODS code has 3 to 8 letters and digits, like G82001."
+        "Practice 2, ODS code: A practice's ODS code is a letter and five digits, like G82001."
     )
     assert wizard.practices_page.table.currentIndex().row() == 1
     type_practice(wizard, 1, "Hilltop Practice", "g99002")
@@ -160,3 +174,62 @@ def test_every_field_has_a_name_for_screen_readers(wizard: SetupWizard) -> None:
         "Password",
         "Confirm password",
     ]
+
+
+@pytest.mark.parametrize("typed", ["G99001", "U9990", "U999012", "UX9901"])
+def test_a_pcn_code_not_shaped_as_the_hint_says_is_refused_beside_it(
+    qtbot: QtBot, wizard: SetupWizard, typed: str
+) -> None:
+    page = wizard.pcn_page
+    assert page.ods_code.toolTip() == "A PCN's code starts with U, like U12345."
+    qtbot.keyClicks(page.name, "Test Valley PCN")
+    qtbot.keyClicks(page.ods_code, typed)
+    press(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is page
+    assert page.form.message("pcn_ods_code") == "A PCN's ODS code is U and five digits, like U12345."
+
+    retype(qtbot, page.ods_code, "u99901")
+    assert page.form.message("pcn_ods_code") == ""
+    press(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is wizard.practices_page
+
+
+@pytest.mark.parametrize("typed", ["G9900", "99001", "GP9001", "RA9"])
+def test_a_practice_code_not_shaped_as_the_hint_says_is_refused_on_its_row(
+    qtbot: QtBot, wizard: SetupWizard, typed: str
+) -> None:
+    fill_pcn(qtbot, wizard)
+    assert "ODS code (like G82001)" in wizard.practices_page.subTitle()
+    type_practice(wizard, 0, "Riverside Surgery", "G99001")
+    type_practice(wizard, 1, "Hilltop Practice", typed)
+    press(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is wizard.practices_page
+    assert wizard.practices_page.messages.text() == (
+        "Practice 2, ODS code: A practice's ODS code is a letter and five digits, like G82001."
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        (
+            "test valley lantern",
+            "The password must not contain the PCN's name. Three random words work well.",
+        ),
+        (
+            "ada lovelace kettle",
+            "The password must not contain the person's name. Three random words work well.",
+        ),
+    ],
+)
+def test_the_administrators_password_may_hold_neither_the_pcns_name_nor_their_own(
+    qtbot: QtBot, wizard: SetupWizard, database: Database, password: str, message: str
+) -> None:
+    fill_pcn(qtbot, wizard)
+    type_practice(wizard, 0, "Riverside Surgery", "G99001")
+    press(qtbot, wizard, QWizard.WizardButton.NextButton)
+    fill_admin(qtbot, wizard, confirmation=password, password=password, full_name="Ada Lovelace")
+    assert wizard.currentPage() is wizard.admin_page
+    assert wizard.admin_page.form.message("password") == message
+    with database.session() as session:
+        assert organisation.needs_setup(session)
