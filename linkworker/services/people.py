@@ -12,9 +12,9 @@ by id only when ``on_pcn_list`` says so.
 The NHS number is unique on the server, so a person another PCN recorded cannot be recorded
 again. A worker who types their NHS number and date of birth (as a referral gives them) takes
 them on instead (``create_people``): the record is kept as it is, nothing of it is shown, and
-the referral that follows in the same unit of work puts them on this PCN's list, as an import
-of a referral for them does. A different date of birth is refused (the number is likely
-mistyped), which tells only that the number is recorded somewhere.
+the referral that follows in the same unit of work puts them on this PCN's list. A different
+date of birth is refused (the number is likely mistyped), which tells only that the number is
+recorded somewhere.
 """
 
 from __future__ import annotations
