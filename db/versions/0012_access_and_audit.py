@@ -12,6 +12,7 @@ administrator set up.
 - ``pcn.idle_lock_minutes`` (10), ``user_account.must_change_password`` (false) and
   ``user_account.administers_server``: on upgrade, the active administrators of the first PCN
   set up (the lowest id) administer the server, as the set-up wizard's administrator does.
+- An index on (action, id) for the audit screen's action filter.
 - The trail stays append-only: the triggers refusing UPDATE and DELETE are put back after the
   sealing, and PostgreSQL also refuses TRUNCATE.
 
@@ -78,6 +79,7 @@ def upgrade() -> None:
         batch_op.alter_column("chain_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_foreign_key(op.f("fk_audit_event_pcn_id_pcn"), "pcn", ["pcn_id"], ["id"])
         batch_op.create_index(batch_op.f("ix_audit_event_pcn_id"), ["pcn_id"], unique=False)
+        batch_op.create_index("ix_audit_event_action", ["action", "id"], unique=False)
     if postgres:
         # Ids are given in chain order by the app from now on (services.audit), not by a sequence.
         op.execute("ALTER TABLE audit_event ALTER COLUMN id DROP DEFAULT")
@@ -179,6 +181,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
     op.drop_table("audit_chain_head")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_action")
         batch_op.drop_index(batch_op.f("ix_audit_event_pcn_id"))
         batch_op.drop_constraint(op.f("fk_audit_event_pcn_id_pcn"), type_="foreignkey")
         batch_op.drop_column("chain_hash")
