@@ -7,6 +7,14 @@ ranks: how many of the needs it meets, how near it is, whether it offers the per
 and how often the PCN's past connections to it were attended. What is not known (a venue
 without coordinates, a service without a timetable) never excludes: it is shown as unknown.
 
+The person's first-listed need counts most: among services meeting as many of the needs, one
+that meets it ranks above one that meets only others, other things equal, and its reason says
+"(first need)" (issue 15). Link workers start from what matters most to the person, not from a
+list of problems ("what matters to me": NHS England, *Social prescribing link workers: reference
+guide for primary care networks*, 2019, and https://www.england.nhs.uk/personalisedcare/
+social-prescribing/faqs/). Meeting more of the needs still comes first: the first need adds half
+a need met, never a whole one.
+
 The attendance evidence guards against small numbers: a rate is shown only once enough
 connections have an outcome, and for ranking it is pulled towards the PCN's overall rate in
 proportion to how few there are, so one good outcome does not put a service on top.
@@ -40,6 +48,11 @@ MAX_DISTANCE_KM: Final = 200.0
 OLDEST_AGE: Final = 120
 # How much each part counts in the score (they add up to 1).
 WEIGHTS: Final = {"needs": 0.4, "distance": 0.3, "evidence": 0.2, "language": 0.1}
+# What meeting the person's first-listed need adds to the needs part, in needs met: under 1, so
+# a service meeting more of the needs is never overtaken on this part by one meeting fewer.
+FIRST_NEED_EXTRA: Final = 0.5
+# Beside the first need's name in a reason line.
+FIRST_NEED_MARK: Final = "(first need)"
 # Distance at which the distance part has halved.
 HALF_SCORE_KM: Final = 5.0
 # Distance parts where no distance is known: a venue in the person's own area counts as a
@@ -50,6 +63,8 @@ UNKNOWN_PART: Final = 0.25
 SEPARATOR: Final = " - "
 # A single figure, or a column of them (``domain.ranking`` weighs a whole directory at once).
 Number = TypeVar("Number", float, npt.NDArray[np.float64])
+# Whether something holds: for one service, or for a directory's column of them.
+Flag = bool | npt.NDArray[np.bool_]
 
 
 class Exclusion(StrEnum):
@@ -261,6 +276,23 @@ class Match:
     reason: str
 
 
+def first_need(criteria: MatchCriteria, needs_order: Sequence[str]) -> str | None:
+    """The need that counts most: the person's first-listed one, when the search is for it and
+    for others. None when the link worker left it out of the search (they are looking for the
+    others) or searches for it alone (every match then meets it)."""
+    if len(criteria.needs) < 2 or not needs_order or needs_order[0] not in criteria.needs:
+        return None
+    return needs_order[0]
+
+
+def needs_part(met: Number, wanted: int, meets_first: Flag | None) -> Number:
+    """The needs part of the score from the number of needs met (of ``wanted``) and whether the
+    first need is among them (``None`` when no need is first, ``first_need``): 1 for all of them."""
+    if meets_first is None:
+        return met / wanted
+    return (met + FIRST_NEED_EXTRA * meets_first) / (wanted + FIRST_NEED_EXTRA)
+
+
 def exclusion(candidate: Candidate, criteria: MatchCriteria, home: Home) -> Exclusion | None:
     """The first hard limit ``candidate`` fails for ``criteria``, or None if the person can use it.
 
@@ -341,12 +373,14 @@ def describe(
     home: Home,
     labels: Mapping[str, str],
     order: Mapping[str, int],
+    first: str | None,
     nearness: Nearness,
     distance: float | None,
     parts: ScoreParts,
     track: Track,
 ) -> Match:
-    """A ranked service as the person is shown it; ``order`` is each need's place in their list."""
+    """A ranked service as the person is shown it; ``order`` is each need's place in their list,
+    ``first`` the need that counts most (``first_need``)."""
     met_codes = sorted(candidate.needs & criteria.needs, key=lambda code: (order.get(code, len(order)), code))
     needs_met = tuple(labels.get(code, code) for code in met_codes)
     times = times_text(fitting(candidate.openings, criteria.times))
@@ -362,6 +396,7 @@ def describe(
         access_met,
         criteria.language if language_met else None,
         evidence,
+        first_met=first is not None and first in candidate.needs,
     )
     return Match(
         service_id=candidate.service_id,
@@ -389,10 +424,15 @@ def reason_line(
     access_met: Sequence[AccessNeed],
     language: str | None,
     evidence: Evidence | None,
+    first_met: bool = False,
 ) -> str:
-    """One line a link worker reads: "loneliness, physical activity - 1.8 km - Tue and Thu
-    evenings - free - step-free"."""
-    parts = [", ".join(_lower_first(label) for label in needs_met), where, times, cost]
+    """One line a link worker reads: "loneliness (first need), physical activity - 1.8 km - Tue
+    and Thu evenings - free - step-free". ``first_met``: the first of ``needs_met`` is the need
+    that counts most."""
+    labels = [_lower_first(label) for label in needs_met]
+    if first_met:
+        labels[0] = f"{labels[0]} {FIRST_NEED_MARK}"
+    parts = [", ".join(labels), where, times, cost]
     parts.extend(need.label for need in access_met)
     if language:
         parts.append(f"{language} spoken")

@@ -33,8 +33,10 @@ from linkworker.domain.matching import (
     Nearness,
     ScoreParts,
     describe,
+    first_need,
     has_timetable,
     nearness_part,
+    needs_part,
     offers,
     ranked_rate,
 )
@@ -118,14 +120,16 @@ class DirectoryTable:
     ) -> list[Match]:
         """The services the person can use, best first (the best ``limit``); equal scores by name,
         then id. ``labels`` names the needs; ``needs_order`` is the order the person's needs are
-        listed in (the reason line follows it). Only the services returned are described."""
+        listed in: the first counts most, and the reason line follows it. Only the services
+        returned are described."""
         if not self.candidates:
             return []
         met = self._needs_met(criteria.needs)
         nearest = self._nearest(home)
         in_area = self._in_area(home)
         usable = self._usable(criteria, home, met, nearest)
-        needs = met / len(criteria.needs)
+        first = first_need(criteria, needs_order)
+        needs = needs_part(met, len(criteria.needs), None if first is None else self._meeting(first))
         distance = self._distance_parts(nearest, in_area)
         evidence = self._ranked_rates(attendance)
         language = self._language_parts(criteria)
@@ -152,6 +156,7 @@ class DirectoryTable:
                     home,
                     labels,
                     order,
+                    first,
                     self._nearness(index, measured, in_area),
                     float(nearest[index]) if measured else None,
                     parts,
@@ -167,6 +172,14 @@ class DirectoryTable:
             if found is not None:
                 met[found] += 1
         return met
+
+    def _meeting(self, code: str) -> Flags:
+        """Which services meet the need ``code``."""
+        meeting = np.zeros(len(self.candidates), dtype=np.bool_)
+        found = self._by_need.get(code)
+        if found is not None:
+            meeting[found] = True
+        return meeting
 
     def _nearest(self, home: Home) -> Floats:
         """Each service's nearest venue in kilometres; infinite where none can be measured."""

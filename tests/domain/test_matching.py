@@ -18,6 +18,7 @@ from linkworker.domain.directory import CostKind
 from linkworker.domain.errors import FormErrors
 from linkworker.domain.folding import fold
 from linkworker.domain.matching import (
+    FIRST_NEED_MARK,
     MIN_EVIDENCE,
     Attendance,
     Candidate,
@@ -31,7 +32,9 @@ from linkworker.domain.matching import (
     check_criteria,
     evidence_of,
     exclusion,
+    first_need,
     nearness_part,
+    needs_part,
     overall_rate,
     ranked_rate,
 )
@@ -107,7 +110,9 @@ def test_the_reason_line_of_the_issue() -> None:
         access_needs=frozenset({AccessNeed.STEP_FREE}),
     )
     [match] = rank([service], wanted, HOME, LABELS, 0.5, ("loneliness", "physical_activity"))
-    assert match.reason == "loneliness, physical activity - 1.8 km - Tue and Thu evenings - free - step-free"
+    assert match.reason == (
+        "loneliness (first need), physical activity - 1.8 km - Tue and Thu evenings - free - step-free"
+    )
     assert match.needs_met == ("Loneliness", "Physical activity")
     assert match.access_met == (AccessNeed.STEP_FREE,)
 
@@ -126,7 +131,7 @@ def test_the_reason_follows_the_persons_order_of_needs_and_adds_language_and_evi
     tracks = {service.service_id: Track(outcomes=10, attended=7)}
     [match] = rank([service], wanted, home, LABELS, 0.5, ("debt_money", "food"), tracks=tracks)
     assert match.reason == (
-        "debt and money, food - about 12 km - Mon to Wed mornings - low cost (£2 a session)"
+        "debt and money (first need), food - about 12 km - Mon to Wed mornings - low cost (£2 a session)"
         " - polish spoken - 7 of 10 attended"
     )
 
@@ -285,6 +290,95 @@ def test_a_persons_recorded_access_needs_suggest_features(
     recorded: str | None, needs: set[AccessNeed]
 ) -> None:
     assert access_needs_from(recorded) == needs
+
+
+# The person's first-listed need.
+
+# Every order a person can list some of the needs in: 4 + 12 + 24 + 24 = 64 lists.
+ORDERS = [order for size in range(1, 5) for order in itertools.permutations(NEEDS, size)]
+# A service for each set of needs it can cover, alike in everything else.
+NEED_SETS = [frozenset(chosen) for size in range(1, 5) for chosen in itertools.combinations(NEEDS, size)]
+
+
+@pytest.mark.parametrize("order", ORDERS, ids="-".join)
+def test_covering_the_first_need_ranks_above_covering_only_others_other_things_equal(
+    order: tuple[str, ...],
+) -> None:
+    # Names run against the rule (the service of the first need last by name), so a tie broken
+    # by name could not pass for it.
+    services = [
+        candidate(index, name=f"Service {len(NEED_SETS) - index:02}", needs=needs)
+        for index, needs in enumerate(NEED_SETS, start=1)
+    ]
+    wanted = criteria(needs=frozenset(order))
+    found = rank(services, wanted, HOME, LABELS, 0.5, order)
+    by_id = {service.service_id: service for service in services}
+
+    def standing(match: Match) -> tuple[int, bool]:
+        met = by_id[match.service_id].needs & wanted.needs
+        return len(met), order[0] in met
+
+    # More needs met first; among services meeting as many, the one meeting the first need.
+    assert [standing(match) for match in found] == sorted(map(standing, found), reverse=True)
+    assert len(found) == sum(1 for needs in NEED_SETS if needs & wanted.needs)
+    for better, worse in itertools.pairwise(found):
+        if standing(better) != standing(worse):
+            assert better.score > worse.score
+    for match in found:
+        marked = f"{_lower(LABELS[order[0]])} {FIRST_NEED_MARK}"
+        assert (marked in match.reason) == (len(order) > 1 and standing(match)[1]), match.reason
+
+
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def test_the_reason_names_the_first_need_only_where_it_helps() -> None:
+    both = ("loneliness", "food")
+    lonely = candidate(1, name="Coffee morning")
+    larder = candidate(2, name="Community larder", needs=frozenset({"food"}))
+    wanted = criteria(needs=frozenset(both))
+    first, second = rank([larder, lonely], wanted, HOME, LABELS, 0.5, both)
+    assert (first.name, second.name) == ("Coffee morning", "Community larder")
+    assert first.reason.startswith("loneliness (first need) - 1.0 km")
+    assert second.reason.startswith("food - 1.0 km")
+    # One need searched for: every match meets it, so saying so adds nothing.
+    [alone] = rank([lonely], criteria(), HOME, LABELS, 0.5, ("loneliness",))
+    assert alone.reason.startswith("loneliness - 1.0 km")
+    # The person's first need left out of the search (or no order known): no need is first.
+    for order in (("debt_money", "loneliness", "food"), ()):
+        found = rank([larder, lonely], wanted, HOME, LABELS, 0.5, order)
+        assert FIRST_NEED_MARK not in " ".join(match.reason for match in found)
+        assert found[0].score == found[1].score
+
+
+@pytest.mark.parametrize(
+    ("order", "needs", "first"),
+    [
+        (("food", "loneliness"), {"food", "loneliness"}, "food"),
+        (("food", "loneliness"), {"loneliness"}, None),
+        (("food", "loneliness"), {"food"}, None),  # the only need searched for
+        ((), {"food", "loneliness"}, None),
+    ],
+)
+def test_the_first_need_is_the_persons_first_when_it_is_searched_for_with_others(
+    order: tuple[str, ...], needs: set[str], first: str | None
+) -> None:
+    assert first_need(criteria(needs=frozenset(needs)), order) == first
+
+
+@pytest.mark.parametrize("wanted", range(1, 8))
+def test_the_needs_part_counts_needs_met_first_and_the_first_need_within_that(wanted: int) -> None:
+    parts = {
+        (met, meets_first): needs_part(met, wanted, meets_first)
+        for met in range(1, wanted + 1)
+        for meets_first in (False, True)
+        if not (met == wanted and not meets_first)  # meeting all of them meets the first
+    }
+    assert parts[(wanted, True)] == 1
+    assert all(0 < part <= 1 for part in parts.values())
+    ordered = sorted(parts, key=parts.__getitem__)
+    assert ordered == sorted(parts)  # by needs met, then by meeting the first
 
 
 # Hard limits.
@@ -538,9 +632,13 @@ def test_each_part_of_a_score_is_the_rule_for_that_service(
     ids = [service.service_id for service in services]
     record = data.draw(st.dictionaries(st.sampled_from(ids), tracks) if ids else st.just({}))
     by_id = {service.service_id: service for service in services}
-    for match in rank(services, wanted, home, LABELS, overall, tracks=record):
+    order = tuple(data.draw(st.permutations(sorted(wanted.needs))))
+    first = first_need(wanted, order)
+    for match in rank(services, wanted, home, LABELS, overall, order, tracks=record):
         service = by_id[match.service_id]
-        assert match.parts.needs == len(service.needs & wanted.needs) / len(wanted.needs)
+        met = service.needs & wanted.needs
+        meets_first = None if first is None else first in met
+        assert match.parts.needs == pytest.approx(needs_part(len(met), len(wanted.needs), meets_first))
         track = record.get(service.service_id, Track())
         assert match.parts.evidence == pytest.approx(ranked_rate(track.outcomes, track.attended, overall))
         measured = [km for km in (venue.distance_from(home) for venue in service.venues) if km is not None]
@@ -550,6 +648,26 @@ def test_each_part_of_a_score_is_the_rule_for_that_service(
         else:
             assert match.distance_km is None
         assert match.score == match.parts.total
+
+
+@unhurried
+@given(candidates, all_criteria, homes, st.data())
+def test_a_service_meeting_the_first_need_beats_its_twin_meeting_another_instead(
+    service: Candidate, wanted: MatchCriteria, home: Home, data: st.DataObject
+) -> None:
+    assume(len(wanted.needs) > 1)
+    order = tuple(data.draw(st.permutations(sorted(wanted.needs))))
+    met = (service.needs & wanted.needs) | {order[0]}
+    others = sorted(wanted.needs - met)
+    assume(others)
+    twin_needs = (service.needs - {order[0]}) | {data.draw(st.sampled_from(others))}
+    first = replace(service, service_id=1, name="Zz", needs=service.needs | {order[0]})
+    twin = replace(service, service_id=2, name="Aa", needs=twin_needs)
+    found = rank([twin, first], wanted, home, LABELS, 0.5, order)
+    if found:
+        assert [match.service_id for match in found] == [1, 2]
+        assert found[0].score > found[1].score
+        assert FIRST_NEED_MARK in found[0].reason and FIRST_NEED_MARK not in found[1].reason
 
 
 def test_an_empty_directory_has_no_matches() -> None:
