@@ -31,6 +31,7 @@ from linkworker.domain.follow_ups import (
     state_of,
     week_end,
 )
+from linkworker.domain.text_checks import hidden_at
 from linkworker.domain.working_days import is_working_day
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
@@ -186,9 +187,9 @@ def test_a_reschedule_needs_a_different_day() -> None:
 
 
 @given(st.text(max_size=250))
-def test_a_reason_is_required_trimmed_and_short(text: str) -> None:
+def test_a_reason_is_required_trimmed_short_and_visible(text: str) -> None:
     cleaned = text.strip()
-    if not cleaned or len(cleaned) > 200:
+    if not cleaned or len(cleaned) > 200 or hidden_at(cleaned) is not None:
         with pytest.raises(ValidationError) as raised:
             parse_reason(text)
         assert raised.value.field == "reason"
