@@ -1,5 +1,6 @@
 """Referral CSV files: read what spreadsheets and GP clinical systems export, and write back the
-rows that could not be imported so they can be fixed and imported again.
+rows that could not be imported so they can be fixed and imported again, and a template with
+one heading for each field the import reads.
 
 Exports differ: EMIS Web, SystmOne and hand-kept spreadsheets each name the columns their own
 way ("Forename", "First Name", "Given name"), Excel saves "CSV UTF-8" with a byte order mark or
@@ -167,6 +168,15 @@ _MIN_HEADER_FIELDS = 3
 _NEEDS_SEPARATORS = re.compile(r"[;|\n]")
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)  # ="0123": how some exports keep text as text
 PROBLEM_HEADING = "Problem"
+# What the template's headings say in brackets (which matching ignores) about how to fill a field.
+_HOW_TO_FILL = {
+    "date_of_birth": "dd/mm/yyyy",
+    "received_on": "dd/mm/yyyy",
+    "needs": "separated by ; or |",
+    "interpreter_needed": "yes or no",
+    "consent_share_gp": "yes or no",
+    "consent_share_services": "yes or no",
+}
 
 
 class CsvFileError(ValueError):
@@ -515,3 +525,27 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
     except OSError as error:
         raise CsvFileError(not_written(path.expanduser(), error)) from None
     return written
+
+
+def template_header(required: Iterable[str]) -> tuple[str, ...]:
+    """Each field's usual heading, in the order the import lists them, with a note in brackets
+    on the ``required`` ones and on how to write dates, needs and yes-or-no answers. Matching
+    ignores bracketed notes, so a filled template imports as it is."""
+    needed = set(required)
+    headings = []
+    for field in HEADINGS:
+        notes = [
+            note for note in ("required" if field in needed else "", _HOW_TO_FILL.get(field, "")) if note
+        ]
+        headings.append(f"{label(field)} ({', '.join(notes)})" if notes else label(field))
+    return tuple(headings)
+
+
+def write_template(path: Path, required: Iterable[str]) -> None:
+    """A file holding only the header line of ``template_header``, to fill in a spreadsheet: UTF-8
+    with a byte order mark, each cell through the spreadsheet rule, written whole or not at all."""
+    try:
+        with text_written_whole(path, encoding="utf-8-sig") as stream:
+            csv.writer(stream).writerow(neutralise_row(list(template_header(required))))
+    except OSError as error:
+        raise CsvFileError(not_written(path.expanduser(), error)) from None

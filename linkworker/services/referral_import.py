@@ -23,6 +23,7 @@ are never written over the file being imported, under any of its names (``same_f
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,12 +54,15 @@ from linkworker.interchange.referral_csv import (
     person_entry,
     read_referral_file,
     referral_entry,
+    required_fields,
     write_rejected,
+    write_template,
 )
 from linkworker.interchange.same_file import same_file
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE
+from linkworker.services.calendar_export import initials
 from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.services.needs import need_labels
 from linkworker.services.people import change_name, create_people, registered_practices
@@ -85,6 +89,8 @@ _WRITE_WEIGHT = 4
 # progress moves and a cancellation is seen within a fraction of a second.
 _WRITE_CHUNK = 1000
 _AUDIT_NAME_MAX = 200
+# What a date of birth written in any usual way is made of: digits, separators, a time of midnight.
+_DATE_LIKE = re.compile(r"^[0-9][0-9 /.:T-]{0,24}$")
 
 
 class ImportRefused(ServiceError):
@@ -134,6 +140,12 @@ class RejectedRow:
     reason: str
     row: CsvRow
 
+    @property
+    def about(self) -> str:
+        """Who the row is about, to find them among the file's rows without naming them on a
+        screen others may see: the initials, and the date of birth as the file writes it."""
+        return about(self.row)
+
 
 @dataclass(frozen=True)
 class SkippedRow:
@@ -176,6 +188,22 @@ class ImportResult:
     already_imported: int
     rejected: int
     names_changed: int = 0
+
+
+def about(row: CsvRow) -> str:
+    """ "A.T., born 01/01/1940": the initials and the date of birth as written (even one that is no
+    date, like 31/02/1970, so the row can be found); a cell that does not look like a date, which
+    may hold a name typed in the wrong column, is not repeated."""
+    given, family = row.value("given_name"), row.value("family_name")
+    who = initials(given, family) if (given + family).strip() else ""
+    born = row.value("date_of_birth")
+    if not born:
+        when = "no date of birth" if who else ""
+    elif _DATE_LIKE.match(born):
+        when = f"born {born}"
+    else:
+        when = "date of birth not readable"
+    return ", ".join(part for part in (who, when) if part) or "no name or date of birth"
 
 
 def read_file(path: Path) -> ReferralFile:
@@ -303,6 +331,17 @@ def save_rejected(
         raise ImportRefused(str(error)) from None
     audit.record(session, actor, "rejected_rows_saved", detail=f"rows={written}")
     return written
+
+
+def save_template(path: Path) -> Path:
+    """A CSV file with one heading for each field the import reads, those a referral needs marked
+    (the NHS number too, which an imported referral needs), to fill in a spreadsheet and import.
+    It holds no one's details, so nothing is audited and any role may save it."""
+    try:
+        write_template(path, ("nhs_number", *required_fields()))
+    except CsvFileError as error:
+        raise ImportRefused(str(error)) from None
+    return path
 
 
 def rejected_file_problem(path: Path, imported: Path) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 
 from linkworker.domain.intake import PersonEntry
 from linkworker.interchange.referral_csv import (
+    HEADINGS,
     CsvFileError,
     CsvRow,
     decode,
@@ -24,8 +25,11 @@ from linkworker.interchange.referral_csv import (
     referral_entry,
     required_fields,
     split_needs,
+    template_header,
     write_rejected,
+    write_template,
 )
+from linkworker.interchange.spreadsheet_cells import neutralise
 from tests.interchange.files import HEADER, NUMBERS, csv_bytes, csv_text, row
 
 # Characters that differ between UTF-8 and Windows-1252: a diaeresis, a curly apostrophe, a pound sign.
@@ -387,3 +391,48 @@ def test_a_file_from_elsewhere_with_an_apostrophe_before_a_formula_reads_as_a_sp
     source = parse_referral_csv(csv_bytes([row(0, Notes="'-lives alone")], WITH_NOTES))
 
     assert source.rows[0].value("notes") == "-lives alone"
+
+
+# The template: one heading for each field the import reads ------------------------------------------
+
+REQUIRED = ("nhs_number", *required_fields())
+
+
+def test_the_template_has_one_heading_for_each_field_the_import_reads(tmp_path: Path) -> None:
+    target = tmp_path / "template.csv"
+
+    write_template(target, REQUIRED)
+
+    data = target.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8), "Excel shows every character of a UTF-8 file with a BOM"
+    read = parse_referral_csv(data)
+    assert [column.field for column in read.columns] == list(HEADINGS)
+    assert read.ignored == () and read.rows == ()
+    assert read.header == template_header(REQUIRED)
+
+
+def test_the_templates_headings_say_what_is_required_and_how_to_write_dates_and_answers() -> None:
+    headings = dict(zip(HEADINGS, template_header(REQUIRED), strict=True))
+    assert headings["nhs_number"] == "NHS number (required)"
+    assert headings["given_name"] == "Given name (required)"
+    assert headings["date_of_birth"] == "Date of birth (required, dd/mm/yyyy)"
+    assert headings["received_on"] == "Referral date (required, dd/mm/yyyy)"
+    assert headings["needs"] == "Needs (required, separated by ; or |)"
+    assert headings["consent_share_gp"] == "Consent to share with GP (yes or no)"
+    assert headings["interpreter_needed"] == "Interpreter needed (yes or no)"
+    assert headings["postcode"] == "Postcode"
+    assert all(field_for(heading) == field for field, heading in headings.items())
+
+
+def test_the_template_is_written_through_the_spreadsheet_cell_rule(tmp_path: Path) -> None:
+    target = tmp_path / "template.csv"
+    write_template(target, REQUIRED)
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        [written] = list(csv.reader(stream))
+    assert written == [neutralise(heading) for heading in template_header(REQUIRED)]
+
+
+def test_a_template_that_cannot_be_written_is_a_plain_error(tmp_path: Path) -> None:
+    with pytest.raises(CsvFileError, match="cannot be written"):
+        write_template(tmp_path / "no such folder" / "template.csv", REQUIRED)
+    assert list(tmp_path.iterdir()) == []

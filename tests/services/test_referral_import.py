@@ -629,3 +629,65 @@ def test_rejected_rows_are_never_saved_over_the_file_being_imported(
     assert source.read_bytes() == original
     with database.session() as session:
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "rejected_rows_saved")) is None
+
+
+# Who a rejected row is about, without naming them; the template of the accepted headings ---------
+
+
+def test_each_rejected_row_says_who_it_is_about_by_initials_and_date_of_birth_only(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    rows = (
+        row(1, **{"Date of birth": "31/02/1970"}),  # Bram Mockford: a date that does not exist
+        row(4, **{"Practice code": "G99009"}),  # Esme Fakenham-Lee
+        row(2, Forename="", Surname="", **{"Date of birth": ""}),
+        row(3, Forename="  dev", **{"Date of birth": "Dev Dummerton"}),  # a name in the wrong column
+    )
+    checked = preview(database, actors[Role.LINK_WORKER], file_of(*rows))
+
+    assert [(rejected.line, rejected.about) for rejected in checked.rejected] == [
+        (2, "B.M., born 31/02/1970"),
+        (3, f"E.F., born {rows[1]['Date of birth']}"),
+        (4, "no name or date of birth"),
+        (5, "D.D., date of birth not readable"),
+    ]
+    for rejected in checked.rejected:
+        for name in (rejected.row.value("given_name").strip(), rejected.row.value("family_name")):
+            assert not name or name not in rejected.about
+
+
+def test_the_template_holds_the_headings_the_import_reads_and_a_filled_one_imports(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    template = tmp_path / "referral template.csv"
+
+    assert referral_import.save_template(template) == template
+
+    empty = read_referral_file(template)
+    assert empty.rows == () and empty.ignored == ()
+    assert "NHS number (required)" in empty.header
+    values = {
+        "nhs_number": row(0)["NHS number"],
+        "given_name": "Ada",
+        "family_name": "Testwell",
+        "date_of_birth": "01/01/1940",
+        "referring_practice_ods": "G99001",
+        "source": "GP",
+        "received_on": "15/01/2026",
+        "needs": "Loneliness and isolation; debt_money",
+        "consent_share_gp": "yes",
+    }
+    filled = tmp_path / "filled.csv"
+    with template.open(encoding="utf-8-sig", newline="") as stream, filled.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(next(csv.reader(stream)))
+        writer.writerow([values.get(column.field, "") for column in empty.columns])
+
+    checked = preview(database, actors[Role.LINK_WORKER], referral_import.read_file(filled))
+    assert checked.rejected == () and len(checked.accepted) == 1
+    assert checked.accepted[0].referral.consent_share_gp
+
+
+def test_a_template_that_cannot_be_saved_is_refused_in_plain_words(tmp_path: Path) -> None:
+    with pytest.raises(ImportRefused, match="cannot be written"):
+        referral_import.save_template(tmp_path / "no such folder" / "template.csv")
