@@ -2,7 +2,10 @@
 what may be done to one in each state.
 
 A follow-up is open until it is done or cancelled (never both); open ones are overdue once their
-day has passed, due today on their day, and due this week up to the coming Sunday. Only an open
+day has passed, due today on their day, and due this week in the 7 days after today. "This week"
+is the next 7 days, not the calendar week (issue 15): on a Sunday a link worker sees Monday's
+work, on a Friday the next Friday's, and over a bank holiday weekend the first working day after
+it (England's longest run of days off is four: Easter, and Christmas near a weekend). Only an open
 follow-up may be completed, rescheduled or cancelled: one done or cancelled stays as it was, so
 the record of what happened is never rewritten.
 """
@@ -16,11 +19,13 @@ from typing import Final
 
 from linkworker.domain.case_entries import parse_text
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.working_days import is_working_day
+from linkworker.domain.working_days import next_working_day
 
 # How far ahead a follow-up may be booked: a year covers the longest support plan.
 FURTHEST_AHEAD: Final = timedelta(days=366)
 REASON_MAX: Final = 200
+# "Due this week": the days after today up to this many days on.
+COMING_WEEK: Final = timedelta(days=7)
 # After a connection, attendance is checked two weeks on: long enough for a first session.
 ATTENDANCE_CHECK_AFTER: Final = timedelta(days=14)
 
@@ -42,7 +47,7 @@ class Due(StrEnum):
 
     OVERDUE = "overdue"
     TODAY = "today"
-    THIS_WEEK = "this_week"
+    THIS_WEEK = "this_week"  # in the next 7 days
     LATER = "later"
 
 
@@ -83,12 +88,12 @@ def is_open(done_at: datetime | None, cancelled_at: datetime | None) -> bool:
 
 
 def week_end(today: date) -> date:
-    """The coming Sunday, the last day of "this week" (today itself on a Sunday)."""
-    return today + timedelta(days=6 - today.weekday())
+    """The last day of "this week": a week on from today, the seventh of the next 7 days."""
+    return today + COMING_WEEK
 
 
 def due(due_on: date, today: date) -> Due:
-    """Where an open follow-up's day falls: overdue, today, later this week, or after it."""
+    """Where an open follow-up's day falls: overdue, today, in the next 7 days, or after them."""
     if due_on < today:
         return Due.OVERDUE
     if due_on == today:
@@ -129,13 +134,6 @@ _DONE_WORDS = {
     FollowUpAction.RESCHEDULE: "rescheduled",
     FollowUpAction.CANCEL: "cancelled",
 }
-
-
-def next_working_day(day: date) -> date:
-    """``day`` if people work then, else the first working day after it."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def add_month(day: date) -> date:

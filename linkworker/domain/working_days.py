@@ -33,6 +33,13 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
+def next_working_day(day: date) -> date:
+    """``day`` if people work then, else the first working day after it."""
+    while not is_working_day(day):
+        day += _ONE_DAY
+    return day
+
+
 def _weekdays_through(day: date) -> int:
     """Monday-to-Friday days from 1 January of year 1 (a Monday) up to and including ``day``."""
     weeks, extra = divmod(day.toordinal(), 7)

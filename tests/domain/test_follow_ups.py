@@ -25,14 +25,13 @@ from linkworker.domain.follow_ups import (
     due,
     is_open,
     is_overdue,
-    next_working_day,
     parse_reason,
     quick_pick,
     state_of,
     week_end,
 )
 from linkworker.domain.text_checks import hidden_at
-from linkworker.domain.working_days import is_working_day
+from linkworker.domain.working_days import is_working_day, next_working_day
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 # A year's bank holidays are read from the holidays package the first time they are needed
@@ -41,18 +40,46 @@ calendar_settings = settings(deadline=None)
 moments = st.none() | st.datetimes(timezones=st.just(UTC))
 
 
+DECADE = [date(2020, 1, 1) + timedelta(days=offset) for offset in range(11 * 365)]
+
+
 @given(days)
-def test_the_week_ends_on_the_coming_sunday(today: date) -> None:
-    end = week_end(today)
-    assert end.weekday() == 6
-    assert 0 <= (end - today).days <= 6
+def test_due_this_week_is_the_next_7_days(today: date) -> None:
+    assert week_end(today) == today + timedelta(days=7)
 
 
-def test_the_week_end_of_a_known_week() -> None:
-    monday = date(2025, 6, 2)
-    assert [week_end(monday + timedelta(days=n)) for n in range(8)] == [date(2025, 6, 8)] * 7 + [
-        date(2025, 6, 15)
-    ]
+def test_every_day_of_a_decade_lists_the_next_7_days_and_the_next_working_days_work() -> None:
+    for today in DECADE:
+        around = [today + timedelta(days=offset) for offset in range(-10, 20)]
+        listed = [day for day in around if due(day, today) is Due.THIS_WEEK]
+        # The seven days after today, whatever day it is looked at: each day of the week shows
+        # once, so Monday's work is listed on a Sunday and next Friday's on a Friday.
+        assert listed == [today + timedelta(days=offset) for offset in range(1, 8)], today
+        # The next working day's work is listed, over a weekend or a bank holiday too.
+        assert due(next_working_day(today + timedelta(days=1)), today) is Due.THIS_WEEK, today
+
+
+@pytest.mark.parametrize(
+    ("today", "listed", "later"),
+    [
+        # Sunday 22 March 2026: Monday's work shows, up to the next Sunday.
+        (date(2026, 3, 22), [date(2026, 3, 23), date(2026, 3, 29)], date(2026, 3, 30)),
+        # Saturday 21 March: Monday's work, and the next Saturday's.
+        (date(2026, 3, 21), [date(2026, 3, 23), date(2026, 3, 28)], date(2026, 3, 29)),
+        # Good Friday 3 April 2026 (Easter Monday is off too): Tuesday's work, to the next Friday.
+        (date(2026, 4, 3), [date(2026, 4, 7), date(2026, 4, 10)], date(2026, 4, 11)),
+        # Christmas Eve 2026, a Thursday: the first working day is Tuesday 29; 1 January is later.
+        (date(2026, 12, 24), [date(2026, 12, 29), date(2026, 12, 31)], date(2027, 1, 1)),
+        # A Wednesday: the same day next week is still in the list.
+        (date(2026, 3, 18), [date(2026, 3, 19), date(2026, 3, 25)], date(2026, 3, 26)),
+    ],
+)
+def test_the_next_7_days_over_weekends_and_bank_holidays(
+    today: date, listed: list[date], later: date
+) -> None:
+    assert [due(day, today) for day in listed] == [Due.THIS_WEEK] * len(listed)
+    assert due(later, today) is Due.LATER
+    assert next_working_day(today + timedelta(days=1)) == listed[0]
 
 
 @given(days, days)
@@ -144,14 +171,6 @@ def test_quick_picks_over_a_bank_holiday() -> None:
     assert quick_pick(date(2025, 1, 31), QuickPick.ONE_MONTH) == date(2025, 2, 28)
     assert quick_pick(date(2025, 5, 31), QuickPick.ONE_MONTH) == date(2025, 6, 30)
     assert [pick.label for pick in QuickPick] == ["+1 week", "+2 weeks", "+1 month"]
-
-
-@calendar_settings
-@given(days)
-def test_the_next_working_day_is_never_earlier_and_is_a_working_day(day: date) -> None:
-    found = next_working_day(day)
-    assert found >= day and is_working_day(found)
-    assert (found == day) == is_working_day(day)
 
 
 @calendar_settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkworker.domain.errors import ValidationError
@@ -16,6 +16,7 @@ from linkworker.domain.working_days import (
     bank_holidays,
     is_working_day,
     latest_start_beyond,
+    next_working_day,
     parse_first_contact_wait,
     working_days_between,
 )
@@ -72,6 +73,7 @@ def test_every_weekend_day_and_bank_holiday_of_a_decade_adds_no_working_day() ->
         following = add_working_days(day, 1)
         assert is_working_day(following)
         assert all(not is_working_day(day + timedelta(offset)) for offset in range(1, (following - day).days))
+        assert next_working_day(day) == (following if closed else day), day
 
 
 def test_christmas_and_easter_2026_as_a_link_worker_counts_them() -> None:
@@ -88,6 +90,16 @@ def test_christmas_and_easter_2026_as_a_link_worker_counts_them() -> None:
     assert working_days_between(date(2026, 11, 13), date(2026, 11, 20)) == 5
     assert working_days_between(date(2026, 11, 13), date(2026, 11, 21)) == 5
     assert working_days_between(date(2026, 11, 20), date(2026, 11, 13)) == -5
+
+
+# A year's bank holidays are read the first time they are needed, then kept: no deadline.
+@settings(deadline=None)
+@given(dates)
+def test_the_next_working_day_is_never_earlier_and_is_a_working_day(day: date) -> None:
+    found = next_working_day(day)
+    assert found >= day and is_working_day(found)
+    assert (found == day) == is_working_day(day)
+    assert working_days_between(day, found) == (1 if found > day else 0)
 
 
 @given(dates, dates)
