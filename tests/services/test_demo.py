@@ -27,6 +27,7 @@ from linkworker.domain.intake import LOCAL_NEED_PREFIX
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
+from linkworker.domain.working_days import bank_holidays, is_working_day
 from linkworker.services import gp_record, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
@@ -297,6 +298,42 @@ def test_follow_ups_are_mostly_done_with_some_overdue_today_and_this_week(demo):
         assert session.scalar(select(func.count()).where(FollowUp.cancelled_at.is_not(None))) == 0
     assert all(created_by == owner for owner, created_by, _, _ in who)  # each worker books their own
     assert all((done_by == owner) == (done is not None) for owner, _, done, done_by in who)
+
+
+def _closed_days(database: Database) -> tuple[list[date], list[date]]:
+    """Every follow-up's day, and those of them no one works on (a weekend or a bank holiday)."""
+    with database.session() as session:
+        days = sorted(set(session.scalars(select(FollowUp.due_on))))
+    return days, [day for day in days if not is_working_day(day)]
+
+
+def test_every_follow_up_falls_on_a_working_day(demo):
+    days, closed = _closed_days(demo.database)
+    assert closed == []
+    # The follow-ups span bank holidays (Christmas, New Year, Easter ahead), so the rule was met.
+    holidays = {day for year in range(days[0].year, days[-1].year + 1) for day in bank_holidays(year)}
+    assert sum(days[0] < day < days[-1] and day.weekday() < 5 for day in holidays) >= 8
+
+
+# Built on Easter Monday 2026: the open cases' follow-ups due "today" and in the days around go
+# to working days, the Tuesday after the long weekend the first of them.
+EASTER_MONDAY = datetime(2026, 4, 6, 11, 0, tzinfo=UTC)
+TINY_PCN = DemoSizes(pcns=1, practices=2, link_workers=2, people=300, referrals=150, services=12)
+
+
+def test_a_demo_built_on_a_bank_holiday_books_its_follow_ups_on_working_days(sqlite_template, tmp_path):
+    database = sqlite_template.copy_to(tmp_path / "easter")
+    try:
+        build_demo(
+            database, scale="pcn", seed=SEED, progress=lambda _: None, sizes=TINY_PCN, now=EASTER_MONDAY
+        )
+        assert _closed_days(database)[1] == []
+        with database.session() as session:
+            waiting = set(session.scalars(select(FollowUp.due_on).where(FollowUp.done_at.is_(None))))
+        assert date(2026, 4, 7) in waiting  # what was due over the weekend and today
+        assert any(day < EASTER_MONDAY.date() for day in waiting)  # and some overdue
+    finally:
+        database.dispose()
 
 
 def test_needs_and_connections_use_the_taxonomy_and_the_directory(demo):

@@ -24,6 +24,7 @@ from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, Me
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.working_days import next_working_day
 from linkworker.services.demo import local_needs
 from linkworker.services.demo.local_needs import LocalNeedUse
 from linkworker.services.demo.names import NamePools
@@ -545,7 +546,8 @@ class _Episode:
         )
 
     def _open_follow_up(self, kind: FollowUpKind, created: datetime) -> None:
-        """The one booked follow-up of an open case: some overdue, some today, most ahead."""
+        """The one booked follow-up of an open case: some overdue, some today, most ahead; on a
+        working day, as the app books them (built on a weekend, "today" is the next one)."""
         rng = self.rng
         today = self.now.date()
         roll = rng.random()
@@ -557,7 +559,7 @@ class _Episode:
             due = today + timedelta(days=rng.randint(1, 6))
         else:
             due = today + timedelta(days=rng.randint(7, 28))
-        self._follow_up(kind, due, created, None)
+        self._follow_up(kind, next_working_day(due), created, None)
 
     def _measures(self, stage: MeasureStage, ons4: list[int] | None, swemwbs: list[int] | None) -> None:
         for instrument, answers in ((Instrument.ONS4, ons4), (Instrument.SWEMWBS, swemwbs)):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from linkworker.domain.intake import local_need_code
+from linkworker.domain.working_days import next_working_day
 from linkworker.services.demo.rows import Row
-from linkworker.services.demo.timeline import moment, working_day
+from linkworker.services.demo.timeline import moment
 
 _IN_USE = ("Pet care", "Gardening", "Hoarding and clutter")
 _WINTER_ONLY = "Warm spaces"
@@ -66,4 +67,4 @@ def rows(rng: random.Random, pcn_id: int, uses: list[LocalNeedUse]) -> list[Row]
 
 def _start(rng: random.Random, today: date, fewest_days: int, most_days: int) -> date:
     """A working day ``fewest_days`` to ``most_days`` before ``today`` (never after it)."""
-    return min(today, working_day(today - timedelta(days=rng.randint(fewest_days, most_days - 1))))
+    return min(today, next_working_day(today - timedelta(days=rng.randint(fewest_days, most_days - 1))))

@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta
 from linkworker.domain import gp_codes
 from linkworker.domain.gp_codes import EpisodeHistory, SnomedCode
 from linkworker.domain.referrals import CaseStatus, ClosingReason
+from linkworker.domain.working_days import next_working_day
 from linkworker.services.demo import plan_texts
 from linkworker.services.demo.plan_texts import NeedTexts
 from linkworker.services.demo.rows import CaseIds, CaseRows
-from linkworker.services.demo.timeline import moment, working_day
+from linkworker.services.demo.timeline import moment
 
 # A plan is first reviewed about six weeks in, at a conversation at least four weeks after it.
 _FIRST_REVIEW_AFTER = timedelta(days=28)
@@ -156,7 +157,7 @@ class CaseRecords:
     def _within(self, low: datetime, high: datetime, end: datetime) -> datetime:
         """A working-hours moment on a day from ``low`` to ``high``, kept within the case's life."""
         span = max(0, (high.date() - low.date()).days)
-        when = moment(self.rng, working_day(low.date() + timedelta(days=self.rng.randint(0, span))))
+        when = moment(self.rng, next_working_day(low.date() + timedelta(days=self.rng.randint(0, span))))
         return min(max(when, low), end)
 
     def _gp_codes(self, facts: EpisodeFacts, rows: CaseRows, ids: CaseIds) -> None:
@@ -165,7 +166,7 @@ class CaseRecords:
         for due in gp_codes.codes_due(facts.history, self.codes):
             if rng.random() >= _ENTERED_SHARE:
                 continue
-            entered_on = working_day(due.due_on + timedelta(days=rng.randint(*_ENTRY_DELAY_DAYS)))
+            entered_on = next_working_day(due.due_on + timedelta(days=rng.randint(*_ENTRY_DELAY_DAYS)))
             if entered_on <= self.today:
                 rows.gp_code_entries.append(
                     {

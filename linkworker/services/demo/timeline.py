@@ -1,9 +1,12 @@
-"""Dates and times for demo events: office hours on working days, in UTC."""
+"""Dates and times for demo events: office hours on working days (weekends and England's bank
+holidays off, as ``domain.working_days`` has them), in UTC."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+
+from linkworker.domain.working_days import next_working_day
 
 _OPENS = time(8, 30)
 _WORKING_MINUTES = 8 * 60 + 30
@@ -14,11 +17,6 @@ def moment(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, _OPENS, UTC) + timedelta(minutes=rng.randint(0, _WORKING_MINUTES))
 
 
-def working_day(day: date) -> date:
-    """The day itself, or the Monday after a weekend."""
-    weekday = day.weekday()
-    return day + timedelta(days=7 - weekday) if weekday >= 5 else day
-
-
 def days_after(rng: random.Random, day: date, low: int, high: int) -> date:
-    return working_day(day + timedelta(days=rng.randint(low, high)))
+    """A working day ``low`` to ``high`` days after ``day``, or the first one after that."""
+    return next_working_day(day + timedelta(days=rng.randint(low, high)))
