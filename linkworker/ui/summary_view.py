@@ -2,7 +2,10 @@
 anonymised summary in the background, look at it, then print it or save it as a PDF or a CSV.
 
 The figures are built and the PDF rendered on a background thread (``ui.jobs``), with a progress
-bar, so the window keeps painting. The PDF stays in memory until saved; both files are written
+bar, so the window keeps painting. The preview opens at the page's width (readable at 1366x768)
+and zooms in steps: Zoom in / Zoom out / Fit width, or Ctrl+= (Ctrl++), Ctrl+- and Ctrl+0
+anywhere in the area; a new summary keeps the zoom chosen. A saved file's place is said under the
+actions, with Open folder (``ui.saved_file``). The PDF stays in memory until saved; both files are written
 whole or not at all, and each print or save goes to the audit trail. Every figure is shown as the
 PCN's disclosure rule allows, so the files may leave the PCN. No group of practices is offered:
 its figures set against the whole PCN's would give away small numbers (``services.summary.selection``).
@@ -15,8 +18,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +46,15 @@ from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.jobs import Job, JobControl, run_job
-from linkworker.ui.letter_preview import ask_printer, ask_save_path, paint_pages, pdf_document, pdf_view
+from linkworker.ui.letter_preview import (
+    POINTS_PER_INCH,
+    ask_printer,
+    ask_save_path,
+    paint_pages,
+    pdf_document,
+    pdf_view,
+)
+from linkworker.ui.saved_file import SavedFileNotice
 from linkworker.whole_file import write_whole
 
 ACTION = "Monthly summary"
@@ -51,6 +64,10 @@ WHY_NO_GROUPS = (
     "taken away from the whole PCN's could reveal small numbers."
 )
 MONTHS_OFFERED = 24
+# The preview's zoom steps (1.0 is the page at its printed size): from a whole page's outline to
+# a close look at a table's small print.
+ZOOM_STEPS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+_SAME_ZOOM = 0.01  # a step this close to the fitted width is no step from it
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,8 @@ def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
 
 class SummaryView(QWidget):
     """Month, PCN (for an administrator of a shared server) and the whole PCN or one practice,
-    Make summary (with Cancel while it runs), the preview, and Print / Save PDF / Save CSV."""
+    Make summary (with Cancel while it runs), Print / Save PDF / Save CSV, and the preview
+    with its zoom."""
 
     made = Signal(object)  # the Made, once shown
 
@@ -85,7 +103,10 @@ class SummaryView(QWidget):
         self.busy = False
         self.current: Made | None = None
         self._holder: QObject | None = None
+        self._zoom_keys: dict[int, Callable[[], None]] = {}
 
+        self.heading = QLabel("Monthly summary")
+        self.heading.setObjectName("heading")
         self.month = QComboBox()
         self.month.setAccessibleName("Month")
         for month in months_offered(today or date.today()):
@@ -123,8 +144,10 @@ class SummaryView(QWidget):
         self.print_button.clicked.connect(lambda _checked=False: self.print_summary())
         self.save_pdf_button = QPushButton("&Save PDF…")
         self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_pdf())
-        self.save_csv_button = QPushButton("Save &CSV…")
+        self.save_csv_button = QPushButton("Save CS&V…")
         self.save_csv_button.clicked.connect(lambda _checked=False: self.save_csv())
+        self.saved = SavedFileNotice(self, button_text="Open fol&der")
+        zoom = self._zoom_controls()
 
         form = QFormLayout()
         form.addRow("Mon&th:", self.month)
@@ -143,12 +166,144 @@ class SummaryView(QWidget):
         actions.addStretch()
         for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
             actions.addWidget(button)
+        for choice in (self.month, self.pcn, self.practices):
+            choice.installEventFilter(self)
+        below = QHBoxLayout()  # what was made, and how the preview is shown
+        below.addWidget(self.status, 1)
+        below.addLayout(zoom)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addLayout(actions)
-        layout.addWidget(self.status)
+        layout.addWidget(self.saved)
+        layout.addLayout(below)
         layout.addWidget(self.view, 1)
         self.refresh()
+
+    # Zoom ----------------------------------------------------------------------------------
+
+    def _zoom_controls(self) -> QHBoxLayout:
+        """Zoom out, the zoom shown, Zoom in and Fit width; their keys work anywhere in the area."""
+        self.zoom_out_button = self._zoom_button("Zoom o&ut", "Zoom out", ("Ctrl+-",), self.zoom_out)
+        self.zoom_in_button = self._zoom_button("Zoom &in", "Zoom in", ("Ctrl+=", "Ctrl++"), self.zoom_in)
+        self.fit_button = self._zoom_button("Fit &width", "Fit the page's width", ("Ctrl+0",), self.fit_width)
+        self.fit_button.setCheckable(True)
+        self.zoom_label = QLabel()
+        self.zoom_label.setAccessibleName("Zoom")
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance(" 400% "))
+        self.view.viewport().installEventFilter(self)  # the fitted zoom changes with the width
+        row = QHBoxLayout()
+        for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
+            row.addWidget(widget)
+        return row
+
+    def _zoom_button(
+        self, text: str, what: str, keys: tuple[str, ...], zoom: Callable[[], None]
+    ) -> QPushButton:
+        """A button, and its keys anywhere in the area (``event``, ``keyPressEvent``)."""
+        button = QPushButton(text)
+        shortcuts = [QKeySequence(key) for key in keys]
+        shown = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{what} ({shown})")
+        button.clicked.connect(lambda _checked=False: zoom())
+        for shortcut in shortcuts:
+            self._zoom_keys[shortcut[0].toCombined()] = zoom
+        return button
+
+    def _zoom_key(self, event: QKeyEvent) -> Callable[[], None] | None:
+        """What a zoom key pressed does; None for any other key."""
+        return self._zoom_keys.get(event.keyCombination().toCombined())
+
+    def event(self, event: QEvent) -> bool:
+        """A zoom key is the area's own, even where the window binds the same key (Ctrl+0 goes to
+        a tenth area): taken here, it comes back as a key press instead of an ambiguous shortcut."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._zoom_key(event) is not None
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        zoom = self._zoom_key(event)
+        if zoom is None:
+            super().keyPressEvent(event)
+            return
+        zoom()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A drop-down would take Ctrl+0's "0" as the start of a choice's name: the zoom has it
+        first. A preview made wider or narrower shows a page fitted to it at another zoom."""
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._show_zoom()
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            zoom = self._zoom_key(event)
+            if zoom is not None:
+                zoom()
+                return True
+        return super().eventFilter(watched, event)
+
+    def zoom_in(self) -> None:
+        """The next step larger than the page is shown now."""
+        now = self._zoom_now()
+        larger = [step for step in ZOOM_STEPS if step > now + _SAME_ZOOM]
+        if larger:
+            self._zoom_to(larger[0])
+
+    def zoom_out(self) -> None:
+        """The next step smaller than the page is shown now."""
+        now = self._zoom_now()
+        smaller = [step for step in ZOOM_STEPS if step < now - _SAME_ZOOM]
+        if smaller:
+            self._zoom_to(smaller[-1])
+
+    def fit_width(self) -> None:
+        """The page as wide as the preview: how it opens."""
+        if self.current is None:
+            return
+        self._keeping_place(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+
+    def _zoom_to(self, factor: float) -> None:
+        if self.current is None:
+            return
+
+        def zoom() -> None:
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(factor)
+
+        self._keeping_place(zoom)
+
+    def _keeping_place(self, change: Callable[[], None]) -> None:
+        """Change the zoom, keeping the same part of the page in view (the same share of the way
+        down), as a reader expects; then show the zoom."""
+        bar = self.view.verticalScrollBar()
+        share = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        change()
+        bar.setValue(round(share * bar.maximum()))
+        self._show_zoom()
+
+    def _zoom_now(self) -> float:
+        """The zoom the page is shown at: the custom factor, or the one that fits its width."""
+        if self.view.zoomMode() == QPdfView.ZoomMode.Custom:
+            return self.view.zoomFactor()
+        document = self.view.document()
+        margins = self.view.documentMargins()
+        room = self.view.viewport().width() - margins.left() - margins.right()
+        page = document.pagePointSize(0).width() * self.view.logicalDpiX() / POINTS_PER_INCH
+        return room / page if page > 0 else 1.0
+
+    def _show_zoom(self) -> None:
+        fitted = self.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+        shown = self.current is not None
+        now = self._zoom_now()
+        self.zoom_label.setText(f"{round(now * 100)}%" if shown else "")
+        self.fit_button.setChecked(fitted)
+        self.zoom_in_button.setEnabled(shown and now < ZOOM_STEPS[-1] - _SAME_ZOOM)
+        self.zoom_out_button.setEnabled(shown and now > ZOOM_STEPS[0] + _SAME_ZOOM)
+        self.fit_button.setEnabled(shown)
 
     def refresh(self) -> None:
         """Read the PCNs and their practices again (one may have been added since); the PCN and
@@ -224,6 +379,7 @@ class SummaryView(QWidget):
             return Made(built, rule, summary_pdf.render(built, rule), whole_pcn=whole_pcn)
 
         self._set_busy(True)
+        self.saved.hide()
         self.status.setText(f"Making the summary for {month:%B %Y}…")
         job = run_job(self, self.database, work, action=ACTION, read_only=True)
         job.progressed.connect(self._show_progress)
@@ -257,6 +413,7 @@ class SummaryView(QWidget):
             f"The summary of {figures.pcn_name} for {figures.month:%B %Y} ({scope}) is ready: print it "
             "or save it. Its footer names the disclosure rule it follows."
         )
+        self._show_zoom()
         self.made.emit(made)
 
     def _set_busy(self, busy: bool) -> None:
@@ -272,6 +429,7 @@ class SummaryView(QWidget):
         self.make_button.setEnabled(not self.busy and self.practices.count() > 0)
         for button in (self.print_button, self.save_pdf_button, self.save_csv_button):
             button.setEnabled(not self.busy and self.current is not None)
+        self._show_zoom()
 
     # Printing and saving -------------------------------------------------------------------
 
@@ -300,7 +458,13 @@ class SummaryView(QWidget):
         """The PDF to ``path``, whole or not at all."""
         assert self.current is not None
         pdf = self.current.pdf
-        return self._save(lambda: write_whole(path, pdf), summary.SummaryExport.SAVED_PDF, "Save the summary")
+        return self._save(
+            lambda: write_whole(path, pdf),
+            summary.SummaryExport.SAVED_PDF,
+            "Save the summary",
+            path,
+            "the summary",
+        )
 
     def save_csv(self) -> QFileDialog:
         return ask_save_path(
@@ -315,16 +479,23 @@ class SummaryView(QWidget):
             lambda: summary_csv.write(made.summary, made.rule, path),
             summary.SummaryExport.SAVED_CSV,
             "Save the figures",
+            path,
+            "the figures",
         )
 
-    def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str) -> bool:
-        """Write a file, then put the saving in the audit trail."""
+    def _save(
+        self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path, what: str
+    ) -> bool:
+        """Write a file, put the saving in the audit trail, then say where it went."""
         try:
             write()
         except OSError as error:
             self._not_saved(action, error.strerror or str(error))
             return False
-        return self._record(how, action)
+        if not self._record(how, action):
+            return False
+        self.saved.show_saved(path, what)
+        return True
 
     def _record(self, how: summary.SummaryExport, action: str) -> bool:
         assert self.current is not None

@@ -14,7 +14,9 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from reportlab.lib.pagesizes import A4
 
 from linkworker.domain.roles import Role
@@ -23,7 +25,9 @@ from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, add_practice, list_practices, set_practice_active
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Practice
-from linkworker.ui.summary_view import SummaryView, months_offered
+from linkworker.ui.caseload_view import CaseloadView
+from linkworker.ui.main_window import MainWindow
+from linkworker.ui.summary_view import ZOOM_STEPS, SummaryView, months_offered
 from tests.services.casework_builder import new_case
 
 WAIT_MS = 30_000
@@ -266,3 +270,170 @@ def test_cancel_stops_the_summary_and_keeps_the_one_shown(qtbot, view: SummaryVi
     assert view.status.text() == "You cancelled the summary: nothing was made."
     assert view.current is shown and not view.cancel_button.isVisible()
     assert view.save_pdf_button.isEnabled()
+
+
+# The page heading, the zoomable preview and where a saved file went ------------------------------
+
+
+def test_the_area_has_the_same_page_heading_as_the_others(view: SummaryView) -> None:
+    assert view.heading.text() == "Monthly summary" and view.heading.objectName() == "heading"
+    caseload = CaseloadView(view.database, view.actor)
+    [their_heading] = [label for label in caseload.findChildren(QLabel) if label.objectName() == "heading"]
+    their_heading.ensurePolished()
+    assert view.heading.font().pointSizeF() == their_heading.font().pointSizeF()
+    assert view.heading.font().bold()
+    assert all(
+        view.heading.geometry().top() <= widget.geometry().top()
+        for widget in (view.month, view.make_button, view.status, view.view)
+    ), "the heading is at the top of the area"
+
+
+def at_1366_by_768(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    """The room the area has in the window on a 1366x768 screen (navigation, menu, status bar)."""
+    view.resize(1366 - 190, 768 - 130)
+    qtbot.waitUntil(lambda: view.view.viewport().width() > 0)
+
+
+def fit_factor(view: SummaryView) -> float:
+    """The zoom that fits the page's width to the preview, as QPdfView lays it out."""
+    preview = view.view
+    margins = preview.documentMargins()
+    width = preview.viewport().width() - margins.left() - margins.right()
+    return width / (preview.document().pagePointSize(0).width() * preview.logicalDpiX() / 72)
+
+
+def test_the_preview_opens_at_the_pages_width_readable_at_1366_by_768(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    at_1366_by_768(qtbot, view)
+    assert not view.zoom_in_button.isEnabled(), "nothing to zoom before a summary is made"
+    assert view.zoom_label.text() == ""
+    make(qtbot, view)
+    assert view.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert view.zoom_label.text() == f"{round(fit_factor(view) * 100)}%"
+    assert view.fit_button.isChecked()
+    assert fit_factor(view) >= 1.0, "the page's text at least its printed size"
+    view.resize(900, view.height())
+    qtbot.waitUntil(lambda: view.zoom_label.text() == f"{round(fit_factor(view) * 100)}%")
+    assert view.view.height() >= 0.45 * view.height(), "the preview has most of the area's height"
+
+
+def zoom_key(qtbot, target: QWidget, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(target, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_plus_and_minus_zoom_in_steps_and_ctrl_0_fits_the_width_again(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    at_1366_by_768(qtbot, view)
+    make(qtbot, view)
+    view.view.setFocus()
+    fitted = fit_factor(view)
+    above = min(step for step in ZOOM_STEPS if step > fitted + 0.01)
+
+    zoom_key(qtbot, view.view, Qt.Key.Key_Equal)
+    assert view.view.zoomMode() == QPdfView.ZoomMode.Custom
+    assert view.view.zoomFactor() == above
+    assert view.zoom_label.text() == f"{round(above * 100)}%" and not view.fit_button.isChecked()
+    zoom_key(qtbot, view.view, Qt.Key.Key_Plus)
+    assert view.view.zoomFactor() == min(step for step in ZOOM_STEPS if step > above)
+    zoom_key(qtbot, view.view, Qt.Key.Key_Minus)
+    zoom_key(qtbot, view.view, Qt.Key.Key_Minus)
+    assert view.view.zoomFactor() == max(step for step in ZOOM_STEPS if step < above)
+
+    view.month.setFocus()  # anywhere in the area, not only on the preview
+    zoom_key(qtbot, view.month, Qt.Key.Key_0)
+    assert view.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert view.zoom_label.text() == f"{round(fitted * 100)}%" and view.fit_button.isChecked()
+    zoom_key(qtbot, view.month, Qt.Key.Key_Minus)
+    assert view.view.zoomFactor() == max(step for step in ZOOM_STEPS if step < fitted - 0.01)
+
+
+def test_the_zoom_buttons_step_to_the_ends_and_stop_there(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    at_1366_by_768(qtbot, view)
+    make(qtbot, view)
+    while view.zoom_out_button.isEnabled():
+        qtbot.mouseClick(view.zoom_out_button, Qt.MouseButton.LeftButton)
+    assert view.view.zoomFactor() == ZOOM_STEPS[0] and view.zoom_label.text() == "50%"
+    zoom_key(qtbot, view.view, Qt.Key.Key_Minus)
+    assert view.view.zoomFactor() == ZOOM_STEPS[0]
+    while view.zoom_in_button.isEnabled():
+        qtbot.mouseClick(view.zoom_in_button, Qt.MouseButton.LeftButton)
+    assert view.view.zoomFactor() == ZOOM_STEPS[-1] and view.zoom_label.text() == "400%"
+    qtbot.mouseClick(view.fit_button, Qt.MouseButton.LeftButton)
+    assert view.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert view.zoom_in_button.isEnabled() and view.zoom_out_button.isEnabled()
+
+
+def test_zooming_keeps_the_part_of_the_page_being_read_in_view(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    at_1366_by_768(qtbot, view)
+    make(qtbot, view)
+    bar = view.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    zoom_key(qtbot, view.view, Qt.Key.Key_Equal)
+    zoom_key(qtbot, view.view, Qt.Key.Key_Equal)
+    assert bar.value() / bar.maximum() == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_new_summary_keeps_the_zoom_chosen(qtbot, view: SummaryView) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    qtbot.mouseClick(view.zoom_out_button, Qt.MouseButton.LeftButton)
+    chosen = view.view.zoomFactor()
+    make(qtbot, view)
+    assert view.view.zoomMode() == QPdfView.ZoomMode.Custom and view.view.zoomFactor() == chosen
+
+
+def test_saving_says_where_the_file_went(qtbot, view: SummaryView, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert not view.saved.isVisible()
+    make(qtbot, view)
+    pdf = tmp_path / "summary.pdf"
+    assert view.save_pdf_to(pdf)
+    assert view.saved.isVisible()
+    assert view.saved.text() == f"Saved the summary to {pdf}."
+    figures = tmp_path / "summary.csv"
+    assert view.save_csv_to(figures)
+    assert view.saved.text() == f"Saved the figures to {figures}."
+    assert view.saved.open_button.text() == "Open fol&der"
+
+    make(qtbot, view)
+    assert not view.saved.isVisible(), "a new summary is not the one saved"
+
+
+def test_a_file_not_saved_shows_no_notice(qtbot, view: SummaryView, tmp_path: Path, messages) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    assert not view.save_pdf_to(tmp_path / "no such folder" / "summary.pdf")
+    assert not view.saved.isVisible()
+
+
+def test_each_access_key_of_the_area_is_used_once(view: SummaryView) -> None:
+    view.refresh()
+    keys = [
+        text.split("&")[1][0].lower()
+        for text in [button.text() for button in view.findChildren(QAbstractButton)]
+        + [label.text() for label in view.findChildren(QLabel) if label.buddy() is not None]
+        if "&" in text
+    ]
+    assert len(keys) == len(set(keys)), keys
+
+
+def test_in_the_window_ctrl_0_fits_the_summary_and_elsewhere_still_goes_to_the_tenth_area(
+    qtbot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:  # type: ignore[no-untyped-def]
+    """An administrator's window has a tenth area (Ctrl+0 in the Go menu): on the summary, Ctrl+0
+    is the preview's Fit width, and neither key is lost as an ambiguous shortcut."""
+    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.show_area(window.area_titles().index("Monthly summary"))
+    [area] = [page for page in window.findChildren(SummaryView)]
+    make(qtbot, area)
+    area.view.setFocus()
+    zoom_key(qtbot, area.view, Qt.Key.Key_Equal)
+    assert area.view.zoomMode() == QPdfView.ZoomMode.Custom
+
+    zoom_key(qtbot, area.view, Qt.Key.Key_0)
+    assert area.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+    assert window.navigation.currentItem().text() == "Monthly summary"
+
+    window.navigation.setFocus()
+    zoom_key(qtbot, window.navigation, Qt.Key.Key_0)
+    assert window.navigation.currentItem().text() == "Needs"
