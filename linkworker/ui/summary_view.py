@@ -138,7 +138,6 @@ class SummaryView(QWidget):
             "are hidden and others rounded, so no one can be recognised."
         )
         self.status.setWordWrap(True)
-        self.view = pdf_view(self, QPdfDocument(self), "Summary preview")
 
         self.print_button = QPushButton("&Print…")
         self.print_button.clicked.connect(lambda _checked=False: self.print_summary())
@@ -146,7 +145,7 @@ class SummaryView(QWidget):
         self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_pdf())
         self.save_csv_button = QPushButton("Save CS&V…")
         self.save_csv_button.clicked.connect(lambda _checked=False: self.save_csv())
-        self.saved = SavedFileNotice(self, button_text="Open fol&der")
+        self.saved = SavedFileNotice(button_text="Open fol&der")
         zoom = self._zoom_controls()
 
         form = QFormLayout()
@@ -177,6 +176,9 @@ class SummaryView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.saved)
         layout.addLayout(below)
+        # Made last, with this area as its parent: last in the Tab order too, as it is on screen.
+        self.view = pdf_view(self, QPdfDocument(self), "Summary preview")
+        self.view.viewport().installEventFilter(self)  # the fitted zoom changes with the width
         layout.addWidget(self.view, 1)
         self.refresh()
 
@@ -192,7 +194,6 @@ class SummaryView(QWidget):
         self.zoom_label.setAccessibleName("Zoom")
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance(" 400% "))
-        self.view.viewport().installEventFilter(self)  # the fitted zoom changes with the width
         row = QHBoxLayout()
         for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
             row.addWidget(widget)

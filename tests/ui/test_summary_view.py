@@ -437,3 +437,29 @@ def test_in_the_window_ctrl_0_fits_the_summary_and_elsewhere_still_goes_to_the_t
     window.navigation.setFocus()
     zoom_key(qtbot, window.navigation, Qt.Key.Key_0)
     assert window.navigation.currentItem().text() == "Needs"
+
+
+def test_tab_goes_through_the_area_in_its_order_on_screen(qtbot, view: SummaryView, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    make(qtbot, view)
+    assert view.save_pdf_to(tmp_path / "summary.pdf")
+    expected: list[QWidget] = [
+        view.month,
+        view.practices,
+        view.make_button,
+        view.print_button,
+        view.save_pdf_button,
+        view.save_csv_button,
+        view.saved.open_button,
+        view.saved.dismiss_button,
+        view.zoom_out_button,
+        view.zoom_in_button,
+        view.fit_button,
+        view.view,
+    ]
+    order: list[QWidget] = []
+    widget = view.nextInFocusChain()
+    while widget is not view:
+        if widget in expected and widget not in order:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+    assert order == expected
