@@ -5,7 +5,8 @@ problem is listed with the service it is about (its name, else its ORUK id) and 
 the feed to fix it (line or JSON path), before anything is written (the flow is
 ``ui.import_screen``'s); the ids of named services are left to the command's report, as a column
 of UUIDs would squeeze the problems out of sight. The export writes the whole directory as ORUK
-JSON or CSV tables, also in the background.
+JSON or CSV tables, also in the background, and says where it went, with Open folder
+(``ui.saved_file``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from linkworker.store.database import Database
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import Job, JobControl
 from linkworker.ui.models import Column
+from linkworker.wording import counted, verb
 
 ACTION_EXPORT = "Export the directory"
 JSON_FILTER = "ORUK JSON (*.json);;All files (*)"
@@ -43,6 +45,7 @@ WORDS = ImportWords(
     import_action="Import the directory feed",
     problems="&Problems",
     problems_description="Each problem of the feed, with the service it is about and where it is in the feed",
+    open_folder="Open fol&der",  # Choose CSV &folder has F
 )
 PROBLEM_COLUMNS: list[Column[FeedProblem]] = [
     Column("What happens", lambda problem: problem.severity.value.capitalize()),
@@ -91,11 +94,13 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
 
     def describe(self, result: DirectoryImportResult) -> tuple[str, int]:
         text = (
-            f"Imported {result.added:,} new services and updated {result.updated:,} "
-            f"({result.flagged:,} flagged for checking); {result.skipped:,} records skipped."
+            f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
+            f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
         )
         if result.unmapped_terms:
-            text += f" {result.unmapped_terms:,} taxonomy terms are waiting to be mapped to needs."
+            terms = result.unmapped_terms
+            waiting = verb(terms, "is", "are")
+            text += f" {counted(terms, 'taxonomy term')} {waiting} waiting to be mapped to needs."
         return text, result.added + result.updated
 
     def export(self, path: Path) -> Job[ExportResult]:
@@ -105,12 +110,12 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
             ACTION_EXPORT,
             "Exporting…",
         )
-        job.succeeded.connect(
-            lambda result: self.status.setText(
-                f"Exported {result.services:,} services as ORUK {result.form} to {result.path}."
-            )
-        )
+        job.succeeded.connect(self._show_export)
         return job
+
+    def _show_export(self, result: ExportResult) -> None:
+        self.status.setText("Exported the directory.")
+        self.saved.show_saved(result.path, f"{counted(result.services, 'service')} as ORUK {result.form}")
 
     # The file dialogs; tests call the methods they lead to with a path.
 

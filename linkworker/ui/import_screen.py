@@ -2,7 +2,9 @@
 problems, then import it in the background with progress and cancel, and say what was done.
 
 Nothing is written until "Import" is pressed, and then all that the check found good or nothing.
-``JobScreen`` is the part that runs one background job at a time (``ui.jobs``), for any screen.
+A file a screen saves (rejected rows, a template, an export) is said under the status, with Open
+folder (``ui.saved_file``). ``JobScreen`` is the part that runs one background job at a time
+(``ui.jobs``), for any screen.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from linkworker.ui.errors import show_message
 from linkworker.ui.forms import plain_label
 from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
 from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.saved_file import SavedFileNotice
 from linkworker.ui.tables import record_table
+from linkworker.wording import counted
 
 P = TypeVar("P")  # what a check found: the service's preview
 R = TypeVar("R")  # one row of the problem table
@@ -85,6 +89,7 @@ class ImportWords:
     import_action: str  # titles a refusal of the import, and its result
     problems: str  # the problem table's label, with its access key: "&Rejected rows"
     problems_description: str
+    open_folder: str = "Open &folder"  # the saved-file notice's button, with a key free on the screen
 
 
 class ImportScreen(JobScreen, Generic[P, R, D]):
@@ -131,6 +136,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         self.import_button = QPushButton("&Import")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
+        self.saved = SavedFileNotice(button_text=words.open_folder)
 
     def _lay_out(
         self,
@@ -138,15 +144,20 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         actions: Sequence[QPushButton],
         *,
         decisions: QWidget | None = None,
+        aside: Sequence[QPushButton] = (),
     ) -> None:
         """Place the screen's choose buttons before the source, its other actions before Import;
-        they are enabled whenever no job runs. ``decisions``, if any, goes between the summary and
-        the problems: what the user decides before importing. The focus order is the order on screen."""
-        self.choices, self.actions = tuple(choices), tuple(actions)
+        they are enabled whenever no job runs. ``aside`` goes at the end of the source's line,
+        always enabled (help to make a source, such as a template). ``decisions``, if any, goes
+        between the summary and the problems: what the user decides before importing. The
+        focus order is the order on screen."""
+        self.choices, self.actions, self.aside = tuple(choices), tuple(actions), tuple(aside)
         choose_row = QHBoxLayout()
         for button in self.choices:
             choose_row.addWidget(button)
         choose_row.addWidget(self.source_label, 1)
+        for button in self.aside:
+            choose_row.addWidget(button)
         action_row = QHBoxLayout()
         for button in self.actions:
             action_row.addWidget(button)
@@ -165,6 +176,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         layout.addLayout(action_row)
         layout.addLayout(self.progress_row)
         layout.addWidget(self.status)
+        layout.addWidget(self.saved)
         self._show_preview(None)
 
     # What each screen adds to the flow.
@@ -225,7 +237,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         self.committed = False
         self.problem_model.set_records(self.problems_of(checked) if checked is not None else [])
         self.summary.setText("\n".join(self.summary_of(checked)) if checked is not None else "")
-        self.status.setText("" if checked is None else "Checked: nothing has been saved yet.")
+        self.status.setText("" if checked is None else "Checked: nothing has been imported yet.")
         self._set_busy(False)
 
     def _show_result(self, result: D) -> None:
@@ -242,4 +254,4 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         for button in (*self.choices, *self.actions):
             button.setEnabled(not busy)
         self.import_button.setEnabled(not busy and count > 0 and not self.committed)
-        self.import_button.setText(f"&Import {count:,} {self.words.item}{'' if count == 1 else 's'}")
+        self.import_button.setText(f"&Import {counted(count, self.words.item)}")

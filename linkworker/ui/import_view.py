@@ -1,7 +1,10 @@
-"""Importing referrals from a CSV file: choose the file, see every rejected row with its line and
-reason, save those rows to fix, then import the rest in the background (with progress and cancel).
-A row giving a recorded person's NHS number and date of birth under another name waits for a
-decision: attached as a change of name (the new name is recorded), or rejected with the reason.
+"""Importing referrals from a CSV file: choose the file, see every rejected row with its line, who
+it is about (initials and date of birth, never a name, as others may see the screen) and the
+reason, save those rows to fix, then import the rest in the background (with progress and
+cancel). A row giving a recorded person's NHS number and date of birth under another name waits
+for a decision: attached as a change of name (the new name is recorded), or rejected with the
+reason. A template with the headings the import reads can be saved to fill in a spreadsheet;
+every file saved is said with its folder (``ui.saved_file``).
 
 The flow is ``ui.import_screen``'s; this screen adds the referral service's check and import, and
 saving the rejected rows. A 10,000-row file never freezes the window.
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -20,14 +24,15 @@ from linkworker.services import referral_import
 from linkworker.services.actor import Actor
 from linkworker.services.referral_import import ImportPreview, ImportResult, NameChangeRow, RejectedRow
 from linkworker.store.database import Database
-from linkworker.ui.errors import call_service
+from linkworker.ui.errors import call_plain, call_service
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import Job, JobControl
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
-from linkworker.wording import counted
+from linkworker.wording import counted, verb
 
 ACTION_SAVE = "Save rejected rows"
+ACTION_TEMPLATE = "Save a template"
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
 WORDS = ImportWords(
@@ -47,6 +52,7 @@ WORDS = ImportWords(
 )
 REJECTED_COLUMNS: list[Column[RejectedRow]] = [
     Column("Line", lambda row: str(row.line), numeric=True),
+    Column("Person", lambda row: row.about),
     Column("Problem", lambda row: row.reason),
 ]
 ATTACH, REJECT, UNDECIDED = "Attach: a change of name", "Reject", "To decide"
@@ -64,8 +70,18 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         self.save_button = QPushButton("&Save rejected rows…")
         self.save_button.setToolTip("Save the rejected rows with their problem, to fix and import again")
         self.save_button.clicked.connect(self.choose_rejected_file)
+        self.template_button = QPushButton("Save a te&mplate…")
+        self.template_button.setToolTip(
+            "Save an empty CSV file with the headings the import reads, to fill in a spreadsheet"
+        )
+        self.template_button.clicked.connect(self.choose_template_file)
         self.name_section = self._name_section()
-        self._lay_out(choices=[self.choose_button], actions=[self.save_button], decisions=self.name_section)
+        self._lay_out(
+            choices=[self.choose_button],
+            actions=[self.save_button],
+            decisions=self.name_section,
+            aside=[self.template_button],
+        )
 
     def _name_section(self) -> QWidget:
         """The rows under another name, each to attach as a change of name or to reject."""
@@ -184,10 +200,12 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
 
     def describe(self, result: ImportResult) -> tuple[str, int]:
         renamed = f"{counted(result.names_changed, 'new name')} recorded. " if result.names_changed else ""
+        left_out, rejected = result.already_imported, result.rejected
         text = (
-            f"Imported {result.imported:,} referrals ({result.new_people:,} new people). {renamed}"
-            f"{result.already_imported:,} rows were left out as imported before; "
-            f"{result.rejected:,} rows were rejected."
+            f"Imported {counted(result.imported, 'referral')} "
+            f"({counted(result.new_people, 'new person', 'new people')}). {renamed}"
+            f"{counted(left_out, 'row')} {verb(left_out)} left out as imported before; "
+            f"{counted(rejected, 'row')} {verb(rejected)} rejected."
         )
         return text, result.imported
 
@@ -221,10 +239,27 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             action=ACTION_SAVE,
         )
         if outcome.value is not None:
-            self.status.setText(
-                f"Saved {outcome.value:,} rejected rows to {path}. Fix them there, then import that file."
+            self.saved.show_saved(
+                path, counted(outcome.value, "rejected row"), "Fix them there, then import that file."
             )
         return outcome.value
+
+    def choose_template_file(self) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / "referrals template.csv")
+        path, _filter = QFileDialog.getSaveFileName(self, ACTION_TEMPLATE, suggested, CSV_FILTER)
+        if path:
+            self.save_template(Path(path))
+
+    def save_template(self, path: Path) -> bool:
+        """Write the template of the headings the import reads, and say where it went."""
+        outcome = call_plain(self, lambda: referral_import.save_template(path), action=ACTION_TEMPLATE)
+        if outcome.value is None:
+            return False
+        self.saved.show_saved(
+            path, "the template", "Fill in one referral a row, then choose the file to import it."
+        )
+        return True
 
     def _declined(self) -> frozenset[int]:
         return frozenset(line for line, attach in self.decisions.items() if not attach)

@@ -17,6 +17,7 @@ from linkworker.store.models import Service
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.jobs import Job
 from tests.interchange.oruk_standard import service_errors
+from tests.services.matching_builder import Spec, add_services
 from tests.services.oruk_feeds import PAGE, TABLES
 from tests.ui.conftest import Messages
 
@@ -77,7 +78,7 @@ def test_a_checked_feed_lists_every_problem_with_its_service_and_record(
     ) in rows
     assert "Ready to import: 2 new services, 0 updates of services imported before." in view.summary.text()
     assert view.import_button.text() == "&Import 2 services" and view.import_button.isEnabled()
-    assert view.status.text() == "Checked: nothing has been saved yet."
+    assert view.status.text() == "Checked: nothing has been imported yet."
     assert service_count(sqlite_database) == 0
 
 
@@ -170,7 +171,20 @@ def test_the_directory_is_exported_in_the_background(
         view.start_import()
     target = tmp_path / "directory.json"
     finish(qtbot, view.export(target))
-    assert view.status.text() == f"Exported 3 services as ORUK JSON to {target}."
+    assert view.status.text() == "Exported the directory."
+    assert view.saved.isVisible() and view.saved.text() == f"Saved 3 services as ORUK JSON to {target}."
     assert len(messages.texts()) == 1, "only the import's result was shown"
     document = json.loads(target.read_text(encoding="utf-8"))
     assert len(document) == 3 and all(service_errors(service) == [] for service in document)
+
+
+def test_an_export_of_csv_tables_says_which_folder_and_one_service_reads_in_the_singular(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
+    add_services(sqlite_database, sqlite_actors[Role.MANAGER], Spec("Walking Group", ("loneliness",)))
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    finish(qtbot, view.export(folder))
+    assert view.saved.text() == f"Saved 1 service as ORUK CSV tables to {folder}."
+    assert view.saved.open_button.text() == "Open fol&der"

@@ -81,7 +81,7 @@ def test_each_step_says_where_the_flow_is_and_enables_only_what_can_be_done(
     assert checked is not None and view.importable(checked) > 0
     assert view.problem_model.records() == list(view.problems_of(checked)) != []
     assert view.summary.text() == "\n".join(view.summary_of(checked))
-    assert view.status.text() == "Checked: nothing has been saved yet."
+    assert view.status.text() == "Checked: nothing has been imported yet."
     assert view.import_button.isEnabled() and all(button.isEnabled() for button in view.choices)
     assert view.progress.isHidden() and view.cancel_button.isHidden()
 
@@ -99,7 +99,15 @@ def test_each_step_says_where_the_flow_is_and_enables_only_what_can_be_done(
 
 def test_tab_goes_through_the_controls_in_their_order_on_screen(screen: Screen) -> None:
     view = screen.view
-    expected: list[QWidget] = [*view.choices, view.problem_table, *view.actions, view.import_button]
+    expected: list[QWidget] = [
+        *view.choices,
+        *view.aside,
+        view.problem_table,
+        *view.actions,
+        view.import_button,
+        view.saved.open_button,
+        view.saved.dismiss_button,
+    ]
     order: list[QWidget] = []
     widget = view.nextInFocusChain()
     while widget is not view:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import islice
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -48,9 +49,16 @@ def referrals(database: Database) -> int:
         return session.scalar(select(func.count()).select_from(Referral)) or 0
 
 
-def table_rows(view: ImportView) -> list[tuple[str, str]]:
+def table_rows(view: ImportView) -> list[tuple[str, ...]]:
     model = view.problem_table.model()
-    return [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(model.rowCount())]
+    return [
+        tuple(model.index(r, c).data() for c in range(model.columnCount())) for r in range(model.rowCount())
+    ]
+
+
+def headings(view: ImportView) -> list[str]:
+    model = view.problem_table.model()
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
 
 
 def test_a_checked_file_shows_each_rejected_row_and_what_importing_would_do(
@@ -61,15 +69,22 @@ def test_a_checked_file_shows_each_rejected_row_and_what_importing_would_do(
 
     finish(qtbot, view.load(written(tmp_path / "referrals.csv", MIXED)))
 
+    assert headings(view) == ["Line", "Person", "Problem"]
     assert table_rows(view) == [
-        ("3", "Date of birth: There is no such date: check the day and month of the date of birth."),
-        ("5", "Practice code: G99009 is not a practice of this PCN."),
+        (
+            "3",
+            "B.M., born 31/02/1970",
+            "Date of birth: There is no such date: check the day and month of the date of birth.",
+        ),
+        ("5", "D.D., born 04/04/1943", "Practice code: G99009 is not a practice of this PCN."),
     ]
+    shown = " ".join(" ".join(cells) for cells in table_rows(view))
+    assert "Mockford" not in shown and "Bram" not in shown, "never a name on the screen"
     assert "Ready to import: 2 referrals (2 new people, 0 people already recorded)." in view.summary.text()
     assert view.import_button.text() == "&Import 2 referrals" and view.import_button.isEnabled()
     assert view.save_button.isEnabled() and view.choose_button.isEnabled()
     assert view.progress.isHidden() and view.cancel_button.isHidden()
-    assert view.status.text() == "Checked: nothing has been saved yet."
+    assert view.status.text() == "Checked: nothing has been imported yet."
     assert referrals(sqlite_database) == 0
 
 
@@ -84,8 +99,70 @@ def test_rejected_rows_are_saved_to_fix_and_import_again(
 
     saved = read_referral_file(target)
     assert saved.header == ("Problem", *HEADER)
-    assert [r.cells[0] for r in saved.rows] == [problem for _line, problem in table_rows(view)]
-    assert view.status.text().startswith(f"Saved 2 rejected rows to {target}.")
+    assert [r.cells[0] for r in saved.rows] == [problem for _line, _who, problem in table_rows(view)]
+    assert view.saved.isVisible()
+    assert view.saved.text() == f"Saved 2 rejected rows to {target}. Fix them there, then import that file."
+
+
+def test_one_of_each_reads_in_the_singular(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    sqlite_actors: dict[Role, Actor],
+    tmp_path: Path,
+    messages: Messages,
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors)
+    finish(qtbot, view.load(written(tmp_path / "referrals.csv", MIXED[:2])))
+    assert view.import_button.text() == "&Import 1 referral"
+    assert "Ready to import: 1 referral (1 new person, 0 people already recorded)." in view.summary.text()
+    assert view.save_rejected(tmp_path / "rejected.csv") == 1
+    assert view.saved.text().startswith(f"Saved 1 rejected row to {tmp_path / 'rejected.csv'}.")
+
+    with qtbot.waitSignal(view.imported, timeout=WAIT_MS):
+        view.start_import()
+    assert view.status.text() == (
+        "Imported 1 referral (1 new person). 0 rows were left out as imported before; 1 row was rejected."
+    )
+
+
+def test_a_template_with_the_accepted_headings_is_saved_and_its_place_said(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors)
+    assert view.template_button.text() == "Save a te&mplate…" and view.template_button.isEnabled()
+    target = tmp_path / "referral template.csv"
+
+    assert view.save_template(target)
+
+    template = read_referral_file(target)
+    assert template.rows == () and template.ignored == ()
+    assert template.header[:4] == (
+        "NHS number (required)",
+        "Given name (required)",
+        "Family name (required)",
+        "Date of birth (required, dd/mm/yyyy)",
+    )
+    assert view.saved.isVisible()
+    assert view.saved.text() == (
+        f"Saved the template to {target}. Fill in one referral a row, then choose the file to import it."
+    )
+
+    finish(qtbot, view.load(target))  # an empty template is checked like any file
+    assert "Ready to import: 0 referrals" in view.summary.text()
+
+
+def test_a_template_that_cannot_be_saved_is_said_in_a_message(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    sqlite_actors: dict[Role, Actor],
+    tmp_path: Path,
+    messages: Messages,
+) -> None:
+    view = view_for(qtbot, sqlite_database, sqlite_actors)
+    assert not view.save_template(tmp_path / "no such folder" / "template.csv")
+    qtbot.waitUntil(lambda: bool(messages.texts()))
+    assert "cannot be written" in messages.texts()[0]
+    assert not view.saved.isVisible()
 
 
 def test_importing_runs_in_the_background_then_reports_and_signals_the_count(

@@ -100,8 +100,8 @@ def test_rows_under_another_name_are_decided_then_imported_with_the_new_name_rec
         view.start_import()
     assert imported.args == [2]
     assert messages.texts() == [
-        "Imported 2 referrals (1 new people). 1 new name recorded. 0 rows were left out as imported "
-        "before; 1 rows were rejected."
+        "Imported 2 referrals (1 new person). 1 new name recorded. 0 rows were left out as imported "
+        "before; 1 row was rejected."
     ]
     assert not view.attach_button.isEnabled() and not view.reject_button.isEnabled()
     with sqlite_database.session() as session:
