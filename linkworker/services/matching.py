@@ -8,6 +8,7 @@ whether the directory holds 150 services or an ICB's 20,000.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,7 +63,7 @@ def start(session: Session, actor: Actor, referral_id: int, today: date | None =
     referral = case_in_pcn(session, actor, referral_id)
     patient = referral.patient
     labels = needs.need_labels(session, actor)
-    own = _referral_needs(session, referral_id)
+    own = _listed_needs(session, referral_id, labels)
     language = patient.language if patient.language and patient.language.strip() else None
     criteria = MatchCriteria(
         needs=frozenset(code for code in own if code in labels),
@@ -107,24 +108,24 @@ def match(
     referral = case_in_pcn(session, actor, referral_id)
     patient = referral.patient
     home = _home(session, patient.postcode, patient.town)
+    labels = needs.need_labels(session, actor)
     return directory_table(session, actor.pcn_id).rank(
         criteria,
         home,
-        needs.need_labels(session, actor),
+        labels,
         known or history(session, actor),
-        _referral_needs(session, referral_id),
+        _listed_needs(session, referral_id, labels),
         limit,
     )
 
 
-def _referral_needs(session: Session, referral_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(ReferralNeed.need_code)
-            .where(ReferralNeed.referral_id == referral_id)
-            .order_by(ReferralNeed.need_code)
-        )
+def _listed_needs(session: Session, referral_id: int, labels: Mapping[str, str]) -> list[str]:
+    """The referral's needs in the order its case record lists them (the PCN's list, the order
+    of ``labels``): the first counts most in matching (``domain.matching.first_need``)."""
+    codes = set(
+        session.scalars(select(ReferralNeed.need_code).where(ReferralNeed.referral_id == referral_id))
     )
+    return [code for code in labels if code in codes]
 
 
 def _home(session: Session, typed_postcode: str | None, town: str | None) -> Home:

@@ -92,21 +92,23 @@ def test_only_services_the_person_can_use_are_ranked_best_first(
         found = matching.match(
             session, worker, case, MatchCriteria(needs=frozenset({"loneliness", "physical_activity"}), age=78)
         )
-    # Meeting one need 1 km away beats meeting both 40 km away; equal scores go by name.
+    # Meeting one need 1 km away beats meeting both 40 km away; equal scores go by name. The
+    # person's first need (loneliness, first on the PCN's list) met 2 km away beats both 40 km away.
     assert names(found) == [
         "Both needs nearby",
         "One need nearby",
         "Over 65s",
-        "Both needs far",
         "County choir",
+        "Both needs far",
     ]
     nearby = found[0]
     assert nearby.nearness is Nearness.MEASURED
     assert nearby.distance_km == pytest.approx(1.0, abs=0.01)
     assert (
-        nearby.reason == "loneliness and isolation, physical activity - 1.0 km - Tue and Thu evenings - free"
+        nearby.reason
+        == "loneliness and isolation (first need), physical activity - 1.0 km - Tue and Thu evenings - free"
     )
-    assert found[3].reason.startswith("loneliness and isolation, physical activity - 40 km - ")
+    assert found[4].reason.startswith("loneliness and isolation (first need), physical activity - 40 km - ")
 
 
 def test_hard_limits_exclude(database: Database, actors: dict[Role, Actor]) -> None:
@@ -341,3 +343,23 @@ def test_the_attendance_record_is_for_roles_that_see_records(
         matching.history(session, actors[Role.MANAGER])
     with database.session() as session:
         assert matching.history(session, actors[Role.LINK_WORKER]).tracks == {}
+
+
+def test_the_first_need_is_the_first_the_case_record_lists(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    # "debt_money" comes before "loneliness" by code; the PCN's list, as the case record shows
+    # the needs, has loneliness first, so it is the need that counts most.
+    worker = actors[Role.LINK_WORKER]
+    case = person_case(database, worker, needs=("debt_money", "loneliness"))
+    add_postcode_points(database, (HOME_POSTCODE, *HOME))
+    add_services(
+        database, worker, Spec("Money advice", ("debt_money",)), Spec("Walk and talk", ("loneliness",))
+    )
+    with database.session() as session:
+        started = matching.start(session, worker, case, TODAY)
+        found = matching.match(session, worker, case, started.criteria)
+    assert [need.code for need in started.needs[:2]] == ["loneliness", "debt_money"]
+    assert names(found) == ["Walk and talk", "Money advice"]
+    assert found[0].reason.startswith("loneliness and isolation (first need) - ")
+    assert found[1].reason.startswith("debt and money - ")

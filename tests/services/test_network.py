@@ -30,13 +30,13 @@ def world(database: Database, actors: dict) -> Network:
 
 
 def _due(follow_ups: list[FollowUpMade]) -> tuple[int, int, int]:
-    """Open follow-ups overdue, due today and due later this week, counted from the records made."""
-    sunday = TODAY + timedelta(days=4)
+    """Open follow-ups overdue, due today and due in the next 7 days, counted from the records made."""
+    week_on = TODAY + timedelta(days=7)
     open_ones = [made for made in follow_ups if made.state == "open"]
     return (
         sum(made.due_on < TODAY for made in open_ones),
         sum(made.due_on == TODAY for made in open_ones),
-        sum(TODAY < made.due_on <= sunday for made in open_ones),
+        sum(TODAY < made.due_on <= week_on for made in open_ones),
     )
 
 

@@ -18,7 +18,7 @@ from linkworker.store.database import Database
 from linkworker.store.models import Contact, FollowUp, Referral
 from tests.services.casework_builder import new_case, past_status
 
-WEDNESDAY = date(2026, 11, 25)  # "this week" runs to Sunday 29 November
+WEDNESDAY = date(2026, 11, 25)  # "this week" is the next 7 days, to Wednesday 2 December
 
 
 def follow_up(
@@ -93,7 +93,8 @@ def test_the_worker_s_open_follow_ups_fall_into_overdue_today_and_this_week(
     due_today = follow_up(database, referral_id, worker, WEDNESDAY, note="Ask about the choir")
     thursday = follow_up(database, referral_id, worker, date(2026, 11, 26), FollowUpKind.MEETING)
     sunday = follow_up(database, referral_id, worker, date(2026, 11, 29))
-    follow_up(database, referral_id, worker, date(2026, 11, 30))  # next week
+    monday = follow_up(database, referral_id, worker, date(2026, 11, 30))
+    eight_days_on = follow_up(database, referral_id, worker, date(2026, 12, 3))
     follow_up(database, referral_id, worker, date(2026, 11, 24), done=True)
     follow_up(database, referral_id, worker, date(2026, 11, 24), cancelled=True)
     follow_up(database, referral_id, admin, WEDNESDAY)  # someone else's
@@ -101,7 +102,7 @@ def test_the_worker_s_open_follow_ups_fall_into_overdue_today_and_this_week(
     found = lists(database, worker)
     assert [item.follow_up_id for item in found.overdue] == [overdue]
     assert [item.follow_up_id for item in found.due_today] == [due_today]
-    assert [item.follow_up_id for item in found.due_this_week] == [thursday, sunday]
+    assert [item.follow_up_id for item in found.due_this_week] == [thursday, sunday, monday]
     item = found.due_today[0]
     assert (item.referral_id, item.person_name, item.kind, item.due_on, item.note) == (
         referral_id,
@@ -113,10 +114,10 @@ def test_the_worker_s_open_follow_ups_fall_into_overdue_today_and_this_week(
     assert found.overdue[0].kind is FollowUpKind.CHECK_ATTENDANCE
     assert found.to_do_today == 2  # no one waiting for a first contact: the case is assigned and new
 
-    # On the Sunday, the week ends that day: Monday's follow-up is next week's.
+    # On the Sunday, "this week" is still the next 7 days: Monday's work shows, to Sunday 6 December.
     on_sunday = lists(database, worker, date(2026, 11, 29))
     assert [item.follow_up_id for item in on_sunday.due_today] == [sunday]
-    assert on_sunday.due_this_week == ()
+    assert [item.follow_up_id for item in on_sunday.due_this_week] == [monday, eight_days_on]
 
 
 def test_new_referrals_no_one_has_taken_are_listed_urgent_first_then_longest_waiting(
