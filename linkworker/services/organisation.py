@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.organisations import parse_name, parse_ods_code
+from linkworker.domain.organisations import parse_name, parse_pcn_code, parse_practice_code
 from linkworker.domain.roles import Permission, Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -70,7 +70,7 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
         raise ValidationError("practices", "Add at least one practice of the PCN.")
     pcn = Pcn(
         name=parse_name(request.pcn_name, "pcn_name", "PCN name"),
-        ods_code=parse_ods_code(request.pcn_ods_code, "pcn_ods_code"),
+        ods_code=parse_pcn_code(request.pcn_ods_code, "pcn_ods_code"),
     )
     seen: set[str] = {pcn.ods_code}
     for index, new in enumerate(request.practices):
@@ -98,7 +98,7 @@ def set_up(session: Session, request: SetupRequest) -> UserSummary:
 
 def _new_practice(new: NewPractice, field: str) -> Practice:
     return Practice(
-        ods_code=parse_ods_code(new.ods_code, f"{field}.ods_code"),
+        ods_code=parse_practice_code(new.ods_code, f"{field}.ods_code"),
         name=parse_name(new.name, f"{field}.name", "practice name"),
     )
 

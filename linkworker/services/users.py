@@ -157,8 +157,9 @@ def _set_password(
     session: Session, user: UserAccount, password: str, *, by_owner: bool, field: str = "password"
 ) -> None:
     """Check ``password`` against the rule and the account's names, then store its hash and
-    (for an active account) its key slot; lifts a lockout. A deactivated account keeps no slot:
-    a slot would let its password unwrap the database key from a copy of the files."""
+    (for an active account) its key slot; ends any wait after wrong passwords. A deactivated
+    account keeps no slot: a slot would let its password unwrap the database key from a copy
+    of the files."""
     pcn_name = _pcn_name(session, user.pcn_id)
     passwords.check_new(password, user.username, field, full_name=user.full_name, pcn_name=pcn_name)
     user.password_hash = passwords.hash_password(password)
@@ -265,8 +266,8 @@ def set_active(
 
 
 def reset_password(session: Session, actor: Actor, user_id: int, version: int, password: str) -> UserSummary:
-    """An administrator's new password for someone: it unlocks the account, and the person must
-    change it at their next sign-in."""
+    """An administrator's new password for someone: it ends any wait after wrong passwords, and
+    the person must change it at their next sign-in."""
     user = _editable(session, actor, user_id, version)
     _set_password(session, user, password, by_owner=False)
     audit.record(session, actor, "password_reset", "user_account", user.id)
@@ -276,7 +277,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, version: int, p
 def reset_with_recovery_key(session: Session, username: str, password: str) -> str:
     """Set ``username``'s password after the recovery key opened the database (no one is
     signed in: the key holder is, usually the person themself, so it need not be changed
-    again); their lockout is lifted and the reset audited."""
+    again); any wait after wrong passwords ends and the reset is audited."""
     name = (username or "").strip().lower()
     user = session.scalar(select(UserAccount).where(UserAccount.username == name))
     if user is None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
-from linkworker.domain.organisations import parse_name, parse_ods_code
+from linkworker.domain.organisations import parse_name, parse_practice_code
 from linkworker.domain.roles import Role
 from linkworker.services import organisation, users
 from linkworker.services.actor import Actor
@@ -80,9 +80,9 @@ class ResetPasswordDialog(FormDialog[UserSummary]):
             database,
             "Reset password",
             "&Reset password",
-            f"Set a new password for {user.full_name} ({user.username}). This also unlocks the "
-            "account if it was locked after failed sign-ins. Give it to them in person; they "
-            "choose their own at their next sign-in.",
+            f"Set a temporary password for {user.full_name} ({user.username}). Any wait after "
+            "wrong passwords ends with it. Give it to them in person; they choose their own at "
+            "their next sign-in.",
             parent,
         )
         self.actor = actor
@@ -239,7 +239,7 @@ class AddPracticeDialog(FormDialog[PracticeSummary]):
     def checks(self) -> Sequence[Callable[[], object]]:
         return (
             lambda: parse_name(self.name.text(), "practice.name", "practice name"),
-            lambda: parse_ods_code(self.ods_code.text(), "practice.ods_code"),
+            lambda: parse_practice_code(self.ods_code.text(), "practice.ods_code"),
         )
 
     def work(self, session: Session) -> PracticeSummary:

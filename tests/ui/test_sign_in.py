@@ -47,7 +47,7 @@ def test_wrong_password_is_refused_in_plain_words_and_recorded(
     assert dialog.failure.text() == "The user name or password is not right."
     assert dialog.password.text() == "" and dialog.password.hasFocus()
     assert dialog.username.text() == "worker"
-    # The failed attempt was committed, not rolled back with the refusal: lockouts count it.
+    # The failed attempt was committed, not rolled back with the refusal: the throttling counts it.
     with database.session() as session:
         events = audit.recent(session, actors[Role.ADMIN], limit=5)
     assert events[0].action == "sign_in_failed" and events[0].username == "worker"

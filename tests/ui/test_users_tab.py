@@ -48,15 +48,24 @@ def retype(qtbot: QtBot, edit, text: str) -> None:  # type: ignore[no-untyped-de
     qtbot.keyClicks(edit, text)
 
 
-def test_the_list_says_whose_password_must_be_changed(view: AdminView) -> None:
+def test_the_list_says_whose_password_must_be_changed(
+    view: AdminView, database: Database, actors: dict[Role, Actor]
+) -> None:
+    with database.session() as session:
+        users.create_user(
+            session,
+            actors[Role.ADMIN],
+            users.NewUser("newbie", "Nia Newbie", Role.LINK_WORKER, "copper kettle rain"),
+        )
     tab = view.users
+    tab.refresh()
     header = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
     assert "Password" in header
     password = header.index("Password")
-    assert [row_of(tab, name)[password] for name in ("admin", "manager", "worker")] == [
+    assert [row_of(tab, name)[password] for name in ("admin", "worker", "newbie")] == [
         "",  # set up the PCN with a password of their own
-        MUST_CHANGE,  # added by the administrator
-        MUST_CHANGE,
+        "",  # has chosen their own since (the fixture's staff)
+        MUST_CHANGE,  # added by the administrator just now
     ]
 
 
@@ -79,7 +88,8 @@ def test_edit_a_users_role_and_full_name(
     with database.session() as session:
         assert signing_in.sign_in(session, "worker", WORKER_PASSWORD).role is Role.MANAGER
 
-    view.tabs.setCurrentWidget(view.audit)  # the trail shows the before and after
+    with qtbot.waitSignal(view.audit.shown, timeout=20_000):
+        view.tabs.setCurrentWidget(view.audit)  # the trail shows the before and after
     actions = column(view.audit, 2)
     edited = actions.index("User updated")
     assert column(view.audit, 4)[edited] == "role link_worker → manager; full name changed"
