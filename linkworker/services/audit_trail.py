@@ -315,7 +315,10 @@ def _scope(session: Session, actor: Actor) -> _Scope:
     actor.require(Permission.ADMINISTER)
     audit.write_pending(session)  # the reader's own unit of work shows its events too
     every = session.scalar(select(UserAccount.administers_server).where(UserAccount.id == actor.user_id))
-    return _Scope(actor.pcn_id, bool(every))
+    # A database of one PCN (every file) is all that PCN's: its events of no PCN (a sign-in
+    # under a name that matches no account) are its administrators' to read.
+    only_pcn = session.scalar(select(func.count()).select_from(Pcn)) == 1
+    return _Scope(actor.pcn_id, bool(every) or only_pcn)
 
 
 def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[ColumnElement[bool]]:

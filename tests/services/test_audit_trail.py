@@ -493,3 +493,21 @@ def test_a_server_administrator_sees_every_pcns_events(
     assert {"Fern Farley (faradmin)", "Ada Admin (admin)", "Sol Second (second)"} <= users
     actions = {choice.value for choice in run(database, lambda s: audit_trail.action_choices(s, admin))}
     assert "far_only_action" in actions
+
+
+def test_on_a_database_of_one_pcn_every_administrator_reads_the_events_of_no_pcn(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """A sign-in under a name that matches no account belongs to no PCN; on a file (one PCN) an
+    administrator added after set-up, who does not administer a server, still reads it."""
+    with database.session() as session:
+        create_user(
+            session, actors[Role.ADMIN], NewUser("second", "Sam Second", Role.ADMIN, "copper kettle rain")
+        )
+        audit.record(session, None, "sign_in_failed", "user_account", None, "name matches no account")
+    with database.session() as session:
+        second = session.scalar(select(UserAccount).where(UserAccount.username == "second"))
+        assert second is not None and not second.administers_server
+        reader = Actor(second.id, second.username, second.full_name, Role.ADMIN, second.pcn_id)
+        events = audit_trail.page(session, reader).events
+    assert any(event.detail == "name matches no account" for event in events)
