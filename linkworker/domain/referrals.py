@@ -1,8 +1,11 @@
-"""The vocabulary of a referral (one episode of support) and how its status may move."""
+"""The vocabulary of a referral (one episode of support), how its status may move, and its case
+number as people type it."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Final
 
 from linkworker.domain.errors import ValidationError
 
@@ -112,3 +115,30 @@ def check_move(current: CaseStatus, target: CaseStatus, reason: ClosingReason | 
 
 def _words(code: str) -> str:
     return code.replace("_", " ")
+
+
+# The largest case number a referral can have: ids are 32-bit integers on PostgreSQL.
+LARGEST_CASE: Final = 2**31 - 1
+# A bare number up to this long is a case number (ids reach seven digits at ten million referrals);
+# a longer one is an NHS number, whole (ten digits) or mistyped, whose own check then explains.
+BARE_CASE_DIGITS: Final = 7
+_PREFIXED = re.compile(r"LW[\s-]*([0-9]+)", re.IGNORECASE)
+_BARE = re.compile(rf"[0-9]{{1,{BARE_CASE_DIGITS}}}")
+
+
+def parse_case_number(text: str, field: str = "search") -> int | None:
+    """The referral id a search for a case number means, or None when the text is not one.
+
+    People quote the number as ``intake.case_number`` shows it ("LW-000960") and type it as
+    "lw960", "LW 960" or just "960". Digits in groups ("999 000") are an NHS number being typed,
+    so they are left to the NHS number's check. A prefixed number larger than any case could be
+    is refused with a message rather than sent to the database.
+    """
+    wanted = (text or "").strip()
+    prefixed = _PREFIXED.fullmatch(wanted)
+    if prefixed is None:
+        return int(wanted) if _BARE.fullmatch(wanted) else None
+    number = int(prefixed.group(1))
+    if number > LARGEST_CASE:
+        raise ValidationError(field, "There is no case with a number that large: check the case number.")
+    return number

@@ -1,7 +1,10 @@
 """The caseload list: a link worker's own cases or every case of the PCN, a page at a time.
 
 Filtering, searching and sorting all happen in SQL, so a page costs the same on a PCN's 1,000
-referrals and on an ICB server's 300,000. Every order ends with the referral id, so paging
+referrals and on an ICB server's 300,000. A search for a case number ("LW-000960", "960") goes
+straight to that case of the PCN, whatever the other filters say: the filters are for browsing,
+and a number quoted on the phone must not come back "no cases" because the case has ended or is
+a colleague's. Every order ends with the referral id, so paging
 never shows a case twice or skips one while the data stands still. Identifiable: only roles
 that may see records may call it, and each query (its first page) goes to the audit trail,
 with the filters used but never the text searched for.
@@ -27,7 +30,7 @@ from linkworker import catalogues
 from linkworker.domain import nhs_number
 from linkworker.domain.intake import case_number
 from linkworker.domain.person import age_on, search_key
-from linkworker.domain.referrals import ENDED, PATH, CaseStatus
+from linkworker.domain.referrals import ENDED, PATH, CaseStatus, parse_case_number
 from linkworker.domain.roles import Permission, allows
 from linkworker.domain.roles import Role as UserRole
 from linkworker.domain.search_text import parse_search
@@ -78,9 +81,10 @@ class SortKey(StrEnum):
 
 @dataclass(frozen=True)
 class CaseloadQuery:
-    """What the list shows. ``search`` is a name ("Smith", "Sam Smith", "Smith, Sam") or an
-    NHS number with or without spaces; ``worker_id`` may be ``UNASSIGNED``; ``overdue`` keeps
-    only cases with an open follow-up past its day."""
+    """What the list shows. ``search`` is a name ("Smith", "Sam Smith", "Smith, Sam"), an NHS
+    number with or without spaces, or a case number (which sets every other filter aside);
+    ``worker_id`` may be ``UNASSIGNED``; ``overdue`` keeps only cases with an open follow-up
+    past its day."""
 
     scope: Scope = Scope.MINE
     practice_id: int | None = None
@@ -282,6 +286,9 @@ def _filtered(
     if with_patient:
         statement = statement.join(Patient, Patient.id == Referral.patient_id)
     conditions: list[ColumnElement[bool]] = [Referral.pcn_id == actor.pcn_id]
+    wanted = _case_searched(query)
+    if wanted is not None:
+        return statement.where(*conditions, Referral.id == wanted)
     if query.scope == Scope.MINE:
         conditions.append(Referral.assigned_worker_id == actor.user_id)
     if query.status == StatusGroup.OPEN:
@@ -303,6 +310,11 @@ def _filtered(
     if _searches(query):
         conditions.append(_search_condition(parse_search(query.search)))
     return statement.where(*conditions)
+
+
+def _case_searched(query: CaseloadQuery) -> int | None:
+    """The case number searched for, if the search is one (checked as every search is)."""
+    return parse_case_number(parse_search(query.search)) if _searches(query) else None
 
 
 def _search_condition(text: str) -> ColumnElement[bool]:
@@ -440,7 +452,9 @@ def _overdue_of(session: Session, referral_ids: list[int], today: date) -> dict[
 def _audit_detail(query: CaseloadQuery) -> str:
     """The filters of a view, for the audit trail: never the searched text, which names a person."""
     search = "none"
-    if _searches(query):
+    if _case_searched(query) is not None:
+        search = "case number"
+    elif _searches(query):
         search = "nhs number" if any(ch.isdigit() for ch in query.search) else "name"
     return (
         f"scope={query.scope.value} status={query.status.value} practice={query.practice_id or 'any'} "

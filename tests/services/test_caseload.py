@@ -390,6 +390,35 @@ def test_search_by_nhs_number_with_or_without_spaces(world: World) -> None:
     assert _search(world, world.other_number) == []  # the other PCN's Sam Smith
 
 
+def _case_search(world: World, query: CaseloadQuery, actor: Actor | None = None) -> tuple[list[int], int]:
+    return _ids(world, query, actor), _count(world, query, actor)
+
+
+def test_a_case_number_finds_that_case_however_it_is_typed_whatever_the_filters(world: World) -> None:
+    """A case number names one case: typed into my open cases, it finds a colleague's ended case
+    too (the filters are for browsing; the number is for going straight to the case)."""
+    wanted = next(case for case in world.cases if case.worker == "second" and not case.status.is_open)
+    for typed in (f"LW-{wanted.id:06d}", f"lw{wanted.id}", f" LW {wanted.id} ", str(wanted.id)):
+        for query in (
+            CaseloadQuery(search=typed),
+            CaseloadQuery(scope=Scope.PCN, status=CaseStatus.REFERRED, need="no-such-need", search=typed),
+        ):
+            assert _case_search(world, query) == ([wanted.id], 1), (typed, query)
+
+
+def test_a_case_number_of_no_case_here_finds_nothing(world: World) -> None:
+    for number in (0, max(world.other_cases) + 1000, world.other_cases[0]):  # the last: another PCN's
+        for actor in (world.actors[Role.LINK_WORKER], world.actors[Role.ADMIN]):
+            found = _case_search(world, CaseloadQuery(scope=Scope.PCN, search=f"LW-{number:06d}"), actor)
+            assert found == ([], 0), number
+
+
+def test_a_case_number_too_large_for_any_case_says_so(world: World) -> None:
+    with world.database.session() as session, pytest.raises(ValidationError) as refused:
+        caseload.page(session, world.actors[Role.LINK_WORKER], CaseloadQuery(search="LW-" + "9" * 30), 0, 10)
+    assert refused.value.field == "search" and "case number" in refused.value.message
+
+
 def _one_digit_wrong(number: str) -> str:
     return number[:-1] + str((int(number[-1]) + 1) % 10)
 
@@ -502,6 +531,7 @@ def test_each_query_is_audited_once_without_what_was_searched(world: World) -> N
     _ids(world, CaseloadQuery(scope=Scope.PCN, search="Smith, Sam", need="loneliness"), size=2)
     _ids(world, CaseloadQuery(search=nhs_number.formatted(number), sort=SortKey.AGE, descending=False))
     _count(world, CaseloadQuery(search="Smith"))
+    _ids(world, CaseloadQuery(search=f"LW-{world.cases[0].id:06d}"))
     events = _audit_events(world)[before:]
     pcn = worker.pcn_id
     assert events == [
@@ -529,10 +559,19 @@ def test_each_query_is_audited_once_without_what_was_searched(world: World) -> N
             "overdue=any search=nhs number sort=age asc",
             "worker",
         ),
+        (
+            "caseload_viewed",
+            "pcn",
+            pcn,
+            "scope=mine status=open practice=any worker=any need=any "
+            "overdue=any search=case number sort=received desc",
+            "worker",
+        ),
     ]
     for event in events:
         detail = event[3] or ""
         assert "Smith" not in detail and number not in detail.replace(" ", "")
+        assert f"{world.cases[0].id:06d}" not in detail
 
 
 def test_a_manager_is_refused_and_nothing_is_recorded(world: World) -> None:
