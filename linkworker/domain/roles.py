@@ -27,7 +27,7 @@ class Permission(StrEnum):
     SET_PCN_POLICY = "change the PCN's needs list, directory rules and postcode lookup"
     # Moving a leaver's or an absent worker's caseload is a manager's call, though managers see no names.
     REASSIGN_WORK = "move a worker's cases and follow-ups to another worker"
-    ADMINISTER = "manage users and practices"
+    ADMINISTER = "administer Linkworker (users, practices, the audit trail, backups)"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

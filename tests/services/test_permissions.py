@@ -62,7 +62,7 @@ def test_only_admins_administer(database: Database, actors: dict[Role, Actor]) -
             assert raised.value.permission is Permission.ADMINISTER, what
             assert (
                 str(raised.value)
-                == f"Your role ({role.label}) does not allow you to manage users and practices."
+                == f"Your role ({role.label}) does not allow you to administer Linkworker (users, practices, the audit trail, backups)."
             )
 
     assert snapshot(database) == before
