@@ -137,7 +137,8 @@ def _verify(noted: NotedSeal | None, batch: Batch) -> int:
     else:
         print(f"{took}: the chain breaks in {counted(len(report.breaks), 'place')}.")
     _print_newest_seal(report)
-    kept = noted is None or _print_noted(noted, held)
+    earlier = [found for found in report.breaks if noted and found.event_id <= noted.event_id]
+    kept = noted is None or _print_noted(noted, held, broken_before=bool(earlier))
     return 0 if report.whole and kept else EXIT_BROKEN
 
 
@@ -164,10 +165,17 @@ def _print_newest_seal(report: ChainReport) -> None:
         )
 
 
-def _print_noted(noted: NotedSeal, held: str | None) -> bool:
-    """Say whether the event noted still has its seal; whether it does."""
+def _print_noted(noted: NotedSeal, held: str | None, *, broken_before: bool) -> bool:
+    """Say whether the event noted still has its seal; whether it does. The seal held says the
+    trail up to it is as it was only when the chain up to it is whole too."""
     if held == noted.chain_hash:
-        print(f"Event {noted.event_id} still has the seal noted: the trail up to it is as it was then.")
+        if broken_before:
+            print(
+                f"Event {noted.event_id} still has the seal noted, but the chain breaks before it "
+                "(above): the trail up to it was changed since."
+            )
+        else:
+            print(f"Event {noted.event_id} still has the seal noted: the trail up to it is as it was then.")
         return True
     if held is None:
         print(f"Event {noted.event_id}, whose seal was noted, is no longer in the trail.")

@@ -222,3 +222,17 @@ def test_an_event_added_outside_the_app_is_named(demo: Command, intruder: Databa
 
     assert broken.returncode == 3, broken.stderr
     assert broken.stdout.startswith(f"Event {newest + 1}: added after the newest seal \u2014 ")
+
+
+def test_a_noted_seal_still_held_does_not_vouch_for_a_chain_broken_before_it(
+    demo: Command, intruder: Database
+) -> None:
+    noted_id, noted_hash = newest_seal(verify(demo, "ada", ADMIN))
+    with intruder.engine.begin() as connection:
+        connection.execute(update(AuditEvent).where(AuditEvent.id == 2).values(detail="nothing happened"))
+
+    checked = verify(demo, "ada", ADMIN, "--expect-seal", f"{noted_id}:{noted_hash}")
+
+    assert checked.returncode == 3, checked.stderr
+    assert f"Event {noted_id} still has the seal noted, but the chain breaks before it" in checked.stdout
+    assert "the trail up to it is as it was then" not in checked.stdout
