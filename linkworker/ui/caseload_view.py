@@ -89,9 +89,12 @@ class CaseloadView(QWidget):
         self.scope_group.buttonToggled.connect(lambda _button, checked: checked and self._scope_changed())
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Family name, given and family name, or NHS number")
+        self.search.setPlaceholderText("Family name, given and family name, NHS number or case number")
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Finds names that start with what you type; an NHS number must be whole")
+        self.search.setToolTip(
+            "Finds names that start with what you type; an NHS number must be whole. A case number "
+            "(LW-000960, or just 960) finds that case whatever the filters show"
+        )
         self.search_message = QLabel()
         self.search_message.setObjectName("fieldMessage")
         self.search_message.setWordWrap(True)
