@@ -30,6 +30,7 @@ from linkworker.domain.directory import (
 )
 from linkworker.domain.roles import Permission
 from linkworker.domain.schedule import Opening, TimeSlot, parse_byday
+from linkworker.domain.search_text import parse_search
 from linkworker.domain.service_entry import ServiceDetails, ServiceEntry, parse_service
 from linkworker.services import audit, needs
 from linkworker.services.actor import Actor
@@ -353,7 +354,8 @@ def _in_directory(actor: Actor) -> ColumnElement[bool]:
 
 def _filtered(statement: Select[Any], actor: Actor, query: DirectoryQuery, cutoff: date) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = [_in_directory(actor)]
-    for word in search_words(query.search)[:_MAX_WORDS]:
+    # A page of pasted text or a NUL byte gets a plain message, not a database error.
+    for word in search_words(parse_search(query.search))[:_MAX_WORDS]:
         conditions.append(Service.search_text.like(f"% {word}%"))
     if query.need is not None:
         conditions.append(
