@@ -13,11 +13,15 @@ Christopher Wood, 77; Bob / Robert Smith, 76), double-barrelled names (Orla Fenw
 Fenwick-Hale, 86) and swapped names (100) are shown, while different people who share a
 surname and a birthday, like twins, mostly fall below it (Aaron / Sarah Patel, 73; Ann / Ben
 Lee, 71).
+
+A family name typed alone (the given name not known, or not typed) is compared with the record's
+family name, and given name, alone: see ``family_name_similarity`` for the one-letter slip.
 """
 
 from __future__ import annotations
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from linkworker.domain.person import search_key
 
@@ -43,8 +47,34 @@ def is_similar_name(similarity: int) -> bool:
 SAME_NHS_NUMBER = "same NHS number"
 
 
-def similar_name_reason(similarity: int, other_nhs_number_differs: bool) -> str:
-    """Why a record born on the same day is shown; a different NHS number is said, since it
-    usually means a different person (a twin) and the worker should look twice."""
-    reason = f"same date of birth and a similar name ({similarity}%)"
+def similar_name_reason(similarity: int, other_nhs_number_differs: bool, what: str = "name") -> str:
+    """Why a record born on the same day is shown (``what`` was compared: the name, or the family
+    name typed alone); a different NHS number is said, since it usually means a different person
+    (a twin) and the worker should look twice."""
+    reason = f"same date of birth and a similar {what} ({similarity}%)"
     return f"{reason}, but a different NHS number" if other_nhs_number_differs else reason
+
+
+# One slip of the keys: a letter left out, added or changed, or two neighbours swapped.
+SLIPS_FORGIVEN = 1
+
+
+def family_name_similarity(family_name: str, given_b: str, family_b: str) -> int | None:
+    """How alike a family name typed alone is to a record's (0-100), or None when it is not alike
+    enough to show; the record's given name is tried too (a name typed into the other box).
+
+    Alone, without a given name to add letters to compare, a name of a few letters is too short
+    for the percentage: "Sing" for Singh is 89%, but "Lea" for Lee only 67%. So a family name one
+    slip away (``SLIPS_FORGIVEN``, by optimal string alignment) is shown whatever its percentage,
+    as is one at the usual threshold (part of a double-barrelled name). Only people born on the
+    day typed are compared, so a looser rule costs a line or two to read, never a long list.
+    """
+    typed = search_key(family_name)
+    if not typed:
+        return None
+    best: int | None = None
+    for recorded in (search_key(family_b), search_key(given_b)):
+        similarity = round(fuzz.ratio(typed, recorded))
+        if is_similar_name(similarity) or OSA.distance(typed, recorded) <= SLIPS_FORGIVEN:
+            best = max(best or 0, similarity)
+    return best

@@ -31,6 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from linkworker.domain import nhs_number
 from linkworker.domain.duplicates import (
     SAME_NHS_NUMBER,
+    family_name_similarity,
     is_similar_name,
     name_similarity,
     similar_name_reason,
@@ -109,7 +110,8 @@ def find_people(
     date_of_birth: date | None = None,
 ) -> list[PersonMatch]:
     """People who may be the one being referred: the same NHS number first, then people born the
-    same day whose name is similar (see domain.duplicates), most similar first. The same NHS
+    same day whose name is similar (see domain.duplicates), most similar first; a family name
+    typed without a given name finds it one slip away ("Sing" finds Singh). The same NHS
     number and date of birth under another name is asked about (``domain.name_change``).
 
     Only people on this PCN's list are found, by number as by name, so a search never shows
@@ -144,13 +146,11 @@ def find_people(
             person = _summary(*row)
             if person.id in matches:
                 continue
-            similarity = name_similarity(
-                given_name or "", family_name or "", person.given_name, person.family_name
-            )
-            if is_similar_name(similarity):
+            similarity, what = _name_likeness(given_name, family_name, person)
+            if similarity is not None:
                 differs = digits is not None and person.nhs_number is not None and person.nhs_number != digits
                 matches[person.id] = PersonMatch(
-                    person, similar_name_reason(similarity, differs), False, similarity, 0
+                    person, similar_name_reason(similarity, differs, what), False, similarity, 0
                 )
     found = sorted(matches.values(), key=lambda m: (not m.same_nhs_number, -(m.similarity or 0), m.person.id))
     open_counts = _open_referrals(session, actor.pcn_id, [match.person.id for match in found])
@@ -158,6 +158,15 @@ def find_people(
     for match in found:
         audit.record(session, actor, "person_viewed", "patient", match.person.id)
     return [replace(m, open_referrals=open_counts.get(m.person.id, 0)) for m in found]
+
+
+def _name_likeness(given_name: str, family_name: str, person: PersonSummary) -> tuple[int | None, str]:
+    """How alike the name typed is to the person's, or None if not alike enough to show, and what
+    was compared: a family name typed alone forgives one slip (``domain.duplicates``)."""
+    if family_name and not given_name:
+        return family_name_similarity(family_name, person.given_name, person.family_name), "family name"
+    similarity = name_similarity(given_name, family_name, person.given_name, person.family_name)
+    return (similarity if is_similar_name(similarity) else None), "name"
 
 
 def change_name(

@@ -251,20 +251,34 @@ class NewReferralView(QWidget):
     # Building the sections
 
     def _search_section(self) -> QVBoxLayout:
+        # Made in the order Tab goes: the NHS number, or the family name, given name and birthday.
         self.search_nhs_number = QLineEdit()
-        self.search_given_name = QLineEdit()
         self.search_family_name = QLineEdit()
+        self.search_given_name = QLineEdit()
         self.search_date_of_birth = QLineEdit()
         self.search_date_of_birth.setPlaceholderText("dd/mm/yyyy")
+        # Two ways to search, one per column: the number, or a name with the date of birth. The
+        # given name may be left out (a family name alone finds a one-letter slip); the date of
+        # birth may not, so its hint says it is needed.
         left, right = QFormLayout(), QFormLayout()
         self.search_form = FormFields(left)
         self.search_form.add(
             "&NHS number:", self.search_nhs_number, "nhs_number", hint="Spaces and dashes are fine."
         )
-        self.search_form.add("Or &given name:", self.search_given_name, "given_name")
         right_fields = FormFields(right)
-        right_fields.add("&Family name:", self.search_family_name, "family_name")
-        right_fields.add("&Date of birth:", self.search_date_of_birth, "date_of_birth", hint=_DATE_HINT)
+        right_fields.add("Or &family name:", self.search_family_name, "family_name")
+        right_fields.add(
+            "&Given name:",
+            self.search_given_name,
+            "given_name",
+            hint="Optional: the family name and date of birth are enough.",
+        )
+        right_fields.add(
+            "&Date of birth:",
+            self.search_date_of_birth,
+            "date_of_birth",
+            hint=f"Needed with a name. {_DATE_HINT}",
+        )
         self.search_forms = FormGroup(self, self.search_form, right_fields)
         for edit in (
             self.search_nhs_number,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from linkworker.domain.duplicates import (
     SAME_NHS_NUMBER,
     SIMILAR_NAME_THRESHOLD,
+    family_name_similarity,
     folded_name,
     is_similar_name,
     name_similarity,
@@ -77,4 +78,45 @@ def test_the_reason_says_how_similar_and_whether_the_number_differs() -> None:
     assert similar_name_reason(92, False) == "same date of birth and a similar name (92%)"
     assert similar_name_reason(100, True) == (
         "same date of birth and a similar name (100%), but a different NHS number"
+    )
+
+
+# With only a family name typed (issue 15): one slip of the keys still finds them.
+@pytest.mark.parametrize(
+    ("typed", "given", "family", "found"),
+    [
+        ("Sing", "Harpreet", "Singh", True),  # a letter left out
+        ("Smtih", "Sam", "Smith", True),  # two letters swapped
+        ("Smithe", "Sam", "Smith", True),  # a letter added
+        ("Lea", "Ann", "Lee", True),  # a letter changed, even in a short name
+        ("o'brien", "Ann", "O'Brien", True),  # case and punctuation aside
+        ("Fenwick", "Orla", "Fenwick-Hale", True),  # part of a double-barrelled name (78%)
+        ("Fenwick", "Fenwick", "Hale", True),  # typed into the family box, recorded as given
+        ("Sihgn", "Harpreet", "Singh", False),  # two slips
+        ("Lo", "Ann", "Lee", False),
+        ("Patel", "Aaron", "Pate", True),
+        ("Patel", "Aaron", "Okafor", False),
+    ],
+)
+def test_a_family_name_alone_finds_a_slip_of_one_letter(
+    typed: str, given: str, family: str, found: bool
+) -> None:
+    similarity = family_name_similarity(typed, given, family)
+    assert (similarity is not None) is found
+    if similarity is not None:
+        assert 0 <= similarity <= 100
+
+
+@unhurried
+@given(names, names)
+def test_a_family_name_alone_finds_its_own_record(given_name: str, family_name: str) -> None:
+    assert family_name_similarity(family_name, given_name, family_name) == 100
+
+
+def test_the_reason_for_a_family_name_alone_says_so() -> None:
+    assert (
+        similar_name_reason(89, False, "family name") == "same date of birth and a similar family name (89%)"
+    )
+    assert similar_name_reason(67, True, "family name") == (
+        "same date of birth and a similar family name (67%), but a different NHS number"
     )

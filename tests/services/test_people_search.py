@@ -184,6 +184,42 @@ def test_names_typed_the_wrong_way_round_are_found(database: Database, actors: d
 
 
 @pytest.mark.parametrize(
+    ("typed", "similarity"),
+    [("Sing", 89), ("singh", 100), ("Snigh", 80), ("Sinh", 89), ("Singhe", 91)],
+)
+def test_a_family_name_alone_with_the_date_of_birth_forgives_one_slip(
+    database: Database, actors: dict[Role, Actor], typed: str, similarity: int
+) -> None:
+    """Issue 15: "Sing" finds Singh born that day, with no given name typed; another person of
+    that birthday with a name two slips away, and a Singh born another day, are not shown."""
+    worker = actors[Role.LINK_WORKER]
+    singh = add(database, worker, replace(ORLA, given_name="Harpreet", family_name="Singh"))
+    add(database, worker, replace(ORLA, nhs_number=SECOND, given_name="Tom", family_name="Sugden"))
+    add(
+        database,
+        worker,
+        replace(ORLA, nhs_number=THIRD, family_name="Singh", date_of_birth=date(1951, 3, 15)),
+    )
+    with database.session() as session:
+        matches = find_people(session, worker, family_name=typed, date_of_birth=BORN)
+    assert [(m.person.id, m.reason, m.similarity) for m in matches] == [
+        (singh.id, f"same date of birth and a similar family name ({similarity}%)", similarity)
+    ]
+
+
+def test_a_short_family_name_alone_forgives_one_changed_letter(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    lee = add(database, worker, replace(ORLA, given_name="Ann", family_name="Lee"))
+    with database.session() as session:
+        matches = find_people(session, worker, family_name="Lea", date_of_birth=BORN, nhs_number=SECOND)
+    assert [(m.person.id, m.reason) for m in matches] == [
+        (lee.id, "same date of birth and a similar family name (67%), but a different NHS number")
+    ]
+
+
+@pytest.mark.parametrize(
     ("given", "family", "shown"),
     [
         ("Christopher", "Wood", True),  # 77: a short form, just above the threshold
@@ -263,7 +299,8 @@ def test_people_known_only_to_another_pcn_stay_hidden_by_name_and_by_number(
     with database.session() as session:
         by_name = find_people(session, worker, given_name="Orla", family_name="Fenwick", date_of_birth=BORN)
         by_number = find_people(session, worker, nhs_number=FOURTH)
-    assert by_name == []
+        by_slip = find_people(session, worker, family_name="Fenwik", date_of_birth=BORN)
+    assert by_name == [] and by_slip == []
     assert by_number == []
     with database.session() as session:
         assert session.get(Patient, stranger_id) is not None

@@ -1,18 +1,27 @@
 """The everyday flow of issue 15 on real widgets: finding a case by its number in the caseload
-and the Network area."""
+and the Network area; finding a person by a family name with a slip in it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.people import create_person
 from linkworker.store.database import Database
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.network_view import NetworkView
+from linkworker.ui.referral_form import NewReferralView
+from tests.services.casework_builder import synthetic_nhs_number
 from tests.ui.caseload_cases import Made, is_open, make_cases
+
+BORN = date(1962, 8, 23)
 
 
 @pytest.fixture
@@ -68,3 +77,57 @@ def test_typing_a_case_number_in_the_network_area_shows_that_case(
     _type_search(view.cases, qtbot, f"LW-{wanted.id:06d}")
     assert _shown(view.cases) == [wanted.id]
     assert "case number" in view.cases.search.placeholderText()
+
+
+def _label_of(view: QWidget, editor: QWidget) -> str:
+    """The text of the label that names ``editor`` (its buddy), as a user reads it."""
+    [label] = [label for label in view.findChildren(QLabel) if label.buddy() is editor]
+    return label.text().replace("&", "")
+
+
+def _hint_under(view: QWidget, editor: QWidget) -> str:
+    """The hint shown under ``editor``: the next label down in its column of the form."""
+    below = [
+        label
+        for label in view.findChildren(QLabel)
+        if label.isVisible()
+        and label.objectName() == "fieldHint"
+        and abs(
+            label.mapTo(view, label.rect().topLeft()).x() - editor.mapTo(view, editor.rect().topLeft()).x()
+        )
+        < 4
+        and 0
+        < label.mapTo(view, label.rect().topLeft()).y() - editor.mapTo(view, editor.rect().topLeft()).y()
+        < 60
+    ]
+    return below[0].text() if below else ""
+
+
+def test_a_family_name_with_a_slip_and_the_date_of_birth_find_the_person(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    """ "Sing" and the date of birth, no given name: Harpreet Singh is shown; the labels say the
+    family name is the other way to search, the given name may be left out, the birthday not."""
+    worker = sqlite_actors[Role.LINK_WORKER]
+    with sqlite_database.session() as session:
+        create_person(session, worker, PersonDetails(synthetic_nhs_number(), "Harpreet", "Singh", BORN))
+    view = NewReferralView(sqlite_database, worker)
+    qtbot.addWidget(view)
+    view.resize(1176, 708)
+    view.show()
+    assert _label_of(view, view.search_family_name) == "Or family name:"
+    assert _label_of(view, view.search_given_name) == "Given name:"
+    assert _hint_under(view, view.search_given_name).startswith("Optional")
+    assert _hint_under(view, view.search_date_of_birth).startswith("Needed with a name")
+    view.search_nhs_number.setFocus()
+    qtbot.keyClick(view.search_nhs_number, Qt.Key.Key_Tab)
+    assert view.focusWidget() is view.search_family_name  # the other way to search comes next
+    qtbot.keyClicks(view.search_family_name, "Sing")
+    qtbot.keyClicks(view.search_date_of_birth, f"{BORN:%d/%m/%Y}")
+    qtbot.keyClick(view.search_date_of_birth, Qt.Key.Key_Return)
+    model = view.matches
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 0)) == "Harpreet Singh"
+    assert model.data(model.index(0, model.columnCount() - 1)) == (
+        "Same date of birth and a similar family name (89%)"
+    )
