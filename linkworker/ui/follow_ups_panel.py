@@ -29,7 +29,7 @@ from linkworker.ui.follow_up_dialogs import kind_label
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
-_DUE_WORDS = {Due.OVERDUE: "overdue", Due.TODAY: "today", Due.THIS_WEEK: "this week", Due.LATER: ""}
+_DUE_WORDS = {Due.OVERDUE: "overdue", Due.TODAY: "today", Due.THIS_WEEK: "in the next 7 days", Due.LATER: ""}
 
 
 def when_due(follow_up: FollowUpRecord, today: date | None = None) -> str:

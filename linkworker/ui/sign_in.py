@@ -169,6 +169,7 @@ class SignInDialog(QDialog):
         else:
             self.countdown.clear()
             self.countdown.hide()
+        self.adjustSize()  # the message and countdown take room: the fields must not be squeezed
 
     def show_damage(self, problem: str) -> None:
         """Say plainly that the database is damaged, and offer to put a backup back."""

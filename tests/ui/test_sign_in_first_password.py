@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
@@ -24,6 +24,12 @@ OWN_PASSWORD = "marble teapot horizon"
 
 @pytest.fixture
 def flow(qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> Iterator[AppFlow]:
+    """The window's flow on the test PCN, its link worker's password set by the administrator
+    and not yet changed (the shared fixture's staff have chosen theirs)."""
+    with sqlite_database.session() as session:
+        session.execute(
+            update(UserAccount).where(UserAccount.username == "worker").values(must_change_password=True)
+        )
     flow = AppFlow(DataAccess.of_open(sqlite_database))
     flow.start()
     yield flow
