@@ -8,6 +8,7 @@ locking: a stale save raises ``StaleDataError`` instead of overwriting).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship, validates
 
 from linkworker.domain.connections import WAITING
@@ -214,6 +216,17 @@ class PersonNameChange(Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
+def _given_with(consent: str) -> Callable[[DefaultExecutionContext], date | None]:
+    """The day a consent given with a new referral was given: the day the referral was received,
+    whichever way it is inserted (one by one, or a batch of an import)."""
+
+    def given_on(context: DefaultExecutionContext) -> date | None:
+        row = context.get_current_parameters()
+        return row["received_on"] if row.get(consent) else None
+
+    return given_on
+
+
 class Referral(Versioned, Base):
     """One episode of support for one person."""
 
@@ -235,6 +248,14 @@ class Referral(Versioned, Base):
     urgency: Mapped[str] = _code(20)
     consent_share_gp: Mapped[bool] = mapped_column(default=False)
     consent_share_services: Mapped[bool] = mapped_column(default=False)
+    # The day each consent to share was given and, once withdrawn, the day it was withdrawn
+    # (domain.corrections.Consent). A consent recorded with a new referral was given with it.
+    consent_share_gp_given_on: Mapped[date | None] = mapped_column(default=_given_with("consent_share_gp"))
+    consent_share_gp_withdrawn_on: Mapped[date | None]
+    consent_share_services_given_on: Mapped[date | None] = mapped_column(
+        default=_given_with("consent_share_services")
+    )
+    consent_share_services_withdrawn_on: Mapped[date | None]
     status: Mapped[str] = _code(20)
     status_changed_at: Mapped[datetime] = mapped_column(default=utc_now)
     assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -247,6 +268,23 @@ class Referral(Versioned, Base):
     patient: Mapped[Patient] = relationship(back_populates="referrals")
     needs: Mapped[list[ReferralNeed]] = relationship(cascade="all, delete-orphan")
     status_changes: Mapped[list[StatusChange]] = relationship(order_by="StatusChange.changed_at")
+
+
+class CaseChange(Base):
+    """One field of a case's person or referral corrected after it was saved: its words before
+    and after, when and by whom. Never edited. ``patient_id`` is set for a field of the person,
+    whose record all their cases share; ``referral_id`` is the case it was corrected from."""
+
+    __tablename__ = "case_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class ReferralNeed(Base):
