@@ -3,6 +3,10 @@
 Identifiable: only roles that may see records may open one, and every opening goes to the
 audit trail. Each part is read with its own query on the referral id (all indexed), so opening
 a case costs the same on a PCN's database and on an ICB server's.
+
+Its timeline includes each correction of the person's or the referral's details made after they
+were saved (``services.corrections``), with the words before and after: the referral's from this
+case, the person's from any of their cases (their record is one), and each change of name.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from sqlalchemy.orm import Session
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES
+from linkworker.domain.corrections import Consent, FieldChange
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.follow_ups import Due, FollowUpState, due, state_of
 from linkworker.domain.intake import case_number
 from linkworker.domain.name_change import PersonName
-from linkworker.domain.people import ContactMethod
+from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.person import age_on
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
 from linkworker.domain.roles import Permission
@@ -32,6 +37,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound
 from linkworker.store.models import (
     AuditEvent,
+    CaseChange,
     CaseNote,
     Connection,
     Contact,
@@ -105,8 +111,11 @@ class EarlierName:
 
 @dataclass(frozen=True)
 class PersonInfo:
-    """How to reach the person, what helps them take part, and their earlier names (newest first)."""
+    """Who the person is, how to reach them, what helps them take part, and their earlier names
+    (newest first)."""
 
+    sex: Sex
+    ethnic_category: EthnicCategory
     address_lines: tuple[str, ...]
     postcode: str | None
     phone: str | None
@@ -127,9 +136,32 @@ class ReferralInfo:
     referrer_name: str | None
     urgency: Urgency
     needs: tuple[str, ...]  # labels, in the order of the PCN's list
-    consent_share_gp: bool
-    consent_share_services: bool
+    consent_gp: Consent
+    consent_services: Consent
     notes: str | None
+
+    @property
+    def consent_share_gp(self) -> bool:
+        """Whether the consent to share with the GP stands now."""
+        return self.consent_gp.given
+
+    @property
+    def consent_share_services(self) -> bool:
+        return self.consent_services.given
+
+
+@dataclass(frozen=True)
+class CorrectionRecord:
+    """One save of corrections to the person's details (``part`` "person") or the referral's
+    ("referral"), each field with its words before and after; a change of name is one too.
+    ``id`` is its first row's."""
+
+    id: int
+    part: str
+    changes: tuple[FieldChange, ...]
+    at: datetime
+    by_id: int | None
+    by: str | None
 
 
 @dataclass(frozen=True)
@@ -328,6 +360,7 @@ class TimelineKind(StrEnum):
     NOTE = "note"
     PLAN_REVIEW = "plan_review"
     FOLLOW_UP = "follow_up"
+    CORRECTION = "correction"
 
 
 TimelineItem = (
@@ -339,6 +372,7 @@ TimelineItem = (
     | NoteRecord
     | ReviewRecord
     | FollowUpEvent
+    | CorrectionRecord
 )
 
 
@@ -435,6 +469,8 @@ def open_case(
     for follow_up in follow_ups:
         for moment, event in follow_up_events(follow_up):
             timeline.add(TimelineKind.FOLLOW_UP, moment, None, event)
+    for correction in case_corrections(session, referral, names):
+        timeline.add(TimelineKind.CORRECTION, correction.at, None, correction)
 
     record = CaseRecord(
         header=case_header(session, referral, today, names),
@@ -444,8 +480,8 @@ def open_case(
             referral.referrer_name,
             Urgency(referral.urgency),
             _need_labels(session, actor, referral_id),
-            referral.consent_share_gp,
-            referral.consent_share_services,
+            gp_consent(referral),
+            services_consent(referral),
             referral.notes,
         ),
         timeline=timeline.newest_first(),
@@ -497,6 +533,67 @@ def case_header(session: Session, referral: Referral, today: date, names: Names 
         days_since_referral=(today - referral.received_on).days,
         version=referral.version_id,
     )
+
+
+def gp_consent(referral: Referral) -> Consent:
+    """The person's consent to share with their GP, with its days."""
+    return Consent(
+        referral.consent_share_gp, referral.consent_share_gp_given_on, referral.consent_share_gp_withdrawn_on
+    )
+
+
+def services_consent(referral: Referral) -> Consent:
+    """The person's consent to share with the services they are connected to, with its days."""
+    return Consent(
+        referral.consent_share_services,
+        referral.consent_share_services_given_on,
+        referral.consent_share_services_withdrawn_on,
+    )
+
+
+def case_corrections(session: Session, referral: Referral, names: Names) -> list[CorrectionRecord]:
+    """Every correction of this case's referral and of its person (from any of their cases), and
+    each change of the person's name, oldest first; each save of several fields is one."""
+    rows = session.scalars(
+        select(CaseChange)
+        .where(
+            ((CaseChange.referral_id == referral.id) & CaseChange.patient_id.is_(None))
+            | (CaseChange.patient_id == referral.patient_id)
+        )
+        .order_by(CaseChange.changed_at, CaseChange.id)
+    )
+    saves: dict[tuple[datetime, int | None, str, int], list[CaseChange]] = {}
+    for row in rows:
+        part = "referral" if row.patient_id is None else "person"
+        saves.setdefault((row.changed_at, row.changed_by_id, part, row.referral_id), []).append(row)
+    found = [
+        CorrectionRecord(
+            group[0].id,
+            part,
+            tuple(FieldChange(row.field, row.before, row.after) for row in group),
+            at,
+            by_id,
+            names.of(by_id),
+        )
+        for (at, by_id, part, _case), group in saves.items()
+    ]
+    for change in session.scalars(
+        select(PersonNameChange).where(PersonNameChange.patient_id == referral.patient_id)
+    ):
+        before = PersonName(change.old_given_name, change.old_family_name)
+        after = PersonName(change.new_given_name, change.new_family_name)
+        renamed = FieldChange("name", str(before), str(after))
+        found.append(
+            CorrectionRecord(
+                change.id,
+                "person",
+                (renamed,),
+                change.changed_at,
+                change.changed_by_id,
+                names.of(change.changed_by_id),
+            )
+        )
+    return sorted(found, key=lambda correction: (correction.at, correction.id))
 
 
 def plan_record(plan: SupportPlan | None, names: Names) -> PlanRecord:
@@ -706,6 +803,8 @@ def _person_info(session: Session, patient: Patient, names: Names) -> PersonInfo
         else None
     )
     return PersonInfo(
+        Sex(patient.sex),
+        EthnicCategory(patient.ethnic_category),
         tuple(line for line in (patient.address_line_1, patient.address_line_2, patient.town) if line),
         patient.postcode,
         patient.phone,

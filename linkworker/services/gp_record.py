@@ -14,7 +14,9 @@ declined code). It is shown as entered and no longer due, so the GP record is ne
 with what the case screen says, and nothing entered is dropped from view.
 
 Codes and letter are identifiable: only roles that see records (link workers and admins) may
-have them. The letter is made only when the person agreed to share with their GP.
+have them. The letter is made only while the person's consent to share with their GP stands:
+one given later (recorded with Edit referral… on the case, ``services.corrections``) makes it,
+one withdrawn stops it, and the refusal says the day it was withdrawn.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from linkworker import catalogues
 from linkworker.domain import gp_codes, measures, nhs_number
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.corrections import Consent, day_words
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
@@ -39,6 +42,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSourc
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.case_record import gp_consent
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import (
     Connection,
@@ -59,12 +63,18 @@ from linkworker.store.models import (
 
 
 class NoConsentToShare(ServiceError):
-    """The person has not agreed to share with their GP, so nothing identifiable goes there."""
+    """The person has not agreed to share with their GP, or withdrew their consent on
+    ``withdrawn_on``, so nothing identifiable goes there."""
 
-    def __init__(self) -> None:
+    def __init__(self, withdrawn_on: date | None = None) -> None:
+        self.withdrawn_on = withdrawn_on
+        if withdrawn_on is None:
+            said = "This person has not agreed to share information with their GP"
+        else:
+            said = f"This person withdrew their consent to share with their GP on {day_words(withdrawn_on)}"
         super().__init__(
-            "This person has not agreed to share information with their GP, so no letter can be "
-            "made. If they agree, record their consent to share with the GP on the referral first."
+            f"{said}, so no letter can be made. If they agree, record their consent to share with "
+            "the GP on the referral: Edit referral… on the case, with the day they agreed."
         )
 
 
@@ -99,6 +109,12 @@ def codes_due(session: Session, actor: Actor, referral_id: int) -> list[GpCode]:
     actor.require(Permission.SEE_IDENTIFIABLE)
     referral = _referral(session, actor, referral_id)
     return _codes(session, referral)
+
+
+def consent_to_share(session: Session, actor: Actor, referral_id: int) -> Consent:
+    """The person's consent to share with their GP, with its days: whether a letter can be made."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    return gp_consent(_referral(session, actor, referral_id))
 
 
 def mark_entered(
@@ -385,7 +401,7 @@ def _shareable(session: Session, actor: Actor, referral_id: int) -> Referral:
     actor.require(Permission.SEE_IDENTIFIABLE)
     referral = _referral(session, actor, referral_id)
     if not referral.consent_share_gp:
-        raise NoConsentToShare()
+        raise NoConsentToShare(referral.consent_share_gp_withdrawn_on)
     return referral
 
 

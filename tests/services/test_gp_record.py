@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from linkworker.domain.casework import ContactKind, MeasureStage
+from linkworker.domain.corrections import Consent
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.measures import Ons4Band, Ons4Question
@@ -523,3 +524,41 @@ def test_consent_withdrawn_after_the_preview_opened_stops_the_export(
     with pytest.raises(NoConsentToShare), database.session() as session:
         gp_record.record_export(session, worker, referral_id, LetterExport.SAVED)
     assert audit_trail(database, "gp_letter_saved") == []
+
+
+def test_the_refusal_says_where_consent_given_later_is_recorded(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """The refusal tells the user what to do: Edit referral… on the case, with the day they agreed."""
+    worker = actors[Role.LINK_WORKER]
+    referral_id = add_episode(database, worker, replace(FULL, consent_share_gp=False))
+    with pytest.raises(NoConsentToShare) as refused, database.session() as session:
+        gp_record.letter(session, worker, referral_id, today=TODAY)
+    assert "Edit referral… on the case, with the day they agreed" in str(refused.value)
+    assert refused.value.withdrawn_on is None
+    with database.session() as session:
+        assert gp_record.consent_to_share(session, worker, referral_id) == Consent(False, None, None)
+
+
+def test_consent_withdrawn_stops_the_letter_with_the_day_said(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    worker = actors[Role.LINK_WORKER]
+    referral_id = add_episode(database, worker, FULL)
+    with database.session() as session:
+        referral = session.get_one(Referral, referral_id)
+        given_on = referral.consent_share_gp_given_on
+        referral.consent_share_gp, referral.consent_share_gp_withdrawn_on = False, D(2026, 4, 30)
+    with pytest.raises(NoConsentToShare) as refused, database.session() as session:
+        gp_record.letter(session, worker, referral_id, today=TODAY)
+    assert "withdrew their consent to share with their GP on 30 Apr 2026" in str(refused.value)
+    with database.session() as session:
+        consent = gp_record.consent_to_share(session, worker, referral_id)
+    assert consent == Consent(False, given_on, D(2026, 4, 30))
+    assert given_on == FULL.received_on  # given with the referral
+
+
+def test_a_manager_is_not_told_the_consent(database: Database, actors: dict[Role, Actor]) -> None:
+    referral_id = add_episode(database, actors[Role.LINK_WORKER], FULL)
+    with pytest.raises(PermissionDenied), database.session() as session:
+        gp_record.consent_to_share(session, actors[Role.MANAGER], referral_id)

@@ -44,6 +44,7 @@ from linkworker.services import (
     caseload,
     casework,
     connections,
+    corrections,
     follow_ups,
     gp_record,
     matching,
@@ -229,6 +230,21 @@ def _preview(session: Session, who: Actor, world: World) -> object:
     return referral_import.preview(session, who, _import_file(world), TODAY)
 
 
+def _correct_person(session: Session, who: Actor, world: World) -> object:
+    """A correction aimed at PCN A's person, over the sheet PCN A's worker would see."""
+    seen = corrections.person_sheet(session, world.a[Role.LINK_WORKER], world.case)
+    details = PersonDetails(world.nhs_number, "Olive", world.family_name, world.born)
+    return corrections.correct_person(session, who, seen, details)
+
+
+def _correct_referral(session: Session, who: Actor, world: World) -> object:
+    """A correction aimed at PCN A's referral, over the sheet PCN A's worker would see."""
+    seen = corrections.referral_sheet(session, world.a[Role.LINK_WORKER], world.case)
+    practice = seen.practices[0]
+    details = ReferralDetails(practice.id, practice.ods_code, ReferralSource.GP, None, TODAY, ("loneliness",))
+    return corrections.correct_referral(session, who, seen, details, seen.consent_days)
+
+
 ALL_CASES = caseload.CaseloadQuery(scope=caseload.Scope.PCN, status=caseload.StatusGroup.ANY)
 CALENDAR = calendar_export.CalendarRequest(TODAY - timedelta(days=30), TODAY + timedelta(days=60), True, True)
 
@@ -297,6 +313,11 @@ DOORS: list[Door] = [
     ),
     Door("follow_ups.cancel", lambda s, who, w: follow_ups.cancel(s, who, w.follow_up, 1, "No need"), "id"),
     Door("gp_record.codes_due", lambda s, who, w: gp_record.codes_due(s, who, w.case), "id"),
+    Door("gp_record.consent_to_share", lambda s, who, w: gp_record.consent_to_share(s, who, w.case), "id"),
+    Door("corrections.person_sheet", lambda s, who, w: corrections.person_sheet(s, who, w.case), "id"),
+    Door("corrections.correct_person", _correct_person, "id"),
+    Door("corrections.referral_sheet", lambda s, who, w: corrections.referral_sheet(s, who, w.case), "id"),
+    Door("corrections.correct_referral", _correct_referral, "id"),
     Door(
         "gp_record.mark_entered",
         lambda s, who, w: gp_record.mark_entered(s, who, w.case, "871731000000106"),
