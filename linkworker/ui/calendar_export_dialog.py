@@ -1,7 +1,8 @@
 """Saving open follow-ups as a calendar file for Outlook: which days, whose, and whether names
-go in (with a plain warning when they do). The dialog stays open after a save, with a line that
-says what was saved where, so the user can save another range. The days are typed as on the
-referral form; one that is not a date is shown beside its field before any file is asked for."""
+go in (with a plain warning when they do). The dialog stays open after a save, saying what was
+saved where with Open folder (``ui.saved_file``), so the user can find the file to import and
+save another range. The days are typed as on the referral form; one that is not a date is shown
+beside its field before any file is asked for."""
 
 from __future__ import annotations
 
@@ -29,9 +30,14 @@ from linkworker.store.database import Database
 from linkworker.ui.date_field import DateField
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields, check_all
+from linkworker.ui.saved_file import SavedFileNotice
+from linkworker.wording import counted
 
 TITLE = "Export follow-ups to a calendar"
 FILE_FILTER = "Calendar files (*.ics)"
+OUTLOOK_STEPS = (
+    "In Outlook: File > Open & Export > Import/Export > Import an iCalendar file, then choose Import."
+)
 NAMES_WARNING = (
     "People's names will be in the file and in every calendar it is imported into. Calendars "
     "are often shared and copied to phones: include names only if you need them, and keep "
@@ -83,14 +89,9 @@ class CalendarExportDialog(QDialog):
         self.warning.setAccessibleDescription(NAMES_WARNING)
         self.warning.setVisible(False)
         self.names.toggled.connect(self.warning.setVisible)
-        self.result = QLabel()
-        self.result.setObjectName("hintBox")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setAccessibleName("Result")
-        self.result.setVisible(False)
+        self.saved = SavedFileNotice()
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("&Save As…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton("&Save as…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_as)
@@ -101,10 +102,10 @@ class CalendarExportDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form_layout)
         layout.addWidget(self.warning)
-        layout.addWidget(self.result)
+        layout.addWidget(self.saved)
         layout.addStretch()
         layout.addWidget(buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)  # room for the saved file's path beside Open folder
         self.start.setFocus()
 
     def request(self) -> CalendarRequest:
@@ -138,7 +139,7 @@ class CalendarExportDialog(QDialog):
     def export_to(self, path: Path) -> bool:
         """Write the file (whole or not at all) and say what went into it; a refusal shows
         beside its field or in a message box, and the choices stay as they were."""
-        self.result.setVisible(False)
+        self.saved.hide()
         if not self.days_read():
             return False
         request = self.request()
@@ -151,16 +152,13 @@ class CalendarExportDialog(QDialog):
         )
         if outcome.value is None:
             return False
-        self.result.setText(_result_line(outcome.value))
-        self.result.setAccessibleDescription(self.result.text())
-        self.result.setVisible(True)
+        self._show_saved(outcome.value)
         return True
 
-
-def _result_line(result: CalendarExport) -> str:
-    count = f"{result.events} follow-up" + ("" if result.events == 1 else "s")
-    named = "with names" if result.request.names else "case numbers and initials only"
-    return (
-        f"Saved {count} ({named}) to {result.path}. In Outlook: File > Open & Export > "
-        "Import/Export > Import an iCalendar file, then choose Import."
-    )
+    def _show_saved(self, result: CalendarExport) -> None:
+        named = "with names" if result.request.names else "case numbers and initials only"
+        self.saved.show_saved(result.path, f"{counted(result.events, 'follow-up')}, {named}. {OUTLOOK_STEPS}")
+        # A window's layout does not grow it for wrapped lines: make room for the notice's.
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)

@@ -43,9 +43,12 @@ WORDS = ImportWords(
     item="service",
     check_action="Check the directory feed",
     import_action="Import the directory feed",
-    problems="&Problems",
+    problems="Probl&ems",
     problems_description="Each problem of the feed, with the service it is about and where it is in the feed",
-    open_folder="Open fol&der",  # Choose CSV &folder has F
+    # Around it: the File, PCN and Account menus, and the tabs Services, Import and export, Taxonomy
+    # mapping and Postcodes (Alt+F, P, A, S, I, T); Dismiss on the notice bar (Alt+M).
+    import_button="Impo&rt",
+    open_folder="Open fo&lder",
 )
 PROBLEM_COLUMNS: list[Column[FeedProblem]] = [
     Column("What happens", lambda problem: problem.severity.value.capitalize()),
@@ -62,11 +65,11 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
         super().__init__(database, actor, WORDS, PROBLEM_COLUMNS, parent)
         self.json_button = QPushButton("Choose &JSON file…")
         self.json_button.clicked.connect(self.choose_file)
-        self.folder_button = QPushButton("Choose CSV &folder…")
+        self.folder_button = QPushButton("Choose CSV fol&der…")
         self.folder_button.clicked.connect(self.choose_folder)
         self.export_json_button = QPushButton("Export as JS&ON…")
         self.export_json_button.clicked.connect(self.choose_export_file)
-        self.export_csv_button = QPushButton("Export as CSV &tables…")
+        self.export_csv_button = QPushButton("Export as CSV ta&bles…")
         self.export_csv_button.clicked.connect(self.choose_export_folder)
         self._lay_out(
             choices=[self.json_button, self.folder_button],
@@ -115,7 +118,7 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
 
     def _show_export(self, result: ExportResult) -> None:
         self.status.setText("Exported the directory.")
-        self.saved.show_saved(result.path, f"{counted(result.services, 'service')} as ORUK {result.form}")
+        self.saved.show_saved(result.path, f"{counted(result.services, 'service')} as ORUK {result.form}.")
 
     # The file dialogs; tests call the methods they lead to with a path.
 

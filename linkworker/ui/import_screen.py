@@ -89,7 +89,9 @@ class ImportWords:
     import_action: str  # titles a refusal of the import, and its result
     problems: str  # the problem table's label, with its access key: "&Rejected rows"
     problems_description: str
-    open_folder: str = "Open &folder"  # the saved-file notice's button, with a key free on the screen
+    # Buttons whose access keys are free in the window around the screen (its menus, tabs, notices).
+    import_button: str = "&Import"  # followed by the count: "&Import 3 referrals"
+    open_folder: str = "Open f&older"  # the saved-file notice's
 
 
 class ImportScreen(JobScreen, Generic[P, R, D]):
@@ -133,7 +135,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         self.problems_label = QLabel(words.problems)
         self.problems_label.setObjectName("subheading")
         self.problems_label.setBuddy(self.problem_table)
-        self.import_button = QPushButton("&Import")
+        self.import_button = QPushButton(words.import_button)
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
         self.saved = SavedFileNotice(button_text=words.open_folder)
@@ -254,4 +256,4 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         for button in (*self.choices, *self.actions):
             button.setEnabled(not busy)
         self.import_button.setEnabled(not busy and count > 0 and not self.committed)
-        self.import_button.setText(f"&Import {counted(count, self.words.item)}")
+        self.import_button.setText(f"{self.words.import_button} {counted(count, self.words.item)}")

@@ -49,6 +49,7 @@ WORDS = ImportWords(
     import_action="Import referrals",
     problems="&Rejected rows",
     problems_description="Each row that will not be imported, with the reason",
+    # Alt+S and Alt+M are the notice bar's Show today's work and Dismiss; Alt+F the File menu.
 )
 REJECTED_COLUMNS: list[Column[RejectedRow]] = [
     Column("Line", lambda row: str(row.line), numeric=True),
@@ -67,10 +68,10 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         self._attach: frozenset[int] = frozenset()  # the lines attached when the import started
         self.choose_button = QPushButton("&Choose file…")
         self.choose_button.clicked.connect(self.choose_file)
-        self.save_button = QPushButton("&Save rejected rows…")
+        self.save_button = QPushButton("Sa&ve rejected rows…")
         self.save_button.setToolTip("Save the rejected rows with their problem, to fix and import again")
         self.save_button.clicked.connect(self.choose_rejected_file)
-        self.template_button = QPushButton("Save a te&mplate…")
+        self.template_button = QPushButton("Save a temp&late…")
         self.template_button.setToolTip(
             "Save an empty CSV file with the headings the import reads, to fill in a spreadsheet"
         )
@@ -239,8 +240,11 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             action=ACTION_SAVE,
         )
         if outcome.value is not None:
+            rows = outcome.value
+            each, them = ("with its", "it") if rows == 1 else ("each with its", "them")
             self.saved.show_saved(
-                path, counted(outcome.value, "rejected row"), "Fix them there, then import that file."
+                path,
+                f"{counted(rows, 'rejected row')}, {each} problem: fix {them} there, then import that file.",
             )
         return outcome.value
 
@@ -257,7 +261,9 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         if outcome.value is None:
             return False
         self.saved.show_saved(
-            path, "the template", "Fill in one referral a row, then choose the file to import it."
+            path,
+            "The template has the headings the import reads: fill in one referral a row, then choose "
+            "the file to import it.",
         )
         return True
 

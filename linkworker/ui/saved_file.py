@@ -5,10 +5,11 @@ Every screen that saves a file (a PDF, a CSV, a calendar, a directory export) pu
 to C:\\Users\\…\\summary-2026-11.pdf." with Open folder beside it. A user in a locked-down
 practice often cannot find where a save dialog put a file; this tells them and takes them there.
 
-The notice is one line however long the path: the path is shortened in the middle to the room
-there is (the file's name stays whole) and given whole in its tooltip, so a deep folder never
-widens the window at 1366x768. The notice never takes the keyboard focus; screen readers hear
-what was saved once, as ``ui.notices`` announces.
+"Saved to PATH." is one line however long the path: its folder is shortened in the middle to the
+room there is (the file's name stays whole) and given whole in its tooltip, so a deep folder never
+widens the window at 1366x768. What was saved and what to do next go beneath, wrapped. The
+notice never takes the keyboard focus; screen readers hear what was saved once, as
+``ui.notices`` announces.
 """
 
 from __future__ import annotations
@@ -37,19 +38,19 @@ def native(path: Path) -> str:
 
 
 class _PathLine(QLabel):
-    """One line, "Saved … to FOLDER/NAME.", its folder shortened in the middle to fit the width
-    it is given (the file's name stays whole while there is room for it); it asks for no width
-    of its own."""
+    """One line, "Saved to FOLDER/NAME.", its folder shortened in the middle to fit the width it
+    is given (the file's name stays whole while there is room for it); it asks for no width of
+    its own."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._before = self._folder = self._name = self._after = ""
+        self._before, self._after = "Saved to ", "."
+        self._folder = self._name = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.PlainText)
 
-    def set_parts(self, before: str, path: Path, after: str) -> None:
+    def set_path(self, path: Path) -> None:
         whole = native(path)
-        self._before, self._after = before, after
         self._name = path.name
         self._folder = whole[: len(whole) - len(path.name)]
         self.setToolTip(whole)
@@ -71,9 +72,10 @@ class _PathLine(QLabel):
 
 
 class SavedFileNotice(QFrame):
-    """Hidden until ``show_saved``; then what was saved where, Open folder and Dismiss."""
+    """Hidden until ``show_saved``; then what was saved where, Open folder and Dismiss.
+    ``button_text`` gives Open folder an access key free on the screen (Alt+F is the File menu)."""
 
-    def __init__(self, parent: QWidget | None = None, *, button_text: str = "Open &folder") -> None:
+    def __init__(self, parent: QWidget | None = None, *, button_text: str = "Open f&older") -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")  # the look of the window's other notices
         self.setAccessibleName("Saved file")
@@ -103,15 +105,14 @@ class SavedFileNotice(QFrame):
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_saved(self, path: Path, what: str = "", then: str = "") -> None:
-        """Say that ``what`` (or simply "the file") was saved at ``path``, a file or a folder, and
-        ``then`` what to do next, if anything."""
+    def show_saved(self, path: Path, then: str = "") -> None:
+        """Say that a file (or a folder of files) was saved at ``path``; ``then``, beneath, what
+        it holds or what to do next, in whole sentences."""
         self.path = path
-        before = f"Saved {what} to " if what else "Saved to "
-        self.line.set_parts(before, path, ".")
+        self.line.set_path(path)
         self.detail.setText(then)
         self.detail.setVisible(bool(then))
-        self._text = f"{before}{native(path)}." + (f" {then}" if then else "")
+        self._text = f"Saved to {native(path)}." + (f" {then}" if then else "")
         self.setAccessibleDescription(self._text)
         self.show()
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, self._text))

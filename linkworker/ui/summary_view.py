@@ -119,13 +119,13 @@ class SummaryView(QWidget):
         self.practices = QComboBox()
         self.practices.setAccessibleName("Practices in the summary")
         self.practices.setAccessibleDescription(WHY_NO_GROUPS)
-        self.practices_label = QLabel("Pr&actices:")
+        self.practices_label = QLabel("Practic&es:")
         self.practices_label.setBuddy(self.practices)
         self.scope_hint = QLabel(WHY_NO_GROUPS)
         self.scope_hint.setObjectName("fieldHint")
         self.scope_hint.setWordWrap(True)
 
-        self.make_button = QPushButton("&Make summary")
+        self.make_button = QPushButton("Ma&ke summary")
         self.make_button.clicked.connect(lambda _checked=False: self.make())
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
@@ -139,15 +139,17 @@ class SummaryView(QWidget):
         )
         self.status.setWordWrap(True)
 
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton("P&rint…")
         self.print_button.clicked.connect(lambda _checked=False: self.print_summary())
-        self.save_pdf_button = QPushButton("&Save PDF…")
+        self.save_pdf_button = QPushButton("Save P&DF…")
         self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_pdf())
         self.save_csv_button = QPushButton("Save CS&V…")
         self.save_csv_button.clicked.connect(lambda _checked=False: self.save_csv())
-        self.saved = SavedFileNotice(button_text="Open fol&der")
+        self.saved = SavedFileNotice()
         zoom = self._zoom_controls()
 
+        # Access keys free in the window around the area: not the menus' (Alt+F, G, P, A, H) nor
+        # the notice bar's Show today's work and Dismiss (Alt+S, M).
         form = QFormLayout()
         form.addRow("Mon&th:", self.month)
         form.addRow("P&CN:", self.pcn)
@@ -464,7 +466,6 @@ class SummaryView(QWidget):
             summary.SummaryExport.SAVED_PDF,
             "Save the summary",
             path,
-            "the summary",
         )
 
     def save_csv(self) -> QFileDialog:
@@ -481,12 +482,9 @@ class SummaryView(QWidget):
             summary.SummaryExport.SAVED_CSV,
             "Save the figures",
             path,
-            "the figures",
         )
 
-    def _save(
-        self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path, what: str
-    ) -> bool:
+    def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path) -> bool:
         """Write a file, put the saving in the audit trail, then say where it went."""
         try:
             write()
@@ -495,7 +493,7 @@ class SummaryView(QWidget):
             return False
         if not self._record(how, action):
             return False
-        self.saved.show_saved(path, what)
+        self.saved.show_saved(path)
         return True
 
     def _record(self, how: summary.SummaryExport, action: str) -> bool:

@@ -1,6 +1,6 @@
-"""The calendar export dialog on the real widget: its defaults, the names warning, Save As
-without blocking, the file it writes (read back with ``icalendar``), the result line, and a
-range the service refuses shown beside its field."""
+"""The calendar export dialog on the real widget: its defaults, the names warning, Save as
+without blocking, the file it writes (read back with ``icalendar``), where it went with Open
+folder, and a range the service refuses shown beside its field."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
@@ -53,7 +53,7 @@ def test_it_opens_on_my_follow_ups_of_the_next_eight_weeks_without_names(
     assert dialog.end.value() == cases.today + timedelta(weeks=8)
     assert dialog.mine.isChecked() and not dialog.everyone.isChecked()
     assert not dialog.names.isChecked()
-    assert not dialog.warning.isVisible() and not dialog.result.isVisible()
+    assert not dialog.warning.isVisible() and not dialog.saved.isVisible()
     assert dialog.start.accessibleName() == "From" and dialog.end.accessibleName() == "To"
     assert dialog.start.hasFocus()
 
@@ -80,10 +80,12 @@ def test_save_as_asks_where_without_blocking_then_writes_the_file_and_says_so(
         f"Call - {case_number(cases.orla_case)} (O.F.)",
         f"Check attendance - {case_number(cases.zoe_case)} (Z.O.)",
     ]
-    assert dialog.result.isVisible()
-    assert dialog.result.text().startswith(
-        f"Saved 2 follow-ups (case numbers and initials only) to {target}. In Outlook:"
+    assert dialog.saved.isVisible()
+    assert dialog.saved.text() == (
+        f"Saved to {target}. 2 follow-ups, case numbers and initials only. In Outlook: File > Open & "
+        "Export > Import/Export > Import an iCalendar file, then choose Import."
     )
+    assert dialog.saved.open_button.isVisible() and dialog.save_button.text() == "&Save as…"
 
 
 def test_every_workers_follow_ups_with_names_over_chosen_days(
@@ -99,7 +101,7 @@ def test_every_workers_follow_ups_with_names_over_chosen_days(
         f"Review measures - {case_number(cases.zoe_case)} (Zoë O'Brien, Jr) - Sol Second",
         f"Call - {case_number(cases.orla_case)} (Orla Fenwick-Hale) - no owner",
     ]
-    assert "Saved 2 follow-ups (with names)" in dialog.result.text()
+    assert f"Saved to {target}. 2 follow-ups, with names." in dialog.saved.text()
 
 
 def test_a_last_day_before_the_first_is_shown_beside_it_and_nothing_is_written(
@@ -111,7 +113,7 @@ def test_a_last_day_before_the_first_is_shown_beside_it_and_nothing_is_written(
     assert not target.exists()
     assert dialog.end.property("invalid") is True
     assert dialog.end.accessibleDescription() == "The last day is before the first day: choose a later one."
-    assert not dialog.result.isVisible()
+    assert not dialog.saved.isVisible()
     assert messages.texts() == []
 
 
@@ -121,7 +123,7 @@ def test_a_folder_that_cannot_be_written_is_said_in_a_message(
     assert not dialog.export_to(tmp_path / "no such folder" / "x.ics")
     qtbot.waitUntil(lambda: bool(messages.texts()))
     assert "cannot be written" in messages.texts()[0]
-    assert dialog.isVisible() and not dialog.result.isVisible()
+    assert dialog.isVisible() and not dialog.saved.isVisible()
 
 
 def test_a_day_that_is_not_a_date_is_shown_beside_it_before_asking_where_to_save(
@@ -138,3 +140,36 @@ def test_a_day_that_is_not_a_date_is_shown_beside_it_before_asking_where_to_save
 
     retype(qtbot, dialog.start, "30/04/2026")
     assert dialog.form.message("start") == "" and dialog.form.message("end") != ""
+
+
+def test_one_follow_up_reads_in_the_singular(
+    dialog: CalendarExportDialog, cases: CalendarCases, tmp_path: Path, qtbot
+) -> None:
+    retype(qtbot, dialog.end, f"{cases.today + timedelta(days=5):%d/%m/%Y}")
+    target = tmp_path / "this week.ics"
+    assert dialog.export_to(target)
+    assert len(summaries(target)) == 1
+    assert dialog.saved.text().startswith(f"Saved to {target}. 1 follow-up, case numbers and initials only.")
+
+
+def test_the_dialog_grows_to_show_where_the_file_went_without_squeezing_the_form(
+    dialog: CalendarExportDialog, tmp_path: Path, qtbot
+) -> None:
+    dialog.resize(680, dialog.sizeHint().height())
+    target = tmp_path.joinpath(*[f"a folder with a long name {n}" for n in range(6)]) / "follow-ups.ics"
+    target.parent.mkdir(parents=True)
+    assert dialog.export_to(target)
+    qtbot.waitUntil(lambda: dialog.saved.isVisible())
+
+    def bottom(widget: QWidget) -> int:
+        return widget.mapTo(dialog, widget.rect().bottomLeft()).y()
+
+    def top(widget: QWidget) -> int:
+        return widget.mapTo(dialog, widget.rect().topLeft()).y()
+
+    assert dialog.height() >= dialog.heightForWidth(dialog.width()), "room for every wrapped line"
+    qtbot.waitUntil(lambda: bottom(dialog.end) < top(dialog.mine))
+    assert bottom(dialog.mine) < top(dialog.everyone) and bottom(dialog.everyone) < top(dialog.names)
+    assert bottom(dialog.names) < top(dialog.saved) and bottom(dialog.saved) < top(dialog.save_button)
+    assert dialog.width() == 680, "a long path does not widen it"
+    assert dialog.saved.line.text().endswith("follow-ups.ics.")

@@ -77,7 +77,7 @@ def test_a_checked_feed_lists_every_problem_with_its_service_and_record(
         "“NOT A CODE” is not a UK postcode: left out.",
     ) in rows
     assert "Ready to import: 2 new services, 0 updates of services imported before." in view.summary.text()
-    assert view.import_button.text() == "&Import 2 services" and view.import_button.isEnabled()
+    assert view.import_button.text() == "Impo&rt 2 services" and view.import_button.isEnabled()
     assert view.status.text() == "Checked: nothing has been imported yet."
     assert service_count(sqlite_database) == 0
 
@@ -172,7 +172,7 @@ def test_the_directory_is_exported_in_the_background(
     target = tmp_path / "directory.json"
     finish(qtbot, view.export(target))
     assert view.status.text() == "Exported the directory."
-    assert view.saved.isVisible() and view.saved.text() == f"Saved 3 services as ORUK JSON to {target}."
+    assert view.saved.isVisible() and view.saved.text() == f"Saved to {target}. 3 services as ORUK JSON."
     assert len(messages.texts()) == 1, "only the import's result was shown"
     document = json.loads(target.read_text(encoding="utf-8"))
     assert len(document) == 3 and all(service_errors(service) == [] for service in document)
@@ -186,5 +186,5 @@ def test_an_export_of_csv_tables_says_which_folder_and_one_service_reads_in_the_
     folder = tmp_path / "tables"
     folder.mkdir()
     finish(qtbot, view.export(folder))
-    assert view.saved.text() == f"Saved 1 service as ORUK CSV tables to {folder}."
-    assert view.saved.open_button.text() == "Open fol&der"
+    assert view.saved.text() == f"Saved to {folder}. 1 service as ORUK CSV tables."
+    assert view.saved.open_button.text() == "Open fo&lder"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QTabBar, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
@@ -19,6 +19,7 @@ from linkworker.store.database import Database
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.import_screen import ImportScreen
 from linkworker.ui.import_view import ImportView
+from linkworker.ui.main_window import MainWindow
 from tests.interchange.files import csv_bytes, row
 from tests.services.oruk_feeds import PAGE
 from tests.ui.conftest import Messages
@@ -44,7 +45,7 @@ def _referrals(database: Database, actors: dict[Role, Actor], folder: Path) -> S
 
 def _directory(database: Database, actors: dict[Role, Actor], _folder: Path) -> Screen:
     view = DirectoryImportView(database, actors[Role.MANAGER])
-    return Screen(view, PAGE, "No feed chosen.", "Checking each service…", "&Import 0 services")
+    return Screen(view, PAGE, "No feed chosen.", "Checking each service…", "Impo&rt 0 services")
 
 
 @pytest.fixture(params=[_referrals, _directory], ids=["referrals", "directory"])
@@ -117,3 +118,41 @@ def test_tab_goes_through_the_controls_in_their_order_on_screen(screen: Screen) 
     assert order == expected
     assert view.problems_label.buddy() is view.problem_table
     assert view.problem_table.accessibleName() == view.problems_label.text().replace("&", "")
+
+
+def access_keys(widget: QWidget) -> list[str]:
+    """The access keys (Alt+letter) of what is visible in ``widget``: buttons, labels with a buddy,
+    tabs and the menu bar's menus."""
+    texts = [button.text() for button in widget.findChildren(QAbstractButton) if button.isVisible()]
+    texts += [label.text() for label in widget.findChildren(QLabel) if label.isVisible() and label.buddy()]
+    for bar in widget.findChildren(QTabBar):
+        if bar.isVisible():
+            texts += [bar.tabText(index) for index in range(bar.count())]
+    for menu_bar in widget.findChildren(QMenuBar):
+        texts += [action.text() for action in menu_bar.actions()]
+    return [
+        text.replace("&&", "").split("&")[1][0].lower() for text in texts if "&" in text.replace("&&", "")
+    ]
+
+
+@pytest.mark.parametrize("area", ["Import referrals", "Directory"])
+def test_no_access_key_of_an_import_screen_is_taken_elsewhere_in_the_window(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], area: str
+) -> None:
+    """An administrator's window has every menu; the notice bar is up, as on a day with follow-ups."""
+    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    window.notice.announce("You have 1 follow-up to do: 1 due today.")
+    window.show_area(window.area_titles().index(area))
+    kind = ImportView if area == "Import referrals" else DirectoryImportView
+    [screen] = [page for page in window.findChildren(ImportScreen) if type(page) is kind]
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.indexOf(screen) >= 0:
+            tabs.setCurrentWidget(screen)
+    assert screen.isVisible()
+    screen.saved.show_saved(Path(__file__))  # the notice's button counts too
+    mine = access_keys(screen)
+    everywhere = access_keys(window)
+    assert sorted(key for key in everywhere if key in mine) == sorted(mine), "each key once in the window"

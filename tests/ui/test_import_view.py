@@ -101,7 +101,9 @@ def test_rejected_rows_are_saved_to_fix_and_import_again(
     assert saved.header == ("Problem", *HEADER)
     assert [r.cells[0] for r in saved.rows] == [problem for _line, _who, problem in table_rows(view)]
     assert view.saved.isVisible()
-    assert view.saved.text() == f"Saved 2 rejected rows to {target}. Fix them there, then import that file."
+    assert view.saved.text() == (
+        f"Saved to {target}. 2 rejected rows, each with its problem: fix them there, then import that file."
+    )
 
 
 def test_one_of_each_reads_in_the_singular(
@@ -116,7 +118,7 @@ def test_one_of_each_reads_in_the_singular(
     assert view.import_button.text() == "&Import 1 referral"
     assert "Ready to import: 1 referral (1 new person, 0 people already recorded)." in view.summary.text()
     assert view.save_rejected(tmp_path / "rejected.csv") == 1
-    assert view.saved.text().startswith(f"Saved 1 rejected row to {tmp_path / 'rejected.csv'}.")
+    assert view.saved.text().startswith(f"Saved to {tmp_path / 'rejected.csv'}. 1 rejected row, with its")
 
     with qtbot.waitSignal(view.imported, timeout=WAIT_MS):
         view.start_import()
@@ -129,7 +131,7 @@ def test_a_template_with_the_accepted_headings_is_saved_and_its_place_said(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
     view = view_for(qtbot, sqlite_database, sqlite_actors)
-    assert view.template_button.text() == "Save a te&mplate…" and view.template_button.isEnabled()
+    assert view.template_button.text() == "Save a temp&late…" and view.template_button.isEnabled()
     target = tmp_path / "referral template.csv"
 
     assert view.save_template(target)
@@ -144,7 +146,8 @@ def test_a_template_with_the_accepted_headings_is_saved_and_its_place_said(
     )
     assert view.saved.isVisible()
     assert view.saved.text() == (
-        f"Saved the template to {target}. Fill in one referral a row, then choose the file to import it."
+        f"Saved to {target}. The template has the headings the import reads: fill in one referral a "
+        "row, then choose the file to import it."
     )
 
     finish(qtbot, view.load(target))  # an empty template is checked like any file

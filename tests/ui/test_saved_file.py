@@ -66,17 +66,17 @@ def test_it_shows_nothing_until_a_file_is_saved_then_says_where_it_went(
     assert notice.line.text() == notice.text(), "a short path is shown whole"
     assert notice.line.toolTip() == native(saved)
     assert notice.accessibleDescription() == notice.text()
-    assert notice.open_button.isVisible() and notice.open_button.text() == "Open &folder"
+    assert notice.open_button.isVisible() and notice.open_button.text() == "Open f&older"
 
 
-def test_what_was_saved_and_what_to_do_next_are_said_too(notice: SavedFileNotice, tmp_path: Path) -> None:
+def test_what_was_saved_and_what_to_do_next_are_said_beneath(notice: SavedFileNotice, tmp_path: Path) -> None:
     saved = tmp_path / "rejected.csv"
     saved.write_text("Problem\n")
-    notice.show_saved(saved, what="2 rejected rows", then="Fix them there, then import that file.")
-    assert (
-        notice.text() == f"Saved 2 rejected rows to {native(saved)}. Fix them there, then import that file."
-    )
-    assert notice.detail.isVisible() and notice.detail.text() == "Fix them there, then import that file."
+    then = "2 rejected rows: fix them there, then import that file."
+    notice.show_saved(saved, then)
+    assert notice.line.text() == f"Saved to {native(saved)}."
+    assert notice.detail.isVisible() and notice.detail.text() == then
+    assert notice.text() == f"Saved to {native(saved)}. {then}"
 
     notice.show_saved(saved)
     assert notice.detail.isHidden(), "a later save says only what it did"
@@ -97,8 +97,8 @@ def test_a_folder_saved_to_is_itself_opened(
 ) -> None:
     tables = tmp_path / "directory tables"
     tables.mkdir()
-    notice.show_saved(tables, what="12 services as ORUK CSV tables")
-    assert notice.text() == f"Saved 12 services as ORUK CSV tables to {native(tables)}."
+    notice.show_saved(tables, "12 services as ORUK CSV tables.")
+    assert notice.text() == f"Saved to {native(tables)}. 12 services as ORUK CSV tables."
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
     assert desktop.opened == [QUrl.fromLocalFile(str(tables))]
 

@@ -29,6 +29,7 @@ from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.main_window import MainWindow
 from linkworker.ui.summary_view import ZOOM_STEPS, SummaryView, months_offered
 from tests.services.casework_builder import new_case
+from tests.ui.test_import_screen import access_keys
 
 WAIT_MS = 30_000
 TODAY = date.today()
@@ -186,7 +187,7 @@ def test_only_the_whole_pcn_or_one_practice_can_be_chosen_and_the_screen_says_wh
 
 def test_the_practice_choice_is_labelled_and_has_a_mnemonic(view: SummaryView) -> None:
     assert view.practices.accessibleName() == "Practices in the summary"
-    assert view.practices_label.text() == "Pr&actices:" and view.practices_label.buddy() is view.practices
+    assert view.practices_label.text() == "Practic&es:" and view.practices_label.buddy() is view.practices
     assert view.practices_label.isVisible()
 
 
@@ -386,11 +387,11 @@ def test_saving_says_where_the_file_went(qtbot, view: SummaryView, tmp_path: Pat
     pdf = tmp_path / "summary.pdf"
     assert view.save_pdf_to(pdf)
     assert view.saved.isVisible()
-    assert view.saved.text() == f"Saved the summary to {pdf}."
+    assert view.saved.text() == f"Saved to {pdf}."
     figures = tmp_path / "summary.csv"
     assert view.save_csv_to(figures)
-    assert view.saved.text() == f"Saved the figures to {figures}."
-    assert view.saved.open_button.text() == "Open fol&der"
+    assert view.saved.text() == f"Saved to {figures}."
+    assert view.saved.open_button.text() == "Open f&older"
 
     make(qtbot, view)
     assert not view.saved.isVisible(), "a new summary is not the one saved"
@@ -463,3 +464,23 @@ def test_tab_goes_through_the_area_in_its_order_on_screen(qtbot, view: SummaryVi
             order.append(widget)
         widget = widget.nextInFocusChain()
     assert order == expected
+
+
+def test_no_access_key_of_the_area_is_taken_elsewhere_in_the_window(
+    qtbot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """An administrator's window has every menu; the notice bar is up, as on a day with follow-ups."""
+    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    window.notice.announce("You have 1 follow-up to do: 1 due today.")
+    window.show_area(window.area_titles().index("Monthly summary"))
+    [area] = window.findChildren(SummaryView)
+    area.saved.show_saved(tmp_path)  # the notice's button counts too
+    area.pcn.setVisible(True)  # as for the administrator of a shared server
+    area._form.setRowVisible(area.pcn, True)
+    mine = access_keys(area)
+    assert len(mine) == 11  # Cancel shows only while a summary is made
+    everywhere = access_keys(window)
+    assert sorted(key for key in everywhere if key in mine) == sorted(mine), "each key once in the window"
