@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -53,7 +52,7 @@ from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog, schedule_dia
 from linkworker.ui.forms import FormFields
 from linkworker.ui.jobs import Job, run_job
 from linkworker.ui.models import Column, RecordTableModel
-from linkworker.ui.tables import record_table
+from linkworker.ui.tables import record_table, wrap_column
 from linkworker.wording import counted
 
 ACTION_FIND = "Find services"
@@ -228,8 +227,7 @@ class MatchView(QWidget):
         self.table = record_table(
             self.model, "Matching services", "Services for the person, best first", stretch=REASON_COLUMN
         )
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        wrap_column(self.table, REASON_COLUMN)
         self.table.selectionModel().selectionChanged.connect(self._enable_buttons)
         self.refer_button = QPushButton("&Refer…")
         self.refer_button.setToolTip("Record that you referred the person to the chosen service")
