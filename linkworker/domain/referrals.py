@@ -113,6 +113,13 @@ def check_move(current: CaseStatus, target: CaseStatus, reason: ClosingReason | 
     return reason
 
 
+def status_after_contact(current: CaseStatus, reached: bool) -> CaseStatus | None:
+    """The status a contact moves the case to, or None: a referred case whose person the contact
+    reached (``gp_codes.reaches``) has been contacted, as the figures and the GP codes already
+    count it; a case further on, or ended, stays where it is."""
+    return CaseStatus.CONTACTED if reached and current is CaseStatus.REFERRED else None
+
+
 def _words(code: str) -> str:
     return code.replace("_", " ")
 

@@ -26,7 +26,8 @@ from linkworker.domain import measures
 from linkworker.domain.case_entries import check_day, check_duration, check_moment, parse_text
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.referrals import CaseStatus, ClosingReason, check_move
+from linkworker.domain.gp_codes import reaches
+from linkworker.domain.referrals import CaseStatus, ClosingReason, check_move, status_after_contact
 from linkworker.domain.roles import Permission, Role, allows
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -240,8 +241,15 @@ def assign_worker(
 
 
 def add_contact(session: Session, actor: Actor, referral_id: int, entry: ContactEntry) -> ContactRecord:
-    """Record a contact with the person (or a try at one): when, how, how long, and notes."""
+    """Record a contact with the person (or a try at one): when, how, how long, and notes.
+
+    A contact that reached the person moves a referred case to contacted in the same unit of work
+    (``domain.referrals.status_after_contact``), so the case, the letter to the GP and the figures
+    (which count the contact as the first) agree. Should a colleague's save of the case land
+    meanwhile, ``CaseChanged`` says what they did and nothing is written.
+    """
     referral = _editable(session, actor, referral_id)
+    seen = referral.version_id
     kind = ContactKind(entry.kind)
     occurred_at = check_moment(entry.occurred_at, referral.received_on, utc_now(), "occurred_at", "contact")
     contact = Contact(
@@ -257,7 +265,33 @@ def add_contact(session: Session, actor: Actor, referral_id: int, entry: Contact
     audit.record(
         session, actor, "contact_added", "referral", referral.id, f"contact {contact.id}, {kind.value}"
     )
+    current = CaseStatus(referral.status)
+    target = status_after_contact(current, reaches(kind))
+    if target is not None:
+        _move(session, actor, referral, seen, target, f"contact {contact.id}")
     return contact_record(contact, Names(session))
+
+
+def _move(
+    session: Session, actor: Actor, referral: Referral, seen: int, target: CaseStatus, why: str
+) -> None:
+    """Move the case on, dated now, over version ``seen``; audited with ``why`` it moved."""
+    current = CaseStatus(referral.status)
+    now = utc_now()
+    with _over_case(session, actor, referral, seen):
+        session.add(
+            StatusChange(
+                referral_id=referral.id,
+                from_status=current.value,
+                to_status=target.value,
+                changed_at=now,
+                changed_by_id=actor.user_id,
+            )
+        )
+        referral.status = target.value
+        referral.status_changed_at = now
+    detail = f"{current.value} -> {target.value} ({why})"
+    audit.record(session, actor, "case_status_changed", "referral", referral.id, detail)
 
 
 def add_note(session: Session, actor: Actor, referral_id: int, text: str) -> NoteRecord:

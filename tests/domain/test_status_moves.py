@@ -14,6 +14,7 @@ from linkworker.domain.referrals import (
     check_move,
     ending_status,
     next_statuses,
+    status_after_contact,
 )
 
 S, R = CaseStatus, ClosingReason
@@ -94,3 +95,16 @@ def test_an_ended_case_stays_as_it_ended(current, target) -> None:
         check_move(current, target, R.GOALS_MET if target is S.CLOSED else None)
     assert refused.value.field == "status"
     assert "has ended" in refused.value.message
+
+
+@pytest.mark.parametrize("current", list(CaseStatus))
+@pytest.mark.parametrize("reached", [True, False])
+def test_only_a_referred_case_whose_person_was_reached_moves_on_with_a_contact(
+    current: CaseStatus, reached: bool
+) -> None:
+    """Issue 15: a contact that reached the person makes a referred case contacted; nothing
+    else moves (a case further on, an ended one, or a contact that did not reach them)."""
+    expected = S.CONTACTED if reached and current is S.REFERRED else None
+    assert status_after_contact(current, reached) is expected
+    if expected is not None:
+        assert can_move(current, expected)

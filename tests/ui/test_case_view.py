@@ -161,10 +161,12 @@ def test_a_contact_is_added_through_its_dialog(qtbot: QtBot, view: CaseView, dat
     assert not dialog.isVisible()
     assert rows(view.contacts[0], 1) == ["Phone"]
     assert rows(view.contacts[0], 2) == ["25 min"]
-    assert rows(view.timeline[0], 1)[0] == "Contact: phone"
+    assert "Contact: phone" in rows(view.timeline[0], 1)[:2]  # with the status it moved the case to
     assert view.tabs.tabText(view.tabs.indexOf(view.contacts[1])) == "Cont&acts (1)"
-    # Reading the record again after the user's own change is not a new viewing.
-    assert actions(database)[-2:] == ["case_viewed", "contact_added"]
+    # The call reached the person, so the referred case is contacted now (issue 15). Reading the
+    # record again after the user's own change is not a new viewing.
+    assert view.status.text().startswith("Contacted since ")
+    assert actions(database)[-3:] == ["case_viewed", "contact_added", "case_status_changed"]
 
 
 def test_a_text_message_needs_no_minutes(qtbot: QtBot, view: CaseView) -> None:

@@ -1,5 +1,6 @@
 """The everyday flow of issue 15 on real widgets: finding a case by its number in the caseload
-and the Network area; finding a person by a family name with a slip in it."""
+and the Network area; finding a person by a family name with a slip in it; a call that reached
+the person making a referred case contacted."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from linkworker.domain.casework import ContactKind
 from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.people import create_person
 from linkworker.store.database import Database
+from linkworker.store.models import Referral
+from linkworker.ui.case_dialogs import AddContactDialog
+from linkworker.ui.case_view import CaseView
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.network_view import NetworkView
 from linkworker.ui.referral_form import NewReferralView
-from tests.services.casework_builder import synthetic_nhs_number
+from tests.services.casework_builder import new_case, synthetic_nhs_number
 from tests.ui.caseload_cases import Made, is_open, make_cases
 
 BORN = date(1962, 8, 23)
@@ -131,3 +136,28 @@ def test_a_family_name_with_a_slip_and_the_date_of_birth_find_the_person(
     assert model.data(model.index(0, model.columnCount() - 1)) == (
         "Same date of birth and a similar family name (89%)"
     )
+
+
+@pytest.mark.parametrize(("kind", "status"), [("phone", "Contacted"), ("unable_to_contact", "Referred")])
+def test_a_contact_saved_in_its_dialog_moves_a_referred_case_only_when_it_reached_them(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], kind: str, status: str
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    case = new_case(sqlite_database, worker, received_days_ago=3)
+    view = CaseView(sqlite_database, worker, case)
+    qtbot.addWidget(view)
+    view.resize(1166, 700)
+    view.show()
+    assert view.status.text().startswith("Referred since ")
+    qtbot.mouseClick(view.contact_button, Qt.MouseButton.LeftButton)
+    [dialog] = [dialog for dialog in view.findChildren(AddContactDialog) if dialog.isVisible()]
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind(kind)))
+    dialog.minutes.setFocus()
+    dialog.minutes.selectAll()
+    qtbot.keyClicks(dialog.minutes, "15")
+    assert dialog.minutes.value() == 15
+    with qtbot.waitSignal(view.changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert view.status.text().startswith(f"{status} since ")
+    with sqlite_database.session() as session:
+        assert session.get(Referral, case).status == status.lower()  # type: ignore[union-attr]
