@@ -11,8 +11,9 @@ printed first), and every run writes audit events (the move writes and moves bac
     .venv/bin/python benchmarks/network.py \\
         --database-url postgresql://postgres@127.0.0.1:55432/network_ics
 
-The PCN is the largest (the most referrals); its manager reads the figures and lists and moves
-the work of the link worker holding the most open cases, to the next busiest and back again.
+The PCN is the largest (the most referrals); its manager reads the figures and moves the whole
+work of the link worker holding the most open cases to the next busiest and back again; its
+administrator lists that work case by case.
 Each figure is one unit of work as the screen runs it. Medians and 95th percentiles over
 ``--repeat`` runs, after one warm-up run of each.
 """
@@ -26,15 +27,12 @@ from dataclasses import replace
 
 import ics_copies  # benchmarks/ics_copies.py, beside this file
 from ics_copies import Timing, timed
-from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.services import network
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey
-from linkworker.services.network import Chosen
 from linkworker.store.database import Database
-from linkworker.store.models import FollowUp, Referral
 
 TABLE = ics_copies.Table(name_width=46, target_ms=100.0)
 
@@ -50,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(database: Database, repeat: int) -> list[Timing]:
-    manager, busiest, next_busiest, pcn_referrals = _people(database)
+    manager, admin, busiest, next_busiest, pcn_referrals = _people(database)
     print(
         f"PCN {manager.pcn_id}: {pcn_referrals:,} referrals; manager {manager.user_id}, "
         f"busiest link worker {busiest.user_id}, next {next_busiest.user_id}"
@@ -89,56 +87,29 @@ def run(database: Database, repeat: int) -> list[Timing]:
 
     def work_of() -> None:
         with database.session() as session:
-            listed.append(network.work_of(session, manager, busiest.user_id))
+            listed.append(network.work_of(session, admin, busiest.user_id))
 
     timings.append(
         timed(
-            "a worker's work listed to move",
+            "a worker's work listed to move (administrator)",
             work_of,
             repeat,
-            lambda: f"{len(listed[-1].cases)} cases, {len(listed[-1].follow_ups)} follow-ups",
+            lambda: f"{len(listed[-1].cases)} cases, {len(listed[-1].follow_ups)} other follow-ups",
         )
     )
 
     moves = [0]
+    moved: list[network.ShareMoved] = []
 
     def move_all() -> None:
-        """Everything the one holds, to the other; the next run moves it back."""
+        """Everything the one holds, to the other, as a manager moves it; the next run moves it back."""
         source, target = (busiest, next_busiest) if moves[0] % 2 == 0 else (next_busiest, busiest)
         moves[0] += 1
-        with database.session() as session:
-            work = network.work_of(session, manager, source.user_id)
-        chosen_cases = [
-            Chosen(case.referral_id, case.version) for case in work.cases if case.referral_id in held
-        ]
-        chosen_follow_ups = [
-            Chosen(f.follow_up_id, f.version) for f in work.follow_ups if f.follow_up_id in owned
-        ]
         started = time.perf_counter()
         with database.session() as session:
-            network.reassign(
-                session, manager, source.user_id, target.user_id, chosen_cases, chosen_follow_ups
-            )
+            moved.append(network.move_share(session, manager, source.user_id, target.user_id, None))
         spent.append((time.perf_counter() - started) * 1000)
 
-    with database.session() as session:
-        held = set(
-            session.scalars(
-                select(Referral.id).where(
-                    Referral.assigned_worker_id == busiest.user_id,
-                    Referral.status.in_(ics_copies.open_statuses()),
-                )
-            )
-        )
-        owned = set(
-            session.scalars(
-                select(FollowUp.id).where(
-                    FollowUp.owner_id == busiest.user_id,
-                    FollowUp.done_at.is_(None),
-                    FollowUp.cancelled_at.is_(None),
-                )
-            )
-        )
     spent: list[float] = []
     move_all()  # warm-up, and away
     spent.clear()
@@ -147,23 +118,26 @@ def run(database: Database, repeat: int) -> list[Timing]:
         move_all()
     timings.append(
         Timing(
-            "move a worker's work (one unit of work)",
+            "move a worker's whole work (manager, one unit of work)",
             statistics.median(spent),
             ics_copies.p95(spent),
-            detail=f"{len(held)} cases and {len(owned)} follow-ups each way",
+            detail=f"{moved[0].cases.text} cases and {moved[0].follow_ups.text} follow-ups there, "
+            f"{moved[1].cases.text} and {moved[1].follow_ups.text} back",
         )
     )
     move_all()  # back where it began
     return timings
 
 
-def _people(database: Database) -> tuple[Actor, Actor, Actor, int]:
-    """The largest PCN's manager, its two link workers holding the most open cases, and its referrals."""
+def _people(database: Database) -> tuple[Actor, Actor, Actor, Actor, int]:
+    """The largest PCN's manager and administrator, its two link workers holding the most open
+    cases, and its referrals."""
     with database.session() as session:
         pcn_id, total = ics_copies.largest_pcn(session)
         manager = ics_copies.first_of_role(session, pcn_id, Role.MANAGER)
+        admin = ics_copies.first_of_role(session, pcn_id, Role.ADMIN)
         busiest, next_busiest = ics_copies.busiest_link_workers(session, pcn_id, 2)
-        return manager, busiest, next_busiest, total
+        return manager, admin, busiest, next_busiest, total
 
 
 if __name__ == "__main__":

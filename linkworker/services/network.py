@@ -31,15 +31,29 @@ is protected, and what changed in between (a referral in, a case closed) is know
 the rounding, though a count seen to cross a rounding step shows when it did. The monthly
 summary's "Open caseload at month end", for the PCN and for each practice, counts the cases this
 screen shows at the end of that month: it has to protect that total and its practices together
-in the same way for the pair to hold. Not covered here: moving work. ``work_of`` lists each case
-and follow-up a worker holds, by case number, to a manager too, so that they can choose what to
-move; the length of that list is the worker's exact load.
+in the same way for the pair to hold.
 
-Moving work (``REASSIGN_WORK``: a leaver, a long absence) goes in two steps: ``work_of`` lists
-what a worker holds, with each record's version; ``reassign`` moves the chosen records in one
-unit of work, or nothing if any of them changed since the list was read. Each case moved is
-recorded as ``services.casework.assign_worker`` records an assignment; each follow-up moved has
-its own audit event; the move as a whole has one more, on the worker it was taken from.
+Who takes casework. Link workers do, and an administrator while they hold open work (a small
+PCN's administrator may also be its link worker): an administrator with no open cases or
+follow-ups is not a line of the workload, nor offered as someone to move work or assign a case
+to (``assign_choices`` still offers them the case on its own screen). Managers never hold cases.
+
+Moving work (``REASSIGN_WORK``: a leaver, a long absence, referrals waiting for a worker). A role
+that may see records lists what a worker holds (``work_of``: each open case with the worker's
+follow-ups on it, then their follow-ups on others' cases, each with its version) and moves the
+chosen records (``reassign``) in one unit of work, or nothing if any of them changed since the
+list was read. A case moves with its worker's open follow-ups on it, and one left behind keeps
+them. A manager is given no such list: it is as long as the worker's load, which they may see
+only under the PCN's rule (issue 13). They move a worker's whole work, or a number of their
+oldest open cases (``move_share``), and are told how much moved under the rule. ``None`` as the
+worker is no one: the open referrals not yet assigned, to allocate. A manager who moves work
+still learns what anyone acting on it would: a worker left with nothing shows 0 (a 0 is never
+hidden), so moving a few cases at a time and counting the moves tells the load. Each such move
+is real and in the audit trail.
+
+Each case moved is recorded as ``services.casework.assign_worker`` records an assignment; each
+follow-up moved has its own audit event; the move as a whole has one more, on the worker it was
+taken from (or, allocating, on the PCN).
 """
 
 from __future__ import annotations
@@ -53,7 +67,7 @@ from typing import Final
 from sqlalchemy import ColumnElement, Update, case, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from linkworker.domain.breakdowns import Breakdowns, Count, exact, reading, together
+from linkworker.domain.breakdowns import Breakdowns, Count, alone, exact, reading, together
 from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.disclosure import Rule
 from linkworker.domain.errors import ValidationError
@@ -64,7 +78,7 @@ from linkworker.domain.roles import Permission, Role, allows
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ASSIGNED, assignment_detail
-from linkworker.services.caseload import follow_up_open
+from linkworker.services.caseload import follow_up_open, follow_up_overdue
 from linkworker.services.disclosure import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.store.models import FollowUp, Patient, Practice, Referral, UserAccount, utc_now
@@ -102,14 +116,16 @@ class PracticeLoad:
 
 @dataclass(frozen=True)
 class WorkerLoad:
-    """A person's open cases and the open follow-ups they own. ``worker_id`` None is no one:
-    the cases not yet assigned and the follow-ups without an owner."""
+    """A person's open cases and the open follow-ups they own, and whether they take casework
+    (work may be moved to them). ``worker_id`` None is no one: the cases not yet assigned and
+    the follow-ups without an owner."""
 
     worker_id: int | None
     name: str | None
     active: bool
     open_cases: Count
     follow_ups: FollowUpLoad
+    takes_cases: bool
 
     @property
     def holds_work(self) -> bool:
@@ -156,21 +172,23 @@ class NetworkFigures:
 
 @dataclass(frozen=True)
 class Holder:
-    """Someone who may hold cases (an active link worker or administrator of the PCN)."""
+    """Someone who takes casework: an active link worker of the PCN, or an active administrator
+    of it who holds open work."""
 
     id: int
     full_name: str
 
 
 @dataclass(frozen=True)
-class MovableCase:
-    referral_id: int
-    case_number: str
-    person: str | None  # "Family, Given"; None for roles that may not see records
-    practice: str
-    status: CaseStatus
-    received_on: date
-    version: int
+class AssignChoice:
+    """Someone a case may be given to, with what they hold now (exactly: only roles that see
+    records assign cases); ``you`` is the person assigning."""
+
+    id: int
+    full_name: str
+    open_cases: int
+    overdue: int  # open follow-ups they own whose day has gone by
+    you: bool
 
 
 @dataclass(frozen=True)
@@ -178,7 +196,7 @@ class MovableFollowUp:
     follow_up_id: int
     referral_id: int
     case_number: str
-    person: str | None  # as for MovableCase
+    person: str  # "Family, Given"
     kind: FollowUpKind
     due_on: date
     overdue: bool
@@ -186,14 +204,29 @@ class MovableFollowUp:
 
 
 @dataclass(frozen=True)
-class WorkList:
-    """What one person holds that can be moved, and who it can be moved to."""
+class MovableCase:
+    """An open case, with the follow-ups its worker owns on it: they move with it or stay with it."""
 
-    worker_id: int
-    worker_name: str
+    referral_id: int
+    case_number: str
+    person: str  # "Family, Given"
+    practice: str
+    status: CaseStatus
+    received_on: date
+    version: int
+    follow_ups: tuple[MovableFollowUp, ...] = ()  # soonest due first
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """What one person (or no one: ``worker_id`` None, the referrals not yet assigned) holds that
+    can be moved, and who it can be moved to."""
+
+    worker_id: int | None
+    worker_name: str | None
     worker_active: bool
     cases: tuple[MovableCase, ...]  # oldest referral first
-    follow_ups: tuple[MovableFollowUp, ...]  # soonest due first
+    follow_ups: tuple[MovableFollowUp, ...]  # theirs on cases they do not hold, soonest due first
     targets: tuple[Holder, ...]  # by name, without the worker themselves
 
 
@@ -207,9 +240,21 @@ class Chosen:
 
 @dataclass(frozen=True)
 class Moved:
+    """What ``reassign`` moved: follow-ups count those that went with their cases too."""
+
     to_worker: str
     cases: int
     follow_ups: int
+
+
+@dataclass(frozen=True)
+class ShareMoved:
+    """What ``move_share`` moved, counted as the reader may see counts (under the PCN's rule for
+    a manager)."""
+
+    to_worker: str
+    cases: Count
+    follow_ups: Count
 
 
 class WorkChanged(ServiceError):
@@ -276,8 +321,9 @@ def figures(session: Session, actor: Actor, today: date | None = None) -> Networ
         or not practice.open_cases.is_zero
         or (practice.follow_ups is not None and not practice.follow_ups.is_zero)
     ]
+    takers = {holder.id for holder in _holders(session, actor)}
     workload = [
-        WorkerLoad(worker_id, name, active, opened.by_worker[line][1], load(0, line))
+        WorkerLoad(worker_id, name, active, opened.by_worker[line][1], load(0, line), worker_id in takers)
         for line, (worker_id, name, active) in enumerate(workers)
     ]
     return NetworkFigures(
@@ -341,18 +387,14 @@ def _practices(session: Session, actor: Actor, with_work: set[int]) -> list[tupl
 
 
 def _workers(session: Session, actor: Actor, with_work: set[int | None]) -> list[Line]:
-    """The PCN's active holders and anyone else with work here, by name; then no one."""
+    """The PCN's people who take casework and anyone else with work here, by name; then no one."""
     people = [
         (worker_id, name, active)
         for worker_id, name, active in session.execute(
             select(UserAccount.id, UserAccount.full_name, UserAccount.active)
             .where(
                 UserAccount.id.in_([person for person in with_work if person is not None])
-                | (
-                    (UserAccount.pcn_id == actor.pcn_id)
-                    & UserAccount.active.is_(True)
-                    & UserAccount.role.in_(_holder_roles())
-                ),
+                | _takes_cases(actor.pcn_id),
             )
             .order_by(UserAccount.full_name, UserAccount.id)
         )
@@ -423,34 +465,24 @@ def _by_practice_and_status(cases: Sequence[CaseRow]) -> Counter[tuple[int, Case
     return counted
 
 
-def work_of(session: Session, actor: Actor, worker_id: int, today: date | None = None) -> WorkList:
-    """The open cases and open follow-ups ``worker_id`` holds, for choosing what to move where.
-
-    A role that may see records sees whose each case is; a manager sees case numbers only."""
-    actor.require(Permission.REASSIGN_WORK)
+def work_of(session: Session, actor: Actor, worker_id: int | None, today: date | None = None) -> WorkList:
+    """The open cases (each with the follow-ups the worker owns on it) and other open follow-ups
+    ``worker_id`` holds (None: the open referrals no one holds), for choosing what to move where.
+    Only for a role that may see records: the list is as long as the worker's load."""
+    _may_list(actor)
     today = today or date.today()
-    worker = _person_of_pcn(session, actor, worker_id)
-    names = actor.may(Permission.SEE_IDENTIFIABLE)
-    person: list[ColumnElement[str]] = [Patient.family_name, Patient.given_name] if names else []
-
+    worker = _person_of_pcn(session, actor, worker_id) if worker_id is not None else None
+    person = (Patient.family_name, Patient.given_name)
     case_rows = session.execute(
         select(
-            Referral.id,
-            Practice.name,
-            Referral.status,
-            Referral.received_on,
-            Referral.version_id,
-            *person,
+            Referral.id, Practice.name, Referral.status, Referral.received_on, Referral.version_id, *person
         )
         .join(Practice, Practice.id == Referral.referring_practice_id)
         .join(Patient, Patient.id == Referral.patient_id)
-        .where(
-            Referral.pcn_id == actor.pcn_id,
-            Referral.assigned_worker_id == worker.id,
-            Referral.status.in_(_OPEN_VALUES),
-        )
+        .where(Referral.pcn_id == actor.pcn_id, _held_by(worker_id), Referral.status.in_(_OPEN_VALUES))
         .order_by(Referral.received_on, Referral.id)
     ).all()
+    held = {row[0] for row in case_rows}
     follow_up_rows = session.execute(
         select(
             FollowUp.id,
@@ -462,69 +494,72 @@ def work_of(session: Session, actor: Actor, worker_id: int, today: date | None =
         )
         .join(Referral, Referral.id == FollowUp.referral_id)
         .join(Patient, Patient.id == Referral.patient_id)
-        .where(Referral.pcn_id == actor.pcn_id, FollowUp.owner_id == worker.id, follow_up_open())
+        .where(Referral.pcn_id == actor.pcn_id, _owned_by(worker_id), follow_up_open())
         .order_by(FollowUp.due_on, FollowUp.id)
     ).all()
+    follow_ups = [
+        MovableFollowUp(
+            row[0],
+            row[1],
+            case_number(row[1]),
+            f"{row[5]}, {row[6]}",
+            FollowUpKind(row[2]),
+            row[3],
+            row[3] < today,
+            row[4],
+        )
+        for row in follow_up_rows
+        # No one's follow-ups on others' cases are those cases' holders' to see to.
+        if row[1] in held or worker_id is not None
+    ]
+    loose = tuple(item for item in follow_ups if item.referral_id not in held)
     audit.record(
         session,
         actor,
         "work_listed",
-        "user_account",
-        worker.id,
-        f"{len(case_rows)} cases, {len(follow_up_rows)} follow-ups" + (", with names" if names else ""),
+        "user_account" if worker is not None else "pcn",
+        worker.id if worker is not None else actor.pcn_id,
+        f"{len(case_rows)} cases, {len(follow_ups)} follow-ups, with names",
     )
     return WorkList(
-        worker.id,
-        worker.full_name,
-        worker.active,
+        worker_id,
+        worker.full_name if worker is not None else None,
+        worker.active if worker is not None else True,
         tuple(
             MovableCase(
                 row[0],
                 case_number(row[0]),
-                f"{row[5]}, {row[6]}" if names else None,
+                f"{row[5]}, {row[6]}",
                 row[1],
                 CaseStatus(row[2]),
                 row[3],
                 row[4],
+                tuple(item for item in follow_ups if item.referral_id == row[0]),
             )
             for row in case_rows
         ),
-        tuple(
-            MovableFollowUp(
-                row[0],
-                row[1],
-                case_number(row[1]),
-                f"{row[5]}, {row[6]}" if names else None,
-                FollowUpKind(row[2]),
-                row[3],
-                row[3] < today,
-                row[4],
-            )
-            for row in follow_up_rows
-        ),
-        tuple(holder for holder in _holders(session, actor) if holder.id != worker.id),
+        loose,
+        tuple(holder for holder in _holders(session, actor) if holder.id != worker_id),
     )
 
 
 def reassign(
     session: Session,
     actor: Actor,
-    from_worker_id: int,
+    from_worker_id: int | None,
     to_worker_id: int,
     cases: Sequence[Chosen],
     follow_ups: Sequence[Chosen],
 ) -> Moved:
-    """Move the chosen open cases and open follow-ups of one worker to another, all or none.
+    """Move the chosen open cases, each with the open follow-ups the worker owns on it, and the
+    chosen follow-ups of theirs on others' cases, from one worker (or no one) to another, all or none.
 
-    Each must still be open, still the first worker's, and at the version chosen; otherwise
-    ``WorkChanged`` names the ones that moved on and nothing is written."""
-    actor.require(Permission.REASSIGN_WORK)
-    source = _person_of_pcn(session, actor, from_worker_id)
-    if to_worker_id == source.id:
-        raise ValidationError("to_worker", "Choose someone other than the person the work is moved from.")
-    target = next((holder for holder in _holders(session, actor) if holder.id == to_worker_id), None)
-    if target is None:
-        raise ValidationError("to_worker", "Choose an active link worker of this PCN to move the work to.")
+    Each must still be open, still the first worker's, and at the version chosen; a follow-up
+    of one of their cases moves only with it. Otherwise ``WorkChanged`` names the ones that
+    moved on and nothing is written."""
+    _may_list(actor)
+    source = _person_of_pcn(session, actor, from_worker_id) if from_worker_id is not None else None
+    target = _target(session, actor, from_worker_id, to_worker_id)
     if not cases and not follow_ups:
         raise ValidationError("chosen", "Choose at least one case or follow-up to move.")
 
@@ -538,9 +573,11 @@ def reassign(
             )
         )
     }
+    # A follow-up may be chosen alone only on a case the worker does not hold (open): one of
+    # their own cases' follow-ups goes with the case or stays with it.
     found_follow_ups = {
-        follow_up_id: (version, owner_id, done_at is None and cancelled_at is None, referral_id)
-        for follow_up_id, version, owner_id, done_at, cancelled_at, referral_id in session.execute(
+        follow_up_id: (version, owner_id, done_at is None and cancelled_at is None, referral_id, case_held)
+        for follow_up_id, version, owner_id, done_at, cancelled_at, referral_id, case_held in session.execute(
             select(
                 FollowUp.id,
                 FollowUp.version_id,
@@ -548,6 +585,7 @@ def reassign(
                 FollowUp.done_at,
                 FollowUp.cancelled_at,
                 FollowUp.referral_id,
+                _held_by(from_worker_id) & Referral.status.in_(_OPEN_VALUES),
             )
             .join(Referral, Referral.id == FollowUp.referral_id)
             .where(FollowUp.id.in_(list(wanted_follow_ups)), Referral.pcn_id == actor.pcn_id)
@@ -556,49 +594,212 @@ def reassign(
     changed = [
         case_number(referral_id)
         for referral_id, version in sorted(wanted_cases.items())
-        if found_cases.get(referral_id, (None,))[:3] != (version, source.id, True)
+        if found_cases.get(referral_id, (None,))[:3] != (version, from_worker_id, True)
     ]
     changed += [
         f"follow-up {follow_up_id}"
         for follow_up_id, version in sorted(wanted_follow_ups.items())
-        if found_follow_ups.get(follow_up_id, (None,))[:3] != (version, source.id, True)
+        if found_follow_ups.get(follow_up_id, (None,))[:3] != (version, from_worker_id, True)
+        or bool(found_follow_ups[follow_up_id][4])
+        or from_worker_id is None
     ]
     if changed:
         raise WorkChanged(changed)
+    moved_follow_ups = _write_move(
+        session,
+        actor,
+        source,
+        target,
+        wanted_cases,
+        {
+            follow_up_id: (version, found_follow_ups[follow_up_id][3])
+            for follow_up_id, version in wanted_follow_ups.items()
+        },
+    )
+    return Moved(target.full_name, len(wanted_cases), moved_follow_ups)
 
+
+def move_share(
+    session: Session, actor: Actor, from_worker_id: int | None, to_worker_id: int, how_many: int | None
+) -> ShareMoved:
+    """Move a worker's (or no one's) ``how_many`` oldest open cases, each with the open follow-ups
+    the worker owns on it, to another; or, ``how_many`` None, all their open work, their
+    follow-ups on others' cases too. For a manager, who sees no list of cases: what moved is
+    counted under the PCN's rule."""
+    actor.require(Permission.REASSIGN_WORK)
+    source = _person_of_pcn(session, actor, from_worker_id) if from_worker_id is not None else None
+    target = _target(session, actor, from_worker_id, to_worker_id)
+    if how_many is not None and (isinstance(how_many, bool) or not isinstance(how_many, int) or how_many < 1):
+        raise ValidationError("how_many", "Move at least 1 case, or choose to move all of them.")
+    cases = dict(
+        session.execute(
+            select(Referral.id, Referral.version_id)
+            .where(
+                Referral.pcn_id == actor.pcn_id, _held_by(from_worker_id), Referral.status.in_(_OPEN_VALUES)
+            )
+            .order_by(Referral.received_on, Referral.id)
+            .limit(how_many)
+        ).all()
+    )
+    loose: dict[int, tuple[int, int]] = {}
+    if how_many is None and source is not None:
+        loose = {
+            follow_up_id: (version, referral_id)
+            for follow_up_id, version, referral_id in session.execute(
+                select(FollowUp.id, FollowUp.version_id, FollowUp.referral_id)
+                .join(Referral, Referral.id == FollowUp.referral_id)
+                .where(
+                    Referral.pcn_id == actor.pcn_id,
+                    FollowUp.owner_id == source.id,
+                    follow_up_open(),
+                    ~(_held_by(source.id) & Referral.status.in_(_OPEN_VALUES)),
+                )
+            )
+        }
+    if not cases and not loose:
+        raise ValidationError(
+            "chosen",
+            f"There is nothing to move: {source.full_name} holds no open cases or follow-ups."
+            if source is not None
+            else "There is nothing to move: every open referral has a link worker.",
+        )
+    moved_follow_ups = _write_move(session, actor, source, target, cases, loose)
+    rule = rule_for_reader(session, actor)
+    return ShareMoved(target.full_name, alone(len(cases), rule), alone(moved_follow_ups, rule))
+
+
+def assign_choices(session: Session, actor: Actor, today: date | None = None) -> tuple[AssignChoice, ...]:
+    """Who a case may be given to on its own screen, by name, each with their open cases and
+    overdue follow-ups: the PCN's link workers and administrators holding work, and the actor
+    themselves where their role may hold cases."""
+    actor.require(Permission.EDIT_CASES)
+    today = today or date.today()
+    people = {holder.id: holder.full_name for holder in _holders(session, actor)}
+    people.setdefault(actor.user_id, actor.full_name)
+    open_cases = dict(
+        session.execute(
+            select(Referral.assigned_worker_id, func.count())
+            .where(
+                Referral.pcn_id == actor.pcn_id,
+                Referral.assigned_worker_id.in_(list(people)),
+                Referral.status.in_(_OPEN_VALUES),
+            )
+            .group_by(Referral.assigned_worker_id)
+        ).all()
+    )
+    overdue = dict(
+        session.execute(
+            select(FollowUp.owner_id, func.count())
+            .join(Referral, Referral.id == FollowUp.referral_id)
+            .where(
+                Referral.pcn_id == actor.pcn_id, FollowUp.owner_id.in_(list(people)), follow_up_overdue(today)
+            )
+            .group_by(FollowUp.owner_id)
+        ).all()
+    )
+    return tuple(
+        AssignChoice(
+            person_id,
+            name,
+            open_cases.get(person_id, 0),
+            overdue.get(person_id, 0),
+            person_id == actor.user_id,
+        )
+        for person_id, name in sorted(people.items(), key=lambda item: (item[1], item[0]))
+    )
+
+
+def _may_list(actor: Actor) -> None:
+    """Moving work case by case shows each case: for a role that moves work and sees records."""
+    actor.require(Permission.REASSIGN_WORK)
+    actor.require(Permission.SEE_IDENTIFIABLE)
+
+
+def _target(session: Session, actor: Actor, from_worker_id: int | None, to_worker_id: int) -> Holder:
+    if to_worker_id == from_worker_id:
+        raise ValidationError("to_worker", "Choose someone other than the person the work is moved from.")
+    target = next((holder for holder in _holders(session, actor) if holder.id == to_worker_id), None)
+    if target is None:
+        raise ValidationError("to_worker", "Choose an active link worker of this PCN to move the work to.")
+    return target
+
+
+def _write_move(
+    session: Session,
+    actor: Actor,
+    source: UserAccount | None,
+    target: Holder,
+    cases: dict[int, int],
+    loose: dict[int, tuple[int, int]],
+) -> int:
+    """Give ``cases`` (id: version), each with the open follow-ups the source owns on it, and the
+    ``loose`` follow-ups (id: (version, case)) to ``target``, with their audit events; how many
+    follow-ups moved. A record saved by someone else since it was read rolls the whole unit back."""
+    source_id = source.id if source is not None else None
+    follow_ups = dict(loose)
+    if cases:
+        follow_ups.update(
+            {
+                follow_up_id: (version, referral_id)
+                for follow_up_id, version, referral_id in session.execute(
+                    select(FollowUp.id, FollowUp.version_id, FollowUp.referral_id).where(
+                        FollowUp.referral_id.in_(list(cases)), _owned_by(source_id), follow_up_open()
+                    )
+                )
+            }
+        )
     # One statement each, each row only at the version read: a save by someone else between
-    # the read above and this write leaves fewer rows changed, and the whole unit rolls back.
+    # the read and this write leaves fewer rows changed, and the whole unit rolls back.
     moved_cases = _move(
         session,
         update(Referral)
-        .where(tuple_(Referral.id, Referral.version_id).in_(list(wanted_cases.items())))
+        .where(tuple_(Referral.id, Referral.version_id).in_(list(cases.items())), _held_by(source_id))
         .values(assigned_worker_id=target.id, version_id=Referral.version_id + 1, updated_at=utc_now()),
     )
     moved_follow_ups = _move(
         session,
         update(FollowUp)
-        .where(tuple_(FollowUp.id, FollowUp.version_id).in_(list(wanted_follow_ups.items())))
+        .where(
+            tuple_(FollowUp.id, FollowUp.version_id).in_(
+                [(key, seen) for key, (seen, _case) in follow_ups.items()]
+            ),
+            _owned_by(source_id),
+        )
         .values(owner_id=target.id, version_id=FollowUp.version_id + 1),
     )
-    if (moved_cases, moved_follow_ups) != (len(wanted_cases), len(wanted_follow_ups)):
+    if (moved_cases, moved_follow_ups) != (len(cases), len(follow_ups)):
         raise WorkChanged(["a record saved a moment ago"])
 
     # The same event as assigning one case on its screen, so each case's history reads alike.
     detail = assignment_detail(target.id)
-    audit.record_each(session, actor, ASSIGNED, "referral", [(rid, detail) for rid in sorted(wanted_cases)])
+    audit.record_each(session, actor, ASSIGNED, "referral", [(rid, detail) for rid in sorted(cases)])
     audit.record_each(
         session,
         actor,
         "follow_up_reassigned",
         "referral",
-        [
-            (found_follow_ups[follow_up_id][3], f"follow-up {follow_up_id}, {detail}")
-            for follow_up_id in sorted(wanted_follow_ups)
-        ],
+        [(follow_ups[key][1], f"follow-up {key}, {detail}") for key in sorted(follow_ups)],
     )
-    summary = f"{len(wanted_cases)} cases, {len(wanted_follow_ups)} follow-ups to {detail}"
-    audit.record(session, actor, "work_reassigned", "user_account", source.id, summary)
-    return Moved(target.full_name, len(wanted_cases), len(wanted_follow_ups))
+    summary = f"{len(cases)} cases, {len(follow_ups)} follow-ups to {detail}"
+    if source is not None:
+        audit.record(session, actor, "work_reassigned", "user_account", source.id, summary)
+    else:
+        audit.record(session, actor, "work_allocated", "pcn", actor.pcn_id, summary)
+    return len(follow_ups)
+
+
+def _held_by(worker_id: int | None) -> ColumnElement[bool]:
+    """A referral held by ``worker_id``, or by no one for None."""
+    return (
+        Referral.assigned_worker_id.is_(None)
+        if worker_id is None
+        else Referral.assigned_worker_id == worker_id
+    )
+
+
+def _owned_by(worker_id: int | None) -> ColumnElement[bool]:
+    """A follow-up owned by ``worker_id``, or by no one for None."""
+    return FollowUp.owner_id.is_(None) if worker_id is None else FollowUp.owner_id == worker_id
 
 
 def _move(session: Session, statement: Update) -> int:
@@ -611,19 +812,42 @@ def _tally(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _holder_roles() -> list[str]:
-    return [role.value for role in Role if allows(role, Permission.EDIT_CASES)]
+def _takes_cases(pcn_id: int) -> ColumnElement[bool]:
+    """An active account of the PCN that takes casework: a link worker, or another role that may
+    hold cases (an administrator) while it holds an open case or an open follow-up there."""
+    holds_case = (
+        select(Referral.id)
+        .where(
+            Referral.assigned_worker_id == UserAccount.id,
+            Referral.pcn_id == pcn_id,
+            Referral.status.in_(_OPEN_VALUES),
+        )
+        .exists()
+    )
+    owns_follow_up = (
+        select(FollowUp.id)
+        .join(Referral, Referral.id == FollowUp.referral_id)
+        .where(FollowUp.owner_id == UserAccount.id, Referral.pcn_id == pcn_id, follow_up_open())
+        .exists()
+    )
+    others = [
+        role.value for role in Role if role is not Role.LINK_WORKER and allows(role, Permission.EDIT_CASES)
+    ]
+    return (
+        (UserAccount.pcn_id == pcn_id)
+        & UserAccount.active.is_(True)
+        & (
+            (UserAccount.role == Role.LINK_WORKER.value)
+            | (UserAccount.role.in_(others) & (holds_case | owns_follow_up))
+        )
+    )
 
 
 def _holders(session: Session, actor: Actor) -> list[Holder]:
-    """The PCN's active people whose role lets them hold cases, by name."""
+    """The PCN's people who take casework (``_takes_cases``), by name."""
     rows = session.execute(
         select(UserAccount.id, UserAccount.full_name)
-        .where(
-            UserAccount.pcn_id == actor.pcn_id,
-            UserAccount.active.is_(True),
-            UserAccount.role.in_(_holder_roles()),
-        )
+        .where(_takes_cases(actor.pcn_id))
         .order_by(UserAccount.full_name, UserAccount.id)
     )
     return [Holder(user_id, name) for user_id, name in rows]

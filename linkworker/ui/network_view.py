@@ -45,7 +45,6 @@ from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.overview_view import FigureCard
 from linkworker.ui.reassign_dialog import ReassignDialog
 from linkworker.ui.tables import record_table
-from linkworker.wording import counted
 
 NO_ONE = "No one (unassigned)"
 
@@ -284,7 +283,8 @@ class NetworkView(QWidget):
                 return
 
     def move_work(self) -> ReassignDialog | None:
-        """Open the dialog on the selected worker's work (or the first with any); counts again after."""
+        """Open the dialog on the selected worker's work (the referrals no one holds for the "No one"
+        line; or the first with any); counts again after."""
         if self.figures is None:
             self.refresh()
         if self.figures is None:
@@ -294,32 +294,22 @@ class NetworkView(QWidget):
             for load in self.figures.workload
             if load.worker_id is not None and load.holds_work
         ]
-        if not people:
+        if not people and self.figures.unassigned_cases.is_zero:
             show_message(self, "Move work", "No one holds any open cases or follow-ups to move.")
             return None
         selected = self.selected_worker()
-        dialog = ReassignDialog(
-            self.database,
-            self.actor,
-            people,
-            selected.worker_id if selected is not None else None,
-            self,
-        )
+        start = None if selected is None else UNASSIGNED if selected.worker_id is None else selected.worker_id
+        dialog = ReassignDialog(self.database, self.actor, people, start, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._moved(dialog))
         dialog.open()
         return dialog
 
     def _moved(self, dialog: ReassignDialog) -> None:
-        moved = dialog.saved
+        said = dialog.result_text()
         self.refresh()
-        if moved is not None:
-            show_message(
-                self,
-                "Work moved",
-                f"Moved {counted(moved.cases, 'case')} and "
-                f"{counted(moved.follow_ups, 'follow-up')} to {moved.to_worker}.",
-            )
+        if said is not None:
+            show_message(self, "Work moved", said)
 
     def _tab_shown(self) -> None:
         if self.cases is not None and self.tabs is not None and self.tabs.currentWidget() is self.cases:

@@ -350,6 +350,12 @@ DOORS: list[Door] = [
         refused_role=Role.LINK_WORKER,
     ),
     Door(
+        "network.move_share",
+        lambda s, who, w: network.move_share(s, who, w.a[Role.LINK_WORKER].user_id, who.user_id, None),
+        "id",
+        refused_role=Role.LINK_WORKER,
+    ),
+    Door(
         "people.change_name",
         lambda s, who, w: people.change_name(
             s, who, w.person, PersonName(w.given_name, w.family_name), "Olive", ""
@@ -502,6 +508,7 @@ NOT_IDENTIFIABLE: dict[str, str] = {
     "needs.need_labels": "the PCN's list of needs",
     "needs.needs_for": "the PCN's list of needs",
     "needs.set_local_need_active": "the PCN's list of needs",
+    "network.assign_choices": "the PCN's staff who take cases, with their open cases and overdue follow-ups",
     "network.figures": "counts, under the PCN's rule for a manager (test_small_counts)",
     "network.open_cases": "counts, under the PCN's rule for a manager (test_small_counts)",
     "organisation.add_practice": "the PCN's practices",

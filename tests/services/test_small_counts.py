@@ -23,8 +23,11 @@ from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatu
 from linkworker.domain.roles import Role
 from linkworker.services import connections, directory, needs, network, overview
 from linkworker.services.actor import Actor
+from linkworker.services.errors import PermissionDenied
+from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import Connection, FollowUp, Referral, Service
+from tests.conftest import WORKER_PASSWORD
 from tests.services.casework_builder import new_case
 
 TODAY = date.today()
@@ -133,15 +136,23 @@ def test_a_link_worker_is_given_the_small_counts_exactly(
     assert small_pcn.people in {count.exact for count in seen}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Moving work lists a worker's cases to a manager one by one (services.network.work_of, "
-    "ui/reassign_dialog.py), so the list's length is the worker's exact load; see the report",
-)
-def test_a_manager_choosing_work_to_move_is_not_given_a_workers_exact_load(
-    database: Database, small_pcn: SmallPcn
+def test_a_manager_moving_work_is_not_given_a_workers_exact_load(
+    database: Database, small_pcn: SmallPcn, actors: dict[Role, Actor]
 ) -> None:
+    """No list of the worker's cases one by one (its length would be their load): a manager moves
+    their whole work, or a number of their oldest cases, and is told what moved under the rule."""
+    manager, worker, admin = small_pcn.manager, small_pcn.worker, actors[Role.ADMIN]
     with database.session() as session:
-        work = network.work_of(session, small_pcn.manager, small_pcn.worker.user_id, TODAY)
-    assert len(work.cases) not in range(1, 8)
-    assert len(work.follow_ups) not in range(1, 8)
+        second = create_user(
+            session, admin, NewUser("second", "Bea Second", Role.LINK_WORKER, WORKER_PASSWORD)
+        )
+    with database.session() as session, pytest.raises(PermissionDenied):
+        network.work_of(session, manager, worker.user_id, TODAY)
+    with database.session() as session:
+        moved = network.move_share(session, manager, worker.user_id, second.id, None)
+    for count in (moved.cases, moved.follow_ups):
+        assert count.exact is None and count.text not in SMALL
+    # A reader of records moving the work back is told exactly how much it was.
+    with database.session() as session:
+        back = network.move_share(session, admin, second.id, worker.user_id, None)
+    assert (back.cases.exact, back.follow_ups.exact) == (small_pcn.people, small_pcn.people)

@@ -1,5 +1,5 @@
-"""The Network area and the move-work dialog on real widgets: what each role sees, the figures
-against the records made, the cases a line leads to, and moving work as a manager does it."""
+"""The Network area on real widgets: what each role sees, the figures against the records made,
+and the cases a line leads to (moving work: tests/ui/test_reassign_dialog.py)."""
 
 from __future__ import annotations
 
@@ -14,19 +14,16 @@ from sqlalchemy import func, select
 
 from linkworker.domain.breakdowns import reading
 from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD
-from linkworker.domain.referrals import CaseStatus, ClosingReason
+from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import casework, network
-from linkworker.services.network import OPEN_STATUSES, MovableCase
+from linkworker.services import network
 from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, FollowUp, Referral
+from linkworker.store.models import AuditEvent, Referral
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.network_view import NO_ONE, NetworkView
-from linkworker.ui.reassign_dialog import ChoiceModel, ReassignDialog, case_columns
 from tests.conftest import WORKER_PASSWORD
 from tests.services.network_builder import Network, build_network
-from tests.ui.conftest import Messages
 
 
 @pytest.fixture
@@ -192,121 +189,3 @@ def test_refreshing_keeps_the_selected_worker_and_counting_again_reads_no_record
     view.refresh()  # the whole area, the list it shows included
     with sqlite_database.session() as session:
         assert session.scalar(viewings) == (listed or 0) + 1
-
-
-def _open_dialog(qtbot: QtBot, view: NetworkView, who: str) -> ReassignDialog:
-    view.workload_table.selectRow(_row(view.workload, who))
-    qtbot.mouseClick(view.move_button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
-    dialog = view.findChild(ReassignDialog)
-    assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
-    return dialog
-
-
-def test_a_manager_moves_a_leavers_work_leaving_what_they_untick(
-    qtbot: QtBot, sqlite_database: Database, world: Network, messages: Messages
-) -> None:
-    view = _view(qtbot, sqlite_database, world, Role.MANAGER)
-    dialog = _open_dialog(qtbot, view, "Lee Leaver (deactivated)")
-    held = [case for case in world.cases if case.worker_id == world.leaver_id and case.status.is_open]
-    owned = [f for f in world.follow_ups if f.owner_id == world.leaver_id and f.state == "open"]
-
-    assert dialog.from_worker.currentText() == "Lee Leaver (deactivated)"
-    assert [dialog.to_worker.itemText(i) for i in range(dialog.to_worker.count())] == [
-        "Ada Admin",
-        "Bea Second",
-        "Wren Worker",
-    ]
-    headers = [
-        dialog.cases.headerData(c, Qt.Orientation.Horizontal) for c in range(dialog.cases.columnCount())
-    ]
-    assert "Person" not in headers  # a manager sees case numbers only
-    assert dialog.cases.rowCount() == len(held) and dialog.follow_ups.rowCount() == len(owned)
-    listed = _all_text(dialog)
-    assert f"LW-{held[0].id:06d}" in listed
-    for person in world.people():
-        assert person.split(", ")[0] not in listed
-
-    assert dialog.to_worker.currentIndex() == -1 and not dialog.save_button.isEnabled()  # no one by default
-    assert dialog.summary.text() == "Choose who takes the work from Lee Leaver (deactivated)."
-    dialog.to_worker.setCurrentIndex(dialog.to_worker.findText("Wren Worker"))
-    kept = dialog.cases.chosen()[0]
-    dialog.cases.setData(
-        dialog.cases.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
-    )
-    assert dialog.summary.text() == (
-        f"{len(held) - 1} cases and {len(owned)} follow-ups will move "
-        "from Lee Leaver (deactivated) to Wren Worker."
-    )
-    assert not dialog.all_cases.isChecked() and dialog.all_follow_ups.isChecked()
-
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
-    assert messages.texts() == [f"Moved {len(held) - 1} cases and {len(owned)} follow-ups to Wren Worker."]
-    with sqlite_database.session() as session:
-        holders = dict(session.execute(select(Referral.id, Referral.assigned_worker_id)).all())
-        owners = dict(session.execute(select(FollowUp.id, FollowUp.owner_id)).all())
-    worker_id = world.actors[Role.LINK_WORKER].user_id
-    assert {case.id: holders[case.id] for case in held} == {
-        case.id: world.leaver_id if case.id == kept.referral_id else worker_id for case in held
-    }
-    assert all(owners[f.id] == worker_id for f in owned)
-    leaver = view.workload.record(_row(view.workload, "Lee Leaver (deactivated)"))
-    assert leaver.open_cases.text == STARRED  # counted again: 1, as a manager sees it
-
-
-def test_work_changed_meanwhile_moves_nothing_and_shows_the_work_as_it_is(
-    qtbot: QtBot, sqlite_database: Database, world: Network, messages: Messages
-) -> None:
-    view = _view(qtbot, sqlite_database, world, Role.ADMIN)
-    dialog = _open_dialog(qtbot, view, "Lee Leaver (deactivated)")
-    headers = [
-        dialog.cases.headerData(c, Qt.Orientation.Horizontal) for c in range(dialog.cases.columnCount())
-    ]
-    assert headers[:2] == ["Case", "Person"]  # an administrator may see records
-    dialog.to_worker.setCurrentIndex(dialog.to_worker.findText("Bea Second"))
-    closing = dialog.cases.chosen()[0]
-    before = dialog.cases.rowCount()
-    with sqlite_database.session() as session:
-        casework.move_status(
-            session,
-            world.actors[Role.ADMIN],
-            closing.referral_id,
-            closing.version,
-            CaseStatus.CLOSED,
-            ClosingReason.GOALS_MET,
-        )
-
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible()
-    assert len(messages.texts()) == 1 and closing.case_number in messages.texts()[0]
-    assert dialog.cases.rowCount() == before - 1  # read again: the closed case has gone
-    assert dialog.to_worker.currentText() == "Bea Second"  # the choice is kept
-    with sqlite_database.session() as session:
-        assert (
-            session.scalar(
-                select(Referral.id).where(
-                    Referral.assigned_worker_id != world.leaver_id,
-                    Referral.id.in_([case.id for case in world.cases if case.worker_id == world.leaver_id]),
-                )
-            )
-            is None
-        )
-
-
-def test_the_tick_list_model_keeps_to_qts_rules(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    model: ChoiceModel[MovableCase] = ChoiceModel(case_columns(False))
-    model.set_rows(
-        [
-            MovableCase(
-                referral_id, f"LW-{referral_id:06d}", None, "Riverside Surgery", status, date(2026, 1, 5), 1
-            )
-            for referral_id, status in enumerate(OPEN_STATUSES, start=1)
-        ]
-    )
-    qtmodeltester.check(model)
-    assert len(model.chosen()) == len(OPEN_STATUSES)  # all ticked at first
-    model.setData(model.index(1, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
-    assert [case.referral_id for case in model.chosen()] == [1, 3, 4]
-    assert model.data(model.index(1, 0), Qt.ItemDataRole.AccessibleTextRole) == "Case: LW-000002, to stay"
-    model.set_all(False)
-    assert model.chosen() == []
