@@ -11,6 +11,11 @@ focus; never while a dialog or a menu is open, nor while the window is locked.
 Left idle for the PCN's minutes, or locked from Account ▸ Lock, the window covers every record
 until the user's password is typed (ui/idle_lock.py); signing out from the lock screen goes the
 same way as Account ▸ Sign out.
+
+The keyboard: an area chosen (Ctrl+1..., a click in the list, a button) takes the focus to its
+first field, so typing straight after lands there; the arrow keys in the list of areas keep it
+in the list. Ctrl+F goes to the area's search box. Help has the user guide (F1), the keyboard
+shortcuts (read from the menus) and About (ui/help_window.py).
 """
 
 from __future__ import annotations
@@ -22,17 +27,19 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -52,6 +59,7 @@ from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.help_window import AboutDialog, ShortcutsDialog, UserGuideWindow
 from linkworker.ui.idle_lock import CHECK_EVERY_MS as IDLE_CHECK_MS
 from linkworker.ui.idle_lock import WindowLock
 from linkworker.ui.import_view import ImportView
@@ -73,12 +81,14 @@ STATUS_MESSAGE_MS: Final = 15_000
 class Area:
     """``refresh`` reads the area when the user goes to it; ``live`` reads it again while it is on
     screen, on the timer and when the window comes back into use, keeping what the user is doing
-    (None: it changes only when the user changes it)."""
+    (None: it changes only when the user changes it); ``search`` brings the area's search box to
+    the front (its tab, if it is on one) and gives it (None: the area has none)."""
 
     title: str
     widget: QWidget
     refresh: Callable[[], None]
     live: Callable[[], None] | None = None
+    search: Callable[[], QLineEdit] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.actor = actor
         self.timings = timings or Timings()
+        self.guide: UserGuideWindow | None = None
         self._signing_out = False
         self._session_ended = False
         self._last_read = time.monotonic()
@@ -118,6 +129,9 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(QListWidgetItem(area.title))
             self.pages.addWidget(area.widget)
         self.navigation.currentRowChanged.connect(self._show_area)
+        # Chosen with the mouse or Enter: the keys go to the area (the arrow keys stay in the list).
+        self.navigation.itemClicked.connect(lambda _item: self._focus_area())
+        self.navigation.itemActivated.connect(lambda _item: self._focus_area())
 
         self.banner = self._key_banner(database.location.key_warning)
         self.notice = NoticeBar()
@@ -193,18 +207,35 @@ class MainWindow(QMainWindow):
             referral.referral_created.connect(self.open_case)
             areas += [
                 Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
-                Area("Caseload", caseload, caseload.refresh, lambda: caseload.refresh(reread=True)),
+                Area(
+                    "Caseload",
+                    caseload,
+                    caseload.refresh,
+                    lambda: caseload.refresh(reread=True),
+                    lambda: caseload.search,
+                ),
                 Area("New referral", referral, referral.refresh),
                 Area("Cases", self.cases, self.cases.refresh, self._read_case_again),
                 Area("Import referrals", importer, lambda: None),
             ]
         if self.actor.may(Permission.EDIT_DIRECTORY):
             directory = DirectoryArea(self.database, self.actor)
-            areas.append(Area("Directory", directory, directory.refresh))
+            directory.setFocusProxy(directory.services)  # typing on arrival goes to the search
+            areas.append(
+                Area("Directory", directory, directory.refresh, search=lambda: directory_search(directory))
+            )
         if self.actor.may(Permission.SEE_AGGREGATES):
             network = NetworkView(self.database, self.actor)
             network.case_requested.connect(self.open_case)
-            areas.append(Area("Network", network, network.refresh, lambda: network.refresh(reread=True)))
+            areas.append(
+                Area(
+                    "Network",
+                    network,
+                    network.refresh,
+                    lambda: network.refresh(reread=True),
+                    None if network.cases is None else lambda: network_search(network),
+                )
+            )
         overview = OverviewView(self.database, self.actor)
         areas.append(Area("Overview", overview, overview.refresh, overview.refresh))
         if self.actor.may(Permission.SEE_AGGREGATES):
@@ -251,14 +282,18 @@ class MainWindow(QMainWindow):
         # (an administrator's Administration) is chosen by its first letter in the menu.
         for row, area in enumerate(self.areas):
             key = str((row + 1) % 10) if row < 10 else None
-            self._action(
+            action = self._action(
                 go_menu,
                 f"&{key} {area.title}" if key else f"&{area.title}",
                 lambda row=row: self.show_area(row),
                 QKeySequence(f"Ctrl+{key}") if key else None,
             )
+            action.setIconText(area.title)  # what the keyboard shortcuts list calls it
         go_menu.addSeparator()
         self._action(go_menu, "&Refresh", self.refresh, QKeySequence(QKeySequence.StandardKey.Refresh))
+        self._action(
+            go_menu, "&Search this area", self.search_area, QKeySequence(QKeySequence.StandardKey.Find)
+        )
         if self.actor.may(Permission.SET_PCN_POLICY):
             pcn_menu = self.menuBar().addMenu("&PCN")
             self._action(pcn_menu, "First contact &wait…", self.set_first_contact_wait)
@@ -266,6 +301,17 @@ class MainWindow(QMainWindow):
         self._action(account, "Change &password…", self.change_password)
         self._action(account, "&Lock", self.lock, QKeySequence("Ctrl+L"))
         self._action(account, "Sign &out", self.sign_out)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(
+            help_menu,
+            "&User guide",
+            self.open_user_guide,
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addSeparator()
+        self._action(help_menu, "&About Linkworker", self.show_about)
+        self._action(help_menu, "About &Qt", lambda: QMessageBox.aboutQt(self, "About Qt"))
 
     def _action(
         self,
@@ -296,7 +342,46 @@ class MainWindow(QMainWindow):
         fit_to_screen(self, 1240, 760)
 
     def show_area(self, row: int) -> None:
+        """Go to the area, the keyboard with it: what is typed next lands in its first field."""
         self.navigation.setCurrentRow(row)
+        self._focus_area()
+
+    def _focus_area(self) -> None:
+        focus_first_field(self.pages.currentWidget())
+
+    def search_area(self) -> None:
+        """Put the cursor in the area's search box (Ctrl+F), its text chosen so typing replaces it."""
+        row = self.navigation.currentRow()
+        if not 0 <= row < len(self.areas):
+            return
+        area = self.areas[row]
+        if area.search is None:
+            self.statusBar().showMessage(f"{area.title} has no search box.", STATUS_MESSAGE_MS)
+            return
+        box = area.search()
+        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        box.selectAll()
+
+    def open_user_guide(self) -> UserGuideWindow:
+        """The user guide in a window of its own beside this one (F1); one at a time."""
+        if self.guide is None or not isValid(self.guide):
+            self.guide = UserGuideWindow(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+        return self.guide
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_case(self, referral_id: int) -> None:
         """Open the case in the Cases area and go there."""
@@ -399,6 +484,32 @@ class MainWindow(QMainWindow):
             self.signed_out.emit()
         else:
             self.closed.emit()
+
+
+def focus_first_field(area: QWidget) -> None:
+    """Give the keyboard to the area's first field: its focus proxy if that shows, else the first
+    the Tab key reaches from the area. Qt walks its own focus chain for that (a Tab pressed on the
+    area): walking it from Python (nextInFocusChain) wraps widgets private to Qt, and a table then
+    crashed in a later test (a segmentation fault in QTableView::updateGeometries)."""
+    proxy = area.focusProxy()
+    if proxy is not None and proxy.isVisible() and proxy.isEnabled():
+        proxy.setFocus(Qt.FocusReason.OtherFocusReason)
+        return
+    area.setFocus(Qt.FocusReason.OtherFocusReason)
+    QApplication.sendEvent(
+        area, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    )
+
+
+def directory_search(area: DirectoryArea) -> QLineEdit:
+    area.tabs.setCurrentWidget(area.services)
+    return area.services.search
+
+
+def network_search(network: NetworkView) -> QLineEdit:
+    assert network.tabs is not None and network.cases is not None
+    network.tabs.setCurrentWidget(network.cases)
+    return network.cases.search
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, update
 
@@ -431,7 +431,7 @@ def test_a_manager_sets_the_first_contact_wait_from_the_pcn_menu(
     manager = sqlite_actors[Role.MANAGER]
     window = open_window(qtbot, sqlite_database, manager)
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Go", "&PCN", "&Account"]
+    assert menus == ["&File", "&Go", "&PCN", "&Account", "&Help"]
     window.set_first_contact_wait()
     dialog = window.findChild(FirstContactWaitDialog)
     assert dialog is not None and dialog.isVisible()
@@ -473,3 +473,86 @@ def test_the_case_in_front_is_read_again_on_the_timer_without_a_new_viewing(
     window.live_timer.timeout.emit()
     assert "Orlagh" in tab.case.name.text()
     assert case_views(sqlite_database, sqlite_actors[Role.ADMIN], referral_id) == 1
+
+
+def typed(qtbot: QtBot, text: str) -> None:
+    """Type as a person does: each key goes to whatever has the keyboard focus at that moment."""
+    for character in text:
+        focus = QApplication.focusWidget()
+        assert focus is not None, "a key pressed now would be lost"
+        qtbot.keyClicks(focus, character)
+
+
+def active_window(qtbot: QtBot, database: Database, actor: Actor) -> MainWindow:
+    window = open_window(qtbot, database, actor)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    return window
+
+
+def test_ctrl_f_puts_the_cursor_in_the_area_s_search_box(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    window = active_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    caseload = window.findChild(CaseloadView)
+    directory = window.findChild(DirectoryArea)
+    network = window.findChild(NetworkView)
+    assert caseload is not None and directory is not None and network is not None
+
+    window.show_area(window.area_titles().index("Caseload"))
+    caseload.table.setFocus()
+    caseload.search.setText("Penn")
+    qtbot.keyClick(caseload.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert caseload.search.hasFocus() and caseload.search.selectedText() == "Penn"  # typing replaces it
+
+    # The directory's search is on its Services tab: Ctrl+F brings the tab forward.
+    window.show_area(window.area_titles().index("Directory"))
+    directory.tabs.setCurrentWidget(directory.importer)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert directory.tabs.currentWidget() is directory.services and directory.services.search.hasFocus()
+
+    window.show_area(window.area_titles().index("Network"))
+    assert network.tabs is not None and network.cases is not None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert network.tabs.currentWidget() is network.cases and network.cases.search.hasFocus()
+
+    # An area without a search box says so, and the focus stays where it was.
+    window.show_area(window.area_titles().index("Overview"))
+    before = QApplication.focusWidget()
+    qtbot.keyClick(before, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is before
+    assert window.statusBar().currentMessage() == "Overview has no search box."
+
+
+def test_typing_straight_after_changing_area_lands_in_the_area(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
+    worker = sqlite_actors[Role.LINK_WORKER]
+    new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
+    window = active_window(qtbot, sqlite_database, worker)
+    caseload = window.findChild(CaseloadView)
+    directory = window.findChild(DirectoryArea)
+    assert caseload is not None and directory is not None
+    assert window.navigation.hasFocus()
+
+    qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    typed(qtbot, "Pen")
+    assert window.navigation.currentItem().text() == "Caseload"  # the letters did not change area
+    assert caseload.search.text() == "Pen"
+
+    # Chosen with the mouse from the list of areas: the keys go to the area too.
+    row = window.area_titles().index("Directory")
+    item = window.navigation.item(row)
+    qtbot.mouseClick(
+        window.navigation.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.navigation.visualItemRect(item).center(),
+    )
+    assert window.navigation.currentRow() == row
+    typed(qtbot, "walk")
+    assert directory.services.search.text() == "walk"
+
+    # The arrow keys in the list still go from area to area.
+    window.navigation.setFocus()
+    qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
+    assert window.navigation.currentRow() == row + 1 and window.navigation.hasFocus()
