@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QModelIndex, QSize, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
@@ -34,11 +34,14 @@ from linkworker.domain.service_entry import parse_time
 from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, ContactRecord, MeasureRecord, NoteRecord, ReviewRecord
-from linkworker.services.casework import CaseChanged, ContactEntry, MeasureEntry, WorkerOption
+from linkworker.services.casework import CaseChanged, ContactEntry, MeasureEntry
+from linkworker.services.network import AssignChoice
 from linkworker.store.database import Database
 from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
+from linkworker.ui.models import Column, RecordTableModel
+from linkworker.ui.tables import record_table
 
 
 def text_box(lines: int = 4) -> QPlainTextEdit:
@@ -299,13 +302,23 @@ def _chosen(value: object, field: str, message: str) -> None:
         raise ValidationError(field, message)
 
 
+LOAD_COLUMNS: list[Column[AssignChoice]] = [
+    Column("Link worker", lambda choice: f"{choice.full_name} (you)" if choice.you else choice.full_name),
+    Column("Open cases", lambda choice: f"{choice.open_cases:,}", True),
+    Column("Overdue follow-ups", lambda choice: f"{choice.overdue:,}", True),
+]
+
+
 class AssignWorkerDialog(CaseChangeDialog):
+    """The link worker to hold the case, chosen from those who take casework (``workers``, from
+    ``network.assign_choices``), with what each holds now: a worker with room can be seen at once."""
+
     def __init__(
         self,
         database: Database,
         actor: Actor,
         header: CaseHeader,
-        workers: Sequence[WorkerOption],
+        workers: Sequence[AssignChoice],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -323,9 +336,25 @@ class AssignWorkerDialog(CaseChangeDialog):
         self.worker.addItem("No one (unassigned)", None)
         for option in workers:
             self.worker.addItem(option.full_name, option.id)
-        self.worker.setCurrentIndex(max(0, self.worker.findData(header.assigned_worker_id)))
+        holder = header.assigned_worker_id
+        if holder is not None and self.worker.findData(holder) < 0:  # left, or no longer takes cases
+            self.worker.addItem(f"{header.assigned_worker} (holds it now)", holder)
+        self.worker.setCurrentIndex(max(0, self.worker.findData(holder)))
+        self.loads: RecordTableModel[AssignChoice] = RecordTableModel(LOAD_COLUMNS, self)
+        self.loads.set_records(workers)
+        self.load_table = record_table(
+            self.loads, "What each holds now", "Enter or double-click chooses the link worker", stretch=0
+        )
+        rows = len(workers) + 1
+        self.load_table.setFixedHeight(self.load_table.verticalHeader().defaultSectionSize() * rows + 4)
+        self.load_table.activated.connect(self._choose_row)
         self.form.add("&Link worker:", self.worker, "worker")
+        self.form.add("What each &holds now:", self.load_table)
         self.worker.setFocus()
+
+    def _choose_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.worker.setCurrentIndex(self.worker.findData(self.loads.record(index.row()).id))
 
     def catch_up(self) -> str:
         if self.worker.currentData() == self.header.assigned_worker_id:

@@ -29,7 +29,7 @@ from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.measures import INSTRUMENT_NAMES
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
-from linkworker.services import case_record, casework
+from linkworker.services import case_record, network
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseHeader,
@@ -333,7 +333,7 @@ class CaseView(QWidget):
         outcome = call_service(
             self,
             self.database,
-            lambda session: casework.case_workers(session, self.actor),
+            lambda session: network.assign_choices(session, self.actor),
             action="Assign link worker",
         )
         if outcome.value is not None:
