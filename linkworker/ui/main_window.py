@@ -31,7 +31,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from linkworker import config
 from linkworker.domain.roles import Permission
 from linkworker.services import organisation, signing_in
 from linkworker.services.actor import Actor
@@ -65,7 +65,7 @@ from linkworker.ui.idle_lock import WindowLock
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.needs_admin import NeedsAdmin
 from linkworker.ui.network_view import NetworkView
-from linkworker.ui.notices import CHECK_EVERY_MS, DueWatcher, NoticeBar
+from linkworker.ui.notices import CHECK_EVERY_MS, KEY_BANNER, DayDismissals, DueWatcher, KeyBanner, NoticeBar
 from linkworker.ui.overview_view import OverviewView
 from linkworker.ui.paged_model import ROW_ID_ROLE
 from linkworker.ui.referral_form import NewReferralView
@@ -109,11 +109,19 @@ class MainWindow(QMainWindow):
     signed_out = Signal()
     closed = Signal()
 
-    def __init__(self, database: Database, actor: Actor, timings: Timings | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        timings: Timings | None = None,
+        *,
+        dismissals: DayDismissals | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
         self.actor = actor
         self.timings = timings or Timings()
+        self.dismissals = dismissals or DayDismissals.in_folder(config.folders().config)
         self.guide: UserGuideWindow | None = None
         self._signing_out = False
         self._session_ended = False
@@ -178,6 +186,7 @@ class MainWindow(QMainWindow):
         self.live_timer = QTimer(self)
         self.live_timer.setInterval(self.timings.refresh_ms)
         self.live_timer.timeout.connect(self.read_again)
+        self.live_timer.timeout.connect(self._banner_for_today)
         self.live_timer.start()
         self.watcher: DueWatcher | None = None
         if self.today is not None:
@@ -252,27 +261,25 @@ class MainWindow(QMainWindow):
     def area_titles(self) -> list[str]:
         return [area.title for area in self.areas]
 
-    def _key_banner(self, warning: str | None) -> QFrame | None:
-        """The plain-words warning shown at the top while an older version's clear key copy is used."""
+    def _key_banner(self, warning: str | None) -> KeyBanner | None:
+        """The one-line warning shown at the top while an older version's clear key copy is used,
+        unless the user has put it away for today."""
         if not warning:
             return None
-        banner = QFrame()
-        banner.setObjectName("warningBanner")
         where = (
-            " Administration ▸ Data key shows what is left to do."
+            "Administration ▸ Data key shows what is left to do."
             if self.actor.may(Permission.ADMINISTER)
-            else " Your administrator can see what is left to do."
+            else "Your administrator can see what is left to do."
         )
-        text = QLabel(f"<b>The database key is still kept unprotected.</b> {warning}{where}")
-        text.setWordWrap(True)
-        text.setTextFormat(Qt.TextFormat.RichText)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        banner.setAccessibleName("Warning")
-        banner.setAccessibleDescription(warning)
-        layout = QHBoxLayout(banner)
-        layout.addWidget(text)
-        self.key_warning_label = text
+        banner = KeyBanner(warning, where)
+        banner.dismissed.connect(lambda: self.dismissals.dismiss(KEY_BANNER, self.actor.username))
+        banner.setVisible(not self.dismissals.dismissed(KEY_BANNER, self.actor.username))
         return banner
+
+    def _banner_for_today(self) -> None:
+        """A warning put away yesterday is back once the day has turned, the window open or not."""
+        if self.banner is not None and self.banner.isHidden():
+            self.banner.setVisible(not self.dismissals.dismissed(KEY_BANNER, self.actor.username))
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

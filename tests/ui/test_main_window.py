@@ -180,10 +180,11 @@ def test_an_older_versions_key_file_is_shown_as_a_warning(qtbot: QtBot, tmp_path
         assert database.location.key_warning is not None
         window = open_window(qtbot, database, actors[Role.LINK_WORKER])
         assert window.banner is not None and window.banner.isVisible()
-        text = window.key_warning_label.text()
-        assert "still kept unprotected" in text and str(key_file) in text
+        text = window.banner.line_text()
+        assert "still kept unprotected" in text
         assert "Your administrator can see what is left to do" in text
         assert window.banner.accessibleDescription() == database.location.key_warning
+        assert str(key_file) in window.banner.details_text()
     finally:
         database.dispose()
 
