@@ -302,6 +302,7 @@ def _chosen(value: object, field: str, message: str) -> None:
         raise ValidationError(field, message)
 
 
+LOAD_ROWS_SHOWN = 8
 LOAD_COLUMNS: list[Column[AssignChoice]] = [
     Column("Link worker", lambda choice: f"{choice.full_name} (you)" if choice.you else choice.full_name),
     Column("Open cases", lambda choice: f"{choice.open_cases:,}", True),
@@ -345,11 +346,18 @@ class AssignWorkerDialog(CaseChangeDialog):
         self.load_table = record_table(
             self.loads, "What each holds now", "Enter or double-click chooses the link worker", stretch=0
         )
-        rows = len(workers) + 1
-        self.load_table.setFixedHeight(self.load_table.verticalHeader().defaultSectionSize() * rows + 4)
+        shown = min(len(workers), LOAD_ROWS_SHOWN)  # every worker of a PCN, unless it has very many
+        self.load_table.setFixedHeight(
+            self.load_table.horizontalHeader().sizeHint().height()
+            + self.load_table.verticalHeader().defaultSectionSize() * shown
+            + 2 * self.load_table.frameWidth()
+        )
         self.load_table.activated.connect(self._choose_row)
         self.form.add("&Link worker:", self.worker, "worker")
-        self.form.add("What each &holds now:", self.load_table)
+        title = QLabel("What each &holds now:")
+        title.setBuddy(self.load_table)
+        self.form_layout.addRow(title)
+        self.form_layout.addRow(self.load_table)
         self.worker.setFocus()
 
     def _choose_row(self, index: QModelIndex) -> None:
