@@ -4,6 +4,10 @@ Its sections follow the PRSB Social Prescribing Information Standard's "Message 
 referrer" (see linkworker.services.gp_record). Every page carries the person's name, NHS number
 and date of birth, as clinical letters do, so a loose page can still be filed to the right
 record, and "Page n of m", so a missing page is noticed.
+
+The link worker may add a short personal message, typed on the preview: it comes under the
+opening paragraph, headed as theirs, and is printed exactly as typed (``personal_message`` is
+its rule, checked by the preview too). It is part of the letter only, never stored or audited.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from linkworker.domain.case_entries import parse_text
 from linkworker.domain.casework import ContactKind, MeasureStage
 from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import SOURCE_LABELS, URGENCY_LABELS
 from linkworker.domain.measures import Ons4Band, Ons4Question
 from linkworker.domain.referrals import CaseStatus, ClosingReason
@@ -98,6 +104,8 @@ BAND_WORDS = {
 }
 
 MEASURE_COLUMNS = 4  # dated measures side by side before the table continues below
+# A few lines to the GP, not a second letter: the message leaves the sections their first page.
+MESSAGE_MAX = 600
 # Room a heading needs below it, or it starts the next page: never a heading alone at the foot.
 SECTION_ROOM = 32 * mm
 SUBSECTION_ROOM = 20 * mm
@@ -116,8 +124,22 @@ def _practice(practice: PracticeName) -> str:
     return f"{practice.name} ({practice.ods_code})"
 
 
-def render(letter: GpLetter) -> bytes:
-    """The letter as PDF bytes: A4, titled, with the person's identifiers and page numbers on each page."""
+def personal_message(text: str | None) -> str | None:
+    """The link worker's message as it will be printed: trimmed, None when blank; refused when
+    longer than ``MESSAGE_MAX`` or holding a hidden character (as all case text is)."""
+    message = parse_text(text, "message", "message")
+    if message is not None and len(message) > MESSAGE_MAX:
+        raise ValidationError(
+            "message",
+            f"The message is too long: {MESSAGE_MAX:,} characters at most ({len(message):,} typed).",
+        )
+    return message
+
+
+def render(letter: GpLetter, message: str | None = None) -> bytes:
+    """The letter as PDF bytes: A4, titled, with the person's identifiers and page numbers on each
+    page, and the link worker's personal ``message`` under the opening paragraph when there is one."""
+    message = personal_message(message)
     styles = report_styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -137,7 +159,7 @@ def render(letter: GpLetter) -> bytes:
     )
     footer = _footer(letter)
     document.build(
-        _story(letter, styles),
+        _story(letter, message, styles),
         onFirstPage=footer,
         onLaterPages=footer,
         canvasmaker=NumberedCanvas,
@@ -159,7 +181,7 @@ def _footer(letter: GpLetter) -> Callable[[Canvas, Any], None]:
     return page_footer(identifiers, [f"Confidential: personal information. {letter.case_number}"], 17)
 
 
-def _story(letter: GpLetter, styles: Styles) -> list[Flowable]:
+def _story(letter: GpLetter, message: str | None, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [*_letterhead(letter, styles), Spacer(1, 4 * mm)]
     story += _addressees(letter, styles)
     story.append(Paragraph(escape(TITLE), styles.title))
@@ -173,6 +195,11 @@ def _story(letter: GpLetter, styles: Styles) -> list[Flowable]:
             styles.body,
         )
     )
+    if message is not None:
+        story += [
+            Paragraph("A note from the link worker", styles.subheading),
+            Paragraph(_text(message), styles.body),
+        ]
     for title, build in (
         ("Referral", _referral),
         ("What matters to the person", _what_matters),

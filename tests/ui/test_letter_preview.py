@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog
@@ -15,6 +16,7 @@ from reportlab.lib.pagesizes import A4
 from sqlalchemy import select
 
 from linkworker.domain.roles import Role
+from linkworker.reports import gp_letter
 from linkworker.services import gp_record
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
@@ -161,3 +163,51 @@ def test_the_save_button_suggests_a_name_without_the_person_s_details(preview, q
     dialog.fileSelected.emit(str(target))  # as the dialog does when the user picks a file
     assert target.read_bytes() == preview.pdf
     dialog.reject()
+
+
+def shown_words(preview: LetterPreviewDialog) -> str:
+    return " ".join(preview.document.getAllText(0).text().split())
+
+
+def test_a_personal_message_typed_goes_into_the_letter_printed_and_saved(preview, qtbot, folder):
+    assert preview.message.toPlainText() == ""
+    assert "A note from the link worker" not in shown_words(preview)
+    preview.message.setFocus()
+    qtbot.keyClicks(preview.message, "Dear Dr Patel, she would like to talk about her sleep.")
+    # Saved at once, before the preview has caught up: the file holds the message all the same.
+    target = folder / "with message.pdf"
+    assert preview.save_to(target)
+    saved = " ".join(" ".join(page.extract_text() for page in pages(target.read_bytes())).split())
+    assert "A note from the link worker Dear Dr Patel, she would like to talk about her sleep." in saved
+    assert target.read_bytes() == preview.pdf
+    qtbot.waitUntil(lambda: "talk about her sleep" in shown_words(preview))
+    output = folder / "printed.pdf"
+    assert preview.print_to(pdf_printer(output))
+    assert len(pages(output.read_bytes())) == preview.document.pageCount()
+    with preview.database.session() as session:
+        details = " ".join(session.scalars(select(AuditEvent.detail).where(AuditEvent.detail.is_not(None))))
+    assert "sleep" not in details  # the message is in the letter, not the audit trail
+
+
+def test_a_message_too_long_is_said_beside_the_box_and_nothing_leaves_until_it_is_shortened(
+    preview, qtbot, folder
+):
+    preview.message.setPlainText("x" * (gp_letter.MESSAGE_MAX + 1))
+    qtbot.waitUntil(lambda: not preview.save_button.isEnabled())
+    assert not preview.print_button.isEnabled()
+    assert preview.message_error.isVisible()
+    assert preview.message_error.text().startswith("The message is too long")
+    assert not preview.save_to(folder / "letter.pdf")
+    assert list(folder.iterdir()) == [] and audited(preview.database, "gp_letter_saved") == 0
+    preview.message.setFocus()
+    qtbot.keyClick(preview.message, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(preview.message, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: preview.save_button.isEnabled())
+    assert preview.print_button.isEnabled() and not preview.message_error.isVisible()
+    qtbot.waitUntil(lambda: "A note from the link worker" in shown_words(preview))
+
+
+def test_the_message_box_counts_what_is_left(preview, qtbot):
+    assert preview.message_count.text() == f"{gp_letter.MESSAGE_MAX:,} characters left"
+    qtbot.keyClicks(preview.message, "Thank you")
+    assert preview.message_count.text() == f"{gp_letter.MESSAGE_MAX - 9:,} characters left"
