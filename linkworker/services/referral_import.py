@@ -15,6 +15,13 @@ not attached silently: the preview lists it for a decision, and it is imported, 
 recorded in the person's history, only when its line is among those the user ``attach``es; it is
 rejected with the reason otherwise.
 
+Recorded people are those on this PCN's list (``people.on_pcn_list``). On a server shared by
+several PCNs, a row for someone another PCN recorded reads as one for someone never recorded (a
+new person, no name from their record, no change of name) and is taken on as the New referral
+form takes them, through ``people.create_people`` by the NHS number and date of birth typed; only
+a row giving their NHS number with another date of birth is rejected, in the same words. Of such
+a person the import reads the date of birth alone, never the name.
+
 A dry run (the preview alone, from ``linkworker import referrals --dry-run``) is audited as one
 (``record_dry_run``): the file held people's details and someone checked it. The rejected rows
 are never written over the file being imported, under any of its names (``same_file``).
@@ -65,7 +72,13 @@ from linkworker.services.batch import SLICE
 from linkworker.services.calendar_export import initials
 from linkworker.services.errors import Cancelled, ServiceError
 from linkworker.services.needs import need_labels
-from linkworker.services.people import change_name, create_people, registered_practices
+from linkworker.services.people import (
+    OTHER_BIRTHDAY,
+    change_name,
+    create_people,
+    on_pcn_list,
+    registered_practices,
+)
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
 from linkworker.store.models import Patient
 from linkworker.wording import counted
@@ -498,7 +511,9 @@ def _check(
             parsed.append(outcome)
     _stop_if(cancelled)
     done = imported_keys(session, actor, [row.import_key for row in parsed])
-    recorded = _recorded_people(session, {row.person.nhs_number for row in parsed if row.person.nhs_number})
+    recorded = _recorded_people(
+        session, actor, {row.person.nhs_number for row in parsed if row.person.nhs_number}
+    )
     rows_by_line = {row.line: row for row in file.rows}
     accepted: list[AcceptedRow] = []
     skipped: list[SkippedRow] = []
@@ -518,11 +533,11 @@ def _check(
                 SkippedRow(row.line, f"The same referral as line {first_line_of_key[row.import_key]}.")
             )
             continue
-        conflict = _conflict(row, recorded.get(number), first_in_file.get(number))
+        conflict = _conflict(row, recorded.born.get(number), first_in_file.get(number))
         if conflict is not None:
             rejected[row.line] = RejectedRow(row.line, conflict, rows_by_line[row.line])
             continue
-        change = _name_change(row, recorded.get(number), rows_by_line[row.line])
+        change = _name_change(row, recorded.listed.get(number), rows_by_line[row.line])
         if change is not None:
             under_other_names.add(row.line)
             if row.line not in attach:
@@ -535,7 +550,7 @@ def _check(
                 continue
         first_line_of_key[row.import_key] = row.line
         first_in_file.setdefault(number, row)
-        person_id = recorded[number][0] if number in recorded else None
+        person_id = recorded.listed[number][0] if number in recorded.listed else None
         accepted.append(AcceptedRow(row.line, row.person, row.referral, row.import_key, person_id, change))
     _refuse_unknown(attach, under_other_names)
     steps.reach(len(file.rows))
@@ -615,15 +630,10 @@ def _parse(file: ReferralFile, row: CsvRow, today: date, lists: _Lists) -> _Pars
     return _Parsed(row.line, person, referral, import_key(person, referral))
 
 
-def _conflict(
-    row: _Parsed, recorded: tuple[int, date, PersonName] | None, earlier: _Parsed | None
-) -> str | None:
+def _conflict(row: _Parsed, recorded_born: date | None, earlier: _Parsed | None) -> str | None:
     """An NHS number given with another date of birth than its record's is likely mistyped."""
-    if recorded is not None and recorded[1] != row.person.date_of_birth:
-        return (
-            "This NHS number is recorded for someone with a different date of birth: "
-            "check the NHS number and the date of birth."
-        )
+    if recorded_born is not None and recorded_born != row.person.date_of_birth:
+        return OTHER_BIRTHDAY
     if earlier is not None and earlier.person.date_of_birth != row.person.date_of_birth:
         return (
             f"Line {earlier.line} gives this NHS number with a different date of birth: check which is right."
@@ -653,24 +663,40 @@ def import_key(person: PersonDetails, referral: ReferralDetails) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def _recorded_people(session: Session, numbers: Iterable[str]) -> dict[str, tuple[int, date, PersonName]]:
-    """NHS number to the recorded person's id, date of birth and name, looked up in slices."""
+@dataclass(frozen=True)
+class _Recorded:
+    """The people on record under a file's NHS numbers: ``listed``, those on this PCN's list
+    (id, date of birth and name, to reuse and to ask about a change of name); ``born``, the date
+    of birth of everyone on record, to reject a row ``create_people`` would refuse."""
+
+    listed: dict[str, tuple[int, date, PersonName]]
+    born: dict[str, date]
+
+
+def _recorded_people(session: Session, actor: Actor, numbers: Iterable[str]) -> _Recorded:
+    """Who is on record under ``numbers``, looked up in slices: anyone's date of birth (the NHS
+    number is one person on the server), and the name only of those on this PCN's list."""
     wanted = sorted(numbers)
-    found: dict[str, tuple[int, date, PersonName]] = {}
+    ids: dict[int, tuple[str, date]] = {}
     for start in range(0, len(wanted), SLICE):
         rows = session.execute(
-            select(
-                Patient.nhs_number, Patient.id, Patient.date_of_birth, Patient.given_name, Patient.family_name
-            ).where(Patient.nhs_number.in_(wanted[start : start + SLICE]))
+            select(Patient.id, Patient.nhs_number, Patient.date_of_birth).where(
+                Patient.nhs_number.in_(wanted[start : start + SLICE])
+            )
         )
-        found.update(
-            {
-                number: (person_id, born, PersonName(given, family))
-                for number, person_id, born, given, family in rows
-                if number
-            }
+        ids.update({person_id: (number, born) for person_id, number, born in rows if number})
+    listed: dict[str, tuple[int, date, PersonName]] = {}
+    mine = sorted(on_pcn_list(session, actor, ids))
+    for start in range(0, len(mine), SLICE):
+        rows = session.execute(
+            select(Patient.id, Patient.given_name, Patient.family_name).where(
+                Patient.id.in_(mine[start : start + SLICE])
+            )
         )
-    return found
+        for person_id, given, family in rows:
+            number, born = ids[person_id]
+            listed[number] = (person_id, born, PersonName(given, family))
+    return _Recorded(listed, {number: born for number, born in ids.values()})
 
 
 def _reason(file: ReferralFile, errors: Sequence[ValidationError]) -> str:

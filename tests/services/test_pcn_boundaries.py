@@ -769,10 +769,6 @@ def _import_row(world: World, **changes: str) -> ReferralFile:
     return parse_referral_csv(csv_bytes([entry]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/referral_import.py shows the name another PCN recorded in a change-of-name row",
-)
 def test_an_import_preview_of_a_renamed_person_does_not_show_another_pcns_name(world: World) -> None:
     file = _import_row(world, Forename="Olive", Surname="Newname")
     with world.database.session() as session:
@@ -780,11 +776,6 @@ def test_an_import_preview_of_a_renamed_person_does_not_show_another_pcns_name(w
     assert world.family_name.casefold() not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/referral_import.py refers another PCN's person by id alone: it should take them "
-    "on through people.create_people (their NHS number and date of birth), as the form does",
-)
 def test_an_import_of_a_referral_for_another_pcns_person_takes_them_on(world: World) -> None:
     worker = world.b[Role.LINK_WORKER]
     with world.database.session() as session:
