@@ -495,6 +495,9 @@ class Connection(Versioned, Base):
     status: Mapped[str] = _code(20)
     status_on: Mapped[date]
     feedback: Mapped[str | None] = mapped_column(Text)
+    # How it was made (domain.connection_methods) and the note made with it; None on older ones.
+    method: Mapped[str | None] = _code(20)
+    note: Mapped[str | None] = mapped_column(Text)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
