@@ -20,7 +20,8 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from linkworker.store import secrets
+from linkworker.interchange.same_file import same_file
+from linkworker.store import key_slots, secrets
 from linkworker.store.database_key import DatabaseKey, find_legacy, missing
 from linkworker.store.errors import (
     CorruptDatabase,
@@ -67,6 +68,20 @@ class Location:
     @property
     def key_warning(self) -> str | None:
         return self.key.warning if self.key else None
+
+    def is_own_file(self, path: Path) -> bool:
+        """Whether writing ``path`` would replace this database's own data: the file, its journals
+        (-wal, -shm, -journal), its key slots or an older version's key file, under any name
+        (a link, "..", "~", another use of capitals where the system ignores them). Every file
+        the app writes is checked with this first; a shared server keeps no files here."""
+        file = self.sqlite_file
+        if file is None:
+            return False
+        journals = (file.with_name(file.name + tail) for tail in ("-wal", "-shm", "-journal"))
+        own = [file, *journals, key_slots.path_for(file)]
+        if self.key is not None and self.key.key_file is not None:
+            own.append(self.key.key_file)
+        return any(same_file(path, mine) for mine in own)
 
 
 class Database:
