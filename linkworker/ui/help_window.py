@@ -20,7 +20,15 @@ from typing import Final
 
 import PySide6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImageReader, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImageReader,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -66,10 +74,11 @@ class UserGuideWindow(QWidget):
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
         self.browser.setAccessibleName("User guide")
+        # A long command or file name breaks where it must rather than widen the page.
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         # Always there, so fitting the pictures to the width never brings it and goes round again.
         self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.browser.viewport().installEventFilter(self)
-        self.browser.document().setUndoRedoEnabled(False)
         self.contents = QTreeWidget()
         self.contents.setHeaderHidden(True)
         self.contents.setAccessibleName("Contents")
@@ -96,13 +105,15 @@ class UserGuideWindow(QWidget):
         splitter.addWidget(self.contents)
         splitter.addWidget(self.browser)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 740])
+        splitter.setSizes([300, 700])
         layout = QVBoxLayout(self)
         layout.addLayout(find_row)
         layout.addWidget(splitter, 1)
         fit_to_screen(self, 1000, 700)
         self._fitted_to = -1
         self.load()
+        # A link to another page of the docs (deployment.md) opens here; Alt+Left comes back.
+        self.browser.sourceChanged.connect(lambda _url: self._page_shown())
 
     def load(self) -> None:
         path = guide_file()
@@ -117,6 +128,13 @@ class UserGuideWindow(QWidget):
                 )
                 + "</p>"
             )
+        self._page_shown()
+
+    def _page_shown(self) -> None:
+        """A page read in (the guide, or a page it links to): its contents, its pictures fitted."""
+        self.browser.document().setUndoRedoEnabled(False)
+        self.browser.document().setDocumentMargin(12)
+        _wrap_code(self.browser.document())
         self._fill_contents()
         self._fitted_to = -1
         self._fit_pictures()
@@ -180,7 +198,8 @@ class UserGuideWindow(QWidget):
         if room <= 0 or room == self._fitted_to:
             return
         self._fitted_to = room
-        folder = guide_file().parent
+        page = self.browser.source()
+        folder = Path(page.toLocalFile()).parent if page.isLocalFile() else guide_file().parent
         document = self.browser.document()
         for block in _blocks(document):
             iterator = block.begin()
@@ -200,6 +219,16 @@ class UserGuideWindow(QWidget):
                 cursor.setPosition(fragment.position())
                 cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
                 cursor.setCharFormat(picture)
+
+
+def _wrap_code(document: QTextDocument) -> None:
+    """Let a long command in a code block wrap, as the words around it do, rather than make the
+    whole page scroll sideways."""
+    for block in _blocks(document):
+        shape = block.blockFormat()
+        if shape.nonBreakableLines():
+            shape.setNonBreakableLines(False)
+            QTextCursor(block).setBlockFormat(shape)
 
 
 def _blocks(document: QTextDocument) -> list:  # type: ignore[type-arg]
@@ -315,12 +344,17 @@ class AboutDialog(QDialog):
             f"Licence: {licence()}",
             f"Made with Qt for Python (PySide6 {PySide6.__version__}), under the GNU LGPL.",
         ]
-        self.details = QLabel("<br>".join(html.escape(line) for line in lines if line))
+        self.details = QLabel(
+            "<p style='line-height: 130%'>"
+            + "<br>".join(html.escape(line) for line in lines if line)
+            + "</p>"
+        )
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setWordWrap(True)
         self.details.setAccessibleName("About Linkworker")
         self.folder_button = QPushButton("Open the data &folder")
+        self.folder_button.setAutoDefault(False)  # Enter closes, whichever button has the focus
         self.folder_button.setToolTip("Show the folder that holds the database and its backups")
         self.folder_button.setVisible(self.folder is not None)
         self.folder_button.clicked.connect(self.open_folder)
@@ -332,11 +366,13 @@ class AboutDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(heading)
         layout.addWidget(self.details)
         layout.addStretch()
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
+        self.close_button.setFocus()
 
     def open_folder(self) -> bool:
         return self.folder is not None and QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))

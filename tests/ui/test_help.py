@@ -97,8 +97,12 @@ def test_f1_opens_the_user_guide_from_the_installed_files(
         QTextDocument.ResourceType.ImageResource, QUrl("images/today.png")
     )
     assert isinstance(picture, QPixmap) and picture.width() == 1240
-    # ... and are made to fit the window: no reading sideways.
+    # ... and are made to fit the window: no reading sideways. A long command wraps too.
     assert guide.browser.horizontalScrollBar().maximum() == 0
+    document = guide.browser.document()
+    code = [document.findBlockByNumber(n) for n in range(document.blockCount())]
+    code = [block for block in code if block.text().startswith("LINKWORKER_PASSWORD=")]
+    assert code and not any(block.blockFormat().nonBreakableLines() for block in code)
 
     qtbot.keyClick(window.navigation, Qt.Key.Key_F1)  # again: the same window comes forward
     assert shown(UserGuideWindow) == [guide]
@@ -118,6 +122,13 @@ def test_the_guide_s_contents_go_to_a_heading_and_find_finds_words(
     cursor = guide.browser.cursorForPosition(guide.browser.viewport().rect().topLeft())
     assert cursor.block().text() == "Directory"  # the heading is at the top of the page
     assert guide.browser.verticalScrollBar().value() > 0
+
+    # The guide's link to IT's guide opens it here, with its own contents.
+    guide.browser.setSource(QUrl.fromLocalFile(str(REPOSITORY / "docs" / "deployment.md")))
+    assert guide.heading_titles()[0] == "What gets installed"
+    assert guide.contents.topLevelItem(0).text(0) == "What gets installed"
+    guide.browser.backward()
+    assert guide.heading_titles()[0] == "Trying it on demo data"
 
     qtbot.keyClick(guide, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert guide.find_box.hasFocus()
