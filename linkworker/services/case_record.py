@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
+from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.connections import OUTCOMES
 from linkworker.domain.corrections import Consent, FieldChange
 from linkworker.domain.directory import ConnectionStatus
@@ -213,6 +214,8 @@ class ConnectionRecord:
     by: str | None
     made_by: str | None
     version: int
+    method: ConnectionMethod | None = None  # how it was made; None on connections older than that
+    note: str | None = None  # the note made with it
 
     @property
     def outcome(self) -> ConnectionStatus | None:
@@ -657,6 +660,8 @@ def connection_record(row: Connection, service: Service, names: Names) -> Connec
         names.of(row.recorded_by_id),
         names.of(row.made_by_id),
         row.version_id,
+        ConnectionMethod(row.method) if row.method else None,
+        row.note,
     )
 
 

@@ -1,8 +1,9 @@
 """Connecting a person to a service, recording how it went, and how much a service is used.
 
 Making a connection and recording its outcome act on an identifiable case, so they need a
-role that edits cases; both follow ``domain.connections`` and go to the audit trail with the
-case's id, the connection's and the service's, never the feedback written. How often a service
+role that edits cases; both follow ``domain.connections`` (and a connection's method and note
+``domain.connection_methods``) and go to the audit trail with the case's id, the connection's
+and the service's, never the note or feedback written. How often a service
 has been used is a count of this PCN's people, for anyone who sees anonymised figures: exactly
 for a role that may see records, under the PCN's disclosure rule for others (a PCN manager), so
 "used for 1" reads as "used for *". Its two counts (people connected, and those of them who
@@ -29,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from linkworker.domain.breakdowns import Count, alone, rule_reading
 from linkworker.domain.case_entries import parse_text
+from linkworker.domain.connection_methods import ConnectionMethod, parse_method, parse_note
 from linkworker.domain.connections import (
     OUTCOMES,
     WAITING,
@@ -81,8 +83,14 @@ def make_connection(
     service_id: int,
     route: ConnectionStatus | str,
     made_on: date,
+    *,
+    method: ConnectionMethod | str | None = None,
+    note: str | None = None,
 ) -> ConnectionRecord:
-    """Record that the person was referred or signposted to a service on ``made_on``, by the actor.
+    """Record that the person was referred or signposted to a service on ``made_on``, by the actor,
+    ``method`` (email, phone, in person...: ``domain.connection_methods``) with the actor's ``note``.
+    A caller that does not know the method may leave it None, as older connections have it; the
+    form asks for one.
 
     A suggestion of the same service on this case is taken up rather than repeated; a
     connection to it still waiting for its outcome is refused, so it is not counted twice. The
@@ -96,6 +104,8 @@ def make_connection(
     service = _service_for(session, actor, service_id)
     chosen = parse_route(route)
     made_on = check_made_on(made_on, referral.received_on, date.today())
+    how = parse_method(method, required=False)
+    written = parse_note(how, note)
     if moves_case_on(CaseStatus(referral.status)):
         # Two people connecting a case at once: the second waits here for the first, then finds
         # the case connected, rather than failing on a case moved since it was read.
@@ -125,6 +135,8 @@ def make_connection(
         with session.begin_nested():  # on a refusal, the rest of the caller's work stands
             row.route = row.status = chosen.value
             row.made_on = row.status_on = made_on
+            row.method = how.value if how is not None else None
+            row.note = written
             row.made_by_id = row.recorded_by_id = actor.user_id
             session.add(row)
             session.flush()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from linkworker.domain.breakdowns import Count, exact, rule_reading
+from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.disclosure import NHS_DIGITAL, STARRED
@@ -567,3 +568,81 @@ def _point_at(session: Session, connection_id: int, service_id: int) -> None:
     row = session.get(Connection, connection_id)
     assert row is not None
     row.service_id = service_id
+
+
+def test_a_referral_records_how_it_was_made_and_the_note_made_with_it(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    note = "  Emailed Sue, the group's coordinator; she will ring him this week.  "
+    made = run(
+        database,
+        lambda session: make_connection(
+            session, worker, case, service, S.REFERRED, ago(2), method=ConnectionMethod.EMAIL, note=note
+        ),
+    )
+    assert (made.method, made.note) == (ConnectionMethod.EMAIL, note.strip())
+    record = run(database, lambda session: open_case(session, worker, case, reopened=True))
+    assert [(shown.method, shown.note) for shown in record.connections] == [
+        (ConnectionMethod.EMAIL, note.strip())
+    ]
+    stored = run(database, lambda session: session.execute(select(Connection.method, Connection.note)).one())
+    assert tuple(stored) == ("email", note.strip())
+    # The note is about the person: on their case, never in the audit trail.
+    assert audit_rows(database) == [
+        ("connection_made", case, f"connection {made.id} to service {service}, referred")
+    ]
+
+
+def test_a_suggestion_taken_up_takes_the_method_and_note_too(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    with database.session() as session:
+        session.add(
+            Connection(
+                referral_id=case,
+                service_id=service,
+                route=S.SUGGESTED.value,
+                made_on=ago(3),
+                status=S.SUGGESTED.value,
+                status_on=ago(3),
+            )
+        )
+    made = run(
+        database,
+        lambda session: make_connection(
+            session,
+            worker,
+            case,
+            service,
+            S.SIGNPOSTED,
+            TODAY,
+            method="leaflet",
+            note="Gave her the timetable",
+        ),
+    )
+    assert (made.route, made.method, made.note) == (
+        S.SIGNPOSTED,
+        ConnectionMethod.LEAFLET,
+        "Gave her the timetable",
+    )
+
+
+def test_the_method_and_note_follow_the_rules_and_nothing_is_written_when_refused(
+    database: Database, worker: Actor, case: int, service: int
+) -> None:
+    def attempt(method: object, note: str | None) -> Exception:
+        return refusal(
+            database,
+            lambda s: make_connection(s, worker, case, service, S.REFERRED, TODAY, method=method, note=note),  # type: ignore[arg-type]
+        )
+
+    unknown = attempt("fax", None)
+    assert isinstance(unknown, ValidationError) and unknown.field == "method"
+    unsaid = attempt(ConnectionMethod.OTHER, "  ")
+    assert isinstance(unsaid, ValidationError) and unsaid.field == "note"
+    hidden = attempt(ConnectionMethod.PHONE, "Rang \u202ethe centre")
+    assert isinstance(hidden, ValidationError) and hidden.field == "note"
+    assert run(database, lambda session: session.scalar(select(Connection.id))) is None
+    # A caller that does not know how (as older records were made) may leave it unsaid.
+    made = connect(database, worker, case, service)
+    assert (made.method, made.note) == (None, None)
