@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING
 from linkworker import config
 from linkworker.interchange.same_file import same_file
 from linkworker.services.access import DataAccess, SignedIn
-from linkworker.store import key_slots
-from linkworker.store.database import Database
+from linkworker.store.database import Database, Location
 from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted
 
@@ -414,14 +413,13 @@ def _exit_status(left_out: int) -> int:
     return EXIT_ROWS_REJECTED if left_out else 0
 
 
-def _database_files(batch: Batch) -> list[Path]:
-    """The files of the database a file installation keeps (with its journal, WAL and key slots):
-    inputs of every run, never to be written over. None for a shared server."""
-    if batch.access.database_url:
-        return []
-    file = batch.access.sqlite_file
-    suffixes = ("-wal", "-shm", "-journal")
-    return [file, *(file.with_name(file.name + suffix) for suffix in suffixes), key_slots.path_for(file)]
+def _own_data(batch: Batch) -> Location:
+    """Where the run's database keeps its files, known before anyone signs in: inputs of every
+    run, never to be written over (``Location.is_own_file``). None on a shared server."""
+    access = batch.access
+    if access.is_shared_server:
+        return Location("postgresql", access.description)
+    return Location("sqlite", access.description, sqlite_file=access.sqlite_file)
 
 
 def _refuse_over_inputs(
@@ -432,7 +430,7 @@ def _refuse_over_inputs(
     from linkworker.domain.errors import ValidationError
 
     given = f"{option} {output}" if option else str(output)
-    if any(same_file(output, file) for file in _database_files(batch)):
+    if _own_data(batch).is_own_file(output):
         raise ValidationError(
             option or "path", f"{given} is Linkworker's database: choose another file. {outcome}"
         )

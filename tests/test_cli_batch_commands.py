@@ -21,6 +21,7 @@ from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PostcodePoint, Practice, Referral, Service
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD
+from tests.helpers.own_files import assert_still_opens, own_files
 from tests.interchange import postcode_files
 from tests.interchange.files import csv_bytes, row
 from tests.services.casework_builder import new_case
@@ -201,3 +202,34 @@ def test_report_makes_each_named_practices_summary_with_that_practices_figures(
         ("summary_saved_pdf", f"month={month:%Y-%m} practices=1"),
         ("summary_saved_pdf", f"month={month:%Y-%m} practices=1"),
     ]
+
+
+# Each output a command writes, with where the test puts it: {target}, and its folder: {folder}.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "--rejected": ("import", "referrals", "{folder}/referrals.csv", "--rejected", "{target}"),
+    "export directory": ("export", "directory", "{target}"),
+    "export calendar": ("export", "calendar", "{target}"),
+    "report --out": ("report", "--month", "2026-01", "--out", "{target}"),
+    "report --csv": ("report", "--month", "2026-01", "--out", "{folder}/s.pdf", "--csv", "{target}"),
+}
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_no_command_writes_over_the_database_its_journals_or_its_key_slots(
+    database: Database, run_as: Runner, tmp_path: Path, output: str
+) -> None:
+    """Each output a command writes, aimed at one of the database's own files (as given, or
+    through a symbolic link), is refused before anyone signs in, and the database still opens."""
+    if database.location.sqlite_file is None:
+        pytest.skip("a shared server keeps no files beside the command")
+    commands(tmp_path)  # the referral file to import
+    link = tmp_path / "looks-harmless.csv"
+    link.symlink_to(database.location.sqlite_file)
+    before = database.location.sqlite_file.read_bytes()
+    for target in [*own_files(database), link]:
+        words = [word.format(folder=tmp_path, target=target) for word in OUTPUTS[output]]
+        status, out, err = run_as(MANAGER_PASSWORD, *words, "--user", "manager")
+        assert (status, out) == (2, ""), target
+        assert "is Linkworker's database: choose another file." in err and err.count("\n") == 1
+    assert database.location.sqlite_file.read_bytes() == before
+    assert_still_opens(database)

@@ -27,12 +27,11 @@ from sqlalchemy.orm import Session
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Permission
-from linkworker.interchange.same_file import same_file
 from linkworker.interchange.spreadsheet_cells import neutralise_row
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, ServiceError
-from linkworker.store import key_slots
+from linkworker.store.database import Location
 from linkworker.store.models import (
     AuditEvent,
     FollowUp,
@@ -340,13 +339,8 @@ def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[Co
 
 def _refuse_own_files(session: Session, path: Path) -> None:
     """An export never takes the place of the open database, its journal or its key slots."""
-    location = session.info.get("location")
-    database_file = getattr(location, "sqlite_file", None)
-    if database_file is None:
-        return
-    own = [database_file, key_slots.path_for(database_file)]
-    own += [database_file.with_name(database_file.name + tail) for tail in ("-wal", "-shm", "-journal")]
-    if any(same_file(path, file) for file in own):
+    location: Location | None = session.info.get("location")
+    if location is not None and location.is_own_file(path):
         raise ExportRefused(f"{path.name} is Linkworker's own data: choose another name for the export.")
 
 
