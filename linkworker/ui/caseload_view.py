@@ -4,11 +4,14 @@ The filters above the list each run the query again from its first page; the sea
 until typing pauses (or Enter), so a name is not looked up once per letter. Double-click or
 Enter on a row asks for the case to be opened (``case_requested``); the main window decides
 where it opens. The Network area shows the same list fixed to the whole PCN (``pcn_wide``).
+On a new database, with no referral in the PCN yet, a panel in place of the list says what to
+do first (``step_requested``; in the Network area, where the steps are not taken, words only).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -40,6 +43,7 @@ from linkworker.services.caseload import (
 from linkworker.store.database import Database
 from linkworker.ui.caseload_model import REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
 from linkworker.ui.display import status_label
+from linkworker.ui.empty_state import EmptyState, practices_advice, read_beginnings, referrals_advice
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import plain_label, repolish, search_when_typing_pauses
 from linkworker.ui.paged_model import paged_table
@@ -57,9 +61,11 @@ def count_text(total: int) -> str:
 
 
 class CaseloadView(QWidget):
-    """The list of cases with its filters; emits the referral id of the case to open."""
+    """The list of cases with its filters; emits the referral id of the case to open, and on a new
+    database the first step chosen (empty_state.Step)."""
 
     case_requested = Signal(int)
+    step_requested = Signal(str)
 
     def __init__(
         self,
@@ -73,6 +79,7 @@ class CaseloadView(QWidget):
         super().__init__(parent)
         self.database = database
         self.actor = actor
+        self._pcn_wide = pcn_wide
 
         heading = QLabel(title)
         heading.setObjectName("heading")
@@ -148,6 +155,9 @@ class CaseloadView(QWidget):
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
         self.table = paged_table(self.model, "Cases", "Double-click a case or press Enter to open it")
         self.table.activated.connect(self._open)
+        self.empty_state = EmptyState("No cases yet")
+        self.empty_state.step_requested.connect(self.step_requested)
+        self.empty_state.hide()
 
         self.reload_button = QPushButton("Re&load")
         self.reload_button.setToolTip("Read the list again from the database (F5)")
@@ -162,6 +172,8 @@ class CaseloadView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_state)
+        layout.addStretch(0)
         # Above the rest on screen, but added last, so Tab goes filters, list, Reload: the
         # focus order follows the order widgets join the layout.
         layout.insertLayout(0, top)
@@ -189,6 +201,29 @@ class CaseloadView(QWidget):
         if chosen is not None:
             self.select_case(chosen)
         self.table.verticalScrollBar().setValue(scrolled)
+        self._show_beginnings()
+
+    def _show_beginnings(self) -> None:
+        """An empty list may be a new database's: if the PCN has no referral yet, say what to
+        do first in its place."""
+        starting = False
+        if self.model.total == 0:
+            outcome = call_service(
+                self,
+                self.database,
+                lambda session: read_beginnings(session, self.actor),
+                action="Show the caseload",
+            )
+            beginnings = outcome.value
+            if beginnings is not None and not beginnings.referrals:
+                starting = True
+                steps = [] if beginnings.practices else [practices_advice(self.actor)]
+                steps.append(referrals_advice(beginnings, with_buttons=not self._pcn_wide))
+                if self._pcn_wide:  # the Network area takes no steps: words only
+                    steps = [replace(step, buttons=()) for step in steps]
+                self.empty_state.show_advice(steps)
+        self.empty_state.setVisible(starting)
+        self.table.setVisible(not starting)
 
     def show_only(
         self, *, practice_id: int | None = None, worker_id: int | None = None, overdue: bool = False

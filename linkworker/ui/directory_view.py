@@ -2,7 +2,9 @@
 
 Stale entries (not verified within the PCN's period) and flagged ones (their import found
 problems) are marked in their own column, in words, so the mark reaches screen readers too.
-Search waits until typing pauses. A manager or administrator sets the stale period here.
+Search waits until typing pauses. A manager or administrator sets the stale period here. An
+empty directory (a new database) shows what to do instead of an empty list: import the area's
+services (``step_requested``) or add one (``new_service_requested``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from linkworker.services import directory
 from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryChoices, DirectoryQuery, ServiceSummary, SortKey
 from linkworker.store.database import Database
+from linkworker.ui.empty_state import EmptyState, Step, directory_advice, directory_is_empty
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import plain_label, search_when_typing_pauses
 from linkworker.ui.models import Column
@@ -84,10 +87,12 @@ def count_text(total: int) -> str:
 
 
 class DirectoryView(QWidget):
-    """The directory list with its filters; emits the id of the service to open."""
+    """The directory list with its filters; emits the id of the service to open, that a new one
+    is wanted, or on an empty directory the step chosen (empty_state.Step)."""
 
     service_requested = Signal(int)
     new_service_requested = Signal()
+    step_requested = Signal(str)
 
     def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +148,10 @@ class DirectoryView(QWidget):
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
         self.table = paged_table(self.model, "Services", "Double-click a service or press Enter to open it")
         self.table.activated.connect(self._open)
+        self.empty_state = EmptyState("The directory is empty")
+        self.empty_state.show_advice([directory_advice(actor, say_empty=False)])
+        self.empty_state.step_requested.connect(self._step)
+        self.empty_state.hide()
 
         self.stale_after = QSpinBox()
         self.stale_after.setRange(*STALE_AFTER_RANGE)
@@ -173,6 +182,8 @@ class DirectoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_state)
+        layout.addStretch(0)
         layout.addLayout(stale_row)
         layout.insertLayout(0, top)
         self.setFocusProxy(self.search)
@@ -189,6 +200,27 @@ class DirectoryView(QWidget):
             self._fill_choices(outcome.value)
         self._loaded = True
         self.apply_filters()
+        self._show_beginnings()
+
+    def _show_beginnings(self) -> None:
+        """Nothing found may mean nothing there yet: then say how to fill the directory."""
+        empty = False
+        if self.model.total == 0:
+            outcome = call_service(
+                self,
+                self.database,
+                lambda session: directory_is_empty(session, self.actor),
+                action="Show the directory",
+            )
+            empty = bool(outcome.value)
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def _step(self, step: str) -> None:
+        if step == Step.NEW_SERVICE:
+            self.new_service_requested.emit()
+        else:
+            self.step_requested.emit(step)
 
     def query(self) -> DirectoryQuery:
         status, cost = self.status.currentData(), self.cost.currentData()

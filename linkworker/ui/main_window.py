@@ -15,7 +15,8 @@ same way as Account ▸ Sign out.
 The keyboard: an area chosen (Ctrl+1..., a click in the list, a button) takes the focus to its
 first field, so typing straight after lands there; the arrow keys in the list of areas keep it
 in the list. Ctrl+F goes to the area's search box. Help has the user guide (F1), the keyboard
-shortcuts (read from the menus) and About (ui/help_window.py).
+shortcuts (read from the menus) and About (ui/help_window.py). On a new database the areas say
+what to do first; their buttons come here (``go_to_step``) to show the area where it is done.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from linkworker.ui.case_tabs import CaseTab, CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.directory_area import DirectoryArea
+from linkworker.ui.empty_state import Step
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.help_window import AboutDialog, ShortcutsDialog, UserGuideWindow
 from linkworker.ui.idle_lock import CHECK_EVERY_MS as IDLE_CHECK_MS
@@ -208,11 +210,13 @@ class MainWindow(QMainWindow):
             importer = ImportView(self.database, self.actor)
             today.case_requested.connect(self.open_case)
             today.counted.connect(self._show_count)
+            today.step_requested.connect(self.go_to_step)
             export = QPushButton("Export to &calendar…")
             export.setToolTip("Save your open follow-ups as a calendar file for Outlook")
             export.clicked.connect(lambda: self.export_calendar())
             today.add_action(export)
             caseload.case_requested.connect(self.open_case)
+            caseload.step_requested.connect(self.go_to_step)
             referral.referral_created.connect(self.open_case)
             areas += [
                 Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
@@ -227,8 +231,10 @@ class MainWindow(QMainWindow):
                 Area("Cases", self.cases, self.cases.refresh, self._read_case_again),
                 Area("Import referrals", importer, lambda: None),
             ]
+        self.directory: DirectoryArea | None = None
         if self.actor.may(Permission.EDIT_DIRECTORY):
-            directory = DirectoryArea(self.database, self.actor)
+            directory = self.directory = DirectoryArea(self.database, self.actor)
+            directory.services.step_requested.connect(self.go_to_step)
             directory.setFocusProxy(directory.services)  # typing on arrival goes to the search
             areas.append(
                 Area("Directory", directory, directory.refresh, search=lambda: directory_search(directory))
@@ -253,8 +259,9 @@ class MainWindow(QMainWindow):
         if self.actor.may(Permission.SET_PCN_POLICY):
             needs = NeedsAdmin(self.database, self.actor)
             areas.append(Area("Needs", needs, needs.refresh))
+        self.admin: AdminView | None = None
         if self.actor.may(Permission.ADMINISTER):
-            admin = AdminView(self.database, self.actor)
+            admin = self.admin = AdminView(self.database, self.actor)
             areas.append(Area("Administration", admin, admin.refresh))
         return areas
 
@@ -368,6 +375,22 @@ class MainWindow(QMainWindow):
         box = area.search()
         box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         box.selectAll()
+
+    def go_to_step(self, step: str) -> None:
+        """Show where a first step on a new database is taken (empty_state.Step)."""
+        titles = self.area_titles()
+        if step == Step.ADD_PRACTICES and self.admin is not None:
+            self.admin.tabs.setCurrentWidget(self.admin.practices)
+            self.show_area(titles.index("Administration"))
+        elif step in (Step.IMPORT_REFERRALS, Step.NEW_REFERRAL):
+            self.show_area(
+                titles.index("Import referrals" if step == Step.IMPORT_REFERRALS else "New referral")
+            )
+        elif step == Step.IMPORT_DIRECTORY and self.directory is not None:
+            self.directory.tabs.setCurrentWidget(self.directory.importer)
+            self.show_area(titles.index("Directory"))
+        elif step == Step.NEW_SERVICE and self.directory is not None:
+            self.directory.edit_service()
 
     def open_user_guide(self) -> UserGuideWindow:
         """The user guide in a window of its own beside this one (F1); one at a time."""

@@ -4,8 +4,10 @@ right what is coming: their follow-ups due later this week and the PCN's new ref
 has taken yet. Each row opens its case (double-click or Enter).
 
 Reading it again while it is on screen (``refresh(reread=True)``, on focus and on a timer) keeps
-the row selected and where each list was scrolled to. Also here: the dialog in which a manager
-sets how many working days a person may wait for a first contact.
+the row selected and where each list was scrolled to. On a new database, with no referral in
+the PCN yet, a Getting started panel takes the place of the five empty lists and says what to
+do first (``step_requested``). Also here: the dialog in which a manager sets how many working
+days a person may wait for a first contact.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ from linkworker.services.today import DueFollowUp, TodayLists, WaitingCase
 from linkworker.store.database import Database
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
+from linkworker.ui.empty_state import (
+    Advice,
+    Beginnings,
+    EmptyState,
+    directory_advice,
+    practices_advice,
+    read_beginnings,
+    referrals_advice,
+)
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.paged_model import ROW_ID_ROLE
@@ -178,10 +189,12 @@ class Section(QWidget, Generic[T]):
 
 
 class TodayView(QWidget):
-    """Emits ``case_requested`` with a referral id to open, ``counted`` with what the navigation shows."""
+    """Emits ``case_requested`` with a referral id to open, ``counted`` with what the navigation
+    shows, ``step_requested`` with a first step to take on a new database (empty_state.Step)."""
 
     case_requested = Signal(int)
     counted = Signal(int)
+    step_requested = Signal(str)
 
     def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -229,6 +242,9 @@ class TodayView(QWidget):
             self.unassigned,
             self.waiting,
         )
+        self.getting_started = EmptyState("Getting started")
+        self.getting_started.step_requested.connect(self.step_requested)
+        self.getting_started.hide()
         columns_layout = QHBoxLayout()
         columns_layout.setSpacing(16)
         # On the left what needs doing today (what the navigation counts); on the right what is coming.
@@ -243,6 +259,7 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
         layout.addWidget(self.summary)
+        layout.addWidget(self.getting_started)
         layout.addLayout(columns_layout, 1)
         self.setFocusProxy(self.overdue.table)
         # Tab goes down the left column, then the right, then to the buttons.
@@ -282,6 +299,33 @@ class TodayView(QWidget):
         )
         if outcome.value is not None:
             self.show_lists(outcome.value)
+            self._show_beginnings(outcome.value)
+
+    def _show_beginnings(self, lists: TodayLists) -> None:
+        """Lists with nothing in them may be a new database's: if the PCN has no referral yet,
+        say what to do first in their place."""
+        beginnings: Beginnings | None = None
+        if not (
+            lists.overdue
+            or lists.due_today
+            or lists.due_this_week
+            or lists.unassigned_total
+            or lists.waiting_total
+        ):
+            outcome = call_service(
+                self,
+                self.database,
+                lambda session: read_beginnings(session, self.actor),
+                action="Show today's work",
+            )
+            beginnings = outcome.value
+        starting = beginnings is not None and not beginnings.referrals
+        if beginnings is not None and starting:
+            self.getting_started.show_advice(first_steps(beginnings, self.actor))
+        self.getting_started.setVisible(starting)
+        self.summary.setVisible(not starting)
+        for section in self.sections:
+            section.setVisible(not starting)
 
     def show_lists(self, lists: TodayLists) -> None:
         self.lists = lists
@@ -301,6 +345,15 @@ class TodayView(QWidget):
         )
         self.summary.setText(summary_text(lists))
         self.counted.emit(lists.to_do_today)
+
+
+def first_steps(beginnings: Beginnings, actor: Actor) -> list[Advice]:
+    """What a new PCN does first, in order: its practices, its referrals, its directory."""
+    steps = [] if beginnings.practices else [practices_advice(actor)]
+    steps.append(referrals_advice(beginnings))
+    if not beginnings.services:
+        steps.append(directory_advice(actor))
+    return steps
 
 
 def summary_text(lists: TodayLists) -> str:
