@@ -1,7 +1,8 @@
 """Administration ▸ Audit trail: who did what to which record, and when, over the whole trail.
 
 Filters by user, case number, action and days; pages through every event newest first; exports
-what is filtered to CSV (the export is audited); and checks the trail's seals, listing any break.
+what is filtered to CSV (the export is audited), saying where the file went with Open folder
+(``ui.saved_file``); and checks the trail's seals, listing any break.
 Export and check run in the background: a large trail never stops the window painting.
 """
 
@@ -38,6 +39,7 @@ from linkworker.ui.jobs import Job, JobControl, run_job
 from linkworker.ui.letter_preview import ask_save_path
 from linkworker.ui.models import AUDIT_COLUMNS, AUDIT_PCN_COLUMN
 from linkworker.ui.record_tab import RecordTab
+from linkworker.ui.saved_file import SavedFileNotice
 from linkworker.wording import counted
 
 INTRO = (
@@ -198,13 +200,15 @@ class AuditTab(RecordTab[TrailEvent]):
         self.breaks.setAccessibleName("Breaks in the trail")
         self.breaks.setMaximumHeight(110)
         self.breaks.hide()
+        # Alt+O is To's; Alt+L the Disclosure tab's.
+        self.saved = SavedFileNotice(button_text="Open fol&der")
 
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(1, filters)
         layout.insertWidget(2, self.filter_message)
         layout.addLayout(exporting)
-        for widget in (self.status, self.breaks):
+        for widget in (self.status, self.saved, self.breaks):
             layout.addWidget(widget)
         self._show_exporting(False)
 
@@ -333,6 +337,7 @@ class AuditTab(RecordTab[TrailEvent]):
         """Write the events listed (all pages) to ``path`` in the background, reading only, then
         record the export; a file the trail could not record is removed."""
         wanted = self.shown_filter
+        self.saved.hide()
         self._show_exporting(True)
         self.progress.setValue(0)
         self.status.setText(f"Exporting to {path.name}…")
@@ -390,7 +395,9 @@ class AuditTab(RecordTab[TrailEvent]):
             exported.path.unlink(missing_ok=True)
             self.status.setText(f"{NOT_EXPORTED} The trail could not record it, so the file was removed.")
             return
-        self.status.setText(f"Exported {counted(exported.events, 'event')} to {exported.path}.")
+        self.status.setText(f"Exported {counted(exported.events, 'event')}.")
+        listed = counted(exported.events, "event")
+        self.saved.show_saved(exported.path, f"{listed}, as listed; the export is itself in the trail.")
         self.refresh()  # the export is itself an event
 
     def _show_exporting(self, exporting: bool) -> None:

@@ -233,7 +233,11 @@ def test_export_saves_what_is_listed_and_is_itself_recorded(
         rows = list(csv.reader(stream))
     assert rows[0] == ["Event", "When", "User", "Action", "Record", "Detail", "PCN"]
     assert [(row[3], row[4]) for row in rows[1:]] == listed
-    assert tab.status.text() == f"Exported {len(listed)} events to {target}."
+    assert tab.status.text() == f"Exported {len(listed)} events."
+    assert tab.saved.isVisible() and tab.saved.path == target
+    assert tab.saved.text() == (
+        f"Saved to {target}. {len(listed)} events, as listed; the export is itself in the trail."
+    )
     assert tab.export_button.isEnabled() and not tab.progress.isVisible()
     [exported] = events_of(database, "audit_exported")
     assert exported.detail == f"events={len(listed)}; case=LW-{case:06d}"
@@ -280,11 +284,16 @@ def test_export_asks_where_to_save(tab: AuditTab) -> None:
 def test_an_export_that_cannot_be_written_says_so(
     qtbot: QtBot, tab: AuditTab, tmp_path: Path, messages: Messages
 ) -> None:
+    """And the notice of an earlier export goes, so it is not taken for this one's."""
+    with read(qtbot, tab):
+        tab.export_to(tmp_path / "earlier.csv")
+    assert tab.saved.isVisible()
     job = tab.export_to(tmp_path / "no such folder" / "trail.csv")
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
         pass
     assert tab.status.text() == "Nothing was exported."
     assert any("cannot be written" in box.informativeText() + box.text() for box in messages.boxes())
+    assert not tab.saved.isVisible()
 
 
 def test_checking_the_trail_finds_it_whole_then_finds_a_change_made_in_sql(
@@ -323,7 +332,8 @@ def test_every_control_is_named_and_has_its_own_key(
     labels = [label.text() for label in tab.findChildren(QLabel) if label.buddy() is not None]
     buttons = [button.text() for button in tab.findChildren(QAbstractButton) if "&" in button.text()]
     mine = [mnemonic(text) for text in labels + buttons]
-    assert len(labels) == 3 and len(buttons) == 8
+    tab.saved.show_saved(Path(__file__))  # the saved-file notice's Open folder counts too
+    assert len(labels) == 3 and len(buttons) == 9
     area = AdminView(database, actors[Role.ADMIN])
     qtbot.addWidget(area)
     tabs = {mnemonic(area.tabs.tabText(index)) for index in range(area.tabs.count())}
