@@ -5,6 +5,8 @@ Every service of this PCN's directory goes out, with its needs as terms of Linkw
 taxonomy (``linkworker-needs``) beside the terms it was imported with. A service keeps the id
 it was imported under; one entered by hand is exported under an id made from its Linkworker id,
 the same every time, so importing the export again updates it rather than adding it twice.
+Neither the file nor the folder, nor any table written into it, is one of the database's own
+files (``Location.is_own_file``).
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from linkworker.interchange.oruk import (
     OrukService,
     Term,
 )
-from linkworker.interchange.oruk_csv import write_csv_folder
+from linkworker.interchange.oruk_csv import WRITTEN, write_csv_folder
 from linkworker.interchange.oruk_json import write_json
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.directory_import import local_key
 from linkworker.services.errors import ServiceError
 from linkworker.services.needs import need_labels
+from linkworker.store.database import Location
 from linkworker.store.models import LocalNeed, Service
 
 _AUDIT_NAME_MAX: Final = 200
@@ -72,6 +75,7 @@ def directory_services(session: Session, actor: Actor) -> list[OrukService]:
 
 def export_json(session: Session, actor: Actor, path: Path, *, as_page: bool = False) -> ExportResult:
     services = directory_services(session, actor)
+    _refuse_own_files(session, [path])
     try:
         write_json(path, services, as_page=as_page)
     except FeedError as error:
@@ -81,6 +85,7 @@ def export_json(session: Session, actor: Actor, path: Path, *, as_page: bool = F
 
 def export_csv(session: Session, actor: Actor, folder: Path) -> ExportResult:
     services = directory_services(session, actor)
+    _refuse_own_files(session, [folder, *(folder / name for name in WRITTEN)])
     try:
         write_csv_folder(folder, services)
     except FeedError as error:
@@ -93,6 +98,15 @@ def export(session: Session, actor: Actor, path: Path) -> ExportResult:
     if path.suffix.casefold() == ".json":
         return export_json(session, actor, path)
     return export_csv(session, actor, path)
+
+
+def _refuse_own_files(session: Session, paths: list[Path]) -> None:
+    """An export never takes the place of the database, its journals or its key slots (a folder
+    made where a journal would go would stop the database opening)."""
+    location: Location | None = session.info.get("location")
+    for path in paths:
+        if location is not None and location.is_own_file(path):
+            raise ExportRefused(f"{path.name} is Linkworker's own data: choose another name for the export.")
 
 
 def _done(session: Session, actor: Actor, result: ExportResult) -> ExportResult:

@@ -24,7 +24,8 @@ a person the import reads the date of birth alone, never the name.
 
 A dry run (the preview alone, from ``linkworker import referrals --dry-run``) is audited as one
 (``record_dry_run``): the file held people's details and someone checked it. The rejected rows
-are never written over the file being imported, under any of its names (``same_file``).
+are never written over the file being imported, under any of its names (``same_file``), nor
+over the database's own files (``Location.is_own_file``).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ from linkworker.services.people import (
     registered_practices,
 )
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
+from linkworker.store.database import Location
 from linkworker.store.models import Patient
 from linkworker.wording import counted
 
@@ -331,6 +333,11 @@ def save_rejected(
     imported = checked.file.path
     if imported is not None and same_file(path, imported):
         raise ImportRefused(_OVER_THE_IMPORT.format(path=path))
+    location: Location | None = session.info.get("location")
+    if location is not None and location.is_own_file(path):
+        raise ImportRefused(
+            f"{path.name} is Linkworker's own data: choose another name for the rejected rows."
+        )
     problems = [(row.line, row.row, row.reason) for row in checked.rejected] + [
         (change.line, change.row, change.reason)
         for change in checked.name_changes

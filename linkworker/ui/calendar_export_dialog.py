@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.calendar_export import CalendarExport, CalendarRequest
 from linkworker.store.database import Database
 from linkworker.ui.date_field import DateField
-from linkworker.ui.errors import call_service
+from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.forms import FormFields, check_all
 from linkworker.ui.saved_file import SavedFileNotice
 from linkworker.wording import counted
@@ -141,6 +142,10 @@ class CalendarExportDialog(QDialog):
         beside its field or in a message box, and the choices stay as they were."""
         self.saved.hide()
         if not self.days_read():
+            return False
+        if self.database.location.is_own_file(path):
+            text = f"{path.name} is Linkworker's own data: choose another name for the calendar file."
+            show_message(self, f"{TITLE}: not done", text, QMessageBox.Icon.Warning)
             return False
         request = self.request()
         outcome = call_service(

@@ -17,14 +17,22 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from linkworker.services import referral_import
 from linkworker.services.actor import Actor
 from linkworker.services.referral_import import ImportPreview, ImportResult, NameChangeRow, RejectedRow
 from linkworker.store.database import Database
-from linkworker.ui.errors import call_plain, call_service
+from linkworker.ui.errors import call_plain, call_service, show_message
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import Job, JobControl
 from linkworker.ui.models import Column, RecordTableModel
@@ -256,7 +264,12 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
             self.save_template(Path(path))
 
     def save_template(self, path: Path) -> bool:
-        """Write the template of the headings the import reads, and say where it went."""
+        """Write the template of the headings the import reads, and say where it went; never over
+        the database's own files."""
+        if self.database.location.is_own_file(path):
+            text = f"{path.name} is Linkworker's own data: choose another name for the template."
+            show_message(self, f"{ACTION_TEMPLATE}: not done", text, QMessageBox.Icon.Warning)
+            return False
         outcome = call_plain(self, lambda: referral_import.save_template(path), action=ACTION_TEMPLATE)
         if outcome.value is None:
             return False

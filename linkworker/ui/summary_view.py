@@ -485,7 +485,12 @@ class SummaryView(QWidget):
         )
 
     def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path) -> bool:
-        """Write a file, put the saving in the audit trail, then say where it went."""
+        """Write a file, put the saving in the audit trail, then say where it went; never over
+        the database's own files."""
+        if self.database.location.is_own_file(path):
+            text = f"{path.name} is Linkworker's own data: choose another name for the summary."
+            self._not_done(action, text)
+            return False
         try:
             write()
         except OSError as error:
