@@ -34,9 +34,9 @@ class ConnectionMethod(StrEnum):
         return _LABELS[self]
 
     @property
-    def phrase(self) -> str:
-        """As a sentence says it after the route: "referred by email", "signposted in person"."""
-        return _PHRASES[self]
+    def short(self) -> str:
+        """As a list of connections says it beside who made one: "Referred by Wren Worker (email)"."""
+        return _SHORT[self]
 
 
 _LABELS = {
@@ -49,14 +49,14 @@ _LABELS = {
     ConnectionMethod.LEAFLET: "Leaflet or printed details",
     ConnectionMethod.OTHER: "Another way (say how in the note)",
 }
-_PHRASES = {
-    ConnectionMethod.EMAIL: "by email",
-    ConnectionMethod.PHONE: "by phone",
-    ConnectionMethod.ONLINE_FORM: "by online form",
-    ConnectionMethod.LETTER: "by letter",
+_SHORT = {
+    ConnectionMethod.EMAIL: "email",
+    ConnectionMethod.PHONE: "phone",
+    ConnectionMethod.ONLINE_FORM: "online form",
+    ConnectionMethod.LETTER: "letter",
     ConnectionMethod.IN_PERSON: "in person",
-    ConnectionMethod.TEXT_MESSAGE: "by text message",
-    ConnectionMethod.LEAFLET: "with a leaflet or printed details",
+    ConnectionMethod.TEXT_MESSAGE: "text message",
+    ConnectionMethod.LEAFLET: "leaflet",
     ConnectionMethod.OTHER: "another way",
 }
 

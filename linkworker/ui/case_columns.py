@@ -101,12 +101,14 @@ def connection_step(item: ConnectionEvent) -> tuple[str, str]:
 
 
 def connection_how(connection: ConnectionRecord) -> str:
-    """Referred or signposted, and by whom where that is on record ("Referred by Wren Worker");
-    a suggestion not yet taken up says so."""
+    """Referred or signposted, by whom and how where that is on record ("Referred by Wren Worker
+    (email)"); a suggestion not yet taken up says so."""
     shown = (
         ConnectionStatus.SUGGESTED if connection.status is ConnectionStatus.SUGGESTED else connection.route
     )
-    return words(shown.value) + (f" by {connection.made_by}" if connection.made_by else "")
+    by = f" by {connection.made_by}" if connection.made_by else ""
+    method = f" ({connection.method.short})" if connection.method is not None else ""
+    return words(shown.value) + by + method
 
 
 def connection_outcome_by(connection: ConnectionRecord) -> str:

@@ -1,5 +1,11 @@
 """The case record's Connections tab: the services the person has been referred or signposted
-to, how each went, the way to find more, and the dialog that records an outcome.
+to, how each went, the way to find more; the dialog that records a referral or signposting
+(from the match screen) and the one that records an outcome.
+
+A referral or signposting says how it was made (email, phone, in person...: nothing is assumed)
+and may carry a note (who the link worker spoke to, what was agreed); "another way" needs the
+note to say how. The list shows the method beside who made each connection, and under it the
+chosen connection whole: when and how it was made, its note, its outcome and feedback.
 
 "Find services…" asks for the match view (the window answers ``match_requested``); an outcome
 is recorded over the version of the connection the user saw, so one recorded by someone else
@@ -14,26 +20,50 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.domain.case_entries import parse_text
+from linkworker.domain.connection_methods import ConnectionMethod, parse_method, parse_note
 from linkworker.domain.connections import check_outcome, outcomes_after
 from linkworker.domain.directory import ConnectionStatus
+from linkworker.domain.matching import Match
 from linkworker.services import connections
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseRecord, ConnectionRecord
 from linkworker.services.casework import CaseChanged
 from linkworker.services.connections import ConnectionChanged
+from linkworker.services.matching import MatchStart
 from linkworker.store.database import Database
 from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
-from linkworker.ui.case_dialogs import text_box
+from linkworker.ui.case_dialogs import day_edit, text_box
 from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
 from linkworker.ui.models import RecordTableModel
 from linkworker.ui.tables import record_table
+
+# The verb of each route, and its past tense.
+ROUTE_WORDS = {
+    ConnectionStatus.REFERRED: ("Refer", "referred"),
+    ConnectionStatus.SIGNPOSTED: ("Signpost", "signposted"),
+}
+NO_CHOICE = "Choose a connection to read its note and feedback."
+
+
+def connection_story(connection: ConnectionRecord) -> str:
+    """The connection whole, for the line under the list: how and when it was made, its note,
+    and its outcome with who recorded it and the feedback."""
+    said = [f"{connection_how(connection)} on {day(connection.made_on)}."]
+    if connection.note:
+        said.append(f"Note: {connection.note}")
+    if connection.outcome is not None:
+        by = f", recorded by {connection.by}" if connection.by else ""
+        said.append(f"{words(connection.outcome.value)} on {day(connection.status_on)}{by}.")
+    if connection.feedback:
+        said.append(f"Feedback: {connection.feedback}")
+    return " ".join(said)
 
 
 class ConnectionsPanel(QWidget):
@@ -58,6 +88,10 @@ class ConnectionsPanel(QWidget):
         )
         self.table.selectionModel().selectionChanged.connect(self._offer_outcome)
         self.table.doubleClicked.connect(self._chose_row)
+        self.details = QLabel(NO_CHOICE)
+        self.details.setObjectName("fieldHint")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = QLabel()
         self.empty.setObjectName("fieldHint")
         self.empty.setWordWrap(True)
@@ -82,6 +116,7 @@ class ConnectionsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
 
     def show_record(self, record: CaseRecord, editable: bool) -> None:
         """Show the connections as saved, keeping the row the user had chosen."""
@@ -112,8 +147,11 @@ class ConnectionsPanel(QWidget):
         return self.model.record(rows[0].row()) if rows else None
 
     def _offer_outcome(self) -> None:
+        """Offer an outcome for the chosen connection where one may follow, and show it whole."""
         chosen = self.selected()
         self.outcome_button.setEnabled(chosen is not None and bool(outcomes_after(chosen.status)))
+        self.details.setText(NO_CHOICE if chosen is None else connection_story(chosen))
+        self.details.setVisible(bool(self.model.rowCount()))
 
     def _chose_row(self, index: QModelIndex) -> None:
         self.table.selectRow(index.row())
@@ -123,6 +161,73 @@ class ConnectionsPanel(QWidget):
         chosen = self.selected()
         if self.editable and chosen is not None and outcomes_after(chosen.status):
             self.outcome_requested.emit(chosen)
+
+
+class ConnectDialog(FormDialog[ConnectionRecord]):
+    """Record that the person was referred or signposted to the chosen service: on which day, how
+    (nothing assumed), and a note."""
+
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        start: MatchStart,
+        chosen: Match,
+        route: ConnectionStatus,
+        parent: QWidget | None = None,
+    ) -> None:
+        verb, done = ROUTE_WORDS[route]
+        super().__init__(
+            database,
+            f"{verb} to {chosen.name}",
+            f"&{verb}",
+            f"Record that {start.person_name} was {done} to {chosen.name} "
+            f"({chosen.organisation}). How it went is recorded later, on the case's connections.",
+            parent,
+        )
+        self.actor = actor
+        self.referral_id = start.referral_id
+        self.service_id = chosen.service_id
+        self.route = route
+        self.made_on = day_edit(start.received_on)
+        self.method = QComboBox()
+        for method in ConnectionMethod:
+            self.method.addItem(method.label, method)
+        self.method.setPlaceholderText(f"Choose how you {done} them")
+        self.method.setCurrentIndex(-1)
+        self.note = text_box(3)
+        self.form.add("&On:", self.made_on, "made_on")
+        self.form.add("&How:", self.method, "method")
+        self.form.add(
+            "&Note:",
+            self.note,
+            "note",
+            hint="Who you spoke to and what was agreed; needed when it was another way.",
+        )
+        self.made_on.setFocus()
+
+    def chosen_method(self) -> ConnectionMethod | None:
+        value = self.method.currentData()
+        return None if value is None else ConnectionMethod(value)
+
+    def checks(self) -> Sequence[Callable[[], object]]:
+        return (
+            lambda: self.made_on.value(),
+            lambda: parse_method(self.chosen_method()),
+            lambda: parse_note(self.chosen_method(), self.note.toPlainText()),
+        )
+
+    def work(self, session: Session) -> ConnectionRecord:
+        return connections.make_connection(
+            session,
+            self.actor,
+            self.referral_id,
+            self.service_id,
+            self.route,
+            self.made_on.value(),
+            method=self.chosen_method(),
+            note=self.note.toPlainText(),
+        )
 
 
 class RecordOutcomeDialog(FormDialog[ConnectionRecord]):

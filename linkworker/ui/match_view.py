@@ -10,7 +10,6 @@ run in the background (``ui.jobs``), so the window keeps painting on an ICB's di
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.access import AccessNeed
 from linkworker.domain.connections import ROUTES
@@ -40,13 +38,12 @@ from linkworker.domain.errors import FormErrors
 from linkworker.domain.matching import OLDEST_AGE, Match, MatchCriteria, check_criteria
 from linkworker.domain.roles import Permission
 from linkworker.domain.schedule import TimeSlot
-from linkworker.services import connections, follow_ups, matching
+from linkworker.services import follow_ups, matching
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, FollowUpRecord
 from linkworker.services.matching import MatchStart
 from linkworker.store.database import Database
-from linkworker.ui.case_dialogs import day_edit
-from linkworker.ui.dialogs import FormDialog
+from linkworker.ui.connections_panel import ROUTE_WORDS, ConnectDialog
 from linkworker.ui.errors import call_service
 from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog, schedule_dialog
 from linkworker.ui.forms import FormFields
@@ -73,11 +70,6 @@ COSTS: tuple[tuple[str, CostKind | None], ...] = (
     ("Free only", CostKind.FREE),
     ("Free or low cost", CostKind.LOW_COST),
 )
-# The verb of each route, and its past tense.
-ROUTE_WORDS = {
-    ConnectionStatus.REFERRED: ("Refer", "referred"),
-    ConnectionStatus.SIGNPOSTED: ("Signpost", "signposted"),
-}
 
 # The reason is what the link worker reads: it takes the width left and wraps, never cut short.
 MATCH_COLUMNS: list[Column[Match]] = [
@@ -95,43 +87,6 @@ def summary_text(found: list[Match]) -> str:
     if len(found) >= matching.MAX_MATCHES:
         return f"The best {len(found)} matches are shown, best first. Narrow the criteria to see others."
     return f"{counted(len(found), 'service')} match, best first."
-
-
-class ConnectDialog(FormDialog[ConnectionRecord]):
-    """Record that the person was referred or signposted to the chosen service, on a chosen day."""
-
-    def __init__(
-        self,
-        database: Database,
-        actor: Actor,
-        start: MatchStart,
-        chosen: Match,
-        route: ConnectionStatus,
-        parent: QWidget | None = None,
-    ) -> None:
-        verb, done = ROUTE_WORDS[route]
-        super().__init__(
-            database,
-            f"{verb} to {chosen.name}",
-            f"&{verb}",
-            f"Record that {start.person_name} was {done} to {chosen.name} "
-            f"({chosen.organisation}). How it went is recorded later, on the case's connections.",
-            parent,
-        )
-        self.actor = actor
-        self.referral_id = start.referral_id
-        self.service_id = chosen.service_id
-        self.route = route
-        self.made_on = day_edit(start.received_on)
-        self.form.add("&On:", self.made_on, "made_on")
-        self.made_on.setFocus()
-
-    def work(self, session: Session) -> ConnectionRecord:
-        made_on = self.made_on.date().toPython()
-        assert isinstance(made_on, date)
-        return connections.make_connection(
-            session, self.actor, self.referral_id, self.service_id, self.route, made_on
-        )
 
 
 class MatchView(QWidget):

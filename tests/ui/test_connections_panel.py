@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
@@ -20,8 +21,17 @@ from linkworker.services.case_record import open_case
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Connection
 from linkworker.ui.case_view import CaseView
-from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialog
+from linkworker.ui.connections_panel import ConnectDialog, ConnectionsPanel, RecordOutcomeDialog
+from linkworker.ui.match_view import MatchView
 from tests.services.casework_builder import connection, new_case, past_status
+from tests.services.matching_builder import (
+    HOME,
+    HOME_POSTCODE,
+    Spec,
+    add_postcode_points,
+    add_services,
+    person_case,
+)
 from tests.ui.conftest import Messages
 
 CLICK = Qt.MouseButton.LeftButton
@@ -344,3 +354,92 @@ def test_the_list_and_the_dialog_say_who_made_each_connection(
         f"Recorded so far: did not attend on {ago(1):%d %b %Y}."
     ]
     dialog.reject()
+
+
+def match_for(qtbot: QtBot, database: Database, worker: Actor) -> tuple[MatchView, int]:
+    """The match screen of a case with a Polish club in the directory, its search come back."""
+    case = person_case(database, worker, language="Polish")
+    add_postcode_points(database, (HOME_POSTCODE, *HOME))
+    add_services(database, worker, Spec("Polish club", ("loneliness",), km=2.5, languages=("Polish",)))
+    view = MatchView(database, worker, case)
+    qtbot.addWidget(view)
+    view.resize(1166, 700)
+    view.show()
+    if view.job is not None and view.job.running:
+        with qtbot.waitSignal(view.job.finished, timeout=20_000):
+            pass
+    view.table.selectRow(0)
+    return view, case
+
+
+def connect_dialog(view: MatchView, route: S) -> ConnectDialog:
+    dialog = view.connect_to(route)
+    assert isinstance(dialog, ConnectDialog) and dialog.isVisible()
+    return dialog
+
+
+def test_a_referral_says_how_it_was_made_with_a_note_and_the_case_shows_both(
+    qtbot: QtBot, database: Database, worker: Actor
+) -> None:
+    view, case = match_for(qtbot, database, worker)
+    dialog = connect_dialog(view, S.REFERRED)
+    assert dialog.method.currentIndex() == -1  # nothing assumed: the worker says how
+    assert [dialog.method.itemText(i) for i in range(dialog.method.count())] == [
+        method.label for method in ConnectionMethod
+    ]
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible()
+    assert dialog.form.message("method") == "Choose how you referred or signposted them."
+
+    dialog.method.setFocus()
+    dialog.method.setCurrentIndex(dialog.method.findData(ConnectionMethod.EMAIL))
+    assert dialog.form.message("method") == ""
+    dialog.note.setFocus()
+    qtbot.keyClicks(dialog.note, "Emailed Sue, the coordinator; she will ring her on Monday.")
+    with qtbot.waitSignal(view.connected):
+        qtbot.mouseClick(dialog.save_button, CLICK)
+    with database.session() as session:
+        stored = session.execute(select(Connection.method, Connection.note)).one()
+    assert tuple(stored) == ("email", "Emailed Sue, the coordinator; she will ring her on Monday.")
+
+    case_view = open_view(qtbot, database, worker, case)
+    assert rows(case_view, 2) == ["Referred by Wren Worker (email)"]
+    panel = case_view.connections
+    assert panel.details.text() == "Choose a connection to read its note and feedback."
+    choose(case_view, 0)
+    assert panel.details.text() == (
+        f"Referred by Wren Worker (email) on {TODAY:%d %b %Y}. "
+        "Note: Emailed Sue, the coordinator; she will ring her on Monday."
+    )
+
+
+def test_another_way_asks_for_a_note_saying_how(qtbot: QtBot, database: Database, worker: Actor) -> None:
+    view, _case = match_for(qtbot, database, worker)
+    dialog = connect_dialog(view, S.SIGNPOSTED)
+    assert dialog.windowTitle() == "Signpost to Polish club"
+    dialog.method.setCurrentIndex(dialog.method.findData(ConnectionMethod.OTHER))
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    assert dialog.isVisible()
+    assert dialog.form.message("note") == "Say in the note how you referred or signposted them."
+    dialog.note.setFocus()
+    qtbot.keyClicks(dialog.note, "Through her daughter, who will take her")
+    assert dialog.form.message("note") == ""
+    with qtbot.waitSignal(view.connected):
+        qtbot.mouseClick(dialog.save_button, CLICK)
+    with database.session() as session:
+        assert tuple(session.execute(select(Connection.route, Connection.method)).one()) == (
+            "signposted",
+            "other",
+        )
+
+
+def test_the_details_of_an_older_connection_say_what_is_on_record(
+    qtbot: QtBot, database: Database, worker: Actor, case: int
+) -> None:
+    connection(database, case, worker, 3, "Men in Sheds", S.ATTENDED, made_days_ago=9)
+    view = open_view(qtbot, database, worker, case)
+    choose(view, 0)
+    assert view.connections.details.text() == (
+        f"Referred on {ago(9):%d %b %Y}. Attended on {ago(3):%d %b %Y}, recorded by Wren Worker. "
+        "Feedback: Enjoyed the first session."
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from linkworker.domain.access import AccessNeed
 from linkworker.domain.casework import FollowUpKind
+from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.directory import ConnectionStatus, CostKind
 from linkworker.domain.follow_ups import QuickPick, attendance_check_day, quick_pick
 from linkworker.domain.person import age_on
@@ -189,6 +190,7 @@ def test_referring_from_a_match_records_the_connection(
     assert dialog.windowTitle() == "Refer to Polish club"
     two_days_ago = date.today() - timedelta(days=2)
     dialog.made_on.setDate(QDate(two_days_ago))
+    dialog.method.setCurrentIndex(dialog.method.findData(ConnectionMethod.PHONE))  # how: asked, never assumed
     with qtbot.waitSignal(view.connected) as connected:
         qtbot.mouseClick(dialog.save_button, CLICK)
     assert connected.args == [case]
@@ -201,6 +203,7 @@ def test_referring_from_a_match_records_the_connection(
     # The same service again, while the first referral waits for its outcome: refused, and said why.
     again = view.connect_to(ConnectionStatus.SIGNPOSTED)
     assert again is not None
+    again.method.setCurrentIndex(again.method.findData(ConnectionMethod.LEAFLET))
     qtbot.mouseClick(again.save_button, CLICK)
     assert again.isVisible()
     assert any("already referred to polish club" in text.lower() for text in messages.texts())
@@ -255,6 +258,7 @@ def test_each_reason_is_shown_whole_beside_the_service_and_its_organisation(
         "Why it matches",
     ]
     assert view.model.data(view.model.index(1, 0)).splitlines() == ["Polish club", "Polish club Trust"]
+
     def short_rows() -> list[str]:
         width = view.table.columnWidth(REASON_COLUMN) - 16  # less the cell's padding, 8 px a side
         short = []
@@ -321,6 +325,7 @@ def test_after_a_connection_a_check_that_they_went_is_offered_to_book_change_or_
     assert dialog is not None
     made_on = date.today() - timedelta(days=2)
     dialog.made_on.setDate(QDate(made_on))
+    dialog.method.setCurrentIndex(dialog.method.findData(ConnectionMethod.EMAIL))
     qtbot.mouseClick(dialog.save_button, CLICK)
 
     offer = offered(view)
@@ -347,6 +352,7 @@ def test_after_a_connection_a_check_that_they_went_is_offered_to_book_change_or_
     choose(view, "Evening walk")
     again = view.connect_to(ConnectionStatus.SIGNPOSTED)
     assert again is not None
+    again.method.setCurrentIndex(again.method.findData(ConnectionMethod.IN_PERSON))
     qtbot.mouseClick(again.save_button, CLICK)
     qtbot.mouseClick(offered(view).cancel_button, CLICK)  # skipped
     with database.session() as session:
