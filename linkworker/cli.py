@@ -111,7 +111,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         raise
     if database is not None:
         _warn_about_key(database)
-    return _open_window(access, None)
+    return _open_window(access, None, folders.config)
 
 
 def _prepared(folders: config.Folders, url: str | None) -> config.Folders:
@@ -149,7 +149,8 @@ def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | Non
     access.close()
     if arguments.scale == "ics" or arguments.no_open:
         return 0
-    return _open_window(DataAccess(folders.database_file, folders.key_folder, url), credentials.hint())
+    access = DataAccess(folders.database_file, folders.key_folder, url)
+    return _open_window(access, credentials.hint(), folders.config)
 
 
 def _print_progress(message: str) -> None:
@@ -162,12 +163,12 @@ def _warn_about_key(database: Database) -> None:
         print(f"linkworker: warning: {warning}", file=sys.stderr)
 
 
-def _open_window(access: DataAccess, sign_in_hint: str | None) -> int:
+def _open_window(access: DataAccess, sign_in_hint: str | None, config_folder: Path) -> int:
     logging.getLogger("linkworker").info("Opening the window on %s", access.description)
     sys.excepthook = app_logging.log_uncaught
     from linkworker.ui.app import run_app
 
-    return run_app(access, sign_in_hint=sign_in_hint)
+    return run_app(access, sign_in_hint=sign_in_hint, config_folder=config_folder)
 
 
 def _store_postgres_password(url: str | None) -> int:

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -24,6 +25,7 @@ from linkworker.ui import wheel_guard
 from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
 from linkworker.ui.errors import call_plain, show_message
 from linkworker.ui.main_window import MainWindow
+from linkworker.ui.notices import DayDismissals
 from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
 from linkworker.ui.setup_wizard import SetupWizard
 from linkworker.ui.sign_in import SignInDialog
@@ -58,10 +60,15 @@ class AppFlow(QObject):
 
     finished = Signal()
 
-    def __init__(self, access: DataAccess, sign_in_hint: str | None = None) -> None:
+    def __init__(
+        self, access: DataAccess, sign_in_hint: str | None = None, config_folder: Path | None = None
+    ) -> None:
         super().__init__()
         self.access = access
         self.sign_in_hint = sign_in_hint
+        # Where the window keeps its own settings (banners hidden for the day): the one
+        # --data-dir or LINKWORKER_HOME chose, not the user's default.
+        self.dismissals = DayDismissals.in_folder(config_folder) if config_folder else None
         self.wizard: SetupWizard | None = None
         self.recovery_key: RecoveryKeyDialog | None = None
         self.sign_in: SignInDialog | None = None
@@ -150,7 +157,7 @@ class AppFlow(QObject):
         self._show_sign_in(signed_in.actor.username)
 
     def _show_main(self, signed_in: SignedIn) -> None:
-        self.window = MainWindow(signed_in.database, signed_in.actor)
+        self.window = MainWindow(signed_in.database, signed_in.actor, dismissals=self.dismissals)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self._quit)
         self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it
@@ -197,7 +204,7 @@ def _bugs_shown(app: QApplication) -> Iterator[None]:
         sys.excepthook = previous
 
 
-def run_app(access: DataAccess, *, sign_in_hint: str | None = None) -> int:
+def run_app(access: DataAccess, *, sign_in_hint: str | None = None, config_folder: Path | None = None) -> int:
     """Open the window on the data ``access`` reaches; the exit status when the user is done."""
     app = application()
     app.setApplicationName(config.APP_NAME)
@@ -205,7 +212,7 @@ def run_app(access: DataAccess, *, sign_in_hint: str | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # windows follow each other; the flow says when to stop
     apply_style(app)
     wheel_guard.install(app)
-    flow = AppFlow(access, sign_in_hint)
+    flow = AppFlow(access, sign_in_hint, config_folder)
     flow.finished.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     with _bugs_shown(app):
         flow.start()

@@ -182,3 +182,24 @@ def test_every_image_the_style_sheet_names_is_there_and_loads() -> None:
     for image in images:
         assert Path(image).is_file(), image
         assert not QImage(image).isNull(), image
+
+
+def test_the_window_keeps_its_hidden_banners_in_the_folder_the_command_chose(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    """--data-dir (or LINKWORKER_HOME) chooses where the window's own settings go too."""
+    chosen = tmp_path / "config"
+    chosen.mkdir()
+    flow = AppFlow(DataAccess.of_open(sqlite_database), config_folder=chosen)
+    flow.start()
+    try:
+        dialog = flow.sign_in
+        assert dialog is not None
+        qtbot.keyClicks(dialog.username, "manager")
+        qtbot.keyClicks(dialog.password, MANAGER_PASSWORD)
+        dialog.sign_in_button.click()
+        assert flow.window is not None
+        flow.window.dismissals.dismiss("key", "manager")
+        assert [path.name for path in chosen.iterdir()] == ["window.ini"]
+    finally:
+        close_flow_windows(flow)
