@@ -1,5 +1,6 @@
 """Parts of the case record screen: the support plan editor, the measures with their change since
-baseline, and the column about the person and the referral."""
+baseline, the person and the referral side by side (with their Edit buttons), and how to reach
+the person, beside the other tabs."""
 
 from __future__ import annotations
 
@@ -21,7 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.domain import measures
-from linkworker.domain.intake import CONTACT_METHOD_LABELS, SOURCE_LABELS, URGENCY_LABELS
+from linkworker.domain.corrections import consent_words
+from linkworker.domain.intake import (
+    CONTACT_METHOD_LABELS,
+    ETHNIC_LABELS,
+    SEX_LABELS,
+    SOURCE_LABELS,
+    URGENCY_LABELS,
+)
 from linkworker.domain.measures import Ons4Change
 from linkworker.services import casework, postcodes
 from linkworker.services.actor import Actor
@@ -30,6 +38,7 @@ from linkworker.services.case_record import (
     EarlierName,
     MeasureRecord,
     Ons4Progress,
+    PersonInfo,
     PlanRecord,
     ReviewRecord,
     SwemwbsProgress,
@@ -60,15 +69,23 @@ def subheading(text: str) -> QLabel:
 
 def scrolled(page: QWidget) -> QVBoxLayout:
     """The layout for a tab's content, which scrolls when it is taller than the screen allows."""
-    content = QWidget()
+    scroll = transparent_scroll(QWidget())
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return QVBoxLayout(scroll.widget())
+
+
+def transparent_scroll(content: QWidget) -> QScrollArea:
+    """A frameless scroll area showing ``content`` on whatever it sits on (a tab's white page,
+    the window beside the tabs), not on a grey box of its own."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)
-    outer = QVBoxLayout(page)
-    outer.setContentsMargins(0, 0, 0, 0)
-    outer.addWidget(scroll)
-    return QVBoxLayout(content)
+    scroll.viewport().setAutoFillBackground(False)
+    content.setAutoFillBackground(False)
+    return scroll
 
 
 def fitted(table: Scroll) -> Scroll:
@@ -312,11 +329,61 @@ class MeasuresPanel(QWidget):
         )
 
 
-class PersonPanel(QScrollArea):
-    """How to reach the person and what the referral asked for, beside whatever tab is open."""
+class FactsForm(QWidget):
+    """Captioned facts, one row each; a row with nothing to show is hidden, so no empty line
+    is read out or left on screen."""
 
-    ROWS = (
+    def __init__(self, rows: tuple[tuple[str, str], ...]) -> None:
+        super().__init__()
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.values: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
+        for key, caption in rows:
+            label = QLabel(f"{caption}:")
+            label.setObjectName("fieldHint")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(label, value)
+            self.values[key] = value
+            self._captions[key] = label
+
+    def show_texts(self, texts: dict[str, str | None]) -> None:
+        for key, value in self.values.items():
+            text = texts.get(key) or ""
+            value.setText(text)
+            value.setAccessibleName(f"{self._captions[key].text().rstrip(':')}: {text}")
+            self.form.setRowVisible(value, bool(text))
+
+
+def _section(title: str, button: QPushButton, facts: FactsForm) -> QVBoxLayout:
+    heading = QHBoxLayout()
+    heading.addWidget(subheading(title), 1)
+    heading.addWidget(button)
+    column = QVBoxLayout()
+    column.setSpacing(4)
+    column.addLayout(heading)
+    column.addWidget(facts)
+    column.addStretch()
+    return column
+
+
+class PersonPanel(QWidget):
+    """Who the person is and what the referral asked for, side by side, each with its Edit
+    button (shown to those who may change cases). Everything fits a tab at 1366x768; it scrolls
+    only when long notes need more."""
+
+    edit_person_requested = Signal()
+    edit_referral_requested = Signal()
+
+    PERSON_ROWS = (
         ("earlier", "Earlier names"),
+        ("born", "Born"),
+        ("sex", "Sex"),
+        ("ethnic", "Ethnic group"),
         ("phone", "Phone"),
         ("mobile", "Mobile"),
         ("email", "Email"),
@@ -326,65 +393,122 @@ class PersonPanel(QScrollArea):
         ("language", "Language"),
         ("access", "Access needs"),
         ("registered", "Registered at"),
+    )
+    REFERRAL_ROWS = (
+        ("practice", "Referring practice"),
         ("source", "Referred by"),
+        ("received", "Received"),
         ("urgency", "Urgency"),
         ("needs", "Needs"),
-        ("consent", "Consent to share"),
+        ("consent_gp", "Share with their GP"),
+        ("consent_services", "Share with services"),
         ("notes", "Referral notes"),
     )
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAccessibleName("The person and the referral")
-        content = QWidget()
-        self.form = QFormLayout(content)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.form.setContentsMargins(0, 0, 8, 0)
-        self.values: dict[str, QLabel] = {}
-        self._captions: dict[str, QLabel] = {}
-        for key, caption in self.ROWS:
-            label = QLabel(f"{caption}:")
-            label.setObjectName("fieldHint")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(label, value)
-            self.values[key] = value
-            self._captions[key] = label
-        self.setWidget(content)
+        self.person = FactsForm(self.PERSON_ROWS)
+        self.referral = FactsForm(self.REFERRAL_ROWS)
+        self.values = self.person.values | self.referral.values
+        self.edit_person_button = QPushButton("Edit person…")
+        self.edit_person_button.setToolTip(
+            "Correct the person's details: name, date of birth, sex, ethnic group, address, phone, "
+            "email, language, practice"
+        )
+        self.edit_person_button.clicked.connect(self.edit_person_requested)
+        self.edit_referral_button = QPushButton("Edit referral…")
+        self.edit_referral_button.setToolTip(
+            "Correct the referral: practice, source, referrer, date received, needs, urgency, "
+            "consents with their days, notes"
+        )
+        self.edit_referral_button.clicked.connect(self.edit_referral_requested)
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        columns.addLayout(_section("The person", self.edit_person_button, self.person), 1)
+        columns.addLayout(_section("The referral", self.edit_referral_button, self.referral), 1)
+        scrolled(self).addLayout(columns)
+
+    def show_record(self, record: CaseRecord, editable: bool = False) -> None:
+        person, referral, header = record.person, record.referral, record.header
+        self.edit_person_button.setVisible(editable)
+        self.edit_referral_button.setVisible(editable)
+        source = SOURCE_LABELS[referral.source]
+        self.person.show_texts(
+            {
+                "earlier": "\n".join(_earlier_name(earlier) for earlier in person.earlier_names),
+                "born": f"{day(header.date_of_birth)} (age {header.age})",
+                "sex": SEX_LABELS[person.sex],
+                "ethnic": ETHNIC_LABELS[person.ethnic_category],
+                **reach_texts(person),
+                "address": "\n".join([*person.address_lines, _postcode_text(person.postcode)]).strip(),
+                "registered": person.registered_practice,
+            }
+        )
+        self.referral.show_texts(
+            {
+                "practice": header.referring_practice,
+                "source": f"{source}: {referral.referrer_name}" if referral.referrer_name else source,
+                "received": day(header.received_on),
+                "urgency": URGENCY_LABELS[referral.urgency],
+                "needs": "\n".join(referral.needs),
+                "consent_gp": consent_words(referral.consent_gp),
+                "consent_services": consent_words(referral.consent_services),
+                "notes": referral.notes,
+            }
+        )
+
+
+def reach_texts(person: PersonInfo) -> dict[str, str | None]:
+    """How to reach the person and what helps them take part, as the case shows it."""
+    language = person.language or ""
+    if person.interpreter_needed:
+        language = f"{language} (interpreter needed)".strip()
+    return {
+        "phone": person.phone,
+        "mobile": person.mobile,
+        "email": person.email,
+        "prefers": CONTACT_METHOD_LABELS[person.preferred_contact_method]
+        if person.preferred_contact_method
+        else None,
+        "times": person.preferred_contact_times,
+        "language": language,
+        "access": person.accessibility_needs,
+    }
+
+
+class ReachPanel(QWidget):
+    """How to reach the person, beside the tabs other than the details, where it is already."""
+
+    ROWS = (
+        ("phone", "Phone"),
+        ("mobile", "Mobile"),
+        ("email", "Email"),
+        ("prefers", "Prefers"),
+        ("times", "Best times"),
+        ("language", "Language"),
+        ("access", "Access needs"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("How to reach them")
+        self.facts = FactsForm(self.ROWS)
+        self.values = self.facts.values
+        self.nothing = QLabel("No phone, email or preferences recorded.")
+        self.nothing.setObjectName("fieldHint")
+        self.nothing.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(subheading("How to reach them"))
+        layout.addWidget(self.facts)
+        layout.addWidget(self.nothing)
 
     def show_record(self, record: CaseRecord) -> None:
-        person, referral = record.person, record.referral
-        language = person.language or ""
-        if person.interpreter_needed:
-            language = f"{language} (interpreter needed)".strip()
-        source = SOURCE_LABELS[referral.source]
-        texts = {
-            "earlier": "\n".join(_earlier_name(earlier) for earlier in person.earlier_names),
-            "phone": person.phone,
-            "mobile": person.mobile,
-            "email": person.email,
-            "prefers": CONTACT_METHOD_LABELS[person.preferred_contact_method]
-            if person.preferred_contact_method
-            else None,
-            "times": person.preferred_contact_times,
-            "address": "\n".join([*person.address_lines, _postcode_text(person.postcode)]).strip(),
-            "language": language,
-            "access": person.accessibility_needs,
-            "registered": person.registered_practice,
-            "source": f"{source}: {referral.referrer_name}" if referral.referrer_name else source,
-            "urgency": URGENCY_LABELS[referral.urgency],
-            "needs": "\n".join(referral.needs),
-            "consent": _consent(referral.consent_share_gp, referral.consent_share_services),
-            "notes": referral.notes,
-        }
-        for key, value in self.values.items():
-            text = texts[key] or ""
-            value.setText(text)
-            value.setAccessibleName(f"{self._captions[key].text().rstrip(':')}: {text}")
-            self.form.setRowVisible(value, bool(text))
+        texts = reach_texts(record.person)
+        self.facts.show_texts(texts)
+        self.nothing.setVisible(not any(texts.values()))
 
 
 def _postcode_text(written: str | None) -> str:
@@ -397,7 +521,3 @@ def _earlier_name(earlier: EarlierName) -> str:
     """How an earlier name reads: "Orla Fenwick (until 03 Mar 2026, changed by Wren Worker)"."""
     by = earlier.changed_by or "someone no longer on record"
     return f"{earlier.name} (until {day(earlier.until.astimezone().date())}, changed by {by})"
-
-
-def _consent(gp: bool, services: bool) -> str:
-    return f"GP {'yes' if gp else 'no'}; services {'yes' if services else 'no'}"

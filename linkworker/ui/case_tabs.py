@@ -2,7 +2,8 @@
 
 A case opened twice is brought to the front rather than opened again, so two tabs never hold
 different versions of one record. Each tab is the case view with the GP codes panel placed in
-the space the view keeps for it; a change in either refreshes the other.
+the space the view keeps for it; a change in either refreshes the other, and the panel's
+"Record consent…" opens the case's referral form on the consent to share with the GP.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class CaseTab(QWidget):
         self.gp_panel = GpCodesPanel(database, actor, referral_id)
         self.case.gp_panel_area.addWidget(self.gp_panel)
         self.case.changed.connect(self.gp_panel.refresh)
+        self.gp_panel.consent_requested.connect(lambda: self.case.edit_referral(focus="consent_share_gp"))
         self.case.match_requested.connect(self.find_services)
         self.database = database
         self.actor = actor

@@ -1,10 +1,12 @@
 """The case record: who the case is for and where it stands, what has happened, and the work.
 
 The header says who, where the case stands and for how long; below it, the actions a link
-worker takes, then tabs for the timeline, follow-ups, contacts, support plan, measures,
-connections and notes, beside a column with the person's contact details and the referral. Every change goes
-through a service and a dialog that keeps the user's input while it is refused; after it the
-record is read again, so the screen shows what was saved.
+worker takes, then tabs: the details of the person and the referral (with their Edit buttons),
+the timeline, follow-ups, contacts, support plan, measures, connections and notes. Beside the
+tabs, a column with how to reach the person (left out beside the details, which say it already)
+and the GP panel the window puts there. Every change goes through a service and a dialog that
+keeps the user's input while it is refused; after it the record is read again, so the screen
+shows what was saved.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.measures import INSTRUMENT_NAMES
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
-from linkworker.services import case_record, network
+from linkworker.services import case_record, corrections, network
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseHeader,
     CaseRecord,
     ConnectionRecord,
+    CorrectionRecord,
     FollowUpRecord,
     TimelineEntry,
 )
@@ -50,8 +53,9 @@ from linkworker.ui.case_dialogs import (
     PlanReviewDialog,
     RecordMeasureDialog,
 )
-from linkworker.ui.case_sections import MeasuresPanel, PersonPanel, PlanEditor
+from linkworker.ui.case_sections import MeasuresPanel, PersonPanel, PlanEditor, ReachPanel, transparent_scroll
 from linkworker.ui.connections_panel import ConnectionsPanel, RecordOutcomeDialog
+from linkworker.ui.correction_dialogs import PersonDialog, ReferralDialog
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
 from linkworker.ui.errors import call_service
@@ -70,11 +74,31 @@ from linkworker.wording import counted
 T = TypeVar("T")
 SIDE_WIDTH = 300
 
+
+def correction_words(correction: CorrectionRecord) -> tuple[str, str]:
+    """A correction on the timeline: what was corrected, and each field's words before and after."""
+    if correction.part == "person":
+        only_name = [change.field for change in correction.changes] == ["name"]
+        what = "Name changed" if only_name else "Person's details corrected"
+    else:
+        what = "Referral corrected"
+    details = "\n".join(
+        f"{change.label}: {change.before or '(none)'} → {change.after or '(none)'}"
+        for change in correction.changes
+    )
+    return what, details
+
+
+def case_timeline_words(entry: TimelineEntry) -> tuple[str, str]:
+    item = entry.item
+    return correction_words(item) if isinstance(item, CorrectionRecord) else timeline_words(entry)
+
+
 TIMELINE_COLUMNS: list[Column[TimelineEntry]] = [
     Column("When", event_when),
-    Column("What", lambda entry: timeline_words(entry)[0]),
+    Column("What", lambda entry: case_timeline_words(entry)[0]),
     Column("By", lambda entry: entry.item.by or ""),
-    Column("Details", lambda entry: timeline_words(entry)[1]),
+    Column("Details", lambda entry: case_timeline_words(entry)[1]),
 ]
 
 
@@ -197,8 +221,14 @@ class CaseView(QWidget):
         self.follow_ups.complete_requested.connect(self.complete_follow_up)
         self.follow_ups.reschedule_requested.connect(self.reschedule_follow_up)
         self.follow_ups.cancel_requested.connect(self.cancel_follow_up)
+        self.person = PersonPanel()
+        self.person.edit_person_requested.connect(self.edit_person)
+        self.person.edit_referral_requested.connect(lambda: self.edit_referral())
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Case record")
+        # Narrower tabs than elsewhere, so all eight fit beside the side column at 1366x768.
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 8px 11px; }")
+        self.tabs.addTab(self.person, "Deta&ils")
         self.tabs.addTab(self.timeline[1], "&Timeline")
         self.tabs.addTab(self.follow_ups, "Follo&w-ups")
         self.tabs.addTab(self.contacts[1], "Cont&acts")
@@ -207,17 +237,21 @@ class CaseView(QWidget):
         self.tabs.addTab(self.connections, "Conn&ections")
         self.tabs.addTab(self.notes[1], "N&otes")
 
-        # Beside the tabs: how to reach the person, and the GP panel the window puts here.
-        self.person = PersonPanel()
-        side = QWidget()
-        side.setFixedWidth(SIDE_WIDTH)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel("The person and the referral", objectName="subheading"))
-        side_layout.addWidget(self.person, 1)
+        # Beside the tabs: how to reach the person, and the GP panel the window puts here. The
+        # column scrolls as a whole, at its full height, only when both need more room.
+        self.reach = ReachPanel()
+        side_content = QWidget()
+        side_layout = QVBoxLayout(side_content)
+        side_layout.setContentsMargins(0, 0, 8, 0)
+        side_layout.addWidget(self.reach)
         self.gp_panel_area = QVBoxLayout()
         self.gp_panel_area.setContentsMargins(0, 0, 0, 0)
         side_layout.addLayout(self.gp_panel_area)
+        side_layout.addStretch()
+        side = transparent_scroll(side_content)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setFixedWidth(SIDE_WIDTH)
+        self.tabs.currentChanged.connect(self._show_reach)
         body = QHBoxLayout()
         body.addWidget(self.tabs, 1)
         body.addSpacing(8)
@@ -290,12 +324,18 @@ class CaseView(QWidget):
         self.follow_ups.show_record(record, self.may_edit)
         self.plan.show_record(record, self.may_edit and is_open)
         self.measures.show_record(record)
-        self.person.show_record(record)
+        self.person.show_record(record, self.may_edit)
+        self.reach.show_record(record)
+        self._show_reach()
         booked = sum(1 for follow_up in record.follow_ups if follow_up.is_open)
         self._count_tab(self.follow_ups, f"Follo&w-ups ({booked})")
         self._count_tab(self.contacts[1], f"Cont&acts ({len(record.contacts)})")
         self._count_tab(self.connections, f"Conn&ections ({len(record.connections)})")
         self._count_tab(self.notes[1], f"N&otes ({len(record.notes)})")
+
+    def _show_reach(self) -> None:
+        """How to reach the person beside every tab but the details, which say it already."""
+        self.reach.setVisible(self.tabs.currentWidget() is not self.person)
 
     def _count_tab(self, page: QWidget, text: str) -> None:
         self.tabs.setTabText(self.tabs.indexOf(page), text)
@@ -321,6 +361,45 @@ class CaseView(QWidget):
     def _after_change(self) -> None:
         self.refresh(reopened=True)
         self.changed.emit()
+
+    def edit_person(self) -> PersonDialog | None:
+        """Open the form that corrects the person, on their details as now saved."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: corrections.person_sheet(session, self.actor, self.referral_id),
+            action="Edit person",
+        )
+        if outcome.value is None:
+            return None
+        dialog = PersonDialog(self.database, self.actor, outcome.value, self)
+        self._open_correction(dialog)
+        return dialog
+
+    def edit_referral(self, focus: str | None = None) -> ReferralDialog | None:
+        """Open the form that corrects the referral; ``focus`` is the field to start in (the GP
+        panel asks for the consent to share with the GP)."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: corrections.referral_sheet(session, self.actor, self.referral_id),
+            action="Edit referral",
+        )
+        if outcome.value is None:
+            return None
+        dialog = ReferralDialog(self.database, self.actor, outcome.value, self.header().person_name, self)
+        if focus is not None:
+            dialog.focus_on(focus)
+        self._open_correction(dialog)
+        return dialog
+
+    def _open_correction(self, dialog: PersonDialog | ReferralDialog) -> None:
+        """Saved, the record is read again; refused over a colleague's change, the screen behind
+        shows theirs at once."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._after_change)
+        dialog.overtaken.connect(lambda: self.refresh(reopened=True))
+        dialog.open()
 
     def add_contact(self) -> None:
         self.open_form(AddContactDialog(self.database, self.actor, self.header(), self))

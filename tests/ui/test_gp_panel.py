@@ -183,20 +183,52 @@ def test_the_letter_button_opens_the_preview(qtbot, sqlite_database, sqlite_acto
     preview.close()
 
 
-def test_without_consent_the_letter_is_refused_with_the_reason(
-    qtbot, sqlite_database, sqlite_actors, messages
+def test_without_consent_the_panel_says_why_no_letter_goes_and_offers_to_record_consent(
+    qtbot, sqlite_database, sqlite_actors
 ):
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = add_episode(sqlite_database, worker, replace(DECLINING, consent_share_gp=False))
     panel = panel_for(qtbot, sqlite_database, worker, referral_id)
-    assert len(panel.rows) == 1  # the code is still due
+    assert len(panel.rows) == 1  # the code is still due: it is the practice's own record
 
-    qtbot.mouseClick(panel.letter_button, Qt.MouseButton.LeftButton)
-
+    assert panel.consent.text() == "No consent to share with their GP, so no letter."
+    assert not panel.letter_button.isEnabled() and panel.letter_button.isHidden()
+    assert panel.consent_button.isVisible()  # in its place: record a consent given since
+    with qtbot.waitSignal(panel.consent_requested):
+        qtbot.mouseClick(panel.consent_button, Qt.MouseButton.LeftButton)
     assert panel.preview is None
-    qtbot.waitUntil(lambda: bool(messages.texts()))
-    assert "has not agreed to share information with their GP" in messages.texts()[0]
     assert actions(sqlite_database, "gp_letter_viewed") == []
+
+
+def test_with_consent_the_panel_says_since_when_and_the_letter_is_offered(
+    qtbot, sqlite_database, sqlite_actors
+):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    panel = panel_for(qtbot, sqlite_database, worker, add_episode(sqlite_database, worker, FULL))
+    assert panel.consent.text() == f"Consent to share with their GP given on {day_text(FULL.received_on)}."
+    assert panel.letter_button.isEnabled() and panel.consent_button.isHidden()
+
+
+def test_consent_withdrawn_says_the_day_and_a_refresh_shows_it(
+    qtbot, sqlite_database, sqlite_actors, messages
+):
+    worker = sqlite_actors[Role.LINK_WORKER]
+    referral_id = add_episode(sqlite_database, worker, FULL)
+    panel = panel_for(qtbot, sqlite_database, worker, referral_id)
+    withdrawn = TODAY - timedelta(days=1)
+    with sqlite_database.session() as session:  # a colleague records the withdrawal meanwhile
+        referral = session.get_one(Referral, referral_id)
+        referral.consent_share_gp, referral.consent_share_gp_withdrawn_on = False, withdrawn
+    qtbot.mouseClick(panel.letter_button, Qt.MouseButton.LeftButton)  # the panel still offers it
+    qtbot.waitUntil(lambda: bool(messages.texts()))
+    assert f"withdrew their consent to share with their GP on {day_text(withdrawn)}" in messages.texts()[0]
+    assert panel.preview is None
+
+    panel.refresh()
+    assert panel.consent.text() == (
+        f"Consent to share with their GP withdrawn on {day_text(withdrawn)}, so no letter."
+    )
+    assert not panel.letter_button.isEnabled() and panel.consent_button.isVisible()
 
 
 def test_a_manager_is_told_they_may_not_see_the_codes(qtbot, sqlite_database, sqlite_actors, messages):
