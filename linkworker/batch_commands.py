@@ -28,7 +28,7 @@ from linkworker.interchange.same_file import same_file
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.store.database import Database, Location
 from linkworker.whole_file import not_written, write_whole
-from linkworker.wording import counted
+from linkworker.wording import counted, verb
 
 if TYPE_CHECKING:
     from linkworker.services.actor import Actor
@@ -472,10 +472,11 @@ def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
         return _exit_status(len(checked.rejected) + len(checked.name_changes))
     with batch.database.session() as session:
         result = referral_import.commit(session, actor, file, today, attach=attach)
-    renamed = f" New names recorded: {result.names_changed:,}." if result.names_changed else ""
+    renamed = f" {counted(result.names_changed, 'new name')} recorded." if result.names_changed else ""
     print(
-        f"Imported {result.imported:,} referrals ({result.new_people:,} new people). "
-        f"{result.rejected:,} rows rejected.{renamed}"
+        f"Imported {counted(result.imported, 'referral')} "
+        f"({counted(result.new_people, 'new person', 'new people')}). "
+        f"{counted(result.rejected, 'row')} {verb(result.rejected)} rejected.{renamed}"
     )
     return _exit_status(result.rejected)
 
@@ -488,7 +489,8 @@ def _save_rejected(batch: Batch, actor: Actor, checked: ImportPreview, path: Pat
     if checked.rejected or checked.name_changes:
         with batch.database.session() as session:
             saved = referral_import.save_rejected(session, actor, checked, path)
-        print(f"Rejected rows saved to {path} ({saved}): fix them there and import that file.")
+        them = "it" if saved == 1 else "them"
+        print(f"{counted(saved, 'rejected row')} saved to {path}: fix {them} there and import that file.")
     elif referral_import.remove_old_rejected(path):
         print(f"No rows were rejected: the old {path} was removed, so it cannot be imported by mistake.")
     else:
@@ -542,8 +544,8 @@ def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
         with batch.database.session() as session:
             result = directory_import.commit(session, actor, feed)
         print(
-            f"Imported {result.added:,} new services and updated {result.updated:,} "
-            f"({result.flagged:,} flagged for checking); {result.skipped:,} records skipped."
+            f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
+            f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
         )
     return _exit_status(checked.skipped)
 
@@ -559,7 +561,7 @@ def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
             result = directory_export.export_json(session, actor, arguments.path, as_page=arguments.page)
         else:
             result = directory_export.export_csv(session, actor, arguments.path)
-    print(f"Exported {result.services:,} services as ORUK {result.form} to {result.path}.")
+    print(f"Exported {counted(result.services, 'service')} as ORUK {result.form} to {result.path}.")
     return 0
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from linkworker import batch_commands, config
+from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.roles import Role
 from linkworker.interchange import summary_csv
 from linkworker.services import disclosure, summary
@@ -155,7 +156,7 @@ def test_a_run_reports_and_its_status_says_whether_anything_was_left_out(
     assert (dry[0], dry[2]) == (1, "")
     assert dry[1].endswith("Dry run: nothing was written.\n")
     assert (imported[0], imported[2]) == (1, "")
-    assert imported[1].endswith("Imported 2 referrals (2 new people). 1 rows rejected.\n")
+    assert imported[1].endswith("Imported 2 referrals (2 new people). 1 row was rejected.\n")
     assert written(database)[0] == 2
     assert exported == (0, f"Exported 0 services as ORUK JSON to {out_json}.\n", "")
     assert out_json.exists()
@@ -233,3 +234,32 @@ def test_no_command_writes_over_the_database_its_journals_or_its_key_slots(
         assert "is Linkworker's database: choose another file." in err and err.count("\n") == 1
     assert database.location.sqlite_file.read_bytes() == before
     assert_still_opens(database)
+
+
+def test_one_of_each_reads_in_the_singular(
+    database: Database, actors: dict[Role, Actor], run_as: Runner, tmp_path: Path
+) -> None:
+    referrals = tmp_path / "referrals.csv"
+    referrals.write_bytes(csv_bytes([row(0), row(1, **{"Date of birth": "31/02/1970"})]))
+    rejected = tmp_path / "rejected.csv"
+    with database.session() as session:
+        session.add(
+            Service(
+                pcn_id=actors[Role.MANAGER].pcn_id,
+                organisation_name="County Trust",
+                name="Walking Group",
+                cost_kind=CostKind.FREE.value,
+                status=ServiceStatus.ACTIVE.value,
+            )
+        )
+    out_json = tmp_path / "out.json"
+
+    words = ("import", "referrals", str(referrals), "--rejected", str(rejected))
+    imported = run_as(WORKER_PASSWORD, *words, "--user", "worker")
+    exported = run_as(MANAGER_PASSWORD, "export", "directory", str(out_json), "--user", "manager")
+
+    assert imported[1].splitlines()[-2:] == [
+        f"1 rejected row saved to {rejected}: fix it there and import that file.",
+        "Imported 1 referral (1 new person). 1 row was rejected.",
+    ]
+    assert exported == (0, f"Exported 1 service as ORUK JSON to {out_json}.\n", "")

@@ -77,7 +77,7 @@ def test_a_dry_run_prints_the_report_saves_the_rejected_rows_and_writes_no_refer
         "Rejected: 2.",
         "  Line 3: Date of birth: There is no such date: check the day and month of the date of birth.",
         "  Line 5: Practice code: G99009 is not a practice of this PCN.",
-        f"Rejected rows saved to {rejected} (2): fix them there and import that file.",
+        f"2 rejected rows saved to {rejected}: fix them there and import that file.",
         "Dry run: nothing was written.",
     ]
     assert result.stderr == ""
@@ -103,12 +103,12 @@ def test_importing_then_the_same_file_again_then_the_fixed_rejected_rows(
     fixed = installed.run("import", "referrals", str(rejected), "--user", "worker")
 
     assert first.returncode == 1, first.stderr
-    assert first.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 2 rows rejected."
+    assert first.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 2 rows were rejected."
     assert second.returncode == 1
     assert "Left out, imported before or repeated in the file: 2 (lines 2, 4)." in second.stdout
-    assert second.stdout.splitlines()[-1] == "Imported 0 referrals (0 new people). 2 rows rejected."
+    assert second.stdout.splitlines()[-1] == "Imported 0 referrals (0 new people). 2 rows were rejected."
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert fixed.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 0 rows rejected."
+    assert fixed.stdout.splitlines()[-1] == "Imported 2 referrals (2 new people). 0 rows were rejected."
     assert counts(installed, encrypted_template) == (4, 4, 3)
 
 
@@ -137,7 +137,7 @@ def test_a_clinical_system_export_with_gender_and_ethnic_category_codes_is_impor
         "  Line 6: Ethnicity: Write the ethnic category as its NHS code (A to H, J to N, P, R or S; "
         "Z for not stated; 99 for not known) or as its name, like White: British."
     ) in result.stdout.splitlines()
-    assert result.stdout.splitlines()[-1] == "Imported 3 referrals (3 new people). 2 rows rejected."
+    assert result.stdout.splitlines()[-1] == "Imported 3 referrals (3 new people). 2 rows were rejected."
     with _opened(installed, encrypted_template) as database, database.session() as session:
         stored = session.execute(
             select(Patient.nhs_number, Patient.sex, Patient.ethnic_category).order_by(Patient.nhs_number)

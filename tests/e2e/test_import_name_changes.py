@@ -75,7 +75,7 @@ def test_the_report_asks_and_without_an_answer_the_row_is_rejected(
         "Dry run: nothing was written.",
     ]
     assert real.returncode == 1, real.stderr
-    assert real.stdout.splitlines()[-1] == "Imported 1 referrals (1 new people). 1 rows rejected."
+    assert real.stdout.splitlines()[-1] == "Imported 1 referral (1 new person). 1 row was rejected."
     saved = rejected.read_text(encoding="utf-8-sig").splitlines()
     assert len(saved) == 2 and "recorded as Ada Testwell" in saved[1]
     assert names(installed, encrypted_template) == ([("Ada", "Testwell"), ("Bram", "Mockford")], 0, 1)
@@ -92,7 +92,7 @@ def test_a_line_accepted_as_a_change_of_name_is_imported_and_the_new_name_record
     assert "Ready to import: 2 referrals (1 new person, 1 person already recorded)." in result.stdout
     assert QUESTION not in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1] == (
-        "Imported 2 referrals (1 new people). 0 rows rejected. New names recorded: 1."
+        "Imported 2 referrals (1 new person). 0 rows were rejected. 1 new name recorded."
     )
     assert names(installed, encrypted_template) == ([("Ada", "Hale"), ("Bram", "Mockford")], 1, 2)
 
