@@ -54,6 +54,15 @@ class ClosingReason(StrEnum):
     MOVED_AWAY = "moved_away"
     REFERRED_ELSEWHERE = "referred_elsewhere"
     DIED = "died"
+    # A case made by mistake (the person referred twice, the wrong person chosen): kept, with its
+    # history, but never counted: it leaves every figure (``counts_in_figures``).
+    OPENED_IN_ERROR = "opened_in_error"
+
+
+def counts_in_figures(reason: ClosingReason | None) -> bool:
+    """Whether a case closed for ``reason`` (None: not closed, or closed without one) counts in
+    the figures: every case does, but one opened in error, which was never an episode of support."""
+    return reason is not ClosingReason.OPENED_IN_ERROR
 
 
 def can_move(current: CaseStatus, target: CaseStatus) -> bool:

@@ -164,7 +164,8 @@ def in_month(day: date | None, month: date) -> bool:
     return day is not None and day.year == month.year and day.month == month.month
 
 
-# How a case ended, in the order the summary lists endings.
+# How a case ended, in the order the summary lists endings. A case closed as opened in error is
+# in no figure (``referrals.counts_in_figures``), so it has no line here.
 ENDING_LABELS: dict[ClosingReason, str] = {
     ClosingReason.GOALS_MET: "Goals met",
     ClosingReason.DECLINED: "Declined",

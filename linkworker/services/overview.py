@@ -13,6 +13,9 @@ PCN's disclosure rule, so no count from 1 to 7 of people reaches them as a numbe
   they agree. Read day after day it moves by the referrals that arrive and drop out of the 30
   days, known only to within the rounding;
 - active services: services, not people, so exact for everyone.
+
+A case closed as opened in error is in none of these (``referrals.counted_in_figures``; closed,
+it is not open either).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from linkworker.domain.roles import Permission
 from linkworker.services import network
 from linkworker.services.actor import Actor
 from linkworker.services.disclosure import rule_for_reader
+from linkworker.services.referrals import counted_in_figures
 from linkworker.store.models import Referral, Service
 
 
@@ -55,7 +59,9 @@ def overview(session: Session, actor: Actor, today: date | None = None) -> Overv
     cases = network.open_cases(session, actor)
     received = session.scalar(
         select(func.count()).where(
-            Referral.pcn_id == actor.pcn_id, Referral.received_on > today - timedelta(days=30)
+            Referral.pcn_id == actor.pcn_id,
+            Referral.received_on > today - timedelta(days=30),
+            counted_in_figures(),
         )
     )
     services = session.scalar(

@@ -1,4 +1,5 @@
-"""Recording a new referral: one episode of support for a person, from a practice of this PCN."""
+"""Recording a new referral: one episode of support for a person, from a practice of this PCN;
+and which referrals count in the figures (not one closed as opened in error)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import ReferralDetails, case_number, check_referral_for
-from linkworker.domain.referrals import CaseStatus
+from linkworker.domain.referrals import CaseStatus, ClosingReason, counts_in_figures
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -143,6 +144,14 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
         )
         for referral_id, item in zip(ids, items, strict=True)
     ]
+
+
+def counted_in_figures() -> ColumnElement[bool]:
+    """A referral that counts in the figures (``domain.referrals.counts_in_figures``), as SQL:
+    every one but those closed as opened in error. Every count of referrals, cases or what was
+    done in them (the summary, the Overview) takes it."""
+    left_out = [reason.value for reason in ClosingReason if not counts_in_figures(reason)]
+    return Referral.closing_reason.is_(None) | Referral.closing_reason.not_in(left_out)
 
 
 def _referral_row(item: NewReferral, pcn_id: int, now: datetime) -> dict[str, Any]:

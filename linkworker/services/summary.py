@@ -3,8 +3,9 @@
 A handful of grouped queries fetch small results (counts per day and category, the cases open
 in the month, each case's first contact and declining as the database finds them with the
 domain's own rules put as SQL); the month's rules are then applied in Python, so each lives
-once in domain. Nothing here decides what a reader may see: the disclosure rule is applied
-when the summary is shown.
+once in domain. A case closed as opened in error counts nowhere (``referrals.counted_in_figures``).
+Nothing here decides what a reader may see: the disclosure rule is applied when the summary is
+shown.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from linkworker.services.disclosure import pcn_for_figures
 from linkworker.services.errors import Cancelled, GroupRefused, NotFound
 from linkworker.services.needs import labels_of_pcn
 from linkworker.services.organisation import PcnSummary, PracticeSummary
+from linkworker.services.referrals import counted_in_figures
 from linkworker.store.models import (
     Connection,
     Contact,
@@ -219,7 +221,8 @@ def _made(
     """The summary's exact figures for the whole PCN or the one practice in ``practices``."""
     first, last = month_start(month), month_end(month)
     months = trend_months(first)
-    scope = Referral.pcn_id == pcn.id
+    # Every figure reads the referrals in scope, so a case opened in error is left out of all.
+    scope = (Referral.pcn_id == pcn.id) & counted_in_figures()
     if not whole:
         scope = scope & (Referral.referring_practice_id == practices[0].id)
 

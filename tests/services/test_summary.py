@@ -36,7 +36,14 @@ from linkworker.domain.gp_codes import (
 from linkworker.domain.intake import SEX_LABELS, SOURCE_LABELS
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.person import age_on
-from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency, ending_status
+from linkworker.domain.referrals import (
+    CaseStatus,
+    ClosingReason,
+    ReferralSource,
+    Urgency,
+    counts_in_figures,
+    ending_status,
+)
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services import audit
@@ -89,11 +96,20 @@ class Case:
     def ended(self) -> tuple[date, ClosingReason] | None:
         return next(((day, reason) for day, status, reason in self.moves if reason is not None), None)
 
+    @property
+    def counted(self) -> bool:
+        """Whether the case counts in the figures: not if it was closed as opened in error."""
+        return self.ended is None or counts_in_figures(self.ended[1])
+
     def history(self) -> EpisodeHistory:
         return EpisodeHistory(
             tuple(ContactEvent(day, kind) for day, kind in self.contacts),
             tuple(StatusEvent(day, status, reason) for day, status, reason in self.moves),
         )
+
+
+# The endings of episodes of support; a case opened in error is no episode (see ``generate``).
+ENDINGS = [reason for reason in ClosingReason if counts_in_figures(reason)]
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -129,8 +145,12 @@ def generate(seed: int, practices: list[str]) -> list[Case]:
             case.moves.append((day, CaseStatus.CONTACTED, None))
         if rng.random() < 0.5:
             day = _day(rng, day, day + timedelta(days=40))
-            reason = rng.choice(list(ClosingReason))
+            reason = rng.choice(ENDINGS)
             case.moves.append((day, ending_status(reason), reason))
+        elif index % 16 == 7:  # a few made by mistake, and closed so: left out of every figure
+            case.moves.append(
+                (_day(rng, day, day + timedelta(days=5)), CaseStatus.CLOSED, ClosingReason.OPENED_IN_ERROR)
+            )
         for instrument, size, low, high in ((Instrument.ONS4, 4, 0, 10), (Instrument.SWEMWBS, 7, 1, 5)):
             taken = received
             for stage in [MeasureStage.BASELINE] + [MeasureStage.FOLLOW_UP] * rng.randint(0, 2):
@@ -239,6 +259,11 @@ def write(database: Database, worker: Actor, cases: list[Case], seed: int) -> No
 # ---- the expectation, from the generated records alone ----
 
 
+def counted(cases: list[Case]) -> list[Case]:
+    """The cases the figures count: a case closed as opened in error is left out of every one."""
+    return [case for case in cases if case.counted]
+
+
 def _in(day: date | None, start: date = MONTH, end: date = LAST) -> bool:
     return day is not None and start <= day <= end
 
@@ -249,6 +274,7 @@ def _supported(case: Case) -> bool:
 
 
 def expected_key(cases: list[Case]) -> dict[str, tuple[float | None, int]]:
+    cases = counted(cases)
     firsts = [(taken_up_on(case.history()), case) for case in cases]
     waits = [(day - case.received_on).days for day, case in firsts if _in(day)]
     ended = [case for case in cases if case.ended and _in(case.ended[0])]
@@ -270,6 +296,7 @@ def expected_key(cases: list[Case]) -> dict[str, tuple[float | None, int]]:
 
 
 def expected_counts(cases: list[Case], practice_names: dict[str, str]) -> dict[str, dict[str, int]]:
+    cases = counted(cases)
     new = [c for c in cases if _in(c.received_on)]
     people = {c.patient: c for c in cases if _supported(c)}.values()
     bands = Counter()
@@ -316,6 +343,7 @@ _ETHNIC = {
 
 def expected_connections(cases: list[Case]) -> dict[str, tuple[int, float | None, int]]:
     """Per service category: connections made in the month, share attended, and its base."""
+    cases = counted(cases)
     made = [(status, needs) for c in cases for day, status, needs in c.connections if _in(day)]
     per: dict[str, list[ConnectionStatus]] = {}
     for status, needs in made:
@@ -333,6 +361,7 @@ def expected_connections(cases: list[Case]) -> dict[str, tuple[int, float | None
 def expected_wellbeing(cases: list[Case]) -> dict[str, tuple[int, float | None, float | None, float | None]]:
     """Per ONS4 question and for SWEMWBS: people, mean change, share improved, share worse (a
     change of at least 1 ONS4 point, of at least 2.87 SWEMWBS metric points: Shah et al. 2018)."""
+    cases = counted(cases)
     ons4: list[list[int]] = [[], [], [], []]
     ons4_better = [0, 0, 0, 0]
     ons4_worse = [0, 0, 0, 0]
@@ -406,7 +435,8 @@ def _close(value: float | None, expected: float | None) -> bool:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_figures_match_an_independent_count(database: Database, actors: dict[Role, Actor], seed: int) -> None:
     cases = _world(database, actors, seed)
-    ours = [c for c in cases if c.practice != "G99101"]
+    ours = [c for c in counted(cases) if c.practice != "G99101"]
+    assert len(ours) < len([c for c in cases if c.practice != "G99101"]), "some were opened in error"
     steps: list[tuple[int, int]] = []
     with database.session() as session:
         summary = build(
@@ -566,7 +596,10 @@ def test_every_move_and_kind_of_contact_counts_as_the_domain_rules_say(
     whose referral code fell due in the month, so a case reached and then declining in any way,
     in the month or after it, is never one: its only code is the declined one."""
     day = date(2026, 10, 10)
-    moves = [(status, reason) for status in CaseStatus for reason in (None, *ClosingReason)]
+    # Every reason but opened in error, which leaves the case out of every figure (its own test:
+    # tests/services/test_opened_in_error.py).
+    reasons = (None, *(reason for reason in ClosingReason if counts_in_figures(reason)))
+    moves = [(status, reason) for status in CaseStatus for reason in reasons]
     cases = []
     for index, (status, reason) in enumerate(moves):
         case = _person(index)

@@ -188,6 +188,7 @@ def test_closing_asks_for_the_reason(qtbot: QtBot, view: CaseView, database: Dat
         ClosingReason.MOVED_AWAY,
         ClosingReason.REFERRED_ELSEWHERE,
         ClosingReason.DIED,
+        ClosingReason.OPENED_IN_ERROR,
     ]
     qtbot.mouseClick(dialog.save_button, CLICK)
     assert dialog.isVisible()
