@@ -1,5 +1,6 @@
 """Recording a new referral: one episode of support for a person, from a practice of this PCN;
-and which referrals count in the figures (not one closed as opened in error)."""
+the person's open cases, so a second referral is not made by mistake; and which referrals count
+in the figures (not one closed as opened in error)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,15 @@ from linkworker.services.batch import SLICE, insert_all, insert_with_ids
 from linkworker.services.errors import NotFound, ServiceError
 from linkworker.services.needs import need_labels
 from linkworker.services.people import NOT_ON_LIST, on_pcn_list
-from linkworker.store.models import Patient, Practice, Referral, ReferralNeed, StatusChange, utc_now
+from linkworker.store.models import (
+    Patient,
+    Practice,
+    Referral,
+    ReferralNeed,
+    StatusChange,
+    UserAccount,
+    utc_now,
+)
 
 
 class AlreadyImported(ServiceError):
@@ -35,6 +44,18 @@ class ReferralSummary:
     status: CaseStatus
     received_on: date
     case_number: str
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A case of the person still open in this PCN: what the warning before a second referral
+    says of it."""
+
+    id: int
+    case_number: str
+    status: CaseStatus
+    received_on: date
+    worker: str | None  # who holds it; None: no one yet
 
 
 @dataclass(frozen=True)
@@ -143,6 +164,32 @@ def create_referrals(session: Session, actor: Actor, items: Sequence[NewReferral
             case_number(referral_id),
         )
         for referral_id, item in zip(ids, items, strict=True)
+    ]
+
+
+def open_cases_of(session: Session, actor: Actor, person_id: int) -> list[OpenCase]:
+    """The person's open cases in this PCN, newest first: a second referral for someone already
+    supported is most often the same episode told twice, so the form warns and offers to open
+    the case. Refused as for someone never recorded unless the person is on the PCN's list;
+    another PCN's cases are never told of. Audited as a viewing of the person."""
+    actor.require(Permission.SEE_IDENTIFIABLE)
+    actor.require(Permission.EDIT_CASES)
+    if person_id not in on_pcn_list(session, actor, [person_id]):
+        raise NotFound(NOT_ON_LIST)
+    rows = session.execute(
+        select(Referral.id, Referral.status, Referral.received_on, UserAccount.full_name)
+        .outerjoin(UserAccount, UserAccount.id == Referral.assigned_worker_id)
+        .where(
+            Referral.patient_id == person_id,
+            Referral.pcn_id == actor.pcn_id,
+            Referral.status.in_([status.value for status in CaseStatus if status.is_open]),
+        )
+        .order_by(Referral.received_on.desc(), Referral.id.desc())
+    )
+    audit.record(session, actor, "person_viewed", "patient", person_id, "open cases")
+    return [
+        OpenCase(referral_id, case_number(referral_id), CaseStatus(status), received_on, worker)
+        for referral_id, status, received_on, worker in rows
     ]
 
 

@@ -374,6 +374,8 @@ DOORS: list[Door] = [
         ),
         "id",
     ),
+    # The warning before a second referral (issue 15): the person's open cases, by their id.
+    Door("referrals.open_cases_of", lambda s, who, w: referrals.open_cases_of(s, who, w.person), "id"),
     Door("caseload.page", lambda s, who, w: caseload.page(s, who, ALL_CASES, 0, 100), "list"),
     Door("caseload.first_page", lambda s, who, w: caseload.first_page(s, who, ALL_CASES, 100), "list"),
     Door(
