@@ -47,11 +47,12 @@ def is_similar_name(similarity: int) -> bool:
 SAME_NHS_NUMBER = "same NHS number"
 
 
-def similar_name_reason(similarity: int, other_nhs_number_differs: bool, what: str = "name") -> str:
-    """Why a record born on the same day is shown (``what`` was compared: the name, or the family
-    name typed alone); a different NHS number is said, since it usually means a different person
-    (a twin) and the worker should look twice."""
-    reason = f"same date of birth and a similar {what} ({similarity}%)"
+def similar_name_reason(similarity: int, other_nhs_number_differs: bool, *, family_only: bool = False) -> str:
+    """Why a record born on the same day is shown (``family_only``: for a family name typed
+    alone); a different NHS number is said, since it usually means a different person (a twin)
+    and the worker should look twice."""
+    likeness = ", similar family name" if family_only else " and a similar name"
+    reason = f"same date of birth{likeness} ({similarity}%)"
     return f"{reason}, but a different NHS number" if other_nhs_number_differs else reason
 
 

@@ -146,11 +146,15 @@ def find_people(
             person = _summary(*row)
             if person.id in matches:
                 continue
-            similarity, what = _name_likeness(given_name, family_name, person)
+            similarity, family_only = _name_likeness(given_name, family_name, person)
             if similarity is not None:
                 differs = digits is not None and person.nhs_number is not None and person.nhs_number != digits
                 matches[person.id] = PersonMatch(
-                    person, similar_name_reason(similarity, differs, what), False, similarity, 0
+                    person,
+                    similar_name_reason(similarity, differs, family_only=family_only),
+                    False,
+                    similarity,
+                    0,
                 )
     found = sorted(matches.values(), key=lambda m: (not m.same_nhs_number, -(m.similarity or 0), m.person.id))
     open_counts = _open_referrals(session, actor.pcn_id, [match.person.id for match in found])
@@ -160,13 +164,13 @@ def find_people(
     return [replace(m, open_referrals=open_counts.get(m.person.id, 0)) for m in found]
 
 
-def _name_likeness(given_name: str, family_name: str, person: PersonSummary) -> tuple[int | None, str]:
-    """How alike the name typed is to the person's, or None if not alike enough to show, and what
-    was compared: a family name typed alone forgives one slip (``domain.duplicates``)."""
+def _name_likeness(given_name: str, family_name: str, person: PersonSummary) -> tuple[int | None, bool]:
+    """How alike the name typed is to the person's, or None if not alike enough to show, and
+    whether a family name was typed alone (which forgives one slip: ``domain.duplicates``)."""
     if family_name and not given_name:
-        return family_name_similarity(family_name, person.given_name, person.family_name), "family name"
+        return family_name_similarity(family_name, person.given_name, person.family_name), True
     similarity = name_similarity(given_name, family_name, person.given_name, person.family_name)
-    return (similarity if is_similar_name(similarity) else None), "name"
+    return (similarity if is_similar_name(similarity) else None), False
 
 
 def change_name(

@@ -114,9 +114,7 @@ def test_a_family_name_alone_finds_its_own_record(given_name: str, family_name: 
 
 
 def test_the_reason_for_a_family_name_alone_says_so() -> None:
-    assert (
-        similar_name_reason(89, False, "family name") == "same date of birth and a similar family name (89%)"
-    )
-    assert similar_name_reason(67, True, "family name") == (
-        "same date of birth and a similar family name (67%), but a different NHS number"
+    assert similar_name_reason(89, False, family_only=True) == "same date of birth, similar family name (89%)"
+    assert similar_name_reason(67, True, family_only=True) == (
+        "same date of birth, similar family name (67%), but a different NHS number"
     )

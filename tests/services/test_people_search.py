@@ -203,7 +203,7 @@ def test_a_family_name_alone_with_the_date_of_birth_forgives_one_slip(
     with database.session() as session:
         matches = find_people(session, worker, family_name=typed, date_of_birth=BORN)
     assert [(m.person.id, m.reason, m.similarity) for m in matches] == [
-        (singh.id, f"same date of birth and a similar family name ({similarity}%)", similarity)
+        (singh.id, f"same date of birth, similar family name ({similarity}%)", similarity)
     ]
 
 
@@ -215,7 +215,7 @@ def test_a_short_family_name_alone_forgives_one_changed_letter(
     with database.session() as session:
         matches = find_people(session, worker, family_name="Lea", date_of_birth=BORN, nhs_number=SECOND)
     assert [(m.person.id, m.reason) for m in matches] == [
-        (lee.id, "same date of birth and a similar family name (67%), but a different NHS number")
+        (lee.id, "same date of birth, similar family name (67%), but a different NHS number")
     ]
 
 
