@@ -9,7 +9,10 @@ added, the search runs again with the details as finally typed, so a duplicate t
 could not see is shown before it is created. A recorded person with the same NHS number and date
 of birth under another name is not used silently: the form asks whether it is a change of name,
 and either records the new name with the referral (the earlier one stays in their history) or
-goes back to correct what was typed.
+goes back to correct what was typed. A recorded person who already has an open case in the PCN is
+not referred again without a word: the form says so as soon as their record is used, and again
+on saving if a case opened meanwhile, and offers to open that case (``case_requested``) or to
+refer anyway.
 """
 
 from __future__ import annotations
@@ -68,8 +71,9 @@ from linkworker.services.actor import Actor
 from linkworker.services.needs import Need
 from linkworker.services.organisation import PracticeSummary
 from linkworker.services.people import PersonMatch, PersonSummary
-from linkworker.services.referrals import ReferralSummary
+from linkworker.services.referrals import OpenCase, ReferralSummary
 from linkworker.store.database import Database
+from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields
 from linkworker.ui.models import Column, RecordTableModel
@@ -93,7 +97,7 @@ MATCH_COLUMNS: list[Column[PersonMatch]] = [
     Column("Born", lambda m: _born(m.person.date_of_birth)),
     Column("Postcode", lambda m: m.person.postcode or ""),
     Column("Registered at", lambda m: m.person.registered_practice or ""),
-    Column("Open referrals", lambda m: str(m.open_referrals), numeric=True),
+    Column("Open cases", lambda m: str(m.open_referrals), numeric=True),
     Column("Why shown", lambda m: m.reason[:1].upper() + m.reason[1:]),
 ]
 
@@ -177,9 +181,11 @@ def _rule() -> QFrame:
 
 
 class NewReferralView(QWidget):
-    """Emits ``referral_created`` with the new referral's id once it is saved."""
+    """Emits ``referral_created`` with the new referral's id once it is saved, and
+    ``case_requested`` with the id of a case to open instead (the person's open case)."""
 
     referral_created = Signal(int)
+    case_requested = Signal(int)
 
     def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +198,8 @@ class NewReferralView(QWidget):
         self.adding_new = False
         self._searched = False
         self._shown: set[int] = set()
+        self.open_cases: list[OpenCase] = []  # the chosen person's open cases, newest first
+        self._referring_anyway: set[int] = set()  # the open cases the user chose to refer beside
 
         heading = QLabel("New referral")
         heading.setObjectName("heading")
@@ -339,8 +347,33 @@ class NewReferralView(QWidget):
         section.addWidget(self.match_table)
         section.addLayout(choose)
         section.addWidget(self.name_question)
+        self.open_case_warning = self._open_case_warning()
+        section.addWidget(self.open_case_warning)
         section.addLayout(choice_layout)
         return section
+
+    def _open_case_warning(self) -> QFrame:
+        """The warning shown when the person chosen already has an open case in the PCN."""
+        warning = QFrame()
+        warning.setObjectName("warningBanner")
+        warning.setAccessibleName("Warning")
+        self.open_case_warning_text = QLabel()
+        self.open_case_warning_text.setWordWrap(True)
+        self.open_case_button = QPushButton("Open the e&xisting case")
+        self.open_case_button.setToolTip("Open their case to add to it, instead of a second referral")
+        self.open_case_button.clicked.connect(self.open_existing_case)
+        self.refer_anyway_button = QPushButton("Refer an&yway")
+        self.refer_anyway_button.setToolTip("This is a new episode of support: record a second referral")
+        self.refer_anyway_button.clicked.connect(self.refer_anyway)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_case_button)
+        buttons.addWidget(self.refer_anyway_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(warning)
+        layout.addWidget(self.open_case_warning_text)
+        layout.addLayout(buttons)
+        warning.hide()
+        return warning
 
     def _name_question(self) -> QFrame:
         """The question asked before a recorded person is used under another name."""
@@ -703,10 +736,48 @@ class NewReferralView(QWidget):
         self.adding_new = False
         self.choice_form.clear_messages()
         self._show_choice()
+        if not self._warned_of_open_cases():
+            self.referring_practice.setFocus()
+
+    def _warned_of_open_cases(self) -> bool:
+        """Read the chosen person's open cases again; True if one the user has not chosen to refer
+        beside is open, which the warning then shows (a case opened since the person was chosen
+        included)."""
+        person = self.chosen
+        if person is None:
+            return False
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: referrals.open_cases_of(session, self.actor, person.id),
+            action="Check for an open case",
+        )
+        if not outcome.ok or outcome.value is None:
+            return True  # the error is on screen; nothing is saved meanwhile
+        self.open_cases = outcome.value
+        if {case.id for case in self.open_cases} <= self._referring_anyway:
+            return False
+        self.open_case_warning_text.setText(_open_case_text(person, self.open_cases))
+        self.open_case_warning.setAccessibleDescription(self.open_case_warning_text.text())
+        self.open_case_warning.show()
+        self.scroll.ensureWidgetVisible(self.open_case_warning)
+        self.open_case_button.setFocus()
+        return True
+
+    def open_existing_case(self) -> None:
+        """The answer "open it": the person's newest open case is opened, nothing is saved."""
+        if self.open_cases:
+            self.case_requested.emit(self.open_cases[0].id)
+
+    def refer_anyway(self) -> None:
+        """The answer "a new episode": the cases shown are not asked about again for this person."""
+        self._referring_anyway = {case.id for case in self.open_cases}
+        self.open_case_warning.hide()
         self.referring_practice.setFocus()
 
     def _ask_about_name(self, match: PersonMatch) -> None:
         assert match.new_name is not None
+        self._close_open_case_warning()
         self.asked = match
         self.chosen, self.new_name = None, None
         self._show_choice()
@@ -763,6 +834,12 @@ class NewReferralView(QWidget):
         self.asked = None
         self.name_question.hide()
         self.attach_button.setEnabled(True)
+        self._close_open_case_warning()
+
+    def _close_open_case_warning(self) -> None:
+        """No one chosen, or someone else: the warning and its answer go."""
+        self.open_cases, self._referring_anyway = [], set()
+        self.open_case_warning.hide()
 
     def add_new_person(self) -> None:
         """Start a new person's record with what was searched for."""
@@ -873,6 +950,12 @@ class NewReferralView(QWidget):
         person, referral = checked
         if person is not None and self._new_duplicates(person):
             return
+        if person is None and self._warned_of_open_cases():
+            if self.open_case_warning.isVisible():
+                self.status.setText(
+                    "Nothing saved yet: this person already has an open case. Open it, or refer anyway."
+                )
+            return
         chosen, renamed = self.chosen, self.new_name
 
         def work(session: Session) -> tuple[ReferralSummary, PersonSummary]:
@@ -967,6 +1050,25 @@ class NewReferralView(QWidget):
         self._show_choice()
         self.scroll.verticalScrollBar().setValue(0)
         self.search_nhs_number.setFocus()
+
+
+def _open_case_text(person: PersonSummary, cases: list[OpenCase]) -> str:
+    """The warning before a second referral: each open case, how far on, since when, whose."""
+    described = "; ".join(
+        f"{case.case_number} ({status_label(case.status).lower()}, received {case.received_on:%d %b %Y}, "
+        + (f"held by {case.worker})" if case.worker else "not assigned yet)")
+        for case in cases
+    )
+    name = f"{person.given_name} {person.family_name}"
+    if len(cases) == 1:
+        return (
+            f"{name} already has an open case: {described}. Open it to add to it, or refer anyway "
+            "if this is a new episode of support."
+        )
+    return (
+        f"{name} already has {len(cases)} open cases: {described}. Open the newest to add to it, "
+        "or refer anyway if this is a new episode of support."
+    )
 
 
 def _sex_order() -> list[tuple[Sex, str]]:
