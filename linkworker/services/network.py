@@ -657,12 +657,13 @@ def move_share(
             )
         }
     if not cases and not loose:
-        raise ValidationError(
-            "chosen",
-            f"There is nothing to move: {source.full_name} holds no open cases or follow-ups."
-            if source is not None
-            else "There is nothing to move: every open referral has a link worker.",
-        )
+        if source is None:
+            said = "every open referral has a link worker."
+        elif how_many is None:
+            said = f"{source.full_name} holds no open cases or follow-ups."
+        else:
+            said = f"{source.full_name} holds no open cases (move all their work to move their follow-ups)."
+        raise ValidationError("chosen", f"There is nothing to move: {said}")
     moved_follow_ups = _write_move(session, actor, source, target, cases, loose)
     rule = rule_for_reader(session, actor)
     return ShareMoved(target.full_name, alone(len(cases), rule), alone(moved_follow_ups, rule))
