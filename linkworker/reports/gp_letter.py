@@ -76,6 +76,7 @@ CLOSING_WORDS = {
     ClosingReason.MOVED_AWAY: "Moved away",
     ClosingReason.REFERRED_ELSEWHERE: "Referred elsewhere",
     ClosingReason.DIED: "Died",
+    ClosingReason.OPENED_IN_ERROR: "Opened in error (recorded by mistake; no support was given under it)",
 }
 CONTACT_WORDS = {
     ContactKind.PHONE: "phone",

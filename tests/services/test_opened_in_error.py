@@ -143,11 +143,6 @@ def test_a_case_closed_as_opened_in_error_leaves_every_figure(
         assert after[name] == before[name], name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="reports/gp_letter.py's CLOSING_WORDS has no words for OPENED_IN_ERROR (not this helper's file)",
-)
 def test_the_letter_of_a_case_closed_in_error_says_so(database: Database, actors: dict[Role, Actor]) -> None:
     worker = actors[Role.LINK_WORKER]
     case = new_case(database, worker)
