@@ -10,10 +10,7 @@ unkeyed, cannot show).
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import re
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,34 +89,12 @@ def _noted_seal(text: str) -> NotedSeal:
 
 def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
     """``linkworker audit verify``, as the --user, with its exit status."""
-    password = _password(arguments.user, folders, url)
+    password = batch_commands.batch_password(arguments.user, folders, url)
     if password is None:
         return EXIT_ENVIRONMENT
     return batch_commands.signed_in_run(
         folders, url, arguments.user, password, lambda batch: _verify(arguments.expect_seal, batch)
     )
-
-
-def _password(username: str, folders: config.Folders, url: str | None) -> str | None:
-    """From the environment, or typed where someone can type it (never read from a pipe); None,
-    with the reason printed, when there is none or no database to sign in to."""
-    password = os.environ.get(PASSWORD_ENV)
-    if not password and sys.stdin.isatty():
-        password = getpass.getpass(f"Password for {username}: ")
-    if not password:
-        print(
-            f"linkworker: no password: set {PASSWORD_ENV}, or run the command in a terminal to type it.",
-            file=sys.stderr,
-        )
-        return None
-    if not url and not folders.database_file.exists():
-        print(
-            f"linkworker: there is no database at {folders.database_file}: "
-            "open Linkworker first to set it up.",
-            file=sys.stderr,
-        )
-        return None
-    return password
 
 
 def _verify(noted: NotedSeal | None, batch: Batch) -> int:

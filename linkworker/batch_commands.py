@@ -358,7 +358,7 @@ class Batch:
 def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
     """Run the batch subcommand the arguments name, as the --user, with its exit status."""
     work = _RUNS[(arguments.command, arguments.kind)]
-    password = _batch_password(arguments.user, folders, url)
+    password = batch_password(arguments.user, folders, url)
     if password is None:
         return EXIT_ENVIRONMENT
     return signed_in_run(folders, url, arguments.user, password, lambda batch: work(arguments, batch))
@@ -382,7 +382,7 @@ def signed_in_run(
         batch.close()
 
 
-def _batch_password(username: str, folders: config.Folders, url: str | None) -> str | None:
+def batch_password(username: str, folders: config.Folders, url: str | None) -> str | None:
     """The password a batch command signs in with, once it is known there is a database to
     sign in to; None (and the reason printed) when there is not, or no password."""
     password = os.environ.get(PASSWORD_ENV) or _typed_password(username)

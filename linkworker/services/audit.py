@@ -230,7 +230,8 @@ def _read_head(session: Session) -> Head | None:
     return Head(stored.last_event_id, stored.last_hash) if stored else None
 
 
-_COLUMNS = (
+# What an event says, in the order domain.audit_chain.ChainedEvent takes it (the seal covers it).
+EVENT_COLUMNS = (
     AuditEvent.id,
     AuditEvent.occurred_at,
     AuditEvent.user_id,
@@ -240,8 +241,8 @@ _COLUMNS = (
     AuditEvent.entity_id,
     AuditEvent.detail,
     AuditEvent.pcn_id,
-    AuditEvent.chain_hash,
 )
+_COLUMNS = (*EVENT_COLUMNS, AuditEvent.chain_hash)
 
 
 def _batches(session: Session, up_to: int | None) -> Iterator[list[SealedEvent]]:

@@ -61,17 +61,7 @@ _ACRONYMS: Final = {
     "pdf": "PDF",
     "oruk": "ORUK",
 }
-_COLUMNS = (
-    AuditEvent.id,
-    AuditEvent.occurred_at,
-    AuditEvent.user_id,
-    AuditEvent.username,
-    AuditEvent.action,
-    AuditEvent.entity,
-    AuditEvent.entity_id,
-    AuditEvent.detail,
-    AuditEvent.pcn_id,
-)
+_COLUMNS = audit.EVENT_COLUMNS
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
