@@ -146,6 +146,7 @@ class _Scope:
 
     pcn_id: int
     every_pcn: bool
+    several_pcns: bool = True  # a shared server's: then the PCN of each event is worth showing
 
     def condition(self) -> ColumnElement[bool] | None:
         return None if self.every_pcn else AuditEvent.pcn_id == self.pcn_id
@@ -307,7 +308,7 @@ def _scope(session: Session, actor: Actor) -> _Scope:
     # A database of one PCN (every file) is all that PCN's: its events of no PCN (a sign-in
     # under a name that matches no account) are its administrators' to read.
     only_pcn = session.scalar(select(func.count()).select_from(Pcn)) == 1
-    return _Scope(actor.pcn_id, bool(every) or only_pcn)
+    return _Scope(actor.pcn_id, bool(every) or only_pcn, several_pcns=not only_pcn)
 
 
 def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[ColumnElement[bool]]:
@@ -386,7 +387,7 @@ def _page(
     ).all()
     events = _Names(session, scope).events(rows)
     total = _count(session, conditions) if known_total is None else max(known_total, offset + len(events))
-    return TrailPage(tuple(events), offset, size, total, scope.every_pcn)
+    return TrailPage(tuple(events), offset, size, total, scope.every_pcn and scope.several_pcns)
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
