@@ -650,11 +650,11 @@ def test_a_role_that_may_not_see_records_is_refused_before_anything_is_read(worl
 def test_moving_another_pcns_case_from_ones_own_worker_moves_nothing(world: World) -> None:
     admin = world.b[Role.ADMIN]
     with world.database.session() as session, pytest.raises(network.WorkChanged):
-        network.reassign(
+        network.reassign(  # named as if the administrator held it, to their PCN's link worker
             session,
             admin,
-            world.b[Role.LINK_WORKER].user_id,
             admin.user_id,
+            world.b[Role.LINK_WORKER].user_id,
             [network.Chosen(world.case, 1)],
             [],
         )
