@@ -36,7 +36,8 @@ def test_the_pcn_list_finds_counts_and_sorts_cases_by_overdue_follow_ups(
             100,
             today=TODAY,
         )
-        detail = session.scalar(select(AuditEvent.detail).order_by(AuditEvent.id.desc()).limit(1))
+    # The audit trail is written when the unit of work commits, so it is read after.
+    detail = _last_audit_detail(database)
 
     assert {row.referral_id: row.overdue_follow_ups for row in listed.page.rows} == {
         case.id: overdue.get(case.id, 0) for case in world.cases
@@ -49,5 +50,9 @@ def test_the_pcn_list_finds_counts_and_sorts_cases_by_overdue_follow_ups(
     assert "overdue=any" in (detail or "")
     with database.session() as session:
         caseload.first_page(session, worker, CaseloadQuery(scope=Scope.PCN, overdue=True), 5, today=TODAY)
-        detail = session.scalar(select(AuditEvent.detail).order_by(AuditEvent.id.desc()).limit(1))
-    assert "overdue=only" in (detail or "")
+    assert "overdue=only" in (_last_audit_detail(database) or "")
+
+
+def _last_audit_detail(database: Database) -> str | None:
+    with database.session() as session:
+        return session.scalar(select(AuditEvent.detail).order_by(AuditEvent.id.desc()).limit(1))
