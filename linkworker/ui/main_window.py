@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
             caseload.case_requested.connect(self.open_case)
             caseload.step_requested.connect(self.go_to_step)
             referral.referral_created.connect(self.open_case)
+            referral.case_requested.connect(self.open_case)
             areas += [
                 Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
                 Area(

@@ -285,10 +285,6 @@ def test_a_case_opened_in_error_is_closed_so_from_the_case(
         assert (referral.status, referral.closing_reason) == ("closed", "opened_in_error")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/main_window.py (the lead's) does not connect NewReferralView.case_requested to open_case yet",
-)
 def test_open_the_existing_case_opens_it_in_the_cases_area(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
