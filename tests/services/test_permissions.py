@@ -61,8 +61,8 @@ def test_only_admins_administer(database: Database, actors: dict[Role, Actor]) -
                 call(session, actors[role], worker_id, practice_id)
             assert raised.value.permission is Permission.ADMINISTER, what
             assert (
-                str(raised.value)
-                == f"Your role ({role.label}) does not allow you to administer Linkworker (users, practices, the audit trail, backups)."
+                str(raised.value) == f"Your role ({role.label}) does not allow you to administer Linkworker "
+                "(users, practices, the audit trail, backups)."
             )
 
     assert snapshot(database) == before

@@ -170,6 +170,9 @@ def test_only_an_administrator_sees_or_sets_the_swemwbs_change(
     tab.refresh()
     tab.swemwbs.setValue(1.5)
     qtbot.mouseClick(tab.swemwbs_save_button, Qt.MouseButton.LeftButton)
-    assert messages.texts() == [f"Your role ({role.label}) does not allow you to administer Linkworker (users, practices, the audit trail, backups)."]
+    assert messages.texts() == [
+        f"Your role ({role.label}) does not allow you to administer Linkworker "
+        "(users, practices, the audit trail, backups)."
+    ]
     with sqlite_database.read_session() as session:
         assert disclosure.swemwbs_change_for(session, sqlite_actors[role]) == 2.87

@@ -460,6 +460,9 @@ def test_the_locking_tab_in_other_hands_changes_nothing(
     qtbot.addWidget(tab)
     tab.minutes.setValue(60)
     tab.save()
-    assert messages.texts() == ["Your role (PCN manager) does not allow you to administer Linkworker (users, practices, the audit trail, backups)."]
+    assert messages.texts() == [
+        "Your role (PCN manager) does not allow you to administer Linkworker "
+        "(users, practices, the audit trail, backups)."
+    ]
     with sqlite_database.read_session() as session:
         assert organisation.idle_lock_minutes(session, sqlite_actors[Role.ADMIN]) == 10
