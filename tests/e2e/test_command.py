@@ -64,7 +64,7 @@ def test_self_test_without_a_keyring_warns_and_still_passes(command: Command) ->
     steps = step_lines(result.stdout)
     assert steps.pop("system keyring") == "WARN"
     assert set(steps.values()) == {"PASS"}
-    assert "Database keys will be kept in files readable only by the user" in result.stdout
+    assert "A local database does not need one (its key is kept in key slots beside it)" in result.stdout
     assert result.stdout.splitlines()[-1].endswith("steps passed, 1 with a warning.")
 
 

@@ -134,16 +134,17 @@ def test_a_deactivated_need_is_no_longer_offered_but_stays_on_its_referrals(
     worker, manager = actors[Role.LINK_WORKER], actors[Role.MANAGER]
     pets = add(database, manager, "Pet care")
     with database.session() as session:
+        practice_id = referring_practices(session, worker)["G99001"]
         patient = Patient(
             given_name="Ivo",
             family_name="Marsh",
             date_of_birth=date(1970, 1, 2),
             sex="male",
             ethnic_category="99",
+            registered_practice_id=practice_id,
         )
         session.add(patient)
         session.flush()
-        practice_id = referring_practices(session, worker)["G99001"]
         create_referral(
             session,
             worker,

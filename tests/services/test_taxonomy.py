@@ -56,6 +56,7 @@ def test_mapping_a_term_gives_its_need_to_the_services_carrying_it(
         again = taxonomy.set_mapping(session, manager, term.id, mapped.version, "loneliness")
         assert again.need_code == "loneliness"
         assert len(session.scalars(select(ServiceNeed).where(ServiceNeed.service_id == walks.id)).all()) == 1
+    with database.session() as session:  # events are written when their unit of work commits
         events = session.scalars(
             select(AuditEvent.detail).where(AuditEvent.action == "taxonomy_mapped")
         ).all()

@@ -100,7 +100,7 @@ def test_validation_error_for_a_field_the_form_lacks_is_shown_in_a_box(
         action="New practice",
     )
     assert not outcome.ok
-    assert messages.texts() == ["An ODS code has 3 to 8 letters and digits, like G82001."]
+    assert messages.texts() == ["A practice's ODS code is a letter and five digits, like G82001."]
 
 
 def test_a_database_that_cannot_be_read_is_a_critical_box_not_a_crash(
