@@ -682,3 +682,43 @@ class LocalNeed(Versioned, Base):
     label: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# Issue 16, live ORUK feeds (services.directory_feeds): saved feed addresses and what each read changed.
+
+
+class DirectoryFeed(Versioned, Base):
+    """A PCN's saved Open Referral UK feed address, and what its last import added, updated and closed."""
+
+    __tablename__ = "directory_feed"
+    __table_args__ = (UniqueConstraint("pcn_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pcn_id: Mapped[int] = mapped_column(ForeignKey("pcn.id"))
+    address: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Null until the feed is first imported; the counts are that import's changes.
+    last_read_at: Mapped[datetime | None]
+    last_read_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    last_added: Mapped[int | None]
+    last_updated: Mapped[int | None]
+    last_unchanged: Mapped[int | None]
+    last_closed: Mapped[int | None]
+    last_skipped: Mapped[int | None]
+
+
+class DirectoryFeedService(Base):
+    """A service a feed carried when last imported, with a digest of its record: a service that
+    vanishes from the feed is closed, and one whose digest changed counts as updated."""
+
+    __tablename__ = "directory_feed_service"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("directory_feed.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    oruk_id: Mapped[str] = mapped_column(String(100))
+    record_digest: Mapped[str] = mapped_column(String(64))
