@@ -48,6 +48,7 @@ from linkworker.services.case_record import ConnectionRecord, Names, case_in_pcn
 from linkworker.services.casework import CHANGES_TOLD, CaseChange, CaseChanged
 from linkworker.services.disclosure import rule_for_reader
 from linkworker.services.errors import NotFound, ServiceError
+from linkworker.services.referrals import counted_in_figures
 from linkworker.store.models import AuditEvent, Connection, Referral, Service
 
 MADE = "connection_made"  # audit actions on a connection, recorded against its case
@@ -212,7 +213,8 @@ def record_outcome(
 
 def service_usage(session: Session, actor: Actor, service_id: int) -> ServiceUsage:
     """How many of the actor's PCN's people have been connected to the service (a suggestion
-    is not a connection), and how many of them attended it."""
+    is not a connection), and how many of them attended it; a case closed as opened in error
+    counts in no figure (``referrals.counted_in_figures``)."""
     actor.require(Permission.SEE_AGGREGATES)
     service = _service_for(session, actor, service_id)
     connected = (
@@ -222,6 +224,7 @@ def service_usage(session: Session, actor: Actor, service_id: int) -> ServiceUsa
             Connection.service_id == service.id,
             Referral.pcn_id == actor.pcn_id,
             Connection.status != ConnectionStatus.SUGGESTED.value,
+            counted_in_figures(),
         )
         .subquery()
     )

@@ -11,7 +11,9 @@ status or closure of the episode, the codes for the GP record, and the link work
 A code stays listed once it is marked entered, even when the episode no longer makes it due (a
 person who declines after their referral code was entered: domain.gp_codes gives them only the
 declined code). It is shown as entered and no longer due, so the GP record is never out of step
-with what the case screen says, and nothing entered is dropped from view.
+with what the case screen says, and nothing entered is dropped from view. A case closed as
+opened in error was no episode, so it makes no code due (and none can be marked entered); one
+entered before it was closed so stays listed, due no longer, for the practice to take out.
 
 Codes and letter are identifiable: only roles that see records (link workers and admins) may
 have them. The letter is made only while the person's consent to share with their GP stands:
@@ -38,7 +40,7 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
 from linkworker.domain.intake import case_number
 from linkworker.domain.measures import Ons4Band, Ons4Question
-from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
+from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency, counts_in_figures
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -139,6 +141,10 @@ def mark_entered(
     due_on = listed[code].due_on if code in listed else None
     if due_on is None:
         catalogues.snomed_codes().get(code)  # an unknown code gets its own message
+        if not _an_episode(referral):
+            raise ValidationError(
+                "code", "This case was closed as opened in error, so no code goes in the GP record."
+            )
         if gp_codes.declined_on(_history(session, referral.id)) is not None:
             raise ValidationError(
                 "code",
@@ -188,11 +194,15 @@ def _history(session: Session, referral_id: int) -> EpisodeHistory:
     )
 
 
+def _an_episode(referral: Referral) -> bool:
+    """Whether the case was an episode of social prescribing: not one closed as opened in error."""
+    return counts_in_figures(ClosingReason(referral.closing_reason) if referral.closing_reason else None)
+
+
 def _codes(session: Session, referral: Referral) -> list[GpCode]:
     catalogue = catalogues.snomed_codes()
-    due = {
-        item.code.code: item.due_on for item in gp_codes.codes_due(_history(session, referral.id), catalogue)
-    }
+    made = gp_codes.codes_due(_history(session, referral.id), catalogue) if _an_episode(referral) else []
+    due = {item.code.code: item.due_on for item in made}
     entries = {
         entry.code: (entry.entered_on, name)
         for entry, name in session.execute(

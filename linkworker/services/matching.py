@@ -28,6 +28,7 @@ from linkworker.services import needs, postcodes
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import case_in_pcn
 from linkworker.services.directory_table import directory_table
+from linkworker.services.referrals import counted_in_figures
 from linkworker.store.models import Connection, Referral, ReferralNeed
 
 # The most matches returned: more than a link worker reads, and a list that stays quick to show.
@@ -161,13 +162,18 @@ def history(session: Session, actor: Actor) -> Attendance:
     """Each service's outcomes and attendances among this PCN's connections, in one grouped query.
     Exact counts ("1 of 2 attended"), so for the roles that match people to services, who may
     see the records counted; a manager sees a service's use under the PCN's rule instead
-    (``connections.service_usage``)."""
+    (``connections.service_usage``). A case closed as opened in error is no part of the record
+    (``referrals.counted_in_figures``): nobody went, or failed to go, under it."""
     actor.require(Permission.SEE_IDENTIFIABLE)
     attended = func.sum(case((Connection.status == ConnectionStatus.ATTENDED.value, 1), else_=0))
     rows = session.execute(
         select(Connection.service_id, func.count(), attended)
         .join(Referral, Referral.id == Connection.referral_id)
-        .where(Referral.pcn_id == actor.pcn_id, Connection.status.in_([status.value for status in OUTCOMES]))
+        .where(
+            Referral.pcn_id == actor.pcn_id,
+            Connection.status.in_([status.value for status in OUTCOMES]),
+            counted_in_figures(),
+        )
         .group_by(Connection.service_id)
     )
     tracks = {service_id: Track(outcomes, int(yes or 0)) for service_id, outcomes, yes in rows}

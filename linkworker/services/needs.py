@@ -7,13 +7,14 @@ Each local need says how many referrals record it: exactly for a role that may s
 PCN manager is told only whether any do ("in use"), not how many: the count over all time is
 the sum of the monthly summaries' "New referrals by need", so even rounded or starred it could
 be set against them to work out a month's starred count. That it is in use adds nothing to them.
+A case closed as opened in error is not counted (``referrals.counted_in_figures``), as there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
@@ -72,13 +73,21 @@ def labels_of_pcn(session: Session, pcn_id: int) -> dict[str, str]:
     return labels
 
 
+def _counted() -> ColumnElement[bool]:
+    """``referrals.counted_in_figures``, imported here since services.referrals reads this module's
+    labels as it loads."""
+    from linkworker.services.referrals import counted_in_figures
+
+    return counted_in_figures()
+
+
 def local_needs(session: Session, actor: Actor) -> list[LocalNeedSummary]:
     """The PCN's own needs, active or not, with how many referrals record each."""
     in_use = (
         select(func.count())
         .select_from(ReferralNeed)
         .join(Referral, Referral.id == ReferralNeed.referral_id)
-        .where(ReferralNeed.need_code == LocalNeed.code, Referral.pcn_id == LocalNeed.pcn_id)
+        .where(ReferralNeed.need_code == LocalNeed.code, Referral.pcn_id == LocalNeed.pcn_id, _counted())
         .scalar_subquery()
     )
     rows = session.execute(
@@ -143,7 +152,7 @@ def _referral_count(session: Session, need: LocalNeed) -> int:
             select(func.count())
             .select_from(ReferralNeed)
             .join(Referral, Referral.id == ReferralNeed.referral_id)
-            .where(ReferralNeed.need_code == need.code, Referral.pcn_id == need.pcn_id)
+            .where(ReferralNeed.need_code == need.code, Referral.pcn_id == need.pcn_id, _counted())
         )
         or 0
     )
