@@ -610,13 +610,38 @@ class AuditChainHead(Base):
 
 
 class PostcodePoint(Base):
-    """A postcode's centre, from the ONS postcode directory."""
+    """A postcode's centre, from the ONS postcode directory; for a full postcode also the small
+    area it lies in, that area's rank in its nation's deprivation index, and the nation (issue 18;
+    ``domain.deprivation``). A district's row has none of these, nor does a postcode from an
+    import before them."""
 
     __tablename__ = "postcode_point"
 
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
+    lsoa_code: Mapped[str | None] = mapped_column(String(9))
+    imd_rank: Mapped[int | None] = mapped_column(Integer)
+    # The index the rank is of ("IMD2019", "SIMD2020": ``domain.deprivation.INDICES``).
+    imd_index: Mapped[str | None] = mapped_column(String(12))
+    country: Mapped[str | None] = mapped_column(String(9))
+
+
+class PracticePopulation(Base):
+    """How many patients registered at a practice live in one LSOA, from one extract of NHS
+    Digital's "Patients Registered at a GP Practice" (an import replaces that extract's rows)."""
+
+    __tablename__ = "practice_population"
+    __table_args__ = (
+        UniqueConstraint("extract_date", "practice_code", "lsoa_code"),
+        CheckConstraint("patients >= 0", name="patients_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extract_date: Mapped[date]
+    practice_code: Mapped[str] = mapped_column(String(10), index=True)
+    lsoa_code: Mapped[str] = mapped_column(String(9))
+    patients: Mapped[int] = mapped_column(Integer)
 
 
 class SupportPlan(Versioned, Base):
