@@ -137,7 +137,7 @@ def protect(summary: Summary, rule: Rule, practices: Sequence[Summary] = ()) -> 
                 decided[row] = _protection_of(their[REFERRALS])
     shown_now = {key: shown(_applied(figure, decided.get(key)), rule) for key, figure in ours.items()}
     for key, tables in totals.items():
-        families = [[shown_now[row] for row in rows] for rows in tables]
+        families: list[list[str | Bounds]] = [[shown_now[row] for row in rows] for rows in tables]
         if theirs:
             families.append([_bound(bounds, key) for bounds in their_bounds])
         decided[key] = strictest(total_protection(parts, rule) for parts in families)

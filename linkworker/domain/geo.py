@@ -36,7 +36,8 @@ def distances_km(
     phi_1, phi_2 = math.radians(latitude), np.radians(latitudes)
     delta_lambda = np.radians(longitudes - longitude)
     a = np.sin((phi_2 - phi_1) / 2) ** 2 + math.cos(phi_1) * np.cos(phi_2) * np.sin(delta_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    distances: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return distances
 
 
 def in_uk(latitude: float, longitude: float) -> bool:

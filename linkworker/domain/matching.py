@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -285,7 +285,15 @@ def first_need(criteria: MatchCriteria, needs_order: Sequence[str]) -> str | Non
     return needs_order[0]
 
 
-def needs_part(met: Number, wanted: int, meets_first: Flag | None) -> Number:
+@overload
+def needs_part(met: float, wanted: int, meets_first: bool | None) -> float: ...
+@overload
+def needs_part(
+    met: npt.NDArray[np.int64], wanted: int, meets_first: npt.NDArray[np.bool_] | None
+) -> npt.NDArray[np.float64]: ...
+def needs_part(
+    met: float | npt.NDArray[np.int64], wanted: int, meets_first: Flag | None
+) -> float | npt.NDArray[np.floating[Any]]:
     """The needs part of the score from the number of needs met (of ``wanted``) and whether the
     first need is among them (``None`` when no need is first, ``first_need``): 1 for all of them."""
     if meets_first is None:

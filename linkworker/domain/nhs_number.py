@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import nhs_number as _nhs
+# The package's own module: its top level re-exports these without declaring them public.
+from nhs_number import validate as _nhs
 
 from linkworker.domain.errors import ValidationError, accepts
 
