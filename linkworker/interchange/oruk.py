@@ -2,17 +2,47 @@
 
 Both readers hand this module one service at a time in HSDS's nested JSON shape (the CSV reader
 first joins its tables into that shape), so every rule about a feed's values is written once:
-what is skipped (no id, no name, an id seen before), what is imported but flagged (coordinates
-out of range, a postcode that is not a UK one, an unknown status, ...), and what is only noted
-(fields ORUK does not have). Each problem names the file and the place in it (line or JSON path)
-that someone fixing the feed looks for, and the service it is about (its name and id, as far as
-the feed gives them) that a link worker knows it by.
+what is skipped (no id, no name, an id seen before, a record that is not a service), what is
+imported but flagged (coordinates out of range, a postcode that is not a UK one, an email, web
+address or phone number the service editor would refuse, an unknown status, ...), and what is
+only noted (fields ORUK does not have). Each problem names the file and the place in it (line or
+JSON path) that someone fixing the feed looks for, and the service it is about (its name and id,
+as far as the feed gives them) that a link worker knows it by.
+
+Full records and summaries. A feed keeps a directory up to date by being imported again and
+again, and not every shape of it says everything about a service:
+
+- a full record is a service as ``/services/{id}`` returns it: a JSON file holding one service,
+  a JSON list of services, or a row of services.csv joined with the other tables of its folder;
+- a summary is an item of a ``/services`` page (``{"contents": [...]}``): ORUK's
+  service_list schema gives it the service's own fields and its organisation, but none of its
+  tables (locations and their schedules, schedules, phones, languages, cost options, attributes
+  and taxonomy terms, contacts, service areas), and APIs often list those tables empty on a page
+  where they were never loaded.
+
+Either way a record updates only what it carries (``OrukService.carried``, by ``PARTS``): a field
+or table absent from the record leaves the stored value alone, and a field present but empty
+(``"description": ""``, ``"url": null``, ``"service_at_locations": []`` in a full record) clears
+it. In a summary a table counts as carried only when it has something in it. A value refused on
+import (a bad email) is not carried either: the service is flagged, and keeps what it had. A full
+record's flags replace the ones stored with the service; a summary's are added to them, since it
+cannot tell whether what it leaves out was put right (``merged``).
+
+Documents that are not services (an organisation, a location, a taxonomy, a taxonomy term, as
+their own ORUK endpoints return them) are told apart by the fields only they have
+(``record_kind``): one among services is skipped, and a file of nothing else is refused whole.
+
+A service's taxonomy is read both ways ORUK lists it: ``attributes`` linking to a term (nested as
+``taxonomy_term``, or by ``taxonomy_term_id`` to a term of the service's ``taxonomy_terms``), and
+the ``taxonomy_terms`` array UK-profile services carry (and the older ``service_taxonomys``).
 
 The other way, ``hsds_service`` turns a ``OrukService`` into a service object that validates
-against hsds-3.0-service.schema.json. ORUK identifiers are UUIDs: a service whose own id is not
-one is exported under a UUID derived from it, and the same for organisations, locations and
-terms, so exporting twice gives the same ids. An address is exported only when its first line,
-town and postcode are all known, as ORUK requires of an address.
+against hsds-3.0-service.schema.json. The ORUK ids of a service's organisation, locations,
+schedules, phone, contacts, service areas and taxonomy terms are kept when imported and exported
+again as they came. ORUK identifiers are UUIDs: an id that is not one (or a part that has none,
+entered in Linkworker) is exported under a UUID derived from it, so exporting twice gives the same
+ids, and importing the export matches them again (``same_id``). An address is exported only when
+its first line, town and postcode are all known, as ORUK requires of an address.
 """
 
 from __future__ import annotations
@@ -21,7 +51,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +59,9 @@ from typing import Any, TextIO
 
 from linkworker.domain import postcode
 from linkworker.domain.directory import ACCESS_ROUTE_LABELS, COST_LABELS, AccessRoute, CostKind, ServiceStatus
-from linkworker.domain.service_entry import OLDEST_AGE, UK_LATITUDE, UK_LONGITUDE, URL_MAX
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.intake import parse_email, parse_phone
+from linkworker.domain.service_entry import OLDEST_AGE, UK_LATITUDE, UK_LONGITUDE, parse_url
 from linkworker.whole_file import not_written, text_written_whole
 
 # Needs are exported as terms of this taxonomy, and recognised by it when imported again.
@@ -39,8 +71,6 @@ _NAMESPACE = uuid.UUID("6f1f8d5e-2b8a-4c39-9d0e-6c1b5a1e7d42")
 
 # The widths of the columns the values go into (store/models.py).
 NAME_MAX = 200
-EMAIL_MAX = 254
-PHONE_MAX = 40
 TOWN_MAX = 100
 BYDAY_MAX = 40
 ID_MAX = 100
@@ -85,6 +115,112 @@ SERVICE_FIELDS = frozenset(
         "attributes", "metadata",
     }
 )  # fmt: skip
+# The fields UK-profile services carry besides HSDS's: their taxonomy, listed on the service.
+UK_PROFILE_FIELDS = frozenset({"taxonomy_terms", "service_taxonomys"})
+# The fields of a /services page item (hsds-3.0-service_list.schema.json): a summary has no tables.
+_SUMMARY_FIELDS = frozenset(
+    {
+        "id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email",
+        "status", "interpretation_services", "application_process", "fees_description", "wait_time",
+        "fees", "accreditations", "eligibility_description", "minimum_age", "maximum_age",
+        "assured_date", "assurer_email", "licenses", "alert", "last_modified", "organization", "program",
+    }
+)  # fmt: skip
+
+# The parts of a service an import may update, each with the fields of a record that carry it and
+# the ``OrukService`` fields it sets. Service-level schedules are "schedules"; a location's
+# schedules and accessibility come with "locations".
+PART_KEYS: dict[str, tuple[str, ...]] = {
+    "organisation": ("organization",),
+    "description": ("description",),
+    "url": ("url",),
+    "email": ("email",),
+    "phone": ("phones",),
+    "status": ("status",),
+    "cost": ("cost_options", "fees_description", "fees"),
+    "access_routes": ("application_process",),
+    "languages": ("languages",),
+    "min_age": ("minimum_age",),
+    "max_age": ("maximum_age",),
+    "waiting_time": ("wait_time",),
+    "verified_on": ("assured_date",),
+    "locations": ("service_at_locations",),
+    "schedules": ("schedules",),
+    "terms": ("attributes", "taxonomy_terms", "service_taxonomys"),
+    "contacts": ("contacts",),
+    "service_areas": ("service_areas",),
+}
+PARTS: dict[str, tuple[str, ...]] = {
+    "organisation": (
+        "organisation_name", "organisation_id", "organisation_description", "organisation_url",
+        "organisation_email",
+    ),
+    "description": ("description",),
+    "url": ("url",),
+    "email": ("email",),
+    "phone": ("phone", "phone_id"),
+    "status": ("status",),
+    "cost": ("cost_kind", "cost_note"),
+    "access_routes": ("access_routes",),
+    "languages": ("languages",),
+    "min_age": ("min_age",),
+    "max_age": ("max_age",),
+    "waiting_time": ("waiting_time",),
+    "verified_on": ("verified_on",),
+    "locations": ("locations", "accessibility"),
+    "schedules": (),
+    "terms": ("terms",),
+    "contacts": ("contacts",),
+    "service_areas": ("service_areas",),
+}  # fmt: skip
+
+# Flags about a part the record does not carry: true of a new service, which gets the default;
+# an update keeps what the service had, so they are not kept with it (``merged``).
+NO_ORGANISATION = "No organisation is given."
+NO_STATUS = "No status is given: recorded as active."
+NO_COST = "The cost is not given: recorded as free."
+_ABSENT_FLAGS = {NO_ORGANISATION: "organisation", NO_STATUS: "status", NO_COST: "cost"}
+
+# Fields only a service has; and, for other ORUK documents, fields that tell them apart.
+_SERVICE_ONLY = frozenset(
+    {
+        "status", "organization", "service_at_locations", "cost_options", "fees", "fees_description",
+        "application_process", "eligibility_description", "minimum_age", "maximum_age", "assured_date",
+        "assurer_email", "wait_time", "interpretation_services", "accreditations", "licenses", "alert",
+        "service_areas", "required_documents", "program_id", "program", "taxonomy_terms",
+        "service_taxonomys",
+    }
+)  # fmt: skip
+_OTHER_KINDS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("an ORUK API's description (its / address)", "API descriptions", frozenset({"openapi_url", "profile"})),
+    (
+        "a location",
+        "locations",
+        frozenset(
+            {"location_type", "latitude", "longitude", "addresses", "transportation", "external_identifier"}
+        ),
+    ),
+    (
+        "a taxonomy term",
+        "taxonomy terms",
+        frozenset({"code", "taxonomy_id", "parent_id", "term_uri", "taxonomy", "language"}),
+    ),
+    (
+        "an organisation",
+        "organisations",
+        frozenset(
+            {
+                "website", "legal_status", "organization_identifiers", "year_incorporated", "logo",
+                "tax_status", "tax_id", "parent_organization_id", "programs", "services", "locations",
+            }
+        ),
+    ),
+    ("a taxonomy", "taxonomies", frozenset({"version", "uri"})),
+)  # fmt: skip
+WHAT_IMPORTS = (
+    "A directory import reads services: a page of /services, a list of services, one service as "
+    "/services/{id} returns it, or a folder of ORUK CSV tables."
+)
 
 
 class FeedError(ValueError):
@@ -136,11 +272,14 @@ def shown_name(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Term:
-    """A taxonomy term a service carries: its vocabulary, its code (or id) there, and its name."""
+    """A taxonomy term a service carries: its vocabulary, its code (or id) there, and its name;
+    ``oruk_id`` is the term's own ORUK id when the feed gave one."""
 
     vocabulary: str
     term_id: str
     name: str
+    # Not part of what the term is (its vocabulary and code): compared apart (``part_ids``).
+    oruk_id: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +290,7 @@ class OrukLocation:
     postcode: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    oruk_id: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -163,6 +303,30 @@ class OrukSchedule:
     closes_at: time | None = None
     description: str | None = None
     location: int | None = None
+    oruk_id: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class OrukContact:
+    """Someone to contact about the service, with one phone number."""
+
+    oruk_id: str | None = None
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    phone_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OrukServiceArea:
+    """Where the service is offered, as the feed describes it (``extent`` as given, e.g. GeoJSON)."""
+
+    oruk_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    extent: str | None = None
+    extent_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +356,16 @@ class OrukService:
     terms: tuple[Term, ...] = ()
     problems: tuple[str, ...] = ()
     where: str = ""
+    organisation_id: str | None = None
+    organisation_description: str | None = None
+    organisation_url: str | None = None
+    organisation_email: str | None = None
+    phone_id: str | None = None
+    contacts: tuple[OrukContact, ...] = ()
+    service_areas: tuple[OrukServiceArea, ...] = ()
+    # The parts of ``PARTS`` the record carried (None: all, as for a service exported whole).
+    carried: frozenset[str] | None = None
+    summary: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,14 +416,17 @@ class FeedReader:
         self.services: list[OrukService] = []
         self.problems: list[FeedProblem] = []
         self.records = 0
+        # Records that are other ORUK documents, by what they are (``record_kind``).
+        self.others: dict[str, int] = {}
         self._first_seen: dict[str, str] = {}
 
     def note(self, where: str, message: str, record_id: str | None = None, name: str | None = None) -> None:
         """Note something found at ``where``: about the file, or about the service ``record_id``."""
         self.problems.append(FeedProblem(self.file, where, record_id, Severity.NOTE, message, name))
 
-    def read(self, raw: object, where: str) -> None:
-        """Read one service object found at ``where`` (a JSON path or a CSV line)."""
+    def read(self, raw: object, where: str, *, summary: bool = False) -> None:
+        """Read one service object found at ``where`` (a JSON path or a CSV line); ``summary``
+        for an item of a ``/services`` page (see the module's docstring)."""
         self.records += 1
         if not isinstance(raw, Mapping):
             self._problem(where, None, None, "This is not a service object: skipped.")
@@ -257,6 +434,11 @@ class FeedReader:
         record_id = _text(raw.get("id"))
         name = _text(raw.get("name"))
         shown = shown_name(name)
+        kind = record_kind(raw)
+        if kind is not None:
+            self.others[kind] = self.others.get(kind, 0) + 1
+            self._problem(where, record_id[:40] or None, shown, f"This is {kind}, not a service: skipped.")
+            return
         if not record_id:
             self._problem(
                 where, None, shown, "The service has no id, so it cannot be kept up to date: skipped."
@@ -280,25 +462,49 @@ class FeedReader:
             return
         self._first_seen[record_id] = where
         record = _Record(self.file, where, record_id, shown)
-        unknown = sorted(key for key in raw if isinstance(key, str) and key not in SERVICE_FIELDS)
+        known = SERVICE_FIELDS | UK_PROFILE_FIELDS
+        unknown = sorted(key for key in raw if isinstance(key, str) and key not in known)
         unknown = [key for key in unknown if not key.startswith("_")]
         if unknown:
             record.add(Severity.NOTE, f"Fields ORUK does not have, left out: {', '.join(unknown)}.")
-        self.services.append(_service(raw, record_id, name, record))
+        self.services.append(_service(raw, record_id, name, record, summary))
         self.problems.extend(record.problems)
 
     def _problem(self, where: str, record_id: str | None, name: str | None, message: str) -> None:
         self.problems.append(FeedProblem(self.file, where, record_id, Severity.SKIPPED, message, name))
 
     def feed(self, form: str) -> Feed:
+        """The feed as read; ``FeedError`` when it holds other ORUK documents and no service."""
+        if self.others and not self.services and sum(self.others.values()) == self.records:
+            raise FeedError(not_services(self.file, self.others))
         return Feed(self.file, form, tuple(self.services), tuple(self.problems), self.records)
 
 
-def _service(raw: Mapping[str, Any], record_id: str, name: str, record: _Record) -> OrukService:
+def record_kind(raw: Mapping[str, Any]) -> str | None:
+    """What an ORUK document is when it is not a service ("a location"), told by the fields only
+    it has; None for a service, and for a record too bare to tell (read as a service)."""
+    keys = set(raw)
+    if "id" not in keys or keys & _SERVICE_ONLY:
+        return None
+    return next((kind for kind, _plural, fields in _OTHER_KINDS if keys & fields), None)
+
+
+def not_services(file: str, kinds: Mapping[str, int]) -> str:
+    """Why a file of other ORUK documents is refused: what it holds, and what an import reads."""
+    plurals = {kind: plural for kind, plural, _fields in _OTHER_KINDS}
+    one = sum(kinds.values()) == 1
+    held = next(iter(kinds)) if one else " and ".join(plurals[kind] for kind in kinds)
+    return f"{file} holds {held}, not services. {WHAT_IMPORTS}"
+
+
+def _service(
+    raw: Mapping[str, Any], record_id: str, name: str, record: _Record, summary: bool
+) -> OrukService:
+    carried = _carried(raw, summary)
     organisation = raw.get("organization") if isinstance(raw.get("organization"), Mapping) else {}
     organisation_name = _text(organisation.get("name"))
     if not organisation_name:
-        record.add(Severity.FLAGGED, "No organisation is given.")
+        record.add(Severity.FLAGGED, NO_ORGANISATION)
     pairs = [
         (_where(item, f"{record.where}.service_at_locations[{index}]"), item)
         for index, item in enumerate(_objects(raw.get("service_at_locations")))
@@ -318,24 +524,24 @@ def _service(raw: Mapping[str, Any], record_id: str, name: str, record: _Record)
             schedules.append(_schedule(item, _where(item, f"{at}.schedules[{number}]"), record, index))
     for number, item in enumerate(_objects(raw.get("schedules"))):
         schedules.append(_schedule(item, _where(item, f"{record.where}.schedules[{number}]"), record, None))
-    min_age = _age(raw.get("minimum_age"), "minimum age", record)
-    max_age = _age(raw.get("maximum_age"), "maximum age", record)
+    min_age = _age(raw.get("minimum_age"), "minimum age", record, carried, "min_age")
+    max_age = _age(raw.get("maximum_age"), "maximum age", record, carried, "max_age")
     if min_age is not None and max_age is not None and min_age > max_age:
         record.add(
             Severity.FLAGGED, f"The minimum age ({min_age}) is above the maximum ({max_age}): both left out."
         )
         min_age = max_age = None
+        carried -= {"min_age", "max_age"}
     cost_kind, cost_note = _cost(raw, record)
+    phone, phone_id = _phone(raw, record, carried)
     return OrukService(
         oruk_id=record_id,
         name=_fit(name, NAME_MAX, "name", record),
         organisation_name=_fit(organisation_name, NAME_MAX, "organisation", record),
         description=_text(raw.get("description")) or None,
-        url=_fit(_text(raw.get("url")) or _text(organisation.get("website")), URL_MAX, "web address", record)
-        or None,
-        email=_fit(_text(raw.get("email")) or _text(organisation.get("email")), EMAIL_MAX, "e-mail", record)
-        or None,
-        phone=_phone(raw, record),
+        url=_checked(raw.get("url"), parse_url, "web address", record, carried, "url"),
+        email=_checked(raw.get("email"), parse_email, "email address", record, carried, "email"),
+        phone=phone,
         status=_status(raw.get("status"), record),
         cost_kind=cost_kind,
         cost_note=cost_note,
@@ -357,6 +563,89 @@ def _service(raw: Mapping[str, Any], record_id: str, name: str, record: _Record)
         terms=_terms(raw, record),
         problems=record.flags(),
         where=record.where,
+        organisation_id=_id(organisation.get("id")),
+        organisation_description=_organisation_description(organisation),
+        organisation_url=_checked(
+            organisation.get("website"), parse_url, "organisation's web address", record
+        ),
+        organisation_email=_checked(
+            organisation.get("email"), parse_email, "organisation's email address", record
+        ),
+        phone_id=phone_id,
+        contacts=tuple(_contact(item, record) for item in _objects(raw.get("contacts"))),
+        service_areas=tuple(_service_area(item) for item in _objects(raw.get("service_areas"))),
+        carried=frozenset(carried),
+        summary=summary,
+    )
+
+
+def _organisation_description(organisation: Mapping[str, Any]) -> str | None:
+    """What the organisation does; one that only repeats its name says nothing, and is what an
+    export writes for an organisation with no description (ORUK requires one), so it is not kept."""
+    description = _text(organisation.get("description"))
+    return (
+        None if description.casefold() == _text(organisation.get("name")).casefold() else description or None
+    )
+
+
+def _carried(raw: Mapping[str, Any], summary: bool) -> set[str]:
+    """The parts a record carries: those with a field present; in a summary, a table only when it
+    has something in it (a page may list tables empty that were never loaded)."""
+
+    def present(key: str) -> bool:
+        if key not in raw:
+            return False
+        return not summary or key in _SUMMARY_FIELDS or bool(_objects(raw[key]))
+
+    return {part for part, keys in PART_KEYS.items() if any(present(key) for key in keys)}
+
+
+def _id(value: object) -> str | None:
+    """A part's ORUK id as kept (an overlong one is not an id anyone can match: none is kept)."""
+    text = _text(value)
+    return text if text and len(text) <= ID_MAX else None
+
+
+def _checked(
+    value: object,
+    rule: Callable[[str], str | None],
+    what: str,
+    record: _Record,
+    carried: set[str] | None = None,
+    part: str = "",
+) -> str | None:
+    """An email, web address or phone number checked as the service editor checks it: a bad one
+    is left out and the service flagged with the reason; the service keeps what it had."""
+    text = _text(value)
+    try:
+        return rule(text)
+    except ValidationError as error:
+        shown = text if len(text) <= 60 else f"{text[:57]}..."
+        record.add(Severity.FLAGGED, f"The {what} “{shown}” is left out: {error.message}")
+        if carried is not None:
+            carried.discard(part)
+        return None
+
+
+def _contact(item: Mapping[str, Any], record: _Record) -> OrukContact:
+    phone = next((phone for phone in _objects(item.get("phones")) if _text(phone.get("number"))), {})
+    return OrukContact(
+        oruk_id=_id(item.get("id")),
+        name=_text(item.get("name"))[:NAME_MAX] or None,
+        title=_text(item.get("title"))[:NAME_MAX] or None,
+        email=_checked(item.get("email"), parse_email, "contact's email address", record),
+        phone=_checked(phone.get("number"), _phone_rule, "contact's phone number", record),
+        phone_id=_id(phone.get("id")),
+    )
+
+
+def _service_area(item: Mapping[str, Any]) -> OrukServiceArea:
+    return OrukServiceArea(
+        oruk_id=_id(item.get("id")),
+        name=_text(item.get("name"))[:NAME_MAX] or None,
+        description=_text(item.get("description")) or None,
+        extent=_text(item.get("extent")) or None,
+        extent_type=_text(item.get("extent_type"))[:NAME_MAX] or None,
     )
 
 
@@ -396,12 +685,13 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _age(value: object, what: str, record: _Record) -> int | None:
+def _age(value: object, what: str, record: _Record, carried: set[str], part: str) -> int | None:
     if _text(value) == "":
         return None
     number = _number(value)
     if number is None or number < 0 or number > OLDEST_AGE or number != int(number):
         record.add(Severity.FLAGGED, f"The {what} “{_text(value)}” is not an age in whole years: left out.")
+        carried.discard(part)
         return None
     return int(number)
 
@@ -425,17 +715,24 @@ def _status(value: object, record: _Record) -> ServiceStatus:
     if text:
         record.add(Severity.FLAGGED, f"The status “{text}” is not one ORUK has: recorded as active.")
     else:
-        record.add(Severity.FLAGGED, "No status is given: recorded as active.")
+        record.add(Severity.FLAGGED, NO_STATUS)
     return ServiceStatus.ACTIVE
 
 
-def _phone(raw: Mapping[str, Any], record: _Record) -> str | None:
+def _phone_rule(text: str) -> str | None:
+    return parse_phone(text, "phone")
+
+
+def _phone(raw: Mapping[str, Any], record: _Record, carried: set[str]) -> tuple[str | None, str | None]:
+    """The service's first phone number and its id; else its organisation's number, kept without
+    the id (it is the organisation's phone, not the service's)."""
     organisation = raw.get("organization") if isinstance(raw.get("organization"), Mapping) else {}
-    for item in _objects(raw.get("phones")) + _objects(organisation.get("phones")):
-        number = _text(item.get("number"))
-        if number:
-            return _fit(number, PHONE_MAX, "phone number", record)
-    return None
+    for owned, items in ((True, _objects(raw.get("phones"))), (False, _objects(organisation.get("phones")))):
+        for item in items:
+            if _text(item.get("number")):
+                number = _checked(item.get("number"), _phone_rule, "phone number", record, carried, "phone")
+                return number, _id(item.get("id")) if owned and number else None
+    return None, None
 
 
 def _cost(raw: Mapping[str, Any], record: _Record) -> tuple[CostKind, str | None]:
@@ -465,7 +762,7 @@ def _cost(raw: Mapping[str, Any], record: _Record) -> tuple[CostKind, str | None
             kinds.append(CostKind.FREE)
     note = described or "; ".join(dict.fromkeys(notes))
     if not kinds:
-        record.add(Severity.FLAGGED, "The cost is not given: recorded as free.")
+        record.add(Severity.FLAGGED, NO_COST)
         return CostKind.FREE, _fit(note, NAME_MAX, "cost note", record) or None
     order = list(CostKind)
     kind = max(kinds, key=order.index)
@@ -505,6 +802,7 @@ def _location(place: Mapping[str, Any], where: str, record: _Record) -> OrukLoca
         )
         latitude = longitude = None
     return OrukLocation(
+        oruk_id=_id(place.get("id")),
         name=_fit(_text(place.get("name")), NAME_MAX, "location name", record) or None,
         address_1=_fit(_text(physical.get("address_1")), NAME_MAX, "address", record) or None,
         town=_fit(_text(physical.get("city")), TOWN_MAX, "town", record) or None,
@@ -558,6 +856,7 @@ def _schedule(item: Mapping[str, Any], where: str, record: _Record, location: in
         )
     good = [day for day in days if _BYDAY.match(day)]
     return OrukSchedule(
+        oruk_id=_id(item.get("id")),
         freq=freq,
         byday=",".join(good)[:BYDAY_MAX] or None,
         opens_at=_time(item.get("opens_at"), "opening time", where, record),
@@ -579,22 +878,132 @@ def _time(value: object, what: str, where: str, record: _Record) -> time | None:
 
 
 def _terms(raw: Mapping[str, Any], record: _Record) -> tuple[Term, ...]:
-    terms: dict[tuple[str, str], Term] = {}
+    """The service's terms, both ways ORUK lists them: attributes linking to a term (nested, or by
+    id to one of the service's ``taxonomy_terms``), and the ``taxonomy_terms`` (UK profile) and
+    ``service_taxonomys`` (its first version) arrays themselves."""
+    listed = [
+        (term, _where(term, f"{record.where}.taxonomy_terms[{index}]"))
+        for index, term in enumerate(_objects(raw.get("taxonomy_terms")))
+    ]
+    listed += [
+        (link["taxonomy"], _where(link, f"{record.where}.service_taxonomys[{index}]"))
+        for index, link in enumerate(_objects(raw.get("service_taxonomys")))
+        if isinstance(link.get("taxonomy"), Mapping)
+    ]
+    by_id = {_text(term.get("id")): term for term, _where_found in listed if _text(term.get("id"))}
+    found: list[tuple[Mapping[str, Any], str]] = []
     for index, attribute in enumerate(_objects(raw.get("attributes"))):
+        where = _where(attribute, f"{record.where}.attributes[{index}]")
         term = attribute.get("taxonomy_term")
-        if not isinstance(term, Mapping):
-            continue
-        detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), Mapping) else {}
-        vocabulary = _text(term.get("taxonomy")) or _text(detail.get("name")) or UNNAMED_VOCABULARY
-        term_id = _text(term.get("code")) or _text(term.get("id"))
-        name = _text(term.get("name")) or term_id
-        if not term_id:
-            where = _where(attribute, f"{record.where}.attributes[{index}]")
-            record.add(Severity.NOTE, "A taxonomy term without an id or code: left out.", where)
-            continue
-        key = (vocabulary[:VOCABULARY_MAX], term_id[:TERM_MAX])
-        terms.setdefault(key, Term(key[0], key[1], name[:TERM_MAX]))
+        if isinstance(term, Mapping):
+            found.append((term, where))
+        elif _text(attribute.get("taxonomy_term_id")) in by_id:
+            found.append((by_id[_text(attribute.get("taxonomy_term_id"))], where))
+        elif _text(attribute.get("taxonomy_term_id")):
+            record.add(
+                Severity.NOTE,
+                f"The taxonomy term {_text(attribute.get('taxonomy_term_id'))[:40]} is not given with the "
+                "service: left out.",
+                where,
+            )
+    terms: dict[tuple[str, str], Term] = {}
+    for term, where in found + listed:
+        read = _term(term, where, record)
+        if read is not None:
+            terms.setdefault((read.vocabulary, read.term_id), read)
     return tuple(terms.values())
+
+
+def _term(term: Mapping[str, Any], where: str, record: _Record) -> Term | None:
+    detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), Mapping) else {}
+    vocabulary = (
+        _text(term.get("taxonomy")) or _text(detail.get("name")) or _text(term.get("vocabulary"))
+    ) or UNNAMED_VOCABULARY
+    term_id = _text(term.get("code")) or _text(term.get("id"))
+    name = _text(term.get("name")) or term_id
+    if not term_id:
+        record.add(Severity.NOTE, "A taxonomy term without an id or code: left out.", where)
+        return None
+    return Term(vocabulary[:VOCABULARY_MAX], term_id[:TERM_MAX], name[:TERM_MAX], _id(term.get("id")))
+
+
+# Updating
+
+
+def merged(current: OrukService, incoming: OrukService) -> OrukService:
+    """``current`` (a service as kept) updated by what ``incoming`` (a record read) carries, as the
+    module's docstring says; ids that match a kept part's (``same_id``) stay as they were kept, so
+    importing what was exported changes nothing."""
+    carried = set(PARTS) if incoming.carried is None else set(incoming.carried)
+    changes: dict[str, Any] = {name: getattr(incoming, name) for part in carried for name in PARTS[part]}
+    with_places = incoming if "locations" in carried else current
+    alone = incoming if "schedules" in carried else current
+    changes["schedules"] = tuple(item for item in with_places.schedules if item.location is not None) + tuple(
+        item for item in alone.schedules if item.location is None
+    )
+    later = incoming.verified_on is not None and (
+        current.verified_on is None or incoming.verified_on > current.verified_on
+    )
+    changes["verified_on"] = incoming.verified_on if later else current.verified_on
+    flags = tuple(
+        flag for flag in incoming.problems if flag not in _ABSENT_FLAGS or _ABSENT_FLAGS[flag] in carried
+    )
+    problems = tuple(dict.fromkeys(current.problems + flags)) if incoming.summary else flags
+    target = replace(
+        current, **changes, name=incoming.name, problems=problems, where="", carried=None, summary=False
+    )
+    return _kept_ids(target, current)
+
+
+def part_ids(service: OrukService) -> tuple[object, ...]:
+    """Every ORUK id a service keeps: with the service itself, what tells whether an import changed it."""
+    return (
+        service.organisation_id,
+        service.phone_id,
+        tuple(place.oruk_id for place in service.locations),
+        tuple(schedule.oruk_id for schedule in service.schedules),
+        tuple(term.oruk_id for term in service.terms),
+    )
+
+
+def same_id(kind: str, first: str | None, second: str | None) -> bool:
+    """Whether two ids name the same part once exported (an id, and the UUID it is exported under)."""
+    return first is not None and second is not None and export_id(kind, first) == export_id(kind, second)
+
+
+def _kept(kind: str, new: str | None, kept: Iterable[str | None]) -> str | None:
+    return next((old for old in kept if same_id(kind, new, old)), new)
+
+
+def _kept_ids(target: OrukService, current: OrukService) -> OrukService:
+    places = [place.oruk_id for place in current.locations]
+    times = [schedule.oruk_id for schedule in current.schedules]
+    terms = [term.oruk_id for term in current.terms]
+    people = [contact.oruk_id for contact in current.contacts]
+    areas = [area.oruk_id for area in current.service_areas]
+    return replace(
+        target,
+        organisation_id=_kept("organization", target.organisation_id, [current.organisation_id]),
+        phone_id=_kept("phone", target.phone_id, [current.phone_id]),
+        locations=tuple(
+            replace(place, oruk_id=_kept("location", place.oruk_id, places)) for place in target.locations
+        ),
+        schedules=tuple(
+            replace(item, oruk_id=_kept("schedule", item.oruk_id, times)) for item in target.schedules
+        ),
+        terms=tuple(
+            sorted(
+                (replace(term, oruk_id=_kept("taxonomy_term", term.oruk_id, terms)) for term in target.terms),
+                key=lambda term: (term.vocabulary, term.term_id),
+            )
+        ),
+        contacts=tuple(
+            replace(contact, oruk_id=_kept("contact", contact.oruk_id, people)) for contact in target.contacts
+        ),
+        service_areas=tuple(
+            replace(area, oruk_id=_kept("service_area", area.oruk_id, areas)) for area in target.service_areas
+        ),
+    )
 
 
 # Writing
@@ -608,34 +1017,55 @@ def export_id(kind: str, key: str) -> str:
         return str(uuid.uuid5(_NAMESPACE, f"{kind}:{key}"))
 
 
+def _part_id(kind: str, own: str | None, made: str) -> str:
+    """A part's id: its own ORUK id (as a UUID), else one made from the service and its place."""
+    return export_id(kind, own or made)
+
+
 def hsds_service(service: OrukService) -> dict[str, Any]:
     """The service as ``/services/{id}`` returns it in HSDS 3.0, nested and fully identified."""
     service_id = export_id("service", service.oruk_id)
     # A service imported without its organisation is exported as its own organisation.
-    organisation = service.organisation_name or service.name
-    organisation_id = export_id("organization", organisation.casefold())
-    locations = [_hsds_location(service, index, place) for index, place in enumerate(service.locations)]
-    at_location = [
+    organisation_name = service.organisation_name or service.name
+    organisation_id = _part_id("organization", service.organisation_id, organisation_name.casefold())
+    organisation: dict[str, Any] = {
+        "id": organisation_id,
+        "name": organisation_name,
+        "description": service.organisation_description or organisation_name,
+    }
+    organisation.update(
         {
-            "id": export_id("service_at_location", f"{service_id}:{index}"),
-            "service_id": service_id,
-            "location_id": location["id"],
-            "schedules": [
-                _hsds_schedule(service_id, number, schedule, index)
-                for number, schedule in enumerate(service.schedules)
-                if schedule.location == index
-            ],
-            "location": location,
+            key: value
+            for key, value in (("website", service.organisation_url), ("email", service.organisation_email))
+            if value
         }
-        for index, location in enumerate(locations)
+    )
+    locations = [
+        _hsds_location(service, service_id, index, place) for index, place in enumerate(service.locations)
     ]
+    at_location = []
+    for index, location in enumerate(locations):
+        link_id = export_id("service_at_location", f"{service_id}:{location['id']}")
+        at_location.append(
+            {
+                "id": link_id,
+                "service_id": service_id,
+                "location_id": location["id"],
+                "schedules": [
+                    _hsds_schedule(service_id, number, schedule, link_id)
+                    for number, schedule in enumerate(service.schedules)
+                    if schedule.location == index
+                ],
+                "location": location,
+            }
+        )
     body: dict[str, Any] = {
         "id": service_id,
         "organization_id": organisation_id,
         "name": service.name,
         "description": service.description or "",
         "status": STATUS_TO_ORUK[service.status],
-        "organization": {"id": organisation_id, "name": organisation, "description": organisation},
+        "organization": organisation,
         "service_at_locations": at_location,
         "schedules": [
             _hsds_schedule(service_id, number, schedule, None)
@@ -644,7 +1074,7 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
         ],
         "cost_options": [
             {
-                "id": export_id("cost_option", service_id),
+                "id": export_id("cost_option", f"{service_id}:cost"),
                 "service_id": service_id,
                 "option": COST_OPTION_WORDS[service.cost_kind],
                 "currency": "GBP",
@@ -657,6 +1087,12 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
             for name in service.languages
         ],
         "attributes": [_hsds_attribute(service_id, term) for term in service.terms],
+        "contacts": [
+            _hsds_contact(service_id, index, contact) for index, contact in enumerate(service.contacts)
+        ],
+        "service_areas": [
+            _hsds_service_area(service_id, index, area) for index, area in enumerate(service.service_areas)
+        ],
     }
     optional = {
         "url": service.url,
@@ -670,14 +1106,13 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
     }
     body.update({key: value for key, value in optional.items() if value not in (None, "")})
     if service.phone:
-        body["phones"] = [
-            {"id": export_id("phone", service_id), "service_id": service_id, "number": service.phone}
-        ]
+        phone_id = _part_id("phone", service.phone_id, f"{service_id}:phone")
+        body["phones"] = [{"id": phone_id, "service_id": service_id, "number": service.phone}]
     return body
 
 
-def _hsds_location(service: OrukService, index: int, place: OrukLocation) -> dict[str, Any]:
-    location_id = export_id("location", f"{export_id('service', service.oruk_id)}:{index}")
+def _hsds_location(service: OrukService, service_id: str, index: int, place: OrukLocation) -> dict[str, Any]:
+    location_id = _part_id("location", place.oruk_id, f"{service_id}:{index}")
     location: dict[str, Any] = {"id": location_id, "location_type": "physical"}
     if place.name:
         location["name"] = place.name
@@ -709,13 +1144,14 @@ def _hsds_location(service: OrukService, index: int, place: OrukLocation) -> dic
 
 
 def _hsds_schedule(
-    service_id: str, number: int, schedule: OrukSchedule, location: int | None
+    service_id: str, number: int, schedule: OrukSchedule, link_id: str | None
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {"id": export_id("schedule", f"{service_id}:{number}"), "freq": schedule.freq}
-    if location is None:
+    schedule_id = _part_id("schedule", schedule.oruk_id, f"{service_id}:{number}")
+    body: dict[str, Any] = {"id": schedule_id, "freq": schedule.freq}
+    if link_id is None:
         body["service_id"] = service_id
     else:
-        body["service_at_location_id"] = export_id("service_at_location", f"{service_id}:{location}")
+        body["service_at_location_id"] = link_id
     if schedule.byday:
         body["byday"] = schedule.byday
     if schedule.opens_at is not None:
@@ -728,7 +1164,7 @@ def _hsds_schedule(
 
 
 def _hsds_attribute(service_id: str, term: Term) -> dict[str, Any]:
-    term_id = export_id("taxonomy_term", f"{term.vocabulary}:{term.term_id}")
+    term_id = _part_id("taxonomy_term", term.oruk_id, f"{term.vocabulary}:{term.term_id}")
     return {
         "id": export_id("attribute", f"{service_id}:{term_id}"),
         "link_id": service_id,
@@ -743,6 +1179,37 @@ def _hsds_attribute(service_id: str, term: Term) -> dict[str, Any]:
             "taxonomy": term.vocabulary,
         },
     }
+
+
+def _hsds_contact(service_id: str, index: int, contact: OrukContact) -> dict[str, Any]:
+    contact_id = _part_id("contact", contact.oruk_id, f"{service_id}:{index}")
+    body: dict[str, Any] = {"id": contact_id, "service_id": service_id}
+    body.update(
+        {
+            key: value
+            for key, value in (("name", contact.name), ("title", contact.title), ("email", contact.email))
+            if value
+        }
+    )
+    if contact.phone:
+        phone_id = _part_id("phone", contact.phone_id, f"{contact_id}:phone")
+        body["phones"] = [{"id": phone_id, "contact_id": contact_id, "number": contact.phone}]
+    return body
+
+
+def _hsds_service_area(service_id: str, index: int, area: OrukServiceArea) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": _part_id("service_area", area.oruk_id, f"{service_id}:{index}"),
+        "service_id": service_id,
+    }
+    fields = (
+        ("name", area.name),
+        ("description", area.description),
+        ("extent", area.extent),
+        ("extent_type", area.extent_type),
+    )
+    body.update({key: value for key, value in fields if value})
+    return body
 
 
 def page(services: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -4,6 +4,10 @@ the directory back as either.
 A feed saved from an ORUK API is one of: a page (``{"contents": [...], "total_items": ...}``),
 a list of services as ``/services/{id}`` returns them, or one such service on its own. Each
 service's place is given as a JSON path (``$.contents[3]``), so a problem can be found in the file.
+
+A page's items are summaries, the others full records (``interchange.oruk`` says what each
+updates). A file of other ORUK documents (an organisation, a location, a page of taxonomies) is
+refused whole with what it is and what an import reads.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from linkworker.interchange.oruk import (
     FeedReader,
     OrukService,
     hsds_service,
+    not_services,
     page,
+    record_kind,
     write_atomically,
 )
 
@@ -53,12 +59,15 @@ def parse_json(data: bytes, name: str) -> Feed:
     reader = FeedReader(name)
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         for index, item in enumerate(document["contents"]):
-            reader.read(item, f"$.contents[{index}]")
+            reader.read(item, f"$.contents[{index}]", summary=True)
         return reader.feed(PAGE_FORM)
     if isinstance(document, list):
         for index, item in enumerate(document):
             reader.read(item, f"$[{index}]")
         return reader.feed(LIST_FORM)
+    kind = record_kind(document) if isinstance(document, dict) else None
+    if kind is not None:
+        raise FeedError(not_services(name, {kind: 1}))
     if isinstance(document, dict) and "name" in document and "id" in document:
         reader.read(document, "$")
         return reader.feed(ONE_FORM)

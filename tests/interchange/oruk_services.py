@@ -51,5 +51,8 @@ SERVICES = (WALKS, LINE, PAID)
 
 
 def as_read(service: OrukService) -> OrukService:
-    """What matters of a read service: everything but where it was found."""
-    return replace(service, where="", problems=())
+    """What matters of a read service: everything but where it was found, what its record carried
+    and the ids an export made for its organisation and phone."""
+    return replace(
+        service, where="", problems=(), organisation_id=None, phone_id=None, carried=None, summary=False
+    )

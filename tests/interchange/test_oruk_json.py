@@ -107,8 +107,8 @@ def test_a_good_service_is_read_in_linkworker_terms() -> None:
         0,
     )
     assert walks.terms == (
-        Term("esd-needs", "100", "Physical activity"),
-        Term("esd-needs", "t-200", "Loneliness"),
+        Term("esd-needs", "100", "Physical activity", "t-100"),
+        Term("esd-needs", "t-200", "Loneliness", "t-200"),
     )
     assert walks.problems == ()
 
