@@ -44,11 +44,11 @@ def _insert_services(connection: Connection) -> None:
             "INSERT INTO service (id, pcn_id, oruk_id, organisation_name, name, cost_kind, access_routes, "
             "accessibility, languages, status, search_text, import_problems, created_at, updated_at, "
             "version_id) VALUES (:id, 1, :oruk_id, 'Kent Walks', :name, 'free', '[]', '[]', '[]', "
-            "'active', :name, '[]', :now, :now, 3)"
+            "'active', :search, '[]', :now, :now, 3)"
         ),
         [
-            {"id": 1, "oruk_id": "svc-1", "name": "Health Walk", "now": NOW},
-            {"id": 2, "oruk_id": None, "name": "Men's Shed", "now": NOW},
+            {"id": 1, "oruk_id": "svc-1", "name": "Health Walk", "search": "health walk", "now": NOW},
+            {"id": 2, "oruk_id": None, "name": "Men's Shed", "search": "men s shed", "now": NOW},
         ],
     )
 
