@@ -8,10 +8,17 @@ The two kinds never collide: a full postcode always has its space, a district ne
 An NHS pseudo-postcode (ZZ99 ..., such as "no fixed abode") names no place: the lookup never holds
 one, and ``locate`` never places one; ``meaning`` says what it stands for.
 
+Each full postcode also keeps, where the file gives them, its small area (LSOA), that area's
+deprivation rank and index, and its country (issue 18): ``areas_of`` and ``lsoa_ranks`` give them
+to the figures, which work out deciles in ``domain.deprivation``. Nothing about a person is
+stored for it: their postcode is enough.
+
 An import adds and updates, never deletes: the ONSPD also comes as one file per area, which can
 be imported one after another, and a postcode terminated since is still worth placing someone
-by. It runs in the caller's transaction, in batches, so it is all or nothing: a cancellation
-or an error leaves the lookup as it was. A dry run (``check_file``) reads the whole file and
+by. A postcode in the file takes everything the file gives it, a rank it no longer has too, so
+the lookup never holds a postcode's point from one edition and its rank from another. It runs
+in the caller's transaction, in batches, so it is all or nothing: a cancellation or an error
+leaves the lookup as it was. A dry run (``check_file``) reads the whole file and
 counts what an import would do, writing nothing; it is audited as one (``record_dry_run``).
 """
 
@@ -26,7 +33,8 @@ from sqlalchemy import delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
-from linkworker.domain import postcode
+from linkworker.domain import deprivation, postcode
+from linkworker.domain.deprivation import AreaRank
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Permission
 from linkworker.interchange.onspd import OnspdFileError, PostcodeFile, PostcodeRecord
@@ -37,7 +45,7 @@ from linkworker.store.models import PostcodePoint
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
-Row = tuple[str, float, float]
+Row = tuple[str, float, float, str | None, int | None, str | None, str | None]
 
 POSTCODE = "postcode"
 DISTRICT = "district"
@@ -49,18 +57,20 @@ BATCH = 1000
 # The share of the progress bar for working out the districts' middles after the rows are in.
 _DISTRICT_SHARE = 20
 _UNIT = 1024  # progress counts kilobytes: a whole-UK file's bytes overflow a Qt signal's int
+_COLUMNS = "postcode, latitude, longitude, lsoa_code, imd_rank, imd_index, country"
 _ON_CONFLICT = (
-    "ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude"
+    "ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude, "
+    "lsoa_code = excluded.lsoa_code, imd_rank = excluded.imd_rank, imd_index = excluded.imd_index, "
+    "country = excluded.country"
 )
-_UPSERT_ROW = f"INSERT INTO postcode_point (postcode, latitude, longitude) VALUES (?, ?, ?) {_ON_CONFLICT}"
+_UPSERT_ROW = f"INSERT INTO postcode_point ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
 _INCOMING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS postcode_incoming "
-    "(postcode varchar(8), latitude double precision, longitude double precision) ON COMMIT DROP"
+    "(postcode varchar(8), latitude double precision, longitude double precision, lsoa_code varchar(9), "
+    "imd_rank integer, imd_index varchar(12), country varchar(9)) ON COMMIT DROP"
 )
-_MERGE = (
-    "INSERT INTO postcode_point (postcode, latitude, longitude) "
-    f"SELECT postcode, latitude, longitude FROM postcode_incoming {_ON_CONFLICT}"
-)
+_MERGE = f"INSERT INTO postcode_point ({_COLUMNS}) SELECT {_COLUMNS} FROM postcode_incoming {_ON_CONFLICT}"
+_LOOKUP_CHUNK = 500  # codes per IN list in ``areas_of`` and ``lsoa_ranks``
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,8 @@ class LookupSize:
 
 @dataclass(frozen=True)
 class PostcodeImport:
-    """What an import did (or, in a dry run, would do); every row of the file is counted once."""
+    """What an import did (or, in a dry run, would do); every row of the file is counted once.
+    ``ranked`` counts the imported postcodes with a deprivation rank, by index code."""
 
     file_name: str
     rows: int
@@ -91,6 +102,17 @@ class PostcodeImport:
     unreadable_lines: tuple[int, ...]
     districts: int
     dry_run: bool = False
+    ranked: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PostcodeArea:
+    """Where a postcode is, for deprivation figures: its small area, that area's rank (None when
+    the lookup has none) and its country's ONS code."""
+
+    lsoa_code: str | None
+    rank: AreaRank | None
+    country: str | None
 
 
 class PostcodeFileRefused(ServiceError):
@@ -127,6 +149,65 @@ def meaning(typed: str | None) -> str | None:
     """What a pseudo-postcode (typed any way) stands for, in plain words ("No fixed abode"); None
     for a real postcode or text that is not a postcode."""
     return catalogues.pseudo_postcodes().meaning(typed)
+
+
+def areas_of(session: Session, typed: Iterable[str]) -> dict[str, PostcodeArea]:
+    """The area and rank of each postcode of ``typed`` (any spacing or case) that the lookup
+    holds, keyed by the postcode as given; a postcode not in it, or not a postcode, is left out."""
+    canonical: dict[str, list[str]] = {}
+    for given in typed:
+        try:
+            canonical.setdefault(postcode.parse(given), []).append(given)
+        except ValidationError:
+            continue
+    found: dict[str, PostcodeArea] = {}
+    columns = (
+        PostcodePoint.postcode,
+        PostcodePoint.lsoa_code,
+        PostcodePoint.imd_rank,
+        PostcodePoint.imd_index,
+    )
+    for chunk in _chunks(list(canonical)):
+        query = select(*columns, PostcodePoint.country).where(PostcodePoint.postcode.in_(chunk))
+        for code, lsoa, rank, index, country in session.execute(query):
+            area = PostcodeArea(lsoa, _area_rank(rank, index), country)
+            found.update(dict.fromkeys(canonical[code], area))
+    return found
+
+
+def lsoa_ranks(session: Session, lsoa_codes: Iterable[str]) -> dict[str, AreaRank]:
+    """Each LSOA's rank as the lookup's postcodes give it (for practice populations, which
+    count patients by LSOA); an LSOA no ranked postcode lies in is left out. Should postcodes of
+    one area carry ranks of two indices (imports of two editions), the later index is taken."""
+    found: dict[str, AreaRank] = {}
+    for chunk in _chunks(sorted(set(lsoa_codes))):
+        query = (
+            select(PostcodePoint.lsoa_code, PostcodePoint.imd_index, PostcodePoint.imd_rank)
+            .where(PostcodePoint.lsoa_code.in_(chunk), PostcodePoint.imd_rank.is_not(None))
+            .distinct()
+        )
+        for lsoa, index, rank in session.execute(query):
+            area = _area_rank(rank, index)
+            if area is not None and (lsoa not in found or area.index.year > found[lsoa].index.year):
+                found[lsoa] = area
+    return found
+
+
+def _chunks(codes: list[str]) -> Iterator[list[str]]:
+    """``codes`` a few hundred at a time: an IN list far below either database's limit."""
+    for start in range(0, len(codes), _LOOKUP_CHUNK):
+        yield codes[start : start + _LOOKUP_CHUNK]
+
+
+def _area_rank(rank: int | None, index: str | None) -> AreaRank | None:
+    """The stored rank as an ``AreaRank``, or None when there is none or it is not one (a code
+    or rank that the domain does not know is never guessed at)."""
+    if rank is None or index is None:
+        return None
+    try:
+        return AreaRank(deprivation.index_named(index), rank)
+    except ValidationError:
+        return None
 
 
 def lookup_size(session: Session) -> LookupSize:
@@ -174,7 +255,10 @@ def import_file(
         session,
         actor,
         "postcodes_imported",
-        detail=f"file={file.name}; rows={result.rows}; imported={result.imported}; districts={districts}",
+        detail=(
+            f"file={file.name}; rows={result.rows}; imported={result.imported}; districts={districts}"
+            f"{_ranked_detail(result)}"
+        ),
     )
     directory_table.forget()
     if progress is not None:
@@ -218,7 +302,7 @@ def record_dry_run(session: Session, actor: Actor, result: PostcodeImport) -> No
         "postcodes_import_dry_run",
         detail=(
             f"dry run; file={result.file_name}; rows={result.rows}; would_import={result.imported}; "
-            f"districts={result.districts}"
+            f"districts={result.districts}{_ranked_detail(result)}"
         ),
     )
 
@@ -235,7 +319,15 @@ def _counted(file: PostcodeFile, districts: int, *, dry_run: bool = False) -> Po
         unreadable_lines=tuple(tally.unreadable_lines),
         districts=districts,
         dry_run=dry_run,
+        ranked=tuple(sorted(tally.ranked.items())),
     )
+
+
+def _ranked_detail(result: PostcodeImport) -> str:
+    """The audit detail's count of ranked postcodes per index ("; ranked=IMD2019:1203")."""
+    if not result.ranked:
+        return ""
+    return "; ranked=" + ",".join(f"{code}:{count}" for code, count in result.ranked)
 
 
 def summary(result: PostcodeImport) -> list[str]:
@@ -246,6 +338,10 @@ def summary(result: PostcodeImport) -> list[str]:
         f"{_count(result.imported, 'live postcode')}, "
         f"in {_count(result.districts, 'district')}.",
     ]
+    for code, count in result.ranked:
+        lines.append(
+            f"With a deprivation rank: {_count(count, 'postcode')} ({deprivation.INDICES[code].name})."
+        )
     if result.terminated:
         lines.append(f"Left out as no longer in use (terminated): {result.terminated:,}.")
     if result.without_coordinates:
@@ -327,7 +423,7 @@ def _writer(session: Session) -> Callable[[list[Row]], None]:
 
     def copy_and_merge(rows: list[Row]) -> None:
         with driver.cursor() as cursor:
-            with cursor.copy("COPY postcode_incoming (postcode, latitude, longitude) FROM STDIN") as copy:
+            with cursor.copy(f"COPY postcode_incoming ({_COLUMNS}) FROM STDIN") as copy:
                 for values in rows:
                     copy.write_row(values)
             cursor.execute(_MERGE)
@@ -338,15 +434,15 @@ def _writer(session: Session) -> Callable[[list[Row]], None]:
 
 def _batches(records: Iterable[PostcodeRecord]) -> Iterator[list[Row]]:
     """Rows in batches of ``BATCH``; a postcode repeated within a batch is sent once (its last
-    point), since one statement may not update the same row twice.
+    row), since one statement may not update the same row twice.
 
-    Plain tuples of a string and two floats, not dicts: Python's garbage collector stops
+    Plain tuples of strings, numbers and None, not dicts: Python's garbage collector stops
     tracking such tuples, so millions of rows passing through do not set off its full
     collections, each of which would hold up the window's thread for about 100 ms.
     """
     batch: dict[str, Row] = {}
-    for code, latitude, longitude in records:
-        batch[code] = (code, latitude, longitude)
+    for record in records:
+        batch[record.postcode] = tuple(record)  # type: ignore[assignment]
         if len(batch) >= BATCH:
             yield list(batch.values())
             batch = {}

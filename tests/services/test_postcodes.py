@@ -1,5 +1,6 @@
 """The postcode lookup on SQLite and PostgreSQL: importing ONSPD files (adding, updating, area
-files one after another, all or nothing), and finding a postcode or its district's middle."""
+files one after another, all or nothing), finding a postcode or its district's middle, and each
+postcode's area and deprivation rank."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from linkworker.domain.deprivation import IMD_2019, IMD_2025, AreaRank
 from linkworker.domain.roles import Role
 from linkworker.services import postcodes
 from linkworker.services.actor import Actor
@@ -17,6 +19,7 @@ from linkworker.services.postcodes import (
     POSTCODE,
     Located,
     LookupSize,
+    PostcodeArea,
     PostcodeFileRefused,
     PostcodeImport,
     import_file,
@@ -24,7 +27,14 @@ from linkworker.services.postcodes import (
 )
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PostcodePoint
-from tests.interchange.postcode_files import NSPL_HEADER, SAMPLE, row, write
+from tests.interchange.postcode_files import (
+    NSPL_HEADER,
+    ONSPD_2026_HEADER,
+    SAMPLE,
+    SAMPLE_RANKED,
+    row,
+    write,
+)
 
 
 def points(database: Database) -> dict[str, tuple[float, float]]:
@@ -235,3 +245,82 @@ def test_link_workers_may_not_replace_the_lookup(
         imported(database, actors[Role.LINK_WORKER], write(tmp_path / "ONSPD.csv", SAMPLE))
     with database.read_session() as session:
         assert session.scalar(select(func.count()).select_from(PostcodePoint)) == 0
+
+
+def areas(database: Database) -> dict[str, tuple[object, ...]]:
+    with database.read_session() as session:
+        return {
+            code: (lsoa, rank, index, country)
+            for code, lsoa, rank, index, country in session.execute(
+                select(
+                    PostcodePoint.postcode,
+                    PostcodePoint.lsoa_code,
+                    PostcodePoint.imd_rank,
+                    PostcodePoint.imd_index,
+                    PostcodePoint.country,
+                )
+            )
+        }
+
+
+def test_each_postcode_keeps_its_area_rank_and_country_and_a_district_none(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    result = imported(database, actors[Role.MANAGER], write(tmp_path / "ONSPD.csv", SAMPLE_RANKED))
+
+    assert result.ranked == (("IMD2019", 4),)
+    assert areas(database) == {
+        "ME7 1AA": ("E01016001", 3284, "IMD2019", "E92000001"),
+        "ME7 2BB": ("E01016002", 12000, "IMD2019", "E92000001"),
+        "ME14 1XX": ("E01024001", 20000, "IMD2019", "E92000001"),
+        "ME14 2YY": ("E01024002", 32000, "IMD2019", "E92000001"),
+        "ME7": (None, None, None, None),
+        "ME14": (None, None, None, None),
+    }
+    with database.read_session() as session:
+        found = postcodes.areas_of(session, ["me71aa", "ME14 2YY", "ME7 9ZZ", "nonsense", "ZZ99 3VZ"])
+        ranks = postcodes.lsoa_ranks(session, ["E01016001", "E01024002", "E01099999"])
+        detail = session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "postcodes_imported"))
+    assert found == {
+        "me71aa": PostcodeArea("E01016001", AreaRank(IMD_2019, 3284), "E92000001"),
+        "ME14 2YY": PostcodeArea("E01024002", AreaRank(IMD_2019, 32000), "E92000001"),
+    }
+    assert (found["me71aa"].rank.decile, found["ME14 2YY"].rank.decile) == (1, 10)  # type: ignore[union-attr]
+    assert ranks == {"E01016001": AreaRank(IMD_2019, 3284), "E01024002": AreaRank(IMD_2019, 32000)}
+    assert detail == "file=ONSPD.csv; rows=6; imported=4; districts=2; ranked=IMD2019:4"
+    assert postcodes.summary(result)[2] == (
+        "With a deprivation rank: 4 postcodes (English Index of Multiple Deprivation 2019)."
+    )
+
+
+def test_a_later_file_replaces_a_postcodes_area_and_rank_with_its_own(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    """The 2026 edition ranks English postcodes by the 2025 index on the 2021 LSOAs; a postcode
+    it lists keeps none of the 2019 figures, and one it does not list keeps them (area files)."""
+    manager = actors[Role.MANAGER]
+    imported(database, manager, write(tmp_path / "ONSPD_NOV_2024.csv", SAMPLE_RANKED))
+    newer = [row("ME7 1AA", "51.38", "0.54", lsoa11="E01016001", lsoa21="E01034001", imd="3284", imd25="40")]
+
+    imported(database, manager, write(tmp_path / "ONSPD_AUG_2026.csv", newer, ONSPD_2026_HEADER))
+
+    stored = areas(database)
+    assert stored["ME7 1AA"] == ("E01034001", 40, "IMD2025", "E92000001")
+    assert stored["ME7 2BB"] == ("E01016002", 12000, "IMD2019", "E92000001")
+    with database.read_session() as session:
+        ranks = postcodes.lsoa_ranks(session, ["E01034001", "E01016002"])
+    assert ranks == {"E01034001": AreaRank(IMD_2025, 40), "E01016002": AreaRank(IMD_2019, 12000)}
+
+
+def test_a_stored_rank_the_domain_does_not_know_is_never_guessed_at(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    imported(database, actors[Role.MANAGER], write(tmp_path / "ONSPD.csv", SAMPLE_RANKED))
+    with database.session() as session:
+        point = session.get(PostcodePoint, "ME7 2BB")
+        assert point is not None
+        point.imd_index = "IMD2015"
+
+    with database.read_session() as session:
+        found = postcodes.areas_of(session, ["ME7 2BB"])
+    assert found == {"ME7 2BB": PostcodeArea("E01016002", None, "E92000001")}
