@@ -1,12 +1,14 @@
 """Importing an Open Referral UK feed into the directory, and exporting the directory as one.
 
-Choose a JSON file or a folder of CSV tables; the feed is checked in the background and every
-problem is listed with the service it is about (its name, else its ORUK id) and the place in
-the feed to fix it (line or JSON path), before anything is written (the flow is
+Choose a JSON file or a folder of CSV tables, or give the web address of a feed's API (read page
+by page, with progress and Cancel: ``services.directory_feeds``); the feed is checked in the
+background and every problem is listed with the service it is about (its name, else its ORUK id)
+and the place in the feed to fix it (line or JSON path), before anything is written (the flow is
 ``ui.import_screen``'s); the ids of named services are left to the command's report, as a column
 of UUIDs would squeeze the problems out of sight. The export writes the whole directory as ORUK
 JSON or CSV tables, also in the background, and says where it went, with Open folder
-(``ui.saved_file``).
+(``ui.saved_file``). Feed addresses can be saved and refreshed: the saved feeds show when each
+was last imported and what that import added, updated and closed (``ui.directory_feeds_panel``).
 """
 
 from __future__ import annotations
@@ -14,29 +16,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from linkworker.interchange.oruk import FeedProblem
-from linkworker.services import directory_export, directory_import
+from linkworker.services import directory_export, directory_feeds, directory_import
 from linkworker.services.actor import Actor
 from linkworker.services.directory_export import ExportResult
+from linkworker.services.directory_feeds import FeedImportResult, FeedPreview
 from linkworker.services.directory_import import DirectoryImportPreview, DirectoryImportResult
 from linkworker.store.database import Database
+from linkworker.ui.directory_feeds_panel import FeedsPanel
+from linkworker.ui.errors import call_service
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import Job, JobControl
 from linkworker.ui.models import Column
 from linkworker.wording import counted, verb
 
 ACTION_EXPORT = "Export the directory"
+ACTION_READ = "Read the directory feed"
+ACTION_FEEDS = "Saved feeds"
+READ_CANCELLED = "Reading the feed was cancelled: nothing was imported."
 JSON_FILTER = "ORUK JSON (*.json);;All files (*)"
 
 WORDS = ImportWords(
     heading="Import and export the directory (Open Referral UK)",
     intro=(
-        "Choose an Open Referral UK feed: a JSON file, or a folder of CSV tables. Every service is "
-        "checked first and nothing is saved until you press Import. A service imported before is "
-        "updated, never added twice."
+        "Choose an Open Referral UK feed: a JSON file, a folder of CSV tables, or the web address of "
+        "a feed's API. Every service is checked first and nothing is saved until you press Import. A "
+        "service imported before is updated, never added twice; one that has left a saved feed is "
+        "marked closed, never deleted."
     ),
     source="feed",
     unit="service",
@@ -58,8 +67,12 @@ PROBLEM_COLUMNS: list[Column[FeedProblem]] = [
 ]
 
 
-class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, DirectoryImportResult]):
-    """``imported`` gives the number of services added or updated, once an import is committed."""
+Result = DirectoryImportResult | FeedImportResult
+
+
+class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Result]):
+    """``imported`` gives the number of services added, updated or closed, once an import is
+    committed. A preview read from the web is a ``FeedPreview``; its import keeps the feed's record."""
 
     def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(database, actor, WORDS, PROBLEM_COLUMNS, parent)
@@ -71,17 +84,77 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
         self.export_json_button.clicked.connect(self.choose_export_file)
         self.export_csv_button = QPushButton("Export as CSV ta&bles…")
         self.export_csv_button.clicked.connect(self.choose_export_folder)
+        self.feeds = FeedsPanel()
+        self.feeds.read_requested.connect(self.load_address)
+        self.feeds.save_requested.connect(self.save_address)
+        self.feeds.forget_requested.connect(self.forget_feed)
         self._lay_out(
             choices=[self.json_button, self.folder_button],
             actions=[self.export_json_button, self.export_csv_button],
         )
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.summary), self.feeds)
+        self.imported.connect(lambda _count: self.refresh_feeds())
+        self.refresh_feeds()
+
+    def load_address(self, address: str) -> Job[DirectoryImportPreview]:
+        """Read the feed at ``address`` from the web in the background and show what importing it
+        would do; only the reading is recorded (in the audit trail)."""
+        self._show_preview(None)
+        self.source_label.setText(address)
+        job = self._start(
+            lambda session, control: directory_feeds.read(
+                session, self.actor, address, progress=control.progress, cancelled=control.cancelled
+            ),
+            ACTION_READ,
+            "Reading the feed from the web: each page of services, then each service's full record…",
+        )
+        job.succeeded.connect(self._show_preview)
+        job.cancelled.connect(lambda: self.status.setText(READ_CANCELLED))
+        return job
+
+    def save_address(self, address: str) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: directory_feeds.save(session, self.actor, address),
+            action=ACTION_FEEDS,
+        )
+        if outcome.value is not None:
+            self.status.setText("The feed address is saved: choose it and press Refresh to read it.")
+            self.refresh_feeds()
+
+    def forget_feed(self, feed_id: int) -> None:
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: directory_feeds.forget(session, self.actor, feed_id),
+            action=ACTION_FEEDS,
+        )
+        if outcome.refusal is None:
+            self.status.setText("The feed is no longer saved; its services stay in the directory.")
+        self.refresh_feeds()
+
+    def refresh_feeds(self) -> None:
+        """Read the saved feeds again (a few rows: quick enough for the window's thread)."""
+        outcome = call_service(
+            self,
+            self.database,
+            lambda session: directory_feeds.saved_feeds(session, self.actor),
+            action=ACTION_FEEDS,
+        )
+        if outcome.value is not None:
+            self.feeds.show_feeds(outcome.value)
 
     def check(self, session: Session, control: JobControl, path: Path) -> DirectoryImportPreview:
         return directory_import.preview(session, self.actor, directory_import.read_feed(path))
 
-    def commit(
-        self, session: Session, control: JobControl, checked: DirectoryImportPreview
-    ) -> DirectoryImportResult:
+    def commit(self, session: Session, control: JobControl, checked: DirectoryImportPreview) -> Result:
+        if isinstance(checked, FeedPreview):
+            return directory_feeds.commit(
+                session, self.actor, checked, progress=control.progress, cancelled=control.cancelled
+            )
         return directory_import.commit(
             session, self.actor, checked.feed, progress=control.progress, cancelled=control.cancelled
         )
@@ -90,12 +163,18 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
         return checked.importable
 
     def problems_of(self, checked: DirectoryImportPreview) -> Sequence[FeedProblem]:
+        if isinstance(checked, FeedPreview):
+            return directory_feeds.problem_list(checked)
         return directory_import.problem_list(checked)
 
     def summary_of(self, checked: DirectoryImportPreview) -> list[str]:
+        if isinstance(checked, FeedPreview):
+            return directory_feeds.summary(checked)
         return directory_import.summary(checked)
 
-    def describe(self, result: DirectoryImportResult) -> tuple[str, int]:
+    def describe(self, result: Result) -> tuple[str, int]:
+        if isinstance(result, FeedImportResult):
+            return directory_feeds.describe(result), result.added + result.updated + result.closed
         text = (
             f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
             f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
@@ -105,6 +184,10 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Dire
             waiting = verb(terms, "is", "are")
             text += f" {counted(terms, 'taxonomy term')} {waiting} waiting to be mapped to needs."
         return text, result.added + result.updated
+
+    def _set_busy(self, busy: bool) -> None:
+        super()._set_busy(busy)
+        self.feeds.set_busy(busy)
 
     def export(self, path: Path) -> Job[ExportResult]:
         """Write the directory to ``path``: JSON for a .json file, else CSV tables into the folder."""
