@@ -28,8 +28,8 @@ from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.gp_codes import reaches
 from linkworker.domain.referrals import CaseStatus, ClosingReason, check_move, status_after_contact
-from linkworker.domain.roles import Permission, Role, allows
-from linkworker.services import audit
+from linkworker.domain.roles import Permission
+from linkworker.services import audit, network
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     ASSIGNED,
@@ -61,7 +61,6 @@ from linkworker.store.models import (
     StatusChange,
     SupportPlan,
     SupportPlanReview,
-    UserAccount,
     utc_now,
 )
 
@@ -209,19 +208,10 @@ def _cancel_open_follow_ups(session: Session, actor: Actor, referral_id: int, no
 
 
 def case_workers(session: Session, actor: Actor) -> list[WorkerOption]:
-    """The PCN's active users whose role lets them hold cases, by name."""
-    actor.require(Permission.EDIT_CASES)
-    holders = [role.value for role in Role if allows(role, Permission.EDIT_CASES)]
-    rows = session.execute(
-        select(UserAccount.id, UserAccount.full_name)
-        .where(
-            UserAccount.pcn_id == actor.pcn_id,
-            UserAccount.active.is_(True),
-            UserAccount.role.in_(holders),
-        )
-        .order_by(UserAccount.full_name, UserAccount.id)
-    )
-    return [WorkerOption(user_id, name) for user_id, name in rows]
+    """Who may be given a case or a follow-up, by name: the PCN's link workers, anyone else who
+    holds open work there, and the actor themselves; an administrator holding no work is no
+    one's case holder (the Assign dialog's ``network.assign_choices``, one rule for both)."""
+    return [WorkerOption(choice.id, choice.full_name) for choice in network.assign_choices(session, actor)]
 
 
 def assign_worker(

@@ -237,12 +237,23 @@ def test_a_move_over_a_case_someone_else_changed_is_refused(
 # Assigning the link worker
 
 
-def test_case_workers_are_the_active_users_who_may_hold_cases(
-    database: Database, actors: dict[Role, Actor]
+def test_case_workers_are_the_link_workers_and_those_holding_work(
+    database: Database, actors: dict[Role, Actor], case: int
 ) -> None:
-    workers = run(database, lambda session: case_workers(session, actors[Role.LINK_WORKER]))
+    """An administrator holding no work is offered to no one but themselves (issue 15); once they
+    hold a case they are offered as the workload lists them, and a manager never is."""
+    worker, admin = actors[Role.LINK_WORKER], actors[Role.ADMIN]
+    workers = run(database, lambda session: case_workers(session, worker))
+    assert [(option.id, option.full_name) for option in workers] == [(worker.user_id, "Wren Worker")]
+    version = header(database, worker, case).version
+    refusal = attempt(database, lambda session: assign_worker(session, worker, case, version, admin.user_id))
+    assert isinstance(refusal, ValidationError)
+    mine = run(database, lambda session: case_workers(session, admin))
+    assert [option.full_name for option in mine] == ["Ada Admin", "Wren Worker"]
+
+    run(database, lambda session: assign_worker(session, admin, case, version, admin.user_id))
+    workers = run(database, lambda session: case_workers(session, worker))
     assert [option.full_name for option in workers] == ["Ada Admin", "Wren Worker"]
-    assert [option.id for option in workers] == [actors[Role.ADMIN].user_id, actors[Role.LINK_WORKER].user_id]
 
 
 def test_assign_reassign_and_unassign(database: Database, actors: dict[Role, Actor], case: int) -> None:
