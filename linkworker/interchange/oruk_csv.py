@@ -7,9 +7,27 @@ only services.csv is needed. The reader joins the tables into HSDS's nested serv
 marking each with the file and line it came from, and hands them to ``oruk.FeedReader``, so the
 rules are the same as for JSON.
 
-The writer writes every table of the ORUK data package (datapackage.json), with its fields in
-order and a few more from the HSDS 3.0 tabular schema where ORUK's list has no room for what
-Linkworker keeps (a language's name, a service's application process and waiting time).
+Tables are read as spreadsheets save them. Each file may separate its values with commas or with
+semicolons (Excel does where the comma is the decimal mark, so a semicolon table's numbers may be
+written "51,38"); it may start with a byte order mark; and a file that is not UTF-8 is read as
+Windows-1252 (Excel's plain "CSV") with a note saying so. A file broken as hand-edited ones are (a
+quoted value that never ends, a row with more values than its header has columns, a column named
+twice, a services.csv that is empty or holds only its header) is refused with its name, line and
+problem; a table missing that another names (locations.csv for service_at_location.csv) is noted
+where it is first named.
+
+A row of services.csv joined with its folder is a full record (see ``oruk``), with one exception:
+a part of a service the folder has no table or column for is left out of the record, so an import
+leaves it as it was rather than clearing it. The ORUK data package has no place for a service's
+languages (languages.csv has no name column), waiting time or application process; a folder in
+that shape, such as the one written here, leaves them alone.
+
+The writer writes exactly the tables of the ORUK data package (datapackage.json), each with
+exactly its fields in its order. Where the package has no field of HSDS's, a value goes where the
+package puts it instead: a service's phone under a contact that names nobody (phones.csv has no
+service_id), read back as the service's own phone; a term's code in taxonomy_terms.csv's ``term``;
+a service area's description in its ``service_area``; the charges in ``fees`` beside the cost
+option.
 
 Both go through ``spreadsheet_cells`` (OWASP's CSV injection rule), since these tables are opened
 in spreadsheets as often as they are read by programs: text a spreadsheet would run as a formula
@@ -23,8 +41,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,6 +72,7 @@ TABLE_FILES: dict[str, tuple[str, ...]] = {
     "address": ("address.csv", "addresses.csv"),
     "service_at_location": ("service_at_location.csv", "service_at_locations.csv"),
     "schedule": ("schedule.csv", "schedules.csv"),
+    "contact": ("contacts.csv", "contact.csv"),
     "phone": ("phones.csv", "phone.csv"),
     "language": ("languages.csv", "language.csv"),
     "accessibility": ("accessibility.csv", "accessibility_for_disabilities.csv"),
@@ -59,8 +80,17 @@ TABLE_FILES: dict[str, tuple[str, ...]] = {
     "taxonomy": ("taxonomies.csv", "taxonomy.csv"),
     "attribute": ("attribute.csv", "attributes.csv"),
     "cost_option": ("cost_options.csv", "cost_option.csv"),
+    "service_area": ("service_areas.csv", "service_area.csv"),
 }
-# The tables written, in the ORUK data package's order, with their columns.
+# A table naming rows of another, and what goes unread when the folder lacks the other.
+NEEDED: tuple[tuple[str, str, str, str, str], ...] = (
+    (SERVICES, "organization_id", "organization", "Organisation", "organisations"),
+    ("service_at_location", "location_id", "location", "Location", "locations"),
+    ("schedule", "service_at_location_id", "service_at_location", "Link", "schedules at locations"),
+    ("attribute", "taxonomy_term_id", "taxonomy_term", "Taxonomy term", "taxonomy terms"),
+    ("phone", "contact_id", "contact", "Contact", "contacts' phones"),
+)  # fmt: skip
+# The tables written: ORUK's data package (datapackage.json), its fields in its order.
 WRITTEN: dict[str, tuple[str, ...]] = {
     "organizations.csv": (
         "id", "name", "description", "email", "website", "logo", "uri", "parent_organization_id",
@@ -68,15 +98,14 @@ WRITTEN: dict[str, tuple[str, ...]] = {
     "services.csv": (
         "id", "organization_id", "name", "description", "url", "email", "status", "fees", "accreditations",
         "minimum_age", "maximum_age", "assured_date", "assurer_email", "alert", "last_modified",
-        "application_process", "fees_description", "wait_time",
     ),
-    "attribute.csv": ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity"),
+    "attribute.csv": ("id", "link_id", "taxonomy_term_id", "link_type"),
     "service_at_location.csv": ("id", "service_id", "location_id"),
     "locations.csv": (
         "id", "location_type", "name", "description", "latitude", "longitude", "external_identifier",
         "external_identifier_type",
     ),
-    "phones.csv": ("id", "contact_id", "number", "description", "service_id"),
+    "phones.csv": ("id", "contact_id", "number", "description"),
     "contacts.csv": ("id", "service_id", "name", "title"),
     "address.csv": (
         "id", "location_id", "attention", "address_1", "city", "region", "state_province", "postal_code",
@@ -89,21 +118,37 @@ WRITTEN: dict[str, tuple[str, ...]] = {
     ),
     "funding.csv": ("id", "service_id", "source"),
     "service_areas.csv": ("id", "service_id", "name", "extent", "extent_type", "uri", "service_area"),
-    "languages.csv": ("id", "service_id", "phone_id", "name", "code"),
+    "languages.csv": ("id", "service_id", "phone_id"),
     "accessibility.csv": ("id", "location_id", "description", "details", "url", "accessibility"),
     "taxonomy_terms.csv": (
-        "id", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "term_uri", "term", "code",
+        "id", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "term_uri", "term",
     ),
     "cost_options.csv": (
-        "id", "service_id", "valid_from", "valid_to", "option", "amount", "amount_description", "currency",
+        "id", "service_id", "valid_from", "valid_to", "option", "amount", "amount_description",
     ),
     "organization_identifiers.csv": (
         "id", "organization_id", "identifier_scheme", "identifier_type", "identifier",
     ),
     "taxonomies.csv": ("id", "name", "description", "uri", "version"),
 }  # fmt: skip
+SEPARATORS = (",", ";")
+# The data package's number fields, which a semicolon table may write with a decimal comma.
+_NUMBER_COLUMNS = frozenset({"latitude", "longitude", "minimum_age", "maximum_age", "interval", "amount"})
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_LINES_LISTED = 5
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One file's records by (lower-case) heading, each marked with its line."""
+
+    file: str
+    header_line: int
+    names: tuple[str, ...]
+    headings: tuple[str, ...]
+    rows: tuple[Row, ...]
 
 
 # Reading
@@ -126,7 +171,12 @@ def read_csv_folder(folder: Path) -> Feed:
     if SERVICES not in found:
         raise FeedError(f"{folder} has no services.csv, so it is not a folder of ORUK tables.")
     reader = FeedReader(folder.name)
-    tables = {table: _rows(path) for table, path in found.items()}
+    tables: dict[str, _Table] = {}
+    for table, path in found.items():
+        read = _read_table(path, reader, required=table == SERVICES)
+        if read is not None:
+            tables[table] = read
+    _check_services(tables[SERVICES])
     used = {path.name.casefold() for path in found.values()}
     unused = sorted(path.name for name, path in files.items() if name.endswith(".csv") and name not in used)
     if unused:
@@ -134,53 +184,189 @@ def read_csv_folder(folder: Path) -> Feed:
     missing = [names[0] for table, names in TABLE_FILES.items() if table not in found and table != SERVICES]
     if missing:
         reader.note(folder.name, f"Tables not in the folder (nothing to read there): {', '.join(missing)}.")
+    _note_needed(tables, reader)
     for service in _services(tables, reader):
         reader.read(service, service["_where"])
     return reader.feed(FORM)
 
 
-def _rows(path: Path) -> list[Row]:
-    """The records of one table as dicts by (lower-case) heading, each marked with its line."""
+def _check_services(services: _Table) -> None:
+    """services.csv has an id column and something under its header, or nothing can be imported."""
+    if "id" not in services.headings:
+        named = "”, “".join(name.strip() for name in services.names if name.strip())
+        raise FeedError(
+            f"{services.file} line {services.header_line} names no “id” column (it names: “{named}”). "
+            "ORUK tables have their column names on the first line, separated by commas or semicolons."
+        )
+    if not services.rows:
+        raise FeedError(
+            f"{services.file} has only its header (line {services.header_line}): no services follow it."
+        )
+
+
+def _read_table(path: Path, reader: FeedReader, *, required: bool) -> _Table | None:
+    """A table as read, or None for an empty file that is not needed (noted); ``FeedError`` for
+    a file that cannot be read as a table, naming its line and problem."""
+    text = _decoded(path, reader)
+    separator = _separator(text)
+    records = _records(text, path.name, separator)
+    header = next((record for record in records if _values(record[1])), None)
+    if header is None:
+        if required:
+            raise FeedError(
+                f"{path.name} is empty (nothing on line 1): its first line should name the columns "
+                "(id, name, status and the rest)."
+            )
+        reader.note(path.name, f"{path.name} is empty (nothing on line 1): nothing is read from it.")
+        return None
+    header_line, names = header
+    headings = _headings(names, path.name, header_line)
+    rows: list[Row] = []
+    too_long: list[tuple[int, int]] = []
+    for line, cells in records:
+        values = _values(cells)
+        if values > len(headings):
+            too_long.append((line, values))
+        elif values:
+            row = {
+                heading: _value(heading, cell, separator)
+                for heading, cell in zip(headings, cells, strict=False)
+                if heading
+            }
+            rows.append({**row, "_where": f"{path.name} line {line}"})
+    if too_long:
+        raise FeedError(_too_many_values(path.name, header_line, len(headings), separator, too_long))
+    return _Table(path.name, header_line, tuple(names), headings, tuple(rows))
+
+
+def _decoded(path: Path, reader: FeedReader) -> str:
+    """The file's text; a file that is not UTF-8 is read as Windows-1252, and noted."""
     try:
-        text, _encoding = decode(path.read_bytes())
+        text, encoding = decode(path.read_bytes())
     except CsvFileError as error:
         raise FeedError(f"{path.name}: {error}") from None
     except OSError as error:
         raise FeedError(f"{path} cannot be read: {error.strerror or error}.") from None
-    records = _records(text, path.name)
-    header = next(records, None)
-    if header is None:
-        return []
-    headings = [heading.strip().casefold() for heading in header[1]]
-    rows = []
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
+    if not encoding.startswith("UTF-8"):
+        reader.note(
+            path.name,
+            f"{path.name} is not UTF-8: read as {encoding} (Excel's plain “CSV”). Check that letters "
+            "such as é and signs such as £ read right; saving as “CSV UTF-8” avoids the guess.",
+        )
+    return text
+
+
+def _separator(text: str) -> str:
+    """The table's separator: of "," and ";", the one its header line holds more of outside
+    quotes (a comma when it holds neither, as a table of one column does)."""
+    counts = dict.fromkeys(SEPARATORS, 0)
+    quoted = started = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
             continue
-        row: Row = {
-            heading: restore(cell).strip() for heading, cell in zip(headings, cells, strict=False) if heading
-        }
-        row["_where"] = f"{path.name} line {line}"
-        rows.append(row)
-    return rows
+        elif char in "\r\n" and started:
+            break
+        elif char in counts:
+            counts[char] += 1
+        started = started or not char.isspace()
+    return max(SEPARATORS, key=counts.__getitem__)
 
 
-def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _records(text: str, file: str, separator: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted value may run over several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     while True:
         start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            raise FeedError(
-                f"{name} line {start} cannot be read: a value in quotes is not closed. "
-                'Check the quote marks (") on that line.'
-            ) from None
+        except csv.Error as error:
+            raise FeedError(f"{file} line {start}: {_parse_problem(str(error), separator)}") from None
         yield start, cells
 
 
-def _by(rows: list[Row], key: str) -> dict[str, list[Row]]:
+def _parse_problem(message: str, separator: str) -> str:
+    """What Python's CSV reader found, as someone fixing the file in a spreadsheet would put it."""
+    if "end of data" in message:
+        return (
+            'a quoted value never ends: its opening quote mark (") has no closing one, so the rest of '
+            "the file would be read as one value. Add the closing quote mark."
+        )
+    if "expected after" in message:
+        return (
+            f"a quoted value is followed by more text before the next “{separator}”. Put the whole "
+            'value in quote marks, and write each quote mark inside it twice ("").'
+        )
+    if "field limit" in message:
+        return f'a value is longer than {csv.field_size_limit():,} characters: is a quote mark (") left open?'
+    return f"the line cannot be read ({message})."
+
+
+def _values(cells: list[str]) -> int:
+    """How many cells a row fills: up to its last one that is not blank."""
+    return next((index + 1 for index in range(len(cells) - 1, -1, -1) if cells[index].strip()), 0)
+
+
+def _headings(names: list[str], file: str, line: int) -> tuple[str, ...]:
+    """The header's columns in lower case; a column named twice is refused, since which of the
+    two holds the value is anyone's guess."""
+    headings = tuple(name.strip().casefold() for name in names)
+    first: dict[str, int] = {}
+    for column, heading in enumerate(headings, start=1):
+        if heading in first:
+            raise FeedError(
+                f"{file} line {line}: the column “{heading}” is there twice "
+                f"(columns {first[heading]} and {column}): keep one of them."
+            )
+        if heading:
+            first[heading] = column
+    return headings
+
+
+def _too_many_values(
+    file: str, header_line: int, columns: int, separator: str, rows: list[tuple[int, int]]
+) -> str:
+    (line, values), others = rows[0], [line for line, _values in rows[1:]]
+    message = (
+        f"{file} line {line} has {values} values but its header (line {header_line}) names {columns} "
+        f'columns: a value holding a “{separator}” needs quote marks (") round it.'
+    )
+    if not others:
+        return message
+    listed = [str(line) for line in others[:_LINES_LISTED]]
+    if len(others) > _LINES_LISTED:
+        listed.append(f"{len(others) - _LINES_LISTED} more")
+    lines = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"{message} Line{'s' if len(others) > 1 else ''} {lines} too."
+
+
+def _value(heading: str, cell: str, separator: str) -> str:
+    """A cell as the app wrote it (``restore``), with a number's decimal comma made a point in a
+    semicolon table."""
+    value = restore(cell).strip()
+    if separator == ";" and heading in _NUMBER_COLUMNS and _DECIMAL_COMMA.match(value):
+        return value.replace(",", ".")
+    return value
+
+
+def _note_needed(tables: Mapping[str, _Table], reader: FeedReader) -> None:
+    """A table the folder lacks that another table names: noted once, where it is first named."""
+    for table, column, target, label, lost in NEEDED:
+        if table not in tables or target in tables:
+            continue
+        row = next((row for row in tables[table].rows if row.get(column)), None)
+        if row is not None:
+            reader.note(
+                row["_where"],
+                f"{label} {row[column]} is named here, but the folder has no {TABLE_FILES[target][0]}: "
+                f"no {lost} are read.",
+            )
+
+
+def _by(rows: Iterable[Row], key: str) -> dict[str, list[Row]]:
     grouped: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.get(key):
@@ -188,7 +374,7 @@ def _by(rows: list[Row], key: str) -> dict[str, list[Row]]:
     return grouped
 
 
-def _first_by_id(rows: list[Row]) -> dict[str, Row]:
+def _first_by_id(rows: Iterable[Row]) -> dict[str, Row]:
     found: dict[str, Row] = {}
     for row in rows:
         if row.get("id"):
@@ -196,47 +382,86 @@ def _first_by_id(rows: list[Row]) -> dict[str, Row]:
     return found
 
 
-def _services(tables: Mapping[str, list[Row]], reader: FeedReader) -> Iterator[Row]:
+def _services(tables: Mapping[str, _Table], reader: FeedReader) -> Iterator[Row]:
     """Each row of services.csv as a nested HSDS service, joined with the rows of the other tables.
 
-    A reference to a row that is not there (a location, a taxonomy term) is noted once, where it is,
-    with the service the row belongs to.
+    A part whose table (or column) the folder lacks is left out of the service, so that an import
+    leaves it alone; a part whose table is there but has no row for the service is given empty.
+    A reference to a row that is not there (a location, a taxonomy term) is noted once, where it
+    is, with the service the row belongs to.
     """
-
-    def table(name: str) -> list[Row]:
-        return tables.get(name, [])
-
-    organisations = _first_by_id(table("organization"))
-    services = table(SERVICES)
-    unknown = sorted(
-        {key for row in services for key in row if key not in SERVICE_FIELDS and key != "_where"}
-    )
+    services = tables[SERVICES]
+    unknown = sorted({heading for heading in services.headings if heading and heading not in SERVICE_FIELDS})
     if unknown:
-        reader.note(
-            services[0]["_where"].split(" line ")[0],
-            f"Columns ORUK does not have, left out: {', '.join(unknown)}.",
-        )
-    named = _first_by_id(services)
-    links = _by(_linked_locations(tables, reader, named), "service_id")
-    schedules_of_service = _by(table("schedule"), "service_id")
-    phones = _by(table("phone"), "service_id")
-    languages = _by(table("language"), "service_id")
-    costs = _by(table("cost_option"), "service_id")
-    attributes = _by(_attributes(tables, reader, named), "link_id")
-    for row in services:
+        reader.note(services.file, f"Columns ORUK does not have, left out: {', '.join(unknown)}.")
+    named = _first_by_id(services.rows)
+    organisations = _first_by_id(_rows(tables, "organization"))
+    joined = _joined(tables, reader, named)
+    for row in services.rows:
         service: Row = {key: value for key, value in row.items() if key in SERVICE_FIELDS or key == "_where"}
         organisation = organisations.get(row.get("organization_id", ""))
         if organisation is not None:
             service["organization"] = organisation
-        service_id = row.get("id", "")
-        if service_id:
-            service["service_at_locations"] = links.get(service_id, [])
-            service["schedules"] = schedules_of_service.get(service_id, [])
-            service["phones"] = phones.get(service_id, [])
-            service["languages"] = languages.get(service_id, [])
-            service["cost_options"] = costs.get(service_id, [])
-            service["attributes"] = attributes.get(service_id, [])
+        if row.get("id"):
+            service.update({part: rows.get(row["id"], []) for part, rows in joined.items()})
         yield service
+
+
+def _rows(tables: Mapping[str, _Table], name: str) -> tuple[Row, ...]:
+    return tables[name].rows if name in tables else ()
+
+
+def _joined(
+    tables: Mapping[str, _Table], reader: FeedReader, services: Mapping[str, Row]
+) -> dict[str, dict[str, list[Row]]]:
+    """The rows of each part of a service the folder has tables for, by service id."""
+    joined: dict[str, dict[str, list[Row]]] = {}
+    if "service_at_location" in tables and "location" in tables:
+        joined["service_at_locations"] = _by(_linked_locations(tables, reader, services), "service_id")
+    if "schedule" in tables:
+        own = (row for row in tables["schedule"].rows if not row.get("service_at_location_id"))
+        joined["schedules"] = _by(own, "service_id")
+    if "phone" in tables:
+        joined["phones"] = _by(_service_phones(tables), "service_id")
+    if "contact" in tables:
+        joined["contacts"] = _by(_contacts(tables, named=True), "service_id")
+    if "language" in tables and {"name", "code"} & set(tables["language"].headings):
+        joined["languages"] = _by(tables["language"].rows, "service_id")
+    if "cost_option" in tables:
+        joined["cost_options"] = _by(tables["cost_option"].rows, "service_id")
+    if "attribute" in tables and "taxonomy_term" in tables:
+        joined["attributes"] = _by(_attributes(tables, reader, services), "link_id")
+    if "service_area" in tables:
+        areas = (
+            {**area, "description": area.get("description") or area.get("service_area", "")}
+            for area in tables["service_area"].rows
+        )
+        joined["service_areas"] = _by(areas, "service_id")
+    return joined
+
+
+def _contacts(tables: Mapping[str, _Table], *, named: bool) -> list[Row]:
+    """The contacts that name someone (``named``), or those that only carry a phone line: a
+    contact with no name, title or email is the service's own phone (phones.csv has no
+    service_id, so that is how ORUK's tables give a service a phone)."""
+    phones = _by(_rows(tables, "phone"), "contact_id")
+    return [
+        {**contact, "phones": phones.get(contact.get("id", ""), [])}
+        for contact in _rows(tables, "contact")
+        if named == any(contact.get(key) for key in ("name", "title", "email"))
+    ]
+
+
+def _service_phones(tables: Mapping[str, _Table]) -> list[Row]:
+    """The service's own phones: by service_id (HSDS's tables have it), or under a contact that
+    names nobody."""
+    direct = [phone for phone in tables["phone"].rows if phone.get("service_id")]
+    lines = [
+        {**phone, "service_id": contact.get("service_id", "")}
+        for contact in _contacts(tables, named=False)
+        for phone in contact["phones"]
+    ]
+    return direct + lines
 
 
 def _note_for_service(
@@ -251,15 +476,15 @@ def _note_for_service(
 
 
 def _linked_locations(
-    tables: Mapping[str, list[Row]], reader: FeedReader, services: Mapping[str, Row]
+    tables: Mapping[str, _Table], reader: FeedReader, services: Mapping[str, Row]
 ) -> list[Row]:
     """service_at_location rows with their location (addresses, accessibility) and schedules."""
-    locations = _first_by_id(tables.get("location", []))
-    addresses = _by(tables.get("address", []), "location_id")
-    accessibility = _by(tables.get("accessibility", []), "location_id")
-    schedules_at = _by(tables.get("schedule", []), "service_at_location_id")
+    locations = _first_by_id(_rows(tables, "location"))
+    addresses = _by(_rows(tables, "address"), "location_id")
+    accessibility = _by(_rows(tables, "accessibility"), "location_id")
+    schedules_at = _by(_rows(tables, "schedule"), "service_at_location_id")
     linked = []
-    for link in tables.get("service_at_location", []):
+    for link in _rows(tables, "service_at_location"):
         place = locations.get(link.get("location_id", ""))
         if place is None:
             missing = link.get("location_id") or "(none)"
@@ -275,14 +500,13 @@ def _linked_locations(
     return linked
 
 
-def _attributes(
-    tables: Mapping[str, list[Row]], reader: FeedReader, services: Mapping[str, Row]
-) -> list[Row]:
-    """attribute rows with their taxonomy term, named by its vocabulary (taxonomies.csv)."""
-    terms = _first_by_id(tables.get("taxonomy_term", []))
-    vocabularies = {row["id"]: row.get("name", "") for row in tables.get("taxonomy", []) if row.get("id")}
+def _attributes(tables: Mapping[str, _Table], reader: FeedReader, services: Mapping[str, Row]) -> list[Row]:
+    """attribute rows with their taxonomy term, named by its vocabulary (taxonomies.csv); the
+    term's code is its ``code`` (HSDS's tables) or else its ``term`` (ORUK's)."""
+    terms = _first_by_id(_rows(tables, "taxonomy_term"))
+    vocabularies = {row["id"]: row.get("name", "") for row in _rows(tables, "taxonomy") if row.get("id")}
     resolved = []
-    for attribute in tables.get("attribute", []):
+    for attribute in _rows(tables, "attribute"):
         term = terms.get(attribute.get("taxonomy_term_id", ""))
         if term is None:
             missing = attribute.get("taxonomy_term_id") or "(none)"
@@ -290,7 +514,8 @@ def _attributes(
             _note_for_service(reader, attribute, attribute.get("link_id", ""), services, message)
             continue
         vocabulary = term.get("taxonomy") or vocabularies.get(term.get("taxonomy_id", ""), "")
-        resolved.append({**attribute, "taxonomy_term": {**term, "taxonomy": vocabulary}})
+        code = term.get("code") or term.get("term", "")
+        resolved.append({**attribute, "taxonomy_term": {**term, "taxonomy": vocabulary, "code": code}})
     return resolved
 
 
@@ -298,40 +523,54 @@ def _attributes(
 
 
 def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
-    """Every ORUK table's rows for these services (empty tables included)."""
+    """Every ORUK table's rows for these services (empty tables included); a row that several
+    services share (an organisation, a venue, a term) is written once."""
     tables: dict[str, list[Row]] = {name: [] for name in WRITTEN}
-    organisations: dict[str, Row] = {}
-    terms: dict[str, Row] = {}
-    vocabularies: dict[str, Row] = {}
     for service in services:
         body = hsds_service(service)
-        organisation = body["organization"]
-        organisations.setdefault(organisation["id"], organisation)
-        tables["services.csv"].append(body)
-        for link in body["service_at_locations"]:
+        tables["organizations.csv"].append(body["organization"])
+        tables["services.csv"].append({**body, "fees": body.get("fees_description")})
+        for link in body.get("service_at_locations", []):
             place = link["location"]
             tables["service_at_location.csv"].append(link)
             tables["locations.csv"].append(place)
             tables["address.csv"].extend(place.get("addresses", []))
-            tables["accessibility.csv"].extend(place["accessibility"])
-            tables["schedule.csv"].extend(link["schedules"])
-        tables["schedule.csv"].extend(body["schedules"])
-        tables["phones.csv"].extend(body.get("phones", []))
-        tables["languages.csv"].extend(body["languages"])
-        tables["cost_options.csv"].extend(body["cost_options"])
-        for attribute in body["attributes"]:
+            tables["accessibility.csv"].extend(place.get("accessibility", []))
+            tables["schedule.csv"].extend(link.get("schedules", []))
+        tables["schedule.csv"].extend(body.get("schedules", []))
+        contacts, phones = _contacts_and_phones(body)
+        tables["contacts.csv"].extend(contacts)
+        tables["phones.csv"].extend(phones)
+        tables["cost_options.csv"].extend(body.get("cost_options", []))
+        tables["service_areas.csv"].extend(
+            {**area, "service_area": area.get("description")} for area in body.get("service_areas", [])
+        )
+        for attribute in body.get("attributes", []):
             term = attribute["taxonomy_term"]
             vocabulary_id = _vocabulary_id(term["taxonomy"])
-            vocabularies.setdefault(
-                vocabulary_id,
-                {"id": vocabulary_id, "name": term["taxonomy"], "description": term["taxonomy"]},
+            tables["taxonomies.csv"].append(
+                {"id": vocabulary_id, "name": term["taxonomy"], "description": term["taxonomy"]}
             )
-            terms.setdefault(term["id"], {**term, "taxonomy_id": vocabulary_id})
+            tables["taxonomy_terms.csv"].append(
+                {**term, "taxonomy_id": vocabulary_id, "term": term.get("code")}
+            )
             tables["attribute.csv"].append(attribute)
-    tables["organizations.csv"] = list(organisations.values())
-    tables["taxonomy_terms.csv"] = list(terms.values())
-    tables["taxonomies.csv"] = list(vocabularies.values())
-    return tables
+    return {name: list(_first_by_id(rows).values()) for name, rows in tables.items()}
+
+
+def _contacts_and_phones(body: Mapping[str, Any]) -> tuple[list[Row], list[Row]]:
+    """The service's contacts with their phones, and its own phones, each under a contact that
+    names nobody (ORUK's phones.csv has no service_id)."""
+    contacts: list[Row] = []
+    phones: list[Row] = []
+    for contact in body.get("contacts", []):
+        contacts.append(contact)
+        phones.extend({**phone, "contact_id": contact["id"]} for phone in contact.get("phones", []))
+    for phone in body.get("phones", []):
+        line = {"id": export_id("contact", f"phone:{phone['id']}"), "service_id": body["id"]}
+        contacts.append(line)
+        phones.append({**phone, "contact_id": line["id"]})
+    return contacts, phones
 
 
 def _vocabulary_id(name: str) -> str:

@@ -126,8 +126,8 @@ def test_the_export_follows_the_data_package(tmp_path: Path) -> None:
     assert {path.name for path in written} == set(WRITTEN) == set(datapackage_resources())
     assert table_errors(tmp_path / "out") == []
     with (tmp_path / "out" / "taxonomy_terms.csv").open(encoding="utf-8", newline="") as stream:
-        terms = {(row["taxonomy"], row["code"]) for row in csv.DictReader(stream)}
-    assert terms == {("linkworker-needs", "physical_activity"), ("esd-needs", "100")}
+        terms = {(row["taxonomy"], row["term"]) for row in csv.DictReader(stream)}
+    assert terms == {("linkworker-needs", "physical_activity"), ("esd-needs", "100")}, "code in term"
 
 
 def test_a_table_check_finds_what_breaks_the_package(tmp_path: Path) -> None:
@@ -152,12 +152,14 @@ def test_an_exported_folder_read_back_gives_the_same_services(tmp_path: Path) ->
     assert back[WALKS.name].schedules == WALKS.schedules
     assert back[WALKS.name].terms == WALKS.terms
     assert back[WALKS.name].accessibility == WALKS.accessibility
-    assert back[WALKS.name].languages == WALKS.languages
+    assert back[WALKS.name].languages == (), "the data package has no column for a language's name"
+    assert "languages" not in (back[WALKS.name].carried or ()), "so an import leaves them as they were"
     assert [(back[s.name].status, back[s.name].cost_kind, back[s.name].cost_note) for s in SERVICES] == [
         (s.status, s.cost_kind, s.cost_note) for s in SERVICES
     ]
     assert back[WALKS.name].verified_on == WALKS.verified_on
-    assert back[WALKS.name].access_routes == WALKS.access_routes
+    assert back[WALKS.name].access_routes == (), "nor for its application process (access routes)"
+    assert "access_routes" not in (back[WALKS.name].carried or ())
 
 
 def test_writing_twice_gives_the_same_files(tmp_path: Path) -> None:
@@ -193,8 +195,8 @@ def test_text_a_spreadsheet_would_run_is_written_inert_and_read_back_as_it_was(t
                 assert all(not cell.startswith("-") or _number(cell) for cell in line), (name, line)
     with (tmp_path / "services.csv").open(encoding="utf-8", newline="") as stream:
         [service] = csv.DictReader(stream)
-    assert (service["name"], service["description"], service["wait_time"]) == (
-        "'" + FORMULAS.name, "'-2+3 led walks", "'\t=1+1",
+    assert (service["name"], service["description"], service["fees"]) == (
+        "'" + FORMULAS.name, "'-2+3 led walks", "'@SUM(1) a session",
     )  # fmt: skip
     with (tmp_path / "locations.csv").open(encoding="utf-8", newline="") as stream:
         [location] = csv.DictReader(stream)
