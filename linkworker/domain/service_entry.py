@@ -38,6 +38,8 @@ UK_LATITUDE: Final = (49.0, 61.0)
 UK_LONGITUDE: Final = (-8.7, 2.0)
 _TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
 _URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+# A scheme before the address ("javascript:", "mailto:"); a colon followed by a digit is a port.
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):(?![0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -251,9 +253,16 @@ def parse_access_routes(typed: Collection[str]) -> tuple[AccessRoute, ...]:
 
 
 def parse_url(text: str, field: str = "url") -> str | None:
+    """A web address (http or https; "example.org" is taken as https). Any other kind
+    ("javascript:", "mailto:", "ftp://") is refused: a link in the directory only opens web pages."""
     typed = (text or "").strip()
     if not typed:
         return None
+    scheme = _SCHEME.match(typed)
+    if scheme and scheme.group(1).casefold() not in ("http", "https"):
+        raise ValidationError(
+            field, f"Only a web page's address (https://...) can be kept, not a “{scheme.group(1)}:” link."
+        )
     if "://" not in typed:
         typed = f"https://{typed}"
     if len(typed) > URL_MAX or not _URL.match(typed):

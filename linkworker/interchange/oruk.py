@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
@@ -291,6 +291,8 @@ class OrukLocation:
     latitude: float | None = None
     longitude: float | None = None
     oruk_id: str | None = field(default=None, compare=False)
+    # Whether the record gave the venue's address (an export leaves out one it cannot give whole).
+    has_address: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -809,6 +811,7 @@ def _location(place: Mapping[str, Any], where: str, record: _Record) -> OrukLoca
         postcode=code,
         latitude=latitude,
         longitude=longitude,
+        has_address="addresses" in place,
     )
 
 
@@ -931,9 +934,14 @@ def _term(term: Mapping[str, Any], where: str, record: _Record) -> Term | None:
 
 
 def merged(current: OrukService, incoming: OrukService) -> OrukService:
-    """``current`` (a service as kept) updated by what ``incoming`` (a record read) carries, as the
-    module's docstring says; ids that match a kept part's (``same_id``) stay as they were kept, so
-    importing what was exported changes nothing."""
+    """``current`` (a service as kept, its parts with their ids: ``with_part_ids``) updated by what
+    ``incoming`` (a record read) carries, as the module's docstring says.
+
+    Ids that match a kept part's (``same_id``) stay as they were kept, and a venue given without
+    its address keeps the one it had, so importing what was exported changes nothing. A record
+    that changes the service brings its flags in place of the kept ones (a summary adds them, as
+    it cannot tell whether what it leaves out was put right); one that changes nothing leaves them.
+    """
     carried = set(PARTS) if incoming.carried is None else set(incoming.carried)
     changes: dict[str, Any] = {name: getattr(incoming, name) for part in carried for name in PARTS[part]}
     with_places = incoming if "locations" in carried else current
@@ -945,14 +953,16 @@ def merged(current: OrukService, incoming: OrukService) -> OrukService:
         current.verified_on is None or incoming.verified_on > current.verified_on
     )
     changes["verified_on"] = incoming.verified_on if later else current.verified_on
+    target = replace(current, **changes, name=incoming.name, where="", carried=None, summary=False)
+    target = _kept_ids(with_part_ids(target), current)
+    if target == current and part_ids(target) == part_ids(current):
+        return target
     flags = tuple(
         flag for flag in incoming.problems if flag not in _ABSENT_FLAGS or _ABSENT_FLAGS[flag] in carried
     )
-    problems = tuple(dict.fromkeys(current.problems + flags)) if incoming.summary else flags
-    target = replace(
-        current, **changes, name=incoming.name, problems=problems, where="", carried=None, summary=False
+    return replace(
+        target, problems=tuple(dict.fromkeys(current.problems + flags)) if incoming.summary else flags
     )
-    return _kept_ids(target, current)
 
 
 def part_ids(service: OrukService) -> tuple[object, ...]:
@@ -975,8 +985,19 @@ def _kept(kind: str, new: str | None, kept: Iterable[str | None]) -> str | None:
     return next((old for old in kept if same_id(kind, new, old)), new)
 
 
+def _kept_location(place: OrukLocation, kept: Sequence[OrukLocation]) -> OrukLocation:
+    """A venue read, with its kept id, and its kept address if the record gave none."""
+    same = next((old for old in kept if same_id("location", place.oruk_id, old.oruk_id)), None)
+    if same is None:
+        return place
+    if place.has_address:
+        return replace(place, oruk_id=same.oruk_id)
+    return replace(
+        place, oruk_id=same.oruk_id, address_1=same.address_1, town=same.town, postcode=same.postcode
+    )
+
+
 def _kept_ids(target: OrukService, current: OrukService) -> OrukService:
-    places = [place.oruk_id for place in current.locations]
     times = [schedule.oruk_id for schedule in current.schedules]
     terms = [term.oruk_id for term in current.terms]
     people = [contact.oruk_id for contact in current.contacts]
@@ -985,9 +1006,7 @@ def _kept_ids(target: OrukService, current: OrukService) -> OrukService:
         target,
         organisation_id=_kept("organization", target.organisation_id, [current.organisation_id]),
         phone_id=_kept("phone", target.phone_id, [current.phone_id]),
-        locations=tuple(
-            replace(place, oruk_id=_kept("location", place.oruk_id, places)) for place in target.locations
-        ),
+        locations=tuple(_kept_location(place, current.locations) for place in target.locations),
         schedules=tuple(
             replace(item, oruk_id=_kept("schedule", item.oruk_id, times)) for item in target.schedules
         ),
@@ -1017,17 +1036,50 @@ def export_id(kind: str, key: str) -> str:
         return str(uuid.uuid5(_NAMESPACE, f"{kind}:{key}"))
 
 
-def _part_id(kind: str, own: str | None, made: str) -> str:
-    """A part's id: its own ORUK id (as a UUID), else one made from the service and its place."""
-    return export_id(kind, own or made)
+def with_part_ids(service: OrukService) -> OrukService:
+    """The service with an id for each of its parts: its own ORUK id, else one made from the
+    service's and the part's place (a term's from its vocabulary and code), as it is exported."""
+    service_id = export_id("service", service.oruk_id)
+    organisation = (service.organisation_name or service.name).casefold()
+    return replace(
+        service,
+        organisation_id=service.organisation_id or organisation,
+        phone_id=service.phone_id or (f"{service_id}:phone" if service.phone else None),
+        locations=tuple(
+            replace(place, oruk_id=place.oruk_id or f"{service_id}:{index}")
+            for index, place in enumerate(service.locations)
+        ),
+        schedules=tuple(
+            replace(item, oruk_id=item.oruk_id or f"{service_id}:{number}")
+            for number, item in enumerate(service.schedules)
+        ),
+        terms=tuple(
+            replace(term, oruk_id=term.oruk_id or f"{term.vocabulary}:{term.term_id}")
+            for term in service.terms
+        ),
+        contacts=tuple(
+            replace(contact, oruk_id=contact.oruk_id or f"{service_id}:{index}")
+            for index, contact in enumerate(service.contacts)
+        ),
+        service_areas=tuple(
+            replace(area, oruk_id=area.oruk_id or f"{service_id}:{index}")
+            for index, area in enumerate(service.service_areas)
+        ),
+    )
+
+
+def _part_id(kind: str, own: str | None) -> str:
+    """A part's id as exported (``with_part_ids`` has given every part one)."""
+    return export_id(kind, own or "")
 
 
 def hsds_service(service: OrukService) -> dict[str, Any]:
     """The service as ``/services/{id}`` returns it in HSDS 3.0, nested and fully identified."""
+    service = with_part_ids(service)
     service_id = export_id("service", service.oruk_id)
     # A service imported without its organisation is exported as its own organisation.
     organisation_name = service.organisation_name or service.name
-    organisation_id = _part_id("organization", service.organisation_id, organisation_name.casefold())
+    organisation_id = _part_id("organization", service.organisation_id)
     organisation: dict[str, Any] = {
         "id": organisation_id,
         "name": organisation_name,
@@ -1040,9 +1092,7 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
             if value
         }
     )
-    locations = [
-        _hsds_location(service, service_id, index, place) for index, place in enumerate(service.locations)
-    ]
+    locations = [_hsds_location(service, place) for place in service.locations]
     at_location = []
     for index, location in enumerate(locations):
         link_id = export_id("service_at_location", f"{service_id}:{location['id']}")
@@ -1087,12 +1137,8 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
             for name in service.languages
         ],
         "attributes": [_hsds_attribute(service_id, term) for term in service.terms],
-        "contacts": [
-            _hsds_contact(service_id, index, contact) for index, contact in enumerate(service.contacts)
-        ],
-        "service_areas": [
-            _hsds_service_area(service_id, index, area) for index, area in enumerate(service.service_areas)
-        ],
+        "contacts": [_hsds_contact(service_id, contact) for contact in service.contacts],
+        "service_areas": [_hsds_service_area(service_id, area) for area in service.service_areas],
     }
     optional = {
         "url": service.url,
@@ -1106,13 +1152,13 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
     }
     body.update({key: value for key, value in optional.items() if value not in (None, "")})
     if service.phone:
-        phone_id = _part_id("phone", service.phone_id, f"{service_id}:phone")
+        phone_id = _part_id("phone", service.phone_id)
         body["phones"] = [{"id": phone_id, "service_id": service_id, "number": service.phone}]
     return body
 
 
-def _hsds_location(service: OrukService, service_id: str, index: int, place: OrukLocation) -> dict[str, Any]:
-    location_id = _part_id("location", place.oruk_id, f"{service_id}:{index}")
+def _hsds_location(service: OrukService, place: OrukLocation) -> dict[str, Any]:
+    location_id = _part_id("location", place.oruk_id)
     location: dict[str, Any] = {"id": location_id, "location_type": "physical"}
     if place.name:
         location["name"] = place.name
@@ -1146,7 +1192,7 @@ def _hsds_location(service: OrukService, service_id: str, index: int, place: Oru
 def _hsds_schedule(
     service_id: str, number: int, schedule: OrukSchedule, link_id: str | None
 ) -> dict[str, Any]:
-    schedule_id = _part_id("schedule", schedule.oruk_id, f"{service_id}:{number}")
+    schedule_id = _part_id("schedule", schedule.oruk_id)
     body: dict[str, Any] = {"id": schedule_id, "freq": schedule.freq}
     if link_id is None:
         body["service_id"] = service_id
@@ -1164,7 +1210,7 @@ def _hsds_schedule(
 
 
 def _hsds_attribute(service_id: str, term: Term) -> dict[str, Any]:
-    term_id = _part_id("taxonomy_term", term.oruk_id, f"{term.vocabulary}:{term.term_id}")
+    term_id = _part_id("taxonomy_term", term.oruk_id)
     return {
         "id": export_id("attribute", f"{service_id}:{term_id}"),
         "link_id": service_id,
@@ -1181,8 +1227,8 @@ def _hsds_attribute(service_id: str, term: Term) -> dict[str, Any]:
     }
 
 
-def _hsds_contact(service_id: str, index: int, contact: OrukContact) -> dict[str, Any]:
-    contact_id = _part_id("contact", contact.oruk_id, f"{service_id}:{index}")
+def _hsds_contact(service_id: str, contact: OrukContact) -> dict[str, Any]:
+    contact_id = _part_id("contact", contact.oruk_id)
     body: dict[str, Any] = {"id": contact_id, "service_id": service_id}
     body.update(
         {
@@ -1192,14 +1238,14 @@ def _hsds_contact(service_id: str, index: int, contact: OrukContact) -> dict[str
         }
     )
     if contact.phone:
-        phone_id = _part_id("phone", contact.phone_id, f"{contact_id}:phone")
+        phone_id = export_id("phone", contact.phone_id or f"{contact_id}:phone")
         body["phones"] = [{"id": phone_id, "contact_id": contact_id, "number": contact.phone}]
     return body
 
 
-def _hsds_service_area(service_id: str, index: int, area: OrukServiceArea) -> dict[str, Any]:
+def _hsds_service_area(service_id: str, area: OrukServiceArea) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": _part_id("service_area", area.oruk_id, f"{service_id}:{index}"),
+        "id": _part_id("service_area", area.oruk_id),
         "service_id": service_id,
     }
     fields = (

@@ -3,36 +3,30 @@ CSV tables, valid against the ORUK schemas.
 
 Every service of this PCN's directory goes out, with its needs as terms of Linkworker's own
 taxonomy (``linkworker-needs``) beside the terms it was imported with. A service keeps the id
-it was imported under; one entered by hand is exported under an id made from its Linkworker id,
-the same every time, so importing the export again updates it rather than adding it twice.
+it was imported under, and so do its organisation (with its description, web address and email),
+venues, times, phone, contacts, service areas and terms; one entered by hand, or a part of it,
+is exported under an id made from its Linkworker id, the same every time, so importing the export
+again matches it rather than adding it twice, and changes nothing.
 Neither the file nor the folder, nor any table written into it, is one of the database's own
 files (``Location.is_own_file``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus
 from linkworker.domain.roles import Permission
-from linkworker.interchange.oruk import (
-    NEEDS_VOCABULARY,
-    FeedError,
-    OrukLocation,
-    OrukSchedule,
-    OrukService,
-    Term,
-)
+from linkworker.interchange.oruk import NEEDS_VOCABULARY, FeedError, OrukService, Term
 from linkworker.interchange.oruk_csv import WRITTEN, write_csv_folder
 from linkworker.interchange.oruk_json import write_json
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.directory_import import local_key
+from linkworker.services.directory_import import stored_service
 from linkworker.services.errors import ServiceError
 from linkworker.services.needs import need_labels
 from linkworker.store.database import Location
@@ -120,51 +114,10 @@ def _done(session: Session, actor: Actor, result: ExportResult) -> ExportResult:
 
 
 def _oruk(service: Service, labels: dict[str, str]) -> OrukService:
-    index = {location.id: number for number, location in enumerate(service.locations)}
+    """The service as kept (its parts with their ORUK ids), with its needs as terms first."""
     needs = [
         Term(NEEDS_VOCABULARY, need.need_code, labels.get(need.need_code, need.need_code))
         for need in service.needs
     ]
-    kept = [Term(term.vocabulary, term.term_id, term.term_name) for term in service.taxonomy]
-    return OrukService(
-        oruk_id=local_key(service.id, service.oruk_id),
-        name=service.name,
-        organisation_name=service.organisation_name,
-        description=service.description,
-        url=service.url,
-        email=service.email,
-        phone=service.phone,
-        status=ServiceStatus(service.status),
-        cost_kind=CostKind(service.cost_kind),
-        cost_note=service.cost_note,
-        access_routes=tuple(AccessRoute(route) for route in service.access_routes),
-        accessibility=tuple(service.accessibility),
-        languages=tuple(service.languages),
-        min_age=service.min_age,
-        max_age=service.max_age,
-        waiting_time=service.waiting_time,
-        verified_on=service.last_verified_on,
-        locations=tuple(
-            OrukLocation(
-                location.name,
-                location.address_line_1,
-                location.town,
-                location.postcode,
-                location.latitude,
-                location.longitude,
-            )
-            for location in service.locations
-        ),
-        schedules=tuple(
-            OrukSchedule(
-                schedule.freq,
-                schedule.byday,
-                schedule.opens_at,
-                schedule.closes_at,
-                schedule.description,
-                index.get(schedule.location_id) if schedule.location_id is not None else None,
-            )
-            for schedule in service.schedules
-        ),
-        terms=tuple(sorted(needs, key=lambda term: term.term_id)) + tuple(kept),
-    )
+    stored = stored_service(service)
+    return replace(stored, terms=tuple(sorted(needs, key=lambda term: term.term_id)) + stored.terms)

@@ -2,10 +2,18 @@
 one transaction.
 
 A feed is a JSON file (a page of ``/services`` or a list of services) or a folder of ORUK CSV
-tables; ``interchange.oruk`` reads it and finds each record's problems. The import is keyed on
-the ORUK id: a service imported before (``service.oruk_id``, or the id Linkworker exported it
-under) is updated, never added twice. A service the feed describes replaces what the directory
-knew from the feed (its venues, times, terms, and its flags: ``import_problems``); the needs a
+tables; ``interchange.oruk`` reads it and finds each record's problems. A file that holds other
+ORUK documents (an organisation, a location, a taxonomy) is refused whole (``ImportRefused``),
+saying what it is and what an import reads. The import is keyed on the ORUK id: a service
+imported before (``service.oruk_id``, or the id Linkworker exported it under) is updated, never
+added twice.
+
+An update changes only what the record carries (``oruk.merged``): a full record (``/services/{id}``)
+sets each field and table it has, and clears those it has empty; a summary (an item of a
+``/services`` page) sets the service's own fields and leaves its venues, times, terms, cost and
+the rest as they were. A service the record leaves as it was is not written at all: no new
+version, no audit event, counted as unchanged. The ORUK ids of the organisation, venues, times,
+phone, contacts, service areas and terms are kept, so an export gives them back. The needs a
 service has are kept, and the needs its terms are mapped to (``services.taxonomy``) are added.
 Terms the PCN has not listed yet are listed, unmapped, for a manager to map.
 
@@ -17,7 +25,7 @@ audited as one (``record_dry_run``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, TypeVar
@@ -25,17 +33,25 @@ from typing import Final, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus
 from linkworker.domain.roles import Permission
 from linkworker.interchange.oruk import (
     NEEDS_VOCABULARY,
     Feed,
     FeedError,
     FeedProblem,
+    OrukContact,
+    OrukLocation,
+    OrukSchedule,
     OrukService,
+    OrukServiceArea,
     Severity,
     Term,
     export_id,
+    merged,
+    part_ids,
     shown_name,
+    with_part_ids,
 )
 from linkworker.interchange.oruk_csv import read_csv_folder
 from linkworker.interchange.oruk_json import read_json
@@ -92,12 +108,16 @@ class DirectoryImportPreview:
 
 @dataclass(frozen=True)
 class DirectoryImportResult:
+    """What an import did; ``updated`` counts the services it changed, ``unchanged`` those the
+    feed described as they already were (not written)."""
+
     feed_name: str
     added: int
     updated: int
     flagged: int
     skipped: int
     unmapped_terms: int
+    unchanged: int = 0
 
 
 def local_key(service_id: int, oruk_id: str | None) -> str:
@@ -158,36 +178,11 @@ def commit(
         added.extend(model.id for model in services)
         done += len(chunk)
         _report(progress, done, total)
+    changed: list[int] = []
     for chunk in _chunks(plan.updated):
         _stop_if(cancelled)
-        ids = [existing[service.oruk_id] for service in chunk]
-        models = {
-            model.id: model
-            for model in session.scalars(
-                select(Service)
-                .where(Service.id.in_(ids))
-                .options(
-                    selectinload(Service.needs),
-                    selectinload(Service.locations),
-                    selectinload(Service.schedules),
-                    selectinload(Service.taxonomy),
-                )
-            )
-        }
-        for service_id in ids:
-            _clear(models[service_id])
-        session.flush()  # the old venues, times and terms go before the new ones come
-        for service_id, service in zip(ids, chunk, strict=True):
-            _update_service(models[service_id], actor, service, needs)
-        session.flush()
-        insert_all(
-            session,
-            ServiceSchedule,
-            [
-                row
-                for service_id, service in zip(ids, chunk, strict=True)
-                for row in _schedule_rows(models[service_id], service)
-            ],
+        changed.extend(
+            _update_chunk(session, actor, [(existing[item.oruk_id], item) for item in chunk], needs)
         )
         done += len(chunk)
         _report(progress, done, total)
@@ -196,19 +191,16 @@ def commit(
         session, actor, "service_imported", "service", [(service_id, None) for service_id in added]
     )
     audit.record_each(
-        session,
-        actor,
-        "service_updated_by_import",
-        "service",
-        [(existing[service.oruk_id], None) for service in plan.updated],
+        session, actor, "service_updated_by_import", "service", [(service_id, None) for service_id in changed]
     )
     result = DirectoryImportResult(
         feed_name=feed.name,
         added=len(plan.new),
-        updated=len(plan.updated),
+        updated=len(changed),
         flagged=plan.flagged,
         skipped=plan.skipped,
         unmapped_terms=len(plan.unmapped_terms),
+        unchanged=len(plan.updated) - len(changed),
     )
     audit.record(session, actor, "directory_imported", detail=_audit_detail(result))
     _report(progress, total, total)
@@ -317,45 +309,122 @@ def _new_service(actor: Actor, service: OrukService, needs: dict[tuple[str, str]
     model = Service(
         pcn_id=actor.pcn_id,
         oruk_id=service.oruk_id,
-        organisation_name=service.organisation_name,
-        name=service.name,
-        description=service.description,
         last_verified_on=service.verified_on,
         needs=[ServiceNeed(need_code=code) for code in _needs(service, needs)],
     )
     _fill(model, actor, service)
+    _fill_places(model, service)
+    _fill_terms(model, service)
     return model
 
 
-def _clear(model: Service) -> None:
-    model.schedules = []
-    model.locations = []
-    model.taxonomy = []
+def _update_chunk(
+    session: Session,
+    actor: Actor,
+    pairs: list[tuple[int, OrukService]],
+    needs: dict[tuple[str, str], str | None],
+) -> list[int]:
+    """Update the services of ``pairs`` (id, record) that the records change; their ids."""
+    models = {
+        model.id: model
+        for model in session.scalars(
+            select(Service)
+            .where(Service.id.in_([service_id for service_id, _record in pairs]))
+            .options(
+                selectinload(Service.needs),
+                selectinload(Service.locations),
+                selectinload(Service.schedules),
+                selectinload(Service.taxonomy),
+            )
+        )
+    }
+    changes: list[_Change] = []
+    for service_id, record in pairs:
+        model = models[service_id]
+        current = stored_service(model)
+        # Terms of Linkworker's own needs taxonomy are needs (below), not terms kept.
+        own = tuple(term for term in record.terms if term.vocabulary != NEEDS_VOCABULARY)
+        target = merged(current, replace(record, terms=own))
+        had = {need.need_code for need in model.needs}
+        change = _Change(
+            model,
+            target,
+            record.oruk_id,
+            places=_places(target) != _places(current),
+            terms=_terms_kept(target) != _terms_kept(current),
+            needs=[code for code in _needs(record, needs) if code not in had],
+        )
+        same = target == current and part_ids(target) == part_ids(current)
+        if same and not change.needs and model.oruk_id is not None:
+            continue
+        if change.places:
+            model.schedules = []
+            model.locations = []
+        if change.terms:
+            model.taxonomy = []
+        changes.append(change)
+    session.flush()  # the old venues, times and terms go before the new ones come
+    for change in changes:
+        model, target = change.model, change.target
+        if target.verified_on != model.last_verified_on:
+            model.last_verified_on = target.verified_on
+            model.verified_by_id = None
+        model.needs.extend(ServiceNeed(need_code=code) for code in change.needs)
+        model.oruk_id = model.oruk_id or change.oruk_id
+        _fill(model, actor, target)
+        if change.places:
+            _fill_places(model, target)
+        if change.terms:
+            _fill_terms(model, target)
+        model.updated_at = datetime.now(UTC)
+    session.flush()
+    insert_all(
+        session,
+        ServiceSchedule,
+        [row for change in changes if change.places for row in _schedule_rows(change.model, change.target)],
+    )
+    return [change.model.id for change in changes]
 
 
-def _update_service(
-    model: Service, actor: Actor, service: OrukService, needs: dict[tuple[str, str], str | None]
-) -> None:
-    model.organisation_name = service.organisation_name
-    model.name = service.name
-    model.description = service.description
-    if service.verified_on is not None and (
-        model.last_verified_on is None or service.verified_on > model.last_verified_on
-    ):
-        model.last_verified_on = service.verified_on
-        model.verified_by_id = None
-    had = {need.need_code for need in model.needs}
-    model.needs.extend(ServiceNeed(need_code=code) for code in _needs(service, needs) if code not in had)
-    model.oruk_id = model.oruk_id or service.oruk_id
-    _fill(model, actor, service)
-    model.updated_at = datetime.now(UTC)
+@dataclass(frozen=True)
+class _Change:
+    """A service an import changes: what it becomes, and which of its lists are written again."""
+
+    model: Service
+    target: OrukService
+    oruk_id: str
+    places: bool
+    terms: bool
+    needs: list[str]
+
+
+def _places(service: OrukService) -> tuple[object, ...]:
+    """Venues and times with their ids: written again together when either changes."""
+    return (
+        service.locations,
+        service.schedules,
+        tuple(place.oruk_id for place in service.locations),
+        tuple(schedule.oruk_id for schedule in service.schedules),
+    )
+
+
+def _terms_kept(service: OrukService) -> tuple[tuple[str, str, str, str | None], ...]:
+    return tuple((term.vocabulary, term.term_id, term.name, term.oruk_id) for term in service.terms)
 
 
 def _fill(model: Service, actor: Actor, service: OrukService) -> None:
-    """The fields the feed decides, venues and terms included (times come after a flush)."""
+    """The service's own fields, as the feed (or the feed merged with what was kept) has them."""
+    model.organisation_name = service.organisation_name
+    model.name = service.name
+    model.description = service.description
+    model.organisation_oruk_id = service.organisation_id
+    model.organisation_description = service.organisation_description
+    model.organisation_url = service.organisation_url
+    model.organisation_email = service.organisation_email
     model.url = service.url
     model.email = service.email
     model.phone = service.phone
+    model.phone_oruk_id = service.phone_id
     model.cost_kind = service.cost_kind.value
     model.cost_note = service.cost_note
     model.access_routes = [route.value for route in service.access_routes]
@@ -366,7 +435,13 @@ def _fill(model: Service, actor: Actor, service: OrukService) -> None:
     model.waiting_time = service.waiting_time
     model.status = service.status.value
     model.import_problems = list(service.problems)
+    model.oruk_contacts = [_contact_row(contact) for contact in service.contacts]
+    model.oruk_service_areas = [_area_row(area) for area in service.service_areas]
     model.updated_by_id = actor.user_id
+
+
+def _fill_places(model: Service, service: OrukService) -> None:
+    """The venues (their times come after a flush, by ``_schedule_rows``)."""
     model.locations = [
         ServiceLocation(
             name=place.name,
@@ -375,11 +450,17 @@ def _fill(model: Service, actor: Actor, service: OrukService) -> None:
             postcode=place.postcode,
             latitude=place.latitude,
             longitude=place.longitude,
+            oruk_id=place.oruk_id,
         )
         for place in service.locations
     ]
+
+
+def _fill_terms(model: Service, service: OrukService) -> None:
     model.taxonomy = [
-        ServiceTaxonomy(vocabulary=term.vocabulary, term_id=term.term_id, term_name=term.name)
+        ServiceTaxonomy(
+            vocabulary=term.vocabulary, term_id=term.term_id, term_name=term.name, oruk_id=term.oruk_id
+        )
         for term in service.terms
         if term.vocabulary != NEEDS_VOCABULARY
     ]
@@ -396,9 +477,98 @@ def _schedule_rows(model: Service, service: OrukService) -> list[dict[str, objec
             "opens_at": schedule.opens_at,
             "closes_at": schedule.closes_at,
             "description": schedule.description,
+            "oruk_id": schedule.oruk_id,
         }
         for schedule in service.schedules
     ]
+
+
+def stored_service(model: Service) -> OrukService:
+    """A service of the directory in ORUK terms, every part with its id (``with_part_ids``), its
+    needs left out (an export adds them as terms)."""
+    index = {location.id: number for number, location in enumerate(model.locations)}
+    service = OrukService(
+        oruk_id=local_key(model.id, model.oruk_id),
+        name=model.name,
+        organisation_name=model.organisation_name,
+        description=model.description,
+        url=model.url,
+        email=model.email,
+        phone=model.phone,
+        status=ServiceStatus(model.status),
+        cost_kind=CostKind(model.cost_kind),
+        cost_note=model.cost_note,
+        access_routes=tuple(AccessRoute(route) for route in model.access_routes),
+        accessibility=tuple(model.accessibility),
+        languages=tuple(model.languages),
+        min_age=model.min_age,
+        max_age=model.max_age,
+        waiting_time=model.waiting_time,
+        verified_on=model.last_verified_on,
+        locations=tuple(
+            OrukLocation(
+                location.name,
+                location.address_line_1,
+                location.town,
+                location.postcode,
+                location.latitude,
+                location.longitude,
+                location.oruk_id,
+            )
+            for location in model.locations
+        ),
+        schedules=tuple(
+            OrukSchedule(
+                schedule.freq,
+                schedule.byday,
+                schedule.opens_at,
+                schedule.closes_at,
+                schedule.description,
+                index.get(schedule.location_id) if schedule.location_id is not None else None,
+                schedule.oruk_id,
+            )
+            for schedule in model.schedules
+        ),
+        terms=tuple(
+            sorted(
+                (
+                    Term(term.vocabulary, term.term_id, term.term_name, term.oruk_id)
+                    for term in model.taxonomy
+                ),
+                key=lambda term: (term.vocabulary, term.term_id),
+            )
+        ),
+        problems=tuple(model.import_problems),
+        organisation_id=model.organisation_oruk_id,
+        organisation_description=model.organisation_description,
+        organisation_url=model.organisation_url,
+        organisation_email=model.organisation_email,
+        phone_id=model.phone_oruk_id,
+        contacts=tuple(OrukContact(**row) for row in model.oruk_contacts),
+        service_areas=tuple(OrukServiceArea(**row) for row in model.oruk_service_areas),
+    )
+    return with_part_ids(service)
+
+
+def _contact_row(contact: OrukContact) -> dict[str, str | None]:
+    return {
+        "oruk_id": contact.oruk_id,
+        "name": contact.name,
+        "title": contact.title,
+        "email": contact.email,
+        "phone": contact.phone,
+        "phone_id": contact.phone_id,
+    }
+
+
+def _area_row(area: OrukServiceArea) -> dict[str, str | None]:
+    return {
+        "oruk_id": area.oruk_id,
+        "name": area.name,
+        "description": area.description,
+        "extent": area.extent,
+        "extent_type": area.extent_type,
+    }
 
 
 def _needs(service: OrukService, needs: dict[tuple[str, str], str | None]) -> list[str]:
@@ -424,7 +594,8 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 def _audit_detail(result: DirectoryImportResult) -> str:
     return (
         f"file={result.feed_name[:_AUDIT_NAME_MAX]}; added={result.added}; updated={result.updated}; "
-        f"flagged={result.flagged}; skipped={result.skipped}; unmapped_terms={result.unmapped_terms}"
+        f"unchanged={result.unchanged}; flagged={result.flagged}; skipped={result.skipped}; "
+        f"unmapped_terms={result.unmapped_terms}"
     )
 
 

@@ -370,6 +370,15 @@ class Service(Versioned, Base):
     search_text: Mapped[str] = mapped_column(Text)
     # Problems found when the record was imported; any makes the entry "flagged".
     import_problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What an Open Referral UK feed says beside the service itself, kept so an export gives it
+    # back whole: its organisation, its phone's id, its contacts and service areas (revision 0015).
+    organisation_oruk_id: Mapped[str | None] = mapped_column(String(100))
+    organisation_description: Mapped[str | None] = mapped_column(Text)
+    organisation_url: Mapped[str | None] = mapped_column(String(500))
+    organisation_email: Mapped[str | None] = mapped_column(String(254))
+    phone_oruk_id: Mapped[str | None] = mapped_column(String(100))
+    oruk_contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    oruk_service_areas: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -414,6 +423,7 @@ class ServiceTaxonomy(Base):
     vocabulary: Mapped[str] = mapped_column(String(100), primary_key=True)
     term_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     term_name: Mapped[str] = mapped_column(String(200))
+    oruk_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class TaxonomyMapping(Versioned, Base):
@@ -441,6 +451,7 @@ class ServiceLocation(Base):
     postcode: Mapped[str | None] = mapped_column(String(8))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    oruk_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class ServiceSchedule(Base):
@@ -456,6 +467,7 @@ class ServiceSchedule(Base):
     opens_at: Mapped[time | None] = mapped_column(Time)
     closes_at: Mapped[time | None] = mapped_column(Time)
     description: Mapped[str | None]
+    oruk_id: Mapped[str | None] = mapped_column(String(100))
 
 
 # A connection still waiting for its outcome (domain.connections.WAITING), as SQL.

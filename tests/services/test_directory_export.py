@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
@@ -78,16 +79,17 @@ def test_the_page_and_csv_exports_are_valid(
     assert result.form == "CSV tables" and table_errors(tmp_path / "tables") == []
 
 
-def test_an_export_imported_again_updates_every_service(
-    database: Database, actors: dict[Role, Actor], tmp_path: Path
+@pytest.mark.parametrize("name", ["directory.json", "tables"])
+def test_an_export_imported_again_matches_every_service(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path, name: str
 ) -> None:
     manager = actors[Role.MANAGER]
     import_feed(database, manager, PAGE)
     by_hand = add_by_hand(database, manager)
     with database.session() as session:
-        directory_export.export(session, manager, tmp_path / "tables")
-    result = import_feed(database, manager, tmp_path / "tables")
-    assert (result.added, result.updated, result.unmapped_terms) == (0, 4, 2)
+        directory_export.export(session, manager, tmp_path / name)
+    result = import_feed(database, manager, tmp_path / name)
+    assert (result.added, result.updated + result.unchanged, result.unmapped_terms) == (0, 4, 2)
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Service)) == 4
         hand = session.get(Service, by_hand)
@@ -95,3 +97,26 @@ def test_an_export_imported_again_updates_every_service(
         # Matched by the id it was exported under, which it now keeps.
         assert hand.oruk_id == export_id("service", directory_import.local_key(by_hand, None))
         assert [need.need_code for need in hand.needs] == ["digital_inclusion"]
+
+
+def test_the_json_export_imported_again_changes_nothing_but_a_hand_entered_services_id(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    manager = actors[Role.MANAGER]
+    import_feed(database, manager, PAGE)
+    by_hand = add_by_hand(database, manager)
+    with database.session() as session:
+        directory_export.export(session, manager, tmp_path / "directory.json")
+        before = {key: version for key, version in session.execute(select(Service.id, Service.version_id))}
+    result = import_feed(database, manager, tmp_path / "directory.json")
+    assert (result.updated, result.unchanged) == (1, 3)
+    with database.session() as session:
+        after = {key: version for key, version in session.execute(select(Service.id, Service.version_id))}
+        changed = session.scalars(
+            select(AuditEvent.entity_id).where(AuditEvent.action == "service_updated_by_import")
+        ).all()
+    assert {key for key in after if after[key] != before[key]} == {by_hand}
+    assert [int(entity) for entity in changed] == [by_hand]
+    # A second time nothing at all changes.
+    again = import_feed(database, manager, tmp_path / "directory.json")
+    assert (again.updated, again.unchanged) == (0, 4)
