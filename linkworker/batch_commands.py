@@ -88,12 +88,20 @@ Exit status:
 
 DIRECTORY_IMPORT_HELP = f"""\
 Reads an Open Referral UK feed: a JSON file (a page of /services, or a list of services as
-/services/{{id}} returns them) or a folder of ORUK CSV tables (services.csv and any of the
-others). Prints what it would do and every problem with the record it came from, then imports
-every good service together, or none. A service imported before (same ORUK id) is updated,
-never added twice. Records without an id or a name, and repeated ids, are skipped; doubtful
-values (coordinates out of range, postcodes outside the UK, ...) are left out and the service
-flagged for checking. Taxonomy terms not mapped to a need yet are listed for a manager to map.
+/services/{{id}} returns them), a folder of ORUK CSV tables (services.csv and any of the others),
+or the web address of a feed's API (https://..., the address before /services). Prints what it
+would do and every problem with the record it came from, then imports every good service
+together, or none. A service imported before (same ORUK id) is updated, never added twice.
+Records without an id or a name, and repeated ids, are skipped; doubtful values (coordinates out
+of range, postcodes outside the UK, ...) are left out and the service flagged for checking.
+Taxonomy terms not mapped to a need yet are listed for a manager to map.
+
+A web address is read page by page (following total_pages or last_page), then each service's full
+record, two requests at a time with a short pause; failures (timeouts, 5xx, 429) are tried again
+after a growing wait. The computer's proxy settings (HTTPS_PROXY, NO_PROXY) and certificate store
+are used. The address is kept as a saved feed (as on the Directory screen): the import says what it
+added, updated, left unchanged and closed; a service that has left the feed is marked closed and
+flagged for checking, never deleted.
 
 The import runs as a signed-in user who may edit the directory: give the user name with --user.
 The password is read from the {PASSWORD_ENV} environment variable, or asked for when the
@@ -193,11 +201,14 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     _dry_run_option(postcodes)
     directory = kind(
         "directory",
-        "import an Open Referral UK feed (JSON, or a folder of CSV tables) into the directory",
+        "import an Open Referral UK feed (JSON, a folder of CSV tables, or https://...) into the directory",
         DIRECTORY_IMPORT_HELP,
     )
     directory.add_argument(
-        "path", type=Path, metavar="PATH", help="the JSON file, or the folder of CSV tables"
+        "path",
+        type=_path_or_address,
+        metavar="PATH",
+        help="the JSON file, the folder of CSV tables, or the feed's web address (https://...)",
     )
     _dry_run_option(directory)
 
@@ -526,10 +537,17 @@ def _import_postcodes(arguments: argparse.Namespace, batch: Batch) -> int:
     return _exit_status(result.unreadable)
 
 
+def _path_or_address(text: str) -> Path | str:
+    """A feed's web address stays as typed; anything else is a path."""
+    return text if text.strip().lower().startswith(("http://", "https://")) else Path(text)
+
+
 def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import directory``: the preview's report, then the import (DIRECTORY_IMPORT_HELP)."""
     from linkworker.services import directory_import
 
+    if isinstance(arguments.path, str):
+        return _import_directory_feed(arguments, batch)
     feed = directory_import.read_feed(arguments.path)
     actor = batch.sign_in()
     with batch.database.read_session() as session:
@@ -547,6 +565,38 @@ def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
             f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
             f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
         )
+    return _exit_status(checked.skipped)
+
+
+def _import_directory_feed(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker import directory https://...``: the feed read from the web, its report, then
+    the import as a saved feed (what it added, updated and closed)."""
+    from linkworker.interchange.oruk_feed import shown_address
+    from linkworker.services import directory_feeds, directory_import
+
+    base = directory_feeds.check_address(arguments.path)  # a mistyped address costs no sign-in
+    actor = batch.sign_in()
+    print(f"Reading {shown_address(base)}…", flush=True)
+    shown = [0]
+
+    def progress(done: int, total: int) -> None:
+        tenths = done * 10 // max(total, 1)
+        if tenths > shown[0]:
+            shown[0] = tenths
+            print(f"  {done:,} of {total:,} services read", flush=True)
+
+    with batch.database.session() as session:
+        checked = directory_feeds.read(session, actor, base, progress=progress)
+    for line in directory_feeds.report(checked):
+        print(line)
+    if arguments.dry_run:
+        with batch.database.session() as session:
+            directory_import.record_dry_run(session, actor, checked)
+        print("Dry run: nothing was written.")
+    else:
+        with batch.database.session() as session:
+            result = directory_feeds.commit(session, actor, checked)
+        print(directory_feeds.describe(result))
     return _exit_status(checked.skipped)
 
 

@@ -123,7 +123,7 @@ def saved_feeds(session: Session, actor: Actor) -> list[SavedFeed]:
 def save(session: Session, actor: Actor, address: str) -> int:
     """Save a feed address for the PCN (the same address saved twice is one feed); its id."""
     actor.require(Permission.EDIT_DIRECTORY)
-    base = _address(address)
+    base = check_address(address)
     feed = _feed_at(session, actor, base)
     if feed is None:
         feed = _new_feed(session, actor, base)
@@ -170,7 +170,7 @@ def read(
     read is audited. ``ImportRefused`` says why a feed cannot be read, ``Cancelled`` that the
     user stopped it."""
     actor.require(Permission.EDIT_DIRECTORY)
-    base = _address(address)
+    base = check_address(address)
     try:
         fetched = read_feed(base, politeness=politeness, progress=progress, cancelled=cancelled)
     except FeedCancelled:
@@ -329,7 +329,8 @@ def describe(result: FeedImportResult) -> str:
     return text
 
 
-def _address(address: str) -> str:
+def check_address(address: str) -> str:
+    """The feed's base address (``oruk_feed.feed_address``), or ``ImportRefused`` saying why not."""
     try:
         base = feed_address(address)
     except FeedError as error:
