@@ -224,8 +224,9 @@ class ConnectionRecord:
 
 @dataclass(frozen=True)
 class ConnectionEvent:
-    """One step of a connection on the timeline: its making (referred, signposted or suggested)
-    or its outcome. ``id`` is the connection's; ``by`` is None where no one is on record."""
+    """One step of a connection on the timeline: its making (referred, signposted or suggested),
+    with how it was made and the note made with it, or its outcome. ``id`` is the connection's;
+    ``by`` is None where no one is on record."""
 
     id: int
     service_name: str
@@ -234,6 +235,8 @@ class ConnectionEvent:
     on: date
     feedback: str | None
     by: str | None
+    method: ConnectionMethod | None = None  # the making step's; None on an outcome or an older one
+    note: str | None = None  # the making step's
 
 
 @dataclass(frozen=True)
@@ -669,20 +672,33 @@ def connection_events(
     connection: ConnectionRecord, created_at: datetime, updated_at: datetime
 ) -> list[tuple[datetime, ConnectionEvent]]:
     """The timeline's steps of a connection, each with when it was recorded: "referred to X"
-    on the day it was made, by whoever made it, then its outcome on the outcome's day, by
-    whoever recorded it. A suggestion is one step."""
+    on the day it was made, by whoever made it, how and with their note, then its outcome on the
+    outcome's day, by whoever recorded it. A suggestion is one step."""
 
-    def event(status: ConnectionStatus, on: date, feedback: str | None, by: str | None) -> ConnectionEvent:
+    def event(
+        status: ConnectionStatus, on: date, feedback: str | None, by: str | None, made: bool
+    ) -> ConnectionEvent:
         return ConnectionEvent(
-            connection.id, connection.service_name, connection.organisation_name, status, on, feedback, by
+            connection.id,
+            connection.service_name,
+            connection.organisation_name,
+            status,
+            on,
+            feedback,
+            by,
+            connection.method if made else None,
+            connection.note if made else None,
         )
 
     if connection.outcome is None:
-        made = event(connection.status, connection.status_on, connection.feedback, connection.made_by)
+        made = event(connection.status, connection.status_on, connection.feedback, connection.made_by, True)
         return [(created_at, made)]
     return [
-        (created_at, event(connection.route, connection.made_on, None, connection.made_by)),
-        (updated_at, event(connection.status, connection.status_on, connection.feedback, connection.by)),
+        (created_at, event(connection.route, connection.made_on, None, connection.made_by, True)),
+        (
+            updated_at,
+            event(connection.status, connection.status_on, connection.feedback, connection.by, False),
+        ),
     ]
 
 

@@ -92,12 +92,14 @@ _CONNECTION_STEPS = {
 
 
 def connection_step(item: ConnectionEvent) -> tuple[str, str]:
-    """A step as the timeline says it: "Referred to Men in Sheds" beside its organisation, or an
-    outcome ("Attended Men in Sheds") beside the feedback given."""
+    """A step as the timeline says it: "Referred to Men in Sheds (email)" beside its organisation
+    and the note made with it, or an outcome ("Attended Men in Sheds") beside the feedback given."""
     what = f"{_CONNECTION_STEPS[item.status]} {item.service_name}"
     if item.status in OUTCOMES:
         return what, one_line(item.feedback)
-    return what, item.organisation_name
+    how = f" ({item.method.short})" if item.method is not None else ""
+    note = f"note: {one_line(item.note)}" if item.note else ""
+    return what + how, "; ".join(part for part in (item.organisation_name, note) if part)
 
 
 def connection_how(connection: ConnectionRecord) -> str:
