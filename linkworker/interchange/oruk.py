@@ -536,13 +536,18 @@ def _service(
         carried -= {"min_age", "max_age"}
     cost_kind, cost_note = _cost(raw, record)
     phone, phone_id = _phone(raw, record, carried)
+    url = _checked(raw.get("url"), parse_url, "web address", record, carried, "url")
+    email = _checked(raw.get("email"), parse_email, "email address", record, carried, "email")
+    website = _checked(organisation.get("website"), parse_url, "organisation's web address", record)
+    mailbox = _checked(organisation.get("email"), parse_email, "organisation's email address", record)
+    contacts = tuple(_contact(item, record) for item in _objects(raw.get("contacts")))
     return OrukService(
         oruk_id=record_id,
         name=_fit(name, NAME_MAX, "name", record),
         organisation_name=_fit(organisation_name, NAME_MAX, "organisation", record),
         description=_text(raw.get("description")) or None,
-        url=_checked(raw.get("url"), parse_url, "web address", record, carried, "url"),
-        email=_checked(raw.get("email"), parse_email, "email address", record, carried, "email"),
+        url=url,
+        email=email,
         phone=phone,
         status=_status(raw.get("status"), record),
         cost_kind=cost_kind,
@@ -567,14 +572,10 @@ def _service(
         where=record.where,
         organisation_id=_id(organisation.get("id")),
         organisation_description=_organisation_description(organisation),
-        organisation_url=_checked(
-            organisation.get("website"), parse_url, "organisation's web address", record
-        ),
-        organisation_email=_checked(
-            organisation.get("email"), parse_email, "organisation's email address", record
-        ),
+        organisation_url=website,
+        organisation_email=mailbox,
         phone_id=phone_id,
-        contacts=tuple(_contact(item, record) for item in _objects(raw.get("contacts"))),
+        contacts=contacts,
         service_areas=tuple(_service_area(item) for item in _objects(raw.get("service_areas"))),
         carried=frozenset(carried),
         summary=summary,
