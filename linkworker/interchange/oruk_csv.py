@@ -478,7 +478,12 @@ def _note_for_service(
 def _linked_locations(
     tables: Mapping[str, _Table], reader: FeedReader, services: Mapping[str, Row]
 ) -> list[Row]:
-    """service_at_location rows with their location (addresses, accessibility) and schedules."""
+    """service_at_location rows with their location (addresses, accessibility) and schedules.
+
+    A location with no row in address.csv is given without addresses, so an import keeps the
+    address it had: ORUK requires an address's postcode, so a venue known without one is written
+    without its address (as in JSON), and reading it back must not clear the street and town.
+    """
     locations = _first_by_id(_rows(tables, "location"))
     addresses = _by(_rows(tables, "address"), "location_id")
     accessibility = _by(_rows(tables, "accessibility"), "location_id")
@@ -491,11 +496,9 @@ def _linked_locations(
             message = f"Location {missing} is not in locations.csv."
             _note_for_service(reader, link, link.get("service_id", ""), services, message)
             continue
-        location = {
-            **place,
-            "addresses": addresses.get(place["id"], []),
-            "accessibility": accessibility.get(place["id"], []),
-        }
+        location = {**place, "accessibility": accessibility.get(place["id"], [])}
+        if place["id"] in addresses:
+            location["addresses"] = addresses[place["id"]]
         linked.append({**link, "location": location, "schedules": schedules_at.get(link.get("id", ""), [])})
     return linked
 
