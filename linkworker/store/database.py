@@ -37,6 +37,7 @@ from linkworker.store.errors import (
 from linkworker.store.key_slots import KeySlots
 from linkworker.store.network_paths import is_network_path
 from linkworker.store.private_files import create_private
+from linkworker.store.schema_version import HEAD_REVISION, recorded_revision
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -278,14 +279,20 @@ def _checked(database: Database, *, migrate: bool) -> Database:
     """Probe, then upgrade; if either fails, close the engine before the error goes up."""
     try:
         _probe(database)
-        if migrate:
-            from linkworker.store.migrations import upgrade_to_head
+        if migrate and not _at_head(database):
+            from linkworker.store.migrations import upgrade_to_head  # Alembic: only when behind
 
             upgrade_to_head(database)
     except BaseException:
         database.dispose()
         raise
     return database
+
+
+def _at_head(database: Database) -> bool:
+    """Whether the schema is already this version's, read without loading Alembic."""
+    with translate_errors(database.location, opening=True), database.engine.connect() as connection:
+        return recorded_revision(connection) == HEAD_REVISION
 
 
 def _probe(database: Database) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from linkworker import config
+from linkworker.store import database as database_module
 from linkworker.store import migrations, secrets
 from linkworker.store.database import Database, open_postgres, open_sqlite
 from linkworker.store.database_key import keyring_name
@@ -74,6 +75,7 @@ def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         EXTRA_REVISION.format(head=head), encoding="utf-8"
     )
     monkeypatch.setattr(migrations, "migrations_dir", lambda: folder)
+    monkeypatch.setattr(database_module, "HEAD_REVISION", "9000")  # the head the opening checks
     return "9000"
 
 
