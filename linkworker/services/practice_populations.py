@@ -5,15 +5,17 @@ LSOA (``interchange.practice_population_csv``). An import keeps the rows of the 
 database (a few thousand of the file's million), one set per extract date: importing an extract
 again replaces that extract's rows for the practices in the file, so it is idempotent, and
 earlier extracts stay for the months they cover. It is all or nothing: a file with any problem
-imports nothing, and every problem is listed with its line. A dry run reads and checks the whole
-file and writes nothing. Both are audited. The file is public and about places, not people; as
+imports nothing, and every problem is listed with its line. The import screen checks the file
+(``check_file``, which writes nothing) and then writes what it checked (``commit``); the command
+does both in one (``import_file``), or with --dry-run only checks. Imports, dry runs and files
+refused for their problems are audited. The file is public and about places, not people; as
 with the postcode lookup, managers and administrators import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -76,11 +78,77 @@ class PopulationImport:
 
 
 @dataclass(frozen=True)
+class ExtractHeld:
+    """One extract on this database: its date, and the practices and patients it holds."""
+
+    extract_date: date
+    practices: int
+    patients: int
+
+
+@dataclass(frozen=True)
 class RegisteredPopulation:
     """One extract's patients by practice and LSOA (``PopulationRow.line`` is 0: not from a file)."""
 
     extract_date: date
     rows: tuple[PopulationRow, ...]
+
+
+@dataclass(frozen=True)
+class PopulationPreview:
+    """What checking the file found, nothing written: its counts (``result``, a dry run) and the
+    rows of this database's practices, which ``commit`` writes."""
+
+    result: PopulationImport
+    rows: tuple[PopulationRow, ...]
+
+
+def check_file(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: ShouldStop | None = None,
+) -> PopulationPreview:
+    """Read and check the whole file, writing nothing (the import screen's check). Raises
+    ``PopulationFileRefused`` for a file that is not the patients-by-LSOA file, ``Cancelled``
+    when ``cancelled()`` turns true."""
+    actor.require(Permission.SET_PCN_POLICY)
+    known = set(session.scalars(select(Practice.ods_code)))
+    file, ours, repeats = _read(path, known, progress, cancelled)
+    tally = file.tally
+    result = PopulationImport(
+        file_name=file.name,
+        extract_date=file.extract_date,
+        rows=tally.rows,
+        kept=tally.kept,
+        other_practices=tally.kept - len(ours),
+        without_area=tally.without_area,
+        practices=len({row.practice_code for row in ours}),
+        patients=sum(row.patients for row in ours),
+        replaced=0,
+        problems=tuple(sorted([*tally.problems, *repeats])[:PROBLEMS_KEPT]),
+        problem_count=tally.problem_count + len(repeats),
+        dry_run=True,
+    )
+    return PopulationPreview(result, tuple(ours))
+
+
+def commit(session: Session, actor: Actor, preview: PopulationPreview) -> PopulationImport:
+    """Replace the checked extract's rows for the practices in the file with the checked rows,
+    in the caller's transaction; audited. A file with problems is refused: nothing is written."""
+    actor.require(Permission.SET_PCN_POLICY)
+    checked = preview.result
+    if checked.problem_count or checked.extract_date is None:
+        raise PopulationFileRefused(
+            f"{checked.file_name} has {counted(checked.problem_count, 'row')} with problems: nothing was "
+            "imported. Correct them and check the file again."
+        )
+    replaced = _replace(session, checked.extract_date, preview.rows) if preview.rows else 0
+    result = replace(checked, replaced=replaced, dry_run=False)
+    _audit(session, actor, result)
+    return result
 
 
 def import_file(
@@ -92,43 +160,33 @@ def import_file(
     progress: Progress | None = None,
     cancelled: ShouldStop | None = None,
 ) -> PopulationImport:
-    """Read and check the whole file, then (unless ``dry_run``, and only if no line has a
-    problem) replace its extract's rows for the practices in it, in the caller's transaction;
-    audited either way. Raises ``PopulationFileRefused`` for a file that is not the
-    patients-by-LSOA file, ``Cancelled`` when ``cancelled()`` turns true (nothing written)."""
-    actor.require(Permission.SET_PCN_POLICY)
-    known = set(session.scalars(select(Practice.ods_code)))
-    file, ours, repeats = _read(path, known, progress, cancelled)
-    tally = file.tally
-    problem_count = tally.problem_count + len(repeats)
-    extract = file.extract_date
-    replaced = 0
-    if extract is not None and not problem_count and not dry_run and ours:
-        replaced = _replace(session, extract, ours)
-    result = PopulationImport(
-        file_name=file.name,
-        extract_date=extract,
-        rows=tally.rows,
-        kept=tally.kept,
-        other_practices=tally.kept - len(ours),
-        without_area=tally.without_area,
-        practices=len({row.practice_code for row in ours}),
-        patients=sum(row.patients for row in ours),
-        replaced=replaced,
-        problems=tuple(sorted([*tally.problems, *repeats])[:PROBLEMS_KEPT]),
-        problem_count=problem_count,
-        dry_run=dry_run,
-    )
-    _audit(session, actor, result)
-    return result
+    """Check the whole file, then (unless ``dry_run``, and only if no line has a problem)
+    ``commit`` it; the command's way. A dry run, and a file refused for its problems, are
+    audited too. Raises as ``check_file`` does; nothing is written then."""
+    preview = check_file(session, actor, path, progress=progress, cancelled=cancelled)
+    if dry_run or preview.result.problem_count:
+        result = replace(preview.result, dry_run=dry_run)
+        _audit(session, actor, result)
+        return result
+    return commit(session, actor, preview)
 
 
-def extract_dates(session: Session) -> list[date]:
-    """The extracts imported, newest first."""
+def extracts(session: Session) -> list[ExtractHeld]:
+    """The extracts imported, newest first, each with how many practices and patients it holds
+    (anyone may see it: public figures about places)."""
     query = (
-        select(PracticePopulation.extract_date).distinct().order_by(PracticePopulation.extract_date.desc())
+        select(
+            PracticePopulation.extract_date,
+            func.count(PracticePopulation.practice_code.distinct()),
+            func.sum(PracticePopulation.patients),
+        )
+        .group_by(PracticePopulation.extract_date)
+        .order_by(PracticePopulation.extract_date.desc())
     )
-    return list(session.scalars(query))
+    return [
+        ExtractHeld(extract, practices, patients or 0)
+        for extract, practices, patients in session.execute(query)
+    ]
 
 
 def registered(
@@ -156,13 +214,16 @@ def registered(
     return RegisteredPopulation(extract, rows)
 
 
-def summary(result: PopulationImport) -> list[str]:
-    """The import in a few lines of plain text: what the command prints and the screen shows."""
+def summary(result: PopulationImport, *, problem_lines: bool = True) -> list[str]:
+    """The import in a few lines of plain text: what the command prints and the screen shows
+    (without ``problem_lines`` when it lists the problems in a table of its own)."""
     taken = result.extract_date
     extract = f"the extract of {taken.day} {taken:%B %Y}" if taken else "no extract date"
     lines = [f"{result.file_name}: {counted(result.rows, 'row')} read, {extract}."]
     if result.problem_count:
         lines.append(f"Nothing was imported: {counted(result.problem_count, 'row')} with problems.")
+        if not problem_lines:
+            return lines
         lines.extend(f"Line {problem.line}: {problem.message}" for problem in result.problems)
         if result.problem_count > len(result.problems):
             lines.append(f"… and {result.problem_count - len(result.problems):,} more.")
@@ -221,7 +282,7 @@ def _read(
     return file, list(ours.values()), repeats
 
 
-def _replace(session: Session, extract: date, rows: list[PopulationRow]) -> int:
+def _replace(session: Session, extract: date, rows: Sequence[PopulationRow]) -> int:
     """Replace the extract's rows for the practices in ``rows``; how many were there before."""
     practices = sorted({row.practice_code for row in rows})
     replaced = session.execute(

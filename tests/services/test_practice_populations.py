@@ -15,7 +15,12 @@ from linkworker.interchange.practice_population_csv import PopulationRow, Proble
 from linkworker.services import practice_populations
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, PermissionDenied
-from linkworker.services.practice_populations import PopulationFileRefused, PopulationImport, import_file
+from linkworker.services.practice_populations import (
+    ExtractHeld,
+    PopulationFileRefused,
+    PopulationImport,
+    import_file,
+)
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PracticePopulation
 from tests.interchange.population_files import SAMPLE, row, write
@@ -96,7 +101,10 @@ def test_importing_the_same_extract_again_replaces_it_and_another_extract_adds_t
     imported(database, manager, write(tmp_path / "january.csv", january))
     assert stored(database) == [*EXPECTED, (date(2027, 1, 1), "G99001", "E01016001", 820)]
     with database.read_session() as session:
-        assert practice_populations.extract_dates(session) == [date(2027, 1, 1), OCTOBER]
+        assert practice_populations.extracts(session) == [
+            ExtractHeld(date(2027, 1, 1), 1, 820),
+            ExtractHeld(OCTOBER, 2, 2742),
+        ]
         newest = practice_populations.registered(session, ["g99001", "G99002"])
         december = practice_populations.registered(session, ["G99002"], on_or_before=date(2026, 12, 31))
         too_early = practice_populations.registered(session, ["G99001"], on_or_before=date(2026, 9, 30))
@@ -199,4 +207,35 @@ def test_link_workers_may_not_import_populations(
 ) -> None:
     with pytest.raises(PermissionDenied):
         imported(database, actors[Role.LINK_WORKER], write(tmp_path / "x.csv", SAMPLE))
+    assert stored(database) == []
+
+
+def test_the_screens_check_writes_nothing_and_its_commit_writes_what_was_checked(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    manager = actors[Role.MANAGER]
+    with database.read_session() as session:
+        preview = practice_populations.check_file(session, manager, write(tmp_path / "october.csv", SAMPLE))
+    assert (stored(database), events(database)) == ([], [])
+    assert preview.result.dry_run and len(preview.rows) == 5
+
+    with database.session() as session:
+        result = practice_populations.commit(session, manager, preview)
+
+    assert stored(database) == EXPECTED
+    assert (result.dry_run, result.written, result.stored) == (False, True, 5)
+    assert [action for action, _detail in events(database)] == ["practice_populations_imported"]
+
+
+def test_a_checked_file_with_problems_cannot_be_committed(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    manager = actors[Role.MANAGER]
+    bad = write(tmp_path / "bad.csv", [row("G99001", "E01016001", "x"), row("G99002", "E01024001", 3)])
+    with database.read_session() as session:
+        preview = practice_populations.check_file(session, manager, bad)
+
+    refused = r"bad\.csv has 1 row with problems: nothing was imported"
+    with pytest.raises(PopulationFileRefused, match=refused), database.session() as session:
+        practice_populations.commit(session, manager, preview)
     assert stored(database) == []
