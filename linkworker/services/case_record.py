@@ -28,7 +28,7 @@ from linkworker.domain.corrections import Consent, FieldChange
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.follow_ups import Due, FollowUpState, due, state_of
 from linkworker.domain.intake import case_number
-from linkworker.domain.name_change import PersonName
+from linkworker.domain.name_change import PersonName, new_name
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.person import age_on
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
@@ -842,7 +842,8 @@ def _person_info(session: Session, patient: Patient, names: Names) -> PersonInfo
 
 
 def _earlier_names(session: Session, patient_id: int, names: Names) -> tuple[EarlierName, ...]:
-    """Each name the person had before a change of name, newest first."""
+    """Each name the person had before a change of name, newest first; not the same name written
+    another way (a spelling put right is on the timeline, as each change of name is)."""
     changes = session.scalars(
         select(PersonNameChange)
         .where(PersonNameChange.patient_id == patient_id)
@@ -855,6 +856,11 @@ def _earlier_names(session: Session, patient_id: int, names: Names) -> tuple[Ear
             names.of(change.changed_by_id),
         )
         for change in changes
+        if new_name(
+            PersonName(change.new_given_name, change.new_family_name),
+            change.old_given_name,
+            change.old_family_name,
+        )
     )
 
 

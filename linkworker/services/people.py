@@ -186,8 +186,10 @@ def change_name(
     ``recorded`` is the name the user was shown: if the record has been renamed since, the change
     is refused rather than recorded over a name they did not see. The name is checked by the
     name rules (``domain.person.parse_name``); a part left blank keeps the recorded one
-    (``domain.name_change.new_name``), and the recorded name written another way is refused, as
-    there is nothing to change. Audited with the fields changed, never the names.
+    (``domain.name_change.new_name``). The recorded name written another way (its capitals,
+    accents or hyphens), or with given and family names swapped back, is a correction of the
+    record from the case (issue 15) and is written as typed; only the name exactly as recorded
+    is refused, as there is nothing to change. Audited with the fields changed, never the names.
     """
     _require_intake(actor)
     given = parse_name(given_name, "given_name", "given name") if given_name.strip() else ""
@@ -197,7 +199,7 @@ def change_name(
         raise NotFound(NOT_ON_LIST)
     if PersonName(patient.given_name, patient.family_name) != recorded:
         raise StaleEdit("person's record")
-    changed = new_name(recorded, given, family)
+    changed = new_name(recorded, given, family) or _respelt(recorded, given, family)
     if changed is None:
         raise ValidationError("family_name", NO_CHANGE_OF_NAME)
     session.add(
@@ -219,6 +221,16 @@ def change_name(
     audit.record(session, actor, "person_renamed", "patient", person_id, f"fields={fields}")
     row = session.execute(_summary_query().where(Patient.id == person_id)).one()
     return _summary(*row)
+
+
+def _respelt(recorded: PersonName, given_name: str, family_name: str) -> PersonName | None:
+    """The recorded name as typed, a part left blank kept, when it is written otherwise: the same
+    name respelt or its parts swapped back (``new_name`` takes either for no change)."""
+    typed = PersonName(
+        " ".join(given_name.split()) or recorded.given_name,
+        " ".join(family_name.split()) or recorded.family_name,
+    )
+    return typed if typed != recorded else None
 
 
 def create_person(session: Session, actor: Actor, details: PersonDetails) -> PersonSummary:

@@ -441,7 +441,8 @@ class PersonDialog(CorrectionDialog[PersonSheet]):
             f"Edit person: {entry.given_name} {entry.family_name}",
             "Correct what is recorded about the person; each change is kept in the case's history "
             "with what it was before. A new name is recorded as a change of name, and the earlier "
-            f"one stays in their history. The NHS number ({number}) is not changed here.",
+            "one stays in their history; a name only spelt wrongly (capitals, a hyphen) is put right. "
+            f"The NHS number ({number}) is not changed here.",
             parent,
         )
         self.given_name = QLineEdit()

@@ -266,14 +266,19 @@ def test_a_new_name_goes_through_the_change_of_name_record(
     assert saved.version == 2  # one save of the person, for the name and the phone together
 
 
-def test_the_name_written_another_way_is_not_a_change_of_name(
+def test_the_name_written_another_way_is_corrected_and_is_no_earlier_name(
     database: Database, worker: Actor, case: int
 ) -> None:
+    """A name typed in the wrong case or without its hyphen at intake can be put right (issue 15)."""
     sheet = person_sheet(database, worker, case)
-    with pytest.raises(ValidationError) as refused, database.session() as session:
-        corrections.correct_person(session, worker, sheet, person_as(sheet, family_name="FENWICK HALE"))
-    assert refused.value.field == "family_name"
-    assert refused.value.message == people.NO_CHANGE_OF_NAME
+    saved = correct_person(database, worker, sheet, person_as(sheet, family_name="Fenwick Hale"))
+    assert (saved.entry.given_name, saved.entry.family_name) == ("Orla", "Fenwick Hale")
+    with database.session() as session:
+        record = open_case(session, worker, case)
+    assert record.header.person_name == "Orla Fenwick Hale" and record.person.earlier_names == ()
+    assert trail(database, "person_renamed") == [
+        ("person_renamed", "patient", sheet.person_id, "fields=family_name")
+    ]
 
 
 def test_saving_what_is_on_record_changes_nothing(database: Database, worker: Actor, case: int) -> None:

@@ -18,7 +18,7 @@ from linkworker.domain.name_change import PersonName
 from linkworker.domain.referrals import ReferralSource
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
+from linkworker.services.case_record import TimelineKind, open_case
 from linkworker.services.errors import PermissionDenied, StaleEdit
 from linkworker.services.people import (
     NO_CHANGE_OF_NAME,
@@ -171,7 +171,8 @@ def test_a_case_without_a_change_of_name_has_no_earlier_names(
     [
         ("Orla", "Hale2", "family_name", "The family name can have letters, spaces, hyphens and apostrophes"),
         ("O" * 101, "Hale", "given_name", "The given name is too long (100 characters at most)."),
-        ("ORLA", "Fen-wick", "family_name", NO_CHANGE_OF_NAME),
+        ("Orla", "Fenwick", "family_name", NO_CHANGE_OF_NAME),
+        (" Orla ", "  ", "family_name", NO_CHANGE_OF_NAME),
         ("", "", "family_name", NO_CHANGE_OF_NAME),
     ],
 )
@@ -214,3 +215,42 @@ def test_a_manager_may_not_change_a_name_and_nothing_is_written(
     assert name_changes(database) == []
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_a_name_respelt_or_its_parts_swapped_back_is_corrected_as_typed_and_is_no_earlier_name(
+    database: Database, actors: dict[Role, Actor]
+) -> None:
+    """Correcting the record from the case (issue 15): the same name written another way (its
+    capitals, a hyphen) or given and family names typed into each other's boxes at intake and
+    put back is written as typed, with the before and after on the case's history; it is the
+    same name, so no earlier name."""
+    worker = actors[Role.LINK_WORKER]
+    person = orla(database, worker)
+    case = referral_for(database, worker, person.id)
+    with database.session() as session:
+        respelt = change_name(session, worker, person.id, ORLA, "Orla", "FenWick")
+        swapped = change_name(session, worker, person.id, PersonName("Orla", "FenWick"), "FenWick", "Orla")
+    assert (respelt.given_name, respelt.family_name) == ("Orla", "FenWick")
+    assert (swapped.given_name, swapped.family_name) == ("FenWick", "Orla")
+    assert name_changes(database) == [
+        (person.id, "Orla", "Fenwick", "Orla", "FenWick", worker.user_id),
+        (person.id, "Orla", "FenWick", "FenWick", "Orla", worker.user_id),
+    ]
+    with database.session() as session:
+        record = open_case(session, worker, case)
+        details = [
+            event.detail
+            for event in session.scalars(select(AuditEvent).where(AuditEvent.action == "person_renamed"))
+        ]
+    assert details == ["fields=family_name", "fields=given_name,family_name"]
+    assert record.header.person_name == "FenWick Orla"
+    assert record.person.earlier_names == ()
+    assert sorted(
+        (change.before, change.after)
+        for entry in record.timeline
+        if entry.kind is TimelineKind.CORRECTION
+        for change in entry.item.changes
+    ) == [
+        ("Orla FenWick", "FenWick Orla"),
+        ("Orla Fenwick", "Orla FenWick"),
+    ]
