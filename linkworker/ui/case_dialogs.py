@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QModelIndex, QSize, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
@@ -154,6 +154,15 @@ _REASONS = {
     status: [reason for reason in ClosingReason if ending_status(reason) is status]
     for status in (CaseStatus.CLOSED, CaseStatus.DECLINED, CaseStatus.NOT_CONTACTABLE)
 }
+# What a reason does beyond ending the case, said where it is chosen.
+_MEANINGS = {
+    ClosingReason.OPENED_IN_ERROR: (
+        "Opened in error is for a case made by mistake, such as the same referral entered twice or "
+        "a referral for the wrong person. The case stays on record and can still be read, but it is "
+        "left out of every figure: the monthly summary, the Overview, the Network counts and how "
+        "much a service is used. No code for the GP record is due from it."
+    ),
+}
 
 
 class CaseChangeDialog(FormDialog[CaseHeader]):
@@ -228,6 +237,12 @@ class MoveStatusDialog(CaseChangeDialog):
         self.reason = QComboBox()
         self.form.add("New &status:", self.status, "status")
         self.form.add("&Reason:", self.reason, "reason", hint="Asked when the case ends.")
+        self.reason_meaning = QLabel()
+        self.reason_meaning.setObjectName("fieldHint")
+        self.reason_meaning.setWordWrap(True)
+        self.reason_meaning.hide()
+        self.form.add_note(self.reason_meaning)
+        self.reason.currentIndexChanged.connect(self._explain_reason)
         self._offer_statuses()
         self.status.currentIndexChanged.connect(self._offer_reasons)
         self.status.setCurrentIndex(0 if target is None else self.status.findData(target))
@@ -245,6 +260,10 @@ class MoveStatusDialog(CaseChangeDialog):
         reasons = _REASONS.get(target, []) if target is not None else []
         for reason in reasons:
             self.reason.addItem(words(reason.value), reason)
+            if reason in _MEANINGS:
+                self.reason.setItemData(
+                    self.reason.count() - 1, _MEANINGS[reason], Qt.ItemDataRole.ToolTipRole
+                )
         self.reason.setEnabled(len(reasons) > 1)
         if len(reasons) > 1:
             self.reason.setPlaceholderText("Choose why the case is closing")
@@ -252,6 +271,14 @@ class MoveStatusDialog(CaseChangeDialog):
         else:
             self.reason.setPlaceholderText("Only when the case ends")
             self.reason.setCurrentIndex(0 if reasons else -1)
+
+    def _explain_reason(self) -> None:
+        reason = self.chosen_reason()
+        meaning = _MEANINGS.get(reason) if reason is not None else None
+        self.reason_meaning.setText(meaning or "")
+        if self.reason_meaning.isVisibleTo(self) != (meaning is not None):
+            self.reason_meaning.setVisible(meaning is not None)
+            self.adjustSize()  # room for the words, so nothing above them is squeezed
 
     def target(self) -> CaseStatus | None:
         chosen = self.status.currentData()

@@ -110,6 +110,10 @@ class FormFields:
             signal.connect(lambda *_changed, done=entry: self._clear(done))
         return label_widget
 
+    def add_note(self, note: QWidget) -> None:
+        """A row across the form, under the fields above it: what the choice made there means."""
+        self._layout.addRow(note)
+
     def show_message(self, field: str, message: str) -> bool:
         entry = self._fields.get(field)
         if entry is None:

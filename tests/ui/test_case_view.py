@@ -206,6 +206,20 @@ def test_closing_asks_for_the_reason(qtbot: QtBot, view: CaseView, database: Dat
     assert "case_status_changed" in actions(database)
 
 
+def test_choosing_opened_in_error_says_in_plain_words_what_it_does(qtbot: QtBot, view: CaseView) -> None:
+    qtbot.mouseClick(view.close_button, CLICK)
+    dialog = shown(view, MoveStatusDialog)
+    assert dialog.reason_meaning.isHidden()
+    in_error = dialog.reason.findData(ClosingReason.OPENED_IN_ERROR)
+    dialog.reason.setCurrentIndex(in_error)
+    meaning = dialog.reason_meaning.text()
+    assert dialog.reason_meaning.isVisible()
+    assert "made by mistake" in meaning and "left out of every figure" in meaning
+    assert dialog.reason.itemData(in_error, Qt.ItemDataRole.ToolTipRole) == meaning
+    dialog.reason.setCurrentIndex(dialog.reason.findData(ClosingReason.GOALS_MET))
+    assert dialog.reason_meaning.isHidden()
+
+
 def test_a_case_moves_on_and_declining_is_its_own_reason(qtbot: QtBot, view: CaseView) -> None:
     view.change_status()
     dialog = shown(view, MoveStatusDialog)
