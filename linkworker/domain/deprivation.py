@@ -172,6 +172,13 @@ def quintile(rank: int, index: DeprivationIndex) -> int:
     return _band(rank, index, QUINTILES)
 
 
+def decile_ranks(number: int, index: DeprivationIndex) -> tuple[int, int]:
+    """The first and last rank of decile ``number`` (1 to 10) of the index."""
+    if not 1 <= number <= DECILES:
+        raise ValidationError("decile", f"{number!r} is not a decile (1 to {DECILES}).")
+    return (number - 1) * index.areas // DECILES + 1, number * index.areas // DECILES
+
+
 def is_core20(rank: int, index: DeprivationIndex) -> bool:
     """Whether the area is among the most deprived 20% of its nation's areas."""
     return quintile(rank, index) == CORE20_QUINTILE

@@ -58,6 +58,7 @@ IMD_2019_DECILES = [
     ("number", "first", "last"), [(d + 1, *ranks) for d, ranks in enumerate(IMD_2019_DECILES)]
 )
 def test_the_english_imd_2019_decile_boundaries(number: int, first: int, last: int) -> None:
+    assert deprivation.decile_ranks(number, IMD_2019) == (first, last)
     assert deprivation.decile(first, IMD_2019) == number
     assert deprivation.decile(last, IMD_2019) == number
     if first > 1:
@@ -107,6 +108,10 @@ def test_every_rank_of_every_index(index: DeprivationIndex) -> None:
         previous = found
     assert previous == 10
     assert sum(sizes.values()) == index.areas
+    for number in range(1, 11):
+        first, last = deprivation.decile_ranks(number, index)
+        assert last - first + 1 == sizes[number]
+        assert deprivation.decile(first, index) == deprivation.decile(last, index) == number
     assert max(sizes.values()) - min(sizes.values()) <= 1
 
 
@@ -117,6 +122,12 @@ def test_a_rank_outside_the_index_is_refused(index: DeprivationIndex, rank: obje
         deprivation.decile(rank, index)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         AreaRank(index, rank)  # type: ignore[arg-type]
+
+
+def test_there_are_ten_deciles() -> None:
+    for number in (0, 11):
+        with pytest.raises(ValidationError, match="is not a decile"):
+            deprivation.decile_ranks(number, IMD_2019)
 
 
 def test_a_rank_past_the_size_of_its_index_is_refused() -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from linkworker import catalogues
 from linkworker.domain import measures, nhs_number, postcode
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
+from linkworker.domain.deprivation import IMD_2019, AreaRank
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus, service_search_text
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import LOCAL_NEED_PREFIX
@@ -28,7 +29,7 @@ from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
 from linkworker.domain.working_days import bank_holidays, is_working_day
-from linkworker.services import gp_record, postcodes
+from linkworker.services import gp_record, postcodes, practice_populations
 from linkworker.services.actor import Actor
 from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
 from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
@@ -52,6 +53,7 @@ from linkworker.store.models import (
     Pcn,
     PostcodePoint,
     Practice,
+    PracticePopulation,
     Referral,
     ReferralNeed,
     Service,
@@ -136,7 +138,7 @@ def test_counts_are_those_asked_for_and_casework_follows_from_them(demo):
 
 def test_progress_is_reported_per_stage_with_counts(demo):
     stages = [message.split(":")[0] for message in demo.messages]
-    assert stages[:4] == ["Organisation", "People", "Directory", "Cases"]
+    assert stages[:5] == ["Organisation", "People", "Practice populations", "Directory", "Cases"]
     assert any(f"{SMALL_PCN.people:,} registered" in message for message in demo.messages)
     assert any(f"{SMALL_PCN.referrals:,} referrals" in message for message in demo.messages)
     assert any("3 local needs" in message for message in demo.messages)
@@ -794,3 +796,66 @@ def test_a_demo_postcode_that_is_not_in_the_lookup_is_placed_at_its_district(dem
         unknown_in_district = postcodes.locate(session, f"{district} 9ZZ")
     assert exact is not None and exact.precision == "postcode"
     assert unknown_in_district is not None and unknown_in_district.precision == "district"
+
+
+# Where people live: areas, deprivation ranks and practice populations (issue 18) -----------
+
+
+def test_every_postcode_has_an_invented_lsoa_and_an_english_imd_2019_rank_across_the_deciles(demo):
+    with demo.database.session() as session:
+        points = session.execute(
+            select(
+                PostcodePoint.lsoa_code,
+                PostcodePoint.imd_rank,
+                PostcodePoint.imd_index,
+                PostcodePoint.country,
+            ).where(PostcodePoint.postcode.like("% %"))
+        ).all()
+        people = set(session.scalars(select(Patient.postcode)))
+        found = postcodes.areas_of(session, people)
+    assert points and all(index == "IMD2019" and country == "E92000001" for _, _, index, country in points)
+    assert all(lsoa is not None and lsoa.startswith("E0109") and len(lsoa) == 9 for lsoa, *_ in points)
+    ranks = {lsoa: AreaRank(IMD_2019, rank) for lsoa, rank, _, _ in points}
+    assert len({area.decile for area in ranks.values()}) >= 8  # spread across the deciles
+    assert {area.quintile for area in ranks.values()} == {1, 2, 3, 4, 5}
+    assert set(found) == people and all(area.rank is not None for area in found.values())
+
+
+def test_the_practice_populations_count_the_registered_people_by_lsoa(demo):
+    with demo.database.session() as session:
+        codes = dict(session.execute(select(Practice.id, Practice.ods_code)).all())
+        areas = dict(session.execute(select(PostcodePoint.postcode, PostcodePoint.lsoa_code)).all())
+        expected = Counter(
+            (codes[practice_id], areas[code])
+            for practice_id, code in session.execute(select(Patient.registered_practice_id, Patient.postcode))
+        )
+        held = practice_populations.registered(session, codes.values())
+        events = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "practice_populations_imported")
+        ).all()
+    assert held is not None and held.extract_date == date(2026, 1, 1)  # the quarter before 18 March 2026
+    assert {(row.practice_code, row.lsoa_code): row.patients for row in held.rows} == expected
+    assert sum(row.patients for row in held.rows) == SMALL_PCN.people
+    assert len(events) == 1 and "imported=" in (events[0] or "")
+
+
+def test_each_pcn_of_the_ics_scale_has_its_practice_populations(sqlite_template, tmp_path):
+    built = _build(sqlite_template.copy_to(tmp_path / "ics"), scale="ics", sizes=SMALL_ICS)
+    try:
+        with built.database.session() as session:
+            by_pcn = session.execute(
+                select(Practice.pcn_id, func.sum(PracticePopulation.patients))
+                .join(Practice, Practice.ods_code == PracticePopulation.practice_code)
+                .group_by(Practice.pcn_id)
+            ).all()
+            registered = dict(
+                session.execute(
+                    select(Practice.pcn_id, func.count(Patient.id))
+                    .join(Practice, Practice.id == Patient.registered_practice_id)
+                    .group_by(Practice.pcn_id)
+                ).all()
+            )
+    finally:
+        built.database.dispose()
+    assert len(by_pcn) == SMALL_ICS.pcns
+    assert dict(by_pcn) == registered

@@ -13,10 +13,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import tempfile
 import time as clock
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy import select, update
@@ -28,14 +31,22 @@ from linkworker.domain.directory import ServiceStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.roles import Role
-from linkworker.services import audit, key_custody
+from linkworker.services import audit, key_custody, practice_populations
 from linkworker.services.actor import Actor
-from linkworker.services.demo import loader, local_needs, organisations
+from linkworker.services.demo import loader, local_needs, organisations, populations
 from linkworker.services.demo import sizes as demo_sizes
 from linkworker.services.demo.cases import CaseMaker, CaseSetting, NeedChoice
 from linkworker.services.demo.credentials import PASSWORDS, DemoAccount, DemoCredentials, is_demo_username
 from linkworker.services.demo.directory import DirectoryMaker, ServiceIds, ServiceRows
-from linkworker.services.demo.geography import TOWNS, PostcodeMaker, PostcodePoint, Town
+from linkworker.services.demo.geography import (
+    COUNTRY,
+    INDEX,
+    TOWNS,
+    AreaMaker,
+    PostcodeMaker,
+    PostcodePoint,
+    Town,
+)
 from linkworker.services.demo.local_needs import LocalNeedUse
 from linkworker.services.demo.names import NamePools
 from linkworker.services.demo.organisations import PcnPlan
@@ -133,7 +144,10 @@ class _Builder:
         self.rng = random.Random(seed)
         self.recovery_key: str | None = None
         self.pools = NamePools.from_faker()
-        self.postcodes = PostcodeMaker(self.rng)
+        self.postcodes = PostcodeMaker(self.rng, AreaMaker(random.Random(f"demo-areas-{seed}")))
+        # (practice ODS code, LSOA code) -> patients: the practice populations file's counts
+        self.registered: Counter[tuple[str, str]] = Counter()
+        self.admin: Actor | None = None
         self.needs = catalogues.needs()
         self.started = clock.perf_counter()
 
@@ -141,6 +155,7 @@ class _Builder:
         plans = organisations.plan(self.sizes, self.rng, self.pools)
         built = self._organisation(plans)
         self._people(built)
+        self._populations(plans)
         settings = self._directory(built)
         self._cases(built, settings)
         with self.database.session() as session:
@@ -173,7 +188,7 @@ class _Builder:
             self.recovery_key = key_custody.first_recovery_key(session)
             pcn_id = session.scalar(select(Pcn.id).where(Pcn.ods_code == first.ods_code))
             assert pcn_id is not None
-            actor = Actor(admin.id, admin.username, admin.full_name, Role.ADMIN, pcn_id)
+            actor = self.admin = Actor(admin.id, admin.username, admin.full_name, Role.ADMIN, pcn_id)
             for member in first.staff:
                 if member is not admin_plan:
                     create_user(
@@ -256,6 +271,9 @@ class _Builder:
                     home = practices[index].town if rng.random() < 0.75 else rng.choice(org.plan.towns)
                     patient_id += 1
                     row = maker.person(patient_id, numbers.pop(), org.practice_ids[index], home)
+                    self.registered[
+                        practices[index].ods_code, self.postcodes.areas_of[str(row["postcode"])]
+                    ] += 1
                     born = row["date_of_birth"]
                     assert isinstance(born, date)
                     org.people.append((patient_id, born.year, org.practice_ids[index]))
@@ -273,9 +291,35 @@ class _Builder:
 
     def _store_points(self, session: Session) -> int:
         made: list[PostcodePoint] = self.postcodes.take_made()
-        rows = [{"postcode": p.postcode, "latitude": p.latitude, "longitude": p.longitude} for p in made]
+        rows = [
+            {
+                "postcode": p.postcode,
+                "latitude": p.latitude,
+                "longitude": p.longitude,
+                "lsoa_code": p.lsoa_code,
+                "imd_rank": p.imd_rank,
+                "imd_index": INDEX.code,
+                "country": COUNTRY,
+            }
+            for p in made
+        ]
         loader.insert_rows(session, loader.POSTCODE_POINT, rows)
         return len(rows)
+
+    def _populations(self, plans: list[PcnPlan]) -> None:
+        """Write the practices' patients by LSOA as NHS Digital's file, and import it through
+        the service as the administrator, as a manager imports the real one."""
+        assert self.admin is not None
+        names = {practice.ods_code: practice.name for plan in plans for practice in plan.practices}
+        extract = populations.extract_date(self.today)
+        with tempfile.TemporaryDirectory(prefix="linkworker-demo-") as folder:
+            path = populations.write_file(Path(folder), extract, self.registered, names)
+            with self.database.session() as session:
+                result = practice_populations.import_file(session, self.admin, path)
+        self.progress(
+            f"Practice populations: {result.patients:,} patients of {result.practices} practices in "
+            f"{result.stored:,} practice and LSOA rows, extract of {extract:%d/%m/%Y} ({self._elapsed()})"
+        )
 
     def _directory(self, built: list[_Organisation]) -> dict[int, CaseSetting]:
         """Services local to each PCN (in its towns) and some shared across the whole county."""

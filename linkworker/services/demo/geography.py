@@ -3,6 +3,12 @@
 Only the towns and districts are real. Every full postcode the demo makes is invented (a
 valid format in a real district), with a point scattered around the town's centre, so
 distance matching works on the demo without the ONS directory.
+
+Each postcode also lies in an invented small area (LSOA) with a rank in the English Index of
+Multiple Deprivation 2019, as the ONS directory would give it, so the deprivation figures have
+something to show (issue 18). The codes run on past the last real English 2011 LSOA
+(E01033768), so none is taken for a real area; about forty postcodes share one, and each
+town leans more or less deprived, its areas spread across the deciles around that lean.
 """
 
 from __future__ import annotations
@@ -11,13 +17,34 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from linkworker.domain import postcode
+from linkworker.domain import deprivation, postcode
 
 # Inward codes: a sector digit and two unit letters (never C, I, K, M, O, V).
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 # About a kilometre either way: the spread of a town's postcodes around its centre.
 _SPREAD_LATITUDE = 0.010
 _SPREAD_LONGITUDE = 0.016
+INDEX = deprivation.IMD_2019
+COUNTRY = deprivation.Nation.ENGLAND.value
+_FIRST_AREA = 90_001  # E01090001: past every real English LSOA code
+_POSTCODES_PER_AREA = 40
+_AREA_SPREAD = 2.2  # deciles either side of a town's lean (standard deviation)
+# The decile a town's areas lean to (1 most deprived); invented for the demo, with a few seaside
+# and estuary towns leaning deprived and a few commuter towns leaning the other way.
+_LEANS = {
+    "Margate": 2,
+    "Sheerness": 2,
+    "Ramsgate": 3,
+    "Chatham": 3,
+    "Gillingham": 4,
+    "Dover": 3,
+    "Folkestone": 4,
+    "Queenborough": 2,
+    "Sevenoaks": 9,
+    "Tunbridge Wells": 8,
+    "Westerham": 9,
+    "Langton Green": 9,
+}
 
 
 @dataclass(frozen=True)
@@ -113,17 +140,50 @@ class PostcodePoint:
     postcode: str
     latitude: float
     longitude: float
+    lsoa_code: str
+    imd_rank: int
+
+
+@dataclass
+class AreaMaker:
+    """Invents the small areas postcodes lie in: a new one for a town every
+    ``_POSTCODES_PER_AREA`` of its postcodes, ranked around the town's lean. Its own random
+    source, so adding areas changed nothing else the demo makes from its seed."""
+
+    rng: random.Random
+    _current: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _filled: dict[str, int] = field(default_factory=dict)
+    _next: int = _FIRST_AREA
+
+    def area(self, place: Town) -> tuple[str, int]:
+        """The LSOA code and IMD 2019 rank of the next postcode made in ``place``."""
+        filled = self._filled.get(place.name, 0)
+        if filled % _POSTCODES_PER_AREA == 0:
+            self._current[place.name] = self._new(place)
+        self._filled[place.name] = filled + 1
+        return self._current[place.name]
+
+    def _new(self, place: Town) -> tuple[str, int]:
+        lean = _LEANS.get(place.name, 3 + sum(map(ord, place.name)) % 6)  # 3-8 elsewhere, fixed per town
+        decile = min(10, max(1, round(lean + self.rng.gauss(0, _AREA_SPREAD))))
+        code = f"E01{self._next:06d}"
+        self._next += 1
+        return code, self.rng.randint(*deprivation.decile_ranks(decile, INDEX))
 
 
 @dataclass
 class PostcodeMaker:
-    """Invents unique, well-formed postcodes in a town's districts, each with its own point.
+    """Invents unique, well-formed postcodes in a town's districts, each with its own point and
+    small area.
 
-    ``made`` collects every point so the builder can fill postcode_point with all of them.
+    ``made`` collects every point so the builder can fill postcode_point with all of them;
+    ``areas_of`` keeps each postcode's LSOA, for the practice populations.
     """
 
     rng: random.Random
+    areas: AreaMaker
     made: list[PostcodePoint] = field(default_factory=list)
+    areas_of: dict[str, str] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
 
     def make(self, place: Town) -> PostcodePoint:
@@ -135,12 +195,16 @@ class PostcodeMaker:
                 break
         canonical = postcode.parse(candidate)
         self._taken.add(canonical)
+        lsoa, rank = self.areas.area(place)
         point = PostcodePoint(
             canonical,
             round(place.latitude + self.rng.gauss(0, _SPREAD_LATITUDE), 6),
             round(place.longitude + self.rng.gauss(0, _SPREAD_LONGITUDE), 6),
+            lsoa,
+            rank,
         )
         self.made.append(point)
+        self.areas_of[canonical] = lsoa
         return point
 
     def take_made(self) -> list[PostcodePoint]:
