@@ -110,12 +110,7 @@ class EmptyState(QFrame):
 
     def __init__(self, heading: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("emptyState")
-        # Until the shared style sheet has a rule for it: a white card with the notice's blue edge.
-        self.setStyleSheet(
-            "QFrame#emptyState { background: #FFFFFF; border: 1px solid #D8DDE0;"
-            " border-left: 6px solid #005EB8; }"
-        )
+        self.setObjectName("emptyState")  # a white card with the notice's blue edge (style.qss)
         self.heading = QLabel(heading)
         self.heading.setObjectName("subheading")
         self._buttons: list[QPushButton] = []

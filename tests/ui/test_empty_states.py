@@ -201,3 +201,18 @@ def test_with_no_practices_a_link_worker_is_told_whom_to_ask(
     assert caseload is not None
     go(window, "Caseload")
     assert "Ask your Linkworker administrator" in caseload.empty_state.text()
+
+
+def test_the_empty_state_card_is_styled_by_the_shared_style_sheet_alone(qtbot: QtBot) -> None:
+    """The card's look is a rule of resources/style.qss, as every other widget's is, not a sheet of
+    its own: it reads white, with the notice's blue edge, under the app's style."""
+    card = EmptyState("Nothing here yet")
+    qtbot.addWidget(card)
+    card.resize(400, 120)
+    card.show()
+    assert card.styleSheet() == ""
+    sheet = QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    assert "QFrame#emptyState" in sheet
+    image = card.grab().toImage()
+    assert image.pixelColor(200, 60).name() == "#ffffff"
+    assert image.pixelColor(2, 60).name() == "#005eb8"
