@@ -154,31 +154,29 @@ class _Table:
 # Reading
 
 
-def read_csv_folder(folder: Path) -> Feed:
-    """Every service of a folder of ORUK tables, with the problems found."""
-    if not folder.exists():
-        raise FeedError(f"There is no folder {folder}.")
-    if not folder.is_dir():
-        raise FeedError(
-            f"{folder} is a file: choose the folder that holds services.csv and the other tables."
-        )
-    files = {path.name.casefold(): path for path in folder.iterdir() if path.is_file()}
+def read_csv_folder(path: Path) -> Feed:
+    """Every service of a folder of ORUK tables, with the problems found. One of the tables
+    (services.csv) stands for the folder it is in: the tables are only read together."""
+    folder = _folder_of(path)
+    files = {file.name.casefold(): file for file in folder.iterdir() if file.is_file()}
     found: dict[str, Path] = {}
     for table, names in TABLE_FILES.items():
-        path = next((files[name] for name in names if name in files), None)
-        if path is not None:
-            found[table] = path
+        file = next((files[name] for name in names if name in files), None)
+        if file is not None:
+            found[table] = file
     if SERVICES not in found:
         raise FeedError(f"{folder} has no services.csv, so it is not a folder of ORUK tables.")
     reader = FeedReader(folder.name)
+    if folder != path:
+        reader.note(folder.name, f"{path.name} is one of the folder's tables: the whole folder is read.")
     tables: dict[str, _Table] = {}
-    for table, path in found.items():
-        read = _read_table(path, reader, required=table == SERVICES)
+    for table, file in found.items():
+        read = _read_table(file, reader, required=table == SERVICES)
         if read is not None:
             tables[table] = read
     _check_services(tables[SERVICES])
-    used = {path.name.casefold() for path in found.values()}
-    unused = sorted(path.name for name, path in files.items() if name.endswith(".csv") and name not in used)
+    used = {file.name.casefold() for file in found.values()}
+    unused = sorted(file.name for name, file in files.items() if name.endswith(".csv") and name not in used)
     if unused:
         reader.note(folder.name, f"Tables not used: {', '.join(unused)}.")
     missing = [names[0] for table, names in TABLE_FILES.items() if table not in found and table != SERVICES]
@@ -188,6 +186,20 @@ def read_csv_folder(folder: Path) -> Feed:
     for service in _services(tables, reader):
         reader.read(service, service["_where"])
     return reader.feed(FORM)
+
+
+def _folder_of(path: Path) -> Path:
+    """The folder of tables ``path`` names: itself, or the folder a table of ORUK's is in."""
+    if not path.exists():
+        raise FeedError(f"There is no folder {path}.")
+    if path.is_dir():
+        return path
+    if path.name.casefold() in {name for names in TABLE_FILES.values() for name in names}:
+        return path.parent
+    raise FeedError(
+        f"{path} is a file, and not one of ORUK's tables: an ORUK CSV feed is a folder of tables "
+        "(services.csv, organizations.csv, locations.csv and the rest). Choose that folder."
+    )
 
 
 def _check_services(services: _Table) -> None:

@@ -73,6 +73,14 @@ def test_each_problem_names_its_service_table_and_line() -> None:
     assert any("cost_options.csv" in note for note in notes)
 
 
+def test_a_table_chosen_stands_for_its_folder() -> None:
+    feed = read_csv_folder(TABLES / "services.csv")
+    assert feed.records == read_csv_folder(TABLES).records
+    assert "tables, tables: services.csv is one of the folder's tables: the whole folder is read." in [
+        problem.text() for problem in feed.problems
+    ]
+
+
 def test_a_row_of_a_service_without_a_name_names_it_by_its_id(tmp_path: Path) -> None:
     (tmp_path / "services.csv").write_text(
         "id,name,status\r\nclub-1,Knit and Natter,active\r\nclub-2,,active\r\n", encoding="utf-8"
@@ -101,8 +109,11 @@ def test_a_folder_without_services_is_refused(tmp_path: Path) -> None:
     (tmp_path / "locations.csv").write_text("id,name\r\n")
     with pytest.raises(FeedError, match=r"no services\.csv"):
         read_csv_folder(tmp_path)
-    with pytest.raises(FeedError, match="is a file"):
+    with pytest.raises(FeedError, match=r"no services\.csv"):
         read_csv_folder(tmp_path / "locations.csv")
+    (tmp_path / "directory.csv").write_text("id,name\r\n")
+    with pytest.raises(FeedError, match="is a file, and not one of ORUK's tables"):
+        read_csv_folder(tmp_path / "directory.csv")
     with pytest.raises(FeedError, match="no folder"):
         read_csv_folder(tmp_path / "absent")
 
