@@ -188,7 +188,7 @@ class AuditTab(RecordTab[TrailEvent]):
         self.buttons.insertStretch(1)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
-        self.stop_button = QPushButton("Stop the export")
+        self.stop_button = QPushButton("Cancel export")  # every letter of it is taken here
         self.stop_button.setToolTip("Stop before the end: no file is written")
         exporting = QHBoxLayout()
         exporting.addWidget(self.progress, 1)

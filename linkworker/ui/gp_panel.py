@@ -109,7 +109,7 @@ def consent_text(consent: Consent) -> str:
 
 class GpCodesPanel(QWidget):
     """The SNOMED CT codes due for one episode, the person's consent to share with their GP and
-    the "Letter to GP…" button; ``consent_requested`` asks for the referral's form on the consent."""
+    the "Letter to the GP…" button; ``consent_requested`` asks for the referral's form on the consent."""
 
     changed = Signal()  # a code was marked entered
     consent_requested = Signal()
@@ -139,7 +139,7 @@ class GpCodesPanel(QWidget):
         self.status.setAccessibleName("Codes panel status")
         self.status.setWordWrap(True)
         self.status.hide()
-        self.letter_button = QPushButton("&Letter to GP…")
+        self.letter_button = QPushButton("&Letter to the GP…")
         self.letter_button.setToolTip("Preview the letter back to the GP and referrer, then print or save it")
         self.letter_button.clicked.connect(self.open_letter)
         self.consent = QLabel()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QTextDocument
@@ -26,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkworker.services import backup
 from linkworker.services.access import DataAccess
-from linkworker.services.backup import RestoreResult
 from linkworker.ui.errors import REFUSALS, call_plain, refusal_text
 from linkworker.ui.forms import FormFields, check_confirmation, password_edit
+
+if TYPE_CHECKING:
+    from linkworker.services.backup import RestoreResult
 
 ADVICE = (
     "This recovery key opens the records if every administrator's password is lost. Print it or "
@@ -64,6 +66,7 @@ class RecoveryKeyDialog(QDialog):
         self.kept = QCheckBox("I have &printed or written down the recovery key, and it goes to IT")
         buttons = QDialogButtonBox()
         self.continue_button = buttons.addButton("&Continue", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.continue_button.setDefault(True)
         self.continue_button.setEnabled(False)
         self.kept.toggled.connect(self.continue_button.setEnabled)
         buttons.accepted.connect(self.accept)
@@ -126,6 +129,7 @@ class RecoverPasswordDialog(QDialog):
         self.form.add("&Same again:", self.confirmation, "password_confirmation")
         buttons = QDialogButtonBox()
         self.set_button = buttons.addButton("Set &password", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.set_button.setDefault(True)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.set_password)
         buttons.rejected.connect(self.reject)
@@ -273,6 +277,8 @@ class RestoreBackupDialog(QDialog):
         code = self.code.text().strip()
         username, password = self.username.text(), self.password.text()
 
+        from linkworker.services import backup  # only when a restore is asked for
+
         def work() -> RestoreResult:
             if code:
                 return backup.restore(self.access, backup_file, recovery_code=code)
@@ -289,6 +295,8 @@ class RestoreBackupDialog(QDialog):
 
     def _ended(self, ending: object) -> None:
         self._running(False)
+        from linkworker.services.backup import RestoreResult  # loaded by the restore that ended
+
         if isinstance(ending, RestoreResult):
             self._restored(ending)
             return
