@@ -859,3 +859,19 @@ def test_each_pcn_of_the_ics_scale_has_its_practice_populations(sqlite_template,
         built.database.dispose()
     assert len(by_pcn) == SMALL_ICS.pcns
     assert dict(by_pcn) == registered
+
+
+def test_people_from_more_deprived_areas_are_referred_a_little_more_often(demo):
+    with demo.database.session() as session:
+        people = session.execute(select(Patient.id, Patient.postcode)).all()
+        areas = postcodes.areas_of(session, {code for _, code in people})
+        referred = Counter(session.scalars(select(Referral.patient_id)))
+    registered: Counter[int] = Counter()
+    referrals: Counter[int] = Counter()
+    for patient_id, code in people:
+        rank = areas[code].rank
+        assert rank is not None
+        registered[rank.quintile] += 1
+        referrals[rank.quintile] += referred[patient_id]
+    rates = [referrals[quintile] / registered[quintile] for quintile in sorted(registered)]
+    assert len(rates) >= 4 and rates == sorted(rates, reverse=True)  # per person, most deprived first

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
-from linkworker.domain import passwords
+from linkworker.domain import deprivation, passwords
 from linkworker.domain.directory import ServiceStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
@@ -69,6 +69,9 @@ BUILT = "demo_built"
 LOADED = "demo_data_loaded"
 _DEMO = "demo"  # the audit trail's user name for bulk stages, which no one signs in to do
 _PEOPLE_CHUNK = 20_000
+# How often, against the middle quintile, people of each deprivation quintile (1 the most deprived)
+# are referred in the demo: invented, so the figures show the most deprived reached a little more.
+_REACH = {1: 1.5, 2: 1.25, 3: 1.0, 4: 0.85, 5: 0.7}
 _CASE_CHUNK = 10_000  # referrals (with all their rows) per commit
 
 
@@ -148,6 +151,8 @@ class _Builder:
         # (practice ODS code, LSOA code) -> patients: the practice populations file's counts
         self.registered: Counter[tuple[str, str]] = Counter()
         self.admin: Actor | None = None
+        # patient id -> how much more (or less) often they are referred, by their area's quintile
+        self.reach: dict[int, float] = {}
         self.needs = catalogues.needs()
         self.started = clock.perf_counter()
 
@@ -271,9 +276,9 @@ class _Builder:
                     home = practices[index].town if rng.random() < 0.75 else rng.choice(org.plan.towns)
                     patient_id += 1
                     row = maker.person(patient_id, numbers.pop(), org.practice_ids[index], home)
-                    self.registered[
-                        practices[index].ods_code, self.postcodes.areas_of[str(row["postcode"])]
-                    ] += 1
+                    lsoa, rank = self.postcodes.areas_of[str(row["postcode"])]
+                    self.registered[practices[index].ods_code, lsoa] += 1
+                    self.reach[patient_id] = _REACH[deprivation.quintile(rank, INDEX)]
                     born = row["date_of_birth"]
                     assert isinstance(born, date)
                     org.people.append((patient_id, born.year, org.practice_ids[index]))
@@ -392,7 +397,7 @@ class _Builder:
         rows = CaseRows()
         shares = share_out(self.sizes.referrals, [len(org.staff_ids[Role.LINK_WORKER]) for org in built])
         for org, share in zip(built, shares, strict=True):
-            chooser = _PersonChooser(rng, org.people, share, self.today.year)
+            chooser = _PersonChooser(rng, org.people, share, self.today.year, self.reach)
             for received in self._received_dates(share):
                 patient_id, practice_id = chooser.pick(received)
                 if rng.random() < 0.05:  # now and then another practice of the PCN refers
@@ -490,16 +495,26 @@ def _case_settings(built: list[_Organisation], rows: ServiceRows) -> dict[int, C
 
 
 class _PersonChooser:
-    """Who each referral is for: older people more often, and not someone whose earlier
-    episode is still open (one episode at a time) unless everyone's is."""
+    """Who each referral is for: older people more often, people in more deprived areas a little
+    more often (``_REACH``), and not someone whose earlier episode is still open (one episode at a
+    time) unless everyone's is."""
 
     def __init__(
-        self, rng: random.Random, people: list[tuple[int, int, int]], referrals: int, year: int
+        self,
+        rng: random.Random,
+        people: list[tuple[int, int, int]],
+        referrals: int,
+        year: int,
+        reach: dict[int, float],
     ) -> None:
         self.rng = rng
         self.everyone = [(patient_id, practice_id) for patient_id, _, practice_id in people]
-        # Weighted shuffle (Efraimidis-Spirakis), popped from the end: weight is age less ten.
-        self.fresh = sorted(people, key=lambda person: rng.random() ** (1 / max(1, year - person[1] - 10)))
+        # Weighted shuffle (Efraimidis-Spirakis), popped from the end: weight is age less ten,
+        # times the reach of the person's area.
+        self.fresh = sorted(
+            people,
+            key=lambda person: rng.random() ** (1 / (max(1, year - person[1] - 10) * reach[person[0]])),
+        )
         self.repeat_rate = max(0.04, 1 - len(people) / max(1, referrals) + 0.03)
         self.ended: list[tuple[date, int, int]] = []
         self.free: list[tuple[int, int]] = []

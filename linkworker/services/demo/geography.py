@@ -177,13 +177,14 @@ class PostcodeMaker:
     small area.
 
     ``made`` collects every point so the builder can fill postcode_point with all of them;
-    ``areas_of`` keeps each postcode's LSOA, for the practice populations.
+    ``areas_of`` keeps each postcode's LSOA and rank, for the practice populations and for
+    referring people from deprived areas a little more often.
     """
 
     rng: random.Random
     areas: AreaMaker
     made: list[PostcodePoint] = field(default_factory=list)
-    areas_of: dict[str, str] = field(default_factory=dict)
+    areas_of: dict[str, tuple[str, int]] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
 
     def make(self, place: Town) -> PostcodePoint:
@@ -204,7 +205,7 @@ class PostcodeMaker:
             rank,
         )
         self.made.append(point)
-        self.areas_of[canonical] = lsoa
+        self.areas_of[canonical] = (lsoa, rank)
         return point
 
     def take_made(self) -> list[PostcodePoint]:
