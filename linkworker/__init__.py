@@ -1,8 +1,5 @@
 """Linkworker: a case tool for social prescribing link workers in NHS primary care networks."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("linkworker")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The one place the version is written: pyproject.toml reads it from here (setuptools' dynamic
+# version), so the app needs no package metadata lookup at start, frozen or not.
+__version__ = "0.1.0"

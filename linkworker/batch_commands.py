@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING
 
 from linkworker import config
 from linkworker.interchange.same_file import same_file
-from linkworker.services.access import DataAccess, SignedIn
-from linkworker.store.database import Database, Location
 from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted, verb
 
 if TYPE_CHECKING:
+    from linkworker.services.access import DataAccess, SignedIn
     from linkworker.services.actor import Actor
     from linkworker.services.organisation import PracticeSummary
     from linkworker.services.referral_import import ImportPreview
     from linkworker.services.summary import Scope
+    from linkworker.store.database import Database, Location
 
 EXIT_ENVIRONMENT = 2
 EXIT_ROWS_REJECTED = 1
@@ -381,6 +381,7 @@ def signed_in_run(
     """Run ``work`` as ``username`` and close the database after; a refusal (the sign-in, a
     service's, or a rule's about the options given) is one line and status 2."""
     from linkworker.domain.errors import ValidationError
+    from linkworker.services.access import DataAccess  # the database's modules, only for a command
     from linkworker.services.errors import ServiceError
 
     batch = Batch(DataAccess(folders.database_file, folders.key_folder, url), username, password)
@@ -427,6 +428,8 @@ def _exit_status(left_out: int) -> int:
 def _own_data(batch: Batch) -> Location:
     """Where the run's database keeps its files, known before anyone signs in: inputs of every
     run, never to be written over (``Location.is_own_file``). None on a shared server."""
+    from linkworker.store.database import Location
+
     access = batch.access
     if access.is_shared_server:
         return Location("postgresql", access.description)

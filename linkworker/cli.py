@@ -12,17 +12,16 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linkworker import __version__, app_logging, audit_commands, batch_commands, config, data_commands
 from linkworker.batch_commands import EXIT_ENVIRONMENT
 from linkworker.services.access import DataAccess
-from linkworker.store.database import (
-    Database,
-    parse_postgres_url,
-    postgres_password_name,
-    refuse_network_path,
-)
 from linkworker.store.errors import StoreError
+from linkworker.store.network_paths import refuse_network_path
+
+if TYPE_CHECKING:
+    from linkworker.store.database import Database
 
 
 def _place_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -105,7 +104,9 @@ def _dispatch(arguments: argparse.Namespace) -> int:
     try:
         _prepared(folders, url)
         access = DataAccess(folders.database_file, folders.key_folder, url)
-        database = access.open_unlocked()  # a new, older or shared one opens now; problems show at once
+        # A new, older or shared one opens now, so problems show at once; one that opens only
+        # with a password waits for the sign-in window, which is drawn before anything loads.
+        database = None if access.opens_only_with_a_password() else access.open_unlocked()
     except StoreError as error:
         _show_in_window(str(error))
         raise
@@ -173,6 +174,7 @@ def _open_window(access: DataAccess, sign_in_hint: str | None, config_folder: Pa
 
 def _store_postgres_password(url: str | None) -> int:
     from linkworker.store import secrets
+    from linkworker.store.database import parse_postgres_url, postgres_password_name
 
     if not url:
         print(

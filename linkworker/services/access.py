@@ -8,40 +8,28 @@ is kept there and written to the audit trail at the next sign-in. The recovery k
 throttled, so nobody can keep an administrator out. A shared PostgreSQL server, a new file being
 set up, and a file whose older key copy is still kept open without a password, and the password
 is checked against the database (services.signing_in).
+
+``DataAccess`` is light: its work is in ``services.unlocking``, imported at its first use, so
+the sign-in window is drawn before SQLAlchemy, the models and the cryptography load (start
+time: docs/architecture.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
-from typing import TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from linkworker.services.errors import WRONG
 
-from linkworker.services import audit, signing_in, users
-from linkworker.services.actor import Actor
-from linkworker.services.errors import SignInFailed
-from linkworker.services.organisation import needs_setup
-from linkworker.services.signing_in import SignInThrottled
-from linkworker.store import recovery_code
-from linkworker.store.database import (
-    Database,
-    describe_postgres,
-    is_new_file,
-    open_database,
-    open_sqlite_with_key,
-    parse_postgres_url,
-)
-from linkworker.store.database_key import DatabaseKey, KeyOrigin
-from linkworker.store.errors import PasswordNeeded
-from linkworker.store.key_slots import KeySlots, PendingFailure, Refusal, normalised_name
-from linkworker.store.models import UserAccount, utc_now
+if TYPE_CHECKING:
+    from linkworker.services.actor import Actor
+    from linkworker.store.database import Database
+    from linkworker.store.key_slots import KeySlots
 
-T = TypeVar("T")
-WRONG = signing_in.WRONG  # the one refusal of a user name or password, wherever it is checked
+__all__ = ["MUST_CHOOSE_FIRST", "NOT_THE_RECOVERY_KEY", "WRONG", "DataAccess", "SignedIn"]
+
 NOT_THE_RECOVERY_KEY = "That recovery key does not open this database."
 MUST_CHOOSE_FIRST = (
     "Your password was set by an administrator, so first sign in to the Linkworker window and "
@@ -59,6 +47,13 @@ class SignedIn:
     must_change_password: bool = False
 
 
+def _unlocking() -> ModuleType:
+    """The work, loaded at the first call that needs the database rather than at start."""
+    from linkworker.services import unlocking
+
+    return unlocking
+
+
 class DataAccess:
     """How this installation reaches its data, before and after someone signs in."""
 
@@ -66,124 +61,91 @@ class DataAccess:
         self.sqlite_file = sqlite_file
         self.key_folder = key_folder
         self.database_url = database_url
-        self._open: Database | None = None  # a database that needed no password, kept open
+        self.opened: Database | None = None  # a database that needed no password, kept open
 
     @classmethod
     def of_open(cls, database: Database) -> DataAccess:
         """Over a database already open (tests, a tool): sign-ins check the password in it."""
         file = database.location.sqlite_file
         access = cls(file or Path(database.location.description), Path(), None)
-        access._open = database
+        access.opened = database
         return access
 
     @property
     def is_shared_server(self) -> bool:
-        if self._open is not None:
-            return self._open.location.kind == "postgresql"
+        if self.opened is not None:
+            return self.opened.location.kind == "postgresql"
         return bool(self.database_url)
 
     @property
     def description(self) -> str:
-        if self._open is not None:
-            return self._open.location.description
+        if self.opened is not None:
+            return self.opened.location.description
         if self.database_url:
+            from linkworker.store.database import describe_postgres, parse_postgres_url
+
             return describe_postgres(parse_postgres_url(self.database_url))
         return f"Encrypted file {self.sqlite_file}"
 
     @property
     def slots(self) -> KeySlots:
+        from linkworker.store.key_slots import KeySlots
+
         return KeySlots.beside(self.sqlite_file)
 
     def is_new(self) -> bool:
+        """No database file yet (or an empty one): the set-up wizard's, not the sign-in's."""
+        from linkworker.store.private_files import is_new_file
+
         return not self.database_url and is_new_file(self.sqlite_file)
+
+    def opens_only_with_a_password(self) -> bool:
+        """A file whose key slots are beside it and no older key file: nothing can be opened
+        until someone signs in, so the sign-in window needs nothing loaded first. (A key copy an
+        older version left in the keyring is found at the first sign-in.)"""
+        from linkworker.store.database_key import key_file_for
+        from linkworker.store.key_slots import path_for
+
+        return (
+            not self.database_url
+            and not self.is_new()
+            and path_for(self.sqlite_file).exists()
+            and not key_file_for(self.key_folder, self.sqlite_file).exists()
+        )
 
     def open_unlocked(self, *, migrate: bool = True) -> Database | None:
         """The database if it opens without a password (a shared server, a new file, a file
         whose older key copy is still kept); None when a password must unwrap its key."""
-        if self._open is None:
-            try:
-                self._open = open_database(
-                    self.sqlite_file, self.key_folder, self.database_url, migrate=migrate
-                )
-            except PasswordNeeded:
-                return None
-        return self._open
+        result: Database | None = _unlocking().open_unlocked(self, migrate=migrate)
+        return result
 
     def sign_in(self, username: str, password: str) -> SignedIn:
         """Open the database as ``username``; ``SignInFailed`` with a plain reason if not
         (``SignInThrottled`` for a try made too soon after earlier failures)."""
-        database = self.open_unlocked()
-        if database is None:
-            return self._sign_in_with_slot(username, password)
-
-        def work(session: Session) -> tuple[Actor, bool]:
-            actor = signing_in.sign_in(session, username, password)
-            return actor, signing_in.must_change_password(session, actor)
-
-        actor, must_change = _in_session(database, work)
-        return SignedIn(database, actor, must_change)
+        result: SignedIn = _unlocking().sign_in(self, username, password)
+        return result
 
     def sign_in_for_command(self, username: str, password: str) -> SignedIn:
         """As ``sign_in``, for the batch commands: refused, and signed out again, while the user
         must still choose their own password, which only the window asks for."""
-        signed_in = self.sign_in(username, password)
-        if signed_in.must_change_password:
-            reason = "a command was refused: the password set by an administrator is still to be changed"
-            _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor, reason))
-            self.release(signed_in)
-            raise SignInFailed(MUST_CHOOSE_FIRST)
-        return signed_in
+        result: SignedIn = _unlocking().sign_in_for_command(self, username, password)
+        return result
 
     def unlock_with_password(self, username: str, password: str) -> bytes:
         """The database key from ``username``'s key slot, the try throttled and any refusal kept
         for the audit trail as a sign-in's are: ``SignInThrottled`` or ``SignInFailed`` if not.
         Whatever opens the data with a password (a sign-in, a restore) comes through here."""
-        slots, now = self.slots, utc_now()
-        name = normalised_name(username)
-        tag = slots.name_tag(name)  # for every name, so the time taken is the same
-        known = name in slots.usernames()
-        who = {"username": name} if known else {"name_tag": tag}
-        waiting = slots.claim_try(tag, now)
-        if waiting is not None:
-            slots.note_refusal(Refusal.THROTTLED, now, **who)
-            raise SignInThrottled(waiting)
-        raw_key = slots.unlock_user(name, password)
-        if raw_key is None:
-            slots.note_refusal(Refusal.WRONG_PASSWORD if known else Refusal.UNKNOWN_NAME, now, **who)
-            raise signing_in.wrong_password(slots.attempts(tag), now)
-        slots.clear_attempts(tag)
-        return raw_key
-
-    def _sign_in_with_slot(self, username: str, password: str) -> SignedIn:
-        raw_key = self.unlock_with_password(username, password)
-        database = open_sqlite_with_key(self.sqlite_file, DatabaseKey.from_slot(raw_key))
-        pending = self.slots.pending_failures()
-        written = [attempt.id for attempt in pending]
-        try:
-            actor, must_change = _in_session(
-                database, lambda s: _signed_in_with_slot(s, pending, username, password)
-            )
-        except SignInFailed:
-            self.slots.forget_failures(written)  # committed with the refusal's own event
-            database.dispose()
-            raise
-        except BaseException:
-            database.dispose()
-            raise
-        self.slots.forget_failures(written)  # now in the audit trail
-        return SignedIn(database, actor, must_change)
+        result: bytes = _unlocking().unlock_with_password(self, username, password)
+        return result
 
     def sign_out(self, signed_in: SignedIn, reason: str | None = None) -> None:
         """Record the sign-out (with ``reason`` when it was not the user's choice); a database
         opened with a password is closed, so its key is no longer held by the app."""
-        try:
-            _in_session(signed_in.database, lambda s: signing_in.sign_out(s, signed_in.actor, reason))
-        finally:
-            self.release(signed_in)
+        _unlocking().sign_out(self, signed_in, reason)
 
     def release(self, signed_in: SignedIn) -> None:
         """Close a database a password opened (one opened without is kept until ``close``)."""
-        if signed_in.database is not self._open:
+        if signed_in.database is not self.opened:
             signed_in.database.dispose()
 
     def recover(self, code: str, username: str, new_password: str) -> str:
@@ -191,96 +153,15 @@ class DataAccess:
         slot too, which ends any wait for their next try); the user's name as stored.
         ``SignInFailed`` if the key does not open it. Never throttled: the key is 160 random
         bits, and it must always let an administrator in."""
-        try:
-            secret = recovery_code.parse_code(code)
-        except recovery_code.NotARecoveryCode as error:
-            raise SignInFailed(str(error)) from None
-        database = self.open_unlocked()
-        opened_here = database is None
-        if database is None:
-            raw_key = self.slots.unlock_recovery(secret)
-            if raw_key is None:
-                self.slots.note_refusal(Refusal.WRONG_RECOVERY_KEY, utc_now())
-                raise SignInFailed(NOT_THE_RECOVERY_KEY)
-            database = open_sqlite_with_key(self.sqlite_file, DatabaseKey.from_slot(raw_key))
-        elif self.slots.unlock_recovery(secret) is None:
-            _in_session(database, _record_wrong_recovery_key)
-            raise SignInFailed(NOT_THE_RECOVERY_KEY)
-        try:
-            return _in_session(database, lambda s: users.reset_with_recovery_key(s, username, new_password))
-        finally:
-            if opened_here:
-                database.dispose()
+        result: str = _unlocking().recover(self, code, username, new_password)
+        return result
 
     def discard_if_never_set_up(self) -> None:
         """Delete a new file whose set-up was abandoned: its key was only in memory, so left
         behind it could never be opened, and the next start should offer the set-up again."""
-        database = self._open
-        if (
-            database is None
-            or database.location.key is None
-            or database.location.key.origin is not KeyOrigin.NEW
-        ):
-            return
-        with database.session() as session:
-            if not needs_setup(session):
-                return
-        self.close()
-        for suffix in ("", "-wal", "-shm"):
-            self.sqlite_file.with_name(self.sqlite_file.name + suffix).unlink(missing_ok=True)
+        _unlocking().discard_if_never_set_up(self)
 
     def close(self) -> None:
-        if self._open is not None:
-            self._open.dispose()
-            self._open = None
-
-
-def _in_session(database: Database, work: Callable[[Session], T]) -> T:
-    with database.session() as session:
-        return work(session)
-
-
-def _signed_in_with_slot(
-    session: Session, pending: list[PendingFailure], username: str, password: str
-) -> tuple[Actor, bool]:
-    """Write the attempts refused while the database was closed to the audit trail, then sign in."""
-    accounts_named = {
-        name: (user_id, pcn_id)
-        for name, user_id, pcn_id in session.execute(
-            select(UserAccount.username, UserAccount.id, UserAccount.pcn_id).where(
-                UserAccount.username.in_({p.username for p in pending if p.username})
-            )
-        )
-    }
-    for attempt in pending:
-        user_id, pcn_id = accounts_named.get(attempt.username or "", (None, None))
-        action, detail = _pending_event(attempt)
-        entity = "database" if attempt.refusal is Refusal.WRONG_RECOVERY_KEY else "user_account"
-        audit.record(session, None, action, entity, user_id, detail, username=attempt.username, pcn_id=pcn_id)
-    actor = signing_in.sign_in_with_slot(session, username, password)
-    return actor, signing_in.must_change_password(session, actor)
-
-
-def _pending_event(attempt: PendingFailure) -> tuple[str, str]:
-    """The audit action and detail of an attempt refused while the database was closed."""
-    when = f"attempted {attempt.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-    unknown = f"; {signing_in.unknown_name_detail(attempt.name_tag)}" if attempt.name_tag else ""
-    if attempt.refusal is Refusal.WRONG_RECOVERY_KEY:
-        return "recovery_key_refused", when
-    if attempt.refusal is Refusal.THROTTLED:
-        return (
-            "sign_in_throttled",
-            f"{when}: too soon after earlier failures; the password was not checked{unknown}",
-        )
-    if attempt.refusal is Refusal.UNKNOWN_NAME:
-        name = (
-            signing_in.unknown_name_detail(attempt.name_tag)
-            if attempt.name_tag
-            else "user name not recognised"
-        )
-        return "sign_in_failed", f"{when}: {name}"
-    return "sign_in_failed", f"{when}: wrong password"
-
-
-def _record_wrong_recovery_key(session: Session) -> None:
-    audit.record(session, None, "recovery_key_refused", "database", None)
+        if self.opened is not None:
+            self.opened.dispose()
+            self.opened = None

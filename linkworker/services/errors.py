@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from linkworker.domain import accounts
 from linkworker.domain.roles import Permission, Role
+
+WRONG = "The user name or password is not right."  # the one refusal of a name or password
 
 
 class ServiceError(Exception):
@@ -47,3 +52,12 @@ class SignInFailed(ServiceError):
 
 class AlreadySetUp(ServiceError):
     pass
+
+
+class SignInThrottled(SignInFailed):
+    """A refusal after which no try is taken before ``not_before``: a try made too soon (refused
+    without its password being checked), or a wrong password that starts or lengthens the wait."""
+
+    def __init__(self, not_before: datetime, message: str | None = None) -> None:
+        super().__init__(message or accounts.throttled_message(not_before))
+        self.not_before = not_before

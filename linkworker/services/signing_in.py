@@ -22,25 +22,15 @@ from linkworker.domain.accounts import Attempts
 from linkworker.domain.roles import Role
 from linkworker.services import audit, key_custody
 from linkworker.services.actor import Actor
-from linkworker.services.errors import SignInFailed
+from linkworker.services.errors import WRONG, SignInFailed, SignInThrottled
 from linkworker.store.key_slots import name_tag, normalised_name
 from linkworker.store.models import AuditEvent, UserAccount, utc_now
 
-WRONG = "The user name or password is not right."
 DEACTIVATED = "This account has been deactivated. Ask your PCN's administrator."
 
 # Verifying against this when the user does not exist keeps the time the same either way,
 # so timing does not reveal which user names exist.
 _DUMMY_HASH = passwords.hash_password("not a real password, only for timing")
-
-
-class SignInThrottled(SignInFailed):
-    """A refusal after which no try is taken before ``not_before``: a try made too soon (refused
-    without its password being checked), or a wrong password that starts or lengthens the wait."""
-
-    def __init__(self, not_before: datetime, message: str | None = None) -> None:
-        super().__init__(message or accounts.throttled_message(not_before))
-        self.not_before = not_before
 
 
 def wrong_password(after: Attempts, now: datetime) -> SignInFailed:

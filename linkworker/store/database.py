@@ -27,7 +27,6 @@ from linkworker.store.errors import (
     CorruptDatabase,
     DatabaseLocked,
     KeyringUnavailable,
-    NetworkPathRefused,
     NotLinkworkerDatabase,
     PasswordNeeded,
     ServerUnreachable,
@@ -35,8 +34,8 @@ from linkworker.store.errors import (
     WrongKeyOrNotDatabase,
 )
 from linkworker.store.key_slots import KeySlots
-from linkworker.store.network_paths import is_network_path
-from linkworker.store.private_files import create_private
+from linkworker.store.network_paths import refuse_network_path
+from linkworker.store.private_files import create_private, is_new_file
 from linkworker.store.schema_version import HEAD_REVISION, recorded_revision
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -197,21 +196,6 @@ def parse_postgres_url(raw: str) -> URL:
 
 def describe_postgres(url: URL) -> str:
     return f"PostgreSQL database {url.database} on {url.host or 'localhost'}:{url.port or 5432}"
-
-
-def refuse_network_path(path: Path) -> None:
-    """SQLite on SMB or NFS loses locks and cannot use WAL: refuse before touching anything."""
-    if is_network_path(path):
-        raise NetworkPathRefused(
-            f"{path} is on a network drive. SQLite files must stay on this computer: locking "
-            "does not work over network shares and records could be lost. To share a caseload "
-            "between practices, use a PostgreSQL server (see docs/deployment.md)."
-        )
-
-
-def is_new_file(path: Path) -> bool:
-    """No database there yet (or an empty file left by a run that stopped before writing)."""
-    return not path.exists() or path.stat().st_size == 0
 
 
 def _refuse_unusable(path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from linkworker.store.errors import NetworkPathRefused
+
 NETWORK_FILESYSTEMS = frozenset(
     {
         "nfs",
@@ -64,3 +66,13 @@ def is_network_path(path: Path) -> bool:
     if not mounts.exists():
         return False
     return filesystem_of(resolved, mounts.read_text()) in NETWORK_FILESYSTEMS
+
+
+def refuse_network_path(path: Path) -> None:
+    """SQLite on SMB or NFS loses locks and cannot use WAL: refuse before touching anything."""
+    if is_network_path(path):
+        raise NetworkPathRefused(
+            f"{path} is on a network drive. SQLite files must stay on this computer: locking "
+            "does not work over network shares and records could be lost. To share a caseload "
+            "between practices, use a PostgreSQL server (see docs/deployment.md)."
+        )

@@ -102,3 +102,8 @@ def _withhold_from_others(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & _OTHERS:
         os.chmod(path, mode & ~_OTHERS)
+
+
+def is_new_file(path: Path) -> bool:
+    """No database there yet (or an empty file left by a run that stopped before writing)."""
+    return not path.exists() or path.stat().st_size == 0

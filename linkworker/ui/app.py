@@ -13,22 +13,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkworker import __version__, config
-from linkworker.services import organisation
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.store.errors import CorruptDatabase
 from linkworker.ui import wheel_guard
-from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
 from linkworker.ui.errors import call_plain, show_message
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.notices import DayDismissals
-from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
-from linkworker.ui.setup_wizard import SetupWizard
 from linkworker.ui.sign_in import SignInDialog
+
+if TYPE_CHECKING:
+    from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
+    from linkworker.ui.main_window import MainWindow
+    from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
+    from linkworker.ui.setup_wizard import SetupWizard
 
 STYLE_SHEET = "style.qss"
 
@@ -68,7 +69,7 @@ class AppFlow(QObject):
         self.sign_in_hint = sign_in_hint
         # Where the window keeps its own settings (banners hidden for the day): the one
         # --data-dir or LINKWORKER_HOME chose, not the user's default.
-        self.dismissals = DayDismissals.in_folder(config_folder) if config_folder else None
+        self.config_folder = config_folder
         self.wizard: SetupWizard | None = None
         self.recovery_key: RecoveryKeyDialog | None = None
         self.sign_in: SignInDialog | None = None
@@ -77,6 +78,13 @@ class AppFlow(QObject):
         self.signed_in: SignedIn | None = None
 
     def start(self) -> None:
+        """The set-up wizard for a new database, else the sign-in window. A file that opens only
+        with a password needs nothing opened or loaded first: its sign-in window shows at once,
+        and the rest of the app loads while the user types (``_load_the_rest``)."""
+        if self.access.opens_only_with_a_password():
+            self._show_sign_in()
+            QTimer.singleShot(0, _load_the_rest)
+            return
         outcome = call_plain(None, self._needs_setup, action="Open Linkworker")
         if not outcome.ok:
             if outcome.box is not None:
@@ -100,10 +108,14 @@ class AppFlow(QObject):
             return damage
         if database is None:
             return False
+        from linkworker.services import organisation
+
         with database.session() as session:
             return organisation.needs_setup(session)
 
     def _show_wizard(self) -> None:
+        from linkworker.ui.setup_wizard import SetupWizard
+
         database = self.access.open_unlocked()
         assert database is not None, "only a database that opens without a password is set up"
         self.wizard = SetupWizard(database)
@@ -116,6 +128,8 @@ class AppFlow(QObject):
         if wizard.recovery_key is None:  # a shared server has no recovery key
             self._show_sign_in(wizard.admin_username)
             return
+        from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
+
         self.recovery_key = RecoveryKeyDialog(wizard.recovery_key, self.access.description)
         self.recovery_key.accepted.connect(lambda: self._show_sign_in(wizard.admin_username))
         self.recovery_key.show()
@@ -138,6 +152,8 @@ class AppFlow(QObject):
         if not signed_in.must_change_password:
             self._show_main(signed_in)
             return
+        from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
+
         self.choose_password = ChooseOwnPasswordDialog(signed_in.database, signed_in.actor)
         chooser = self.choose_password
         chooser.accepted.connect(lambda: self._show_main(signed_in))
@@ -157,7 +173,11 @@ class AppFlow(QObject):
         self._show_sign_in(signed_in.actor.username)
 
     def _show_main(self, signed_in: SignedIn) -> None:
-        self.window = MainWindow(signed_in.database, signed_in.actor, dismissals=self.dismissals)
+        from linkworker.ui.main_window import MainWindow
+        from linkworker.ui.notices import DayDismissals
+
+        dismissals = DayDismissals.in_folder(self.config_folder) if self.config_folder else None
+        self.window = MainWindow(signed_in.database, signed_in.actor, dismissals=dismissals)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self._quit)
         self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it
@@ -202,6 +222,13 @@ def _bugs_shown(app: QApplication) -> Iterator[None]:
         yield
     finally:
         sys.excepthook = previous
+
+
+def _load_the_rest() -> None:
+    """Load the modules a sign-in and the main window need while the sign-in window waits for
+    the user: the window has been drawn, and the user is still typing."""
+    import linkworker.services.unlocking
+    import linkworker.ui.main_window  # noqa: F401  (loaded, not used here)
 
 
 def run_app(access: DataAccess, *, sign_in_hint: str | None = None, config_folder: Path | None = None) -> int:

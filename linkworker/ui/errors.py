@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
 from linkworker.services.errors import PermissionDenied, ServiceError, StaleEdit
-from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from linkworker.store.database import Database
 
 T = TypeVar("T")
 # What a service call may refuse with; anything else is a bug.

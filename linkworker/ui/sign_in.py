@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.services.access import DataAccess, SignedIn
-from linkworker.services.errors import SignInFailed
-from linkworker.services.signing_in import SignInThrottled
+from linkworker.services.errors import SignInFailed, SignInThrottled
 from linkworker.store.errors import CorruptDatabase
 from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, password_edit

@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
-from linkworker.services import access as access_module
-from linkworker.services import key_custody, signing_in, users
+from linkworker.services import key_custody, signing_in, unlocking, users
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError, SignInFailed
@@ -117,7 +116,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(access_module, "utc_now", clock)
+    monkeypatch.setattr(unlocking, "utc_now", clock)
     return clock
 
 
