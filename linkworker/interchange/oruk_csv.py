@@ -19,15 +19,19 @@ where it is first named.
 A row of services.csv joined with its folder is a full record (see ``oruk``), with one exception:
 a part of a service the folder has no table or column for is left out of the record, so an import
 leaves it as it was rather than clearing it. The ORUK data package has no place for a service's
-languages (languages.csv has no name column), waiting time or application process; a folder in
-that shape, such as the one written here, leaves them alone.
+languages (languages.csv has no name column), waiting time or application process, nor for a
+contact's email; a folder in that shape, such as the one written here, leaves them alone. A venue
+with no row in address.csv keeps its address too (ORUK needs a postcode to write one).
 
 The writer writes exactly the tables of the ORUK data package (datapackage.json), each with
 exactly its fields in its order. Where the package has no field of HSDS's, a value goes where the
 package puts it instead: a service's phone under a contact that names nobody (phones.csv has no
 service_id), read back as the service's own phone; a term's code in taxonomy_terms.csv's ``term``;
 a service area's description in its ``service_area``; the charges in ``fees`` beside the cost
-option.
+option. A venue, organisation or term several services share by ORUK id is one row, read back by
+each of them: a venue's accessibility rows hold what every service there has (Linkworker keeps
+accessibility with the service), and a part one service keeps differently is written as its own
+under another id (``_apart``), so each service reads back exactly what it had.
 
 Both go through ``spreadsheet_cells`` (OWASP's CSV injection rule), since these tables are opened
 in spreadsheets as often as they are read by programs: text a spreadsheet would run as a formula
@@ -44,7 +48,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -138,6 +142,8 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _LINES_LISTED = 5
 
 Row = dict[str, Any]
+# A part of a service that several may share: ("organisation", 0), ("venue", index), ("term", index).
+_Part = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -538,10 +544,11 @@ def _attributes(tables: Mapping[str, _Table], reader: FeedReader, services: Mapp
 
 
 def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
-    """Every ORUK table's rows for these services (empty tables included); a row that several
-    services share (an organisation, a venue, a term) is written once."""
+    """Every ORUK table's rows for these services (empty tables included); a row several services
+    share (an organisation, a venue, a term) is written once (``_apart``)."""
+    apart, kept = _apart(services)
     tables: dict[str, list[Row]] = {name: [] for name in WRITTEN}
-    for service in services:
+    for service in apart:
         body = hsds_service(service)
         tables["organizations.csv"].append(body["organization"])
         tables["services.csv"].append({**body, "fees": body.get("fees_description")})
@@ -550,7 +557,9 @@ def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
             tables["service_at_location.csv"].append(link)
             tables["locations.csv"].append(place)
             tables["address.csv"].extend(place.get("addresses", []))
-            tables["accessibility.csv"].extend(place.get("accessibility", []))
+            tables["accessibility.csv"].extend(
+                row for row in place.get("accessibility", []) if row["description"] in kept[place["id"]]
+            )
             tables["schedule.csv"].extend(link.get("schedules", []))
         tables["schedule.csv"].extend(body.get("schedules", []))
         contacts, phones = _contacts_and_phones(body)
@@ -571,6 +580,114 @@ def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
             )
             tables["attribute.csv"].append(attribute)
     return {name: list(_first_by_id(rows).values()) for name, rows in tables.items()}
+
+
+def _apart(services: Sequence[OrukService]) -> tuple[list[OrukService], dict[str, tuple[str, ...]]]:
+    """The services as written, and what each venue's accessibility rows hold.
+
+    Each row is read back by every service that names it, so a row written once must suit them
+    all. An organisation, venue or term a service shares with others by id, but keeps differently
+    (edited for one service), or a venue whose shared accessibility would not give a service back
+    its own, is written as that service's own, under an id made from its own: what Linkworker
+    keeps stays exact, and only the id of the part set apart changes.
+    """
+    apart = list(services)
+    ids = [_Written.of(service) for service in apart]
+    while True:
+        kept = _accessibility_by_venue(apart, ids)
+        clashes = _clashes(apart, ids, kept)
+        if not clashes:
+            return apart, kept
+        for index, part in clashes.items():
+            apart[index] = _set_apart(apart[index], part)
+            ids[index] = _Written.of(apart[index])
+
+
+@dataclass(frozen=True)
+class _Written:
+    """The ids a service's shared parts are written under (``hsds_service``'s)."""
+
+    organisation: str
+    venues: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @classmethod
+    def of(cls, service: OrukService) -> _Written:
+        body = hsds_service(service)
+        return cls(
+            body["organization_id"],
+            tuple(link["location_id"] for link in body["service_at_locations"]),
+            tuple(attribute["taxonomy_term_id"] for attribute in body["attributes"]),
+        )
+
+
+def _accessibility_by_venue(
+    services: Sequence[OrukService], ids: Sequence[_Written]
+) -> dict[str, tuple[str, ...]]:
+    """What each venue's accessibility rows hold: what every service there has (Linkworker keeps
+    accessibility with the service, ORUK with the venue), in the order the first one has it."""
+    kept: dict[str, tuple[str, ...]] = {}
+    for service, written in zip(services, ids, strict=True):
+        for venue in written.venues:
+            have = kept.get(venue, service.accessibility)
+            kept[venue] = tuple(text for text in have if text in service.accessibility)
+    return kept
+
+
+def _clashes(
+    services: Sequence[OrukService], ids: Sequence[_Written], kept: Mapping[str, tuple[str, ...]]
+) -> dict[int, _Part]:
+    """Each service with a part that cannot share its row: kept differently from the service
+    that names it first, or a venue whose rows would not give the service back its accessibility."""
+    first: dict[tuple[str, str], object] = {}
+    clashes: dict[int, _Part] = {}
+    for index, (service, written) in enumerate(zip(services, ids, strict=True)):
+        parts: list[tuple[_Part, str, object]] = [
+            (("organisation", 0), written.organisation, _organisation(service))
+        ]
+        parts += [
+            (("venue", number), key, place)
+            for number, (key, place) in enumerate(zip(written.venues, service.locations, strict=True))
+        ]
+        parts += [
+            (("term", number), key, term)
+            for number, (key, term) in enumerate(zip(written.terms, service.terms, strict=True))
+        ]
+        for part, key, content in parts:
+            if first.setdefault((part[0], key), content) != content:
+                clashes.setdefault(index, part)
+        read = tuple(dict.fromkeys(text for venue in written.venues for text in kept[venue]))
+        shared = [number for number, place in enumerate(service.locations) if place.oruk_id]
+        if read != service.accessibility and shared:
+            clashes.setdefault(index, ("venue", shared[0]))
+    return clashes
+
+
+def _organisation(service: OrukService) -> tuple[object, ...]:
+    return (
+        service.organisation_name or service.name,
+        service.organisation_description,
+        service.organisation_url,
+        service.organisation_email,
+    )
+
+
+def _set_apart(service: OrukService, part: _Part) -> OrukService:
+    """The service with one part (the organisation, a venue or a term) under an id of its own."""
+    kind, number = part
+    if kind == "organisation":
+        own = f"{service.oruk_id}:{service.organisation_id or service.organisation_name}"
+        return replace(service, organisation_id=own)
+    if kind == "venue":
+        places = service.locations
+        return replace(
+            service,
+            locations=(*places[:number], replace(places[number], oruk_id=None), *places[number + 1 :]),
+        )
+    terms = service.terms
+    term = terms[number]
+    own = f"{service.oruk_id}:{term.vocabulary}:{term.term_id}"
+    return replace(service, terms=(*terms[:number], replace(term, oruk_id=own), *terms[number + 1 :]))
 
 
 def _contacts_and_phones(body: Mapping[str, Any]) -> tuple[list[Row], list[Row]]:

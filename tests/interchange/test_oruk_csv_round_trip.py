@@ -4,6 +4,7 @@ waiting time, access routes), which an import of the tables leaves as it was."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
@@ -120,6 +121,46 @@ def test_a_service_without_an_organisation_exported_and_imported_again_is_unchan
     export_and_import(database, manager, tmp_path / "export")
 
 
+def test_a_feed_of_services_sharing_venues_exported_and_imported_again_is_unchanged(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    """Real feeds list one venue for several services; in the tables it is one row."""
+    hall: dict[str, object] = {
+        "id": "venue-1",
+        "location_type": "physical",
+        "name": "Village Hall",
+        "accessibility": [{"id": "acc-1", "description": "Step-free"}],
+    }
+    park = {
+        **hall,
+        "id": "venue-2",
+        "name": "Mote Park",
+        "accessibility": [{"id": "acc-2", "description": "Benches"}],
+    }
+
+    def service(number: int, name: str, *places: dict[str, object]) -> dict[str, object]:
+        return {
+            "id": f"svc-{number}",
+            "name": name,
+            "status": "active",
+            "organization": {"id": "org-1", "name": "Testvale Leisure", "description": "Leisure for all"},
+            "cost_options": [{"id": f"cost-{number}", "option": "Free", "amount": 0}],
+            "service_at_locations": [
+                {"id": f"sal-{number}-{place['id']}", "location": place} for place in places
+            ],
+        }
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([service(1, "Health Walk", hall, park), service(2, "Choir", hall)]), "utf-8")
+    manager = actors[Role.MANAGER]
+    import_feed(database, manager, feed)
+    with database.session() as session:
+        assert sorted(tuple(s.accessibility) for s in session.scalars(select(Service))) == [
+            ("Step-free",), ("Step-free", "Benches"),
+        ]  # fmt: skip
+    export_and_import(database, manager, tmp_path / "export")
+
+
 def test_what_the_tables_have_no_room_for_is_left_as_it_was(
     database: Database, actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
@@ -132,9 +173,9 @@ def test_what_the_tables_have_no_room_for_is_left_as_it_was(
         directory_export.export(session, manager, tmp_path / "export")
     import_feed(database, manager, tmp_path / "export")
     with database.session() as session:
-        walks = session.get(Service, kept[0])
-        assert walks is not None
-        assert (walks.id, walks.languages, walks.access_routes, walks.waiting_time) == kept
+        again = session.get(Service, kept[0])
+        assert again is not None
+        assert (again.id, again.languages, again.access_routes, again.waiting_time) == kept
 
 
 # Any service, written as tables and read back: the same, for all the tables have room for
@@ -148,6 +189,7 @@ PLACES = st.builds(
     name=MAYBE_TEXT,
     address_1=st.none(),
     latitude=st.none(),
+    oruk_id=st.sampled_from([None, "venue-1", "venue-2"]),
 ).flatmap(
     lambda place: st.one_of(
         st.just(place),
@@ -167,7 +209,7 @@ PLACES = st.builds(
 @st.composite
 def services(draw: st.DrawFn) -> OrukService:
     """A service as Linkworker could keep it, its text as awkward for a CSV file as can be."""
-    places = tuple(draw(st.lists(PLACES, max_size=3)))
+    places = tuple(draw(st.lists(PLACES, max_size=3, unique_by=lambda place: place.oruk_id or object())))
     schedules = draw(
         st.lists(
             st.builds(
@@ -183,14 +225,16 @@ def services(draw: st.DrawFn) -> OrukService:
         )
     )
     schedules.sort(key=lambda schedule: (schedule.location is None, schedule.location or 0))
-    terms = draw(st.lists(st.builds(Term, st.sampled_from(["esd-needs", "lga"]), TEXT, TEXT), max_size=3))
+    codes = st.sampled_from(["1", "2", "-3"]) | TEXT
+    terms = draw(st.lists(st.builds(Term, st.sampled_from(["esd-needs", "lga"]), codes, TEXT), max_size=3))
     ages = sorted(draw(st.lists(st.integers(0, 120), min_size=2, max_size=2)))
     kind = draw(st.sampled_from(list(CostKind)))
-    organisation = draw(TEXT)
+    organisation = draw(st.sampled_from(["Testvale Leisure", "=Friends, of the Park"]) | TEXT)
     return OrukService(
         oruk_id=draw(st.sampled_from(["svc-1", "7d3c2a1b-0000-4000-8000-00000000abcd"])),
         name=draw(TEXT),
         organisation_name=organisation,
+        organisation_id=draw(st.sampled_from([None, "org-1"])),
         organisation_description=draw(MAYBE_TEXT.filter(lambda text: text != organisation)),
         organisation_url=draw(st.sampled_from([None, "https://org.example.org/a?b=c;d"])),
         organisation_email=draw(st.sampled_from([None, "office@org.example.org"])),
@@ -229,12 +273,72 @@ def services(draw: st.DrawFn) -> OrukService:
     )
 
 
-@settings(max_examples=60, deadline=None)
-@given(services())
-def test_any_service_written_as_tables_reads_back_the_same(service: OrukService) -> None:
+@settings(max_examples=80, deadline=None)
+@given(st.lists(services(), min_size=1, max_size=3))
+def test_any_services_written_as_tables_read_back_the_same(drawn: list[OrukService]) -> None:
+    """Any services, sharing venues, organisations and terms by id or not, as the tables have
+    room for them."""
+    directory = [
+        replace(service, oruk_id=f"{service.oruk_id}-{number}") for number, service in enumerate(drawn)
+    ]
     with TemporaryDirectory() as folder:
-        write_csv_folder(Path(folder), [service])
+        write_csv_folder(Path(folder), directory)
         feed = read_csv_folder(Path(folder))
     assert [problem.text() for problem in feed.problems if problem.severity is not Severity.NOTE] == []
-    [back] = feed.services
-    assert carried(back) == carried(service)
+    assert [carried(service) for service in feed.services] == [carried(service) for service in directory]
+
+
+# Venues and organisations several services share: one row each in the tables
+
+HALL = OrukLocation("Village Hall", "1 Mill Lane", "Maidstone", "ME14 1XX", 51.27, 0.52, oruk_id="venue-1")
+PARK = OrukLocation("Mote Park", oruk_id="venue-2")
+WALK = OrukService(
+    "walk-1",
+    "Health Walk",
+    "Testvale Leisure",
+    locations=(HALL, PARK),
+    accessibility=("Step-free", "Benches"),
+)
+CHOIR = OrukService(
+    "choir-1", "Community Choir", "Testvale Leisure", locations=(HALL,), accessibility=("Step-free",)
+)
+
+
+def written_and_read(folder: Path, *services: OrukService) -> dict[str, OrukService]:
+    write_csv_folder(folder, services)
+    return {service.name: service for service in read_csv_folder(folder).services}
+
+
+def test_a_venue_services_share_is_one_row_and_each_keeps_its_own_accessibility(tmp_path: Path) -> None:
+    """Linkworker keeps accessibility with the service, ORUK's tables with the venue: a venue's
+    rows hold what every service there has, so each service reads back exactly its own."""
+    back = written_and_read(tmp_path, WALK, CHOIR)
+    assert back[WALK.name].accessibility == WALK.accessibility
+    assert back[CHOIR.name].accessibility == CHOIR.accessibility
+    assert back[WALK.name].locations[0].oruk_id == back[CHOIR.name].locations[0].oruk_id
+    assert back[CHOIR.name].locations == CHOIR.locations
+
+
+def test_a_shared_venue_one_service_has_changed_is_written_apart_for_it(tmp_path: Path) -> None:
+    """Content before ids: a service whose copy of a shared venue differs gets a venue of its
+    own in the tables (under an id made from its own), so neither service's venue changes."""
+    moved = replace(CHOIR, locations=(replace(HALL, name="Church Hall"),), accessibility=("Hearing loop",))
+    back = written_and_read(tmp_path, WALK, moved)
+    assert (back[moved.name].locations, back[moved.name].accessibility) == (
+        moved.locations,
+        moved.accessibility,
+    )
+    assert (back[WALK.name].locations, back[WALK.name].accessibility) == (WALK.locations, WALK.accessibility)
+    assert back[moved.name].locations[0].oruk_id != back[WALK.name].locations[0].oruk_id
+
+
+def test_a_shared_organisation_one_service_has_changed_is_written_apart_for_it(tmp_path: Path) -> None:
+    walk = replace(WALK, organisation_id="org-1", organisation_description="Leisure for all")
+    choir = replace(CHOIR, organisation_id="org-1", organisation_description="Music and leisure")
+    back = written_and_read(tmp_path, walk, choir)
+    assert back[walk.name].organisation_description == "Leisure for all"
+    assert back[choir.name].organisation_description == "Music and leisure"
+    same = written_and_read(
+        tmp_path / "same", walk, replace(choir, organisation_description="Leisure for all")
+    )
+    assert same[walk.name].organisation_id == same[choir.name].organisation_id, "one row when they agree"
