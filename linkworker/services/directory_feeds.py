@@ -79,7 +79,7 @@ class FeedPreview(DirectoryImportPreview):
     feed's address, what was read, and the services that would be closed."""
 
     address: str = ""
-    read: FeedRead | None = None
+    fetched: FeedRead | None = None
     closing: tuple[ClosingService, ...] = ()
 
 
@@ -177,13 +177,20 @@ def read(
         raise Cancelled(READ_CANCELLED) from None
     except FeedError as error:
         raise ImportRefused(str(error)) from None
+    if not fetched.listed:
+        # An empty answer is more often a fault than a directory closing down: closing every
+        # service on its word would empty the directory.
+        raise ImportRefused(
+            f"The feed at {shown_address(base)} lists no services, so nothing was imported and nothing "
+            "closed. If it is really empty, forget the saved feed."
+        )
     checked = directory_import.preview(session, actor, fetched.feed)
     feed = _feed_at(session, actor, base)
     closing = _closing(session, feed, fetched.listed) if feed is not None else ()
     preview = FeedPreview(
         **{field.name: getattr(checked, field.name) for field in fields(DirectoryImportPreview)},
         address=base,
-        read=fetched,
+        fetched=fetched,
         closing=closing,
     )
     audit.record(
@@ -210,7 +217,7 @@ def commit(
     """Import the feed ``read`` gave, in the caller's transaction: the services as a file import
     does, then the feed's own record (saved if it was not), closing what vanished."""
     actor.require(Permission.EDIT_DIRECTORY)
-    fetched = checked.read
+    fetched = checked.fetched
     if fetched is None:
         raise ImportRefused("This feed has not been read: read it again, then import it.")
     feed = _feed_at(session, actor, checked.address) or _new_feed(session, actor, checked.address)
@@ -277,8 +284,8 @@ def commit(
 def summary(checked: FeedPreview) -> list[str]:
     """The file import's summary, with what the feed's pages held and what would be closed."""
     lines = directory_import.summary(checked)
-    if checked.read is not None:
-        read = checked.read
+    if checked.fetched is not None:
+        read = checked.fetched
         lines.insert(
             1,
             f"Read {counted(read.pages, 'page')} of the service list and "

@@ -17,6 +17,8 @@ from linkworker.ui.forms import plain_label
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
 
+# Access keys (W, K, V, H, G) are free on the import screen around the panel: its own buttons
+# use J, D, O, B, R, L, E, N; the window's menus and the Directory tabs F, P, A, S, I, T; Dismiss M.
 ADDRESS_LABEL = "&Web address:"
 ADDRESS_HINT = "https://directory.example.org/api (the address before /services)"
 TABLE_ROWS = 3  # saved feeds shown without scrolling; the problems below keep the room

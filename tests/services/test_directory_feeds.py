@@ -4,6 +4,7 @@ changed and closes (never deletes) a service that vanished; a repeated service i
 
 from __future__ import annotations
 
+import pytest
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
@@ -11,6 +12,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import directory_feeds
 from linkworker.services.actor import Actor
 from linkworker.services.directory_feeds import FeedImportResult
+from linkworker.services.directory_import import ImportRefused
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service
 from tests.interchange.test_oruk_feed import QUICK, OrukServer, records, service_record
@@ -166,3 +168,21 @@ def test_a_feed_can_be_saved_before_it_is_read_and_forgotten_leaving_its_service
     assert [event.detail for event in events(database, "directory_feed_forgotten")] == [
         f"address={oruk.address}"
     ]
+
+
+def test_a_feed_that_suddenly_lists_nothing_closes_nothing(
+    database: Database, actors: dict[Role, Actor], httpserver: HTTPServer
+) -> None:
+    manager = actors[Role.MANAGER]
+    oruk = OrukServer(httpserver, records(2))
+    read_and_import(database, manager, oruk.address)
+    oruk.set_records([])
+
+    with pytest.raises(ImportRefused) as refused, database.session() as session:
+        directory_feeds.read(session, manager, oruk.address, politeness=QUICK)
+
+    assert str(refused.value) == (
+        f"The feed at {oruk.address} lists no services, so nothing was imported and nothing closed. "
+        "If it is really empty, forget the saved feed."
+    )
+    assert {state[1] for state in service_states(database).values()} == {"active"}
