@@ -129,6 +129,7 @@ class PostcodeFile:
             self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", errors="replace", newline="")
             self._reader = csv.reader(self._text)
             self._columns = self._read_header(path)
+            self._rankings: dict[str, _Ranking | None] = {}
         except BaseException:
             self._binary.close()
             raise
@@ -182,17 +183,30 @@ class PostcodeFile:
             if not latitude or not longitude:
                 tally.without_coordinates += 1
                 continue
-            record = _record(row[postcode_at], latitude, longitude)
-            if record is None:
+            point = _point(row[postcode_at], latitude, longitude)
+            if point is None:
                 tally.unreadable_at(reader.line_num)
-            elif postcode.is_pseudo(record.postcode) or not geo.in_uk(record.latitude, record.longitude):
+            elif postcode.is_pseudo(point[0]) or not geo.in_uk(point[1], point[2]):
                 tally.without_coordinates += 1
             else:
                 tally.live += 1
-                placed = _placed(record, row, columns)
-                if placed.imd_index is not None:
-                    tally.ranked[placed.imd_index] += 1
-                yield placed
+                yield self._placed(point, row)
+
+    def _placed(self, point: tuple[str, float, float], row: list[str]) -> PostcodeRecord:
+        """The point with its country, and its area and that area's rank when the row gives
+        them (how each country is ranked is worked out once: a file has a handful)."""
+        country = _field(row, self._columns.country).upper()
+        if country not in self._rankings:
+            self._rankings[country] = _ranking(country, self._columns)
+        ranking = self._rankings[country]
+        if ranking is None:
+            return PostcodeRecord(*point, country=country or None)
+        rank = _rank(_field(row, ranking.rank_at), ranking.index)
+        code = None
+        if rank is not None:
+            code = ranking.index.code
+            self.tally.ranked[code] += 1
+        return PostcodeRecord(*point, _area(row, ranking.areas), rank, code, country)
 
     def _check_not_zip(self, path: Path) -> None:
         if self._binary.read(len(_ZIP_SIGNATURE)) == _ZIP_SIGNATURE:
@@ -241,35 +255,33 @@ def _newest(names: Mapping[str, int], pattern: re.Pattern[str]) -> int | None:
     return found[-1][1] if found else None
 
 
-def _placed(record: PostcodeRecord, row: list[str], columns: Columns) -> PostcodeRecord:
-    """``record`` with its country, and its area and that area's rank when the row gives them."""
-    country = _field(row, columns.country)
-    nation = deprivation.nation_of(country) if country else None
+class _Ranking(NamedTuple):
+    """How the rows of one country are ranked: by which index, from which column, in the area
+    of which columns (the first that names one)."""
+
+    index: deprivation.DeprivationIndex
+    rank_at: int | None
+    areas: tuple[int | None, int | None]
+
+
+def _ranking(country: str, columns: Columns) -> _Ranking | None:
+    """How a postcode of ``country`` (an ONS code) is ranked; None for a place with no index."""
+    nation = deprivation.nation_of(country)
     if nation is None:
-        return record._replace(country=country)
+        return None
     if nation is deprivation.Nation.ENGLAND and columns.rank_2025 is not None:
         # A file with the 2025 index ranks every English postcode by it alone, so no lookup
         # built from one file holds English ranks of two indices.
-        index, rank = deprivation.IMD_2025, _field(row, columns.rank_2025)
-        areas = (columns.lsoa_2021, columns.lsoa_2011)
-    else:
-        index = deprivation.DIRECTORY_INDEX[nation]
-        rank, areas = _field(row, columns.rank), (columns.lsoa_2011, columns.lsoa_2021)
-    lsoa = _area(row, areas)
-    ranked = _rank(rank, index)
-    return record._replace(
-        lsoa_code=lsoa,
-        imd_rank=ranked,
-        imd_index=index.code if ranked is not None else None,
-        country=country,
-    )
+        return _Ranking(deprivation.IMD_2025, columns.rank_2025, (columns.lsoa_2021, columns.lsoa_2011))
+    index = deprivation.DIRECTORY_INDEX[nation]
+    return _Ranking(index, columns.rank, (columns.lsoa_2011, columns.lsoa_2021))
 
 
-def _field(row: list[str], at: int | None) -> str | None:
-    """The stripped value at ``at``, or None for no such column, a short row or a blank."""
+def _field(row: list[str], at: int | None) -> str:
+    """The stripped value at ``at``; blank for no such column or a short row."""
     if at is None or at >= len(row):
-        return None
-    return row[at].strip() or None
+        return ""
+    return row[at].strip()
 
 
 def _area(row: list[str], columns: tuple[int | None, int | None]) -> str | None:
@@ -281,17 +293,17 @@ def _area(row: list[str], columns: tuple[int | None, int | None]) -> str | None:
     return None
 
 
-def _rank(written: str | None, index: deprivation.DeprivationIndex) -> int | None:
+def _rank(written: str, index: deprivation.DeprivationIndex) -> int | None:
     """The rank as a number, if it is one of ``index``'s ranks."""
-    if written is None or not written.isdigit():
+    if not (written.isascii() and written.isdigit()):
         return None
     rank = int(written)
     return rank if 1 <= rank <= index.areas else None
 
 
-def _record(written: str, latitude: str, longitude: str) -> PostcodeRecord | None:
+def _point(written: str, latitude: str, longitude: str) -> tuple[str, float, float] | None:
     """The row's postcode and coordinates, or None when either cannot be read."""
     try:
-        return PostcodeRecord(postcode.parse(written), float(latitude), float(longitude))
+        return postcode.parse(written), float(latitude), float(longitude)
     except ValueError:  # a ValidationError from the postcode, or a number that is not one
         return None
