@@ -123,7 +123,7 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
         self.imported.connect(lambda _count: self.refresh_feeds())
         self.refresh_feeds()
 
-    def load_address(self, address: str) -> Job[DirectoryImportPreview]:
+    def load_address(self, address: str) -> Job[FeedPreview]:
         """Read the feed at ``address`` from the web in the background and show what importing it
         would do; only the reading is recorded (in the audit trail)."""
         self._show_preview(None)

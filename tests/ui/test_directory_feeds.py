@@ -4,6 +4,8 @@ a refresh after the feed changed says what it added, updated and closed; Cancel 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
@@ -29,7 +31,7 @@ def view_for(qtbot: QtBot, database: Database, actor: Actor) -> DirectoryImportV
     return view
 
 
-def finish(qtbot: QtBot, job: Job[object] | None) -> None:
+def finish(qtbot: QtBot, job: Job[Any] | None) -> None:
     assert job is not None
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
         pass
