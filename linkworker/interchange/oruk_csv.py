@@ -364,6 +364,8 @@ def _too_many_values(
 def _value(heading: str, cell: str, separator: str) -> str:
     """A cell as the app wrote it (``restore``), with a number's decimal comma made a point in a
     semicolon table."""
+    if not cell:
+        return ""
     value = restore(cell).strip()
     if separator == ";" and heading in _NUMBER_COLUMNS and _DECIMAL_COMMA.match(value):
         return value.replace(",", ".")
@@ -546,10 +548,9 @@ def _attributes(tables: Mapping[str, _Table], reader: FeedReader, services: Mapp
 def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
     """Every ORUK table's rows for these services (empty tables included); a row several services
     share (an organisation, a venue, a term) is written once (``_apart``)."""
-    apart, kept = _apart(services)
+    written, kept = _apart(services)
     tables: dict[str, list[Row]] = {name: [] for name in WRITTEN}
-    for service in apart:
-        body = hsds_service(service)
+    for body in (service.body for service in written):
         tables["organizations.csv"].append(body["organization"])
         tables["services.csv"].append({**body, "fees": body.get("fees_description")})
         for link in body.get("service_at_locations", []):
@@ -582,7 +583,7 @@ def tables_for(services: Sequence[OrukService]) -> dict[str, list[Row]]:
     return {name: list(_first_by_id(rows).values()) for name, rows in tables.items()}
 
 
-def _apart(services: Sequence[OrukService]) -> tuple[list[OrukService], dict[str, tuple[str, ...]]]:
+def _apart(services: Sequence[OrukService]) -> tuple[list[_Written], dict[str, tuple[str, ...]]]:
     """The services as written, and what each venue's accessibility rows hold.
 
     Each row is read back by every service that names it, so a row written once must suit them
@@ -591,22 +592,22 @@ def _apart(services: Sequence[OrukService]) -> tuple[list[OrukService], dict[str
     its own, is written as that service's own, under an id made from its own: what Linkworker
     keeps stays exact, and only the id of the part set apart changes.
     """
-    apart = list(services)
-    ids = [_Written.of(service) for service in apart]
+    written = [_Written.of(service) for service in services]
     while True:
-        kept = _accessibility_by_venue(apart, ids)
-        clashes = _clashes(apart, ids, kept)
+        kept = _accessibility_by_venue(written)
+        clashes = _clashes(written, kept)
         if not clashes:
-            return apart, kept
+            return written, kept
         for index, part in clashes.items():
-            apart[index] = _set_apart(apart[index], part)
-            ids[index] = _Written.of(apart[index])
+            written[index] = _Written.of(_set_apart(written[index].service, part))
 
 
 @dataclass(frozen=True)
 class _Written:
-    """The ids a service's shared parts are written under (``hsds_service``'s)."""
+    """A service as written (``hsds_service``), with the ids its shared parts are written under."""
 
+    service: OrukService
+    body: dict[str, Any]
     organisation: str
     venues: tuple[str, ...]
     terms: tuple[str, ...]
@@ -615,33 +616,32 @@ class _Written:
     def of(cls, service: OrukService) -> _Written:
         body = hsds_service(service)
         return cls(
+            service,
+            body,
             body["organization_id"],
             tuple(link["location_id"] for link in body["service_at_locations"]),
             tuple(attribute["taxonomy_term_id"] for attribute in body["attributes"]),
         )
 
 
-def _accessibility_by_venue(
-    services: Sequence[OrukService], ids: Sequence[_Written]
-) -> dict[str, tuple[str, ...]]:
+def _accessibility_by_venue(services: Sequence[_Written]) -> dict[str, tuple[str, ...]]:
     """What each venue's accessibility rows hold: what every service there has (Linkworker keeps
     accessibility with the service, ORUK with the venue), in the order the first one has it."""
     kept: dict[str, tuple[str, ...]] = {}
-    for service, written in zip(services, ids, strict=True):
+    for written in services:
+        own = written.service.accessibility
         for venue in written.venues:
-            have = kept.get(venue, service.accessibility)
-            kept[venue] = tuple(text for text in have if text in service.accessibility)
+            kept[venue] = tuple(text for text in kept.get(venue, own) if text in own)
     return kept
 
 
-def _clashes(
-    services: Sequence[OrukService], ids: Sequence[_Written], kept: Mapping[str, tuple[str, ...]]
-) -> dict[int, _Part]:
+def _clashes(services: Sequence[_Written], kept: Mapping[str, tuple[str, ...]]) -> dict[int, _Part]:
     """Each service with a part that cannot share its row: kept differently from the service
     that names it first, or a venue whose rows would not give the service back its accessibility."""
     first: dict[tuple[str, str], object] = {}
     clashes: dict[int, _Part] = {}
-    for index, (service, written) in enumerate(zip(services, ids, strict=True)):
+    for index, written in enumerate(services):
+        service = written.service
         parts: list[tuple[_Part, str, object]] = [
             (("organisation", 0), written.organisation, _organisation(service))
         ]
