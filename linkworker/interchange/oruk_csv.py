@@ -235,7 +235,7 @@ def _read_table(path: Path, reader: FeedReader, *, required: bool) -> _Table | N
                 f"{path.name} is empty (nothing on line 1): its first line should name the columns "
                 "(id, name, status and the rest)."
             )
-        reader.note(path.name, f"{path.name} is empty (nothing on line 1): nothing is read from it.")
+        reader.note(path.name, "This table is empty (nothing on line 1): nothing is read from it.")
         return None
     header_line, names = header
     headings = _headings(names, path.name, header_line)
@@ -268,7 +268,7 @@ def _decoded(path: Path, reader: FeedReader) -> str:
     if not encoding.startswith("UTF-8"):
         reader.note(
             path.name,
-            f"{path.name} is not UTF-8: read as {encoding} (Excel's plain “CSV”). Check that letters "
+            f"This table is not UTF-8: it is read as {encoding} (Excel's plain “CSV”). Check that letters "
             "such as é and signs such as £ read right; saving as “CSV UTF-8” avoids the guess.",
         )
     return text
