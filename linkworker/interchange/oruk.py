@@ -958,11 +958,19 @@ def merged(current: OrukService, incoming: OrukService) -> OrukService:
     target = _kept_ids(with_part_ids(target), current)
     if target == current and part_ids(target) == part_ids(current):
         return target
-    flags = tuple(
-        flag for flag in incoming.problems if flag not in _ABSENT_FLAGS or _ABSENT_FLAGS[flag] in carried
-    )
+    absent = absent_flags(incoming)
+    flags = tuple(flag for flag in incoming.problems if flag not in absent)
     return replace(
         target, problems=tuple(dict.fromkeys(current.problems + flags)) if incoming.summary else flags
+    )
+
+
+def absent_flags(service: OrukService) -> frozenset[str]:
+    """The flags of a record read about parts it does not carry ("The cost is not given: recorded
+    as free"): true of a new service, not of one it updates, which keeps what it had."""
+    carried = set(PARTS) if service.carried is None else service.carried
+    return frozenset(
+        flag for flag in service.problems if flag in _ABSENT_FLAGS and _ABSENT_FLAGS[flag] not in carried
     )
 
 

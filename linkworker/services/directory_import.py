@@ -47,6 +47,7 @@ from linkworker.interchange.oruk import (
     OrukServiceArea,
     Severity,
     Term,
+    absent_flags,
     export_id,
     merged,
     part_ids,
@@ -91,6 +92,9 @@ class DirectoryImportPreview:
     updated: tuple[OrukService, ...]
     elsewhere: tuple[SkippedService, ...]
     unmapped_terms: tuple[Term, ...]
+    # (ORUK id, flag) of updates' flags about what their records leave out (``oruk.absent_flags``):
+    # the service keeps what it had, so they are not shown.
+    muted: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def flagged(self) -> int:
@@ -247,11 +251,13 @@ def problem_list(checked: DirectoryImportPreview) -> list[FeedProblem]:
         FeedProblem(feed.name, item.where, item.oruk_id, Severity.SKIPPED, item.reason, shown_name(item.name))
         for item in checked.elsewhere
     ]
+    flagged = [
+        problem
+        for problem in feed.problems_of(Severity.FLAGGED)
+        if (problem.record_id, problem.message) not in checked.muted
+    ]
     return (
-        list(feed.problems_of(Severity.SKIPPED))
-        + elsewhere
-        + list(feed.problems_of(Severity.FLAGGED))
-        + list(feed.problems_of(Severity.NOTE))
+        list(feed.problems_of(Severity.SKIPPED)) + elsewhere + flagged + list(feed.problems_of(Severity.NOTE))
     )
 
 
@@ -278,6 +284,7 @@ def _plan(session: Session, actor: Actor, feed: Feed) -> tuple[DirectoryImportPr
     elsewhere: list[SkippedService] = []
     existing: dict[str, int] = {}
     taken: set[int] = set()
+    muted: set[tuple[str, str]] = set()
     for service in feed.services:
         owner = owners.get(service.oruk_id)
         if owner is None:
@@ -296,13 +303,18 @@ def _plan(session: Session, actor: Actor, feed: Feed) -> tuple[DirectoryImportPr
         else:
             taken.add(owner[0])
             existing[service.oruk_id] = owner[0]
-            updated.append(service)
+            absent = absent_flags(service)
+            muted.update((service.oruk_id, flag) for flag in absent)
+            updated.append(replace(service, problems=tuple(f for f in service.problems if f not in absent)))
     terms = {(term.vocabulary, term.term_id): term for service in new + updated for term in service.terms}
     needs = taxonomy.needs_of_terms(session, actor, terms.values())
     unmapped = tuple(
         term for key, term in sorted(terms.items()) if needs.get(key) is None and key[0] != NEEDS_VOCABULARY
     )
-    return DirectoryImportPreview(feed, tuple(new), tuple(updated), tuple(elsewhere), unmapped), existing
+    plan = DirectoryImportPreview(
+        feed, tuple(new), tuple(updated), tuple(elsewhere), unmapped, frozenset(muted)
+    )
+    return plan, existing
 
 
 def _new_service(actor: Actor, service: OrukService, needs: dict[tuple[str, str], str | None]) -> Service:

@@ -76,6 +76,20 @@ def test_a_services_page_after_a_full_record_keeps_venues_times_terms_and_cost(
     assert (result.updated, result.unchanged) == (1, 0)
 
 
+def test_the_preview_of_a_summary_does_not_flag_what_an_update_keeps(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    manager = actors[Role.MANAGER]
+    page = write(tmp_path / "page.json", page_of(summary_record()))
+    with database.session() as session:
+        first = directory_import.preview(session, manager, directory_import.read_feed(page))
+    assert first.flagged == 1, "a new service with no cost given is recorded as free, and flagged"
+    import_feed(database, manager, write(tmp_path / "yoga.json", full_record()))
+    with database.session() as session:
+        checked = directory_import.preview(session, manager, directory_import.read_feed(page))
+    assert (checked.flagged, directory_import.problems(checked)) == (0, [])
+
+
 def test_a_full_record_with_a_field_empty_clears_it(
     database: Database, actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
