@@ -4,8 +4,7 @@
   it, and its last import: when, by whom, and how many services it added, updated, left
   unchanged, closed and skipped (null until it is first imported).
 - ``directory_feed_service``: the services a feed carried when last imported, each with its id
-  in the feed and a digest of its record, so the next import can tell a changed service from an
-  unchanged one and close (never delete) a service that vanished from the feed.
+  in the feed, so the next import can close (never delete) a service that vanished from it.
 
 New tables only: nothing that exists changes, and going back drops them.
 
@@ -58,7 +57,6 @@ def upgrade() -> None:
         sa.Column("feed_id", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
         sa.Column("oruk_id", sa.String(length=100), nullable=False),
-        sa.Column("record_digest", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["feed_id"],
             ["directory_feed.id"],

@@ -15,7 +15,6 @@ are used, as NHS networks need; each request names Linkworker in its User-Agent.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import ssl
 import threading
@@ -69,13 +68,13 @@ class Politeness:
 @dataclass(frozen=True)
 class FeedRead:
     """A feed read from the web: the services (as a file import gives them), the ids every page
-    listed (a service listed but unreadable is still in the feed), and a digest of each full
-    record read, so the next read can tell what changed."""
+    listed (a service listed but unreadable is still in the feed), and how many full records,
+    pages and requests it took."""
 
     address: str
     feed: Feed
     listed: frozenset[str]
-    digests: Mapping[str, str]
+    full_records: int
     pages: int
     requests: int
     retries: int
@@ -104,12 +103,6 @@ def shown_address(address: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def record_digest(raw: object) -> str:
-    """A digest of one full service record, the same however the server orders its keys."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def make_client(politeness: Politeness) -> httpx.Client:
@@ -164,7 +157,7 @@ class _Reader:
         self.name = shown_address(self.address)
         self.reader = FeedReader(self.name)
         self.listed: dict[str, _Listed] = {}
-        self.digests: dict[str, str] = {}
+        self.full_records = 0
         self.extra: list[FeedProblem] = []
         self.requests = 0
         self.retries = 0
@@ -187,7 +180,7 @@ class _Reader:
             feed, problems=feed.problems + tuple(self.extra), records=feed.records + len(self.extra)
         )
         return FeedRead(
-            self.address, feed, frozenset(self.listed), dict(self.digests), pages, self.requests, self.retries
+            self.address, feed, frozenset(self.listed), self.full_records, pages, self.requests, self.retries
         )
 
     def _read_pages(self, pool: ThreadPoolExecutor) -> int:
@@ -278,7 +271,7 @@ class _Reader:
                 )
             )
             return
-        self.digests[listed.oruk_id] = record_digest(raw)
+        self.full_records += 1
         self.reader.read(raw, where)
 
     # One request, tried again on failures worth trying again

@@ -221,43 +221,38 @@ def commit(
     if fetched is None:
         raise ImportRefused("This feed has not been read: read it again, then import it.")
     feed = _feed_at(session, actor, checked.address) or _new_feed(session, actor, checked.address)
-    before = {
-        link.oruk_id: (link.service_id, link.record_digest)
-        for link in session.scalars(
-            select(DirectoryFeedService).where(DirectoryFeedService.feed_id == feed.id)
+    before: dict[str, int] = {
+        oruk_id: service_id
+        for oruk_id, service_id in session.execute(
+            select(DirectoryFeedService.oruk_id, DirectoryFeedService.service_id).where(
+                DirectoryFeedService.feed_id == feed.id
+            )
         )
     }
     imported = directory_import.commit(session, actor, fetched.feed, progress=progress, cancelled=cancelled)
-    carried = _carried(session, actor, fetched)
-    unchanged = sum(
-        1
-        for oruk_id, service_id in carried.items()
-        if before.get(oruk_id) == (service_id, fetched.digests[oruk_id])
-    )
     closing = _closing(session, feed, fetched.listed)
     _close(session, actor, feed.address, closing)
+    carried = _carried(session, actor, fetched)
     # Still listed but not read this time (its record was missing): kept, so it can still be closed.
-    kept = {
-        oruk_id: link
-        for oruk_id, link in before.items()
+    carried.update(
+        (oruk_id, service_id)
+        for oruk_id, service_id in before.items()
         if oruk_id in fetched.listed and oruk_id not in carried
-    }
+    )
     session.execute(delete(DirectoryFeedService).where(DirectoryFeedService.feed_id == feed.id))
-    links = [(oruk_id, service_id, fetched.digests[oruk_id]) for oruk_id, service_id in carried.items()]
-    links += [(oruk_id, service_id, digest) for oruk_id, (service_id, digest) in kept.items()]
     insert_all(
         session,
         DirectoryFeedService,
         [
-            {"feed_id": feed.id, "service_id": service_id, "oruk_id": oruk_id, "record_digest": digest}
-            for oruk_id, service_id, digest in links
+            {"feed_id": feed.id, "service_id": service_id, "oruk_id": oruk_id}
+            for oruk_id, service_id in carried.items()
         ],
     )
     result = FeedImportResult(
         address=feed.address,
         added=imported.added,
-        updated=max(imported.updated - unchanged, 0),
-        unchanged=unchanged,
+        updated=imported.updated,
+        unchanged=imported.unchanged,
         closed=len(closing),
         flagged=imported.flagged,
         skipped=imported.skipped,
@@ -289,7 +284,7 @@ def summary(checked: FeedPreview) -> list[str]:
         lines.insert(
             1,
             f"Read {counted(read.pages, 'page')} of the service list and "
-            f"{counted(len(read.digests), 'full record')}"
+            f"{counted(read.full_records, 'full record')}"
             + (f" ({read.retries:,} tried again)." if read.retries else "."),
         )
     if checked.closing:

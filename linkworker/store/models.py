@@ -746,8 +746,7 @@ class DirectoryFeed(Versioned, Base):
 
 
 class DirectoryFeedService(Base):
-    """A service a feed carried when last imported, with a digest of its record: a service that
-    vanishes from the feed is closed, and one whose digest changed counts as updated."""
+    """A service a feed carried when last imported: one that vanishes from the feed is closed."""
 
     __tablename__ = "directory_feed_service"
 
@@ -758,4 +757,3 @@ class DirectoryFeedService(Base):
         ForeignKey("service.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     oruk_id: Mapped[str] = mapped_column(String(100))
-    record_digest: Mapped[str] = mapped_column(String(64))

@@ -157,7 +157,7 @@ def test_every_page_and_every_full_record_is_read_with_progress(oruk: OrukServer
     assert walk.organisation_name == "Voluntary organisation 1" and walk.locations[0].postcode == "TN23 1AA"
     assert walk.schedules[0].byday == "TU"
     assert read.pages == 3 and read.listed == frozenset(oruk.records)
-    assert len(read.digests) == 5 and read.feed.problems == ()
+    assert read.full_records == 5 and read.feed.problems == ()
     assert progress[-1] == (5, 5)
     assert oruk.user_agents == {USER_AGENT} and USER_AGENT.startswith("Linkworker/")
 

@@ -67,11 +67,7 @@ def test_upgrading_from_0015_keeps_the_services_and_a_feed_can_be_saved(database
     with database_at_0015.engine.begin() as connection:
         connection.execute(text(FEED), {"id": 1, "now": NOW})
         connection.execute(
-            text(
-                "INSERT INTO directory_feed_service (feed_id, service_id, oruk_id, record_digest) "
-                "VALUES (1, 1, 'svc-1', :digest)"
-            ),
-            {"digest": "a" * 64},
+            text("INSERT INTO directory_feed_service (feed_id, service_id, oruk_id) VALUES (1, 1, 'svc-1')")
         )
         feed = connection.execute(
             text("SELECT address, last_read_at, last_added, last_closed FROM directory_feed")
