@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
@@ -152,12 +154,12 @@ class AuditTab(RecordTab[TrailEvent]):
         self._job: Job[Exported] | None = None  # the export running, for Stop
         self._readings = 0  # readings asked for; only the newest is shown
 
-        self.user = QComboBox()
+        self.user = _choice_list(10)
         self.case = QLineEdit()
         self.case.setPlaceholderText("LW-000123")
         self.case.setMaxLength(20)
         self.case.setClearButtonEnabled(True)
-        self.action = QComboBox()
+        self.action = _choice_list(12)
         self.since_on, self.since = _day_choice("Fro&m", "First day", date.today() - timedelta(days=30))
         self.until_on, self.until = _day_choice("T&o", "Last day", date.today())
         self.show_button = QPushButton("Sho&w")
@@ -434,6 +436,32 @@ def _labelled(row: QHBoxLayout, text: str, editor: QWidget, name: str) -> None:
     row.addWidget(editor)
 
 
+def _choice_list(characters: int) -> QComboBox:
+    """A drop-down as wide as ``characters`` whatever it holds: its choices are read after it is
+    first shown, and a list sized then, empty, cut "Everyone" short."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(characters)
+    return box
+
+
+def _room_for(box: QComboBox, text: str) -> int:
+    """The width the drop-down needs to show ``text`` whole, as the style draws it: its frame and
+    padding, and the style sheet's arrow, which sits over the padding and is not counted there."""
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    option.currentText = text
+    metrics = box.fontMetrics()
+    inside = QSize(metrics.horizontalAdvance(text), metrics.height())
+    style = box.style()
+    framed = style.sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, inside, box).width()
+    option.rect.setSize(QSize(framed, box.height()))
+    arrow = style.subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, box
+    ).width()
+    return framed + arrow
+
+
 def _fill(box: QComboBox, everything: str, choices: list[Choice]) -> None:
     """The drop-down's choices read again, keeping the one chosen if it is still there."""
     kept = box.currentData()
@@ -443,4 +471,5 @@ def _fill(box: QComboBox, everything: str, choices: list[Choice]) -> None:
     for choice in choices:
         box.addItem(choice.label, choice.value)
     box.setCurrentIndex(max(box.findData(kept), 0) if kept is not None else 0)
+    box.setMinimumWidth(_room_for(box, everything))
     box.blockSignals(False)

@@ -339,3 +339,12 @@ def test_every_control_is_named_and_has_its_own_key(
     tabs = {mnemonic(area.tabs.tabText(index)) for index in range(area.tabs.count())}
     menus = set("fgpa")  # File, Go, PCN, Account
     assert len(set(mine)) == len(mine) and not set(mine) & (tabs | menus)
+
+
+def test_the_user_and_action_lists_show_their_choice_in_full_at_1366_by_768(tab: AuditTab) -> None:
+    """Read after the tab is first shown, the lists once kept the width of an empty one and cut
+    "Everyone" and "Any action" short (seen on a real screen)."""
+    for combo in (tab.user, tab.action):
+        text = combo.currentText()
+        assert text in ("Everyone", "Any action")
+        assert combo.width() >= combo.fontMetrics().horizontalAdvance(text) + 40, text
