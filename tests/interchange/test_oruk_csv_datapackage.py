@@ -266,6 +266,8 @@ def test_what_is_read_back_keeps_every_id_it_was_written_with(tmp_path: Path) ->
     assert all(place.oruk_id for place in awkward.locations) and awkward.phone_id
     assert all(schedule.oruk_id for schedule in awkward.schedules)
     assert all(term.oruk_id for term in awkward.terms) and all(c.oruk_id for c in awkward.contacts)
+    assert all(area.oruk_id for area in awkward.service_areas) and awkward.organisation_id
+    assert [contact.phone_id for contact in awkward.contacts if contact.phone] != [None]
 
 
 def carried(service: OrukService) -> OrukService:
