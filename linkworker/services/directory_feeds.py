@@ -85,6 +85,9 @@ class FeedPreview(DirectoryImportPreview):
 
 @dataclass(frozen=True)
 class FeedImportResult:
+    """What importing a feed did: ``updated`` the services it changed, ``unchanged`` those it
+    described as they already were, ``closed`` those that had left it."""
+
     address: str
     added: int
     updated: int
