@@ -128,8 +128,9 @@ class CaseloadView(QWidget):
         scope.addWidget(self.everyone)
         scope.addWidget(self.overdue)
         scope.addStretch()
-        for button in (self.mine, self.everyone):
-            button.setVisible(not pcn_wide)
+        if pcn_wide:  # hidden only: showing a widget not yet in a window would open it as one
+            self.mine.hide()
+            self.everyone.hide()
         filters.addWidget(self._label("Show", None), 0, 0)
         filters.addLayout(scope, 1, 0)
         filters.addWidget(self._label("&Search:", self.search), 0, 1, 1, 3)
@@ -162,7 +163,8 @@ class CaseloadView(QWidget):
         self.reload_button = QPushButton("Re&load")
         self.reload_button.setToolTip("Read the list again from the database (F5)")
         self.reload_button.clicked.connect(lambda: self.refresh())
-        self.reload_button.setVisible(not pcn_wide)  # the Network area has its own, for both tabs
+        if pcn_wide:
+            self.reload_button.hide()  # the Network area has its own, for both tabs
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addSpacing(16)

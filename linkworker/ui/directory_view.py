@@ -171,7 +171,8 @@ class DirectoryView(QWidget):
         self.new_button = QPushButton("Ne&w service…")
         self.new_button.setToolTip("Add a service to the directory")
         self.new_button.clicked.connect(self.new_service_requested)
-        self.new_button.setVisible(actor.may(Permission.EDIT_DIRECTORY))
+        if not actor.may(Permission.EDIT_DIRECTORY):
+            self.new_button.hide()  # only hidden: shown before it is in a window, it would open as one
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addSpacing(16)

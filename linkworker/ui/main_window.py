@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -52,45 +52,29 @@ from linkworker.domain.roles import Permission
 from linkworker.services import organisation, signing_in
 from linkworker.services.actor import Actor
 from linkworker.services.session_lock import LockReason
-from linkworker.store.database import Database
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.calendar_export_dialog import CalendarExportDialog
-from linkworker.ui.case_tabs import CaseTab, CaseTabs
-from linkworker.ui.caseload_view import CaseloadView
+from linkworker.ui.areas import Area, AreaView
 from linkworker.ui.dialogs import ChangePasswordDialog
-from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.empty_state import Step
 from linkworker.ui.errors import call_service, show_message
-from linkworker.ui.help_window import AboutDialog, ShortcutsDialog, UserGuideWindow
 from linkworker.ui.idle_lock import CHECK_EVERY_MS as IDLE_CHECK_MS
 from linkworker.ui.idle_lock import WindowLock
-from linkworker.ui.import_view import ImportView
-from linkworker.ui.needs_admin import NeedsAdmin
-from linkworker.ui.network_view import NetworkView
 from linkworker.ui.notices import CHECK_EVERY_MS, KEY_BANNER, DayDismissals, DueWatcher, KeyBanner, NoticeBar
-from linkworker.ui.overview_view import OverviewView
 from linkworker.ui.paged_model import ROW_ID_ROLE
-from linkworker.ui.referral_form import NewReferralView
 from linkworker.ui.screen import fit_to_screen
-from linkworker.ui.summary_view import SummaryView
-from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
+
+if TYPE_CHECKING:
+    # Each area's module loads when the area is first shown (ui/areas.py).
+    from linkworker.store.database import Database
+    from linkworker.ui.admin_view import AdminView
+    from linkworker.ui.calendar_export_dialog import CalendarExportDialog
+    from linkworker.ui.case_tabs import CaseTabs
+    from linkworker.ui.directory_area import DirectoryArea
+    from linkworker.ui.help_window import AboutDialog, ShortcutsDialog, UserGuideWindow
+    from linkworker.ui.network_view import NetworkView
+    from linkworker.ui.today_view import TodayView
 
 TODAY: Final = "Today"
 STATUS_MESSAGE_MS: Final = 15_000
-
-
-@dataclass(frozen=True)
-class Area:
-    """``refresh`` reads the area when the user goes to it; ``live`` reads it again while it is on
-    screen, on the timer and when the window comes back into use, keeping what the user is doing
-    (None: it changes only when the user changes it); ``search`` brings the area's search box to
-    the front (its tab, if it is on one) and gives it (None: the area has none)."""
-
-    title: str
-    widget: QWidget
-    refresh: Callable[[], None]
-    live: Callable[[], None] | None = None
-    search: Callable[[], QLineEdit] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,16 +112,15 @@ class MainWindow(QMainWindow):
         self._signing_out = False
         self._session_ended = False
         self._last_read = time.monotonic()
+        self.pages = QStackedWidget()
         self.areas = self._areas()
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Areas")
         self.navigation.setAccessibleDescription("Choose an area to show it on the right.")
-        self.pages = QStackedWidget()
         for area in self.areas:
             self.navigation.addItem(QListWidgetItem(area.title))
-            self.pages.addWidget(area.widget)
         self.navigation.currentRowChanged.connect(self._show_area)
         # Chosen with the mouse or Enter: the keys go to the area (the arrow keys stay in the list).
         self.navigation.itemClicked.connect(lambda _item: self._focus_area())
@@ -191,7 +174,7 @@ class MainWindow(QMainWindow):
         self.live_timer.timeout.connect(self._banner_for_today)
         self.live_timer.start()
         self.watcher: DueWatcher | None = None
-        if self.today is not None:
+        if self._area(TODAY) is not None:
             self.watcher = DueWatcher(database, actor, self, interval_ms=self.timings.notice_ms)
             self.watcher.counted.connect(self._show_count)
             self.watcher.came_due.connect(self.notice.announce)
@@ -199,72 +182,135 @@ class MainWindow(QMainWindow):
             self.watcher.start()
 
     def _areas(self) -> list[Area]:
-        areas: list[Area] = []
-        self.cases: CaseTabs | None = None
-        self.today: TodayView | None = None
-        if self.actor.may(Permission.SEE_IDENTIFIABLE) and self.actor.may(Permission.EDIT_CASES):
-            today = self.today = TodayView(self.database, self.actor)
-            caseload = CaseloadView(self.database, self.actor)
-            referral = NewReferralView(self.database, self.actor)
-            self.cases = CaseTabs(self.database, self.actor)
-            importer = ImportView(self.database, self.actor)
-            today.case_requested.connect(self.open_case)
-            today.counted.connect(self._show_count)
-            today.step_requested.connect(self.go_to_step)
-            export = QPushButton("Export to &calendar…")
-            export.setToolTip("Save your open follow-ups as a calendar file for Outlook")
-            export.clicked.connect(lambda: self.export_calendar())
-            today.add_action(export)
-            caseload.case_requested.connect(self.open_case)
-            caseload.step_requested.connect(self.go_to_step)
-            referral.referral_created.connect(self.open_case)
-            referral.case_requested.connect(self.open_case)
-            areas += [
-                Area(TODAY, today, today.refresh, lambda: today.refresh(reread=True)),
-                Area(
-                    "Caseload",
-                    caseload,
-                    caseload.refresh,
-                    lambda: caseload.refresh(reread=True),
-                    lambda: caseload.search,
-                ),
-                Area("New referral", referral, referral.refresh),
-                Area("Cases", self.cases, self.cases.refresh, self._read_case_again),
-                Area("Import referrals", importer, lambda: None),
+        """The areas this user's role may use, in the list's order; each is built when first
+        shown (ui/areas.py), so its module loads only then."""
+        actor, titles = self.actor, []
+        if actor.may(Permission.SEE_IDENTIFIABLE) and actor.may(Permission.EDIT_CASES):
+            titles += [
+                (TODAY, self._today),
+                ("Caseload", self._caseload),
+                ("New referral", self._new_referral),
+                ("Cases", self._cases),
+                ("Import referrals", self._import_referrals),
             ]
-        self.directory: DirectoryArea | None = None
-        if self.actor.may(Permission.EDIT_DIRECTORY):
-            directory = self.directory = DirectoryArea(self.database, self.actor)
-            directory.services.step_requested.connect(self.go_to_step)
-            directory.setFocusProxy(directory.services)  # typing on arrival goes to the search
-            areas.append(
-                Area("Directory", directory, directory.refresh, search=lambda: directory_search(directory))
-            )
-        if self.actor.may(Permission.SEE_AGGREGATES):
-            network = NetworkView(self.database, self.actor)
-            network.case_requested.connect(self.open_case)
-            areas.append(
-                Area(
-                    "Network",
-                    network,
-                    network.refresh,
-                    lambda: network.refresh(reread=True),
-                    None if network.cases is None else lambda: network_search(network),
-                )
-            )
+        if actor.may(Permission.EDIT_DIRECTORY):
+            titles.append(("Directory", self._directory))
+        if actor.may(Permission.SEE_AGGREGATES):
+            titles.append(("Network", self._network))
+        titles.append(("Overview", self._overview))
+        if actor.may(Permission.SEE_AGGREGATES):
+            titles.append(("Monthly summary", self._summary))
+        if actor.may(Permission.SET_PCN_POLICY):
+            titles.append(("Needs", self._needs))
+        if actor.may(Permission.ADMINISTER):
+            titles.append(("Administration", self._administration))
+        return [Area(title, make, self.pages) for title, make in titles]
+
+    def _area(self, title: str) -> Area | None:
+        return next((area for area in self.areas if area.title == title), None)
+
+    def view(self, title: str) -> QWidget | None:
+        """The area's widget, built now if it was not yet; None if this user has no such area."""
+        area = self._area(title)
+        return area.widget if area is not None else None
+
+    @property
+    def today(self) -> TodayView | None:
+        return self.view(TODAY)  # type: ignore[return-value]
+
+    @property
+    def cases(self) -> CaseTabs | None:
+        return self.view("Cases")  # type: ignore[return-value]
+
+    @property
+    def directory(self) -> DirectoryArea | None:
+        return self.view("Directory")  # type: ignore[return-value]
+
+    @property
+    def admin(self) -> AdminView | None:
+        return self.view("Administration")  # type: ignore[return-value]
+
+    def _today(self) -> AreaView:
+        from linkworker.ui.today_view import TodayView
+
+        today = TodayView(self.database, self.actor)
+        today.case_requested.connect(self.open_case)
+        today.counted.connect(self._show_count)
+        today.step_requested.connect(self.go_to_step)
+        export = QPushButton("Export to &calendar…")
+        export.setToolTip("Save your open follow-ups as a calendar file for Outlook")
+        export.clicked.connect(lambda: self.export_calendar())
+        today.add_action(export)
+        return AreaView(today, today.refresh, lambda: today.refresh(reread=True))
+
+    def _caseload(self) -> AreaView:
+        from linkworker.ui.caseload_view import CaseloadView
+
+        caseload = CaseloadView(self.database, self.actor)
+        caseload.case_requested.connect(self.open_case)
+        caseload.step_requested.connect(self.go_to_step)
+        return AreaView(
+            caseload, caseload.refresh, lambda: caseload.refresh(reread=True), lambda: caseload.search
+        )
+
+    def _new_referral(self) -> AreaView:
+        from linkworker.ui.referral_form import NewReferralView
+
+        referral = NewReferralView(self.database, self.actor)
+        referral.referral_created.connect(self.open_case)
+        referral.case_requested.connect(self.open_case)
+        return AreaView(referral, referral.refresh)
+
+    def _cases(self) -> AreaView:
+        from linkworker.ui.case_tabs import CaseTabs
+
+        cases = CaseTabs(self.database, self.actor)
+        return AreaView(cases, cases.refresh, self._read_case_again)
+
+    def _import_referrals(self) -> AreaView:
+        from linkworker.ui.import_view import ImportView
+
+        return AreaView(ImportView(self.database, self.actor), lambda: None)
+
+    def _directory(self) -> AreaView:
+        from linkworker.ui.directory_area import DirectoryArea
+
+        directory = DirectoryArea(self.database, self.actor)
+        directory.services.step_requested.connect(self.go_to_step)
+        directory.setFocusProxy(directory.services)  # typing on arrival goes to the search
+        return AreaView(directory, directory.refresh, search=lambda: directory_search(directory))
+
+    def _network(self) -> AreaView:
+        from linkworker.ui.network_view import NetworkView
+
+        network = NetworkView(self.database, self.actor)
+        network.case_requested.connect(self.open_case)
+        search = None if network.cases is None else lambda: network_search(network)
+        return AreaView(network, network.refresh, lambda: network.refresh(reread=True), search)
+
+    def _overview(self) -> AreaView:
+        from linkworker.ui.overview_view import OverviewView
+
         overview = OverviewView(self.database, self.actor)
-        areas.append(Area("Overview", overview, overview.refresh, overview.refresh))
-        if self.actor.may(Permission.SEE_AGGREGATES):
-            summary = SummaryView(self.database, self.actor)
-            areas.append(Area("Monthly summary", summary, summary.refresh))
-        if self.actor.may(Permission.SET_PCN_POLICY):
-            needs = NeedsAdmin(self.database, self.actor)
-            areas.append(Area("Needs", needs, needs.refresh))
-        self.admin: AdminView | None = None
-        if self.actor.may(Permission.ADMINISTER):
-            admin = self.admin = AdminView(self.database, self.actor)
-            areas.append(Area("Administration", admin, admin.refresh))
-        return areas
+        return AreaView(overview, overview.refresh, overview.refresh)
+
+    def _summary(self) -> AreaView:
+        from linkworker.ui.summary_view import SummaryView
+
+        summary = SummaryView(self.database, self.actor)
+        return AreaView(summary, summary.refresh)
+
+    def _needs(self) -> AreaView:
+        from linkworker.ui.needs_admin import NeedsAdmin
+
+        needs = NeedsAdmin(self.database, self.actor)
+        return AreaView(needs, needs.refresh)
+
+    def _administration(self) -> AreaView:
+        from linkworker.ui.admin_view import AdminView
+
+        admin = AdminView(self.database, self.actor)
+        return AreaView(admin, admin.refresh)
 
     def area_titles(self) -> list[str]:
         return [area.title for area in self.areas]
@@ -396,6 +442,8 @@ class MainWindow(QMainWindow):
     def open_user_guide(self) -> UserGuideWindow:
         """The user guide in a window of its own beside this one (F1); one at a time."""
         if self.guide is None or not isValid(self.guide):
+            from linkworker.ui.help_window import UserGuideWindow
+
             self.guide = UserGuideWindow(self)
         self.guide.show()
         self.guide.raise_()
@@ -403,12 +451,16 @@ class MainWindow(QMainWindow):
         return self.guide
 
     def show_shortcuts(self) -> ShortcutsDialog:
+        from linkworker.ui.help_window import ShortcutsDialog
+
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def show_about(self) -> AboutDialog:
+        from linkworker.ui.help_window import AboutDialog
+
         dialog = AboutDialog(self.database, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -423,6 +475,7 @@ class MainWindow(QMainWindow):
 
     def _show_area(self, row: int) -> None:
         if 0 <= row < len(self.areas):
+            self.areas[row].view()  # built before it is shown, in its page's place
             self.pages.setCurrentIndex(row)
             self._last_read = time.monotonic()
             self.areas[row].refresh()
@@ -456,6 +509,8 @@ class MainWindow(QMainWindow):
 
     def _read_case_again(self) -> None:
         """The case in front, read again while on screen: not a new viewing for the audit trail."""
+        from linkworker.ui.case_tabs import CaseTab
+
         tab = self.cases.tabs.currentWidget() if self.cases is not None else None
         if isinstance(tab, CaseTab):
             tab.case.refresh(reopened=True)
@@ -470,12 +525,16 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{TODAY}, {what}")
 
     def export_calendar(self) -> CalendarExportDialog:
+        from linkworker.ui.calendar_export_dialog import CalendarExportDialog
+
         dialog = CalendarExportDialog(self.database, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def set_first_contact_wait(self) -> None:
+        from linkworker.ui.today_view import FirstContactWaitDialog
+
         dialog = FirstContactWaitDialog(self.database, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.refresh)

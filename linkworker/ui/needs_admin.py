@@ -119,8 +119,8 @@ class NeedsAdmin(QWidget):
         )
         self.read_only_note.setWordWrap(True)
         local_column.addWidget(self.read_only_note)
-        self.editing.setVisible(may_edit)
-        self.read_only_note.setVisible(not may_edit)
+        # Hidden only: showing a widget not yet in a window would open it as a window of its own.
+        (self.read_only_note if may_edit else self.editing).hide()
         national_column = QVBoxLayout()
         national_column.addWidget(national_heading)
         national_column.addWidget(self.national_table, 1)

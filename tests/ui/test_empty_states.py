@@ -85,7 +85,7 @@ def test_today_on_a_new_database_says_what_to_do_next(
     assert area(window) == "New referral"
     go(window, "Today")
     click(qtbot, panel, "Import the directory")
-    directory_area = window.findChild(DirectoryArea)
+    directory_area = window.view("Directory")
     assert directory_area is not None
     assert area(window) == "Directory" and directory_area.tabs.currentWidget() is directory_area.importer
 
@@ -107,7 +107,7 @@ def test_the_caseload_on_a_new_database_offers_import_or_a_new_referral(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     window = open_window(qtbot, sqlite_database, worker)
-    caseload = window.findChild(CaseloadView)
+    caseload = window.view("Caseload")
     assert caseload is not None
     go(window, "Caseload")
     panel = caseload.empty_state
@@ -128,7 +128,7 @@ def test_the_network_s_case_list_says_where_referrals_come_in_without_dead_butto
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
-    network = window.findChild(NetworkView)
+    network = window.view("Network")
     assert network is not None and network.cases is not None and network.tabs is not None
     go(window, "Network")
     network.tabs.setCurrentWidget(network.cases)
@@ -142,7 +142,7 @@ def test_an_empty_directory_offers_the_import_and_a_new_service(
 ) -> None:
     manager = sqlite_actors[Role.MANAGER]
     window = open_window(qtbot, sqlite_database, manager)
-    directory_area = window.findChild(DirectoryArea)
+    directory_area = window.view("Directory")
     assert directory_area is not None
     go(window, "Directory")
     services = directory_area.services
@@ -183,7 +183,7 @@ def test_with_no_practices_an_administrator_is_sent_to_add_them(
     referral_button = panel.button("New referral")
     assert referral_button is not None and not referral_button.isEnabled()  # a referral names a practice
     click(qtbot, panel, "Add practices")
-    admin_view = window.findChild(AdminView)
+    admin_view = window.view("Administration")
     assert admin_view is not None
     assert area(window) == "Administration" and admin_view.tabs.currentWidget() is admin_view.practices
 
@@ -197,7 +197,7 @@ def test_with_no_practices_a_link_worker_is_told_whom_to_ask(
     panel = window.today.getting_started
     assert panel.button("Add practices") is None
     assert "Ask your Linkworker administrator to add the PCN's practices" in panel.text()
-    caseload = window.findChild(CaseloadView)
+    caseload = window.view("Caseload")
     assert caseload is not None
     go(window, "Caseload")
     assert "Ask your Linkworker administrator" in caseload.empty_state.text()

@@ -294,7 +294,7 @@ def test_open_the_existing_case_opens_it_in_the_cases_area(
     qtbot.addWidget(window)
     window.show()
     window.show_area(window.area_titles().index("New referral"))
-    form = window.findChild(NewReferralView)
+    form = window.view("New referral")
     assert form is not None and window.cases is not None
     _find_and_use(qtbot, form, "Okonjo", date(1948, 11, 2))
     qtbot.mouseClick(form.open_case_button, Qt.MouseButton.LeftButton)

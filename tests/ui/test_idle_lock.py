@@ -174,7 +174,7 @@ def test_ctrl_l_locks_and_the_password_unlocks_with_the_referral_form_as_it_was(
     admin, worker = sqlite_actors[Role.ADMIN], sqlite_actors[Role.LINK_WORKER]
     window = open_window(qtbot, sqlite_database, worker, clock)
     window.show_area(window.area_titles().index("New referral"))
-    form = window.findChild(NewReferralView)
+    form = window.view("New referral")
     assert form is not None
     form.search_given_name.setFocus()
     qtbot.keyClicks(form.search_given_name, "Alexandra")

@@ -130,7 +130,7 @@ def test_a_case_asked_for_opens_once_in_the_cases_area(
     first = new_case(sqlite_database, worker, given_name="Orla")
     second = new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
     window = open_window(qtbot, sqlite_database, worker)
-    caseload = window.findChild(CaseloadView)
+    caseload = window.view("Caseload")
     assert caseload is not None and window.cases is not None
 
     caseload.case_requested.emit(first)
@@ -159,7 +159,7 @@ def test_a_new_referral_opens_its_case(
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = new_case(sqlite_database, worker)
     window = open_window(qtbot, sqlite_database, worker)
-    form = window.findChild(NewReferralView)
+    form = window.view("New referral")
     assert form is not None and window.cases is not None
     form.referral_created.emit(referral_id)  # as the form does once it has saved
     assert window.navigation.currentItem().text() == "Cases"
@@ -251,7 +251,7 @@ def test_signing_out_is_written_to_the_audit_trail_once(
 
 
 def directory_tabs(window: MainWindow) -> list[str]:
-    area = window.findChild(DirectoryArea)
+    area = window.view("Directory")
     assert area is not None
     return [area.tabs.tabText(index).replace("&", "") for index in range(area.tabs.count())]
 
@@ -382,7 +382,7 @@ def test_the_caseload_is_read_again_keeping_the_typing_and_the_selected_case_and
     window.show()
     with qtbot.waitActive(window):
         window.activateWindow()
-    caseload = window.findChild(CaseloadView)
+    caseload = window.view("Caseload")
     assert caseload is not None
     window.show_area(window.area_titles().index("Caseload"))
     caseload.search.setFocus()
@@ -451,7 +451,7 @@ def test_a_case_from_the_network_opens_in_the_cases_area(
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = new_case(sqlite_database, worker)
     window = open_window(qtbot, sqlite_database, worker)
-    network = window.findChild(NetworkView)
+    network = window.view("Network")
     assert network is not None
     network.case_requested.emit(referral_id)
     assert window.navigation.currentItem().text() == "Cases"
@@ -495,9 +495,9 @@ def test_ctrl_f_puts_the_cursor_in_the_area_s_search_box(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     window = active_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
-    caseload = window.findChild(CaseloadView)
-    directory = window.findChild(DirectoryArea)
-    network = window.findChild(NetworkView)
+    caseload = window.view("Caseload")
+    directory = window.view("Directory")
+    network = window.view("Network")
     assert caseload is not None and directory is not None and network is not None
 
     window.show_area(window.area_titles().index("Caseload"))
@@ -531,8 +531,8 @@ def test_typing_straight_after_changing_area_lands_in_the_area(
     worker = sqlite_actors[Role.LINK_WORKER]
     new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
     window = active_window(qtbot, sqlite_database, worker)
-    caseload = window.findChild(CaseloadView)
-    directory = window.findChild(DirectoryArea)
+    caseload = window.view("Caseload")
+    directory = window.view("Directory")
     assert caseload is not None and directory is not None
     assert window.navigation.hasFocus()
 
@@ -557,3 +557,28 @@ def test_typing_straight_after_changing_area_lands_in_the_area(
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
     assert window.navigation.currentRow() == row + 1 and window.navigation.hasFocus()
+
+
+@pytest.mark.parametrize("role", [Role.LINK_WORKER, Role.MANAGER, Role.ADMIN])
+def test_each_area_built_on_first_use_opens_no_window_of_its_own(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], role: Role
+) -> None:
+    """Areas are built when first shown, after the window is: a widget shown before it is put
+    in a window would flash up as a window of its own and take the keyboard from this one."""
+    window = MainWindow(sqlite_database, sqlite_actors[role], FAST)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    assert [area.built for area in window.areas][1:] == [False] * (len(window.areas) - 1)
+    for title in window.area_titles():
+        shown_before = {id(widget) for widget in QApplication.topLevelWidgets() if widget.isVisible()}
+        assert window.view(title) is not None
+        qtbot.wait(10)
+        opened = [
+            type(widget).__name__
+            for widget in QApplication.topLevelWidgets()
+            if widget.isVisible() and id(widget) not in shown_before
+        ]
+        assert opened == [], f"building {title} opened {opened}"
+        assert QApplication.activeWindow() is window, f"building {title} took the keyboard"

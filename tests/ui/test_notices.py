@@ -241,7 +241,7 @@ def test_banners_leave_the_form_its_room_on_a_1366_by_768_screen(
             window.notice.announce(notice)
         window.show_area(window.area_titles().index("New referral"))
         qtbot.wait(10)
-        form = window.findChild(NewReferralView)
+        form = window.view("New referral")
         assert form is not None
         return window, form.scroll.viewport().height()
 
