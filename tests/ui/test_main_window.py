@@ -24,12 +24,10 @@ from linkworker.ui.calendar_export_dialog import CalendarExportDialog
 from linkworker.ui.case_tabs import CaseTab, CaseTabs
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.dialogs import ChangePasswordDialog
-from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.import_view import ImportView
 from linkworker.ui.main_window import MainWindow, Timings
 from linkworker.ui.match_view import MatchView
 from linkworker.ui.needs_admin import NeedsAdmin
-from linkworker.ui.network_view import NetworkView
 from linkworker.ui.referral_form import NewReferralView
 from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
 from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
