@@ -16,12 +16,8 @@ from linkworker.domain.service_entry import ServiceEntry
 from linkworker.services import directory, organisation
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.caseload_view import CaseloadView
-from linkworker.ui.directory_area import DirectoryArea
 from linkworker.ui.empty_state import EmptyState
 from linkworker.ui.main_window import MainWindow
-from linkworker.ui.network_view import NetworkView
 from linkworker.ui.service_editor import ServiceEditorDialog
 from tests.services.casework_builder import new_case
 

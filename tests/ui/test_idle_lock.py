@@ -28,7 +28,6 @@ from linkworker.ui.jobs import run_job
 from linkworker.ui.letter_preview import open_letter
 from linkworker.ui.locking_tab import LockingTab
 from linkworker.ui.main_window import MainWindow, Timings
-from linkworker.ui.referral_form import NewReferralView
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD
 from tests.reports.gp_episode import FULL, add_episode
 from tests.ui.conftest import Messages

@@ -28,7 +28,6 @@ from linkworker.ui.notices import (
     came_due_text,
     opening_text,
 )
-from linkworker.ui.referral_form import NewReferralView
 from tests.conftest import _set_up_pcn
 from tests.helpers.fake_keyring import NoKeyring
 from tests.services.casework_builder import new_case
