@@ -3,7 +3,10 @@
 Feeds describe services with terms of their own taxonomies ("esd-needs 100: Exercise"); a PCN
 manager says which need each means. An import lists every term it meets here, unmapped at
 first (``need_code`` null), and gives a service the needs its terms are mapped to; terms of
-Linkworker's own taxonomy (``linkworker-needs``, as exports write them) are needs already.
+Linkworker's own taxonomy (``linkworker-needs``, as exports write them) are needs already. The
+terms come from either way ORUK gives a service's taxonomy (``interchange.oruk``): attributes
+linking to a term, or the ``taxonomy_terms`` array of a UK-profile service; a term is known by
+its vocabulary and code, whichever way it came.
 Mapping a term gives its need to the directory's services that carry the term straight away;
 it never takes a need away, since a need may also have been set by hand.
 """
