@@ -23,7 +23,7 @@ Create Date: 2026-12-06 23:30:00
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -120,9 +120,7 @@ def _keep_exported_ids(connection: sa.Connection) -> None:
     )
 
 
-def _numbered(
-    rows: Iterable[sa.Row[tuple[int, int]]], exported: dict[int, str], kind: str
-) -> list[dict[str, object]]:
+def _numbered(rows: Iterable[Sequence[int]], exported: dict[int, str], kind: str) -> list[dict[str, object]]:
     """A venue's or a time's id: made from its service's and its place among the service's (by id)."""
     numbered: list[dict[str, object]] = []
     place: dict[int, int] = {}
