@@ -496,8 +496,9 @@ def _schedule_rows(model: Service, service: OrukService) -> list[dict[str, objec
 
 
 def stored_service(model: Service) -> OrukService:
-    """A service of the directory in ORUK terms, every part with its id (``with_part_ids``), its
-    needs left out (an export adds them as terms)."""
+    """A service of the directory in ORUK terms, every part with its id, its needs left out (an
+    export adds them as terms). A venue or a time entered in Linkworker has an id made from its
+    own row's, so it keeps its id when another is taken away; other parts have ``with_part_ids``'s."""
     index = {location.id: number for number, location in enumerate(model.locations)}
     service = OrukService(
         oruk_id=local_key(model.id, model.oruk_id),
@@ -525,7 +526,7 @@ def stored_service(model: Service) -> OrukService:
                 location.postcode,
                 location.latitude,
                 location.longitude,
-                location.oruk_id,
+                location.oruk_id or f"linkworker-location-{location.id}",
             )
             for location in model.locations
         ),
@@ -537,7 +538,7 @@ def stored_service(model: Service) -> OrukService:
                 schedule.closes_at,
                 schedule.description,
                 index.get(schedule.location_id) if schedule.location_id is not None else None,
-                schedule.oruk_id,
+                schedule.oruk_id or f"linkworker-schedule-{schedule.id}",
             )
             for schedule in model.schedules
         ),

@@ -16,7 +16,7 @@ from linkworker.services import directory_export, directory_import
 from linkworker.services.actor import Actor
 from linkworker.services.directory_import import ImportRefused
 from linkworker.store.database import Database
-from linkworker.store.models import AuditEvent, Service, TaxonomyMapping
+from linkworker.store.models import AuditEvent, Service, ServiceLocation, TaxonomyMapping
 from tests.interchange.oruk_records import (
     CONTACT_ID,
     LOCATION,
@@ -190,3 +190,31 @@ def test_a_bad_email_and_web_address_are_left_out_flagged_and_the_export_stays_v
         directory_export.export(session, manager, tmp_path / "export.json")
     (exported,) = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
     assert service_errors(exported) == []
+
+
+def test_a_venue_entered_by_hand_keeps_its_exported_id_when_another_goes(
+    database: Database, actors: dict[Role, Actor], tmp_path: Path
+) -> None:
+    manager = actors[Role.MANAGER]
+    with database.session() as session:
+        service = Service(
+            pcn_id=manager.pcn_id,
+            organisation_name="Testvale Library",
+            name="Get Online Sessions",
+            cost_kind="free",
+            status="active",
+            locations=[ServiceLocation(name="Main Library"), ServiceLocation(name="Branch Library")],
+        )
+        session.add(service)
+
+    def venues() -> dict[str, str]:
+        with database.session() as session:
+            directory_export.export(session, manager, tmp_path / "export.json")
+        (exported,) = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+        return {link["location"]["name"]: link["location"]["id"] for link in exported["service_at_locations"]}
+
+    before = venues()
+    with database.session() as session:
+        main = session.scalars(select(ServiceLocation).where(ServiceLocation.name == "Main Library")).one()
+        session.delete(main)
+    assert venues() == {"Branch Library": before["Branch Library"]}
