@@ -9,7 +9,16 @@ the space the view keeps for it; a change in either refreshes the other, and the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QStackedLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QStackedLayout,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from linkworker.domain.intake import case_number
 from linkworker.services.actor import Actor
@@ -98,11 +107,26 @@ class CaseTabs(QWidget):
         try:
             index = self.tabs.addTab(tab, case_number(referral_id))
             self.tabs.setTabToolTip(index, f"Case {case_number(referral_id)}")
+            self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, self._close_button(tab))
             self.tabs.setCurrentIndex(index)
         finally:
             self._opening = False
         self._stack.setCurrentWidget(self.tabs)
         return tab
+
+    def _close_button(self, tab: CaseTab) -> QToolButton:
+        """A plain ✕ in the style's colours (``QToolButton#tabClose``), not the platform theme's
+        icon, which some themes draw as a red box; it closes its own tab wherever it was moved."""
+        number = case_number(tab.referral_id)
+        button = QToolButton()
+        button.setObjectName("tabClose")
+        button.setText("✕")
+        button.setAutoRaise(True)
+        button.setToolTip(f"Close {number}")
+        button.setAccessibleName(f"Close case {number}")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the case, not the tab bar
+        button.clicked.connect(lambda: self.close_tab(self.tabs.indexOf(tab)))
+        return button
 
     def close_tab(self, index: int) -> None:
         tab = self.tabs.widget(index)
