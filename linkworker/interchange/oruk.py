@@ -129,7 +129,9 @@ _SUMMARY_FIELDS = frozenset(
 
 # The parts of a service an import may update, each with the fields of a record that carry it and
 # the ``OrukService`` fields it sets. Service-level schedules are "schedules"; a location's
-# schedules and accessibility come with "locations".
+# schedules and accessibility come with "locations". The organisation's description, website and
+# email are parts of their own, carried by those fields of the nested organisation
+# (``_ORGANISATION_KEYS``): a page item may give the organisation by its id and name alone.
 PART_KEYS: dict[str, tuple[str, ...]] = {
     "organisation": ("organization",),
     "description": ("description",),
@@ -151,10 +153,10 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "service_areas": ("service_areas",),
 }
 PARTS: dict[str, tuple[str, ...]] = {
-    "organisation": (
-        "organisation_name", "organisation_id", "organisation_description", "organisation_url",
-        "organisation_email",
-    ),
+    "organisation": ("organisation_name", "organisation_id"),
+    "organisation_description": ("organisation_description",),
+    "organisation_url": ("organisation_url",),
+    "organisation_email": ("organisation_email",),
     "description": ("description",),
     "url": ("url",),
     "email": ("email",),
@@ -174,6 +176,11 @@ PARTS: dict[str, tuple[str, ...]] = {
     "service_areas": ("service_areas",),
 }  # fmt: skip
 
+_ORGANISATION_KEYS = {
+    "description": "organisation_description",
+    "website": "organisation_url",
+    "email": "organisation_email",
+}
 # Flags about a part the record does not carry: true of a new service, which gets the default;
 # an update keeps what the service had, so they are not kept with it (``merged``).
 NO_ORGANISATION = "No organisation is given."
@@ -538,8 +545,22 @@ def _service(
     phone, phone_id = _phone(raw, record, carried)
     url = _checked(raw.get("url"), parse_url, "web address", record, carried, "url")
     email = _checked(raw.get("email"), parse_email, "email address", record, carried, "email")
-    website = _checked(organisation.get("website"), parse_url, "organisation's web address", record)
-    mailbox = _checked(organisation.get("email"), parse_email, "organisation's email address", record)
+    website = _checked(
+        organisation.get("website"),
+        parse_url,
+        "organisation's web address",
+        record,
+        carried,
+        "organisation_url",
+    )
+    mailbox = _checked(
+        organisation.get("email"),
+        parse_email,
+        "organisation's email address",
+        record,
+        carried,
+        "organisation_email",
+    )
     contacts = tuple(_contact(item, record) for item in _objects(raw.get("contacts")))
     return OrukService(
         oruk_id=record_id,
@@ -600,7 +621,11 @@ def _carried(raw: Mapping[str, Any], summary: bool) -> set[str]:
             return False
         return not summary or key in _SUMMARY_FIELDS or bool(_objects(raw[key]))
 
-    return {part for part, keys in PART_KEYS.items() if any(present(key) for key in keys)}
+    carried = {part for part, keys in PART_KEYS.items() if any(present(key) for key in keys)}
+    organisation = raw.get("organization")
+    if isinstance(organisation, Mapping):
+        carried |= {part for key, part in _ORGANISATION_KEYS.items() if key in organisation}
+    return carried
 
 
 def _id(value: object) -> str | None:

@@ -39,6 +39,20 @@ from tests.interchange.oruk_records import (
 )
 from tests.interchange.oruk_standard import service_errors
 
+# What the summary record of oruk_records carries: the service's own fields and its organisation.
+OWN_FIELDS = frozenset(
+    {
+        "organisation",
+        "organisation_description",
+        "organisation_url",
+        "organisation_email",
+        "description",
+        "url",
+        "email",
+        "status",
+    }
+)
+
 
 def read_one(document: object, name: str = "feed.json") -> OrukService:
     (service,) = parse_json(json.dumps(document).encode(), name).services
@@ -51,7 +65,7 @@ def test_a_full_record_carries_every_part_it_has_and_a_page_item_only_its_own_fi
     assert full.carried == frozenset(PARTS) - {"access_routes", "languages", "max_age", "verified_on"}
     summary = read_one(page_of(summary_record()))
     assert summary.summary is True
-    assert summary.carried == frozenset({"organisation", "description", "url", "email", "status"})
+    assert summary.carried == OWN_FIELDS
 
 
 def test_a_page_item_with_empty_tables_carries_none_of_them_but_a_full_record_clears_them() -> None:
@@ -62,9 +76,7 @@ def test_a_page_item_with_empty_tables_carries_none_of_them_but_a_full_record_cl
         "cost_options": [],
         "phones": [],
     }
-    assert read_one(page_of(summary_record(**emptied))).carried == frozenset(
-        {"organisation", "description", "url", "email", "status"}
-    )
+    assert read_one(page_of(summary_record(**emptied))).carried == OWN_FIELDS
     cleared = read_one(full_record(**emptied)).carried
     assert cleared is not None and {"locations", "schedules", "terms", "cost", "phone"} <= cleared
 
@@ -77,6 +89,17 @@ def test_a_summary_after_a_full_record_keeps_venues_times_terms_and_cost() -> No
     assert (after.locations, after.schedules, after.terms) == (kept.locations, kept.schedules, kept.terms)
     assert (after.cost_kind, after.cost_note) == (CostKind.PAID, "£6 a class")
     assert after.problems == (), "the summary's 'cost not given' is about a new service, not this one"
+
+
+def test_an_organisation_given_by_its_id_and_name_alone_keeps_its_details() -> None:
+    kept = with_part_ids(read_one(full_record()))
+    brief = {"id": ORGANISATION_ID, "name": "Testvale Yoga Trust"}
+    after = merged(kept, read_one(page_of(summary_record(organization=brief))))
+    assert (after.organisation_description, after.organisation_url, after.organisation_email) == (
+        "A charity teaching yoga to older people.",
+        "https://trust.example.org",
+        "office@trust.example.org",
+    )
 
 
 def test_a_field_present_and_empty_clears_it_and_one_absent_leaves_it() -> None:
