@@ -11,12 +11,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from linkworker import __version__, config
 from linkworker.services.access import DataAccess, SignedIn
@@ -83,7 +84,8 @@ class AppFlow(QObject):
         and the rest of the app loads while the user types (``_load_the_rest``)."""
         if self.access.opens_only_with_a_password():
             self._show_sign_in()
-            QTimer.singleShot(0, _load_the_rest)
+            assert self.sign_in is not None
+            self._after_first_paint = _AfterFirstPaint(self.sign_in, _load_the_rest)
             return
         outcome = call_plain(None, self._needs_setup, action="Open Linkworker")
         if not outcome.ok:
@@ -224,11 +226,33 @@ def _bugs_shown(app: QApplication) -> Iterator[None]:
         sys.excepthook = previous
 
 
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once ``window`` has been painted: a timer alone may fire before the
+    window system has asked for the first paint, and loading would then delay it."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint has reached the screen
+        return False
+
+
 def _load_the_rest() -> None:
     """Load the modules a sign-in and the main window need while the sign-in window waits for
     the user: the window has been drawn, and the user is still typing."""
     import linkworker.services.unlocking
-    import linkworker.ui.main_window  # noqa: F401  (loaded, not used here)
+    import linkworker.ui.main_window
+    import linkworker.ui.today_view  # noqa: F401  (a link worker's first area: loaded, not used here)
+    from linkworker.domain.working_days import bank_holidays
+
+    this_year = date.today().year
+    for year in (this_year - 1, this_year):  # England's holidays, for Today's waits
+        bank_holidays(year)
 
 
 def run_app(access: DataAccess, *, sign_in_hint: str | None = None, config_folder: Path | None = None) -> int:
