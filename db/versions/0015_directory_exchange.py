@@ -6,6 +6,9 @@ its organisation's details, kept so an export gives back what an import took in.
   lists of their fields as the feed gave them, empty for none).
 - ``service_location.oruk_id``, ``service_schedule.oruk_id``, ``service_taxonomy.oruk_id``: the
   id of the venue, the time and the term in the feed.
+- an index on ``service_schedule.location_id``: an import that replaces a service's venues deletes
+  them, and each deletion looked through every time of the directory for the venue's (to set
+  them to no venue); 5,000 services changed took 3.5 s of deletions without it.
 
 Until now an export made these ids up from the service and the part's place in its list (a
 venue's id from the service's and "0", "1", ...), so they changed when a venue was taken away,
@@ -54,10 +57,14 @@ def upgrade() -> None:
         op.add_column("service", sa.Column(name, sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
     for table in _PART_TABLES:
         op.add_column(table, sa.Column("oruk_id", sa.String(length=100), nullable=True))
+    op.create_index(
+        op.f("ix_service_schedule_location_id"), "service_schedule", ["location_id"], unique=False
+    )
     _keep_exported_ids(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_service_schedule_location_id"), table_name="service_schedule")
     for table in reversed(_PART_TABLES):
         op.drop_column(table, "oruk_id")
     for name in reversed(_LISTS):
