@@ -42,6 +42,7 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import SOURCE_LABELS, URGENCY_LABELS
 from linkworker.domain.measures import Ons4Band, Ons4Question
 from linkworker.domain.referrals import CaseStatus, ClosingReason
+from linkworker.reports.gp_letter_content import GpLetter, Ons4Result, PracticeName, SwemwbsResult
 from linkworker.reports.page import (
     BODY_WIDTH,
     MARGIN,
@@ -56,7 +57,6 @@ from linkworker.reports.page import (
     page_footer,
     report_styles,
 )
-from linkworker.services.gp_record import GpLetter, Ons4Result, PracticeName, SwemwbsResult
 
 TITLE = "Social prescribing: message back to the GP and referrer"
 
