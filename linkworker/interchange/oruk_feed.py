@@ -57,7 +57,7 @@ class Politeness:
     than ``longest_wait`` taken as a refusal."""
 
     connections: int = 2
-    pause: float = 0.005
+    pause: float = 0.002
     timeout: float = 30.0
     tries: int = 4
     backoff: float = 1.0
