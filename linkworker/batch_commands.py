@@ -566,7 +566,8 @@ def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
             result = directory_import.commit(session, actor, feed)
         print(
             f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
-            f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
+            f"({_unchanged(result.unchanged)}{result.flagged:,} flagged for checking); "
+            f"{counted(result.skipped, 'record')} skipped."
         )
     return _exit_status(checked.skipped)
 
@@ -601,6 +602,11 @@ def _import_directory_feed(arguments: argparse.Namespace, batch: Batch) -> int:
             result = directory_feeds.commit(session, actor, checked)
         print(directory_feeds.describe(result))
     return _exit_status(checked.skipped)
+
+
+def _unchanged(count: int) -> str:
+    """The services an import found as they already were, when there were any: "3 unchanged, "."""
+    return f"{count:,} unchanged, " if count else ""
 
 
 def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:

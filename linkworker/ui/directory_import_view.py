@@ -95,6 +95,11 @@ def _sparing(progress: Callable[[int, int], None]) -> Callable[[int, int], None]
     return report
 
 
+def _unchanged(count: int) -> str:
+    """The services an import found as they already were, when there were any: "3 unchanged, "."""
+    return f"{count:,} unchanged, " if count else ""
+
+
 class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Result]):
     """``imported`` gives the number of services added, updated or closed, once an import is
     committed. A preview read from the web is a ``FeedPreview``; its import keeps the feed's record."""
@@ -204,7 +209,8 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
             return directory_feeds.describe(result), result.added + result.updated + result.closed
         text = (
             f"Imported {counted(result.added, 'new service')} and updated {result.updated:,} "
-            f"({result.flagged:,} flagged for checking); {counted(result.skipped, 'record')} skipped."
+            f"({_unchanged(result.unchanged)}{result.flagged:,} flagged for checking); "
+            f"{counted(result.skipped, 'record')} skipped."
         )
         if result.unmapped_terms:
             terms = result.unmapped_terms
