@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from linkworker import config
 from linkworker.interchange.same_file import same_file
-from linkworker.whole_file import not_written, write_whole
 from linkworker.wording import counted, verb
 
 if TYPE_CHECKING:
@@ -649,9 +648,7 @@ def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
 
 def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker report``: the month's summary as a PDF, and a CSV if asked (REPORT_HELP)."""
-    from linkworker.interchange import summary_csv
-    from linkworker.reports import summary_pdf
-    from linkworker.services import disclosure, summary
+    from linkworker.services import summary, summary_export
 
     if arguments.out is not None:
         _refuse_over_inputs(batch, arguments.out, "--out", NOTHING_WRITTEN)
@@ -671,32 +668,24 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
         picked = summary.selection(
             scope.pcn.name, [p.id for p in scope.practices], [p.id for p in named] if named else None
         )
-        rule = disclosure.rule_for(session, actor, scope.pcn.id)
-        made = summary.build(
+        made = summary_export.make(
             session, actor, arguments.month, None if picked is None else [picked], pcn_id=scope.pcn.id
         )
     practice = next((p for p in named if p.id == picked), None)
+    figures = made.summary
     whose = (
-        f"{made.pcn_name}, {counted(len(made.practices), 'practice')}"
+        f"{figures.pcn_name}, {counted(len(figures.practices), 'practice')}"
         if practice is None
-        else f"{practice.name}, {made.pcn_name}"
+        else f"{practice.name}, {figures.pcn_name}"
     )
-    what = f"the summary for {made.month:%B %Y} ({whose})"
     # Each file written goes to the audit trail, kept even if a later one cannot be written.
     with batch.database.session() as session:
-        try:
-            write_whole(arguments.out, summary_pdf.render(made, rule))
-        except OSError as error:
-            return _not_written(arguments.out, error)
-        summary.record_export(session, actor, made, summary.SummaryExport.SAVED_PDF)
-        print(f"Wrote {what} to {arguments.out}.")
-        if arguments.csv is not None:
-            try:
-                summary_csv.write(made, rule, arguments.csv)
-            except OSError as error:
-                return _not_written(arguments.csv, error)
-            summary.record_export(session, actor, made, summary.SummaryExport.SAVED_CSV)
-            print(f"Wrote its figures to {arguments.csv}.")
+        summary_export.save_pdf(session, actor, made, arguments.out)
+    print(f"Wrote the summary for {figures.month:%B %Y} ({whose}) to {arguments.out}.")
+    if arguments.csv is not None:
+        with batch.database.session() as session:
+            summary_export.save_csv(session, actor, made, arguments.csv)
+        print(f"Wrote its figures to {arguments.csv}.")
     return 0
 
 
@@ -705,9 +694,7 @@ def _report_to_folder(arguments: argparse.Namespace, batch: Batch, actor: Actor)
     practice --practices names, as a PDF and a CSV, built in one unit of work (so the database's
     pages stay read between summaries). Every code is checked before anything is written."""
     from linkworker.domain.errors import ValidationError
-    from linkworker.interchange import summary_csv
-    from linkworker.reports import summary_pdf
-    from linkworker.services import disclosure, summary
+    from linkworker.services import summary, summary_export
 
     folder: Path = arguments.out_dir.expanduser()
     if not folder.is_dir():
@@ -726,21 +713,16 @@ def _report_to_folder(arguments: argparse.Namespace, batch: Batch, actor: Actor)
             for practice in (_practices_named(scope, arguments.practices) if arguments.practices else [None])
         ]
         for scope, practice in each:
-            rule = disclosure.rule_for(reading, actor, scope.pcn.id)
             chosen = None if practice is None else [practice.id]
-            made = summary.build(reading, actor, arguments.month, chosen, pcn_id=scope.pcn.id)
-            pdf, figures = folder / made.file_name("pdf"), folder / made.file_name("csv")
-            try:
-                write_whole(pdf, summary_pdf.render(made, rule))
-                summary_csv.write(made, rule, figures)
-            except OSError as error:
-                return _not_written(folder, error)
+            made = summary_export.make(reading, actor, arguments.month, chosen, pcn_id=scope.pcn.id)
+            figures = made.summary
+            pdf, table = folder / figures.file_name("pdf"), folder / figures.file_name("csv")
             with batch.database.session() as recording:  # a moment's write: others may be saving
-                summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_PDF)
-                summary.record_export(recording, actor, made, summary.SummaryExport.SAVED_CSV)
-            whose = f"{made.pcn_name}'s" if practice is None else f"{practice.name}'s"
-            of_pcn = "" if practice is None else f" ({made.pcn_name})"
-            print(f"Wrote {whose} summary for {made.month:%B %Y}{of_pcn} to {pdf.name} and {figures.name}.")
+                summary_export.save_pdf(recording, actor, made, pdf)
+                summary_export.save_csv(recording, actor, made, table)
+            whose = f"{figures.pcn_name}'s" if practice is None else f"{practice.name}'s"
+            of_pcn = "" if practice is None else f" ({figures.pcn_name})"
+            print(f"Wrote {whose} summary for {figures.month:%B %Y}{of_pcn} to {pdf.name} and {table.name}.")
     return 0
 
 
@@ -768,11 +750,6 @@ def _practices_named(scope: Scope, codes: Sequence[str]) -> list[PracticeSummary
                 "--practices", f"{code} is not a practice of {scope.pcn.name}: nothing was written."
             )
     return [by_code[code] for code in codes]
-
-
-def _not_written(path: Path, error: OSError) -> int:
-    print(f"linkworker: {not_written(path, error)}", file=sys.stderr)
-    return EXIT_ENVIRONMENT
 
 
 _RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {
