@@ -31,7 +31,7 @@ from linkworker.interchange.spreadsheet_cells import neutralise_row
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import Cancelled, NotFound, ServiceError
-from linkworker.store.database import Location
+from linkworker.services.files_out import refuse_own_files
 from linkworker.store.models import (
     AuditEvent,
     FollowUp,
@@ -255,7 +255,7 @@ def write_csv(
     unit of work of its own: reading a large trail must not hold SQLite's write lock."""
     scope = _scope(session, actor)
     conditions = _conditions(session, scope, wanted)
-    _refuse_own_files(session, path)
+    refuse_own_files(session, [path], "the export", refusal=ExportRefused)
     total = _count(session, conditions)
     names = _Names(session, scope)
     written = 0
@@ -326,13 +326,6 @@ def _conditions(session: Session, scope: _Scope, wanted: TrailFilter) -> list[Co
     if wanted.until is not None:
         conditions.append(AuditEvent.occurred_at < _start_of(wanted.until + timedelta(days=1)))
     return conditions
-
-
-def _refuse_own_files(session: Session, path: Path) -> None:
-    """An export never takes the place of the open database, its journal or its key slots."""
-    location: Location | None = session.info.get("location")
-    if location is not None and location.is_own_file(path):
-        raise ExportRefused(f"{path.name} is Linkworker's own data: choose another name for the export.")
 
 
 def _by_user(user_id: int) -> ColumnElement[bool]:

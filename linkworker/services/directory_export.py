@@ -28,8 +28,8 @@ from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.directory_import import stored_service
 from linkworker.services.errors import ServiceError
+from linkworker.services.files_out import refuse_own_files
 from linkworker.services.needs import need_labels
-from linkworker.store.database import Location
 from linkworker.store.models import LocalNeed, Service
 
 _AUDIT_NAME_MAX: Final = 200
@@ -69,7 +69,7 @@ def directory_services(session: Session, actor: Actor) -> list[OrukService]:
 
 def export_json(session: Session, actor: Actor, path: Path, *, as_page: bool = False) -> ExportResult:
     services = directory_services(session, actor)
-    _refuse_own_files(session, [path])
+    refuse_own_files(session, [path], "the export", refusal=ExportRefused)
     try:
         write_json(path, services, as_page=as_page)
     except FeedError as error:
@@ -79,7 +79,9 @@ def export_json(session: Session, actor: Actor, path: Path, *, as_page: bool = F
 
 def export_csv(session: Session, actor: Actor, folder: Path) -> ExportResult:
     services = directory_services(session, actor)
-    _refuse_own_files(session, [folder, *(folder / name for name in WRITTEN)])
+    refuse_own_files(
+        session, [folder, *(folder / name for name in WRITTEN)], "the export", refusal=ExportRefused
+    )
     try:
         write_csv_folder(folder, services)
     except FeedError as error:
@@ -92,15 +94,6 @@ def export(session: Session, actor: Actor, path: Path) -> ExportResult:
     if path.suffix.casefold() == ".json":
         return export_json(session, actor, path)
     return export_csv(session, actor, path)
-
-
-def _refuse_own_files(session: Session, paths: list[Path]) -> None:
-    """An export never takes the place of the database, its journals or its key slots (a folder
-    made where a journal would go would stop the database opening)."""
-    location: Location | None = session.info.get("location")
-    for path in paths:
-        if location is not None and location.is_own_file(path):
-            raise ExportRefused(f"{path.name} is Linkworker's own data: choose another name for the export.")
 
 
 def _done(session: Session, actor: Actor, result: ExportResult) -> ExportResult:

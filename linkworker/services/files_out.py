@@ -30,13 +30,15 @@ class FileNotWritten(ServiceError):
     of that name is as it was."""
 
 
-def refuse_own_files(session: Session, paths: list[Path], what: str) -> None:
-    """Raise ``OwnFileRefused`` if any of ``paths`` is the database's own; ``what`` names the
-    file the user meant to write ("the export", "the summary")."""
+def refuse_own_files(
+    session: Session, paths: list[Path], what: str, *, refusal: type[ServiceError] = OwnFileRefused
+) -> None:
+    """Raise ``refusal`` if any of ``paths`` is the database's own (its journals and key slots
+    too); ``what`` names the file the user meant to write ("the export", "the summary")."""
     location: Location | None = session.info.get("location")
     for path in paths:
         if location is not None and location.is_own_file(path):
-            raise OwnFileRefused(f"{path.name} is Linkworker's own data: choose another name for {what}.")
+            raise refusal(f"{path.name} is Linkworker's own data: choose another name for {what}.")
 
 
 @contextmanager

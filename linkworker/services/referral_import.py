@@ -72,6 +72,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.batch import SLICE
 from linkworker.services.calendar_export import initials
 from linkworker.services.errors import Cancelled, ServiceError
+from linkworker.services.files_out import refuse_own_files
 from linkworker.services.needs import need_labels
 from linkworker.services.people import (
     OTHER_BIRTHDAY,
@@ -81,7 +82,6 @@ from linkworker.services.people import (
     registered_practices,
 )
 from linkworker.services.referrals import NewReferral, create_referrals, imported_keys, referring_practices
-from linkworker.store.database import Location
 from linkworker.store.models import Patient
 from linkworker.wording import counted
 
@@ -333,11 +333,7 @@ def save_rejected(
     imported = checked.file.path
     if imported is not None and same_file(path, imported):
         raise ImportRefused(_OVER_THE_IMPORT.format(path=path))
-    location: Location | None = session.info.get("location")
-    if location is not None and location.is_own_file(path):
-        raise ImportRefused(
-            f"{path.name} is Linkworker's own data: choose another name for the rejected rows."
-        )
+    refuse_own_files(session, [path], "the rejected rows", refusal=ImportRefused)
     problems = [(row.line, row.row, row.reason) for row in checked.rejected] + [
         (change.line, change.row, change.reason)
         for change in checked.name_changes
