@@ -210,6 +210,9 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         help="the JSON file, the folder of CSV tables, or the feed's web address (https://...)",
     )
     _dry_run_option(directory)
+    from linkworker import population_commands  # it imports this module: not at the top
+
+    population_commands.add_import_parser(kind)
 
 
 def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
@@ -608,6 +611,13 @@ def _unchanged(count: int) -> str:
     return f"{count:,} unchanged, " if count else ""
 
 
+def _import_practice_populations(arguments: argparse.Namespace, batch: Batch) -> int:
+    """``linkworker import practice-populations``: see population_commands."""
+    from linkworker import population_commands
+
+    return population_commands.run_import(arguments, batch)
+
+
 def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker export directory``: the directory as ORUK JSON or CSV tables."""
     from linkworker.services import directory_export
@@ -756,6 +766,7 @@ _RUNS: dict[tuple[str, str], Callable[[argparse.Namespace, Batch], int]] = {
     ("import", "referrals"): _import_referrals,
     ("import", "postcodes"): _import_postcodes,
     ("import", "directory"): _import_directory,
+    ("import", "practice-populations"): _import_practice_populations,
     ("export", "directory"): _export_directory,
     ("export", "calendar"): _export_calendar,
     ("report", "summary"): _report_summary,

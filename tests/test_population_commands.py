@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from linkworker import batch_commands, config, population_commands
+from linkworker import batch_commands, cli, config, population_commands
 from linkworker.store.database import Database
 from linkworker.store.models import PracticePopulation
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD
@@ -19,13 +19,8 @@ from tests.interchange.population_files import SAMPLE, row, write
 
 
 def parsed(*words: str) -> argparse.Namespace:
-    """``linkworker import practice-populations ...`` as the lead's parser will read it."""
-    parser = argparse.ArgumentParser()
-    commands = parser.add_subparsers(dest="command")
-    placed = argparse.ArgumentParser(add_help=False)
-    kind = batch_commands._kinds(commands, placed, "import", "import records from a file")
-    population_commands.add_import_parser(kind)
-    return parser.parse_args(["import", population_commands.KIND, *words])
+    """``linkworker import practice-populations ...`` as the command reads it."""
+    return cli._parser().parse_args(["import", population_commands.KIND, *words])
 
 
 Runner = Callable[..., tuple[int, str, str]]
@@ -41,9 +36,8 @@ def run_as(database: Database, actors: object, tmp_path: Path, capsys: pytest.Ca
 
     def run(user: str, password: str, *words: str) -> tuple[int, str, str]:
         arguments = parsed(*words, "--user", user)
-        status = batch_commands.signed_in_run(
-            folders, url, user, password, lambda batch: population_commands.run_import(arguments, batch)
-        )
+        handler = batch_commands._RUNS[("import", arguments.kind)]  # as the command dispatches it
+        status = batch_commands.signed_in_run(folders, url, user, password, lambda b: handler(arguments, b))
         out, err = capsys.readouterr()
         return status, out, err
 

@@ -15,6 +15,7 @@ from linkworker.store.database import Database
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.directory_view import DirectoryView
 from linkworker.ui.postcode_import_view import PostcodeImportView
+from linkworker.ui.practice_population_view import PracticePopulationView
 from linkworker.ui.service_editor import ServiceEditorDialog
 from linkworker.ui.taxonomy_view import TaxonomyView
 
@@ -36,11 +37,14 @@ class DirectoryArea(QWidget):
         self.tabs.addTab(self.importer, "&Import and export")
         self.taxonomy: TaxonomyView | None = None
         self.postcodes: PostcodeImportView | None = None
+        self.populations: PracticePopulationView | None = None
         if actor.may(Permission.SET_PCN_POLICY):
             self.taxonomy = TaxonomyView(database, actor)
             self.tabs.addTab(self.taxonomy, "&Taxonomy mapping")
             self.postcodes = PostcodeImportView(database, actor)
             self.tabs.addTab(self.postcodes, "&Postcodes")
+            self.populations = PracticePopulationView(database, actor)
+            self.tabs.addTab(self.populations, "Practice pop&ulations")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -77,12 +77,13 @@ class FeedsPanel(QWidget):
         )
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self.update_buttons())
         self.table.doubleClicked.connect(lambda _index: self.refresh_chosen())
-        self.refresh_button = QPushButton("Refres&h chosen feed")
+        # No access keys: every letter of these is taken elsewhere in an administrator's window.
+        self.refresh_button = QPushButton("Refresh chosen feed")
         self.refresh_button.setToolTip(
             "Read the chosen feed again and check what changed since its last import"
         )
         self.refresh_button.clicked.connect(self.refresh_chosen)
-        self.forget_button = QPushButton("For&get chosen feed")
+        self.forget_button = QPushButton("Forget chosen feed")
         self.forget_button.setToolTip(
             "Remove the address from the saved feeds; its services stay in the directory"
         )
