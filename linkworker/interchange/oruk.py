@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -1062,6 +1063,7 @@ def _kept_ids(target: OrukService, current: OrukService) -> OrukService:
 # Writing
 
 
+@lru_cache(maxsize=65_536)  # a 20,000-service export asks for the same few ids again and again
 def export_id(kind: str, key: str) -> str:
     """The UUID a record is exported under: its own id when that is a UUID, else one derived from it."""
     try:

@@ -131,9 +131,11 @@ def local_key(service_id: int, oruk_id: str | None) -> str:
 
 
 def read_feed(path: Path) -> Feed:
-    """A JSON file or a folder of CSV tables; ``ImportRefused`` says why one cannot be used."""
+    """A JSON file or a folder of CSV tables (or one of its tables, meaning its folder);
+    ``ImportRefused`` says why one cannot be used."""
+    as_tables = path.is_dir() or path.suffix.casefold() == ".csv"
     try:
-        return read_csv_folder(path) if path.is_dir() else read_json(path)
+        return read_csv_folder(path) if as_tables else read_json(path)
     except FeedError as error:
         raise ImportRefused(str(error)) from None
 

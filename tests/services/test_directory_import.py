@@ -154,6 +154,16 @@ def test_progress_reaches_the_end(database: Database, actors: dict[Role, Actor])
     assert seen[-1] == (2, 2)
 
 
+def test_choosing_the_services_table_reads_its_folder_of_tables() -> None:
+    """Someone given a folder of ORUK tables often picks services.csv itself, not the folder."""
+    as_folder = directory_import.read_feed(TABLES)
+    as_table = directory_import.read_feed(TABLES / "services.csv")
+    assert [service.oruk_id for service in as_table.services] == [
+        service.oruk_id for service in as_folder.services
+    ]
+    assert len(as_table.services) == 2
+
+
 def test_a_service_of_another_pcn_is_not_touched(database: Database, actors: dict[Role, Actor]) -> None:
     with database.session() as session:
         other = Pcn(ods_code="U99902", name="Other Valley PCN")
