@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from linkworker.domain import equity
 from linkworker.domain.disclosure import Rule, shown
 from linkworker.domain.summary import Summary
 from linkworker.interchange.spreadsheet_cells import neutralise, neutralise_row
@@ -25,6 +26,7 @@ ABOUT = "About"
 KEY_FIGURES = "Key figures"
 TREND = "Trend"
 TOTAL = "Total"
+CORE20 = "Core20"  # the sentence saying whether the most deprived are reached as their share
 
 
 def rows(summary: Summary, rule: Rule) -> list[list[str]]:
@@ -37,6 +39,7 @@ def rows(summary: Summary, rule: Rule) -> list[list[str]]:
         [ABOUT, "Made", "", f"{summary.made_at:%Y-%m-%d %H:%M}"],
         [ABOUT, "Disclosure control", "", rule.describe()],
         *([ABOUT, "Note", "", note] for note in summary.notes),
+        *([ABOUT, CORE20, "", said] for said in _core20_sentences(summary, rule)),
     ]
     table += [[KEY_FIGURES, figure.label, "", shown(figure, rule)] for figure in summary.key_figures]
     for figures in summary.tables:
@@ -57,6 +60,11 @@ def rows(summary: Summary, rule: Rule) -> list[list[str]]:
             for figure in (point.referrals, point.first_contacts)
         ]
     return table
+
+
+def _core20_sentences(summary: Summary, rule: Rule) -> list[str]:
+    said = (equity.core20_said(table, rule) for table in summary.tables)
+    return [sentence for sentence in said if sentence]
 
 
 def write(summary: Summary, rule: Rule, path: Path) -> None:

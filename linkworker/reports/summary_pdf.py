@@ -37,8 +37,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from linkworker.domain import equity
 from linkworker.domain.disclosure import COARSE, Rule, shown
 from linkworker.domain.summary import Figure, FigureTable, Kind, Summary, month_end
+from linkworker.reports import equity_pdf
 from linkworker.reports.page import (
     BODY_WIDTH,
     MARGIN,
@@ -59,6 +61,7 @@ TITLE = "Social prescribing: monthly summary"
 KEY_FIGURES = "Key figures"
 TREND = "Referrals and first contacts over 12 months"
 TOTAL = "Total"
+REACHED = "Who is reached: deprivation, distance and fairness"
 AQUA_GREEN = "#00A499"  # NHS aqua green: the second series beside NHS blue
 PAGE_NUMBER_ROOM = 30 * mm  # kept clear at the right of the footer for "Page n of m"
 BAR_CHART_ROWS = 12  # a table with more rows than this gets no bar chart: it would be unreadable
@@ -140,8 +143,38 @@ def _story(summary: Summary, rule: Rule, styles: Styles) -> list[Flowable]:
     if summary.trend:
         story += _section(TREND, _trend(summary, rule, styles), styles)
     for table in summary.tables:
-        story += _section(table.title, _figure_table(table, rule, styles), styles)
+        if table.title == equity.REFERRALS_BY_QUINTILE:
+            story += _reached_heading(summary, styles)
+        if table.title in equity.EQUITY_TITLES:
+            story += _section(table.title, _equity_table(table, rule, styles), styles)
+        else:
+            story += _section(table.title, _figure_table(table, rule, styles), styles)
     return story
+
+
+def _reached_heading(summary: Summary, styles: Styles) -> list[Flowable]:
+    """The part on who is reached opens by naming the index and the population it rests on."""
+    note = next((note for note in summary.notes if note.startswith("Deprivation:")), "")
+    return [
+        Spacer(1, 4 * mm),
+        Paragraph(escape(REACHED), styles.title),
+        Paragraph(escape(note), styles.small),
+    ]
+
+
+def _equity_table(table: FigureTable, rule: Rule, styles: Styles) -> list[Flowable]:
+    """A table of who is reached with its chart and (for Core20) its sentence; or, when it would
+    show nothing but stars and dashes, a sentence saying there were too few people."""
+    if table.rows and equity.too_few(table, rule):
+        return [Paragraph(escape(equity.TOO_FEW), styles.body)]
+    parts = _figure_table(table, rule, styles)
+    said = equity_pdf.sentence(table, rule)
+    if said is not None:
+        parts.append(Paragraph(escape(said), styles.body))
+    drawing = equity_pdf.chart(table, rule, BODY_WIDTH)
+    if drawing is not None:
+        parts += [Spacer(1, 2 * mm), drawing, Paragraph(escape(equity_pdf.NO_BAR), styles.small)]
+    return parts
 
 
 def _letterhead(summary: Summary, styles: Styles) -> list[Flowable]:

@@ -5,20 +5,23 @@ in the month, each case's first contact and declining as the database finds them
 domain's own rules put as SQL); the month's rules are then applied in Python, so each lives
 once in domain. A case closed as opened in error counts nowhere (``referrals.counted_in_figures``).
 Nothing here decides what a reader may see: the disclosure rule is applied when the summary is
-shown.
+shown. The tables of who is reached (issue 18: deprivation, distance, Core20) are made by
+services.equity from the same cases; their rates and Core20 share are worked out once the counts'
+protection is decided (domain.equity.derived), from the counts as shown.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Row, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from linkworker.domain import equity as equity_rules
 from linkworker.domain import measures
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES, ROUTES
@@ -54,7 +57,7 @@ from linkworker.domain.summary import (
     share,
     trend_months,
 )
-from linkworker.services import audit
+from linkworker.services import audit, equity
 from linkworker.services.actor import Actor
 from linkworker.services.disclosure import pcn_for_figures
 from linkworker.services.errors import Cancelled, GroupRefused, NotFound
@@ -144,6 +147,7 @@ class _Case:
     born: date
     sex: Sex
     ethnic: EthnicCategory
+    postcode: str | None = None  # only to look up the area's quintile as the figures are made
 
     def open_on(self, day: date) -> bool:
         return self.received_on <= day and (self.ended_on is None or self.ended_on > day)
@@ -200,13 +204,15 @@ def build(
             progress(done, steps)
 
     if chosen is not None:
-        return protect(_made(session, pcn, month, units, step), rule)
+        return equity_rules.derived(protect(_made(session, pcn, month, units, step), rule), rule)
     whole = _made(session, pcn, month, units, step, whole=True)
     theirs = [
         protect(_made(session, pcn, month, [row], lambda done, i=index: step(STEPS * (i + 1) + done)), rule)
         for index, row in enumerate(units)
     ]
-    return protect(whole, rule, theirs)
+    return equity_rules.derived(
+        protect(whole, rule, theirs), rule, [equity_rules.derived(one, rule) for one in theirs]
+    )
 
 
 def _made(
@@ -240,24 +246,24 @@ def _made(
     declined = _declined(session, in_the_month, first)
     step(4)
     connections = _connections(session, labels, scope, first, last)
+    made_to = equity.connections_made(session, scope, first, last)
     step(5)
-    wellbeing = _wellbeing(
-        session,
-        in_the_month,
-        {case.id for case in cases if case.supported_in(first)},
-        last,
-        pcn.swemwbs_change_hundredths / 100,
-    )
+    changes = _changes(session, in_the_month, {case.id for case in cases if case.supported_in(first)}, last)
+    wellbeing = _wellbeing(changes, pcn.swemwbs_change_hundredths / 100)
     step(6)
     ended = (case.id for case in cases if in_month(case.ended_on, first))
+    waits = _waits(session, {case_id: day for case_id, day in firsts.items() if in_month(day, first)})
     key = _key_figures(
         first,
         last,
         received,
         cases,
-        waits=_waits(session, {case_id: day for case_id, day in firsts.items() if in_month(day, first)}),
+        waits=list(waits.values()),
         contacts=_contacts(session, ended),
         declines=sum(1 for day in declined.values() if in_month(day, first)),
+    )
+    reached = _reached(
+        session, [row.ods_code for row in practices], last, cases, made_to, waits, changes, whole
     )
     tables = (
         _table(
@@ -284,6 +290,7 @@ def _made(
         ),
         connections,
         *wellbeing,
+        *reached[1],
     )
     trend = tuple(
         TrendPoint(
@@ -308,7 +315,45 @@ def _made(
         key_figures=key,
         tables=tables,
         trend=trend,
-        notes=(measures.meaningful_change_note(pcn.swemwbs_change_hundredths / 100),),
+        notes=(measures.meaningful_change_note(pcn.swemwbs_change_hundredths / 100), reached[0]),
+    )
+
+
+def _reached(
+    session: Session,
+    practice_codes: Sequence[str],
+    last: date,
+    cases: list[_Case],
+    made_to: Sequence[tuple[str | None, ConnectionStatus, float | None, bool]],
+    waits: dict[int, int],
+    changes: _Changes,
+    whole: bool,
+) -> tuple[str, tuple[FigureTable, ...]]:
+    """The note naming the index, and the tables of who is reached (services.equity): each
+    person's quintile looked up from their postcode now, never stored."""
+    first = month_start(last)
+    postcode_of = {case.id: case.postcode for case in cases}
+    areas = equity.areas(
+        session, practice_codes, last, [*postcode_of.values(), *(typed for typed, *_rest in made_to)]
+    )
+
+    def quintile_of(case_id: int) -> int | None:
+        return areas.quintile_of(postcode_of.get(case_id))
+
+    referred = [areas.quintile_of(case.postcode) for case in cases if in_month(case.received_on, first)]
+    made = [
+        equity.Made(areas.quintile_of(typed), status, km, out_of_hours)
+        for typed, status, km, out_of_hours in made_to
+    ]
+    return areas.note(), (
+        *equity.referral_tables(areas, practice_codes, referred, whole=whole),
+        *equity.connection_tables(made, areas.index),
+        equity.wait_table([(quintile_of(case_id), days) for case_id, days in waits.items()], areas.index),
+        *equity.wellbeing_tables(
+            [(quintile_of(case_id), change) for case_id, change in changes.ons4.items()],
+            [(quintile_of(case_id), change) for case_id, change in changes.swemwbs.items()],
+            areas.index,
+        ),
     )
 
 
@@ -403,6 +448,7 @@ def _cases(session: Session, active: ColumnElement[bool]) -> list[_Case]:
             Patient.date_of_birth,
             Patient.sex,
             Patient.ethnic_category,
+            Patient.postcode,
         )
         .join(Patient, Patient.id == Referral.patient_id)
         .where(active)
@@ -421,6 +467,7 @@ def _cases(session: Session, active: ColumnElement[bool]) -> list[_Case]:
                 born=row.date_of_birth,
                 sex=Sex(row.sex),
                 ethnic=EthnicCategory(row.ethnic_category),
+                postcode=row.postcode,
             )
         )
     return cases
@@ -506,10 +553,10 @@ def _contacts(session: Session, case_ids: Iterable[int]) -> Counter[int]:
     return Counter({case_id: number for case_id, number in rows})
 
 
-def _waits(session: Session, firsts: dict[int, date]) -> list[int]:
-    """Days from referral to first contact for the cases first reached on the days given."""
+def _waits(session: Session, firsts: dict[int, date]) -> dict[int, int]:
+    """Days from referral to first contact for each case first reached on the day given."""
     received = session.execute(select(Referral.id, Referral.received_on).where(Referral.id.in_(list(firsts))))
-    return [(firsts[case_id] - day).days for case_id, day in received]
+    return {case_id: (firsts[case_id] - day).days for case_id, day in received}
 
 
 def _key_figures(
@@ -605,25 +652,28 @@ def _connections(
         return count(columns[0], len(made)), share(columns[1], attended, len(outcomes))
 
     ordered = sorted(per_need.items(), key=lambda item: (-len(item[1]), item[0]))
+    made, attended = cells(list(statuses.values()))
     return FigureTable(
         "Connections made by service category",
         columns,
         tuple((label, cells(made)) for label, made in ordered),
-        cells(list(statuses.values())),
+        # Counted again by quintile and distance (domain.equity): one quantity, shown alike.
+        (replace(made, quantity=equity_rules.CONNECTIONS_MADE), attended),
     )
 
 
-def _wellbeing(
-    session: Session,
-    candidates: ColumnElement[bool],
-    supported: set[int],
-    last: date,
-    swemwbs_meaningful: float,
-) -> tuple[FigureTable, FigureTable]:
+@dataclass(frozen=True)
+class _Changes:
+    """Each case's change from baseline to latest follow-up, by instrument."""
+
+    ons4: dict[int, tuple[measures.Ons4Change, ...]]
+    swemwbs: dict[int, measures.SwemwbsChange]
+
+
+def _changes(session: Session, candidates: ColumnElement[bool], supported: set[int], last: date) -> _Changes:
     """Change from baseline to the latest follow-up by the month end, for the cases supported in
-    the month that have both: ONS4 per question, SWEMWBS on its metric score, each person counted
-    as improved, no meaningful change or worse (domain.measures; SWEMWBS by the PCN's threshold).
-    ``candidates`` narrows the read to cases that may be among ``supported``, which decides."""
+    the month that have both (domain.measures). ``candidates`` narrows the read to cases that may
+    be among ``supported``, which decides."""
     taken: dict[tuple[int, Instrument], list[tuple[MeasureStage, list[int]]]] = defaultdict(list)
     for referral_id, instrument, stage, answers in session.execute(
         select(Measure.referral_id, Measure.instrument, Measure.stage, Measure.answers)
@@ -632,23 +682,31 @@ def _wellbeing(
     ):
         if referral_id in supported:
             taken[(referral_id, Instrument(instrument))].append((MeasureStage(stage), answers))
-    ons4: list[tuple[measures.Ons4Change, ...]] = []
-    swemwbs: list[measures.SwemwbsChange] = []
-    for (_referral_id, instrument), rows in taken.items():
+    found = _Changes({}, {})
+    for (referral_id, instrument), rows in taken.items():
         pair = measures.baseline_and_latest([stage for stage, _answers in rows])
         if pair is None:
             continue
         baseline, latest = rows[pair[0]][1], rows[pair[1]][1]
         if instrument is Instrument.ONS4:
-            ons4.append(measures.ons4_changes(baseline, latest))
+            found.ons4[referral_id] = measures.ons4_changes(baseline, latest)
         else:
-            swemwbs.append(measures.swemwbs_change(baseline, latest))
+            found.swemwbs[referral_id] = measures.swemwbs_change(baseline, latest)
+    return found
+
+
+def _wellbeing(found: _Changes, swemwbs_meaningful: float) -> tuple[FigureTable, FigureTable]:
+    """ONS4 per question and SWEMWBS on its metric score, each person counted as improved, no
+    meaningful change or worse (domain.measures; SWEMWBS by the PCN's threshold)."""
+    ons4 = list(found.ons4.values())
+    swemwbs = list(found.swemwbs.values())
     columns = ("People", "Mean change", *DIRECTION_LABELS.values())
 
-    def cells(changes: Sequence[float], directions: Sequence[Direction]) -> tuple[Figure, ...]:
+    def cells(changes: Sequence[float], directions: Sequence[Direction], quantity: str) -> tuple[Figure, ...]:
         people = len(changes)
         return (
-            count(columns[0], people),
+            # Counted again by quintile (domain.equity): one quantity, shown alike.
+            count(columns[0], people, quantity),
             Figure(columns[1], Kind.MEAN, mean(changes), people),
             *(
                 share(label, sum(1 for moved in directions if moved is direction), people)
@@ -663,6 +721,7 @@ def _wellbeing(
             cells(
                 [changes[index].change for changes in ons4],
                 [measures.ons4_direction(changes[index]) for changes in ons4],
+                equity_rules.ONS4_PEOPLE,
             ),
         )
         for index, question in enumerate(measures.Ons4Question)
@@ -672,6 +731,7 @@ def _wellbeing(
         cells(
             [change.metric_change for change in swemwbs],
             [measures.swemwbs_direction(change, swemwbs_meaningful) for change in swemwbs],
+            equity_rules.SWEMWBS_PEOPLE,
         ),
     )
     return (
