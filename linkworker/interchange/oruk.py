@@ -507,11 +507,30 @@ def not_services(file: str, kinds: Mapping[str, int]) -> str:
     return f"{file} holds {held}, not services. {WHAT_IMPORTS}"
 
 
+def _stands_in(organisation: Mapping[str, Any], service_name: str) -> bool:
+    """Whether ``organisation`` is the one an export made up for a service that had none (ORUK
+    requires one: ``hsds_service``): the service's own name, under the id made from that name,
+    and nothing else. Read back, it is no organisation, so the round trip changes nothing."""
+    made_up = {
+        "id": export_id("organization", service_name.casefold()),
+        "name": service_name,
+        "description": service_name,
+    }
+    given = {
+        key: value
+        for key, value in organisation.items()
+        if value not in (None, "", [], {}) and not key.startswith("_")  # "_where": a table's line
+    }
+    return bool(service_name) and given == made_up
+
+
 def _service(
     raw: Mapping[str, Any], record_id: str, name: str, record: _Record, summary: bool
 ) -> OrukService:
     carried = _carried(raw, summary)
     organisation = raw.get("organization") if isinstance(raw.get("organization"), Mapping) else {}
+    if _stands_in(organisation, name):
+        organisation = {}
     organisation_name = _text(organisation.get("name"))
     if not organisation_name:
         record.add(Severity.FLAGGED, NO_ORGANISATION)

@@ -10,7 +10,6 @@ from datetime import date, time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -108,11 +107,6 @@ def test_the_csv_export_imported_again_changes_nothing(
     export_and_import(database, manager, tmp_path / "export")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A service without an organisation is exported as its own organisation (ORUK requires "
-    "one) and read back as having it: oruk.py's reader (JSON too) should recognise the made-up one",
-)
 def test_a_service_without_an_organisation_exported_and_imported_again_is_unchanged(
     database: Database, actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
