@@ -48,6 +48,7 @@ PAGE = landscape(A4)
 MARGIN = 15 * mm
 WIDTH = PAGE[0] - 2 * MARGIN - 12
 BAR = 4.2 * mm
+PER_CHART = 22  # bars of PCNs to one chart, so each fits a page with its title
 
 
 def render(view: IcbView, rows: Sequence[PcnFigures] | None = None) -> bytes:
@@ -134,17 +135,32 @@ def _charts(rows: Sequence[PcnFigures]) -> list[Flowable]:
     names = [row.name for row in rows]
     rate = COLUMNS.index(PER_THOUSAND)
     referrals, population = COLUMNS.index(CORE20_REFERRALS), COLUMNS.index(CORE20_POPULATION)
-    return [
-        _bars("New referrals per 1,000 registered patients", names, [[row.shown[rate] for row in rows]]),
-        Spacer(1, 4 * mm),
-        _bars(
-            "Most deprived 20% of areas (Core20): share of new referrals and of registered patients",
-            names,
-            [[row.shown[referrals] for row in rows], [row.shown[population] for row in rows]],
-            ["Share of new referrals", "Share of registered patients"],
-        ),
-        Paragraph("A PCN without a bar has that figure withheld (-).", report_styles().small),
-    ]
+    parts: list[Flowable] = []
+    for start in range(0, len(rows), PER_CHART):
+        part = rows[start : start + PER_CHART]
+        more = f" ({start + 1} to {start + len(part)} of {len(rows)})" if len(rows) > PER_CHART else ""
+        parts += [
+            _bars(
+                f"New referrals per 1,000 registered patients{more}",
+                names[start : start + PER_CHART],
+                [[row.shown[rate] for row in part]],
+            ),
+            Spacer(1, 4 * mm),
+        ]
+    for start in range(0, len(rows), PER_CHART // 2):
+        part = rows[start : start + PER_CHART // 2]
+        more = f" ({start + 1} to {start + len(part)} of {len(rows)})" if len(rows) > PER_CHART // 2 else ""
+        parts += [
+            _bars(
+                f"Most deprived 20% of areas (Core20): share of new referrals and of registered patients{more}",
+                names[start : start + PER_CHART // 2],
+                [[row.shown[referrals] for row in part], [row.shown[population] for row in part]],
+                ["Share of new referrals", "Share of registered patients"],
+            ),
+            Spacer(1, 4 * mm),
+        ]
+    parts.append(Paragraph("A PCN without a bar has that figure withheld (-).", report_styles().small))
+    return parts
 
 
 def _bars(

@@ -20,19 +20,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.orm import Session
 
 from linkworker.domain import equity as equity_rules
+from linkworker.domain import measures
+from linkworker.domain.casework import Instrument, MeasureStage
 from linkworker.domain.connections import OUTCOMES, ROUTES
 from linkworker.domain.deprivation import CORE20_QUINTILE, DeprivationIndex
 from linkworker.domain.differencing import Protection, protect, reader_bounds, total_protection
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.disclosure import COARSE, Rule, shown, threshold_rule
+from linkworker.domain.gp_codes import shows_interaction
 from linkworker.domain.intake import SOURCE_LABELS
-from linkworker.domain.referrals import ReferralSource
+from linkworker.domain.referrals import ENDED, CaseStatus, ReferralSource
 from linkworker.domain.roles import Permission
 from linkworker.domain.summary import (
     BY_PRACTICE,
@@ -53,7 +56,17 @@ from linkworker.services import summary as monthly
 from linkworker.services.actor import Actor
 from linkworker.services.errors import PermissionDenied
 from linkworker.services.referrals import counted_in_figures
-from linkworker.store.models import Connection, Patient, Pcn, Practice, Referral, UserAccount
+from linkworker.store.models import (
+    Connection,
+    Contact,
+    Measure,
+    Patient,
+    Pcn,
+    Practice,
+    Referral,
+    StatusChange,
+    UserAccount,
+)
 
 FEWEST_OTHERS = 3
 NEW_REFERRALS = "New referrals"
@@ -75,6 +88,7 @@ COLUMNS = (
     SWEMWBS_CHANGE,
 )
 ICB_ROW = "All PCNs on this server"
+_CHUNK = 2000  # case ids to one IN list, well under either database's limit
 
 
 @dataclass(frozen=True)
@@ -167,9 +181,7 @@ class _Data:
 
 def _read(session: Session, pcn_ids: Sequence[int], first: date, last: date) -> _Data:
     scope = Referral.pcn_id.in_(pcn_ids) & counted_in_figures()
-    data = _Data(
-        defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list), {}
-    )
+    data = _Data(*(defaultdict(list) for _field in range(6)))
     for practice_id, name, code, pcn_id in session.execute(
         select(Practice.id, Practice.name, Practice.ods_code, Practice.pcn_id)
         .where(Practice.pcn_id.in_(pcn_ids))
@@ -183,24 +195,55 @@ def _read(session: Session, pcn_ids: Sequence[int], first: date, last: date) -> 
     ):
         data.referred[pcn_id].append((practice_id, source, postcode))
     in_the_month = monthly._open_between(scope, first, last)
-    cases = monthly._cases(session, in_the_month)
-    pcn_of = {case: pcn for case, pcn in session.execute(select(Referral.id, Referral.pcn_id).where(in_the_month))}
-    firsts = monthly._first_interactions(session, in_the_month, first)
+    pcn_of: dict[int, int] = {}
+    supported: set[int] = set()
+    ended: list[int] = []
+    for case_id, pcn_id, received_on, status, changed_at in session.execute(
+        select(
+            Referral.id, Referral.pcn_id, Referral.received_on, Referral.status, Referral.status_changed_at
+        ).where(in_the_month)
+    ):
+        pcn_of[case_id] = pcn_id
+        ended_on = monthly._local_date(changed_at) if CaseStatus(status) in ENDED else None
+        if received_on <= last and (ended_on is None or ended_on >= first):
+            supported.add(case_id)
+        if in_month(ended_on, first):
+            ended.append(case_id)
+    # A case first reached in the month was reached (or shown to be) in the month: only those
+    # are asked for their first interaction, which is still the earliest of all their events.
+    since, until = (
+        monthly._utc_midnight(first - timedelta(days=1)),
+        monthly._utc_midnight(last + timedelta(days=2)),
+    )
+    reached_now = union(
+        select(Contact.referral_id).where(
+            Contact.kind.in_(monthly._REACHING), Contact.occurred_at >= since, Contact.occurred_at < until
+        ),
+        select(StatusChange.referral_id).where(
+            monthly._moves_where(shows_interaction),
+            StatusChange.changed_at >= since,
+            StatusChange.changed_at < until,
+        ),
+    )
+    candidates = sorted(set(session.scalars(reached_now)) & pcn_of.keys())
+    firsts: dict[int, date] = {}
+    for start in range(0, len(candidates), _CHUNK):
+        chunk = Referral.id.in_(candidates[start : start + _CHUNK])
+        firsts.update(monthly._first_interactions(session, in_the_month & chunk, first))
     waits = monthly._waits(session, {case: day for case, day in firsts.items() if in_month(day, first)})
     for case_id, days in waits.items():
         data.waits[pcn_of[case_id]].append(days)
-    ended = [case for case in cases if in_month(case.ended_on, first)]
     connected = set(
         session.scalars(
             select(Connection.referral_id).where(
-                Connection.referral_id.in_([case.id for case in ended]),
+                Connection.referral_id.in_(select(Referral.id).where(in_the_month)),
                 Connection.route.in_([route.value for route in ROUTES]),
                 Connection.made_on <= last,
             )
         )
     )
-    for case in ended:
-        data.ended[pcn_of[case.id]].append(case.id in connected)
+    for case_id in ended:
+        data.ended[pcn_of[case_id]].append(case_id in connected)
     for pcn_id, status in session.execute(
         select(Referral.pcn_id, Connection.status)
         .join(Referral, Referral.id == Connection.referral_id)
@@ -212,14 +255,44 @@ def _read(session: Session, pcn_ids: Sequence[int], first: date, last: date) -> 
         )
     ):
         data.outcomes[pcn_id].append(ConnectionStatus(status))
-    changes = monthly._changes(
-        session, in_the_month, {case.id for case in cases if case.supported_in(first)}, last
-    )
-    swemwbs: dict[int, list[float]] = defaultdict(list)
-    for case_id, change in changes.swemwbs.items():
-        swemwbs[pcn_of[case_id]].append(change.metric_change)
-    data.swemwbs = swemwbs
+    for case_id, change in _swemwbs_changes(session, in_the_month, supported, last).items():
+        data.swemwbs[pcn_of[case_id]].append(change)
     return data
+
+
+def _swemwbs_changes(
+    session: Session, candidates: ColumnElement[bool], supported: set[int], last: date
+) -> dict[int, float]:
+    """Each supported case's SWEMWBS metric change from its first baseline to its latest follow-up
+    by ``last`` (domain.measures), from the metric score kept beside the answers (as the summary's
+    ``metric_change``: to two decimals); the answers are read only where no score was kept."""
+    taken: dict[int, list[tuple[MeasureStage, float | None, int]]] = defaultdict(list)
+    for referral_id, stage, score, measure_id in session.execute(
+        select(Measure.referral_id, Measure.stage, Measure.score, Measure.id)
+        .where(
+            Measure.referral_id.in_(select(Referral.id).where(candidates)),
+            Measure.instrument == Instrument.SWEMWBS.value,
+            Measure.taken_on <= last,
+        )
+        .order_by(Measure.referral_id, Measure.taken_on, Measure.id)
+    ):
+        if referral_id in supported:
+            taken[referral_id].append((MeasureStage(stage), score, measure_id))
+    missing = [measure_id for rows in taken.values() for _stage, score, measure_id in rows if score is None]
+    scores = {
+        measure_id: measures.score(Instrument.SWEMWBS, answers)
+        for measure_id, answers in session.execute(
+            select(Measure.id, Measure.answers).where(Measure.id.in_(missing))
+        )
+    }
+    changes: dict[int, float] = {}
+    for referral_id, rows in taken.items():
+        pair = measures.baseline_and_latest([stage for stage, _score, _id in rows])
+        if pair is None:
+            continue
+        before, after = (rows[index][1] or scores[rows[index][2]] or 0.0 for index in pair)
+        changes[referral_id] = round(after - before, 2)
+    return changes
 
 
 def _pcn_row(
@@ -246,7 +319,7 @@ def _pcn_row(
     outcomes = [status for status in data.outcomes[pcn.id] if status in OUTCOMES]
     ended = data.ended[pcn.id]
     waits = data.waits[pcn.id]
-    changes = data.swemwbs.get(pcn.id, [])
+    changes = data.swemwbs[pcn.id]
     figures = (
         _named(whole.key_figures[0], NEW_REFERRALS),
         _named(by_quintile.total[2] if by_quintile.total else Figure("", Kind.MEAN, None, 0), PER_THOUSAND),
@@ -338,7 +411,7 @@ def _pooled(
     waits = [days for pcn in pcns for days in data.waits[pcn.id]]
     ended = [connected for pcn in pcns for connected in data.ended[pcn.id]]
     outcomes = [status for pcn in pcns for status in data.outcomes[pcn.id] if status in OUTCOMES]
-    changes = [change for pcn in pcns for change in data.swemwbs.get(pcn.id, [])]
+    changes = [change for pcn in pcns for change in data.swemwbs[pcn.id]]
     # The ICB's count is a total of the PCNs' as shown: protected as a summary's totals are.
     parts = [reader_bounds(rows[pcn.id][0].shown[0], rows[pcn.id][0].rule) for pcn in pcns]
     protection = total_protection(parts, rule)

@@ -72,8 +72,33 @@ DIRECTIONS = ("Improved", "No meaningful change", "Worse")
 NEW_REFERRALS: Cell = (KEY_FIGURES, "New referrals", "")
 PEOPLE_SUPPORTED: Cell = (KEY_FIGURES, "People supported", "")
 CASES_ENDED: Cell = (KEY_FIGURES, "Cases ended", "")
+# Issue 18's tables of who is reached: counts by deprivation quintile or distance band, each
+# table's rows adding up to a total counted elsewhere too.
+BY_QUINTILE = "New referrals by deprivation quintile"
+CONNECTIONS_BY_QUINTILE = "Connections to services by deprivation quintile"
+BY_DISTANCE = "Connections attended by distance to the service"
+WAITS_BY_QUINTILE = "First contacts by deprivation quintile"
+ONS4_BY_QUINTILE = "ONS4 change by deprivation quintile"
+SWEMWBS_BY_QUINTILE = "SWEMWBS change by deprivation quintile"
+EQUITY_TABLES = (
+    BY_QUINTILE,
+    CONNECTIONS_BY_QUINTILE,
+    BY_DISTANCE,
+    WAITS_BY_QUINTILE,
+    ONS4_BY_QUINTILE,
+    SWEMWBS_BY_QUINTILE,
+)
+# What the intruder leaves aside, and why it may: the registered patients are NHS Digital's
+# public figures, not counts of anyone supported; the rates per 1,000 and the Core20 shares are
+# worked out from counts as shown and those public figures (tests/reports/test_equity_disclosure.py
+# checks that each is), so they say nothing the counts do not; medians and means give no count.
+PUBLIC_OR_DERIVED_TABLES = (
+    "New referrals per 1,000 registered patients, by practice and quintile",
+    "Core20: referrals from the most deprived 20% of areas",
+)
+PUBLIC_OR_DERIVED_COLUMNS = ("Registered patients", "Per 1,000 registered")
 # The titles the intruder's knowledge is about: a summary without one has changed its layout.
-KNOWN_TITLES = (BY_PRACTICE, BY_SOURCE, *PEOPLE_TABLES, ENDED, CONNECTIONS, ONS4, SWEMWBS)
+KNOWN_TITLES = (BY_PRACTICE, BY_SOURCE, *PEOPLE_TABLES, ENDED, CONNECTIONS, ONS4, SWEMWBS, *EQUITY_TABLES)
 UNBOUNDED = 10**6
 SHARE_PAIRS = 40_000  # a percentage is narrowed once its numerator and base allow fewer pairs
 SEARCH_LIMIT = 200_000  # nodes per question; a search beyond it is reported, never guessed
@@ -267,6 +292,16 @@ class Model:
         section, label, column = cell
         if label == TOTAL and section in (BY_PRACTICE, BY_SOURCE):
             return NEW_REFERRALS
+        if label == TOTAL and section == BY_QUINTILE and column == "Referrals":
+            return NEW_REFERRALS
+        if label == TOTAL and section in (CONNECTIONS_BY_QUINTILE, BY_DISTANCE) and column == "Connections":
+            return (CONNECTIONS, TOTAL, "Connections")
+        if label == TOTAL and section == WAITS_BY_QUINTILE and column == "First contacts":
+            return (KEY_FIGURES, "First contacts", "")
+        if label == TOTAL and section == ONS4_BY_QUINTILE and column == PEOPLE:
+            return (ONS4, "", PEOPLE)
+        if label == TOTAL and section == SWEMWBS_BY_QUINTILE and column == PEOPLE:
+            return (SWEMWBS, "Metric score", PEOPLE)
         if label == TOTAL and section in PEOPLE_TABLES:
             return PEOPLE_SUPPORTED
         if label == TOTAL and section == ENDED:
@@ -354,6 +389,16 @@ def _kind(value: str) -> str:
     return "withheld" if value == WITHHELD else "other"
 
 
+def left_aside(cell: Cell) -> bool:
+    """A cell the intruder does not read: public, worked out from shown counts, or no count."""
+    section, _label, column = cell
+    return (
+        section in PUBLIC_OR_DERIVED_TABLES
+        or column in PUBLIC_OR_DERIVED_COLUMNS
+        or column.startswith(("Median", "Mean"))
+    )
+
+
 def _table_layout(published: Sequence[Published]) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
     """Each table's row labels and columns in the order first shown, and each column's kind:
     "count" (counts, perhaps some withheld), "share" (a percentage shown somewhere), "other"
@@ -362,7 +407,7 @@ def _table_layout(published: Sequence[Published]) -> tuple[dict[str, list[str]],
     kinds: dict[str, dict[str, str]] = {}
     for summary in published:
         for (section, label, column), value in summary.values.items():
-            if section in (KEY_FIGURES, TREND):
+            if section in (KEY_FIGURES, TREND) or left_aside((section, label, column)):
                 continue
             rows.setdefault(section, [])
             if label not in rows[section]:
@@ -395,6 +440,8 @@ def build_model(published: Sequence[Published]) -> Model:
         for cell, value in summary.values.items():
             section, label, column = cell
             if section == KEY_FIGURES and label.startswith(("Median", "Mean")):
+                continue
+            if section != KEY_FIGURES and left_aside(cell):
                 continue
             kind = kinds.get(section, {}).get(column, "count")
             if kind == "count":
