@@ -237,12 +237,12 @@ def _practice_rates(table: FigureTable, practices: Sequence[Summary], whole: Fig
         )
         rows.append((practice.practices[0], (*cells, replace(total, label=ALL_AREAS))))
     pcn_rates = {label: cells[2] for label, cells in whole.rows}
-    total = tuple(
+    pcn_cells = tuple(
         replace(pcn_rates[label], label=column)
         for label, column in zip(QUINTILE_LABELS, table.columns, strict=False)
     )
     pcn_total = whole.total[2] if whole.total else Figure(ALL_AREAS, Kind.MEAN, None, 0)
-    return replace(table, rows=tuple(rows), total=(*total, replace(pcn_total, label=ALL_AREAS)))
+    return replace(table, rows=tuple(rows), total=(*pcn_cells, replace(pcn_total, label=ALL_AREAS)))
 
 
 def too_few(table: FigureTable, rule: Rule) -> bool:
