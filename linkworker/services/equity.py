@@ -3,7 +3,8 @@
 Nothing about a person is stored for these: each person's area, its rank and so its quintile are
 looked up from their postcode when the figures are made (services.postcodes), and the practices'
 registered patients by area come from NHS Digital's extract imported on or before the month's
-end (services.practice_populations). One index only: the PCN's nation's (England's unless most
+end (chosen as services.practice_populations.registered chooses it, for many groups of
+practices at once). One index only: the PCN's nation's (England's unless most
 of its registered patients live elsewhere), the newest edition the lookup holds for most of
 them; a person whose area is ranked in another index, or not at all, is counted as "area not
 known", never placed by another nation's ranks.
@@ -15,11 +16,12 @@ worked out from the counts as shown, after disclosure control (domain.equity.der
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import equity, geo, postcode
@@ -48,17 +50,20 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.measures import Ons4Change, Ons4Question, SwemwbsChange
 from linkworker.domain.schedule import Opening, TimeSlot, parse_byday
 from linkworker.domain.summary import Figure, FigureTable, Kind, count, mean, median, share
-from linkworker.services import postcodes, practice_populations
+from linkworker.interchange.practice_population_csv import PopulationRow
+from linkworker.services import postcodes
 from linkworker.store.models import (
     Connection,
     Patient,
     PostcodePoint,
+    PracticePopulation,
     Referral,
     ServiceLocation,
     ServiceSchedule,
 )
 
 Quintile = int | None  # None: the area is not known in the index
+K = TypeVar("K")
 PRACTICE_COLUMNS = ("Q1 (most deprived)", "Q2", "Q3", "Q4", "Q5 (least deprived)", equity.ALL_AREAS)
 ONS4_COLUMNS = (
     "Mean change: life satisfaction",
@@ -96,21 +101,83 @@ class Areas:
 def areas(session: Session, practice_codes: Sequence[str], last: date, people: Iterable[str | None]) -> Areas:
     """The look-ups for the practices' figures of a month ending ``last``, and for ``people``'s
     postcodes (any spacing; None for a person without one)."""
-    population = practice_populations.registered(session, practice_codes, on_or_before=last)
-    rows = population.rows if population is not None else ()
-    ranks = postcodes.lsoa_ranks(session, {row.lsoa_code for row in rows})
-    typed = {code for code in people if code}
-    places = postcodes.areas_of(session, typed)
-    ranked = [row for row in rows if row.lsoa_code in ranks]
-    if ranked:
-        index = choose_index([ranks[row.lsoa_code] for row in ranked], [row.patients for row in ranked])
-    else:
-        index = choose_index([place.rank for place in places.values() if place.rank is not None])
-    patients: dict[str, Counter[Quintile]] = defaultdict(Counter)
-    for row in rows:
-        patients[row.practice_code][_quintile(ranks.get(row.lsoa_code), index)] += row.patients
-    quintiles = {code: _quintile(place.rank, index) for code, place in places.items()}
-    return Areas(index, population.extract_date if population else None, dict(patients), quintiles)
+    return areas_of_groups(session, {0: (practice_codes, people)}, last)[0]
+
+
+def areas_of_groups(
+    session: Session, groups: Mapping[K, tuple[Sequence[str], Iterable[str | None]]], last: date
+) -> dict[K, Areas]:
+    """``areas`` for several groups of practices at once (the ICB's PCNs), each with its own
+    extract, index and people, in a few queries for them all."""
+    wanted = {
+        key: (practices, {code for code in people if code}) for key, (practices, people) in groups.items()
+    }
+    rows_of = _populations(session, {key: practices for key, (practices, _people) in wanted.items()}, last)
+    ranks = postcodes.lsoa_ranks(
+        session, {row.lsoa_code for _newest, rows in rows_of.values() for row in rows}
+    )
+    places = postcodes.areas_of(session, {code for _practices, people in wanted.values() for code in people})
+    found: dict[K, Areas] = {}
+    for key, (_practices, people) in wanted.items():
+        newest, rows = rows_of[key]
+        ranked = [row for row in rows if row.lsoa_code in ranks]
+        theirs = {code: places[code] for code in people if code in places}
+        if ranked:
+            index = choose_index([ranks[row.lsoa_code] for row in ranked], [row.patients for row in ranked])
+        else:
+            index = choose_index([place.rank for place in theirs.values() if place.rank is not None])
+        patients: dict[str, Counter[Quintile]] = defaultdict(Counter)
+        of_area = {lsoa: _quintile(ranks.get(lsoa), index) for lsoa in {row.lsoa_code for row in rows}}
+        for row in rows:
+            patients[row.practice_code][of_area[row.lsoa_code]] += row.patients
+        quintiles = {code: _quintile(place.rank, index) for code, place in theirs.items()}
+        found[key] = Areas(index, newest, dict(patients), quintiles)
+    return found
+
+
+def _populations(
+    session: Session, groups: Mapping[K, Sequence[str]], last: date
+) -> dict[K, tuple[date | None, list[PopulationRow]]]:
+    """Each group's registered patients by practice and LSOA from the newest extract on or
+    before ``last`` holding any of its practices (as ``practice_populations.registered``)."""
+    codes = sorted({code.upper() for practices in groups.values() for code in practices})
+    newest_of: dict[str, date] = {}
+    for chunk in _chunks(codes):
+        newest_of.update(
+            session.execute(
+                select(PracticePopulation.practice_code, func.max(PracticePopulation.extract_date))
+                .where(PracticePopulation.practice_code.in_(chunk), PracticePopulation.extract_date <= last)
+                .group_by(PracticePopulation.practice_code)
+            ).all()
+        )
+    newest = {
+        key: max((newest_of[code.upper()] for code in practices if code.upper() in newest_of), default=None)
+        for key, practices in groups.items()
+    }
+    by_date: dict[date, set[str]] = defaultdict(set)
+    for key, practices in groups.items():
+        if newest[key] is not None:
+            by_date[newest[key]].update(code.upper() for code in practices)
+    rows: dict[tuple[date, str], list[PopulationRow]] = defaultdict(list)
+    for extract, held in by_date.items():
+        for chunk in _chunks(sorted(held)):
+            for practice, lsoa, patients in session.execute(
+                select(
+                    PracticePopulation.practice_code,
+                    PracticePopulation.lsoa_code,
+                    PracticePopulation.patients,
+                )
+                .where(
+                    PracticePopulation.extract_date == extract, PracticePopulation.practice_code.in_(chunk)
+                )
+                .order_by(PracticePopulation.practice_code, PracticePopulation.lsoa_code)
+            ):
+                rows[(extract, practice)].append(PopulationRow(practice, lsoa, patients, 0))
+    return {
+        key: (when, [row for code in practices for row in rows.get((when, code.upper()), [])] if when else [])
+        for key, practices in groups.items()
+        for when in (newest[key],)
+    }
 
 
 def choose_index(ranks: Sequence[AreaRank], weights: Sequence[int] | None = None) -> DeprivationIndex | None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, select, union
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain import equity as equity_rules
@@ -33,7 +33,6 @@ from linkworker.domain.deprivation import CORE20_QUINTILE, DeprivationIndex
 from linkworker.domain.differencing import Protection, protect, reader_bounds, total_protection
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.disclosure import COARSE, Rule, shown, threshold_rule
-from linkworker.domain.gp_codes import shows_interaction
 from linkworker.domain.intake import SOURCE_LABELS
 from linkworker.domain.referrals import ENDED, CaseStatus, ReferralSource
 from linkworker.domain.roles import Permission
@@ -58,13 +57,11 @@ from linkworker.services.errors import PermissionDenied
 from linkworker.services.referrals import counted_in_figures
 from linkworker.store.models import (
     Connection,
-    Contact,
     Measure,
     Patient,
     Pcn,
     Practice,
     Referral,
-    StatusChange,
     UserAccount,
 )
 
@@ -136,7 +133,18 @@ def build(session: Session, actor: Actor, month: date) -> IcbView:
     pcns = list(session.scalars(select(Pcn).order_by(Pcn.name, Pcn.id)))
     first, last = month_start(month), month_end(month)
     data = _read(session, [pcn.id for pcn in pcns], first, last)
-    rows = {pcn.id: _pcn_row(session, pcn, data, first, last) for pcn in pcns}
+    looked_up = equity.areas_of_groups(
+        session,
+        {
+            pcn.id: (
+                [code for _id, _name, code in data.practices[pcn.id]],
+                [postcode for *_rest, postcode in data.referred[pcn.id]],
+            )
+            for pcn in pcns
+        },
+        last,
+    )
+    rows = {pcn.id: _pcn_row(pcn, data, first, looked_up[pcn.id]) for pcn in pcns}
     others = len(pcns) - 1
     pooled = _pooled(pcns, rows, data) if every or others >= FEWEST_OTHERS else None
     shown_rows = tuple(rows[pcn.id][0] for pcn in pcns if every or pcn.id == actor.pcn_id)
@@ -209,39 +217,21 @@ def _read(session: Session, pcn_ids: Sequence[int], first: date, last: date) -> 
             supported.add(case_id)
         if in_month(ended_on, first):
             ended.append(case_id)
-    # A case first reached in the month was reached (or shown to be) in the month: only those
-    # are asked for their first interaction, which is still the earliest of all their events.
-    since, until = (
-        monthly._utc_midnight(first - timedelta(days=1)),
-        monthly._utc_midnight(last + timedelta(days=2)),
-    )
-    reached_now = union(
-        select(Contact.referral_id).where(
-            Contact.kind.in_(monthly._REACHING), Contact.occurred_at >= since, Contact.occurred_at < until
-        ),
-        select(StatusChange.referral_id).where(
-            monthly._moves_where(shows_interaction),
-            StatusChange.changed_at >= since,
-            StatusChange.changed_at < until,
-        ),
-    )
-    candidates = sorted(set(session.scalars(reached_now)) & pcn_of.keys())
-    firsts: dict[int, date] = {}
-    for start in range(0, len(candidates), _CHUNK):
-        chunk = Referral.id.in_(candidates[start : start + _CHUNK])
-        firsts.update(monthly._first_interactions(session, in_the_month & chunk, first))
+    firsts = monthly._first_interactions(session, in_the_month, first)
     waits = monthly._waits(session, {case: day for case, day in firsts.items() if in_month(day, first)})
     for case_id, days in waits.items():
         data.waits[pcn_of[case_id]].append(days)
-    connected = set(
-        session.scalars(
-            select(Connection.referral_id).where(
-                Connection.referral_id.in_(select(Referral.id).where(in_the_month)),
-                Connection.route.in_([route.value for route in ROUTES]),
-                Connection.made_on <= last,
+    connected: set[int] = set()
+    for start in range(0, len(ended), _CHUNK):
+        connected.update(
+            session.scalars(
+                select(Connection.referral_id).where(
+                    Connection.referral_id.in_(ended[start : start + _CHUNK]),
+                    Connection.route.in_([route.value for route in ROUTES]),
+                    Connection.made_on <= last,
+                )
             )
         )
-    )
     for case_id in ended:
         data.ended[pcn_of[case_id]].append(case_id in connected)
     for pcn_id, status in session.execute(
@@ -296,14 +286,13 @@ def _swemwbs_changes(
 
 
 def _pcn_row(
-    session: Session, pcn: Pcn, data: _Data, first: date, last: date
+    pcn: Pcn, data: _Data, first: date, areas: equity.Areas
 ) -> tuple[PcnFigures, str, Summary, equity.Areas]:
     """A PCN's row as its summary would show its figures; with its index note, its protected
     referral figures and its look-ups (for the pooled row)."""
     rule = threshold_rule(pcn.suppress_up_to)
     practices = data.practices[pcn.id]
     referred = data.referred[pcn.id]
-    areas = equity.areas(session, [code for _id, _name, code in practices], last, [p for *_r, p in referred])
     theirs = [
         equity_rules.derived(
             protect(_referral_figures(pcn, first, [practice], referred, areas, False), rule), rule
