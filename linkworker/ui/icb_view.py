@@ -88,6 +88,7 @@ class IcbView(QWidget):
         self.month.setAccessibleName("Month")
         for month in months_offered(today or date.today()):
             self.month.addItem(f"{month:%B %Y}", month)
+        self.month.setCurrentIndex(1)  # the last whole month
         self.show_button = QPushButton("Show figures")
         self.show_button.clicked.connect(self.make)
         self.save_pdf_button = QPushButton("Save PDF…")
