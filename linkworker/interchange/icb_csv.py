@@ -32,6 +32,6 @@ def write(view: IcbView, path: Path, listed: Sequence[PcnFigures] | None = None)
     with text_written_whole(path, encoding="utf-8-sig") as stream:
         writer = csv.writer(stream)
         for row in rows(view, listed):
-            names = neutralise_row(row[:2])
+            names = neutralise_row(list[object](row[:2]))
             rest = [neutralise(cell) for cell in row[2:]] if row[0] == ABOUT else row[2:]
             writer.writerow([*names, *rest])

@@ -64,6 +64,7 @@ from linkworker.store.models import (
 
 Quintile = int | None  # None: the area is not known in the index
 K = TypeVar("K")
+T = TypeVar("T")
 PRACTICE_COLUMNS = ("Q1 (most deprived)", "Q2", "Q3", "Q4", "Q5 (least deprived)", equity.ALL_AREAS)
 ONS4_COLUMNS = (
     "Mean change: life satisfaction",
@@ -156,8 +157,9 @@ def _populations(
     }
     by_date: dict[date, set[str]] = defaultdict(set)
     for key, practices in groups.items():
-        if newest[key] is not None:
-            by_date[newest[key]].update(code.upper() for code in practices)
+        when = newest[key]
+        if when is not None:
+            by_date[when].update(code.upper() for code in practices)
     rows: dict[tuple[date, str], list[PopulationRow]] = defaultdict(list)
     for extract, held in by_date.items():
         for chunk in _chunks(sorted(held)):
@@ -204,7 +206,9 @@ def _quintile(rank: AreaRank | None, index: DeprivationIndex | None) -> Quintile
     return quintile(rank.rank, index)
 
 
-def _rows(values: dict[Quintile, tuple[Figure, ...]], index: DeprivationIndex | None) -> tuple:
+def _rows(
+    values: dict[Quintile, tuple[Figure, ...]], index: DeprivationIndex | None
+) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     """The quintile rows in order, then the row of areas not known."""
     return (
         *((label, values[number]) for number, label in enumerate(QUINTILE_LABELS, 1)),
@@ -298,7 +302,8 @@ def connections_made(
                 ServiceLocation.longitude.is_not(None),
             )
         ):
-            places[service_id].append((latitude, longitude))
+            if latitude is not None and longitude is not None:
+                places[service_id].append((latitude, longitude))
         for service_id, byday, opens, closes in session.execute(
             select(
                 ServiceSchedule.service_id,
@@ -449,6 +454,6 @@ def wellbeing_tables(
     return ons4_table, swemwbs_table
 
 
-def _chunks(values: list[int] | list[str], size: int = 500) -> Iterable[list]:
+def _chunks(values: Sequence[T], size: int = 500) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]

@@ -189,7 +189,14 @@ class _Data:
 
 def _read(session: Session, pcn_ids: Sequence[int], first: date, last: date) -> _Data:
     scope = Referral.pcn_id.in_(pcn_ids) & counted_in_figures()
-    data = _Data(*(defaultdict(list) for _field in range(6)))
+    data = _Data(
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+    )
     for practice_id, name, code, pcn_id in session.execute(
         select(Practice.id, Practice.name, Practice.ods_code, Practice.pcn_id)
         .where(Practice.pcn_id.in_(pcn_ids))
