@@ -31,6 +31,12 @@ What the intruder assumes, each something a reader can tell from the text and th
 - A row shown in some summary and missing from another is 0 there (the need and connection tables
   list what was recorded), except the referring-practice rows, which only a summary covering that
   practice lists; a practice refers only its own referrals.
+- The tables of who is reached (issue 18) are tables like the others: their rows (quintiles and
+  "area not known", or distance bands and "distance not known") add up to totals counted
+  elsewhere too (new referrals, connections made, first contacts, people with two ONS4 or
+  SWEMWBS measures). Their registered patients (public figures), rates per 1,000 and Core20
+  shares (worked out from counts as shown: tests/reports/test_equity_disclosure.py), medians and
+  means are left aside.
 - Every person is counted at the practice that referred them, so counts of people add up across
   practices (true of the test's generated people, each referred from one practice).
 """
