@@ -1,4 +1,4 @@
-"""The ICB's view across its PCNs (services.icb) as an A4 landscape PDF: the table of PCNs side by
+"""The ICB's view across its PCNs (services.icb) as an A4 PDF: the table of PCNs side by
 side (or, for a PCN's manager, their PCN against the ICB's figures), sorted as the reader chose,
 and two charts: new referrals per 1,000 registered patients, and the Core20 share of referrals
 against the Core20 share of registered patients. Every figure as each PCN's rule shows it; the
@@ -16,13 +16,15 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from linkworker.reports.page import (
+    BODY_WIDTH,
+    MARGIN,
     NHS_BLUE,
     PALE,
     RULE,
@@ -44,26 +46,26 @@ from linkworker.services.icb import (
 )
 
 TITLE = "Social prescribing across the ICB"
-PAGE = landscape(A4)
-MARGIN = 15 * mm
-WIDTH = PAGE[0] - 2 * MARGIN - 12
+WIDTH = BODY_WIDTH
 BAR = 4.2 * mm
-PER_CHART = 22  # bars of PCNs to one chart, so each fits a page with its title
+PER_CHART = 30  # bars of PCNs to one chart, so each fits a page with its title
+FIRST_COLUMN = 46 * mm
+PAGE_NUMBER_ROOM = 30 * mm
 
 
 def render(view: IcbView, rows: Sequence[PcnFigures] | None = None) -> bytes:
     """The view as PDF bytes; ``rows`` in the order the reader sorted them (by name otherwise)."""
     styles = report_styles()
     listed = list(rows if rows is not None else view.pcns)
-    lines = [line for note in view.notes for line in simpleSplit(note, "Vera", 7, WIDTH - 30 * mm)]
-    footer_top = 12 + 3.2 * len(lines)
+    lines = [line for note in view.notes for line in simpleSplit(note, "Vera", 8, WIDTH - PAGE_NUMBER_ROOM)]
+    footer_top = 12 + 3.5 * len(lines)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
-        pagesize=PAGE,
+        pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=14 * mm,
+        topMargin=16 * mm,
         bottomMargin=(footer_top + 6) * mm,
         title=f"{TITLE}, {view.month:%B %Y}",
         author="Linkworker",
@@ -96,8 +98,8 @@ def render(view: IcbView, rows: Sequence[PcnFigures] | None = None) -> bytes:
 
 
 def _table(rows: Sequence[PcnFigures], icb: PcnFigures | None, cell: ParagraphStyle) -> Table:
-    head = ParagraphStyle("icb_head", cell, fontName="Vera-Bold", fontSize=7.5, leading=9, alignment=TA_RIGHT)
-    label = ParagraphStyle("icb_label", cell, fontSize=7.5, leading=9)
+    head = ParagraphStyle("icb_head", cell, fontName="Vera-Bold", fontSize=6.5, leading=8, alignment=TA_RIGHT)
+    label = ParagraphStyle("icb_label", cell, fontSize=7, leading=8.5)
     number = ParagraphStyle("icb_number", label, alignment=TA_RIGHT)
     data = [
         [Paragraph("PCN", ParagraphStyle("h", head, alignment=0))] + [Paragraph(c, head) for c in COLUMNS]
@@ -112,7 +114,7 @@ def _table(rows: Sequence[PcnFigures], icb: PcnFigures | None, cell: ParagraphSt
                 *(Paragraph(f"<b>{t}</b>", number) for t in icb.shown),
             ]
         )
-    first = 62 * mm
+    first = FIRST_COLUMN
     table = Table(data, colWidths=[first] + [(WIDTH - first) / len(COLUMNS)] * len(COLUMNS), repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -123,6 +125,8 @@ def _table(rows: Sequence[PcnFigures], icb: PcnFigures | None, cell: ParagraphSt
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )
@@ -152,7 +156,7 @@ def _charts(rows: Sequence[PcnFigures]) -> list[Flowable]:
         more = f" ({start + 1} to {start + len(part)} of {len(rows)})" if len(rows) > PER_CHART // 2 else ""
         parts += [
             _bars(
-                f"Most deprived 20% of areas (Core20): share of new referrals and of registered patients{more}",
+                f"Core20 (most deprived 20% of areas): share of referrals and of patients{more}",
                 names[start : start + PER_CHART // 2],
                 [[row.shown[referrals] for row in part], [row.shown[population] for row in part]],
                 ["Share of new referrals", "Share of registered patients"],
@@ -169,12 +173,12 @@ def _bars(
     height = BAR * len(names) * len(series) + 4 * len(names) + 22 * mm
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
-    room = 62 * mm
+    room = FIRST_COLUMN
     chart.x, chart.y = room, 6 * mm
     chart.width, chart.height = WIDTH - room - 20 * mm, height - 20 * mm
     values = [[shown_value(text) for text in reversed(texts)] for texts in series]
     chart.data = values
-    chart.categoryAxis.categoryNames = [name[:40] for name in reversed(names)]
+    chart.categoryAxis.categoryNames = [name[:34] for name in reversed(names)]
     drawn = [value for values_ in values for value in values_ if value is not None]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max([*drawn, 1.0]) * 1.15
@@ -196,11 +200,11 @@ def _bars(
     chart.barLabels.fontName, chart.barLabels.fontSize, chart.barLabels.fillColor = "Vera", 6.5, TEXT
     chart.barLabels.boxAnchor, chart.barLabels.dx = "w", 2
     drawing.add(chart)
-    drawing.add(String(room, height - 6 * mm, title, fontName="Vera-Bold", fontSize=8.5))
+    drawing.add(String(0, height - 6 * mm, title, fontName="Vera-Bold", fontSize=8.5))
     if legend:
         key = Legend()
         key.x, key.y = room + 4 * mm, height - 10 * mm
-        key.alignment, key.columnMaximum, key.deltax = "right", 1, 60 * mm
+        key.alignment, key.columnMaximum, key.deltax = "right", 1, 50 * mm
         key.fontName, key.fontSize = "Vera", 7.5
         key.strokeColor, key.strokeWidth = colors.black, 0.5
         key.colorNamePairs = list(zip(fills, legend, strict=False))
