@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,17 @@ from linkworker.ui.summary_view import months_offered
 from linkworker.whole_file import write_whole
 
 ACTION = "ICB view"
+# The columns' headings on the screen (each column's full name is its tooltip, and the files').
+SHORT = (
+    "New\nreferrals",
+    "Per\n1,000",
+    "Core20 %\nreferrals",
+    "Core20 %\npatients",
+    "Median\nwait, days",
+    "Ended\nconnected",
+    "Attended",
+    "SWEMWBS\nchange",
+)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -98,7 +111,7 @@ class IcbView(QWidget):
         self.status = QLabel("Choose a month and show its figures.")
         self.status.setWordWrap(True)
         self.model = QStandardItemModel(0, 1 + len(icb.COLUMNS))
-        self.model.setHorizontalHeaderLabels(["PCN", *icb.COLUMNS])
+        self.model.setHorizontalHeaderLabels(["PCN", *SHORT])
         self.sorted = QSortFilterProxyModel(self)
         self.sorted.setSourceModel(self.model)
         self.sorted.setSortRole(SORT_ROLE)
@@ -106,10 +119,18 @@ class IcbView(QWidget):
         self.table.setModel(self.sorted)
         self.table.setSortingEnabled(True)
         self.table.setAccessibleName("Figures by PCN")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for number, column in enumerate(icb.COLUMNS, 1):  # a narrow column's heading is cut short
+            self.model.setHeaderData(number, Qt.Orientation.Horizontal, column, Qt.ItemDataRole.ToolTipRole)
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._draw())
         self.table.verticalHeader().hide()
         self.chart = Bars()
+        chart_area = QScrollArea()
+        chart_area.setWidgetResizable(True)
+        chart_area.setWidget(self.chart)
+        chart_area.setAccessibleName("Chart")
         self.saved = SavedFileNotice(self)
         actions = QHBoxLayout()
         for widget in (QLabel("Month:"), self.month, self.show_button):
@@ -120,8 +141,11 @@ class IcbView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.status)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(self.chart, 2)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(chart_area)
+        split.setSizes([400, 260])
+        layout.addWidget(split, 1)
         layout.addWidget(self.saved)
         self._refresh_buttons()
 
