@@ -8,8 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from linkworker.whole_file import write_whole
+
+if TYPE_CHECKING:
+    from linkworker.services.actor import Actor
+    from linkworker.store.database import Database
 
 SORTS = ("name", "rate", "core20", "wait", "connected", "attended", "change")
 _SORT_COLUMN = {"rate": 1, "core20": 2, "wait": 4, "connected": 5, "attended": 6, "change": 7}
@@ -31,7 +36,16 @@ def add_arguments(report: argparse.ArgumentParser) -> None:
     )
 
 
-def report_icb(arguments: argparse.Namespace, batch: object) -> int:
+class SignedInRun(Protocol):
+    """What the handler needs of batch_commands.Batch: the user signed in, and the database."""
+
+    @property
+    def database(self) -> Database: ...
+
+    def sign_in(self) -> Actor: ...
+
+
+def report_icb(arguments: argparse.Namespace, batch: SignedInRun) -> int:
     """Build the view as the signed-in user, write the PDF (and CSV), audit each file written."""
     from linkworker.interchange import icb_csv
     from linkworker.reports import icb_pdf
@@ -41,8 +55,13 @@ def report_icb(arguments: argparse.Namespace, batch: object) -> int:
     if out is None:
         print("linkworker: --icb writes one PDF: give it with --out ICB.pdf.", file=sys.stderr)
         return 2
-    actor = batch.sign_in()  # type: ignore[attr-defined]
-    database = batch.database  # type: ignore[attr-defined]
+    others = [name for name in ("pcn", "practices", "out_dir") if getattr(arguments, name, None)]
+    if others:
+        named = ", ".join(f"--{name.replace('_', '-')}" for name in others)
+        print(f"linkworker: --icb covers every PCN you may see: leave out {named}.", file=sys.stderr)
+        return 2
+    actor = batch.sign_in()
+    database = batch.database
     with database.read_session() as session:
         view = icb.build(session, actor, arguments.month)
     column = _SORT_COLUMN.get(arguments.sort)

@@ -149,6 +149,9 @@ class IcbView(QWidget):
         layout.addWidget(self.saved)
         self._refresh_buttons()
 
+    def refresh(self) -> None:
+        """Going to the area reads nothing: the figures take seconds, so they wait for Show figures."""
+
     def make(self) -> Job[icb.IcbView]:
         """Make the chosen month's figures in the background."""
         month: date = self.month.currentData()

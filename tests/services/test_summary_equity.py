@@ -15,6 +15,7 @@ import csv
 import math
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -242,11 +243,11 @@ def _close(value: float | None, wanted: float | None) -> bool:
     return value == wanted or (value is not None and wanted is not None and abs(value - wanted) < 1e-6)
 
 
-def _median(values: list[float]) -> float | None:
+def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
@@ -285,20 +286,19 @@ def check(summary: Summary, wanted: Expected) -> None:
 
     connections = _table(summary, "Connections to services by deprivation quintile")
     everything = [made for where in QUINTILE_ROWS for made in wanted.connections.get(where, [])]
-    for where, (_label, cells) in [
-        *zip(QUINTILE_ROWS, connections.rows, strict=True),
-        ("all", ("", connections.total)),
-    ]:
-        made = everything if where == "all" else wanted.connections.get(where, [])
-        number, distance, attended, evenings = cells
-        assert number.exact == len(made), where
-        assert _close(distance.exact, _median([d for _s, d, _o in made if d is not None])), where
+    assert connections.total is not None
+    groups = [wanted.connections.get(where, []) for where in QUINTILE_ROWS] + [everything]
+    rows_shown = [cells for _label, cells in connections.rows] + [connections.total]
+    places: list[object] = [*QUINTILE_ROWS, "all"]
+    for place, made, (number, distance, attended, evenings) in zip(places, groups, rows_shown, strict=True):
+        assert number.exact == len(made), place
+        assert _close(distance.exact, _median([d for _s, d, _o in made if d is not None])), place
         outcomes = [s for s, _d, _o in made if s in OUTCOMES]
         attended_share = (
             sum(s is ConnectionStatus.ATTENDED for s in outcomes) / len(outcomes) if outcomes else None
         )
-        assert _close(attended.exact, attended_share), where
-        assert _close(evenings.exact, sum(o for _s, _d, o in made) / len(made) if made else None), where
+        assert _close(attended.exact, attended_share), place
+        assert _close(evenings.exact, sum(o for _s, _d, o in made) / len(made) if made else None), place
     bands = _table(summary, "Connections attended by distance to the service")
     limits = [
         ("Under 1 km", 0, 1),
@@ -364,18 +364,18 @@ def test_the_tables_of_who_is_reached_match_an_independent_count(
     words = text(read(whole, NHS_DIGITAL))
     write_csv(whole, NHS_DIGITAL, tmp_path / "summary.csv")
     with (tmp_path / "summary.csv").open(encoding="utf-8-sig", newline="") as stream:
-        cells = {(s, label, column): value for s, label, column, value in csv.reader(stream)}
+        csv_cells = {(s, label, column): value for s, label, column, value in csv.reader(stream)}
     assert "English Index of Multiple Deprivation 2019" in words
     for table in whole.tables[-8:]:
         assert table.title in words
         for label, figures in [*table.rows, *([("Total", table.total)] if table.total else [])]:
             values = [shown(figure, NHS_DIGITAL) for figure in figures]
             for column, value in zip(table.columns, values, strict=True):
-                assert cells[(table.title, label, column)] == value
+                assert csv_cells[(table.title, label, column)] == value
             shown_text = " ".join([label, *values])
             too_few = "Too few people in this month" in words
             assert shown_text in words or too_few, shown_text
-    assert any(key[1] == "Core20" for key in cells)
+    assert any(key[1] == "Core20" for key in csv_cells)
 
 
 def test_no_figure_without_deprivation_data_and_the_outputs_say_why(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
@@ -52,7 +53,7 @@ def shown_rows(view: IcbView) -> list[list[str]]:
     ]
 
 
-def make(qtbot, view: IcbView) -> None:  # type: ignore[no-untyped-def]
+def make(qtbot: QtBot, view: IcbView) -> None:
     assert view.month.currentData() == LAST_MONTH  # the last whole month, offered first
     job = view.make()
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
@@ -61,8 +62,8 @@ def make(qtbot, view: IcbView) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_an_administrator_of_the_server_sees_every_pcn_sorted_with_its_chart(
-    qtbot, database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
+) -> None:
     view = IcbView(database, sqlite_actors[Role.ADMIN])
     qtbot.addWidget(view)
     view.resize(1366, 768)
@@ -94,8 +95,8 @@ def test_an_administrator_of_the_server_sees_every_pcn_sorted_with_its_chart(
 
 
 def test_a_manager_sees_their_own_pcn_and_the_icbs_figures_only(
-    qtbot, database: Database, sqlite_actors: dict[Role, Actor]
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
     view = IcbView(database, sqlite_actors[Role.MANAGER])
     qtbot.addWidget(view)
     view.show()
