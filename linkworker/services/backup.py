@@ -30,11 +30,12 @@ from linkworker.services.access import WRONG, DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.errors import PermissionDenied, ServiceError, SignInFailed
 from linkworker.store import migrations, recovery_code, sqlite_backup
-from linkworker.store.database import Database, is_new_file, open_sqlite_with_key
+from linkworker.store.database import Database, open_sqlite_with_key
 from linkworker.store.database_key import DatabaseKey
 from linkworker.store.errors import CorruptDatabase, SchemaTooNew
 from linkworker.store.key_slots import KeySlots, Refusal, path_for
 from linkworker.store.models import AuditEvent, UserAccount, utc_now
+from linkworker.store.private_files import is_new_file
 
 STAMP = "%Y%m%dT%H%M%SZ"
 _STAMP_PATTERN = r"\d{8}T\d{6}Z"

@@ -155,11 +155,7 @@ def discard_if_never_set_up(access: DataAccess) -> None:
     """Delete a new file whose set-up was abandoned: its key was only in memory, so left
     behind it could never be opened, and the next start should offer the set-up again."""
     database = access.opened
-    if (
-        database is None
-        or database.location.key is None
-        or database.location.key.origin is not KeyOrigin.NEW
-    ):
+    if database is None or database.location.key is None or database.location.key.origin is not KeyOrigin.NEW:
         return
     with database.session() as session:
         if not needs_setup(session):

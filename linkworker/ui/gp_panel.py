@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from linkworker.domain.corrections import Consent, consent_words
 from linkworker.domain.roles import Permission
+from linkworker.reports.gp_letter_content import GpCode
 from linkworker.services import gp_record
 from linkworker.services.actor import Actor
-from linkworker.services.gp_record import GpCode
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service
 from linkworker.ui.letter_preview import LetterPreviewDialog, open_letter

@@ -49,9 +49,10 @@ from PySide6.QtWidgets import (
 
 from linkworker.domain.errors import ValidationError
 from linkworker.reports import gp_letter
+from linkworker.reports.gp_letter_content import GpLetter
 from linkworker.services import gp_record
 from linkworker.services.actor import Actor
-from linkworker.services.gp_record import GpLetter, LetterExport
+from linkworker.services.gp_record import LetterExport
 from linkworker.store.database import Database
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.screen import fit_to_screen
