@@ -47,6 +47,7 @@ class SignedInRun(Protocol):
 
 def report_icb(arguments: argparse.Namespace, batch: SignedInRun) -> int:
     """Build the view as the signed-in user, write the PDF (and CSV), audit each file written."""
+    from linkworker.domain import icb as icb_figures
     from linkworker.interchange import icb_csv
     from linkworker.reports import icb_pdf
     from linkworker.services import icb
@@ -65,7 +66,9 @@ def report_icb(arguments: argparse.Namespace, batch: SignedInRun) -> int:
     with database.read_session() as session:
         view = icb.build(session, actor, arguments.month)
     column = _SORT_COLUMN.get(arguments.sort)
-    listed = list(view.pcns) if column is None else icb.sorted_rows(view.pcns, column, descending=True)
+    listed = (
+        list(view.pcns) if column is None else icb_figures.sorted_rows(view.pcns, column, descending=True)
+    )
     with database.session() as session:
         try:
             write_whole(out, icb_pdf.render(view, listed))

@@ -10,8 +10,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from linkworker.domain.icb import COLUMNS, IcbView, PcnFigures
 from linkworker.interchange.spreadsheet_cells import neutralise, neutralise_row
-from linkworker.services.icb import COLUMNS, IcbView, PcnFigures
 from linkworker.whole_file import text_written_whole
 
 ABOUT = "About"

@@ -22,6 +22,15 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from linkworker.domain.icb import (
+    COLUMNS,
+    CORE20_POPULATION,
+    CORE20_REFERRALS,
+    PER_THOUSAND,
+    IcbView,
+    PcnFigures,
+    shown_value,
+)
 from linkworker.reports.page import (
     BODY_WIDTH,
     MARGIN,
@@ -34,15 +43,6 @@ from linkworker.reports.page import (
     long_date,
     page_footer,
     report_styles,
-)
-from linkworker.services.icb import (
-    COLUMNS,
-    CORE20_POPULATION,
-    CORE20_REFERRALS,
-    PER_THOUSAND,
-    IcbView,
-    PcnFigures,
-    shown_value,
 )
 
 TITLE = "Social prescribing across the ICB"

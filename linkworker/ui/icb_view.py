@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from linkworker.domain import icb as icb_figures
 from linkworker.interchange import icb_csv
 from linkworker.reports import icb_pdf
 from linkworker.services import icb
@@ -95,8 +96,8 @@ class IcbView(QWidget):
     def __init__(self, database: Database, actor: Actor, today: date | None = None) -> None:
         super().__init__()
         self.database, self.actor = database, actor
-        self.current: icb.IcbView | None = None
-        self.job: Job[icb.IcbView] | None = None
+        self.current: icb_figures.IcbView | None = None
+        self.job: Job[icb_figures.IcbView] | None = None
         self.month = QComboBox()
         self.month.setAccessibleName("Month")
         for month in months_offered(today or date.today()):
@@ -110,7 +111,7 @@ class IcbView(QWidget):
         self.save_csv_button.clicked.connect(self.save_csv)
         self.status = QLabel("Choose a month and show its figures.")
         self.status.setWordWrap(True)
-        self.model = QStandardItemModel(0, 1 + len(icb.COLUMNS))
+        self.model = QStandardItemModel(0, 1 + len(icb_figures.COLUMNS))
         self.model.setHorizontalHeaderLabels(["PCN", *SHORT])
         self.sorted = QSortFilterProxyModel(self)
         self.sorted.setSourceModel(self.model)
@@ -122,7 +123,7 @@ class IcbView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        for number, column in enumerate(icb.COLUMNS, 1):  # a narrow column's heading is cut short
+        for number, column in enumerate(icb_figures.COLUMNS, 1):  # a narrow column's heading is cut short
             self.model.setHeaderData(number, Qt.Orientation.Horizontal, column, Qt.ItemDataRole.ToolTipRole)
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._draw())
         self.table.verticalHeader().hide()
@@ -152,11 +153,11 @@ class IcbView(QWidget):
     def refresh(self) -> None:
         """Going to the area reads nothing: the figures take seconds, so they wait for Show figures."""
 
-    def make(self) -> Job[icb.IcbView]:
+    def make(self) -> Job[icb_figures.IcbView]:
         """Make the chosen month's figures in the background."""
         month: date = self.month.currentData()
 
-        def work(session: Session, _control: JobControl) -> icb.IcbView:
+        def work(session: Session, _control: JobControl) -> icb_figures.IcbView:
             return icb.build(session, self.actor, month)
 
         self.show_button.setEnabled(False)
@@ -168,7 +169,7 @@ class IcbView(QWidget):
         self.job = job
         return job
 
-    def _show(self, view: icb.IcbView) -> None:
+    def _show(self, view: icb_figures.IcbView) -> None:
         self.current = view
         self.model.removeRows(0, self.model.rowCount())
         for row in [*view.pcns, *([view.icb] if view.icb is not None else [])]:
@@ -177,7 +178,7 @@ class IcbView(QWidget):
             cells = [name]
             for text in row.shown:
                 item = QStandardItem(text)
-                value = icb.shown_value(text)
+                value = icb_figures.shown_value(text)
                 # Withheld figures sort after every figure shown, either way round.
                 item.setData(float("-inf") if value is None else value, SORT_ROLE)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -200,7 +201,7 @@ class IcbView(QWidget):
         for number in range(self.sorted.rowCount()):
             name = self.sorted.index(number, 0).data()
             text = self.sorted.index(number, column).data()
-            rows.append((name, text, icb.shown_value(text)))
+            rows.append((name, text, icb_figures.shown_value(text)))
         self.chart.show_rows(rows)
 
     def _refresh_buttons(self) -> None:
@@ -208,7 +209,7 @@ class IcbView(QWidget):
         for button in (self.save_pdf_button, self.save_csv_button):
             button.setEnabled(self.current is not None)
 
-    def listed(self) -> list[icb.PcnFigures]:
+    def listed(self) -> list[icb_figures.PcnFigures]:
         """The PCNs in the order the table shows them (the ICB's row goes last in the files)."""
         assert self.current is not None
         by_name = {row.name: row for row in self.current.pcns}

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from linkworker import icb_commands
+from linkworker.domain import icb as icb_figures
 from linkworker.domain.disclosure import shown, threshold_rule
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import Summary
@@ -107,18 +108,26 @@ def test_each_pcns_row_is_what_its_own_summary_shows(database: Database, actors:
     for row in view.pcns:
         made = own[row.ods_code]
         key = {figure.label: shown(figure, rule) for figure in made.key_figures}
-        figures = dict(zip(icb.COLUMNS, row.shown, strict=True))
-        assert figures[icb.NEW_REFERRALS] == key["New referrals"], row.name
-        assert figures[icb.PER_THOUSAND] == _figure(made, "New referrals by deprivation quintile", "Total", 2)
+        figures = dict(zip(icb_figures.COLUMNS, row.shown, strict=True))
+        assert figures[icb_figures.NEW_REFERRALS] == key["New referrals"], row.name
+        assert figures[icb_figures.PER_THOUSAND] == _figure(
+            made, "New referrals by deprivation quintile", "Total", 2
+        )
         core20 = "Core20: referrals from the most deprived 20% of areas"
-        assert figures[icb.CORE20_REFERRALS] == _figure(made, core20, "Most deprived 20% (quintile 1)", 0)
-        assert figures[icb.CORE20_POPULATION] == _figure(made, core20, "Most deprived 20% (quintile 1)", 1)
-        assert figures[icb.MEDIAN_WAIT] == key["Median days from referral to first contact"]
-        assert figures[icb.ATTENDED] == _figure(made, "Connections made by service category", "Total", 1)
+        assert figures[icb_figures.CORE20_REFERRALS] == _figure(
+            made, core20, "Most deprived 20% (quintile 1)", 0
+        )
+        assert figures[icb_figures.CORE20_POPULATION] == _figure(
+            made, core20, "Most deprived 20% (quintile 1)", 1
+        )
+        assert figures[icb_figures.MEDIAN_WAIT] == key["Median days from referral to first contact"]
+        assert figures[icb_figures.ATTENDED] == _figure(
+            made, "Connections made by service category", "Total", 1
+        )
         swemwbs = "SWEMWBS wellbeing: change from baseline to latest follow-up"
-        assert figures[icb.SWEMWBS_CHANGE] == _figure(made, swemwbs, "Metric score", 1)
+        assert figures[icb_figures.SWEMWBS_CHANGE] == _figure(made, swemwbs, "Metric score", 1)
         linked, ended = connected_share(cases, practices[row.ods_code])
-        connected = row.figures[icb.COLUMNS.index(icb.CONNECTED)]
+        connected = row.figures[icb_figures.COLUMNS.index(icb_figures.CONNECTED)]
         assert connected.base == ended and (connected.exact or 0) * ended == pytest.approx(linked)
     assert view.icb is not None and view.icb.figures[0].exact == sum(
         row.figures[0].exact or 0 for row in view.pcns
@@ -142,7 +151,7 @@ def test_a_manager_sees_their_own_pcn_against_the_icb_and_no_other_pcn_named(
         assert name not in words and name not in written
     rows = list(csv.reader(io.StringIO(written)))
     assert rows[-2] == [view.pcns[0].name, "U99901", *view.pcns[0].shown]
-    assert rows[-1] == [icb.ICB_ROW, "", *view.icb.shown]
+    assert rows[-1] == [icb_figures.ICB_ROW, "", *view.icb.shown]
     assert all(text in " ".join(words.split()) for text in view.pcns[0].shown)
 
 
@@ -173,10 +182,10 @@ def test_sorting_puts_withheld_figures_last_either_way(database: Database, actor
     world(database, actors, 14)
     with database.session() as session:
         view = icb.build(session, actors[Role.ADMIN], MONTH)
-    for column in range(len(icb.COLUMNS)):
+    for column in range(len(icb_figures.COLUMNS)):
         for descending in (False, True):
-            listed = icb.sorted_rows(view.pcns, column, descending)
-            values = [icb.shown_value(row.shown[column]) for row in listed]
+            listed = icb_figures.sorted_rows(view.pcns, column, descending)
+            values = [icb_figures.shown_value(row.shown[column]) for row in listed]
             shown_values = [value for value in values if value is not None]
             assert values[: len(shown_values)] == shown_values
             assert shown_values == sorted(shown_values, reverse=descending)
@@ -202,9 +211,9 @@ def test_the_command_writes_the_pdf_and_csv_and_audits_each(
     assert icb_commands.report_icb(arguments, _Batch(database, actors[Role.ADMIN])) == 0
     assert (tmp_path / "ICB.pdf").read_bytes().startswith(b"%PDF-")
     rows = list(csv.reader(io.StringIO((tmp_path / "ICB.csv").read_text(encoding="utf-8-sig"))))
-    named = [row for row in rows[1:] if row[0] not in ("About", icb.ICB_ROW)]
+    named = [row for row in rows[1:] if row[0] not in ("About", icb_figures.ICB_ROW)]
     assert len(named) == 5
-    rates = [icb.shown_value(row[3]) for row in named]
+    rates = [icb_figures.shown_value(row[3]) for row in named]
     shown_rates = [rate for rate in rates if rate is not None]
     assert shown_rates == sorted(shown_rates, reverse=True)
     with database.session() as session:
