@@ -164,6 +164,11 @@ summary, a PDF and a CSV named "PCN practice summary YYYY-MM" (e.g. "U99901 G990
 YYYY-MM"), beside the PCN's; an administrator with several PCNs on the server names the PCN
 with --pcn.
 
+--icb makes the ICB's view across its PCNs for --month instead, to --out (and --csv), ordered
+by --sort (name, or a figure: rate, core20, wait, connected, attended, change, highest first): an
+administrator of a shared server sees every PCN side by side; anyone else sees their own PCN
+against the ICB's pooled figures (shown only when at least three other PCNs share the server).
+
 The summary is made as a signed-in manager, link worker or administrator: give the user name
 with --user. The password is read from the {PASSWORD_ENV} environment variable, or asked for
 when the command runs in a terminal. Exit status 0 when written, 2 when not.
@@ -278,6 +283,9 @@ def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     )
     report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
     report.add_argument("--user", required=True, metavar="USERNAME", help="make the summary as this user")
+    from linkworker import icb_commands  # it imports this module: not at the top
+
+    icb_commands.add_arguments(report)
 
 
 def _month(text: str) -> date:
@@ -665,6 +673,10 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     if arguments.csv is not None:
         outputs = [("--out", arguments.out)] if arguments.out is not None else []
         _refuse_over_inputs(batch, arguments.csv, "--csv", NOTHING_WRITTEN, outputs)
+    if arguments.icb:
+        from linkworker import icb_commands
+
+        return icb_commands.report_icb(arguments, batch)
     actor = batch.sign_in()
     if arguments.out_dir is not None:
         if arguments.csv is not None:

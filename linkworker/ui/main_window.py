@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         titles.append(("Overview", self._overview))
         if actor.may(Permission.SEE_AGGREGATES):
             titles.append(("Monthly summary", self._summary))
+        if actor.may(Permission.SEE_AGGREGATES) and self.database.location.kind == "postgresql":
+            titles.append(("ICB view", self._icb_view))  # PCNs side by side: only a shared server has them
         if actor.may(Permission.SET_PCN_POLICY):
             titles.append(("Needs", self._needs))
         if actor.may(Permission.ADMINISTER):
@@ -299,6 +301,12 @@ class MainWindow(QMainWindow):
 
         summary = SummaryView(self.database, self.actor)
         return AreaView(summary, summary.refresh)
+
+    def _icb_view(self) -> AreaView:
+        from linkworker.ui.icb_view import IcbView
+
+        view = IcbView(self.database, self.actor)
+        return AreaView(view, view.refresh)
 
     def _needs(self) -> AreaView:
         from linkworker.ui.needs_admin import NeedsAdmin
