@@ -50,7 +50,9 @@ def test_the_icb_view_is_written_as_a_pdf_and_a_csv(installed: Command, tmp_path
 def test_the_icb_view_refuses_a_folder_of_summaries(installed: Command, tmp_path: Path) -> None:
     folder = tmp_path / "summaries"
     folder.mkdir()
-    result = installed.run("report", "--icb", "--month", "2026-10", "--out-dir", str(folder), "--user", "admin")
+    result = installed.run(
+        "report", "--icb", "--month", "2026-10", "--out-dir", str(folder), "--user", "admin"
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("linkworker: ") and len(result.stderr.strip().splitlines()) == 1
     assert list(folder.iterdir()) == []
