@@ -580,3 +580,17 @@ def test_each_area_built_on_first_use_opens_no_window_of_its_own(
         ]
         assert opened == [], f"building {title} opened {opened}"
         assert QApplication.activeWindow() is window, f"building {title} took the keyboard"
+
+
+def test_the_icb_view_is_an_area_only_on_a_shared_server(
+    qtbot: QtBot, database: Database, actors: dict[Role, Actor]
+) -> None:
+    """PCNs side by side need several PCNs, which only a shared server holds."""
+    window = MainWindow(database, actors[Role.MANAGER], FAST)
+    qtbot.addWidget(window)
+    shared = database.location.kind == "postgresql"
+    assert ("ICB view" in window.area_titles()) is shared
+    if shared:
+        window.show()
+        window.show_area(window.area_titles().index("ICB view"))
+        assert window.view("ICB view") is window.pages.currentWidget()
