@@ -1,4 +1,4 @@
-"""The frame every batch subcommand shares (linkworker.batch_commands), run in this process on
+"""The frame every batch subcommand shares (linkworker.cli.batch), run in this process on
 both databases: the password, the database to sign in to, the refusals as one line and status 2,
 and the run's own report and status. tests/e2e runs the same commands as a real process."""
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from linkworker import batch_commands, config
+from linkworker import config
+from linkworker.cli import batch as batch_commands
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.roles import Role
 from linkworker.interchange import summary_csv

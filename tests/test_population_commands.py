@@ -1,4 +1,4 @@
-"""``linkworker import practice-populations FILE`` (linkworker.population_commands), run in this
+"""``linkworker import practice-populations FILE`` (linkworker.cli.populations), run in this
 process through the batch commands' own sign-in frame on both databases: the report, the exit
 status, a dry run, a refusal as one line and status 2."""
 
@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from linkworker import batch_commands, cli, config, population_commands
+from linkworker import config
+from linkworker.cli import batch as batch_commands
+from linkworker.cli import command as cli
+from linkworker.cli import populations as population_commands
 from linkworker.store.database import Database
 from linkworker.store.models import PracticePopulation
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from linkworker import icb_commands
+from linkworker.cli import icb as icb_commands
 from linkworker.domain import icb as icb_figures
 from linkworker.domain.disclosure import shown, threshold_rule
 from linkworker.domain.roles import Role

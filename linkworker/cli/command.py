@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linkworker import __version__, app_logging, audit_commands, batch_commands, config, data_commands
-from linkworker.batch_commands import EXIT_ENVIRONMENT
+from linkworker import __version__, app_logging, config
+from linkworker.cli import audit as audit_commands
+from linkworker.cli import batch as batch_commands
+from linkworker.cli import data as data_commands
+from linkworker.cli.batch import EXIT_ENVIRONMENT
 from linkworker.services.access import DataAccess
 from linkworker.store.errors import StoreError
 from linkworker.store.network_paths import refuse_network_path
@@ -85,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(arguments: argparse.Namespace) -> int:
     folders = config.folders(arguments.data_dir)
     if arguments.command == "self-test":
-        from linkworker.selftest import run_self_test
+        from linkworker.cli.selftest import run_self_test
 
         return 0 if run_self_test(print) else 1
     settings = config.load_settings(folders)

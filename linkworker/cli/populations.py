@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from linkworker.batch_commands import EXIT_ROWS_REJECTED, PASSWORD_ENV, Batch
+from linkworker.cli.batch import EXIT_ROWS_REJECTED, PASSWORD_ENV, Batch
 
 KIND = "practice-populations"
 

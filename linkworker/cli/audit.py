@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from linkworker import batch_commands, config
-from linkworker.batch_commands import EXIT_ENVIRONMENT, PASSWORD_ENV, Batch
+from linkworker import config
+from linkworker.cli import batch as batch_commands
+from linkworker.cli.batch import EXIT_ENVIRONMENT, PASSWORD_ENV, Batch
 from linkworker.wording import counted
 
 if TYPE_CHECKING:

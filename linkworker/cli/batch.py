@@ -215,7 +215,7 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
         help="the JSON file, the folder of CSV tables, or the feed's web address (https://...)",
     )
     _dry_run_option(directory)
-    from linkworker import population_commands  # it imports this module: not at the top
+    from linkworker.cli import populations as population_commands  # it imports this module
 
     population_commands.add_import_parser(kind)
 
@@ -283,7 +283,7 @@ def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     )
     report.add_argument("--csv", type=Path, metavar="OUT.csv", help="write the figures to this CSV file too")
     report.add_argument("--user", required=True, metavar="USERNAME", help="make the summary as this user")
-    from linkworker import icb_commands  # it imports this module: not at the top
+    from linkworker.cli import icb as icb_commands  # it imports this module: not at the top
 
     icb_commands.add_arguments(report)
 
@@ -621,7 +621,7 @@ def _unchanged(count: int) -> str:
 
 def _import_practice_populations(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import practice-populations``: see population_commands."""
-    from linkworker import population_commands
+    from linkworker.cli import populations as population_commands
 
     return population_commands.run_import(arguments, batch)
 
@@ -674,7 +674,7 @@ def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
         outputs = [("--out", arguments.out)] if arguments.out is not None else []
         _refuse_over_inputs(batch, arguments.csv, "--csv", NOTHING_WRITTEN, outputs)
     if arguments.icb:
-        from linkworker import icb_commands
+        from linkworker.cli import icb as icb_commands
 
         return icb_commands.report_icb(arguments, batch)
     actor = batch.sign_in()
