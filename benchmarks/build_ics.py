@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from linkworker import config
+from linkworker.demo import build_demo, open_demo
 from linkworker.services.access import DataAccess
-from linkworker.services.demo import build_demo, open_demo
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import Base

@@ -22,13 +22,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from linkworker.demo import open_demo
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services import caseload
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery
-from linkworker.services.demo import open_demo
 from linkworker.store.database import Database, open_database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import Referral, UserAccount

@@ -29,11 +29,11 @@ import scratch  # benchmarks/scratch.py, beside this file
 from sqlalchemy import func, select
 
 from linkworker import catalogues
+from linkworker.demo.names import NamePools, landline, mobile, street_address
 from linkworker.domain.nhs_number import formatted, synthetic_numbers
 from linkworker.domain.people import Sex
 from linkworker.services import referral_import
 from linkworker.services.actor import Actor
-from linkworker.services.demo.names import NamePools, landline, mobile, street_address
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
 

@@ -136,7 +136,7 @@ def _show_in_window(message: str) -> None:
 
 
 def _demo(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
-    from linkworker.services.demo import build_demo, open_demo
+    from linkworker.demo import build_demo, open_demo
 
     access = DataAccess(folders.database_file, folders.key_folder, url)
     database = open_demo(access)

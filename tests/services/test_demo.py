@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
+from linkworker.demo import DemoCredentials, DemoSizes, build_demo
+from linkworker.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
 from linkworker.domain import measures, nhs_number, postcode
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.deprivation import IMD_2019, AreaRank
@@ -31,8 +33,6 @@ from linkworker.domain.roles import Role
 from linkworker.domain.working_days import bank_holidays, is_working_day
 from linkworker.services import gp_record, postcodes, practice_populations
 from linkworker.services.actor import Actor
-from linkworker.services.demo import DemoCredentials, DemoSizes, build_demo
-from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS, NeedTexts
 from linkworker.services.needs import local_needs
 from linkworker.services.organisation import NewPractice, add_practice
 from linkworker.services.signing_in import sign_in

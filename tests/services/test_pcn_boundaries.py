@@ -506,6 +506,10 @@ NOT_IDENTIFIABLE: dict[str, str] = {
     "disclosure.set_threshold": "a PCN setting",
     "disclosure.swemwbs_change_for": "a PCN setting",
     "follow_ups.attendance_check": "a suggested follow-up built from the actor and a service's name",
+    "icb.administers_server": "whether the actor's own account administers the server",
+    "icb.build": "anonymised figures of each PCN under its own rule; other PCNs named only to an "
+    "administrator of the server (test_icb)",
+    "icb.record_export": "audits a save of the ICB view by its month",
     "key_custody.custody": "database keys (administrators)",
     "key_custody.make_recovery_key": "database keys (administrators)",
     "key_custody.retire_legacy_copy": "database keys (administrators)",

@@ -13,12 +13,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from linkworker.demo import names
+from linkworker.demo.geography import PostcodeMaker, PostcodePoint, Town
+from linkworker.demo.names import NamePools
+from linkworker.demo.timeline import moment
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.person import search_key
-from linkworker.services.demo import names
-from linkworker.services.demo.geography import PostcodeMaker, PostcodePoint, Town
-from linkworker.services.demo.names import NamePools
-from linkworker.services.demo.timeline import moment
 
 MIN_AGE, MAX_AGE = 18, 95
 # About fifteen people share a postcode, as on a real street.

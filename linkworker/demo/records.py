@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from linkworker.demo import plan_texts
+from linkworker.demo.plan_texts import NeedTexts
+from linkworker.demo.rows import CaseIds, CaseRows
+from linkworker.demo.timeline import moment
 from linkworker.domain import gp_codes
 from linkworker.domain.gp_codes import EpisodeHistory, SnomedCode
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.working_days import next_working_day
-from linkworker.services.demo import plan_texts
-from linkworker.services.demo.plan_texts import NeedTexts
-from linkworker.services.demo.rows import CaseIds, CaseRows
-from linkworker.services.demo.timeline import moment
 
 # A plan is first reviewed about six weeks in, at a conversation at least four weeks after it.
 _FIRST_REVIEW_AFTER = timedelta(days=28)

@@ -26,19 +26,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
-from linkworker.domain import deprivation, passwords
-from linkworker.domain.directory import ServiceStatus
-from linkworker.domain.errors import ValidationError
-from linkworker.domain.nhs_number import synthetic_numbers
-from linkworker.domain.roles import Role
-from linkworker.services import audit, key_custody, practice_populations
-from linkworker.services.actor import Actor
-from linkworker.services.demo import loader, local_needs, organisations, populations
-from linkworker.services.demo import sizes as demo_sizes
-from linkworker.services.demo.cases import CaseMaker, CaseSetting, NeedChoice
-from linkworker.services.demo.credentials import PASSWORDS, DemoAccount, DemoCredentials, is_demo_username
-from linkworker.services.demo.directory import DirectoryMaker, ServiceIds, ServiceRows
-from linkworker.services.demo.geography import (
+from linkworker.demo import loader, local_needs, organisations, populations
+from linkworker.demo import sizes as demo_sizes
+from linkworker.demo.cases import CaseMaker, CaseSetting, NeedChoice
+from linkworker.demo.credentials import PASSWORDS, DemoAccount, DemoCredentials, is_demo_username
+from linkworker.demo.directory import DirectoryMaker, ServiceIds, ServiceRows
+from linkworker.demo.geography import (
     COUNTRY,
     INDEX,
     TOWNS,
@@ -47,14 +40,21 @@ from linkworker.services.demo.geography import (
     PostcodePoint,
     Town,
 )
-from linkworker.services.demo.local_needs import LocalNeedUse
-from linkworker.services.demo.names import NamePools
-from linkworker.services.demo.organisations import PcnPlan
-from linkworker.services.demo.people import PeopleMaker
-from linkworker.services.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS
-from linkworker.services.demo.records import CaseRecords
-from linkworker.services.demo.rows import CaseIds, CaseRows
-from linkworker.services.demo.sizes import DemoSizes, share_out
+from linkworker.demo.local_needs import LocalNeedUse
+from linkworker.demo.names import NamePools
+from linkworker.demo.organisations import PcnPlan
+from linkworker.demo.people import PeopleMaker
+from linkworker.demo.plan_texts import LOCAL_NEED_TEXTS, NEED_TEXTS
+from linkworker.demo.records import CaseRecords
+from linkworker.demo.rows import CaseIds, CaseRows
+from linkworker.demo.sizes import DemoSizes, share_out
+from linkworker.domain import deprivation, passwords
+from linkworker.domain.directory import ServiceStatus
+from linkworker.domain.errors import ValidationError
+from linkworker.domain.nhs_number import synthetic_numbers
+from linkworker.domain.roles import Role
+from linkworker.services import audit, key_custody, practice_populations
+from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, SetupRequest, needs_setup, set_up
 from linkworker.services.postcodes import refresh_districts
 from linkworker.services.users import NewUser, create_user

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from linkworker.demo import names
+from linkworker.demo.geography import PostcodeMaker, Town
+from linkworker.demo.names import NamePools
+from linkworker.demo.people import OTHER_LANGUAGES
+from linkworker.demo.timeline import moment
 from linkworker.domain.directory import AccessRoute, CostKind, ServiceStatus, service_search_text
-from linkworker.services.demo import names
-from linkworker.services.demo.geography import PostcodeMaker, Town
-from linkworker.services.demo.names import NamePools
-from linkworker.services.demo.people import OTHER_LANGUAGES
-from linkworker.services.demo.timeline import moment
 
 # When a service runs: daytime on weekdays, evenings, weekends, office hours, or a phone line.
 DAYTIME, EVENING, WEEKEND, OFFICE, PHONE = "daytime", "evening", "weekend", "office", "phone"

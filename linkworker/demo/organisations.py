@@ -10,12 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from linkworker.demo import geography
+from linkworker.demo.credentials import PASSWORDS, username
+from linkworker.demo.geography import Town
+from linkworker.demo.names import NamePools
+from linkworker.demo.sizes import DemoSizes, share_out
 from linkworker.domain.roles import Role
-from linkworker.services.demo import geography
-from linkworker.services.demo.credentials import PASSWORDS, username
-from linkworker.services.demo.geography import Town
-from linkworker.services.demo.names import NamePools
-from linkworker.services.demo.sizes import DemoSizes, share_out
 
 FIRST_PCN_NAME = "Medway Riverside PCN"
 _FIRST_PRACTICES = (

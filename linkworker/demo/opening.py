@@ -3,9 +3,9 @@ its administrator, whose password is published (the data is synthetic and the da
 
 from __future__ import annotations
 
+from linkworker.demo.credentials import PASSWORDS, is_demo_username
 from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
-from linkworker.services.demo.credentials import PASSWORDS, is_demo_username
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError

@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from linkworker.demo import local_needs
+from linkworker.demo.local_needs import LocalNeedUse
+from linkworker.demo.names import NamePools
+from linkworker.demo.records import CaseRecords, EpisodeFacts
+from linkworker.demo.rows import CaseIds, CaseRows
+from linkworker.demo.timeline import days_after, moment
 from linkworker.domain import measures
 from linkworker.domain.case_entries import TIMED_KINDS
 from linkworker.domain.casework import ContactKind, FollowUpKind, Instrument, MeasureStage
@@ -25,12 +31,6 @@ from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.gp_codes import ContactEvent, EpisodeHistory, StatusEvent
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, ReferralSource, Urgency
 from linkworker.domain.working_days import next_working_day
-from linkworker.services.demo import local_needs
-from linkworker.services.demo.local_needs import LocalNeedUse
-from linkworker.services.demo.names import NamePools
-from linkworker.services.demo.records import CaseRecords, EpisodeFacts
-from linkworker.services.demo.rows import CaseIds, CaseRows
-from linkworker.services.demo.timeline import days_after, moment
 
 # How often each need is recorded on a referral (loneliness and low mood lead, as in NHS
 # England's social prescribing reports); needs not listed here get a weight of 1.

@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from linkworker.demo.rows import Row
+from linkworker.demo.timeline import moment
 from linkworker.domain.intake import local_need_code
 from linkworker.domain.working_days import next_working_day
-from linkworker.services.demo.rows import Row
-from linkworker.services.demo.timeline import moment
 
 _IN_USE = ("Pet care", "Gardening", "Hoarding and clutter")
 _WINTER_ONLY = "Warm spaces"
