@@ -175,8 +175,9 @@ def test_an_import_and_a_taxonomy_mapping_read_only_their_services(
         )
     mapped = assert_refreshed(database, worker.pcn_id, carriers)
     assert carriers & {one.service_id for one in mapped.candidates}, "a carrier now has a need"
-    assert import_feed(database, manager, PAGE).updated == 3
-    assert_refreshed(database, worker.pcn_id, imported())
+    again = import_feed(database, manager, PAGE)
+    assert (again.updated, again.unchanged) == (0, 3)  # the same feed again writes nothing (issue 16)
+    assert_refreshed(database, worker.pcn_id, set())  # so the next search reads no row again
 
 
 def test_a_change_to_most_of_the_directory_reads_it_whole(
