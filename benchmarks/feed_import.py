@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QApplication
 from linkworker import config
 from linkworker.services.access import DataAccess
 from linkworker.services.directory_feeds import FeedImportResult
+from linkworker.services.workspace import Workspace
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.jobs import Job
 
@@ -84,7 +85,7 @@ def run(folder: Path, feed: FeedServer, refresh: bool) -> None:
     access = DataAccess(folders.database_file, folders.key_folder, None)
     signed_in = access.sign_in_for_command(MANAGER, MANAGER_PASSWORD)
     app = QApplication.instance() or QApplication([])
-    view = DirectoryImportView(signed_in.database, signed_in.actor)
+    view = DirectoryImportView(Workspace(signed_in.database, signed_in.actor))
     view.resize(1366, 700)
     view.show()
     watch = Responsiveness()

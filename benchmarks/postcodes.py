@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from linkworker.services import postcodes
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import PostcodePoint
 from linkworker.ui.jobs import JobControl, run_job
@@ -193,7 +194,7 @@ def run(app: QApplication, database: Database, csv_file: Path) -> None:
         started = time.perf_counter()
         clock.start()
         timer.start()
-        job = run_job(None, database, work, action="Import postcodes")
+        job = run_job(None, Workspace(database, actor), work, action="Import postcodes")
         job.progressed.connect(progressed)
         job.succeeded.connect(outcome.append)
         job.refused.connect(outcome.append)

@@ -25,6 +25,7 @@ from linkworker.services.errors import WRONG
 
 if TYPE_CHECKING:
     from linkworker.services.actor import Actor
+    from linkworker.services.workspace import Workspace
     from linkworker.store.database import Database
     from linkworker.store.key_slots import KeySlots
 
@@ -45,6 +46,13 @@ class SignedIn:
     database: Database
     actor: Actor
     must_change_password: bool = False
+
+    @property
+    def workspace(self) -> Workspace:
+        """The signed-in window's units of work (loaded here, not at start)."""
+        from linkworker.services.workspace import Workspace
+
+        return Workspace(self.database, self.actor)
 
 
 def _unlocking() -> ModuleType:

@@ -7,6 +7,10 @@ from datetime import datetime
 from linkworker.domain import accounts
 from linkworker.domain.roles import Permission, Role
 
+# Passed on for the UI, which may not import the store (services.workspace).
+from linkworker.store.errors import CorruptDatabase as CorruptDatabase
+from linkworker.store.errors import StoreError as StoreError
+
 WRONG = "The user name or password is not right."  # the one refusal of a name or password
 
 

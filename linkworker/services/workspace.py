@@ -70,6 +70,17 @@ class Workspace:
         """The warning while an older version's clear copy of the key is still kept."""
         return self._database.location.key_warning
 
+    @property
+    def data_folder(self) -> Path | None:
+        """The folder that holds an encrypted file and its backups; None on a shared server."""
+        file = self._database.location.sqlite_file
+        return file.parent if file is not None else None
+
+    @property
+    def is_shared_server(self) -> bool:
+        """Whether the data is on a shared PostgreSQL server (only there are PCNs side by side)."""
+        return self._database.location.kind == "postgresql"
+
     def is_own_file(self, path: Path) -> bool:
         """Whether ``path`` is one of the database's own files, never to be written over."""
         return self._database.location.is_own_file(path)

@@ -7,16 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
 from linkworker.domain.organisations import parse_name, parse_practice_code
 from linkworker.domain.roles import Role
 from linkworker.services import organisation, users
-from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, PracticeSummary
 from linkworker.services.users import AccountChange, NewUser, UserSummary
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.forms import check_confirmation, password_edit
 
@@ -31,16 +29,16 @@ _PASSWORD_HINT = (
 
 
 class AddUserDialog(FormDialog[UserSummary]):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "New user",
             "&Add user",
             "The person signs in with this user name and password. Give them the password in "
             "person; they choose their own at their first sign-in.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.full_name = QLineEdit()
         self.username = QLineEdit()
         self.role = QComboBox()
@@ -65,7 +63,7 @@ class AddUserDialog(FormDialog[UserSummary]):
             lambda: check_confirmation(self.password.text(), self.confirmation.text()),
         )
 
-    def work(self, session: Session) -> UserSummary:
+    def work(self, session: Unit) -> UserSummary:
         new = NewUser(
             self.username.text(), self.full_name.text(), self.role.currentData(), self.password.text()
         )
@@ -73,11 +71,9 @@ class AddUserDialog(FormDialog[UserSummary]):
 
 
 class ResetPasswordDialog(FormDialog[UserSummary]):
-    def __init__(
-        self, database: Database, actor: Actor, user: UserSummary, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, user: UserSummary, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Reset password",
             "&Reset password",
             f"Set a temporary password for {user.full_name} ({user.username}). Any wait after "
@@ -85,7 +81,7 @@ class ResetPasswordDialog(FormDialog[UserSummary]):
             "their next sign-in.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.user = user
         self.password = password_edit()
         self.confirmation = password_edit()
@@ -96,7 +92,7 @@ class ResetPasswordDialog(FormDialog[UserSummary]):
     def checks(self) -> Sequence[Callable[[], object]]:
         return _temporary_password_checks(self.user, self.password, self.confirmation)
 
-    def work(self, session: Session) -> UserSummary:
+    def work(self, session: Unit) -> UserSummary:
         return users.reset_password(
             session, self.actor, self.user.id, self.user.version, self.password.text()
         )
@@ -116,18 +112,16 @@ class ReactivateUserDialog(FormDialog[UserSummary]):
     """Reactivating sets a temporary password: the key slot the old one opened went at
     deactivation, and someone back after a time away starts afresh."""
 
-    def __init__(
-        self, database: Database, actor: Actor, user: UserSummary, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, user: UserSummary, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Reactivate user",
             "&Reactivate",
             f"{user.full_name} ({user.username}) can sign in again with this temporary password. "
             "Give it to them in person; they choose their own at their next sign-in.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.user = user
         self.password = password_edit()
         self.confirmation = password_edit()
@@ -138,7 +132,7 @@ class ReactivateUserDialog(FormDialog[UserSummary]):
     def checks(self) -> Sequence[Callable[[], object]]:
         return _temporary_password_checks(self.user, self.password, self.confirmation)
 
-    def work(self, session: Session) -> UserSummary:
+    def work(self, session: Unit) -> UserSummary:
         return users.set_active(
             session,
             self.actor,
@@ -154,15 +148,13 @@ class EditUserDialog(FormDialog[UserSummary]):
     (the old one was tied to the old name: services.users.AccountChange), so the password
     fields open only while the user name differs from the current one."""
 
-    def __init__(
-        self, database: Database, actor: Actor, user: UserSummary, parent: QWidget | None = None
-    ) -> None:
-        own = user.id == actor.user_id
+    def __init__(self, workspace: Workspace, user: UserSummary, parent: QWidget | None = None) -> None:
+        own = user.id == workspace.actor.user_id
         intro = f"Change the details of {user.full_name} ({user.username})."
         if own:
             intro += " This is your own account: another administrator can change your role or user name."
-        super().__init__(database, "Edit user", "&Save changes", intro, parent)
-        self.actor = actor
+        super().__init__(workspace, "Edit user", "&Save changes", intro, parent)
+        self.actor = workspace.actor
         self.user = user
         self.full_name = QLineEdit(user.full_name)
         self.username = QLineEdit(user.username)
@@ -213,7 +205,7 @@ class EditUserDialog(FormDialog[UserSummary]):
             ]
         return checks
 
-    def work(self, session: Session) -> UserSummary:
+    def work(self, session: Unit) -> UserSummary:
         change = AccountChange(
             self.username.text(),
             self.full_name.text(),
@@ -224,11 +216,11 @@ class EditUserDialog(FormDialog[UserSummary]):
 
 
 class AddPracticeDialog(FormDialog[PracticeSummary]):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(
-            database, "New practice", "&Add practice", "Add a GP practice that has joined the PCN.", parent
+            workspace, "New practice", "&Add practice", "Add a GP practice that has joined the PCN.", parent
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.name = QLineEdit()
         self.ods_code = QLineEdit()
         self.ods_code.setMaxLength(8)
@@ -242,6 +234,6 @@ class AddPracticeDialog(FormDialog[PracticeSummary]):
             lambda: parse_practice_code(self.ods_code.text(), "practice.ods_code"),
         )
 
-    def work(self, session: Session) -> PracticeSummary:
+    def work(self, session: Unit) -> PracticeSummary:
         new = NewPractice(ods_code=self.ods_code.text(), name=self.name.text())
         return organisation.add_practice(session, self.actor, new)

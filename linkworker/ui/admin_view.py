@@ -28,9 +28,8 @@ from linkworker.domain.measures import (
     parse_swemwbs_change,
 )
 from linkworker.services import disclosure, organisation
-from linkworker.services.actor import Actor
 from linkworker.services.organisation import PracticeSummary
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.admin_dialogs import AddPracticeDialog
 from linkworker.ui.audit_tab import AuditTab
 from linkworker.ui.errors import call_service
@@ -42,15 +41,16 @@ from linkworker.ui.users_tab import UsersTab
 
 
 class PracticesTab(RecordTab[PracticeSummary]):
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             PRACTICE_COLUMNS,
             "Practices",
             "The GP practices of this PCN. Deactivate a practice that has left; its past referrals "
             "stay on record.",
-            lambda session, actor: organisation.list_practices(session, actor, include_inactive=True),
+            lambda session, actor: organisation.list_practices(
+                session, workspace.actor, include_inactive=True
+            ),
             key=lambda practice: practice.id,
         )
         self.new_button = self.add_button(
@@ -71,7 +71,7 @@ class PracticesTab(RecordTab[PracticeSummary]):
         self.reactivate_button.setEnabled(practice is not None and not practice.active)
 
     def add_practice(self) -> None:
-        self.open_form(AddPracticeDialog(self.database, self.actor, self))
+        self.open_form(AddPracticeDialog(self.workspace, self))
 
     def set_active(self, active: bool) -> None:
         practice = self.selected()
@@ -79,7 +79,7 @@ class PracticesTab(RecordTab[PracticeSummary]):
             return
         call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: organisation.set_practice_active(
                 session, self.actor, practice.id, practice.version, active
             ),
@@ -93,10 +93,10 @@ class DisclosureTab(QWidget):
     carry, and the SWEMWBS change its summary counts as improved or worse: each read back from the
     database after each save."""
 
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         explanation = QLabel(
             "The monthly summary leaves the case screens, so small numbers in it are hidden: counts "
             f"from 1 to the threshold are shown as *. {NHS_DIGITAL.suppress_up_to} follows the NHS "
@@ -177,7 +177,7 @@ class DisclosureTab(QWidget):
     def refresh(self) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: (
                 disclosure.rule_for(session, self.actor),
                 disclosure.swemwbs_change_for(session, self.actor),
@@ -193,7 +193,7 @@ class DisclosureTab(QWidget):
         threshold = self.threshold.value()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: disclosure.set_threshold(session, self.actor, threshold),
             action="Set the disclosure threshold",
         )
@@ -208,7 +208,7 @@ class DisclosureTab(QWidget):
         points = self.swemwbs.value()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: disclosure.set_swemwbs_change(session, self.actor, points),
             action="Set the meaningful SWEMWBS change",
         )
@@ -252,16 +252,16 @@ class AdminView(QWidget):
     """The Administration area: one tab each for users, practices, disclosure, the audit trail,
     the idle lock and the data key."""
 
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         heading = QLabel("Administration")
         heading.setObjectName("heading")
-        self.users = UsersTab(database, actor)
-        self.practices = PracticesTab(database, actor)
-        self.disclosure = DisclosureTab(database, actor)
-        self.audit = AuditTab(database, actor)
-        self.locking = LockingTab(database, actor)
-        self.keys = KeysTab(database, actor)
+        self.users = UsersTab(workspace)
+        self.practices = PracticesTab(workspace)
+        self.disclosure = DisclosureTab(workspace)
+        self.audit = AuditTab(workspace)
+        self.locking = LockingTab(workspace)
+        self.keys = KeysTab(workspace)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
         self.tabs.addTab(self.users, "&Users")

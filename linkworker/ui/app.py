@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from linkworker import __version__, config
 from linkworker.services.access import DataAccess, SignedIn
-from linkworker.store.errors import CorruptDatabase
+from linkworker.services.errors import CorruptDatabase
 from linkworker.ui import wheel_guard
 from linkworker.ui.errors import call_plain, show_message
 from linkworker.ui.sign_in import SignInDialog
@@ -116,11 +116,12 @@ class AppFlow(QObject):
             return organisation.needs_setup(session)
 
     def _show_wizard(self) -> None:
+        from linkworker.services.setting_up import NewDatabase
         from linkworker.ui.setup_wizard import SetupWizard
 
         database = self.access.open_unlocked()
         assert database is not None, "only a database that opens without a password is set up"
-        self.wizard = SetupWizard(database)
+        self.wizard = SetupWizard(NewDatabase(database))
         wizard = self.wizard
         wizard.accepted.connect(lambda: self._after_setup(wizard))
         wizard.rejected.connect(self._setup_abandoned)
@@ -156,7 +157,7 @@ class AppFlow(QObject):
             return
         from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
 
-        self.choose_password = ChooseOwnPasswordDialog(signed_in.database, signed_in.actor)
+        self.choose_password = ChooseOwnPasswordDialog(signed_in.workspace)
         chooser = self.choose_password
         chooser.accepted.connect(lambda: self._show_main(signed_in))
         chooser.rejected.connect(self._signed_out_before_the_records)
@@ -179,7 +180,7 @@ class AppFlow(QObject):
         from linkworker.ui.notices import DayDismissals
 
         dismissals = DayDismissals.in_folder(self.config_folder) if self.config_folder else None
-        self.window = MainWindow(signed_in.database, signed_in.actor, dismissals=dismissals)
+        self.window = MainWindow(signed_in.workspace, dismissals=dismissals)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self._quit)
         self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it

@@ -28,13 +28,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.services import audit, audit_trail
-from linkworker.services.actor import Actor
 from linkworker.services.audit import ChainReport
 from linkworker.services.audit_trail import Choice, Exported, TrailEvent, TrailFilter, TrailPage
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_plain, call_service
 from linkworker.ui.forms import repolish
 from linkworker.ui.jobs import Job, JobControl, run_job
@@ -144,9 +142,9 @@ class AuditTab(RecordTab[TrailEvent]):
 
     shown = Signal()
 
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(
-            database, actor, [*AUDIT_COLUMNS, AUDIT_PCN_COLUMN], "Audit trail", INTRO, lambda _s, _a: []
+            workspace, [*AUDIT_COLUMNS, AUDIT_PCN_COLUMN], "Audit trail", INTRO, lambda _s, _a: []
         )
         self.shown_filter = TrailFilter()
         self.page: TrailPage | None = None
@@ -276,14 +274,14 @@ class AuditTab(RecordTab[TrailEvent]):
         self._readings += 1
         ticket = self._readings
 
-        def work(session: Session, _control: JobControl) -> _Read:
+        def work(session: Unit, _control: JobControl) -> _Read:
             users = audit_trail.user_choices(session, self.actor) if choices else None
             actions = audit_trail.action_choices(session, self.actor) if choices else None
             page = audit_trail.page(session, self.actor, wanted, offset=offset, known_total=known_total)
             return _Read(wanted, page, users, actions)
 
         self.pager.reading()
-        job = run_job(self, self.database, work, action=READ, read_only=True)
+        job = run_job(self, self.workspace, work, action=READ, read_only=True)
         job.succeeded.connect(lambda read: self._show_read(ticket, read))
         job.finished.connect(lambda: self._read_ended(ticket))
         return job
@@ -345,7 +343,7 @@ class AuditTab(RecordTab[TrailEvent]):
         self.status.setText(f"Exporting to {path.name}…")
         job = run_job(
             self,
-            self.database,
+            self.workspace,
             lambda session, control: audit_trail.write_csv(
                 session, self.actor, wanted, path, progress=control.progress, cancelled=control.cancelled
             ),
@@ -371,9 +369,9 @@ class AuditTab(RecordTab[TrailEvent]):
         self.breaks.hide()
         job = run_job(
             self,
-            self.database,
+            self.workspace,
             # The check opens its own units of work (a read for the walk, a write for its record).
-            lambda _session, _control: audit.verify_chain(self.database, self.actor),
+            lambda _session, _control: audit.verify_chain(self.workspace.database, self.actor),
             action="Check the audit trail",
             read_only=True,
         )
@@ -389,7 +387,7 @@ class AuditTab(RecordTab[TrailEvent]):
     def _record(self, exported: Exported) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: audit_trail.record_export(session, self.actor, exported),
             action=EXPORT,
         )

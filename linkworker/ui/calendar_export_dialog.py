@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.services import calendar_export
-from linkworker.services.actor import Actor
 from linkworker.services.calendar_export import CalendarExport, CalendarRequest
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.date_field import DateField
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.forms import FormFields, check_all
@@ -47,10 +46,10 @@ NAMES_WARNING = (
 
 
 class CalendarExportDialog(QDialog):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.setWindowTitle(TITLE)
         defaults = calendar_export.default_request(date.today())
         intro = QLabel(
@@ -143,14 +142,14 @@ class CalendarExportDialog(QDialog):
         self.saved.hide()
         if not self.days_read():
             return False
-        if self.database.location.is_own_file(path):
+        if self.workspace.is_own_file(path):
             text = f"{path.name} is Linkworker's own data: choose another name for the calendar file."
             show_message(self, f"{TITLE}: not done", text, QMessageBox.Icon.Warning)
             return False
         request = self.request()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: calendar_export.export_calendar(session, self.actor, request, path),
             action=TITLE,
             form=self.form,

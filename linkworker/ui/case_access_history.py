@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from linkworker.domain.intake import case_number
 from linkworker.services import audit_trail
-from linkworker.services.actor import Actor
 from linkworker.services.audit_trail import TrailEvent, TrailPage
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.audit_tab import Pager
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import AUDIT_COLUMNS, RecordTableModel
@@ -33,12 +32,10 @@ NO_EVENTS = "Nothing is recorded for this case."
 class CaseAccessHistory(QWidget):
     """The case's events as administrators read the trail: names, not ids."""
 
-    def __init__(
-        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.referral_id = referral_id
         self.page: TrailPage | None = None
         intro = QLabel(INTRO)
@@ -65,7 +62,7 @@ class CaseAccessHistory(QWidget):
     def go_to(self, offset: int) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: audit_trail.case_history(session, self.actor, self.referral_id, offset=offset),
             action="Show who opened the case",
         )
@@ -76,12 +73,12 @@ class CaseAccessHistory(QWidget):
         self.pager.show_page(self.page, NO_EVENTS)
 
 
-def open_access_history(parent: QWidget, database: Database, actor: Actor, referral_id: int) -> QDialog:
+def open_access_history(parent: QWidget, workspace: Workspace, referral_id: int) -> QDialog:
     """The case's access history in a window of its own, without blocking the case record."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"Access history: {case_number(referral_id)}")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    history = CaseAccessHistory(database, actor, referral_id, dialog)
+    history = CaseAccessHistory(workspace, referral_id, dialog)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), dialog, history.refresh)

@@ -17,7 +17,6 @@ from datetime import date, datetime, time
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain import measures
 from linkworker.domain.case_entries import (
@@ -32,11 +31,10 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ending_status, next_statuses
 from linkworker.domain.service_entry import parse_time
 from linkworker.services import casework
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, ContactRecord, MeasureRecord, NoteRecord, ReviewRecord
 from linkworker.services.casework import CaseChanged, ContactEntry, MeasureEntry
 from linkworker.services.network import AssignChoice
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.date_field import DateField
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
@@ -71,18 +69,16 @@ def time_edit(moment: datetime) -> QLineEdit:
 
 
 class AddContactDialog(FormDialog[ContactRecord]):
-    def __init__(
-        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, header: CaseHeader, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Add contact",
             "&Add contact",
             f"A contact with {header.person_name}, or a try at one. Minutes are needed for a conversation "
             "(phone, face to face, home visit, video).",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.referral_id = header.referral_id
         self.received_on = header.received_on
         self.kind = QComboBox()
@@ -145,7 +141,7 @@ class AddContactDialog(FormDialog[ContactRecord]):
             lambda: parse_text(self.notes.toPlainText(), "notes", "notes"),
         )
 
-    def work(self, session: Session) -> ContactRecord:
+    def work(self, session: Unit) -> ContactRecord:
         return casework.add_contact(session, self.actor, self.referral_id, self.entry())
 
 
@@ -178,17 +174,16 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         header: CaseHeader,
         texts: tuple[str, str, str],  # title, save button, introduction
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(database, *texts, parent)
-        self.actor = actor
+        super().__init__(workspace, *texts, parent)
+        self.actor = workspace.actor
         self.header = header
 
-    def change(self, session: Session) -> CaseHeader:
+    def change(self, session: Unit) -> CaseHeader:
         raise NotImplementedError
 
     def catch_up(self) -> str:
@@ -196,7 +191,7 @@ class CaseChangeDialog(FormDialog[CaseHeader]):
         the case still allows it; say what a save will now do."""
         raise NotImplementedError
 
-    def work(self, session: Session) -> CaseHeader:
+    def work(self, session: Unit) -> CaseHeader:
         return self.change(session)
 
     def caught_up(self, refusal: CaseChanged) -> None:
@@ -215,15 +210,13 @@ class MoveStatusDialog(CaseChangeDialog):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         header: CaseHeader,
         target: CaseStatus | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             header,
             (
                 "Close case" if target is CaseStatus.CLOSED else "Change status",
@@ -309,7 +302,7 @@ class MoveStatusDialog(CaseChangeDialog):
             "change, or cancel to leave theirs."
         )
 
-    def change(self, session: Session) -> CaseHeader:
+    def change(self, session: Unit) -> CaseHeader:
         target = self.target()
         assert target is not None  # checks() asks for one first
         return casework.move_status(
@@ -343,15 +336,13 @@ class AssignWorkerDialog(CaseChangeDialog):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         header: CaseHeader,
         workers: Sequence[AssignChoice],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             header,
             (
                 "Assign link worker",
@@ -399,7 +390,7 @@ class AssignWorkerDialog(CaseChangeDialog):
             "or cancel to leave theirs."
         )
 
-    def change(self, session: Session) -> CaseHeader:
+    def change(self, session: Unit) -> CaseHeader:
         return casework.assign_worker(
             session, self.actor, self.header.referral_id, self.header.version, self.worker.currentData()
         )
@@ -444,8 +435,7 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         header: CaseHeader,
         instrument: Instrument,
         has_baseline: bool,
@@ -463,8 +453,8 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
                 "Read each statement; the person says how often they have felt it over the last two "
                 f"weeks. Type their answer: {scale}."
             )
-        super().__init__(database, f"Record {name}", "&Record", intro, parent)
-        self.actor = actor
+        super().__init__(workspace, f"Record {name}", "&Record", intro, parent)
+        self.actor = workspace.actor
         self.referral_id = header.referral_id
         self.received_on = header.received_on
         self.instrument = instrument
@@ -542,7 +532,7 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
             for index, answer in enumerate(self.swemwbs)
         ]
 
-    def work(self, session: Session) -> MeasureRecord:
+    def work(self, session: Unit) -> MeasureRecord:
         entry = MeasureEntry(
             self.instrument, MeasureStage(self.stage.currentData()), self.taken_on.value(), self.answers()
         )
@@ -584,18 +574,16 @@ def _check_swemwbs(index: int, answer: int | str | None) -> None:
 
 
 class AddNoteDialog(FormDialog[NoteRecord]):
-    def __init__(
-        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, header: CaseHeader, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Add note",
             "&Add note",
             "A note goes on the case's timeline with your name and the time. Notes are not edited "
             "afterwards: to correct one, add another.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.referral_id = header.referral_id
         self.text = text_box(8)
         self.form.add("&Note:", self.text, "text")
@@ -604,22 +592,20 @@ class AddNoteDialog(FormDialog[NoteRecord]):
     def checks(self) -> Sequence[Callable[[], object]]:
         return (lambda: parse_text(self.text.toPlainText(), "text", "note", required=True),)
 
-    def work(self, session: Session) -> NoteRecord:
+    def work(self, session: Unit) -> NoteRecord:
         return casework.add_note(session, self.actor, self.referral_id, self.text.toPlainText())
 
 
 class PlanReviewDialog(FormDialog[ReviewRecord]):
-    def __init__(
-        self, database: Database, actor: Actor, header: CaseHeader, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, header: CaseHeader, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Record plan review",
             "&Record review",
             f"The day you went through the support plan with {header.person_name}, and what came of it.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.referral_id = header.referral_id
         self.received_on = header.received_on
         self.reviewed_on = day_edit(header.received_on)
@@ -635,7 +621,7 @@ class PlanReviewDialog(FormDialog[ReviewRecord]):
             ),
         )
 
-    def work(self, session: Session) -> ReviewRecord:
+    def work(self, session: Unit) -> ReviewRecord:
         return casework.add_plan_review(
             session, self.actor, self.referral_id, self.reviewed_on.value(), self.note.toPlainText()
         )

@@ -32,7 +32,6 @@ from linkworker.domain.intake import (
 )
 from linkworker.domain.measures import Ons4Change
 from linkworker.services import casework, postcodes
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseRecord,
     EarlierName,
@@ -44,7 +43,7 @@ from linkworker.services.case_record import (
     SwemwbsProgress,
 )
 from linkworker.services.casework import PlanText
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.case_columns import MEASURE_COLUMNS, REVIEW_COLUMNS, day, wrapping
 from linkworker.ui.case_dialogs import text_box
 from linkworker.ui.display import local_time, words
@@ -104,10 +103,10 @@ class PlanEditor(QWidget):
     refused = Signal()
     review_requested = Signal()
 
-    def __init__(self, database: Database, actor: Actor, referral_id: int) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.referral_id = referral_id
         self.base = PlanRecord("", "", "", 0, None, None)
         self.editors: dict[str, QPlainTextEdit] = {}
@@ -232,7 +231,7 @@ class PlanEditor(QWidget):
         version = self.base.version
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: casework.save_support_plan(
                 session, self.actor, self.referral_id, self.typed(), version
             ),

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.domain.intake import case_number
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.gp_panel import GpCodesPanel
 from linkworker.ui.match_view import MatchView
@@ -32,17 +31,17 @@ from linkworker.ui.screen import fit_to_screen
 class CaseTab(QWidget):
     """One open case: the record and, inside it, the codes due for the GP record."""
 
-    def __init__(self, database: Database, actor: Actor, referral_id: int) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int) -> None:
         super().__init__()
         self.referral_id = referral_id
-        self.case = CaseView(database, actor, referral_id)
-        self.gp_panel = GpCodesPanel(database, actor, referral_id)
+        self.case = CaseView(workspace, referral_id)
+        self.gp_panel = GpCodesPanel(workspace, referral_id)
         self.case.gp_panel_area.addWidget(self.gp_panel)
         self.case.changed.connect(self.gp_panel.refresh)
         self.gp_panel.consent_requested.connect(lambda: self.case.edit_referral(focus="consent_share_gp"))
         self.case.match_requested.connect(self.find_services)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 4)
         layout.addWidget(self.case)
@@ -57,7 +56,7 @@ class CaseTab(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"Find services: {case_number(referral_id)}")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        matches = MatchView(self.database, self.actor, referral_id, dialog)
+        matches = MatchView(self.workspace, referral_id, dialog)
         matches.connected.connect(lambda _id: self.case.refresh())
         layout = QVBoxLayout(dialog)
         layout.addWidget(matches)
@@ -71,10 +70,10 @@ class CaseTabs(QWidget):
 
     changed = Signal()
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setAccessibleName("Open cases")
@@ -101,7 +100,7 @@ class CaseTabs(QWidget):
                 self.tabs.setCurrentIndex(index)
                 tab.refresh()
                 return tab
-        tab = CaseTab(self.database, self.actor, referral_id)
+        tab = CaseTab(self.workspace, referral_id)
         tab.case.changed.connect(self.changed)
         self._opening = True  # the new tab has just read the case; don't read it twice
         try:

@@ -32,7 +32,6 @@ from linkworker.domain.measures import INSTRUMENT_NAMES
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import case_record, corrections, network
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import (
     CaseHeader,
     CaseRecord,
@@ -41,7 +40,7 @@ from linkworker.services.case_record import (
     FollowUpRecord,
     TimelineEntry,
 )
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.case_access_history import open_access_history
 from linkworker.ui.case_columns import CONTACT_COLUMNS, NOTE_COLUMNS, day, event_when, wrapping
 from linkworker.ui.case_dialogs import (
@@ -134,15 +133,13 @@ class CaseView(QWidget):
     changed = Signal()
     match_requested = Signal(int)
 
-    def __init__(
-        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.referral_id = referral_id
         self.record: CaseRecord | None = None
-        self.may_edit = actor.may(Permission.EDIT_CASES)
+        self.may_edit = workspace.actor.may(Permission.EDIT_CASES)
 
         # Header: who, which case, where it stands.
         self.name = QLabel()
@@ -165,8 +162,8 @@ class CaseView(QWidget):
         # Who opened this case: administrators only (the service checks the role again).
         self.access_button = QPushButton("Access histor&y…")
         self.access_button.setToolTip("Who opened or changed this case, from the audit trail")
-        self.access_button.setVisible(actor.may(Permission.ADMINISTER))
-        self.access_button.clicked.connect(lambda: open_access_history(self, database, actor, referral_id))
+        self.access_button.setVisible(workspace.actor.may(Permission.ADMINISTER))
+        self.access_button.clicked.connect(lambda: open_access_history(self, workspace, referral_id))
         title.addSpacing(12)
         title.addWidget(self.access_button)
         title.addStretch()
@@ -212,7 +209,7 @@ class CaseView(QWidget):
         self.connections.match_requested.connect(self.match_requested)
         self.connections.outcome_requested.connect(self.record_outcome)
         self.notes = self._table(NOTE_COLUMNS, "Notes", "Notes on the case, newest first")
-        self.plan = PlanEditor(database, actor, referral_id)
+        self.plan = PlanEditor(workspace, referral_id)
         self.plan.saved.connect(self._after_change)
         self.plan.refused.connect(lambda: self.refresh(reopened=True))
         self.plan.review_requested.connect(self.review_plan)
@@ -292,7 +289,7 @@ class CaseView(QWidget):
         """Read the case again; ``reopened`` after the user's own change, which is not a new viewing."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: case_record.open_case(session, self.actor, self.referral_id, reopened=reopened),
             action="Open the case",
         )
@@ -366,13 +363,13 @@ class CaseView(QWidget):
         """Open the form that corrects the person, on their details as now saved."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: corrections.person_sheet(session, self.actor, self.referral_id),
             action="Edit person",
         )
         if outcome.value is None:
             return None
-        dialog = PersonDialog(self.database, self.actor, outcome.value, self)
+        dialog = PersonDialog(self.workspace, outcome.value, self)
         self._open_correction(dialog)
         return dialog
 
@@ -381,13 +378,13 @@ class CaseView(QWidget):
         panel asks for the consent to share with the GP)."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: corrections.referral_sheet(session, self.actor, self.referral_id),
             action="Edit referral",
         )
         if outcome.value is None:
             return None
-        dialog = ReferralDialog(self.database, self.actor, outcome.value, self.header().person_name, self)
+        dialog = ReferralDialog(self.workspace, outcome.value, self.header().person_name, self)
         if focus is not None:
             dialog.focus_on(focus)
         self._open_correction(dialog)
@@ -402,21 +399,21 @@ class CaseView(QWidget):
         dialog.open()
 
     def add_contact(self) -> None:
-        self.open_form(AddContactDialog(self.database, self.actor, self.header(), self))
+        self.open_form(AddContactDialog(self.workspace, self.header(), self))
 
     def change_status(self, target: CaseStatus | None = None) -> None:
-        dialog = MoveStatusDialog(self.database, self.actor, self.header(), target, self)
+        dialog = MoveStatusDialog(self.workspace, self.header(), target, self)
         self.open_form(dialog, reread_on_cancel=True)
 
     def assign_worker(self) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: network.assign_choices(session, self.actor),
             action="Assign link worker",
         )
         if outcome.value is not None:
-            dialog = AssignWorkerDialog(self.database, self.actor, self.header(), outcome.value, self)
+            dialog = AssignWorkerDialog(self.workspace, self.header(), outcome.value, self)
             self.open_form(dialog, reread_on_cancel=True)
 
     def record_measure(self, instrument: Instrument) -> None:
@@ -425,39 +422,33 @@ class CaseView(QWidget):
             measure.instrument is instrument and measure.stage is MeasureStage.BASELINE
             for measure in self.record.measures
         )
-        self.open_form(
-            RecordMeasureDialog(self.database, self.actor, self.header(), instrument, has_baseline, self)
-        )
+        self.open_form(RecordMeasureDialog(self.workspace, self.header(), instrument, has_baseline, self))
 
     def add_note(self) -> None:
-        self.open_form(AddNoteDialog(self.database, self.actor, self.header(), self))
+        self.open_form(AddNoteDialog(self.workspace, self.header(), self))
 
     def review_plan(self) -> None:
-        self.open_form(PlanReviewDialog(self.database, self.actor, self.header(), self))
+        self.open_form(PlanReviewDialog(self.workspace, self.header(), self))
 
     def record_outcome(self, connection: ConnectionRecord) -> None:
-        dialog = RecordOutcomeDialog(self.database, self.actor, connection, self.header().person_name, self)
+        dialog = RecordOutcomeDialog(self.workspace, connection, self.header().person_name, self)
         self.open_form(dialog, reread_on_cancel=True)
 
     def schedule_follow_up(self) -> ScheduleFollowUpDialog | None:
         """Open the form that books a follow-up, owned by the user unless they choose a colleague."""
         header = self.header()
-        dialog = schedule_dialog(self, self.database, self.actor, header.referral_id, header.person_name)
+        dialog = schedule_dialog(self, self.workspace, header.referral_id, header.person_name)
         if dialog is None:
             return None
         self.open_form(dialog)
         return dialog
 
     def complete_follow_up(self, follow_up: FollowUpRecord) -> None:
-        self.open_form(
-            CompleteFollowUpDialog(self.database, self.actor, follow_up, self), reread_on_cancel=True
-        )
+        self.open_form(CompleteFollowUpDialog(self.workspace, follow_up, self), reread_on_cancel=True)
 
     def reschedule_follow_up(self, follow_up: FollowUpRecord) -> None:
-        dialog = RescheduleFollowUpDialog(self.database, self.actor, follow_up, self)
+        dialog = RescheduleFollowUpDialog(self.workspace, follow_up, self)
         self.open_form(dialog, reread_on_cancel=True)
 
     def cancel_follow_up(self, follow_up: FollowUpRecord) -> None:
-        self.open_form(
-            CancelFollowUpDialog(self.database, self.actor, follow_up, self), reread_on_cancel=True
-        )
+        self.open_form(CancelFollowUpDialog(self.workspace, follow_up, self), reread_on_cancel=True)

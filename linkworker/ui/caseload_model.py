@@ -11,9 +11,8 @@ from PySide6.QtCore import QObject
 
 from linkworker.domain import nhs_number
 from linkworker.services import caseload
-from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery, CaseloadRow, SortKey
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import FieldMessages
 from linkworker.ui.models import Column
@@ -60,16 +59,14 @@ class CaseloadModel(PagedModel[CaseloadQuery, CaseloadRow]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         parent: QObject | None = None,
         *,
         form: FieldMessages | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             parent,
             name="caseload",
             columns=COLUMNS,

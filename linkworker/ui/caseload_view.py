@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from linkworker.domain.referrals import CaseStatus
 from linkworker.services import caseload
-from linkworker.services.actor import Actor
 from linkworker.services.caseload import (
     UNASSIGNED,
     CaseloadChoices,
@@ -40,7 +39,7 @@ from linkworker.services.caseload import (
     SortKey,
     StatusGroup,
 )
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.caseload_model import REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
 from linkworker.ui.display import status_label
 from linkworker.ui.empty_state import EmptyState, practices_advice, read_beginnings, referrals_advice
@@ -69,16 +68,15 @@ class CaseloadView(QWidget):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         parent: QWidget | None = None,
         *,
         pcn_wide: bool = False,
         title: str = "Caseload",
     ) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self._pcn_wide = pcn_wide
 
         heading = QLabel(title)
@@ -152,7 +150,7 @@ class CaseloadView(QWidget):
             combo.currentIndexChanged.connect(lambda _index: self._filters_changed())
         self.worker_label = labels[3]
 
-        self.model = CaseloadModel(database, actor, self, form=self)
+        self.model = CaseloadModel(workspace, self, form=self)
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
         self.table = paged_table(self.model, "Cases", "Double-click a case or press Enter to open it")
         self.table.activated.connect(self._open)
@@ -190,7 +188,7 @@ class CaseloadView(QWidget):
         shown, scrolled = self.model.rowCount(), self.table.verticalScrollBar().value()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: caseload.choices(session, self.actor),
             action="Show the caseload",
         )
@@ -212,7 +210,7 @@ class CaseloadView(QWidget):
         if self.model.total == 0:
             outcome = call_service(
                 self,
-                self.database,
+                self.workspace,
                 lambda session: read_beginnings(session, self.actor),
                 action="Show the caseload",
             )

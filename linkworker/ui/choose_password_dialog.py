@@ -9,16 +9,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from linkworker.domain import passwords
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.dialogs import ChangePasswordDialog
 
 
 class ChooseOwnPasswordDialog(ChangePasswordDialog):
     """Accepted once the user's own password is saved; rejected (Sign out, Escape) otherwise."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(database, actor, parent)
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
         self.setWindowTitle("Choose your own password")
         self.introduction.setText(
             "An administrator set the password you signed in with, so they know it. Choose your "

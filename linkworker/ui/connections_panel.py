@@ -22,7 +22,6 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain.case_entries import parse_text
 from linkworker.domain.connection_methods import ConnectionMethod, parse_method, parse_note
@@ -30,12 +29,11 @@ from linkworker.domain.connections import check_outcome, outcomes_after
 from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.matching import Match
 from linkworker.services import connections
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseRecord, ConnectionRecord
 from linkworker.services.casework import CaseChanged
 from linkworker.services.connections import ConnectionChanged
 from linkworker.services.matching import MatchStart
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.case_columns import CONNECTION_COLUMNS, connection_how, day, wrapping
 from linkworker.ui.case_dialogs import day_edit, text_box
 from linkworker.ui.date_field import DateField
@@ -169,8 +167,7 @@ class ConnectDialog(FormDialog[ConnectionRecord]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         start: MatchStart,
         chosen: Match,
         route: ConnectionStatus,
@@ -178,14 +175,14 @@ class ConnectDialog(FormDialog[ConnectionRecord]):
     ) -> None:
         verb, done = ROUTE_WORDS[route]
         super().__init__(
-            database,
+            workspace,
             f"{verb} to {chosen.name}",
             f"&{verb}",
             f"Record that {start.person_name} was {done} to {chosen.name} "
             f"({chosen.organisation}). How it went is recorded later, on the case's connections.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.referral_id = start.referral_id
         self.service_id = chosen.service_id
         self.route = route
@@ -217,7 +214,7 @@ class ConnectDialog(FormDialog[ConnectionRecord]):
             lambda: parse_note(self.chosen_method(), self.note.toPlainText()),
         )
 
-    def work(self, session: Session) -> ConnectionRecord:
+    def work(self, session: Unit) -> ConnectionRecord:
         return connections.make_connection(
             session,
             self.actor,
@@ -244,14 +241,13 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         connection: ConnectionRecord,
         person_name: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(database, "Record outcome", "&Record outcome", "", parent)
-        self.actor = actor
+        super().__init__(workspace, "Record outcome", "&Record outcome", "", parent)
+        self.actor = workspace.actor
         self.connection = connection
         self.person_name = person_name
         self.status = QComboBox()
@@ -316,7 +312,7 @@ class RecordOutcomeDialog(FormDialog[ConnectionRecord]):
             lambda: parse_text(self.feedback.toPlainText(), "feedback", "feedback"),
         )
 
-    def work(self, session: Session) -> ConnectionRecord:
+    def work(self, session: Unit) -> ConnectionRecord:
         connection = self.connection
         chosen = self.chosen()
         assert chosen is not None  # the checks refuse no choice

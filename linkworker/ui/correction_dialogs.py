@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain import nhs_number
 from linkworker.domain.corrections import Consent, consent_after
@@ -56,7 +55,6 @@ from linkworker.domain.intake import (
 )
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.services import corrections
-from linkworker.services.actor import Actor
 from linkworker.services.corrections import (
     ConsentDays,
     DetailsChanged,
@@ -64,7 +62,7 @@ from linkworker.services.corrections import (
     PracticeChoice,
     ReferralSheet,
 )
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.case_dialogs import text_box
 from linkworker.ui.case_sections import transparent_scroll
 from linkworker.ui.date_field import DateField
@@ -229,16 +227,15 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         sheet: Sheet,
         title: str,
         intro: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.sheet = sheet
         self.saved: Sheet | None = None
         self.captions: dict[str, str] = {}
@@ -318,7 +315,7 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         """What the service takes, every problem shown beside its field; None when any."""
         raise NotImplementedError
 
-    def work(self, session: Session, checked: object) -> Sheet:
+    def work(self, session: Unit, checked: object) -> Sheet:
         raise NotImplementedError
 
     def became(self, sheet: Sheet) -> None:
@@ -344,14 +341,14 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
             return
         refused: list[DetailsChanged] = []
 
-        def work(session: Session) -> Sheet:
+        def work(session: Unit) -> Sheet:
             try:
                 return self.work(session, checked)
             except DetailsChanged as refusal:
                 refused.append(refusal)
                 raise
 
-        outcome = call_service(self, self.database, work, action=self.windowTitle(), form=self.form)
+        outcome = call_service(self, self.workspace, work, action=self.windowTitle(), form=self.form)
         if outcome.ok and outcome.value is not None:
             self.saved = outcome.value
             self.accept()
@@ -429,14 +426,11 @@ class PersonDialog(CorrectionDialog[PersonSheet]):
     """Correct the person: name (as a change of name), date of birth, sex, ethnic group, address,
     phone, email, how to contact them, language and interpreter, practice."""
 
-    def __init__(
-        self, database: Database, actor: Actor, sheet: PersonSheet, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, sheet: PersonSheet, parent: QWidget | None = None) -> None:
         entry = sheet.entry
         number = nhs_number.formatted(sheet.nhs_number) if sheet.nhs_number else "not known"
         super().__init__(
-            database,
-            actor,
+            workspace,
             sheet,
             f"Edit person: {entry.given_name} {entry.family_name}",
             "Correct what is recorded about the person; each change is kept in the case's history "
@@ -530,7 +524,7 @@ class PersonDialog(CorrectionDialog[PersonSheet]):
             self.show_problems(errors.errors)
             return None
 
-    def work(self, session: Session, checked: object) -> PersonSheet:
+    def work(self, session: Unit, checked: object) -> PersonSheet:
         assert isinstance(checked, PersonDetails)
         return corrections.correct_person(session, self.actor, self.sheet, checked)
 
@@ -554,15 +548,13 @@ class ReferralDialog(CorrectionDialog[ReferralSheet]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         sheet: ReferralSheet,
         person_name: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             sheet,
             f"Edit referral: {person_name}",
             "Correct what the referral says; each change is kept in the case's history with what it "
@@ -674,7 +666,7 @@ class ReferralDialog(CorrectionDialog[ReferralSheet]):
             return None
         return details, ConsentDays(days[0], days[1])
 
-    def work(self, session: Session, checked: object) -> ReferralSheet:
+    def work(self, session: Unit, checked: object) -> ReferralSheet:
         assert isinstance(checked, tuple)
         details, days = checked
         return corrections.correct_referral(session, self.actor, self.sheet, details, days)

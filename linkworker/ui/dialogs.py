@@ -10,13 +10,11 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain import passwords
 from linkworker.services import users
-from linkworker.services.actor import Actor
 from linkworker.services.casework import CaseChanged
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields, check_all, check_confirmation, password_edit
 
@@ -27,10 +25,10 @@ class FormDialog(QDialog, Generic[T]):
     """A form, a short explanation, and a save button that runs ``work`` through errors.py."""
 
     def __init__(
-        self, database: Database, title: str, save_text: str, intro: str, parent: QWidget | None = None
+        self, workspace: Workspace, title: str, save_text: str, intro: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.database = database
+        self.workspace = workspace
         self.saved: T | None = None
         self.setWindowTitle(title)
         self.introduction = QLabel(intro)
@@ -70,7 +68,7 @@ class FormDialog(QDialog, Generic[T]):
         (the service stops at the first); and form-only rules, like a password typed twice."""
         return ()
 
-    def work(self, session: Session) -> T:
+    def work(self, session: Unit) -> T:
         raise NotImplementedError
 
     def save(self) -> None:
@@ -79,14 +77,14 @@ class FormDialog(QDialog, Generic[T]):
             return
         overtaken: list[CaseChanged] = []
 
-        def work(session: Session) -> T:
+        def work(session: Unit) -> T:
             try:
                 return self.work(session)
             except CaseChanged as refusal:
                 overtaken.append(refusal)
                 raise
 
-        outcome = call_service(self, self.database, work, action=self.windowTitle(), form=self.form)
+        outcome = call_service(self, self.workspace, work, action=self.windowTitle(), form=self.form)
         if outcome.ok:
             self.saved = outcome.value
             self.accept()
@@ -106,16 +104,16 @@ class FormDialog(QDialog, Generic[T]):
 
 
 class ChangePasswordDialog(FormDialog[None]):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "Change your password",
             "&Change password",
             f"Choose a new password of at least {passwords.MIN_LENGTH} characters. "
             "Three random words work well.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.current = password_edit()
         self.new = password_edit()
         self.confirmation = password_edit()
@@ -132,5 +130,5 @@ class ChangePasswordDialog(FormDialog[None]):
             ),
         )
 
-    def work(self, session: Session) -> None:
+    def work(self, session: Unit) -> None:
         users.change_own_password(session, self.actor, self.current.text(), self.new.text())

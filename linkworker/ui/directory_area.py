@@ -10,8 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from linkworker.domain.roles import Permission
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.directory_view import DirectoryView
 from linkworker.ui.postcode_import_view import PostcodeImportView
@@ -21,29 +20,29 @@ from linkworker.ui.taxonomy_view import TaxonomyView
 
 
 class DirectoryArea(QWidget):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.tabs = QTabWidget()
         self.tabs.setObjectName("directoryTabs")
         self.tabs.setAccessibleName("Directory")
-        self.services = DirectoryView(database, actor)
+        self.services = DirectoryView(workspace)
         self.services.service_requested.connect(self.edit_service)
         self.services.new_service_requested.connect(self.edit_service)
         self.tabs.addTab(self.services, "&Services")
-        self.importer = DirectoryImportView(database, actor)
+        self.importer = DirectoryImportView(workspace)
         self.importer.imported.connect(lambda _count: self.services.refresh())
         self.tabs.addTab(self.importer, "&Import and export")
         self.taxonomy: TaxonomyView | None = None
         self.postcodes: PostcodeImportView | None = None
         self.populations: PracticePopulationView | None = None
-        if actor.may(Permission.SET_PCN_POLICY):
-            self.taxonomy = TaxonomyView(database, actor)
+        if workspace.actor.may(Permission.SET_PCN_POLICY):
+            self.taxonomy = TaxonomyView(workspace)
             self.tabs.addTab(self.taxonomy, "&Taxonomy mapping")
-            self.postcodes = PostcodeImportView(database, actor)
+            self.postcodes = PostcodeImportView(workspace)
             self.tabs.addTab(self.postcodes, "&Postcodes")
-            self.populations = PracticePopulationView(database, actor)
+            self.populations = PracticePopulationView(workspace)
             self.tabs.addTab(self.populations, "Practice pop&ulations")
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         layout = QVBoxLayout(self)
@@ -52,7 +51,7 @@ class DirectoryArea(QWidget):
 
     def edit_service(self, service_id: int | None = None) -> ServiceEditorDialog:
         """Open the entry (or a new one, with no id); the list is read again once it is saved."""
-        dialog = ServiceEditorDialog(self.database, self.actor, service_id, self)
+        dialog = ServiceEditorDialog(self.workspace, service_id, self)
         dialog.saved.connect(lambda _id: self.services.refresh())
         dialog.open()
         return dialog

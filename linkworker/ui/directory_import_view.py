@@ -18,15 +18,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.interchange.oruk import FeedProblem
 from linkworker.services import directory_export, directory_feeds, directory_import
-from linkworker.services.actor import Actor
 from linkworker.services.directory_export import ExportResult
 from linkworker.services.directory_feeds import FeedImportResult, FeedPreview
 from linkworker.services.directory_import import DirectoryImportPreview, DirectoryImportResult
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.directory_feeds_panel import FeedsPanel
 from linkworker.ui.errors import call_service
 from linkworker.ui.import_screen import ImportScreen, ImportWords
@@ -104,8 +102,8 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
     """``imported`` gives the number of services added, updated or closed, once an import is
     committed. A preview read from the web is a ``FeedPreview``; its import keeps the feed's record."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(database, actor, WORDS, PROBLEM_COLUMNS, parent)
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, WORDS, PROBLEM_COLUMNS, parent)
         self.json_button = QPushButton("Choose &JSON file…")
         self.json_button.clicked.connect(self.choose_file)
         self.folder_button = QPushButton("Choose CSV fol&der…")
@@ -148,7 +146,7 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
     def save_address(self, address: str) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory_feeds.save(session, self.actor, address),
             action=ACTION_FEEDS,
         )
@@ -159,7 +157,7 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
     def forget_feed(self, feed_id: int) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory_feeds.forget(session, self.actor, feed_id),
             action=ACTION_FEEDS,
         )
@@ -171,17 +169,17 @@ class DirectoryImportView(ImportScreen[DirectoryImportPreview, FeedProblem, Resu
         """Read the saved feeds again (a few rows: quick enough for the window's thread)."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory_feeds.saved_feeds(session, self.actor),
             action=ACTION_FEEDS,
         )
         if outcome.value is not None:
             self.feeds.show_feeds(outcome.value)
 
-    def check(self, session: Session, control: JobControl, path: Path) -> DirectoryImportPreview:
+    def check(self, session: Unit, control: JobControl, path: Path) -> DirectoryImportPreview:
         return directory_import.preview(session, self.actor, directory_import.read_feed(path))
 
-    def commit(self, session: Session, control: JobControl, checked: DirectoryImportPreview) -> Result:
+    def commit(self, session: Unit, control: JobControl, checked: DirectoryImportPreview) -> Result:
         _spare_the_window()
         if isinstance(checked, FeedPreview):
             return directory_feeds.commit(

@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 from linkworker.domain.directory import COST_LABELS, STALE_AFTER_RANGE, STATUS_LABELS, CostKind, ServiceStatus
 from linkworker.domain.roles import Permission
 from linkworker.services import directory
-from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryChoices, DirectoryQuery, ServiceSummary, SortKey
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.empty_state import EmptyState, Step, directory_advice, directory_is_empty
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import plain_label, search_when_typing_pauses
@@ -64,11 +63,10 @@ class DirectoryModel(PagedModel[DirectoryQuery, ServiceSummary]):
     """The services one ``DirectoryQuery`` finds, read a page at a time as the view needs them."""
 
     def __init__(
-        self, database: Database, actor: Actor, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+        self, workspace: Workspace, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
     ) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             parent,
             name="directory",
             columns=COLUMNS,
@@ -94,10 +92,10 @@ class DirectoryView(QWidget):
     new_service_requested = Signal()
     step_requested = Signal(str)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self._loaded = False
 
         heading = QLabel("Directory")
@@ -144,12 +142,12 @@ class DirectoryView(QWidget):
         for box in (self.stale_only, self.flagged_only):
             box.toggled.connect(lambda _checked: self._filters_changed())
 
-        self.model = DirectoryModel(database, actor, self)
+        self.model = DirectoryModel(workspace, self)
         self.model.counted.connect(lambda total: self.count_label.setText(count_text(total)))
         self.table = paged_table(self.model, "Services", "Double-click a service or press Enter to open it")
         self.table.activated.connect(self._open)
         self.empty_state = EmptyState("The directory is empty")
-        self.empty_state.show_advice([directory_advice(actor, say_empty=False)])
+        self.empty_state.show_advice([directory_advice(workspace.actor, say_empty=False)])
         self.empty_state.step_requested.connect(self._step)
         self.empty_state.hide()
 
@@ -171,7 +169,7 @@ class DirectoryView(QWidget):
         self.new_button = QPushButton("Ne&w service…")
         self.new_button.setToolTip("Add a service to the directory")
         self.new_button.clicked.connect(self.new_service_requested)
-        if not actor.may(Permission.EDIT_DIRECTORY):
+        if not workspace.actor.may(Permission.EDIT_DIRECTORY):
             self.new_button.hide()  # only hidden: shown before it is in a window, it would open as one
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -193,7 +191,7 @@ class DirectoryView(QWidget):
         """Read the choices and the list again, keeping the filters."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory.choices(session, self.actor),
             action="Show the directory",
         )
@@ -209,7 +207,7 @@ class DirectoryView(QWidget):
         if self.model.total == 0:
             outcome = call_service(
                 self,
-                self.database,
+                self.workspace,
                 lambda session: directory_is_empty(session, self.actor),
                 action="Show the directory",
             )
@@ -244,7 +242,7 @@ class DirectoryView(QWidget):
         months = self.stale_after.value()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory.set_stale_after_months(session, self.actor, months),
             action="Set the stale period",
         )

@@ -15,13 +15,13 @@ from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain.roles import Permission
 from linkworker.services import caseload, directory, organisation
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery, Scope, StatusGroup
 from linkworker.services.directory import DirectoryQuery
+from linkworker.services.workspace import Unit
 
 
 class Step(StrEnum):
@@ -41,7 +41,7 @@ class Beginnings:
     services: bool
 
 
-def read_beginnings(session: Session, actor: Actor) -> Beginnings:
+def read_beginnings(session: Unit, actor: Actor) -> Beginnings:
     """For those who see case records. Counts only: no list of people is read, so nothing here
     is a viewing of records."""
     referrals = caseload.count(session, actor, CaseloadQuery(scope=Scope.PCN, status=StatusGroup.ANY))
@@ -52,7 +52,7 @@ def read_beginnings(session: Session, actor: Actor) -> Beginnings:
     )
 
 
-def directory_is_empty(session: Session, actor: Actor) -> bool:
+def directory_is_empty(session: Unit, actor: Actor) -> bool:
     return directory.count(session, actor, DirectoryQuery()) == 0
 
 

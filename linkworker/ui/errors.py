@@ -19,13 +19,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from linkworker.domain.errors import ValidationError
-from linkworker.services.errors import PermissionDenied, ServiceError, StaleEdit
-from linkworker.store.errors import StoreError
+from linkworker.services.errors import PermissionDenied, ServiceError, StaleEdit, StoreError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from linkworker.store.database import Database
+    from linkworker.services.workspace import Unit, Workspace
 
 T = TypeVar("T")
 # What a service call may refuse with; anything else is a bug.
@@ -61,19 +58,14 @@ class Outcome(Generic[T]):
 
 def call_service(
     parent: QWidget | None,
-    database: Database,
-    work: Callable[[Session], T],
+    workspace: Workspace,
+    work: Callable[[Unit], T],
     *,
     action: str,
     form: FieldMessages | None = None,
 ) -> Outcome[T]:
     """Run ``work`` in one unit of work and show any refusal; ``action`` titles the message."""
-
-    def in_session() -> T:
-        with database.session() as session:
-            return work(session)
-
-    return call_plain(parent, in_session, action=action, form=form)
+    return call_plain(parent, lambda: workspace.run(work), action=action, form=form)
 
 
 def call_plain(

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.domain.case_entries import parse_text
 from linkworker.domain.casework import FollowUpKind
@@ -29,11 +28,10 @@ from linkworker.domain.follow_ups import (
     quick_pick,
 )
 from linkworker.services import casework, follow_ups
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import FollowUpRecord
 from linkworker.services.casework import WorkerOption
 from linkworker.services.follow_ups import NewFollowUp
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.case_columns import day
 from linkworker.ui.case_dialogs import text_box
 from linkworker.ui.date_field import DateField
@@ -108,8 +106,7 @@ def reason_edit() -> QLineEdit:
 
 def schedule_dialog(
     parent: QWidget,
-    database: Database,
-    actor: Actor,
+    workspace: Workspace,
     referral_id: int,
     person_name: str,
     offered: NewFollowUp | None = None,
@@ -118,12 +115,15 @@ def schedule_dialog(
     """The booking form, with the PCN's link workers to choose the owner from; None when they
     could not be read (the user has been told why)."""
     outcome = call_service(
-        parent, database, lambda session: casework.case_workers(session, actor), action="Schedule follow-up"
+        parent,
+        workspace,
+        lambda session: casework.case_workers(session, workspace.actor),
+        action="Schedule follow-up",
     )
     if outcome.value is None:
         return None
     workers = outcome.value
-    return ScheduleFollowUpDialog(database, actor, referral_id, person_name, workers, offered, intro, parent)
+    return ScheduleFollowUpDialog(workspace, referral_id, person_name, workers, offered, intro, parent)
 
 
 class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
@@ -132,8 +132,7 @@ class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         referral_id: int,
         person_name: str,
         workers: Sequence[WorkerOption],
@@ -142,16 +141,16 @@ class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            database,
+            workspace,
             "Schedule follow-up",
             "&Schedule",
             intro or f"Book the next step with {person_name}. It shows on the owner's Today screen when due.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.referral_id = referral_id
         start = offered or NewFollowUp(
-            quick_pick(date.today(), QuickPick.ONE_WEEK), FollowUpKind.CALL, actor.user_id
+            quick_pick(date.today(), QuickPick.ONE_WEEK), FollowUpKind.CALL, workspace.actor.user_id
         )
         self.day = DayPicker(start.due_on)
         self.kind = QComboBox()
@@ -187,43 +186,43 @@ class ScheduleFollowUpDialog(FormDialog[FollowUpRecord]):
             lambda: parse_text(self.note.toPlainText(), "note", "note"),
         )
 
-    def work(self, session: Session) -> FollowUpRecord:
+    def work(self, session: Unit) -> FollowUpRecord:
         return follow_ups.schedule(session, self.actor, self.referral_id, self.entry())
 
 
 class CompleteFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
-        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+        self, workspace: Workspace, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            database,
+            workspace,
             "Mark follow-up done",
             "Mark &done",
             f"Mark the {follow_up_title(follow_up)} as done, today, by you. Record what was said "
             "as a contact or a note.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.follow_up = follow_up
         self.save_button.setFocus()
 
-    def work(self, session: Session) -> FollowUpRecord:
+    def work(self, session: Unit) -> FollowUpRecord:
         return follow_ups.complete(session, self.actor, self.follow_up.id, self.follow_up.version)
 
 
 class RescheduleFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
-        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+        self, workspace: Workspace, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            database,
+            workspace,
             "Reschedule follow-up",
             "&Reschedule",
             f"Move the {follow_up_title(follow_up)} to another day. The day it had and why it "
             "moved stay on the case's timeline.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.follow_up = follow_up
         self.day = DayPicker(max(follow_up.due_on, date.today()))
         self.reason = reason_edit()
@@ -238,7 +237,7 @@ class RescheduleFollowUpDialog(FormDialog[FollowUpRecord]):
             lambda: parse_reason(self.reason.text()),
         )
 
-    def work(self, session: Session) -> FollowUpRecord:
+    def work(self, session: Unit) -> FollowUpRecord:
         return follow_ups.reschedule(
             session,
             self.actor,
@@ -251,16 +250,16 @@ class RescheduleFollowUpDialog(FormDialog[FollowUpRecord]):
 
 class CancelFollowUpDialog(FormDialog[FollowUpRecord]):
     def __init__(
-        self, database: Database, actor: Actor, follow_up: FollowUpRecord, parent: QWidget | None = None
+        self, workspace: Workspace, follow_up: FollowUpRecord, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            database,
+            workspace,
             "Cancel follow-up",
             "Cancel &follow-up",
             f"Cancel the {follow_up_title(follow_up)}. It stays on the case's timeline, with the reason.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.follow_up = follow_up
         self.cancel_button.setText("&Keep it")
         self.reason = reason_edit()
@@ -270,7 +269,7 @@ class CancelFollowUpDialog(FormDialog[FollowUpRecord]):
     def checks(self) -> Sequence[Callable[[], object]]:
         return (lambda: parse_reason(self.reason.text()),)
 
-    def work(self, session: Session) -> FollowUpRecord:
+    def work(self, session: Unit) -> FollowUpRecord:
         return follow_ups.cancel(
             session, self.actor, self.follow_up.id, self.follow_up.version, self.reason.text()
         )

@@ -32,8 +32,7 @@ from linkworker.domain.corrections import Consent, consent_words
 from linkworker.domain.roles import Permission
 from linkworker.reports.gp_letter_content import GpCode
 from linkworker.services import gp_record
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.letter_preview import LetterPreviewDialog, open_letter
 
@@ -114,12 +113,10 @@ class GpCodesPanel(QWidget):
     changed = Signal()  # a code was marked entered
     consent_requested = Signal()
 
-    def __init__(
-        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.referral_id = referral_id
         self.rows: list[CodeRow] = []
         self.preview: LetterPreviewDialog | None = None
@@ -174,7 +171,7 @@ class GpCodesPanel(QWidget):
         due, and the consent may have been given or withdrawn."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: (
                 gp_record.codes_due(session, self.actor, self.referral_id),
                 gp_record.consent_to_share(session, self.actor, self.referral_id),
@@ -230,7 +227,7 @@ class GpCodesPanel(QWidget):
     def mark_entered(self, code: str) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: gp_record.mark_entered(session, self.actor, self.referral_id, code),
             action="Mark the code entered",
         )
@@ -241,4 +238,4 @@ class GpCodesPanel(QWidget):
             self.changed.emit()
 
     def open_letter(self) -> None:
-        self.preview = open_letter(self.database, self.actor, self.referral_id, self)
+        self.preview = open_letter(self.workspace, self.referral_id, self)

@@ -50,8 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker import __version__, config
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.screen import fit_to_screen
 
 GUIDE_NAME: Final = "user-guide.md"
@@ -328,18 +327,17 @@ def _summary() -> str:
 class AboutDialog(QDialog):
     """The version, who is signed in, where the data lives, the licence; the data folder opens."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About Linkworker")
-        location = database.location
-        self.folder = location.sqlite_file.parent if location.sqlite_file is not None else None
+        self.folder = workspace.data_folder
         heading = QLabel("Linkworker")
         heading.setObjectName("heading")
         lines = [
             _summary(),
             f"Version {__version__}",
-            f"Signed in as {actor.full_name} ({actor.role.label})",
-            f"Data: {location.description}",
+            f"Signed in as {workspace.actor.full_name} ({workspace.actor.role.label})",
+            f"Data: {workspace.where}",
             *([f"Data folder: {self.folder}"] if self.folder is not None else []),
             f"Licence: {licence()}",
             f"Made with Qt for Python (PySide6 {PySide6.__version__}), under the GNU LGPL.",

@@ -28,14 +28,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain import icb as icb_figures
 from linkworker.interchange import icb_csv
 from linkworker.reports import icb_pdf
 from linkworker.services import icb
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.jobs import Job, JobControl, run_job
 from linkworker.ui.letter_preview import ask_save_path
@@ -93,9 +91,9 @@ class Bars(QWidget):
 class IcbView(QWidget):
     """The screen: month, Show, the sortable table, the chart, Save PDF and Save CSV."""
 
-    def __init__(self, database: Database, actor: Actor, today: date | None = None) -> None:
+    def __init__(self, workspace: Workspace, today: date | None = None) -> None:
         super().__init__()
-        self.database, self.actor = database, actor
+        self.workspace, self.actor = workspace, workspace.actor
         self.current: icb_figures.IcbView | None = None
         self.job: Job[icb_figures.IcbView] | None = None
         self.month = QComboBox()
@@ -157,12 +155,12 @@ class IcbView(QWidget):
         """Make the chosen month's figures in the background."""
         month: date = self.month.currentData()
 
-        def work(session: Session, _control: JobControl) -> icb_figures.IcbView:
+        def work(session: Unit, _control: JobControl) -> icb_figures.IcbView:
             return icb.build(session, self.actor, month)
 
         self.show_button.setEnabled(False)
         self.status.setText(f"Making the figures for {month:%B %Y}…")
-        job = run_job(self, self.database, work, action=ACTION, read_only=True)
+        job = run_job(self, self.workspace, work, action=ACTION, read_only=True)
         job.succeeded.connect(self._show)
         job.refused.connect(lambda _text: self.status.setText("The figures were not made."))
         job.finished.connect(self._refresh_buttons)
@@ -248,7 +246,7 @@ class IcbView(QWidget):
 
     def _save(self, write: object, how: str, path: Path) -> bool:
         assert self.current is not None and callable(write)
-        if self.database.location.is_own_file(path):
+        if self.workspace.is_own_file(path):
             show_message(
                 self,
                 "Save: not done",
@@ -269,7 +267,7 @@ class IcbView(QWidget):
         view = self.current
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: icb.record_export(session, self.actor, view, how),
             action="Save",
         )

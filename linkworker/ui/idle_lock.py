@@ -43,7 +43,7 @@ from shiboken6 import isValid
 from linkworker.services import organisation
 from linkworker.services.actor import Actor
 from linkworker.services.session_lock import LockReason, SessionLock, UnlockRefused
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import REFUSALS, refusal_text
 from linkworker.ui.forms import password_edit
 
@@ -221,8 +221,7 @@ class WindowLock(QObject):
     def __init__(
         self,
         window: QMainWindow,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         work: QWidget,
         *,
         clock: Callable[[], float] = time.monotonic,
@@ -230,10 +229,10 @@ class WindowLock(QObject):
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.database = database
-        self.actor = actor
-        self.session_lock = SessionLock(actor)
-        self.lock_screen = LockScreen(actor)
+        self.workspace = workspace
+        self.actor = workspace.actor
+        self.session_lock = SessionLock(workspace.actor)
+        self.lock_screen = LockScreen(workspace.actor)
         self.lock_screen.unlock_requested.connect(self.unlock)
         self.lock_screen.switch_requested.connect(self.switch_requested)
         self.work = work
@@ -255,7 +254,7 @@ class WindowLock(QObject):
             return
         self._cover()
         try:
-            with self.database.session() as session:
+            with self.workspace.database.session() as session:
                 self.session_lock.lock(session, reason, idle_minutes=self.idle.minutes)
         except REFUSALS as error:
             log.warning("The screen lock could not be recorded (%s).", type(error).__name__)
@@ -263,7 +262,7 @@ class WindowLock(QObject):
     def unlock(self, password: str) -> bool:
         """Uncover the window if ``password`` is the signed-in user's; else say why not."""
         try:
-            with self.database.session() as session:
+            with self.workspace.database.session() as session:
                 self.session_lock.unlock(session, password)
         except UnlockRefused as refusal:
             self.lock_screen.refuse(str(refusal), final=refusal.final)
@@ -291,7 +290,7 @@ class WindowLock(QObject):
     def sign_out_while_locked(self) -> None:
         """Record the end of a locked session; the window's own sign-out does the rest."""
         try:
-            with self.database.session() as session:
+            with self.workspace.database.session() as session:
                 self.session_lock.sign_out(session)
         except REFUSALS as error:
             log.warning("The sign-out of a locked session could not be recorded (%s).", type(error).__name__)
@@ -385,7 +384,7 @@ class WindowLock(QObject):
     def _read_minutes(self) -> int | None:
         """The PCN's idle minutes, or None (keep the last ones) when the database cannot say."""
         try:
-            with self.database.read_session() as session:
+            with self.workspace.unit(read_only=True) as session:
                 return organisation.idle_lock_minutes(session, self.actor)
         except REFUSALS as error:
             log.warning("The idle-lock minutes could not be read (%s).", type(error).__name__)

@@ -16,10 +16,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import show_message
 from linkworker.ui.forms import plain_label
 from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
@@ -38,9 +36,9 @@ class JobScreen(QWidget):
     """A screen that runs one background job at a time, under a progress bar, Cancel and a line
     of status; ``_set_busy`` shows the bar and Cancel only while a job runs."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
+        self.workspace = workspace
         self.job: Job[Any] | None = None
         controls = progress_controls(self.cancel)
         self.progress, self.cancel_button, self.status = controls.bar, controls.cancel_button, controls.status
@@ -53,10 +51,10 @@ class JobScreen(QWidget):
             self.status.setText("Stopping…")
 
     def _start(
-        self, work: Callable[[Session, JobControl], T], action: str, doing: str, *, read_only: bool = False
+        self, work: Callable[[Unit, JobControl], T], action: str, doing: str, *, read_only: bool = False
     ) -> Job[T]:
         """Run ``work`` as this screen's job, saying what it is ``doing`` until it ends."""
-        job = run_job(self, self.database, work, action=action, read_only=read_only)
+        job = run_job(self, self.workspace, work, action=action, read_only=read_only)
         self.job = job
         job.progressed.connect(self._show_progress)
         job.refused.connect(self.status.setText)
@@ -106,14 +104,13 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         words: ImportWords,
         problem_columns: Sequence[Column[R]],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(database, parent)
-        self.actor = actor
+        super().__init__(workspace, parent)
+        self.actor = workspace.actor
         self.words = words
         self.preview: P | None = None
         self.committed = False  # the shown preview has been imported: it cannot be imported again
@@ -183,11 +180,11 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
 
     # What each screen adds to the flow.
 
-    def check(self, session: Session, control: JobControl, path: Path) -> P:
+    def check(self, session: Unit, control: JobControl, path: Path) -> P:
         """Read and check ``path``, writing nothing."""
         raise NotImplementedError
 
-    def commit(self, session: Session, control: JobControl, checked: P) -> D:
+    def commit(self, session: Unit, control: JobControl, checked: P) -> D:
         """Import what ``checked`` found good; the result goes to ``describe``."""
         raise NotImplementedError
 

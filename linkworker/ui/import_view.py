@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.services import referral_import
-from linkworker.services.actor import Actor
 from linkworker.services.referral_import import ImportPreview, ImportResult, NameChangeRow, RejectedRow
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_plain, call_service, show_message
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import Job, JobControl
@@ -70,8 +68,8 @@ ATTACH, REJECT, UNDECIDED = "Attach: a change of name", "Reject", "To decide"
 class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
     """``imported`` gives the number of referrals added, once an import has been committed."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(database, actor, WORDS, REJECTED_COLUMNS, parent)
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, WORDS, REJECTED_COLUMNS, parent)
         self.decisions: dict[int, bool] = {}  # line of a row under another name: attach it or not
         self._attach: frozenset[int] = frozenset()  # the lines attached when the import started
         self.choose_button = QPushButton("&Choose file…")
@@ -174,7 +172,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         changes = self.preview.name_changes if self.preview is not None else ()
         return sum(change.line not in self.decisions for change in changes)
 
-    def check(self, session: Session, control: JobControl, path: Path) -> ImportPreview:
+    def check(self, session: Unit, control: JobControl, path: Path) -> ImportPreview:
         file = referral_import.read_file(path)
         return referral_import.preview(
             session, self.actor, file, date.today(), progress=control.progress, cancelled=control.cancelled
@@ -187,7 +185,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         self._attach = self.attached()  # read on the job's thread, fixed before it starts
         return super().start_import()
 
-    def commit(self, session: Session, control: JobControl, checked: ImportPreview) -> ImportResult:
+    def commit(self, session: Unit, control: JobControl, checked: ImportPreview) -> ImportResult:
         return referral_import.commit(
             session,
             self.actor,
@@ -241,7 +239,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
         declined = self._declined()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: referral_import.save_rejected(
                 session, self.actor, checked, path, name_changes_rejected=declined
             ),
@@ -266,7 +264,7 @@ class ImportView(ImportScreen[ImportPreview, RejectedRow, ImportResult]):
     def save_template(self, path: Path) -> bool:
         """Write the template of the headings the import reads, and say where it went; never over
         the database's own files."""
-        if self.database.location.is_own_file(path):
+        if self.workspace.is_own_file(path):
             text = f"{path.name} is Linkworker's own data: choose another name for the template."
             show_message(self, f"{ACTION_TEMPLATE}: not done", text, QMessageBox.Icon.Warning)
             return False

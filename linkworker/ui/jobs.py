@@ -17,9 +17,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 from shiboken6 import isValid
-from sqlalchemy.orm import Session
 
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import REFUSALS, refusal_heading, refusal_text, show_message
 
 T = TypeVar("T")
@@ -121,20 +120,19 @@ class _Worker(QRunnable):
     def __init__(
         self,
         job: Job[T],
-        database: Database,
-        work: Callable[[Session, JobControl], T],
+        workspace: Workspace,
+        work: Callable[[Unit, JobControl], T],
         read_only: bool,
     ) -> None:
         super().__init__()
         self._job = job
-        self._database = database
+        self._workspace = workspace
         self._work = work
         self._read_only = read_only
 
     def run(self) -> None:
         try:
-            unit = self._database.read_session() if self._read_only else self._database.session()
-            with unit as session:
+            with self._workspace.unit(read_only=self._read_only) as session:
                 ending = _Ending(value=self._work(session, self._job.control))
         except REFUSALS as error:
             ending = _Ending(refusal=error)
@@ -145,8 +143,8 @@ class _Worker(QRunnable):
 
 def run_job(
     window: QWidget | None,
-    database: Database,
-    work: Callable[[Session, JobControl], T],
+    workspace: Workspace,
+    work: Callable[[Unit, JobControl], T],
     *,
     action: str,
     read_only: bool = False,
@@ -158,7 +156,7 @@ def run_job(
     """
     job: Job[T] = Job(window, action)
     _running.add(job)
-    QThreadPool.globalInstance().start(_Worker(job, database, work, read_only))
+    QThreadPool.globalInstance().start(_Worker(job, workspace, work, read_only))
     return job
 
 

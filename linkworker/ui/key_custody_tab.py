@@ -9,9 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from linkworker.services import key_custody
-from linkworker.services.actor import Actor
 from linkworker.services.key_custody import KeyCustody
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.recovery_dialogs import RecoveryKeyDialog
 
@@ -24,10 +23,10 @@ EXPLANATION = (
 
 
 class KeysTab(QWidget):
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
         self.state = QLabel()
@@ -56,7 +55,7 @@ class KeysTab(QWidget):
 
     def refresh(self) -> None:
         outcome = call_service(
-            self, self.database, lambda session: key_custody.custody(session, self.actor), action="Data key"
+            self, self.workspace, lambda session: key_custody.custody(session, self.actor), action="Data key"
         )
         if outcome.ok and outcome.value is not None:
             self._show(outcome.value)
@@ -89,18 +88,18 @@ class KeysTab(QWidget):
             return
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: key_custody.make_recovery_key(session, self.actor),
             action="Make a recovery key",
         )
         if outcome.ok and outcome.value is not None:
-            RecoveryKeyDialog(outcome.value, self.database.location.description, self).exec()
+            RecoveryKeyDialog(outcome.value, self.workspace.where, self).exec()
         self.refresh()
 
     def retire_old_copy(self) -> None:
         call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: key_custody.retire_legacy_copy(session, self.actor),
             action="Remove the old key copy",
         )

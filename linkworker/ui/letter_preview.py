@@ -51,9 +51,8 @@ from linkworker.domain.errors import ValidationError
 from linkworker.reports import gp_letter
 from linkworker.reports.gp_letter_content import GpLetter
 from linkworker.services import gp_record
-from linkworker.services.actor import Actor
 from linkworker.services.gp_record import LetterExport
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.screen import fit_to_screen
 
@@ -66,18 +65,18 @@ MESSAGE_LINES = 3
 
 
 def open_letter(
-    database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
+    workspace: Workspace, referral_id: int, parent: QWidget | None = None
 ) -> LetterPreviewDialog | None:
     """Make the letter and open its preview; None, with the reason shown, when it is refused."""
     outcome = call_service(
         parent,
-        database,
-        lambda session: gp_record.letter(session, actor, referral_id),
+        workspace,
+        lambda session: gp_record.letter(session, workspace.actor, referral_id),
         action="Letter to the GP",
     )
     if outcome.value is None:
         return None
-    dialog = LetterPreviewDialog(database, actor, outcome.value, parent)
+    dialog = LetterPreviewDialog(workspace, outcome.value, parent)
     dialog.open()
     return dialog
 
@@ -86,12 +85,10 @@ class LetterPreviewDialog(QDialog):
     """The rendered letter, with a personal message box and Print and Save buttons; each export
     is audited."""
 
-    def __init__(
-        self, database: Database, actor: Actor, letter: GpLetter, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, letter: GpLetter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.letter = letter
         self.pdf = gp_letter.render(letter)
         self.setWindowTitle(f"Letter to the GP: {letter.case_number}")
@@ -270,7 +267,7 @@ class LetterPreviewDialog(QDialog):
     def _record(self, how: LetterExport, action: str) -> bool:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: gp_record.record_export(session, self.actor, self.letter.referral_id, how),
             action=action,
         )

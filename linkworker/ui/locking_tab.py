@@ -7,9 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from linkworker.services import organisation
-from linkworker.services.actor import Actor
 from linkworker.services.organisation import IDLE_LOCK_RANGE
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.idle_lock import DEFAULT_IDLE_MINUTES
 
@@ -22,10 +21,10 @@ EXPLANATION = (
 
 
 class LockingTab(QWidget):
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
         self.minutes = QSpinBox()
@@ -54,7 +53,7 @@ class LockingTab(QWidget):
     def refresh(self) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: organisation.idle_lock_minutes(session, self.actor),
             action="Show the idle lock",
         )
@@ -65,7 +64,7 @@ class LockingTab(QWidget):
         minutes = self.minutes.value()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: organisation.set_idle_lock_minutes(session, self.actor, minutes),
             action="Set the idle lock",
         )

@@ -50,12 +50,11 @@ from shiboken6 import isValid
 from linkworker import config
 from linkworker.domain.roles import Permission
 from linkworker.services import organisation, signing_in
-from linkworker.services.actor import Actor
 from linkworker.services.session_lock import LockReason
 from linkworker.ui.areas import Area, AreaView
 from linkworker.ui.dialogs import ChangePasswordDialog
 from linkworker.ui.empty_state import Step
-from linkworker.ui.errors import call_service, show_message
+from linkworker.ui.errors import call_plain, call_service, show_message
 from linkworker.ui.idle_lock import CHECK_EVERY_MS as IDLE_CHECK_MS
 from linkworker.ui.idle_lock import WindowLock
 from linkworker.ui.notices import CHECK_EVERY_MS, KEY_BANNER, DayDismissals, DueWatcher, KeyBanner, NoticeBar
@@ -64,7 +63,7 @@ from linkworker.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     # Each area's module loads when the area is first shown (ui/areas.py).
-    from linkworker.store.database import Database
+    from linkworker.services.workspace import Workspace
     from linkworker.ui.admin_view import AdminView
     from linkworker.ui.calendar_export_dialog import CalendarExportDialog
     from linkworker.ui.case_tabs import CaseTabs
@@ -97,15 +96,14 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         timings: Timings | None = None,
         *,
         dismissals: DayDismissals | None = None,
     ) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.timings = timings or Timings()
         self.dismissals = dismissals or DayDismissals.in_folder(config.folders().config)
         self.guide: UserGuideWindow | None = None
@@ -126,7 +124,7 @@ class MainWindow(QMainWindow):
         self.navigation.itemClicked.connect(lambda _item: self._focus_area())
         self.navigation.itemActivated.connect(lambda _item: self._focus_area())
 
-        self.banner = self._key_banner(database.location.key_warning)
+        self.banner = self._key_banner(workspace.key_warning)
         self.notice = NoticeBar()
         self.notice.show_requested.connect(lambda: self.show_area(self.area_titles().index(TODAY)))
         content = QVBoxLayout()
@@ -145,8 +143,7 @@ class MainWindow(QMainWindow):
         central.setLayout(body)
         self.window_lock = WindowLock(
             self,
-            database,
-            actor,
+            workspace,
             central,
             clock=self.timings.idle_clock,
             check_ms=self.timings.idle_check_ms,
@@ -154,11 +151,11 @@ class MainWindow(QMainWindow):
         self.window_lock.switch_requested.connect(self.sign_out)
         self.setCentralWidget(self.window_lock.screens)
 
-        self.user_label = QLabel(f"Signed in as {actor.full_name} ({actor.role.label})")
+        self.user_label = QLabel(f"Signed in as {workspace.actor.full_name} ({workspace.actor.role.label})")
         self.user_label.setAccessibleName("Signed-in user")
-        self.location_label = QLabel(f"Data: {database.location.description}")
+        self.location_label = QLabel(f"Data: {workspace.where}")
         self.location_label.setAccessibleName("Where the data is kept")
-        self.location_label.setToolTip(database.location.description)
+        self.location_label.setToolTip(workspace.where)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.location_label)
 
@@ -175,7 +172,7 @@ class MainWindow(QMainWindow):
         self.live_timer.start()
         self.watcher: DueWatcher | None = None
         if self._area(TODAY) is not None:
-            self.watcher = DueWatcher(database, actor, self, interval_ms=self.timings.notice_ms)
+            self.watcher = DueWatcher(workspace, self, interval_ms=self.timings.notice_ms)
             self.watcher.counted.connect(self._show_count)
             self.watcher.came_due.connect(self.notice.announce)
             self.watcher.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
@@ -200,7 +197,7 @@ class MainWindow(QMainWindow):
         titles.append(("Overview", self._overview))
         if actor.may(Permission.SEE_AGGREGATES):
             titles.append(("Monthly summary", self._summary))
-        if actor.may(Permission.SEE_AGGREGATES) and self.database.location.kind == "postgresql":
+        if actor.may(Permission.SEE_AGGREGATES) and self.workspace.is_shared_server:
             titles.append(("ICB view", self._icb_view))  # PCNs side by side: only a shared server has them
         if actor.may(Permission.SET_PCN_POLICY):
             titles.append(("Needs", self._needs))
@@ -235,7 +232,7 @@ class MainWindow(QMainWindow):
     def _today(self) -> AreaView:
         from linkworker.ui.today_view import TodayView
 
-        today = TodayView(self.database, self.actor)
+        today = TodayView(self.workspace)
         today.case_requested.connect(self.open_case)
         today.counted.connect(self._show_count)
         today.step_requested.connect(self.go_to_step)
@@ -248,7 +245,7 @@ class MainWindow(QMainWindow):
     def _caseload(self) -> AreaView:
         from linkworker.ui.caseload_view import CaseloadView
 
-        caseload = CaseloadView(self.database, self.actor)
+        caseload = CaseloadView(self.workspace)
         caseload.case_requested.connect(self.open_case)
         caseload.step_requested.connect(self.go_to_step)
         return AreaView(
@@ -258,7 +255,7 @@ class MainWindow(QMainWindow):
     def _new_referral(self) -> AreaView:
         from linkworker.ui.referral_form import NewReferralView
 
-        referral = NewReferralView(self.database, self.actor)
+        referral = NewReferralView(self.workspace)
         referral.referral_created.connect(self.open_case)
         referral.case_requested.connect(self.open_case)
         return AreaView(referral, referral.refresh)
@@ -266,18 +263,18 @@ class MainWindow(QMainWindow):
     def _cases(self) -> AreaView:
         from linkworker.ui.case_tabs import CaseTabs
 
-        cases = CaseTabs(self.database, self.actor)
+        cases = CaseTabs(self.workspace)
         return AreaView(cases, cases.refresh, self._read_case_again)
 
     def _import_referrals(self) -> AreaView:
         from linkworker.ui.import_view import ImportView
 
-        return AreaView(ImportView(self.database, self.actor), lambda: None)
+        return AreaView(ImportView(self.workspace), lambda: None)
 
     def _directory(self) -> AreaView:
         from linkworker.ui.directory_area import DirectoryArea
 
-        directory = DirectoryArea(self.database, self.actor)
+        directory = DirectoryArea(self.workspace)
         directory.services.step_requested.connect(self.go_to_step)
         directory.setFocusProxy(directory.services)  # typing on arrival goes to the search
         return AreaView(directory, directory.refresh, search=lambda: directory_search(directory))
@@ -285,7 +282,7 @@ class MainWindow(QMainWindow):
     def _network(self) -> AreaView:
         from linkworker.ui.network_view import NetworkView
 
-        network = NetworkView(self.database, self.actor)
+        network = NetworkView(self.workspace)
         network.case_requested.connect(self.open_case)
         search = None if network.cases is None else lambda: network_search(network)
         return AreaView(network, network.refresh, lambda: network.refresh(reread=True), search)
@@ -293,31 +290,31 @@ class MainWindow(QMainWindow):
     def _overview(self) -> AreaView:
         from linkworker.ui.overview_view import OverviewView
 
-        overview = OverviewView(self.database, self.actor)
+        overview = OverviewView(self.workspace)
         return AreaView(overview, overview.refresh, overview.refresh)
 
     def _summary(self) -> AreaView:
         from linkworker.ui.summary_view import SummaryView
 
-        summary = SummaryView(self.database, self.actor)
+        summary = SummaryView(self.workspace)
         return AreaView(summary, summary.refresh)
 
     def _icb_view(self) -> AreaView:
         from linkworker.ui.icb_view import IcbView
 
-        view = IcbView(self.database, self.actor)
+        view = IcbView(self.workspace)
         return AreaView(view, view.refresh)
 
     def _needs(self) -> AreaView:
         from linkworker.ui.needs_admin import NeedsAdmin
 
-        needs = NeedsAdmin(self.database, self.actor)
+        needs = NeedsAdmin(self.workspace)
         return AreaView(needs, needs.refresh)
 
     def _administration(self) -> AreaView:
         from linkworker.ui.admin_view import AdminView
 
-        admin = AdminView(self.database, self.actor)
+        admin = AdminView(self.workspace)
         return AreaView(admin, admin.refresh)
 
     def area_titles(self) -> list[str]:
@@ -399,7 +396,7 @@ class MainWindow(QMainWindow):
     def _pcn_name(self) -> str:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: organisation.current_pcn(session, self.actor),
             action="Open Linkworker",
         )
@@ -469,7 +466,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> AboutDialog:
         from linkworker.ui.help_window import AboutDialog
 
-        dialog = AboutDialog(self.database, self.actor, self)
+        dialog = AboutDialog(self.workspace, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -535,7 +532,7 @@ class MainWindow(QMainWindow):
     def export_calendar(self) -> CalendarExportDialog:
         from linkworker.ui.calendar_export_dialog import CalendarExportDialog
 
-        dialog = CalendarExportDialog(self.database, self.actor, self)
+        dialog = CalendarExportDialog(self.workspace, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -543,13 +540,13 @@ class MainWindow(QMainWindow):
     def set_first_contact_wait(self) -> None:
         from linkworker.ui.today_view import FirstContactWaitDialog
 
-        dialog = FirstContactWaitDialog(self.database, self.actor, self)
+        dialog = FirstContactWaitDialog(self.workspace, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.refresh)
         dialog.open()
 
     def change_password(self) -> None:
-        dialog = ChangePasswordDialog(self.database, self.actor, self)
+        dialog = ChangePasswordDialog(self.workspace, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: show_message(self, "Password changed", "Your password has been changed.")
@@ -571,17 +568,18 @@ class MainWindow(QMainWindow):
             if self.window_lock.locked:
                 self.window_lock.sign_out_while_locked()
             else:
-                call_service(
-                    self,
-                    self.database,
-                    lambda session: signing_in.sign_out(session, self.actor),
-                    action="Sign out",
-                )
+                call_plain(self, self._record_sign_out, action="Sign out")
             self.window_lock.end()
         if self._signing_out:
             self.signed_out.emit()
         else:
             self.closed.emit()
+
+    def _record_sign_out(self) -> None:
+        """The end of the session, recorded whatever became of the account since sign-in (so
+        not in a unit of work that reads the account again)."""
+        with self.workspace.database.session() as session:
+            signing_in.sign_out(session, self.actor)
 
 
 def focus_first_field(area: QWidget) -> None:

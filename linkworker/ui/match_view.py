@@ -39,10 +39,9 @@ from linkworker.domain.matching import OLDEST_AGE, Match, MatchCriteria, check_c
 from linkworker.domain.roles import Permission
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services import follow_ups, matching
-from linkworker.services.actor import Actor
 from linkworker.services.case_record import ConnectionRecord, FollowUpRecord
 from linkworker.services.matching import MatchStart
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.connections_panel import ROUTE_WORDS, ConnectDialog
 from linkworker.ui.errors import call_service
 from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog, schedule_dialog
@@ -95,16 +94,14 @@ class MatchView(QWidget):
 
     connected = Signal(int)
 
-    def __init__(
-        self, database: Database, actor: Actor, referral_id: int, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, referral_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.referral_id = referral_id
         self.start: MatchStart | None = None
         self.job: Job[Any] | None = None
-        self.may_connect = actor.may(Permission.EDIT_CASES)
+        self.may_connect = workspace.actor.may(Permission.EDIT_CASES)
 
         self.heading = QLabel("Find services")
         self.heading.setObjectName("heading")
@@ -230,7 +227,7 @@ class MatchView(QWidget):
     def _open(self) -> None:
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: matching.start(session, self.actor, self.referral_id),
             action=ACTION_FIND,
         )
@@ -298,7 +295,7 @@ class MatchView(QWidget):
         known = self.start.history if self.start is not None else None
         self.job = run_job(
             self,
-            self.database,
+            self.workspace,
             lambda session, _control: matching.match(
                 session, self.actor, self.referral_id, wanted, known=known
             ),
@@ -340,7 +337,7 @@ class MatchView(QWidget):
         chosen = self.chosen()
         if chosen is None or self.start is None or route not in ROUTES:
             return None
-        dialog = ConnectDialog(self.database, self.actor, self.start, chosen, route, self)
+        dialog = ConnectDialog(self.workspace, self.start, chosen, route, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._connected(dialog.saved, route, chosen))
         dialog.open()
@@ -361,8 +358,7 @@ class MatchView(QWidget):
         assert start is not None
         dialog = schedule_dialog(
             self,
-            self.database,
-            self.actor,
+            self.workspace,
             self.referral_id,
             start.person_name,
             follow_ups.attendance_check(self.actor, record.made_on, chosen.name),

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.roles import Permission
 from linkworker.services import needs
 from linkworker.services.actor import Actor
 from linkworker.services.needs import LocalNeedSummary, Need
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.display import active_label
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields
@@ -49,7 +48,7 @@ class _Lists:
     local: list[LocalNeedSummary]
 
 
-def _lists(session: Session, actor: Actor) -> _Lists:
+def _lists(session: Unit, actor: Actor) -> _Lists:
     return _Lists(
         [need for need in needs.needs_for(session, actor) if not need.local],
         needs.local_needs(session, actor),
@@ -59,11 +58,11 @@ def _lists(session: Session, actor: Actor) -> _Lists:
 class NeedsAdmin(QWidget):
     """The needs tab of the admin area; link workers may look, managers and admins change."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
-        may_edit = actor.may(Permission.SET_PCN_POLICY)
+        self.workspace = workspace
+        self.actor = workspace.actor
+        may_edit = workspace.actor.may(Permission.SET_PCN_POLICY)
 
         intro = QLabel(
             "Link workers record a referral's needs from this list. The national needs come with "
@@ -139,7 +138,7 @@ class NeedsAdmin(QWidget):
         if select is None and current is not None:
             select = current.id
         outcome = call_service(
-            self, self.database, lambda session: _lists(session, self.actor), action="Show the needs"
+            self, self.workspace, lambda session: _lists(session, self.actor), action="Show the needs"
         )
         if outcome.ok and outcome.value is not None:
             self.national.set_records(outcome.value.national)
@@ -169,7 +168,7 @@ class NeedsAdmin(QWidget):
         label = self.label.text()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: needs.add_local_need(session, self.actor, label),
             action="Add a need",
             form=self.form,
@@ -184,7 +183,7 @@ class NeedsAdmin(QWidget):
             return
         call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: needs.set_local_need_active(session, self.actor, need.id, need.version, active),
             action="Reactivate the need" if active else "Deactivate the need",
         )

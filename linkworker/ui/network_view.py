@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.breakdowns import Count
 from linkworker.domain.roles import Permission
@@ -37,7 +36,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED
 from linkworker.services.network import OPEN_STATUSES, NetworkFigures, WorkerLoad
 from linkworker.services.organisation import PcnSummary
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.caseload_view import CaseloadView
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service, show_message
@@ -128,7 +127,7 @@ class _Snapshot:
     figures: NetworkFigures
 
 
-def _snapshot(session: Session, actor: Actor) -> _Snapshot:
+def _snapshot(session: Unit, actor: Actor) -> _Snapshot:
     return _Snapshot(organisation.current_pcn(session, actor), network.figures(session, actor))
 
 
@@ -137,12 +136,12 @@ class NetworkView(QWidget):
 
     case_requested = Signal(int)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.figures: NetworkFigures | None = None
-        with_records = actor.may(Permission.SEE_IDENTIFIABLE)
+        with_records = workspace.actor.may(Permission.SEE_IDENTIFIABLE)
 
         self.heading = QLabel("Network")
         self.heading.setObjectName("heading")
@@ -152,7 +151,7 @@ class NetworkView(QWidget):
         self.reload_button.setToolTip("Count again from the database (F5)")
         self.reload_button.clicked.connect(lambda: self.refresh())
         self.move_button: QPushButton | None = None
-        if actor.may(Permission.REASSIGN_WORK):
+        if workspace.actor.may(Permission.REASSIGN_WORK):
             self.move_button = QPushButton("&Move work…")
             self.move_button.setToolTip(
                 "Move open cases and follow-ups from one worker to another (a leaver, a long absence)"
@@ -213,7 +212,7 @@ class NetworkView(QWidget):
         self.cases: CaseloadView | None = None
         self.tabs: QTabWidget | None = None
         if with_records:
-            self.cases = CaseloadView(database, actor, pcn_wide=True, title="Cases across the PCN")
+            self.cases = CaseloadView(workspace, pcn_wide=True, title="Cases across the PCN")
             self.cases.case_requested.connect(self.case_requested)
             self.tabs = QTabWidget()
             self.tabs.setAccessibleName("Network")
@@ -245,7 +244,7 @@ class NetworkView(QWidget):
         case list (identifiable) is audited as a viewing and the figures are not."""
         kept = self.selected_worker()
         outcome = call_service(
-            self, self.database, lambda session: _snapshot(session, self.actor), action="Show the network"
+            self, self.workspace, lambda session: _snapshot(session, self.actor), action="Show the network"
         )
         snapshot = outcome.value
         if snapshot is not None:
@@ -299,7 +298,7 @@ class NetworkView(QWidget):
             return None
         selected = self.selected_worker()
         start = None if selected is None else UNASSIGNED if selected.worker_id is None else selected.worker_id
-        dialog = ReassignDialog(self.database, self.actor, people, start, self)
+        dialog = ReassignDialog(self.workspace, people, start, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._moved(dialog))
         dialog.open()

@@ -26,9 +26,8 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QPainter, Q
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSizePolicy, QWidget
 
 from linkworker.services import today
-from linkworker.services.actor import Actor
 from linkworker.services.today import DueItem, DueNow
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.display import words
 from linkworker.ui.errors import REFUSALS, refusal_text, show_message
 
@@ -73,15 +72,14 @@ class DueWatcher(QObject):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         parent: QObject | None = None,
         *,
         interval_ms: int = CHECK_EVERY_MS,
     ) -> None:
         super().__init__(parent)
-        self._database = database
-        self._actor = actor
+        self._workspace = workspace
+        self._actor = workspace.actor
         self._seen: set[int] | None = None  # follow-ups already told about; None before the first check
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -93,7 +91,7 @@ class DueWatcher(QObject):
 
     def check(self) -> None:
         try:
-            with self._database.read_session() as session:
+            with self._workspace.unit(read_only=True) as session:
                 found = today.due_now(session, self._actor)
         except REFUSALS as error:
             self.failed.emit(f"Could not check for follow-ups that have come due: {refusal_text(error)}")

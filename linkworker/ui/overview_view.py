@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.disclosure import STARRED, WITHHELD
@@ -27,7 +26,7 @@ from linkworker.services import organisation, overview
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import PcnSummary
 from linkworker.services.overview import Overview
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import RecordTableModel, Tally, tally_columns
@@ -43,7 +42,7 @@ class _Snapshot:
     figures: Overview
 
 
-def _snapshot(session: Session, actor: Actor) -> _Snapshot:
+def _snapshot(session: Unit, actor: Actor) -> _Snapshot:
     return _Snapshot(organisation.current_pcn(session, actor), overview.overview(session, actor))
 
 
@@ -87,10 +86,10 @@ class FigureCard(QFrame):
 
 
 class OverviewView(QWidget):
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.heading = QLabel("Overview")
         self.heading.setObjectName("heading")
         self.updated = QLabel()
@@ -145,7 +144,7 @@ class OverviewView(QWidget):
 
     def refresh(self) -> None:
         outcome = call_service(
-            self, self.database, lambda session: _snapshot(session, self.actor), action="Show the overview"
+            self, self.workspace, lambda session: _snapshot(session, self.actor), action="Show the overview"
         )
         snapshot = outcome.value
         if snapshot is None:

@@ -19,8 +19,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView, QWidget
 
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import FieldMessages, call_service
 from linkworker.ui.models import AnyIndex, Column
 from linkworker.ui.tables import record_table
@@ -77,8 +76,7 @@ class PagedModel(QAbstractTableModel, Generic[Q, R]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         parent: QObject | None,
         *,
         name: str,
@@ -91,8 +89,8 @@ class PagedModel(QAbstractTableModel, Generic[Q, R]):
         page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(parent)
-        self._database = database
-        self._actor = actor
+        self._workspace = workspace
+        self._actor = workspace.actor
         self._name = name
         self._columns = [column for column, _key in columns]
         self._sort_keys = [key for _column, key in columns]
@@ -125,7 +123,7 @@ class PagedModel(QAbstractTableModel, Generic[Q, R]):
         again = {"reread": True} if reread else {}
         outcome = call_service(
             self._message_parent(),
-            self._database,
+            self._workspace,
             lambda session: self._first_page(
                 session, self._actor, query, self._page_size, today=today, **again
             ),
@@ -154,7 +152,7 @@ class PagedModel(QAbstractTableModel, Generic[Q, R]):
         offset, query, today = len(self._rows), self._query, self._today
         outcome = call_service(
             self._message_parent(),
-            self._database,
+            self._workspace,
             lambda session: self._page(session, self._actor, query, offset, self._page_size, today=today),
             action=f"Show more of the {self._name}",
         )

@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.services import postcodes
-from linkworker.services.actor import Actor
 from linkworker.services.postcodes import LookupSize, PostcodeImport
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import show_message
 from linkworker.ui.jobs import Job, JobControl, progress_controls, run_job
 
@@ -38,10 +36,10 @@ class PostcodeImportView(QWidget):
 
     imported = Signal(int)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.path: Path | None = None
         self.job: Job[PostcodeImport] | None = None
         self.size_job: Job[LookupSize] | None = None
@@ -102,7 +100,7 @@ class PostcodeImportView(QWidget):
         self.size_label.setText("Counting the postcodes in the lookup…")
         job = run_job(
             self,
-            self.database,
+            self.workspace,
             lambda session, _control: postcodes.lookup_size(session),
             action="Postcode lookup",
             read_only=True,
@@ -118,12 +116,12 @@ class PostcodeImportView(QWidget):
         if path is None:
             return None
 
-        def work(session: Session, control: JobControl) -> PostcodeImport:
+        def work(session: Unit, control: JobControl) -> PostcodeImport:
             return postcodes.import_file(
                 session, self.actor, path, progress=control.progress, cancelled=control.cancelled
             )
 
-        job = run_job(self, self.database, work, action=ACTION_IMPORT)
+        job = run_job(self, self.workspace, work, action=ACTION_IMPORT)
         self.job = job
         job.progressed.connect(self._show_progress)
         job.succeeded.connect(self._show_result)

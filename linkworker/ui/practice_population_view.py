@@ -14,13 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.interchange.practice_population_csv import Problem
 from linkworker.services import practice_populations
-from linkworker.services.actor import Actor
 from linkworker.services.practice_populations import ExtractHeld, PopulationImport, PopulationPreview
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.import_screen import ImportScreen, ImportWords
 from linkworker.ui.jobs import JobControl
@@ -58,8 +56,8 @@ PROBLEM_COLUMNS: list[Column[Problem]] = [
 class PracticePopulationView(ImportScreen[PopulationPreview, Problem, PopulationImport]):
     """``imported`` gives the number of rows written, once an import is committed."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(database, actor, WORDS, PROBLEM_COLUMNS, parent)
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, WORDS, PROBLEM_COLUMNS, parent)
         self.held_label = QLabel()
         self.held_label.setWordWrap(True)
         self.held_label.setAccessibleName("Extracts imported")
@@ -79,16 +77,18 @@ class PracticePopulationView(ImportScreen[PopulationPreview, Problem, Population
 
     def refresh(self) -> None:
         """Say which extracts are held (a few rows: quick enough for the window's thread)."""
-        outcome = call_service(self, self.database, practice_populations.extracts, action=WORDS.import_action)
+        outcome = call_service(
+            self, self.workspace, practice_populations.extracts, action=WORDS.import_action
+        )
         if outcome.value is not None:
             self.held_label.setText(_held_text(outcome.value))
 
-    def check(self, session: Session, control: JobControl, path: Path) -> PopulationPreview:
+    def check(self, session: Unit, control: JobControl, path: Path) -> PopulationPreview:
         return practice_populations.check_file(
             session, self.actor, path, progress=control.progress, cancelled=control.cancelled
         )
 
-    def commit(self, session: Session, control: JobControl, checked: PopulationPreview) -> PopulationImport:
+    def commit(self, session: Unit, control: JobControl, checked: PopulationPreview) -> PopulationImport:
         return practice_populations.commit(session, self.actor, checked)
 
     def importable(self, checked: PopulationPreview) -> int:

@@ -31,12 +31,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.roles import Permission
 from linkworker.services import network
-from linkworker.services.actor import Actor
 from linkworker.services.caseload import UNASSIGNED
 from linkworker.services.network import (
     Chosen,
@@ -48,7 +46,7 @@ from linkworker.services.network import (
     WorkerLoad,
     WorkList,
 )
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import status_label, words
 from linkworker.ui.errors import call_service
@@ -197,15 +195,14 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         people: Sequence[tuple[int, str]],
         from_worker_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        self.by_case = actor.may(Permission.SEE_IDENTIFIABLE)
+        self.by_case = workspace.actor.may(Permission.SEE_IDENTIFIABLE)
         super().__init__(
-            database,
+            workspace,
             "Move work to another worker",
             "&Move work",
             "Move open cases and follow-ups from one person to another, for example when someone "
@@ -218,7 +215,7 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
             ),
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.held: WorkList | None = None
         self.figures: NetworkFigures | None = None
 
@@ -325,7 +322,7 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
         source = self.source_id()
         figures = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: network.figures(session, self.actor),
             action=self.windowTitle(),
         ).value
@@ -335,7 +332,7 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
         if self.by_case:
             self.held = call_service(
                 self,
-                self.database,
+                self.workspace,
                 lambda session: network.work_of(session, self.actor, source),
                 action=self.windowTitle(),
             ).value
@@ -429,7 +426,7 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
             [Chosen(item.follow_up_id, item.version) for item in self.follow_ups.chosen()],
         )
 
-    def work(self, session: Session) -> Moved | ShareMoved:
+    def work(self, session: Unit) -> Moved | ShareMoved:
         """The move as the user has chosen it."""
         target = self.to_worker.currentData()
         if not self.by_case:
@@ -439,7 +436,7 @@ class ReassignDialog(FormDialog[Moved | ShareMoved]):
         return network.reassign(session, self.actor, self.source_id(), target, cases, follow_ups)
 
     def save(self) -> None:
-        outcome = call_service(self, self.database, self.work, action=self.windowTitle(), form=self.form)
+        outcome = call_service(self, self.workspace, self.work, action=self.windowTitle(), form=self.form)
         if outcome.ok:
             self.saved = outcome.value
             self.accept()

@@ -8,10 +8,9 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import Column, RecordTableModel
@@ -25,17 +24,16 @@ class RecordTab(QWidget, Generic[T]):
 
     def __init__(
         self,
-        database: Database,
-        actor: Actor,
+        workspace: Workspace,
         columns: Sequence[Column[T]],
         name: str,
         intro: str,
-        load: Callable[[Session, Actor], list[T]],
+        load: Callable[[Unit, Actor], list[T]],
         key: Callable[[T], object] | None = None,
     ) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.name = name
         self._load = load
         self._key = key
@@ -69,7 +67,7 @@ class RecordTab(QWidget, Generic[T]):
             select = self._key(current)
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: self._load(session, self.actor),
             action=f"Show {self.name.lower()}",
         )

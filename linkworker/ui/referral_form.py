@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain import nhs_number, postcode
 from linkworker.domain.errors import FormErrors, ValidationError
@@ -72,7 +71,7 @@ from linkworker.services.needs import Need
 from linkworker.services.organisation import PracticeSummary
 from linkworker.services.people import PersonMatch, PersonSummary
 from linkworker.services.referrals import OpenCase, ReferralSummary
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.display import status_label
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields
@@ -111,7 +110,7 @@ class _Lists:
     referring: dict[str, int]
 
 
-def _lists(session: Session, actor: Actor) -> _Lists:
+def _lists(session: Unit, actor: Actor) -> _Lists:
     return _Lists(
         needs.needs_for(session, actor),
         organisation.list_practices(session, actor),
@@ -187,10 +186,10 @@ class NewReferralView(QWidget):
     referral_created = Signal(int)
     case_requested = Signal(int)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.lists = _Lists([], [], {})
         self.chosen: PersonSummary | None = None
         self.new_name: PersonName | None = None  # the chosen person's new name, recorded on saving
@@ -546,7 +545,7 @@ class NewReferralView(QWidget):
     def refresh(self) -> None:
         """Read the needs and practices again, keeping what has been chosen."""
         outcome = call_service(
-            self, self.database, lambda session: _lists(session, self.actor), action="Show the referral form"
+            self, self.workspace, lambda session: _lists(session, self.actor), action="Show the referral form"
         )
         if not outcome.ok or outcome.value is None:
             return
@@ -684,7 +683,7 @@ class NewReferralView(QWidget):
             return
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: people.find_people(
                 session,
                 self.actor,
@@ -748,7 +747,7 @@ class NewReferralView(QWidget):
             return False
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: referrals.open_cases_of(session, self.actor, person.id),
             action="Check for an open case",
         )
@@ -958,7 +957,7 @@ class NewReferralView(QWidget):
             return
         chosen, renamed = self.chosen, self.new_name
 
-        def work(session: Session) -> tuple[ReferralSummary, PersonSummary]:
+        def work(session: Unit) -> tuple[ReferralSummary, PersonSummary]:
             owner = chosen if person is None else people.create_person(session, self.actor, person)
             assert owner is not None
             if person is None and renamed is not None:
@@ -968,7 +967,7 @@ class NewReferralView(QWidget):
                 )
             return referrals.create_referral(session, self.actor, owner.id, referral), owner
 
-        outcome = call_service(self, self.database, work, action="Save the referral", form=self.form)
+        outcome = call_service(self, self.workspace, work, action="Save the referral", form=self.form)
         if not outcome.ok or outcome.value is None:
             self._show_focused()
             return
@@ -990,7 +989,7 @@ class NewReferralView(QWidget):
         may be them, who is then listed for the worker to check before saving again."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: people.find_people(
                 session,
                 self.actor,

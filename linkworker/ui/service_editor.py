@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.directory import ACCESS_ROUTE_LABELS, COST_LABELS, STATUS_LABELS
 from linkworker.domain.errors import FormErrors, ValidationError
@@ -57,9 +56,8 @@ from linkworker.domain.service_entry import (
     parse_time,
 )
 from linkworker.services import directory
-from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryChoices, LocationDetail, ScheduleDetail, ServiceDetail
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.forms import FormFields, repolish
 from linkworker.ui.screen import fit_to_screen
@@ -389,12 +387,10 @@ class ServiceEditorDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(
-        self, database: Database, actor: Actor, service_id: int | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, service_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.service_id = service_id
         self.detail: ServiceDetail | None = None
         self.choices: DirectoryChoices | None = None
@@ -637,7 +633,7 @@ class ServiceEditorDialog(QDialog):
 
     def load(self) -> None:
         """Read the PCN's choices and the stored entry, and show them (dropping edits made here)."""
-        outcome = call_service(self, self.database, self._open, action="Open the service")
+        outcome = call_service(self, self.workspace, self._open, action="Open the service")
         if not outcome.ok or outcome.value is None:
             self.save_button.setEnabled(False)
             self._say(outcome.refusal or "The service could not be opened.", problem=True)
@@ -651,7 +647,7 @@ class ServiceEditorDialog(QDialog):
         if not self.choices.may_edit:
             self._make_read_only()
 
-    def _open(self, session: Session) -> _Opened:
+    def _open(self, session: Unit) -> _Opened:
         detail = (
             None if self.service_id is None else directory.get_service(session, self.actor, self.service_id)
         )
@@ -841,7 +837,7 @@ class ServiceEditorDialog(QDialog):
         verified = self.checked_today.isChecked()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: self._write(session, entry, verified),
             action="Save the service",
             form=self.form,
@@ -865,7 +861,7 @@ class ServiceEditorDialog(QDialog):
         for row in (*self.venue_rows(), *self.session_rows()):
             mark_row(row, any(message.startswith(f"{row.title.text()}:") for message in messages))
 
-    def _write(self, session: Session, entry: ServiceEntry, verified: bool) -> ServiceDetail:
+    def _write(self, session: Unit, entry: ServiceEntry, verified: bool) -> ServiceDetail:
         if self.detail is None:
             return directory.create_service(session, self.actor, entry, verified=verified)
         return directory.update_service(
@@ -884,7 +880,7 @@ class ServiceEditorDialog(QDialog):
         current = self.detail
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: directory.mark_verified(session, self.actor, current.id, current.version),
             action="Mark verified",
         )

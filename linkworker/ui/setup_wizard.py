@@ -26,17 +26,15 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain import accounts, passwords
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.organisations import parse_name, parse_ods_code, parse_pcn_code, parse_practice_code
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, organisation
 from linkworker.services.organisation import NewPractice, SetupRequest
+from linkworker.services.setting_up import NewDatabase
 from linkworker.services.users import NewUser
-from linkworker.store.database import Database
-from linkworker.ui.errors import call_service
+from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, check_all, check_confirmation, password_edit
 from linkworker.ui.models import PracticeDraftModel
 
@@ -44,7 +42,7 @@ _PRACTICE_FIELD = re.compile(r"^practices(?:\[(\d+)\])?(?:\.(name|ods_code))?$")
 
 
 class PcnPage(QWizardPage):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, new_database: NewDatabase) -> None:
         super().__init__()
         self.setTitle("Your primary care network")
         self.setSubTitle(
@@ -60,12 +58,12 @@ class PcnPage(QWizardPage):
         self.form.add(
             "PCN &ODS code:", self.ods_code, "pcn_ods_code", hint="A PCN's code starts with U, like U12345."
         )
-        where = QLabel(f"The records will be kept in: {database.location.description}")
+        where = QLabel(f"The records will be kept in: {new_database.where}")
         where.setObjectName("fieldHint")
         where.setWordWrap(True)
         layout.addRow(where)
-        if database.location.key_warning:
-            warning = QLabel(database.location.key_warning)
+        if new_database.key_warning:
+            warning = QLabel(new_database.key_warning)
             warning.setObjectName("warningBanner")
             warning.setWordWrap(True)
             warning.setAccessibleName("Warning")
@@ -276,16 +274,16 @@ class ConfirmPage(QWizardPage):
 class SetupWizard(QWizard):
     """The first-run wizard; ``admin_username`` is set once the setup has been saved."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, new_database: NewDatabase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
+        self.new_database = new_database
         self.admin_username: str | None = None
         self.recovery_key: str | None = None  # made with the first administrator, shown once
         self.setWindowTitle("Set up Linkworker")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Create")
-        self.pcn_page = PcnPage(database)
+        self.pcn_page = PcnPage(new_database)
         self.practices_page = PracticesPage()
         self.admin_page = AdminPage()
         self.confirm_page = ConfirmPage()
@@ -320,12 +318,9 @@ class SetupWizard(QWizard):
 
     def save(self) -> bool:
         request = self.request()
-
-        def set_up(session: Session) -> tuple[str, str | None]:
-            admin = organisation.set_up(session, request)
-            return admin.username, key_custody.first_recovery_key(session)
-
-        outcome = call_service(self, self.database, set_up, action="Set up Linkworker", form=self)
+        outcome = call_plain(
+            self, lambda: self.new_database.set_up(request), action="Set up Linkworker", form=self
+        )
         if outcome.ok and outcome.value is not None:
             self.admin_username, self.recovery_key = outcome.value
         return outcome.ok

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.services.access import DataAccess, SignedIn
-from linkworker.services.errors import SignInFailed, SignInThrottled
-from linkworker.store.errors import CorruptDatabase
+from linkworker.services.errors import CorruptDatabase, SignInFailed, SignInThrottled
 from linkworker.ui.errors import call_plain
 from linkworker.ui.forms import FormFields, password_edit
 from linkworker.ui.recovery_dialogs import RecoverPasswordDialog, RestoreBackupDialog

@@ -35,15 +35,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.disclosure import Rule
 from linkworker.domain.summary import Summary
 from linkworker.interchange import summary_csv
 from linkworker.reports import summary_pdf
 from linkworker.services import disclosure, summary
-from linkworker.services.actor import Actor
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.jobs import Job, JobControl, run_job
 from linkworker.ui.letter_preview import (
@@ -95,10 +93,10 @@ class SummaryView(QWidget):
 
     made = Signal(object)  # the Made, once shown
 
-    def __init__(self, database: Database, actor: Actor, today: date | None = None) -> None:
+    def __init__(self, workspace: Workspace, today: date | None = None) -> None:
         super().__init__()
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.job: Job[Made] | None = None
         self.busy = False
         self.current: Made | None = None
@@ -313,7 +311,7 @@ class SummaryView(QWidget):
         the practice chosen stay chosen."""
         practice = self.chosen_practice()
         outcome = call_service(
-            self, self.database, lambda session: summary.scopes(session, self.actor), action=ACTION
+            self, self.workspace, lambda session: summary.scopes(session, self.actor), action=ACTION
         )
         if outcome.value is None:
             return
@@ -368,7 +366,7 @@ class SummaryView(QWidget):
         # A PCN of one practice: that practice is the whole PCN (as the service also reads it).
         whole_pcn = practice is None or (scope is not None and len(scope.practices) == 1)
 
-        def work(session: Session, control: JobControl) -> Made:
+        def work(session: Unit, control: JobControl) -> Made:
             rule = disclosure.rule_for(session, self.actor, pcn_id)
             built = summary.build(
                 session,
@@ -384,7 +382,7 @@ class SummaryView(QWidget):
         self._set_busy(True)
         self.saved.hide()
         self.status.setText(f"Making the summary for {month:%B %Y}…")
-        job = run_job(self, self.database, work, action=ACTION, read_only=True)
+        job = run_job(self, self.workspace, work, action=ACTION, read_only=True)
         job.progressed.connect(self._show_progress)
         job.succeeded.connect(self._show)
         job.refused.connect(lambda _text: self.status.setText("The summary was not made."))
@@ -487,7 +485,7 @@ class SummaryView(QWidget):
     def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path) -> bool:
         """Write a file, put the saving in the audit trail, then say where it went; never over
         the database's own files."""
-        if self.database.location.is_own_file(path):
+        if self.workspace.is_own_file(path):
             text = f"{path.name} is Linkworker's own data: choose another name for the summary."
             self._not_done(action, text)
             return False
@@ -506,7 +504,7 @@ class SummaryView(QWidget):
         made = self.current.summary
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: summary.record_export(session, self.actor, made, how),
             action=action,
         )

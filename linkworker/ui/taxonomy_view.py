@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.services import needs, taxonomy
-from linkworker.services.actor import Actor
 from linkworker.services.taxonomy import TermMapping
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.errors import call_service
 from linkworker.ui.models import Column, RecordTableModel
 from linkworker.ui.tables import record_table
@@ -41,10 +40,10 @@ TERM_COLUMNS: list[Column[TermMapping]] = [
 
 
 class TaxonomyView(QWidget):
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
 
         heading = QLabel("Taxonomy mapping")
         heading.setObjectName("heading")
@@ -95,7 +94,7 @@ class TaxonomyView(QWidget):
         chosen = self.selected()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: (taxonomy.mappings(session, self.actor), needs.needs_for(session, self.actor)),
             action=ACTION_LOAD,
         )
@@ -128,7 +127,7 @@ class TaxonomyView(QWidget):
         need_code = self.need.currentData()
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: taxonomy.set_mapping(session, self.actor, term.id, term.version, need_code),
             action=ACTION_MAP,
         )

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from linkworker.domain.follow_ups import week_end
 from linkworker.domain.working_days import FIRST_CONTACT_WAIT_RANGE
 from linkworker.services import today
 from linkworker.services.actor import Actor
 from linkworker.services.today import DueFollowUp, TodayLists, WaitingCase
-from linkworker.store.database import Database
+from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.dialogs import FormDialog
 from linkworker.ui.display import words
 from linkworker.ui.empty_state import (
@@ -196,10 +195,10 @@ class TodayView(QWidget):
     counted = Signal(int)
     step_requested = Signal(str)
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.database = database
-        self.actor = actor
+        self.workspace = workspace
+        self.actor = workspace.actor
         self.lists: TodayLists | None = None
 
         self.heading = QLabel("Today")
@@ -293,7 +292,7 @@ class TodayView(QWidget):
         """Read the lists; ``reread`` when they are on screen already (not a new viewing)."""
         outcome = call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: today.today_lists(session, self.actor, reread=reread),
             action="Show today's work",
         )
@@ -314,7 +313,7 @@ class TodayView(QWidget):
         ):
             outcome = call_service(
                 self,
-                self.database,
+                self.workspace,
                 lambda session: read_beginnings(session, self.actor),
                 action="Show today's work",
             )
@@ -374,28 +373,28 @@ def summary_text(lists: TodayLists) -> str:
 class FirstContactWaitDialog(FormDialog[int]):
     """How many working days a new referral may wait for a first contact, for the whole PCN."""
 
-    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(
-            database,
+            workspace,
             "First contact wait",
             "&Save",
             "People who have waited longer than this for a first contact are listed on each link "
             "worker's Today screen. Working days leave out weekends and England's bank holidays.",
             parent,
         )
-        self.actor = actor
+        self.actor = workspace.actor
         self.days = QSpinBox()
         self.days.setRange(*FIRST_CONTACT_WAIT_RANGE)
         self.days.setSuffix(" working days")
         self.form.add("&Wait before listing:", self.days, "first_contact_working_days")
         current = call_service(
             self,
-            database,
-            lambda session: today.first_contact_wait(session, actor),
+            workspace,
+            lambda session: today.first_contact_wait(session, workspace.actor),
             action="Show the first contact wait",
         )
         if current.value is not None:
             self.days.setValue(current.value)
 
-    def work(self, session: Session) -> int:
+    def work(self, session: Unit) -> int:
         return today.set_first_contact_wait(session, self.actor, self.days.value())

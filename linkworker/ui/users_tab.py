@@ -5,9 +5,8 @@ password an administrator set, which they must change at their next sign-in."""
 from __future__ import annotations
 
 from linkworker.services import users
-from linkworker.services.actor import Actor
 from linkworker.services.users import UserSummary
-from linkworker.store.database import Database
+from linkworker.services.workspace import Workspace
 from linkworker.ui.admin_dialogs import (
     AddUserDialog,
     EditUserDialog,
@@ -26,10 +25,9 @@ COLUMNS = [
 
 
 class UsersTab(RecordTab[UserSummary]):
-    def __init__(self, database: Database, actor: Actor) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(
-            database,
-            actor,
+            workspace,
             COLUMNS,
             "Users",
             "People who can sign in to Linkworker for this PCN. A deactivated user cannot sign in; "
@@ -62,22 +60,22 @@ class UsersTab(RecordTab[UserSummary]):
         self.reset_button.setEnabled(user is not None)
 
     def add_user(self) -> None:
-        self.open_form(AddUserDialog(self.database, self.actor, self))
+        self.open_form(AddUserDialog(self.workspace, self))
 
     def edit_user(self) -> None:
         user = self.selected()
         if user is not None:
-            self.open_form(EditUserDialog(self.database, self.actor, user, self))
+            self.open_form(EditUserDialog(self.workspace, user, self))
 
     def reset_password(self) -> None:
         user = self.selected()
         if user is not None:
-            self.open_form(ResetPasswordDialog(self.database, self.actor, user, self))
+            self.open_form(ResetPasswordDialog(self.workspace, user, self))
 
     def reactivate(self) -> None:
         user = self.selected()
         if user is not None:
-            self.open_form(ReactivateUserDialog(self.database, self.actor, user, self))
+            self.open_form(ReactivateUserDialog(self.workspace, user, self))
 
     def deactivate(self) -> None:
         user = self.selected()
@@ -85,7 +83,7 @@ class UsersTab(RecordTab[UserSummary]):
             return
         call_service(
             self,
-            self.database,
+            self.workspace,
             lambda session: users.set_active(session, self.actor, user.id, user.version, False),
             action="Deactivate user",
         )

@@ -14,6 +14,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.services import casework
 from linkworker.services.case_record import CaseHeader, open_case
 from linkworker.services.casework import PlanText
+from linkworker.services.workspace import Workspace
 from linkworker.ui.case_dialogs import AssignWorkerDialog, MoveStatusDialog
 from linkworker.ui.case_view import CaseView
 from tests.concurrency.conftest import Desk
@@ -26,7 +27,7 @@ D = TypeVar("D", bound=QWidget)
 @pytest.fixture
 def view(qtbot: QtBot, wren: Desk, case: int) -> CaseView:
     """Wren's screen on the case."""
-    view = CaseView(wren.database, wren.actor, case)
+    view = CaseView(Workspace(wren.database, wren.actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()

@@ -17,6 +17,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.services import connections
 from linkworker.services.connections import ConnectionChanged
 from linkworker.services.errors import ServiceError
+from linkworker.services.workspace import Workspace
 from linkworker.store.models import AuditEvent, Connection, Referral
 from linkworker.ui.case_view import CaseView
 from linkworker.ui.connections_panel import RecordOutcomeDialog
@@ -200,7 +201,7 @@ def test_an_outcome_whose_connection_changes_between_its_read_and_its_write_is_r
 def test_the_outcome_form_refused_over_anothers_keeps_the_entry_and_records_it_again(
     qtbot: QtBot, wren: Desk, ana: Desk, case: int, made: int, messages: Messages
 ) -> None:
-    view = CaseView(wren.database, wren.actor, case)
+    view = CaseView(Workspace(wren.database, wren.actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()

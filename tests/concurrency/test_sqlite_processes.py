@@ -15,6 +15,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
+from linkworker.services.workspace import Workspace
 from linkworker.store import database as store_database
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.errors import DatabaseLocked
@@ -109,7 +110,7 @@ def test_a_writer_kept_waiting_past_the_busy_timeout_gets_a_plain_message_and_ke
             "if this keeps happening, close the other copies of Linkworker."
         )
 
-        dialog = AddNoteDialog(impatient, worker, header)
+        dialog = AddNoteDialog(Workspace(impatient, worker), header)
         qtbot.addWidget(dialog)
         dialog.open()
         qtbot.keyClicks(dialog.text, "Rang the allotment society.")

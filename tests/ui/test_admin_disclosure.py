@@ -11,6 +11,7 @@ from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Role
 from linkworker.services import audit, disclosure
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.admin_view import AdminView, DisclosureTab
 from linkworker.ui.main_window import MainWindow
@@ -18,7 +19,7 @@ from tests.ui.conftest import Messages
 
 
 def open_tab(qtbot: QtBot, database: Database, admin: Actor) -> AdminView:
-    view = AdminView(database, admin)
+    view = AdminView(Workspace(database, admin))
     qtbot.addWidget(view)
     view.show()
     view.tabs.setCurrentWidget(view.disclosure)  # as choosing the tab does: it reads the rule
@@ -158,13 +159,13 @@ def test_the_swemwbs_change_is_labelled_and_explained(
 def test_only_an_administrator_sees_or_sets_the_swemwbs_change(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages, role: Role
 ) -> None:
-    window = MainWindow(sqlite_database, sqlite_actors[role])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[role]))
     qtbot.addWidget(window)
     window.show()
     assert window.findChildren(DisclosureTab) == []
 
     # Even given the tab, the service refuses the change and nothing is saved.
-    tab = DisclosureTab(sqlite_database, sqlite_actors[role])
+    tab = DisclosureTab(Workspace(sqlite_database, sqlite_actors[role]))
     qtbot.addWidget(tab)
     tab.show()
     tab.refresh()

@@ -10,6 +10,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import organisation, signing_in, users
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.admin_dialogs import (
     AddPracticeDialog,
@@ -25,7 +26,7 @@ NEW_PASSWORD = "marble pelican harvest"
 
 
 def open_view(qtbot: QtBot, database: Database, admin: Actor) -> AdminView:
-    view = AdminView(database, admin)
+    view = AdminView(Workspace(database, admin))
     qtbot.addWidget(view)
     view.show()
     view.refresh()

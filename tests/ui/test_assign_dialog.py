@@ -14,6 +14,7 @@ from sqlalchemy import select
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.users import NewUser, create_user
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral, UserAccount
 from linkworker.ui.case_dialogs import AssignWorkerDialog
@@ -58,7 +59,7 @@ def case(database: Database, actors: dict[Role, Actor]) -> int:
 def open_dialog(
     qtbot: QtBot, database: Database, actor: Actor, case: int
 ) -> tuple[CaseView, AssignWorkerDialog]:
-    view = CaseView(database, actor, case)
+    view = CaseView(Workspace(database, actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()

@@ -20,6 +20,7 @@ from linkworker.services.audit_trail import TrailFilter
 from linkworker.services.case_record import open_case
 from linkworker.services.errors import ServiceError
 from linkworker.services.users import NewUser, create_user
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
 from linkworker.ui import jobs
@@ -54,7 +55,7 @@ def case(database: Database, actors: dict[Role, Actor]) -> int:
 
 
 def open_tab(qtbot: QtBot, database: Database, actor: Actor) -> AuditTab:
-    tab = AuditTab(database, actor)
+    tab = AuditTab(Workspace(database, actor))
     qtbot.addWidget(tab)
     tab.resize(1300, 640)
     tab.show()
@@ -334,7 +335,7 @@ def test_every_control_is_named_and_has_its_own_key(
     mine = [mnemonic(text) for text in labels + buttons]
     tab.saved.show_saved(Path(__file__))  # the saved-file notice's Open folder counts too
     assert len(labels) == 3 and len(buttons) == 9
-    area = AdminView(database, actors[Role.ADMIN])
+    area = AdminView(Workspace(database, actors[Role.ADMIN]))
     qtbot.addWidget(area)
     tabs = {mnemonic(area.tabs.tabText(index)) for index in range(area.tabs.count())}
     menus = set("fgpa")  # File, Go, PCN, Account

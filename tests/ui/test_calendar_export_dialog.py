@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.calendar_export_dialog import NAMES_WARNING, CalendarExportDialog
 from tests.services.calendar_cases import CalendarCases, calendar_cases
@@ -27,7 +28,7 @@ def cases(sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> Calend
 
 @pytest.fixture
 def dialog(qtbot, sqlite_database: Database, cases: CalendarCases) -> CalendarExportDialog:
-    shown = CalendarExportDialog(sqlite_database, cases.worker)
+    shown = CalendarExportDialog(Workspace(sqlite_database, cases.worker))
     qtbot.addWidget(shown)
     shown.show()
     qtbot.waitExposed(shown)

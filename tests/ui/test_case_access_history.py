@@ -12,6 +12,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.audit_tab import EN_DASH
 from linkworker.ui.case_access_history import CaseAccessHistory
@@ -44,7 +45,7 @@ def case(database: Database, actors: dict[Role, Actor]) -> int:
 
 
 def case_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> CaseView:
-    view = CaseView(database, actor, case)
+    view = CaseView(Workspace(database, actor), case)
     qtbot.addWidget(view)
     view.show()
     return view
@@ -90,7 +91,7 @@ def test_nobody_else_is_offered_it(
 def test_the_service_refuses_it_even_if_the_window_were_built_for_a_link_worker(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor], case: int, messages: Messages
 ) -> None:
-    history = CaseAccessHistory(database, actors[Role.LINK_WORKER], case)
+    history = CaseAccessHistory(Workspace(database, actors[Role.LINK_WORKER]), case)
     qtbot.addWidget(history)
     history.show()
     assert history.model.rowCount() == 0

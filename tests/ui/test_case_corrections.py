@@ -20,6 +20,7 @@ from linkworker.domain.intake import parse_person
 from linkworker.domain.roles import Role
 from linkworker.services import corrections
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed
 from linkworker.ui.case_tabs import CaseTab
@@ -69,7 +70,7 @@ def case(database: Database, worker: Actor) -> int:
 
 @pytest.fixture
 def view(qtbot: QtBot, database: Database, worker: Actor, case: int) -> CaseView:
-    view = CaseView(database, worker, case)
+    view = CaseView(Workspace(database, worker), case)
     qtbot.addWidget(view)
     view.resize(*CASE_AREA)
     view.show()
@@ -169,7 +170,7 @@ def test_the_interpreter_need_shows_with_the_language(
     with database.session() as session:
         person = session.get_one(Patient, session.get_one(Referral, case).patient_id)
         person.language, person.interpreter_needed = "Polish", True
-    view = CaseView(database, worker, case)
+    view = CaseView(Workspace(database, worker), case)
     qtbot.addWidget(view)
     assert view.person.values["language"].text() == "Polish (interpreter needed)"
     assert view.reach.values["language"].text() == "Polish (interpreter needed)"
@@ -394,7 +395,7 @@ def without_gp_consent(database: Database, case: int) -> int:
 def test_consent_given_later_unlocks_the_letter_to_the_gp(
     qtbot: QtBot, database: Database, worker: Actor, without_gp_consent: int
 ) -> None:
-    tab = CaseTab(database, worker, without_gp_consent)
+    tab = CaseTab(Workspace(database, worker), without_gp_consent)
     qtbot.addWidget(tab)
     tab.resize(1366 - 190, 600)
     tab.show()
@@ -428,7 +429,7 @@ def test_consent_given_later_unlocks_the_letter_to_the_gp(
 def test_consent_withdrawn_stops_the_letter_with_the_day_shown(
     qtbot: QtBot, database: Database, worker: Actor, case: int
 ) -> None:
-    tab = CaseTab(database, worker, case)
+    tab = CaseTab(Workspace(database, worker), case)
     qtbot.addWidget(tab)
     tab.show()
     dialog = tab.case.edit_referral()

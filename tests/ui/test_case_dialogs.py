@@ -19,6 +19,7 @@ from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import CaseHeader, CaseRecord, open_case
 from linkworker.services.casework import PlanText
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.case_dialogs import AddContactDialog, PlanReviewDialog, RecordMeasureDialog
 from linkworker.ui.date_field import DateField
@@ -73,7 +74,7 @@ def measure(
     qtbot: QtBot, database: Database, worker: Actor, case: int, instrument: Instrument
 ) -> RecordMeasureDialog:
     dialog = RecordMeasureDialog(
-        database, worker, header(database, worker, case), instrument, has_baseline=False
+        Workspace(database, worker), header(database, worker, case), instrument, has_baseline=False
     )
     on_screen(qtbot, dialog)
     return dialog
@@ -191,7 +192,7 @@ def test_a_plan_review_is_typed_for_a_day_and_refused_for_tomorrow(
 ) -> None:
     with sqlite_database.session() as session:
         casework.save_support_plan(session, worker, case, PlanText("Being outdoors", "Make friends", ""), 0)
-    dialog = PlanReviewDialog(sqlite_database, worker, header(sqlite_database, worker, case))
+    dialog = PlanReviewDialog(Workspace(sqlite_database, worker), header(sqlite_database, worker, case))
     on_screen(qtbot, dialog)
     assert dialog.focusWidget() is dialog.reviewed_on and dialog.reviewed_on.value() == TODAY
     tomorrow = TODAY + timedelta(days=1)
@@ -210,7 +211,7 @@ def test_a_plan_review_is_typed_for_a_day_and_refused_for_tomorrow(
 
 
 def contact_dialog(qtbot: QtBot, database: Database, worker: Actor, case: int) -> AddContactDialog:
-    dialog = AddContactDialog(database, worker, header(database, worker, case))
+    dialog = AddContactDialog(Workspace(database, worker), header(database, worker, case))
     on_screen(qtbot, dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind.FACE_TO_FACE))
     dialog.minutes.setFocus()
@@ -289,10 +290,10 @@ def test_no_dialog_of_the_case_keeps_a_spin_box_for_a_day_or_an_answer(
     """Only the contact's minutes stay a number box; every day is a date field."""
     case_header = header(sqlite_database, worker, case)
     dialogs: list[QDialog] = [
-        AddContactDialog(sqlite_database, worker, case_header),
-        PlanReviewDialog(sqlite_database, worker, case_header),
-        RecordMeasureDialog(sqlite_database, worker, case_header, Instrument.ONS4, False),
-        RecordMeasureDialog(sqlite_database, worker, case_header, Instrument.SWEMWBS, False),
+        AddContactDialog(Workspace(sqlite_database, worker), case_header),
+        PlanReviewDialog(Workspace(sqlite_database, worker), case_header),
+        RecordMeasureDialog(Workspace(sqlite_database, worker), case_header, Instrument.ONS4, False),
+        RecordMeasureDialog(Workspace(sqlite_database, worker), case_header, Instrument.SWEMWBS, False),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

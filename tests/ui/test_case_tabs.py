@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.case_tabs import CaseTabs
 from tests.services.casework_builder import new_case
@@ -21,7 +22,7 @@ def test_each_case_tab_has_its_own_plain_close_button(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     first, second = new_case(sqlite_database, worker), new_case(sqlite_database, worker, given_name="Orlagh")
-    tabs = CaseTabs(sqlite_database, worker)
+    tabs = CaseTabs(Workspace(sqlite_database, worker))
     qtbot.addWidget(tabs)
     tabs.resize(1166, 700)
     tabs.show()

@@ -21,6 +21,7 @@ from linkworker.services import casework
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
 from linkworker.services.casework import PlanText
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
 from linkworker.ui.case_dialogs import (
@@ -67,7 +68,7 @@ def case(database: Database, worker: Actor) -> int:
 
 
 def open_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> CaseView:
-    view = CaseView(database, actor, case)
+    view = CaseView(Workspace(database, actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()

@@ -16,6 +16,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.caseload_model import COLUMNS, REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
 from tests.ui.caseload_cases import NEED_CODES, NEED_LABELS, Made, is_open, make_cases
@@ -42,7 +43,7 @@ def test_the_model_passes_qts_model_tester_while_paging(
     database: Database, actors: dict[Role, Actor], qtmodeltester: ModelTester
 ) -> None:
     cases = make_cases(database, actors, 23)
-    model = CaseloadModel(database, actors[Role.LINK_WORKER], page_size=5)
+    model = CaseloadModel(Workspace(database, actors[Role.LINK_WORKER]), page_size=5)
     assert model.set_query(PCN_WIDE)
     assert model.rowCount() == 5 and model.canFetchMore(QModelIndex())
     qtmodeltester.check(model)  # fetches a page itself, then checks every index and role
@@ -58,7 +59,7 @@ def test_pages_arrive_as_inserted_rows_and_the_total_is_counted_once(
     cases = make_cases(sqlite_database, sqlite_actors, 30)
     worker = sqlite_actors[Role.LINK_WORKER]
     mine = [case for case in cases if case.worker == "Wren Worker" and is_open(case)]
-    model = CaseloadModel(sqlite_database, worker, page_size=4)
+    model = CaseloadModel(Workspace(sqlite_database, worker), page_size=4)
     with qtbot.waitSignal(model.counted) as counted:
         assert model.set_query(CaseloadQuery(sort=SortKey.CASE, descending=True))
     assert counted.args == [len(mine)]
@@ -76,7 +77,7 @@ def test_sort_asks_sql_for_the_whole_list_in_the_columns_order(
 ) -> None:
     cases = make_cases(sqlite_database, sqlite_actors, 40)
     today = date.today()
-    model = CaseloadModel(sqlite_database, sqlite_actors[Role.ADMIN], page_size=6)
+    model = CaseloadModel(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), page_size=6)
     model.set_query(PCN_WIDE)
     resets: list[None] = []
     model.modelReset.connect(lambda: resets.append(None))
@@ -107,7 +108,7 @@ def test_sort_asks_sql_for_the_whole_list_in_the_columns_order(
 
 def test_filters_and_search_run_in_sql(sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> None:
     cases = make_cases(sqlite_database, sqlite_actors, 45)
-    model = CaseloadModel(sqlite_database, sqlite_actors[Role.LINK_WORKER], page_size=50)
+    model = CaseloadModel(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]), page_size=50)
 
     def found(query: CaseloadQuery) -> set[int]:
         assert model.set_query(query)
@@ -136,7 +137,7 @@ def test_cells_read_as_the_list_shows_them(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     cases = make_cases(sqlite_database, sqlite_actors, 18)
-    model = CaseloadModel(sqlite_database, sqlite_actors[Role.ADMIN])
+    model = CaseloadModel(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     model.set_query(PCN_WIDE)
     by_id = {case.id: case for case in cases}
 
@@ -189,7 +190,9 @@ def test_a_mistyped_nhs_number_empties_the_list_and_says_why(
             return True
 
     model = CaseloadModel(
-        sqlite_database, sqlite_actors[Role.ADMIN], window, form=SearchField() if with_form else None
+        Workspace(sqlite_database, sqlite_actors[Role.ADMIN]),
+        window,
+        form=SearchField() if with_form else None,
     )
     assert model.set_query(PCN_WIDE) and model.rowCount() == 6
     with_bad_number = replace(PCN_WIDE, search="999 000 001")
@@ -209,7 +212,7 @@ def test_roles_without_identifiable_access_are_refused(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
     make_cases(sqlite_database, sqlite_actors, 3)
-    model = CaseloadModel(sqlite_database, sqlite_actors[Role.MANAGER])
+    model = CaseloadModel(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     assert not model.set_query(PCN_WIDE)
     assert model.rowCount() == 0
     assert [box.windowTitle() for box in messages.boxes()] == ["Show the caseload: not allowed"]

@@ -14,6 +14,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import SortKey
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.caseload_model import PAGE_SIZE, SORT_KEYS
 from linkworker.ui.caseload_view import CaseloadView, count_text
@@ -32,7 +33,7 @@ def cases(sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> list[M
 def view(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor], cases: list[Made], qtbot: QtBot
 ) -> CaseloadView:
-    view = CaseloadView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = CaseloadView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -210,7 +211,7 @@ def test_scrolling_down_fetches_the_next_page_and_a_refresh_keeps_the_place(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor], qtbot: QtBot
 ) -> None:
     made = make_cases(sqlite_database, sqlite_actors, PAGE_SIZE + 30)
-    view = CaseloadView(sqlite_database, sqlite_actors[Role.ADMIN])
+    view = CaseloadView(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -249,7 +250,7 @@ def test_count_words() -> None:
 def test_nothing_is_read_until_the_area_is_shown(
     sqlite_database: Database, sqlite_actors: dict[Role, Actor], cases: list[Made], qtbot: QtBot
 ) -> None:
-    view = CaseloadView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = CaseloadView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     _choose(view.status, "All cases, open and ended")
     view.everyone.click()

@@ -18,6 +18,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import connections
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Connection
 from linkworker.ui.case_view import CaseView
@@ -64,7 +65,7 @@ def case(database: Database, worker: Actor) -> int:
 
 
 def open_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> CaseView:
-    view = CaseView(database, actor, case)
+    view = CaseView(Workspace(database, actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()
@@ -361,7 +362,7 @@ def match_for(qtbot: QtBot, database: Database, worker: Actor) -> tuple[MatchVie
     case = person_case(database, worker, language="Polish")
     add_postcode_points(database, (HOME_POSTCODE, *HOME))
     add_services(database, worker, Spec("Polish club", ("loneliness",), km=2.5, languages=("Polish",)))
-    view = MatchView(database, worker, case)
+    view = MatchView(Workspace(database, worker), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()

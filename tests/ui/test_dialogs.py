@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.dialogs import ChangePasswordDialog
 
@@ -14,7 +15,7 @@ from linkworker.ui.dialogs import ChangePasswordDialog
 def test_messages_beside_fields_are_never_drawn_over_the_next_field(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    dialog = ChangePasswordDialog(sqlite_database, sqlite_actors[Role.ADMIN])
+    dialog = ChangePasswordDialog(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.resize(dialog.width(), dialog.minimumSizeHint().height())

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.directory_import_view import DirectoryImportView
@@ -24,7 +25,7 @@ WAIT_MS = 20_000
 
 
 def view_for(qtbot: QtBot, database: Database, actor: Actor) -> DirectoryImportView:
-    view = DirectoryImportView(database, actor)
+    view = DirectoryImportView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.directory_import_view import DirectoryImportView
@@ -25,7 +26,7 @@ WAIT_MS = 20_000
 
 
 def view_for(qtbot: QtBot, database: Database, actor: Actor) -> DirectoryImportView:
-    view = DirectoryImportView(database, actor)
+    view = DirectoryImportView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()

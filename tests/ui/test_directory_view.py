@@ -17,6 +17,7 @@ from linkworker.domain.service_entry import ServiceEntry
 from linkworker.services import directory
 from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryQuery
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.directory_view import MARKS_COLUMN, SERVICE_ID_ROLE, DirectoryModel, DirectoryView
@@ -42,7 +43,7 @@ def test_the_model_passes_qts_model_tester_while_paging(
     worker = actors[Role.LINK_WORKER]
     for number in range(12):
         add(database, worker, f"Club {number:02d}")
-    model = DirectoryModel(database, worker, page_size=5)
+    model = DirectoryModel(Workspace(database, worker), page_size=5)
     assert model.set_query(DirectoryQuery())
     assert model.rowCount() == 5 and model.total == 12
     qtmodeltester.check(model)
@@ -50,7 +51,7 @@ def test_the_model_passes_qts_model_tester_while_paging(
         model.fetchMore(QModelIndex())
     qtmodeltester.check(model)
     assert names(model) == [f"Club {number:02d}" for number in range(12)]
-    sorted_model = DirectoryModel(database, worker, page_size=5)
+    sorted_model = DirectoryModel(Workspace(database, worker), page_size=5)
     sorted_model.sort(0, Qt.SortOrder.DescendingOrder)
     assert names(sorted_model) == [f"Club {number:02d}" for number in range(11, 6, -1)]
 
@@ -71,7 +72,7 @@ def view(
             .where(Service.id == ids["Old Choir"])
             .values(last_verified_on=date.today() - timedelta(days=400), import_problems=["no postcode"])
         )
-    widget = DirectoryView(sqlite_database, sqlite_actors[Role.MANAGER])
+    widget = DirectoryView(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     qtbot.addWidget(widget)
     widget.show()
     widget.refresh()
@@ -120,7 +121,7 @@ def test_a_manager_sets_the_stale_period_and_the_marks_follow(
 def test_a_link_worker_sees_no_stale_period_control(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    widget = DirectoryView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    widget = DirectoryView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(widget)
     widget.show()
     widget.refresh()

@@ -15,6 +15,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.service_entry import ServiceEntry
 from linkworker.services import directory, organisation
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.empty_state import EmptyState
 from linkworker.ui.main_window import MainWindow
@@ -25,7 +26,7 @@ ENTRY = ServiceEntry(organisation_name="Kent Walks", name="Walk", needs=("loneli
 
 
 def open_window(qtbot: QtBot, database: Database, actor: Actor) -> MainWindow:
-    window = MainWindow(database, actor)
+    window = MainWindow(Workspace(database, actor))
     qtbot.addWidget(window)
     window.resize(1366, 728)
     window.show()

@@ -13,6 +13,7 @@ from linkworker.services import organisation, people
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.services.organisation import NewPractice
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.errors import StoreError
 from linkworker.ui.errors import call_service, refusal_heading, refusal_text
@@ -37,7 +38,7 @@ def test_permission_denied_from_a_real_service_is_shown_in_a_message_box(
 
     outcome = call_service(
         parent,
-        database,
+        Workspace(database, manager),
         lambda session: people.find_by_nhs_number(session, manager, number),
         action="Find a person",
     )
@@ -58,7 +59,7 @@ def test_the_same_call_as_a_link_worker_succeeds_without_a_box(
     number = next(iter(synthetic_numbers()))
     outcome = call_service(
         parent,
-        sqlite_database,
+        Workspace(sqlite_database, worker),
         lambda session: people.find_by_nhs_number(session, worker, number),
         action="Find a person",
     )
@@ -76,7 +77,7 @@ def test_validation_error_goes_beside_the_field_the_rule_names(
 
     outcome = call_service(
         parent,
-        sqlite_database,
+        Workspace(sqlite_database, admin),
         lambda session: organisation.add_practice(session, admin, NewPractice("G99001", "Copy Surgery")),
         action="New practice",
         form=form,
@@ -95,7 +96,7 @@ def test_validation_error_for_a_field_the_form_lacks_is_shown_in_a_box(
     admin = sqlite_actors[Role.ADMIN]
     outcome = call_service(
         parent,
-        sqlite_database,
+        Workspace(sqlite_database, admin),
         lambda session: organisation.add_practice(session, admin, NewPractice("G9", "Tiny Surgery")),
         action="New practice",
     )
@@ -110,7 +111,11 @@ def test_a_database_that_cannot_be_read_is_a_critical_box_not_a_crash(
     database.dispose()
     (tmp_path / "linkworker.db").write_bytes(b"not a database at all" * 512)
 
-    outcome = call_service(parent, database, organisation.needs_setup, action="Open Linkworker")
+    # The file cannot be opened, so the account is never read: any actor will do.
+    someone = Actor(user_id=1, username="admin", full_name="Ada Admin", role=Role.ADMIN, pcn_id=1)
+    outcome = call_service(
+        parent, Workspace(database, someone), organisation.needs_setup, action="Open Linkworker"
+    )
 
     assert not outcome.ok
     [box] = messages.boxes()
@@ -118,12 +123,14 @@ def test_a_database_that_cannot_be_read_is_a_critical_box_not_a_crash(
     assert "cannot be opened with the key" in box.text()
 
 
-def test_a_bug_is_not_swallowed(sqlite_database: Database, parent: QWidget, messages: Messages) -> None:
+def test_a_bug_is_not_swallowed(
+    sqlite_database: Database, parent: QWidget, messages: Messages, sqlite_actors: dict[Role, Actor]
+) -> None:
     def broken(_session: object) -> int:
         return 1 // 0
 
     with pytest.raises(ZeroDivisionError):
-        call_service(parent, sqlite_database, broken, action="Divide")
+        call_service(parent, Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), broken, action="Divide")
     assert messages.boxes() == []
 
 
@@ -136,7 +143,9 @@ def test_a_refused_unit_of_work_writes_nothing(
         organisation.add_practice(session, admin, NewPractice("G99003", "Lakeside Surgery"))
         organisation.add_practice(session, admin, NewPractice("G99003", "Lakeside Again"))
 
-    assert not call_service(parent, sqlite_database, add_then_refuse, action="New practices").ok
+    assert not call_service(
+        parent, Workspace(sqlite_database, admin), add_then_refuse, action="New practices"
+    ).ok
     with sqlite_database.session() as session:
         codes = {p.ods_code for p in organisation.list_practices(session, admin, include_inactive=True)}
     assert "G99003" not in codes
@@ -162,16 +171,17 @@ def test_a_call_and_a_background_job_show_each_kind_of_refusal_alike(
     error: Exception,
     heading: str,
     icon: QMessageBox.Icon,
+    sqlite_actors: dict[Role, Actor],
 ) -> None:
     def refuse(_session: object, *_control: object) -> None:
         raise error
 
     assert refusal_heading(error) == (heading, icon)
-    call_service(parent, sqlite_database, refuse, action="Save")
+    call_service(parent, Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), refuse, action="Save")
     [called] = messages.boxes()
     shown = (called.windowTitle(), called.text(), called.icon())
     messages.close_all()
-    job = run_job(parent, sqlite_database, refuse, action="Save")
+    job = run_job(parent, Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), refuse, action="Save")
     with qtbot.waitSignal(job.finished, timeout=10_000):
         pass
     [in_background] = messages.boxes()

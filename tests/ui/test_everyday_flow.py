@@ -20,6 +20,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.casework import move_status
 from linkworker.services.people import create_person
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
 from linkworker.ui.case_dialogs import AddContactDialog, MoveStatusDialog
@@ -56,7 +57,7 @@ def test_typing_a_case_number_in_my_caseload_shows_that_case(
 ) -> None:
     """An ended case someone else holds: the number finds it from my open cases all the same."""
     wanted = next(case for case in cases if not is_open(case) and case.worker != "Wren Worker")
-    view = CaseloadView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = CaseloadView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -77,7 +78,7 @@ def test_typing_a_case_number_in_the_network_area_shows_that_case(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], cases: list[Made]
 ) -> None:
     wanted = next(case for case in cases if case.worker is None and is_open(case))
-    view = NetworkView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = NetworkView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -121,7 +122,7 @@ def test_a_family_name_with_a_slip_and_the_date_of_birth_find_the_person(
     worker = sqlite_actors[Role.LINK_WORKER]
     with sqlite_database.session() as session:
         create_person(session, worker, PersonDetails(synthetic_nhs_number(), "Harpreet", "Singh", BORN))
-    view = NewReferralView(sqlite_database, worker)
+    view = NewReferralView(Workspace(sqlite_database, worker))
     qtbot.addWidget(view)
     view.resize(1176, 708)
     view.show()
@@ -149,7 +150,7 @@ def test_a_contact_saved_in_its_dialog_moves_a_referred_case_only_when_it_reache
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     case = new_case(sqlite_database, worker, received_days_ago=3)
-    view = CaseView(sqlite_database, worker, case)
+    view = CaseView(Workspace(sqlite_database, worker), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()
@@ -169,7 +170,7 @@ def test_a_contact_saved_in_its_dialog_moves_a_referred_case_only_when_it_reache
 
 
 def _referral_form(qtbot: QtBot, database: Database, worker: Actor) -> NewReferralView:
-    view = NewReferralView(database, worker)
+    view = NewReferralView(Workspace(database, worker))
     qtbot.addWidget(view)
     view.resize(1176, 708)
     view.show()
@@ -267,7 +268,7 @@ def test_a_case_opened_in_error_is_closed_so_from_the_case(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     case = new_case(sqlite_database, worker, received_days_ago=1)
-    view = CaseView(sqlite_database, worker, case)
+    view = CaseView(Workspace(sqlite_database, worker), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()
@@ -290,7 +291,7 @@ def test_open_the_existing_case_opens_it_in_the_cases_area(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     case = new_case(sqlite_database, worker, family_name="Okonjo", received_days_ago=12)
-    window = MainWindow(sqlite_database, worker)
+    window = MainWindow(Workspace(sqlite_database, worker))
     qtbot.addWidget(window)
     window.show()
     window.show_area(window.area_titles().index("New referral"))

@@ -23,6 +23,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.case_record import FollowUpRecord, open_case
 from linkworker.services.follow_ups import NewFollowUp
 from linkworker.services.users import NewUser, create_user
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp
 from linkworker.ui.case_view import CaseView
@@ -66,7 +67,7 @@ def case(database: Database, worker: Actor) -> int:
 
 @pytest.fixture
 def view(qtbot: QtBot, database: Database, worker: Actor, case: int) -> CaseView:
-    view = CaseView(database, worker, case)
+    view = CaseView(Workspace(database, worker), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()
@@ -351,7 +352,7 @@ def test_on_an_ended_case_follow_ups_are_done_or_cancelled_not_booked_or_moved(
     with database.session() as session:
         version = open_case(session, worker, case, reopened=True).header.version
         casework.move_status(session, worker, case, version, CaseStatus.CLOSED, ClosingReason.GOALS_MET)
-    view = CaseView(database, worker, case)
+    view = CaseView(Workspace(database, worker), case)
     qtbot.addWidget(view)
     panel = view.follow_ups
     assert not view.follow_up_button.isEnabled()

@@ -15,6 +15,7 @@ from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
 from linkworker.services import casework
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, GpCodeEntry, Referral
 from linkworker.ui.gp_panel import CodeRow, GpCodesPanel, day_text
@@ -38,7 +39,7 @@ DECLINING = Episode(
 
 
 def panel_for(qtbot, database: Database, actor: Actor, referral_id: int) -> GpCodesPanel:  # type: ignore[no-untyped-def]
-    panel = GpCodesPanel(database, actor, referral_id)
+    panel = GpCodesPanel(Workspace(database, actor), referral_id)
     qtbot.addWidget(panel)
     panel.show()
     return panel

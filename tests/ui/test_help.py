@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from linkworker import __version__, config
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.help_window import (
     AboutDialog,
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support raise\(\)
 
 
 def open_window(qtbot: QtBot, database: Database, actor: Actor) -> MainWindow:
-    window = MainWindow(database, actor)
+    window = MainWindow(Workspace(database, actor))
     qtbot.addWidget(window)
     window.resize(1366, 728)
     window.show()

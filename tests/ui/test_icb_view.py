@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from linkworker.domain import icb as icb_figures
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, UserAccount
 from linkworker.ui.icb_view import IcbView
@@ -64,7 +65,7 @@ def make(qtbot: QtBot, view: IcbView) -> None:
 def test_an_administrator_of_the_server_sees_every_pcn_sorted_with_its_chart(
     qtbot: QtBot, database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
 ) -> None:
-    view = IcbView(database, sqlite_actors[Role.ADMIN])
+    view = IcbView(Workspace(database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(view)
     view.resize(1366, 768)
     view.show()
@@ -97,7 +98,7 @@ def test_an_administrator_of_the_server_sees_every_pcn_sorted_with_its_chart(
 def test_a_manager_sees_their_own_pcn_and_the_icbs_figures_only(
     qtbot: QtBot, database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    view = IcbView(database, sqlite_actors[Role.MANAGER])
+    view = IcbView(Workspace(database, sqlite_actors[Role.MANAGER]))
     qtbot.addWidget(view)
     view.show()
     make(qtbot, view)

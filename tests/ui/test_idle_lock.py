@@ -19,6 +19,7 @@ from linkworker.services import audit, organisation
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError
 from linkworker.services.session_lock import MAX_WRONG_TRIES
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import UserAccount
 from linkworker.ui.dialogs import ChangePasswordDialog
@@ -55,7 +56,7 @@ def clock() -> Clock:
 
 def open_window(qtbot: QtBot, database: Database, actor: Actor, clock: Clock) -> MainWindow:
     # The check timer is left to the test, which calls check() once it has moved the clock on.
-    window = MainWindow(database, actor, Timings(idle_clock=clock, idle_check_ms=3_600_000))
+    window = MainWindow(Workspace(database, actor), Timings(idle_clock=clock, idle_check_ms=3_600_000))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
@@ -226,7 +227,7 @@ def test_dialogs_previews_and_message_boxes_are_hidden_while_locked_and_come_bac
     change = window.findChild(ChangePasswordDialog)
     assert change is not None
     qtbot.keyClicks(change.current, "half typed")
-    preview = open_letter(sqlite_database, worker, referral_id)  # a window of its own
+    preview = open_letter(Workspace(sqlite_database, worker), referral_id)  # a window of its own
     assert preview is not None
     qtbot.addWidget(preview)
     box = show_message(window, "Saved", "The referral was saved.")
@@ -312,7 +313,13 @@ def test_a_background_job_keeps_running_and_its_message_waits_until_unlocked(
         ran.append("done")
         raise ServiceError("The import stopped at row 3.")
 
-    job = run_job(window, sqlite_database, work, action="Import referrals")
+    job = run_job(
+        window,
+        Workspace(sqlite_database, sqlite_actors[Role.ADMIN]),
+        work,
+        action="Import referrals",
+        read_only=True,
+    )
     window.lock()
     go_on.set()
     with qtbot.waitSignal(job.finished, timeout=10_000):
@@ -436,7 +443,7 @@ def test_an_administrator_sets_the_idle_minutes_in_the_locking_tab(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
     admin = sqlite_actors[Role.ADMIN]
-    tab = LockingTab(sqlite_database, admin)
+    tab = LockingTab(Workspace(sqlite_database, admin))
     qtbot.addWidget(tab)
     tab.refresh()
     assert tab.minutes.value() == 10 and (tab.minutes.minimum(), tab.minutes.maximum()) == (1, 60)
@@ -455,7 +462,7 @@ def test_an_administrator_sets_the_idle_minutes_in_the_locking_tab(
 def test_the_locking_tab_in_other_hands_changes_nothing(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
-    tab = LockingTab(sqlite_database, sqlite_actors[Role.MANAGER])
+    tab = LockingTab(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     qtbot.addWidget(tab)
     tab.minutes.setValue(60)
     tab.save()

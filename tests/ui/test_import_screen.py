@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.directory_import_view import DirectoryImportView
 from linkworker.ui.import_screen import ImportScreen
@@ -39,12 +40,12 @@ class Screen:
 def _referrals(database: Database, actors: dict[Role, Actor], folder: Path) -> Screen:
     source = folder / "referrals.csv"
     source.write_bytes(csv_bytes([row(0), row(1, **{"Date of birth": "31/02/1970"})]))
-    view = ImportView(database, actors[Role.LINK_WORKER])
+    view = ImportView(Workspace(database, actors[Role.LINK_WORKER]))
     return Screen(view, source, "No file chosen.", "Checking each row…", "&Import 0 referrals")
 
 
 def _directory(database: Database, actors: dict[Role, Actor], _folder: Path) -> Screen:
-    view = DirectoryImportView(database, actors[Role.MANAGER])
+    view = DirectoryImportView(Workspace(database, actors[Role.MANAGER]))
     return Screen(view, PAGE, "No feed chosen.", "Checking each service…", "Impo&rt 0 services")
 
 
@@ -140,7 +141,7 @@ def test_no_access_key_of_an_import_screen_is_taken_elsewhere_in_the_window(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], area: str
 ) -> None:
     """An administrator's window has every menu; the notice bar is up, as on a day with follow-ups."""
-    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()

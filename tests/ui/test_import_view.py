@@ -14,6 +14,7 @@ from linkworker.domain.nhs_number import formatted, synthetic_numbers
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import read_referral_file
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Referral
 from linkworker.ui.import_view import ImportView
@@ -26,7 +27,7 @@ MIXED = [row(0), row(1, **{"Date of birth": "31/02/1970"}), row(2), row(3, **{"P
 
 
 def view_for(qtbot: QtBot, database: Database, actors: dict[Role, Actor]) -> ImportView:
-    view = ImportView(database, actors[Role.LINK_WORKER])
+    view = ImportView(Workspace(database, actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.resize(1000, 700)
     view.show()

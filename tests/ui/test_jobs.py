@@ -16,6 +16,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import ServiceError
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import AuditEvent
@@ -51,7 +52,7 @@ def test_the_work_runs_on_another_thread_and_its_value_arrives_on_the_windows_th
         threads["value"] = threading.get_ident()
         values.append(value)
 
-    job = run_job(None, sqlite_database, work, action="Test")
+    job = run_job(None, Workspace(sqlite_database, worker), work, action="Test")
     job.succeeded.connect(arrived)
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
         pass
@@ -63,7 +64,7 @@ def test_the_work_runs_on_another_thread_and_its_value_arrives_on_the_windows_th
 
 
 def test_progress_arrives_in_order_and_only_when_the_bar_would_move(
-    qtbot: QtBot, sqlite_database: Database
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     seen: list[tuple[int, int]] = []
 
@@ -71,7 +72,9 @@ def test_progress_arrives_in_order_and_only_when_the_bar_would_move(
         for done in range(50_001):
             control.progress(done, 50_000)
 
-    job = run_job(None, sqlite_database, work, action="Test", read_only=True)
+    job = run_job(
+        None, Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), work, action="Test", read_only=True
+    )
     job.progressed.connect(lambda done, total: seen.append((done, total)))
     ended(qtbot, job)
 
@@ -95,7 +98,7 @@ def test_cancelling_rolls_the_work_back_and_shows_no_message(
             time.sleep(0.005)
         raise ServiceError("Stopped.")
 
-    job = run_job(None, sqlite_database, work, action="Test")
+    job = run_job(None, Workspace(sqlite_database, worker), work, action="Test")
     for signal, name in (
         (job.succeeded, "succeeded"),
         (job.refused, "refused"),
@@ -137,7 +140,7 @@ def test_a_refusal_is_shown_in_plain_words_and_the_work_rolled_back(
         session.flush()
         raise error
 
-    job = run_job(None, sqlite_database, work, action="Import")
+    job = run_job(None, Workspace(sqlite_database, worker), work, action="Import")
     job.refused.connect(refused.append)
     ended(qtbot, job)
 
@@ -147,12 +150,14 @@ def test_a_refusal_is_shown_in_plain_words_and_the_work_rolled_back(
     assert audit_events(sqlite_database, "job_test") == 0
 
 
-def test_a_bug_in_the_work_is_raised_on_the_windows_thread(qtbot: QtBot, sqlite_database: Database) -> None:
+def test_a_bug_in_the_work_is_raised_on_the_windows_thread(
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
+) -> None:
     def work(_session: Session, _control: JobControl) -> None:
         raise RuntimeError("a bug")
 
     with qtbot.captureExceptions() as raised:
-        job = run_job(None, sqlite_database, work, action="Test")
+        job = run_job(None, Workspace(sqlite_database, sqlite_actors[Role.ADMIN]), work, action="Test")
         ended(qtbot, job)
         qtbot.wait(10)
 

@@ -24,6 +24,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
+from linkworker.services.workspace import Workspace
 from linkworker.store import recovery_code, secrets
 from linkworker.store.database import Database
 from linkworker.store.database_key import keyring_name
@@ -214,7 +215,7 @@ def open_sign_in(qtbot: QtBot, access: DataAccess, username: str | None = None) 
 
 def open_keys_tab(qtbot: QtBot, database: Database, admin: Actor) -> KeysTab:
     """The Administration area, with the Data key tab clicked."""
-    view = AdminView(database, admin)
+    view = AdminView(Workspace(database, admin))
     qtbot.addWidget(view)
     view.show()
     view.refresh()

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.audit_tab import AuditTab
 from linkworker.ui.gp_panel import GpCodesPanel
@@ -47,7 +48,7 @@ def test_every_button_of_the_window_and_each_area_is_in_sentence_case(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     for role in (Role.LINK_WORKER, Role.MANAGER, Role.ADMIN):
-        window = MainWindow(sqlite_database, sqlite_actors[role])
+        window = MainWindow(Workspace(sqlite_database, sqlite_actors[role]))
         qtbot.addWidget(window)
         window.show()
         for row in range(len(window.area_titles())):
@@ -61,7 +62,7 @@ def test_the_letter_is_offered_in_the_words_its_window_and_its_refusals_use(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
-    panel = GpCodesPanel(sqlite_database, worker, new_case(sqlite_database, worker))
+    panel = GpCodesPanel(Workspace(sqlite_database, worker), new_case(sqlite_database, worker))
     qtbot.addWidget(panel)
     assert panel.letter_button.text() == "&Letter to the GP…"  # the preview: "Letter to the GP: LW-…"
     assert panel.consent_button.text() == "Record consent…"
@@ -70,7 +71,7 @@ def test_the_letter_is_offered_in_the_words_its_window_and_its_refusals_use(
 def test_stopping_an_export_is_cancel_as_it_is_for_every_job(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    tab = AuditTab(sqlite_database, sqlite_actors[Role.ADMIN])
+    tab = AuditTab(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(tab)
     assert tab.stop_button.text().replace("&", "") == "Cancel export"
     assert sentence_case(tab.stop_button.text())
@@ -96,7 +97,7 @@ def test_sentence_case_is_told_apart() -> None:
 def test_the_check_reads_the_buttons_of_every_area(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(window)
     window.show()
     for row in range(len(window.area_titles())):

@@ -19,6 +19,7 @@ from linkworker.domain.roles import Role
 from linkworker.reports import gp_letter
 from linkworker.services import gp_record
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Referral
 from linkworker.ui.letter_preview import LetterPreviewDialog, open_letter
@@ -46,7 +47,7 @@ def preview(qtbot, case) -> LetterPreviewDialog:  # type: ignore[no-untyped-def]
     database, worker, referral_id = case
     with database.session() as session:
         letter = gp_record.letter(session, worker, referral_id)
-    dialog = LetterPreviewDialog(database, worker, letter)
+    dialog = LetterPreviewDialog(Workspace(database, worker), letter)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.document.status() == QPdfDocument.Status.Ready)
@@ -78,7 +79,7 @@ def test_the_preview_shows_every_page_of_the_letter(preview):
 
 def test_open_letter_audits_the_viewing_and_opens_the_dialog(qtbot, case):
     database, worker, referral_id = case
-    dialog = open_letter(database, worker, referral_id)
+    dialog = open_letter(Workspace(database, worker), referral_id)
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
@@ -89,7 +90,7 @@ def test_save_writes_the_whole_letter_and_audits_it(preview, folder):
     target = folder / "LW letter.pdf"
     assert preview.save_to(target)
     assert target.read_bytes() == preview.pdf
-    assert audited(preview.database, "gp_letter_saved") == 1
+    assert audited(preview.workspace.database, "gp_letter_saved") == 1
     assert sorted(path.name for path in folder.iterdir()) == ["LW letter.pdf"]
 
 
@@ -105,17 +106,17 @@ def test_a_folder_that_cannot_be_written_is_reported_and_nothing_is_audited(prev
     assert not preview.save_to(folder / "no such folder" / "letter.pdf")
     qtbot.waitUntil(lambda: bool(messages.texts()))
     assert "could not be saved there" in messages.texts()[0]
-    assert audited(preview.database, "gp_letter_saved") == 0
+    assert audited(preview.workspace.database, "gp_letter_saved") == 0
 
 
 def test_consent_withdrawn_after_the_preview_opened_stops_the_save(preview, folder, messages, qtbot):
-    withdraw_consent(preview.database, preview.letter.referral_id)
+    withdraw_consent(preview.workspace.database, preview.letter.referral_id)
     target = folder / "letter.pdf"
     assert not preview.save_to(target)
     qtbot.waitUntil(lambda: bool(messages.texts()))
     assert "has not agreed to share information with their GP" in messages.texts()[0]
     assert list(folder.iterdir()) == []  # not even a temporary file is left
-    assert audited(preview.database, "gp_letter_saved") == 0
+    assert audited(preview.workspace.database, "gp_letter_saved") == 0
 
 
 def pdf_printer(path: Path) -> QPrinter:
@@ -132,16 +133,16 @@ def test_printing_sends_every_page_on_a4_and_audits_it(preview, folder):
     assert len(printed) == preview.document.pageCount()
     for page in printed:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=1)
-    assert audited(preview.database, "gp_letter_printed") == 1
+    assert audited(preview.workspace.database, "gp_letter_printed") == 1
 
 
 def test_consent_withdrawn_stops_printing(preview, folder, messages, qtbot):
-    withdraw_consent(preview.database, preview.letter.referral_id)
+    withdraw_consent(preview.workspace.database, preview.letter.referral_id)
     output = folder / "printed.pdf"
     assert not preview.print_to(pdf_printer(output))
     qtbot.waitUntil(lambda: bool(messages.texts()))
     assert not output.exists()
-    assert audited(preview.database, "gp_letter_printed") == 0
+    assert audited(preview.workspace.database, "gp_letter_printed") == 0
 
 
 def test_the_print_button_asks_for_a_printer_without_blocking(preview, qtbot):
@@ -149,7 +150,7 @@ def test_the_print_button_asks_for_a_printer_without_blocking(preview, qtbot):
     assert isinstance(dialog, QPrintDialog)
     assert dialog.isVisible() and dialog.isModal()
     dialog.reject()
-    assert audited(preview.database, "gp_letter_printed") == 0
+    assert audited(preview.workspace.database, "gp_letter_printed") == 0
 
 
 def test_the_save_button_suggests_a_name_without_the_person_s_details(preview, qtbot, folder):
@@ -184,7 +185,7 @@ def test_a_personal_message_typed_goes_into_the_letter_printed_and_saved(preview
     output = folder / "printed.pdf"
     assert preview.print_to(pdf_printer(output))
     assert len(pages(output.read_bytes())) == preview.document.pageCount()
-    with preview.database.session() as session:
+    with preview.workspace.database.session() as session:
         details = " ".join(session.scalars(select(AuditEvent.detail).where(AuditEvent.detail.is_not(None))))
     assert "sleep" not in details  # the message is in the letter, not the audit trail
 
@@ -198,7 +199,7 @@ def test_a_message_too_long_is_said_beside_the_box_and_nothing_leaves_until_it_i
     assert preview.message_error.isVisible()
     assert preview.message_error.text().startswith("The message is too long")
     assert not preview.save_to(folder / "letter.pdf")
-    assert list(folder.iterdir()) == [] and audited(preview.database, "gp_letter_saved") == 0
+    assert list(folder.iterdir()) == [] and audited(preview.workspace.database, "gp_letter_saved") == 0
     preview.message.setFocus()
     qtbot.keyClick(preview.message, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(preview.message, Qt.Key.Key_Backspace)

@@ -17,6 +17,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import audit, signing_in, today
 from linkworker.services.actor import Actor
 from linkworker.services.errors import SignInFailed
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.models import AuditEvent, FollowUp, Patient
 from linkworker.ui.admin_view import AdminView
@@ -38,7 +39,7 @@ from tests.ui.conftest import Messages
 
 
 def open_window(qtbot: QtBot, database: Database, actor: Actor) -> MainWindow:
-    window = MainWindow(database, actor)
+    window = MainWindow(Workspace(database, actor))
     qtbot.addWidget(window)
     window.show()
     return window
@@ -260,7 +261,13 @@ def test_the_directory_s_tools_follow_the_role(
     worker = open_window(qtbot, sqlite_database, sqlite_actors[Role.LINK_WORKER])
     assert directory_tabs(worker) == ["Services", "Import and export"]
     manager = open_window(qtbot, sqlite_database, sqlite_actors[Role.MANAGER])
-    assert directory_tabs(manager) == ["Services", "Import and export", "Taxonomy mapping", "Postcodes"]
+    assert directory_tabs(manager) == [
+        "Services",
+        "Import and export",
+        "Taxonomy mapping",
+        "Postcodes",
+        "Practice populations",
+    ]
 
 
 def test_find_services_from_a_case_opens_the_ranked_matches_for_that_case(
@@ -302,7 +309,7 @@ def test_today_counts_in_the_navigation_and_the_notice_does_not_take_the_focus(
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id, _ids = worker_with_follow_ups(sqlite_database, worker, 2)
     follow_up(sqlite_database, referral_id, worker, date.today())
-    window = MainWindow(sqlite_database, worker, FAST)
+    window = MainWindow(Workspace(sqlite_database, worker), FAST)
     qtbot.addWidget(window)
     window.show()
     assert window.navigation.item(0).text() == "Today (3)"
@@ -345,7 +352,7 @@ def test_the_timer_reads_today_again_keeping_the_row_and_the_scroll(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id, ids = worker_with_follow_ups(sqlite_database, worker, 30)
-    window = MainWindow(sqlite_database, worker, FAST)
+    window = MainWindow(Workspace(sqlite_database, worker), FAST)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
@@ -375,7 +382,7 @@ def test_the_caseload_is_read_again_keeping_the_typing_and_the_selected_case_and
     second = new_case(sqlite_database, worker, given_name="Idris", family_name="Pennock")
     for referral_id in (first, second):
         set_case(sqlite_database, referral_id, worker=worker)
-    window = MainWindow(sqlite_database, worker, FAST)
+    window = MainWindow(Workspace(sqlite_database, worker), FAST)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
@@ -413,7 +420,7 @@ def test_nothing_is_read_again_while_a_dialog_is_open(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
-    window = MainWindow(sqlite_database, worker, FAST)
+    window = MainWindow(Workspace(sqlite_database, worker), FAST)
     qtbot.addWidget(window)
     window.show()
     assert window.read_again()
@@ -461,7 +468,7 @@ def test_the_case_in_front_is_read_again_on_the_timer_without_a_new_viewing(
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]
     referral_id = new_case(sqlite_database, worker, given_name="Orla")
-    window = MainWindow(sqlite_database, worker, FAST)
+    window = MainWindow(Workspace(sqlite_database, worker), FAST)
     qtbot.addWidget(window)
     window.show()
     window.open_case(referral_id)
@@ -563,7 +570,7 @@ def test_each_area_built_on_first_use_opens_no_window_of_its_own(
 ) -> None:
     """Areas are built when first shown, after the window is: a widget shown before it is put
     in a window would flash up as a window of its own and take the keyboard from this one."""
-    window = MainWindow(sqlite_database, sqlite_actors[role], FAST)
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[role]), FAST)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
@@ -586,7 +593,7 @@ def test_the_icb_view_is_an_area_only_on_a_shared_server(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor]
 ) -> None:
     """PCNs side by side need several PCNs, which only a shared server holds."""
-    window = MainWindow(database, actors[Role.MANAGER], FAST)
+    window = MainWindow(Workspace(database, actors[Role.MANAGER]), FAST)
     qtbot.addWidget(window)
     shared = database.location.kind == "postgresql"
     assert ("ICB view" in window.area_titles()) is shared

@@ -22,6 +22,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services.actor import Actor
 from linkworker.services.matching import MAX_MATCHES
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Connection, FollowUp, Referral
 from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog
@@ -88,7 +89,7 @@ def settled(qtbot: QtBot, view: MatchView) -> MatchView:
 
 
 def open_view(qtbot: QtBot, database: Database, actor: Actor, case: int) -> MatchView:
-    view = MatchView(database, actor, case)
+    view = MatchView(Workspace(database, actor), case)
     qtbot.addWidget(view)
     view.resize(1166, 700)
     view.show()
@@ -222,7 +223,7 @@ def test_a_manager_cannot_match_a_persons_case(
 def test_closing_the_screen_while_it_searches_is_safe(
     qtbot: QtBot, database: Database, worker: Actor, case: int
 ) -> None:
-    view = MatchView(database, worker, case)
+    view = MatchView(Workspace(database, worker), case)
     job = view.job
     assert job is not None and job.running
     delete(view)  # as closing the window does, before the search comes back

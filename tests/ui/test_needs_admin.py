@@ -12,6 +12,7 @@ from linkworker import catalogues
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.needs import add_local_need, set_local_need_active
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import LocalNeed
 from linkworker.ui.needs_admin import NeedsAdmin
@@ -19,7 +20,7 @@ from tests.ui.conftest import Messages
 
 
 def open_admin(qtbot: QtBot, database: Database, actor: Actor) -> NeedsAdmin:
-    admin = NeedsAdmin(database, actor)
+    admin = NeedsAdmin(Workspace(database, actor))
     qtbot.addWidget(admin)
     admin.show()
     admin.refresh()

@@ -18,6 +18,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services import network
 from linkworker.services.users import NewUser, create_user
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Referral
 from linkworker.ui.caseload_view import CaseloadView
@@ -32,7 +33,7 @@ def world(sqlite_database: Database, sqlite_actors: dict) -> Network:
 
 
 def _view(qtbot: QtBot, database: Database, world: Network, role: Role) -> NetworkView:
-    view = NetworkView(database, world.actors[role])
+    view = NetworkView(Workspace(database, world.actors[role]))
     qtbot.addWidget(view)
     view.resize(1180, 700)
     view.show()

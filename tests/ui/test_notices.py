@@ -18,6 +18,7 @@ from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.today import DueItem, DueNow
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
 from linkworker.ui.main_window import MainWindow
 from linkworker.ui.notices import (
@@ -63,7 +64,7 @@ def test_the_watcher_tells_what_is_due_on_start_then_only_what_is_new(
     referral_id = new_case(sqlite_database, worker, given_name="Orla", family_name="Fenwick-Hale")
     set_case(sqlite_database, referral_id, worker=worker, received_on=date.today())
     follow_up(sqlite_database, referral_id, worker, date.today() - timedelta(days=1))
-    watcher = DueWatcher(sqlite_database, worker, interval_ms=120_000)
+    watcher = DueWatcher(Workspace(sqlite_database, worker), interval_ms=120_000)
     assert watcher.timer.interval() == 120_000
 
     with qtbot.waitSignal(watcher.came_due) as told, qtbot.waitSignal(watcher.counted) as counted:
@@ -87,7 +88,7 @@ def test_the_watcher_tells_what_is_due_on_start_then_only_what_is_new(
 def test_a_check_that_cannot_be_made_is_reported_quietly(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    watcher = DueWatcher(sqlite_database, sqlite_actors[Role.MANAGER])
+    watcher = DueWatcher(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     with qtbot.waitSignal(watcher.failed) as failed, qtbot.assertNotEmitted(watcher.came_due):
         watcher.check()
     assert failed.args[0].startswith("Could not check for follow-ups that have come due: Your role")
@@ -176,7 +177,9 @@ def test_the_key_banner_is_hidden_for_the_day_then_back_the_next(
     clock = Clock(MONDAY)
 
     def open_window(role: Role) -> MainWindow:
-        window = MainWindow(database, actors[role], dismissals=DayDismissals(settings_in(tmp_path), clock))
+        window = MainWindow(
+            Workspace(database, actors[role]), dismissals=DayDismissals(settings_in(tmp_path), clock)
+        )
         qtbot.addWidget(window)
         window.show()
         return window
@@ -205,7 +208,9 @@ def test_the_key_banner_is_one_line_with_the_whole_warning_under_details(
     qtbot: QtBot, legacy_keyed: tuple[Database, dict[Role, Actor]], tmp_path: Path
 ) -> None:
     database, actors = legacy_keyed
-    window = MainWindow(database, actors[Role.ADMIN], dismissals=DayDismissals(settings_in(tmp_path)))
+    window = MainWindow(
+        Workspace(database, actors[Role.ADMIN]), dismissals=DayDismissals(settings_in(tmp_path))
+    )
     qtbot.addWidget(window)
     window.resize(900, 560)  # the narrowest the window goes
     window.show()
@@ -232,7 +237,7 @@ def test_banners_leave_the_form_its_room_on_a_1366_by_768_screen(
     tmp_path: Path,
 ) -> None:
     def referral_form(database: Database, actor: Actor, notice: str | None) -> tuple[MainWindow, int]:
-        window = MainWindow(database, actor, dismissals=DayDismissals(settings_in(tmp_path)))
+        window = MainWindow(Workspace(database, actor), dismissals=DayDismissals(settings_in(tmp_path)))
         qtbot.addWidget(window)
         window.resize(1366, 728)  # the screen less a taskbar
         window.show()

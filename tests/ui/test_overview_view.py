@@ -14,6 +14,7 @@ from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services import organisation
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
 from linkworker.ui.overview_view import OverviewView
@@ -62,7 +63,7 @@ def cells(view_model) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def _overview(qtbot: QtBot, database: Database, actor: Actor) -> OverviewView:
-    view = OverviewView(database, actor)
+    view = OverviewView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.show()
     view.refresh()
@@ -119,7 +120,7 @@ def test_a_manager_sees_no_count_from_1_to_7(
 def test_an_empty_pcn_shows_zeros_for_every_practice(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]
 ) -> None:
-    view = OverviewView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = OverviewView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.refresh()
     assert view.open_cases.text() == "0"

@@ -18,6 +18,7 @@ from linkworker.domain.service_entry import ServiceEntry
 from linkworker.services import directory
 from linkworker.services.actor import Actor
 from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.caseload_model import CaseloadModel
 from linkworker.ui.directory_view import MARKS_COLUMN, DirectoryModel
@@ -41,7 +42,7 @@ class Listed:
 def _caseload(database: Database, actors: dict[Role, Actor]) -> Listed:
     made = make_cases(database, actors, ROWS)
     query = CaseloadQuery(scope=Scope.PCN, status=StatusGroup.ANY, sort=SortKey.CASE, descending=False)
-    model = CaseloadModel(database, actors[Role.LINK_WORKER], page_size=PAGE)
+    model = CaseloadModel(Workspace(database, actors[Role.LINK_WORKER]), page_size=PAGE)
     return Listed(model, query, [case.id for case in made], ())
 
 
@@ -57,7 +58,7 @@ def _directory(database: Database, actors: dict[Role, Actor]) -> Listed:
                 cost_kind="free",
             )
             ids.append(directory.create_service(session, worker, entry, verified=True, today=date.today()).id)
-    model = DirectoryModel(database, worker, page_size=PAGE)
+    model = DirectoryModel(Workspace(database, worker), page_size=PAGE)
     return Listed(model, directory.DirectoryQuery(), ids, (MARKS_COLUMN, MARKS_COLUMN + 1))
 
 

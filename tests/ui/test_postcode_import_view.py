@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services import postcodes
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.jobs import Job
 from linkworker.ui.postcode_import_view import CANCELLED, PostcodeImportView
@@ -28,7 +29,7 @@ def finish(qtbot: QtBot, job: Job[object] | None) -> None:
 
 
 def view_for(qtbot: QtBot, database: Database, actor: Actor) -> PostcodeImportView:
-    view = PostcodeImportView(database, actor)
+    view = PostcodeImportView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(900, 500)
     view.show()

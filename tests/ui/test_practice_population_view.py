@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services import practice_populations
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.practice_population_view import PracticePopulationView
 from tests.interchange.population_files import SAMPLE, row, write, zipped
@@ -23,7 +24,7 @@ WAIT_MS = 20_000
 
 @pytest.fixture
 def view(qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> PracticePopulationView:
-    made = PracticePopulationView(sqlite_database, sqlite_actors[Role.MANAGER])
+    made = PracticePopulationView(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     qtbot.addWidget(made)
     made.resize(1100, 700)
     made.show()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.case_record import open_case
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.case_sections import PersonPanel
 from linkworker.ui.referral_form import NewReferralView
@@ -18,7 +19,7 @@ from tests.services.matching_builder import person_case
 
 @pytest.fixture
 def view(qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> NewReferralView:
-    view = NewReferralView(sqlite_database, sqlite_actors[Role.LINK_WORKER])
+    view = NewReferralView(Workspace(sqlite_database, sqlite_actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.resize(1176, 708)
     view.show()

@@ -20,6 +20,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import casework, network
 from linkworker.services.network import OPEN_STATUSES, MovableCase, MovableFollowUp
 from linkworker.services.users import NewUser, create_user
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral
 from linkworker.ui.network_view import NetworkView
@@ -43,7 +44,7 @@ def world(sqlite_database: Database, sqlite_actors: dict) -> Network:
 
 
 def _view(qtbot: QtBot, database: Database, world: Network, role: Role) -> NetworkView:
-    view = NetworkView(database, world.actors[role])
+    view = NetworkView(Workspace(database, world.actors[role]))
     qtbot.addWidget(view)
     view.resize(1180, 700)
     view.show()

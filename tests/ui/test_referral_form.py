@@ -19,6 +19,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.needs import add_local_need
 from linkworker.services.people import PersonSummary, create_person
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed
 from linkworker.ui.referral_form import NewReferralView
@@ -29,7 +30,7 @@ BORN = date(1951, 3, 14)
 
 
 def open_view(qtbot: QtBot, database: Database, actor: Actor) -> NewReferralView:
-    view = NewReferralView(database, actor)
+    view = NewReferralView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(1176, 708)
     view.show()

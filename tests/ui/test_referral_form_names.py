@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import PersonNameChange, Referral
 from linkworker.ui.case_view import CaseView
@@ -72,7 +73,7 @@ def test_another_name_is_asked_about_and_attached_with_the_new_name_in_the_histo
     with sqlite_database.session() as session:
         referral = session.get(Referral, referral_id)
         assert referral is not None and referral.patient_id == person.id
-    case = CaseView(sqlite_database, worker, referral_id)
+    case = CaseView(Workspace(sqlite_database, worker), referral_id)
     qtbot.addWidget(case)
     case.show()
     assert case.name.text() == "Orla Hale"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
 from linkworker.ui.audit_tab import AuditTab
@@ -94,7 +95,7 @@ def test_the_summary_is_never_saved_over_the_database(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor], messages: Messages, tmp_path: Path
 ) -> None:
     new_case(database, actors[Role.LINK_WORKER])
-    view = SummaryView(database, actors[Role.MANAGER])
+    view = SummaryView(Workspace(database, actors[Role.MANAGER]))
     qtbot.addWidget(view)
     view.show()
     with qtbot.waitSignal(view.made, timeout=WAIT_MS):
@@ -105,7 +106,7 @@ def test_the_summary_is_never_saved_over_the_database(
 
 @pytest.fixture
 def import_view(qtbot: QtBot, database: Database, actors: dict[Role, Actor], tmp_path: Path) -> ImportView:
-    view = ImportView(database, actors[Role.LINK_WORKER])
+    view = ImportView(Workspace(database, actors[Role.LINK_WORKER]))
     qtbot.addWidget(view)
     view.show()
     referrals = tmp_path / "referrals.csv"
@@ -136,7 +137,7 @@ def test_the_template_is_never_saved_over_the_database(
 def test_the_calendar_is_never_saved_over_the_database(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor], messages: Messages, tmp_path: Path
 ) -> None:
-    dialog = CalendarExportDialog(database, actors[Role.LINK_WORKER])
+    dialog = CalendarExportDialog(Workspace(database, actors[Role.LINK_WORKER]))
     qtbot.addWidget(dialog)
     dialog.show()
     refuses_every_own_file(qtbot, database, messages, tmp_path, dialog.export_to, dialog.saved, ".ics")
@@ -145,7 +146,7 @@ def test_the_calendar_is_never_saved_over_the_database(
 def test_the_audit_trail_is_never_exported_over_the_database(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor], messages: Messages, tmp_path: Path
 ) -> None:
-    tab = AuditTab(database, actors[Role.ADMIN])
+    tab = AuditTab(Workspace(database, actors[Role.ADMIN]))
     qtbot.addWidget(tab)
     tab.show()
     refuses_every_own_file(qtbot, database, messages, tmp_path, tab.export_to, tab.saved, ".csv")
@@ -155,7 +156,7 @@ def test_the_audit_trail_is_never_exported_over_the_database(
 def test_the_directory_is_never_exported_over_the_database(
     qtbot: QtBot, database: Database, actors: dict[Role, Actor], messages: Messages, tmp_path: Path
 ) -> None:
-    view = DirectoryImportView(database, actors[Role.MANAGER])
+    view = DirectoryImportView(Workspace(database, actors[Role.MANAGER]))
     qtbot.addWidget(view)
     view.show()
     refuses_every_own_file(qtbot, database, messages, tmp_path, view.export, view.saved, ".json")

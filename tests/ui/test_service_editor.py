@@ -21,6 +21,7 @@ from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, Servic
 from linkworker.services import directory
 from linkworker.services.actor import Actor
 from linkworker.services.directory import DirectoryQuery, ServiceDetail
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.forms import plain_label
@@ -56,7 +57,7 @@ def read(database: Database, actor: Actor, service_id: int) -> ServiceDetail:
 
 
 def opened(qtbot: QtBot, database: Database, actor: Actor, service_id: int | None) -> ServiceEditorDialog:
-    dialog = ServiceEditorDialog(database, actor, service_id)
+    dialog = ServiceEditorDialog(Workspace(database, actor), service_id)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services import organisation, signing_in
+from linkworker.services.setting_up import NewDatabase
 from linkworker.store.database import Database
 from linkworker.ui.models import PracticeDraftModel
 from linkworker.ui.setup_wizard import SetupWizard
@@ -19,7 +20,7 @@ PASSWORD = "otter lantern biscuit"
 
 @pytest.fixture
 def wizard(qtbot: QtBot, database: Database) -> SetupWizard:
-    wizard = SetupWizard(database)
+    wizard = SetupWizard(NewDatabase(database))
     qtbot.addWidget(wizard)
     wizard.show()
     return wizard

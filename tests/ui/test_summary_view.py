@@ -23,6 +23,7 @@ from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.organisation import NewPractice, add_practice, list_practices, set_practice_active
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Practice
 from linkworker.ui.caseload_view import CaseloadView
@@ -43,7 +44,7 @@ def view(qtbot, sqlite_database: Database, sqlite_actors: dict[Role, Actor]) -> 
     received = LAST_MONTH + timedelta(days=9)
     for _ in range(REFERRALS):
         new_case(sqlite_database, worker, received_days_ago=(TODAY - received).days)
-    screen = SummaryView(sqlite_database, sqlite_actors[Role.MANAGER])
+    screen = SummaryView(Workspace(sqlite_database, sqlite_actors[Role.MANAGER]))
     qtbot.addWidget(screen)
     screen.show()
     return screen
@@ -122,7 +123,7 @@ def test_the_summary_is_made_previewed_printed_and_saved(
     assert len(pages) == view.view.document().pageCount()
     assert (float(pages[0].mediabox.width), float(pages[0].mediabox.height)) == pytest.approx(A4, abs=1)
 
-    with view.database.read_session() as session:
+    with view.workspace.database.read_session() as session:
         events = [(e.action, e.entity, e.detail) for e in audit.recent(session, sqlite_actors[Role.ADMIN])]
     detail = f"month={LAST_MONTH:%Y-%m} practices=2"
     assert events[:3] == [
@@ -238,7 +239,7 @@ def test_only_an_administrator_of_a_shared_server_chooses_the_pcn(
     view.refresh()
     assert not view.pcn.isVisible() and view.pcn.count() == 1
 
-    admin = SummaryView(sqlite_database, sqlite_actors[Role.ADMIN])
+    admin = SummaryView(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(admin)
     admin.show()
     assert admin.pcn.isVisible()
@@ -278,7 +279,7 @@ def test_cancel_stops_the_summary_and_keeps_the_one_shown(qtbot, view: SummaryVi
 
 def test_the_area_has_the_same_page_heading_as_the_others(view: SummaryView) -> None:
     assert view.heading.text() == "Monthly summary" and view.heading.objectName() == "heading"
-    caseload = CaseloadView(view.database, view.actor)
+    caseload = CaseloadView(view.workspace)
     [their_heading] = [label for label in caseload.findChildren(QLabel) if label.objectName() == "heading"]
     their_heading.ensurePolished()
     assert view.heading.font().pointSizeF() == their_heading.font().pointSizeF()
@@ -419,7 +420,7 @@ def test_in_the_window_ctrl_0_fits_the_summary_and_elsewhere_still_goes_to_the_t
 ) -> None:  # type: ignore[no-untyped-def]
     """An administrator's window has a tenth area (Ctrl+0 in the Go menu): on the summary, Ctrl+0
     is the preview's Fit width, and neither key is lost as an ambiguous shortcut."""
-    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitActive(window):
@@ -470,7 +471,7 @@ def test_no_access_key_of_the_area_is_taken_elsewhere_in_the_window(
     qtbot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """An administrator's window has every menu; the notice bar is up, as on a day with follow-ups."""
-    window = MainWindow(sqlite_database, sqlite_actors[Role.ADMIN])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[Role.ADMIN]))
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from linkworker.domain.roles import Role
 from linkworker.services import taxonomy
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
 from linkworker.ui.taxonomy_view import ALL_MAPPED, NO_NEED, NO_TERMS, TaxonomyView
@@ -16,7 +17,7 @@ from tests.ui.conftest import Messages
 
 
 def view_for(qtbot: QtBot, database: Database, actor: Actor) -> TaxonomyView:
-    view = TaxonomyView(database, actor)
+    view = TaxonomyView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(1000, 600)
     view.show()

@@ -13,6 +13,7 @@ from linkworker.domain.follow_ups import week_end
 from linkworker.domain.roles import Role
 from linkworker.services import audit, today
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.today_view import FirstContactWaitDialog, TodayView, day_text
 from tests.services.casework_builder import new_case
@@ -21,7 +22,7 @@ from tests.ui.conftest import Messages
 
 
 def open_view(qtbot: QtBot, database: Database, actor: Actor) -> TodayView:
-    view = TodayView(database, actor)
+    view = TodayView(Workspace(database, actor))
     qtbot.addWidget(view)
     view.resize(1180, 640)
     view.show()
@@ -129,7 +130,7 @@ def test_the_first_contact_wait_dialog_saves_for_the_pcn(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
     manager = sqlite_actors[Role.MANAGER]
-    dialog = FirstContactWaitDialog(sqlite_database, manager)
+    dialog = FirstContactWaitDialog(Workspace(sqlite_database, manager))
     qtbot.addWidget(dialog)
     dialog.open()
     assert dialog.days.value() == 5
@@ -147,7 +148,7 @@ def test_the_dialog_shows_a_refusal_beside_the_field(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], messages: Messages
 ) -> None:
     worker = sqlite_actors[Role.LINK_WORKER]  # may not set PCN rules
-    dialog = FirstContactWaitDialog(sqlite_database, worker)
+    dialog = FirstContactWaitDialog(Workspace(sqlite_database, worker))
     qtbot.addWidget(dialog)
     dialog.open()
     dialog.save_button.click()

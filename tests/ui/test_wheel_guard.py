@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.ui.main_window import MainWindow
 from linkworker.ui.wheel_guard import GUARDED
@@ -138,7 +139,7 @@ def test_scrolling_the_referral_form_changes_none_of_its_fields(
 def test_scrolling_any_area_of_the_main_window_changes_no_field(
     qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[Role, Actor], role: Role
 ) -> None:
-    window = MainWindow(sqlite_database, sqlite_actors[role])
+    window = MainWindow(Workspace(sqlite_database, sqlite_actors[role]))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
