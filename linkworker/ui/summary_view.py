@@ -36,11 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkworker.domain.disclosure import Rule
 from linkworker.domain.summary import Summary
-from linkworker.interchange import summary_csv
-from linkworker.reports import summary_pdf
-from linkworker.services import disclosure, summary
+from linkworker.services import summary, summary_export
+from linkworker.services.actor import Actor
+from linkworker.services.summary_export import MadeSummary
 from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.errors import call_service, show_message
 from linkworker.ui.jobs import Job, JobControl, run_job
@@ -53,7 +52,6 @@ from linkworker.ui.letter_preview import (
     pdf_view,
 )
 from linkworker.ui.saved_file import SavedFileNotice
-from linkworker.whole_file import write_whole
 
 ACTION = "Monthly summary"
 WHOLE_PCN = "Whole PCN (every practice)"
@@ -70,12 +68,19 @@ _SAME_ZOOM = 0.01  # a step this close to the fitted width is no step from it
 
 @dataclass(frozen=True)
 class Made:
-    """A summary as made: its figures, the rule they are shown under, and the PDF."""
+    """A summary as made (``services.summary_export``), and whether it covers every practice of
+    the PCN rather than one chosen."""
 
-    summary: Summary
-    rule: Rule
-    pdf: bytes
-    whole_pcn: bool  # every practice of the PCN, not one chosen
+    made: MadeSummary
+    whole_pcn: bool
+
+    @property
+    def summary(self) -> Summary:
+        return self.made.summary
+
+    @property
+    def pdf(self) -> bytes:
+        return self.made.pdf
 
 
 def months_offered(today: date, count: int = MONTHS_OFFERED) -> list[date]:
@@ -367,17 +372,16 @@ class SummaryView(QWidget):
         whole_pcn = practice is None or (scope is not None and len(scope.practices) == 1)
 
         def work(session: Unit, control: JobControl) -> Made:
-            rule = disclosure.rule_for(session, self.actor, pcn_id)
-            built = summary.build(
+            made = summary_export.make(
                 session,
                 self.actor,
                 month,
                 None if practice is None else [practice],
-                progress=control.progress,
                 pcn_id=pcn_id,
+                progress=control.progress,
                 cancelled=control.cancelled,
             )
-            return Made(built, rule, summary_pdf.render(built, rule), whole_pcn=whole_pcn)
+            return Made(made, whole_pcn=whole_pcn)
 
         self._set_busy(True)
         self.saved.hide()
@@ -450,21 +454,22 @@ class SummaryView(QWidget):
                 "the summary as a PDF and print that.",
             )
             return False
-        return self._record(summary.SummaryExport.PRINTED, "Print the summary")
+        assert self.current is not None
+        made = self.current.made
+        printed = call_service(
+            self,
+            self.workspace,
+            lambda session: summary_export.record_printed(session, self.actor, made),
+            action="Print the summary",
+        )
+        return printed.ok
 
     def save_pdf(self) -> QFileDialog:
         return ask_save_path(self, "Save the summary as a PDF", self._file_name("pdf"), self.save_pdf_to)
 
     def save_pdf_to(self, path: Path) -> bool:
-        """The PDF to ``path``, whole or not at all."""
-        assert self.current is not None
-        pdf = self.current.pdf
-        return self._save(
-            lambda: write_whole(path, pdf),
-            summary.SummaryExport.SAVED_PDF,
-            "Save the summary",
-            path,
-        )
+        """The PDF to ``path``, whole or not at all, and the saving to the audit trail."""
+        return self._save(summary_export.save_pdf, "Save the summary", path)
 
     def save_csv(self) -> QFileDialog:
         return ask_save_path(
@@ -473,45 +478,19 @@ class SummaryView(QWidget):
 
     def save_csv_to(self, path: Path) -> bool:
         """The figures, as shown, to ``path`` as CSV, whole or not at all."""
+        return self._save(summary_export.save_csv, "Save the figures", path)
+
+    def _save(self, save: Callable[[Unit, Actor, MadeSummary, Path], None], action: str, path: Path) -> bool:
+        """Save through the export service (never over the database's own files), then say where
+        the file went."""
         assert self.current is not None
-        made = self.current
-        return self._save(
-            lambda: summary_csv.write(made.summary, made.rule, path),
-            summary.SummaryExport.SAVED_CSV,
-            "Save the figures",
-            path,
+        made = self.current.made
+        saved = call_service(
+            self, self.workspace, lambda session: save(session, self.actor, made, path), action=action
         )
-
-    def _save(self, write: Callable[[], None], how: summary.SummaryExport, action: str, path: Path) -> bool:
-        """Write a file, put the saving in the audit trail, then say where it went; never over
-        the database's own files."""
-        if self.workspace.is_own_file(path):
-            text = f"{path.name} is Linkworker's own data: choose another name for the summary."
-            self._not_done(action, text)
-            return False
-        try:
-            write()
-        except OSError as error:
-            self._not_saved(action, error.strerror or str(error))
-            return False
-        if not self._record(how, action):
-            return False
-        self.saved.show_saved(path)
-        return True
-
-    def _record(self, how: summary.SummaryExport, action: str) -> bool:
-        assert self.current is not None
-        made = self.current.summary
-        outcome = call_service(
-            self,
-            self.workspace,
-            lambda session: summary.record_export(session, self.actor, made, how),
-            action=action,
-        )
-        return outcome.ok
-
-    def _not_saved(self, action: str, reason: str) -> None:
-        self._not_done(action, f"The file could not be saved there ({reason}). Choose another folder.")
+        if saved.ok:
+            self.saved.show_saved(path)
+        return saved.ok
 
     def _not_done(self, action: str, text: str) -> None:
         show_message(self, f"{action}: not done", text, QMessageBox.Icon.Warning)
