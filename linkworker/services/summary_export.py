@@ -40,11 +40,12 @@ def make(
     month: date,
     practice_ids: Sequence[int] | None,
     *,
-    pcn_id: int,
+    pcn_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> MadeSummary:
-    """The summary of ``month`` for the PCN (or the chosen practices of it), rendered."""
+    """The summary of ``month`` for the actor's PCN (or, for an administrator of a shared server,
+    ``pcn_id``), or for the chosen practices of it, rendered."""
     from linkworker.reports import summary_pdf  # ReportLab: loaded when a summary is first made
 
     rule = disclosure.rule_for(session, actor, pcn_id)
