@@ -30,9 +30,9 @@ from ics_copies import Timing, timed
 from sqlalchemy import func, select
 
 from linkworker.domain.referrals import CaseStatus
-from linkworker.services import case_record
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.cases import case_record
+from linkworker.services.cases.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral, ReferralNeed
 

@@ -31,7 +31,7 @@ from linkworker.domain import deprivation
 from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Role
 from linkworker.reports import icb_pdf, summary_pdf
-from linkworker.services import icb, summary
+from linkworker.services.summary import icb, summary
 from linkworker.store.database import Database
 from linkworker.store.models import (
     Patient,

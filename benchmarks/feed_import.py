@@ -42,10 +42,10 @@ from PySide6.QtWidgets import QApplication
 
 from linkworker import config
 from linkworker.services.access import DataAccess
-from linkworker.services.directory_feeds import FeedImportResult
+from linkworker.services.directory.directory_feeds import FeedImportResult
 from linkworker.services.workspace import Workspace
-from linkworker.ui.directory_import_view import DirectoryImportView
-from linkworker.ui.jobs import Job
+from linkworker.ui.directory.directory_import_view import DirectoryImportView
+from linkworker.ui.widgets.jobs import Job
 
 MANAGER, MANAGER_PASSWORD = "manager", "harbour kettle meadow"
 LINKWORKER = Path(sys.executable).with_name("linkworker")

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from linkworker.demo import open_demo
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import caseload
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import CaseloadQuery
+from linkworker.services.cases import caseload
+from linkworker.services.cases.caseload import CaseloadQuery
 from linkworker.store.database import Database, open_database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import Referral, UserAccount

@@ -32,8 +32,8 @@ from linkworker import catalogues
 from linkworker.demo.names import NamePools, landline, mobile, street_address
 from linkworker.domain.nhs_number import formatted, synthetic_numbers
 from linkworker.domain.people import Sex
-from linkworker.services import referral_import
 from linkworker.services.actor import Actor
+from linkworker.services.cases import referral_import
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
 

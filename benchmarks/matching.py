@@ -47,8 +47,8 @@ from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.matching import MatchCriteria
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
-from linkworker.services import matching, needs
 from linkworker.services.actor import Actor
+from linkworker.services.cases import matching, needs
 from linkworker.store.database import Database
 from linkworker.store.models import Referral, ReferralNeed, Service
 

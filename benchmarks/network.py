@@ -29,9 +29,9 @@ import ics_copies  # benchmarks/ics_copies.py, beside this file
 from ics_copies import Timing, timed
 
 from linkworker.domain.roles import Role
-from linkworker.services import network
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey
+from linkworker.services.cases.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey
+from linkworker.services.network import network
 from linkworker.store.database import Database
 
 TABLE = ics_copies.Table(name_width=46, target_ms=100.0)

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import QApplication, QProgressBar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from linkworker.services import postcodes
+from linkworker.services.directory import postcodes
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import PostcodePoint
-from linkworker.ui.jobs import JobControl, run_job
+from linkworker.ui.widgets.jobs import JobControl, run_job
 
 COLUMNS = (
     "pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1m", "osnrth1m", "osgrdind", "ctry",

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database, open_postgres, open_sqlite
 
 PASSWORD = "benchmark batteries included"

@@ -30,10 +30,10 @@ from pathlib import Path
 
 from linkworker import config
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody
 from linkworker.services.access import DataAccess
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser
+from linkworker.services.administration import key_custody
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.users import NewUser
 from linkworker.store import key_slots
 from linkworker.store.database_key import DatabaseKey
 from linkworker.store.key_slots import KeySlots

@@ -76,7 +76,7 @@ app.exec()
 )
 
 # The real command (``linkworker.cli.main``), watched through an import hook that wraps
-# ``AppFlow.start`` once ``linkworker.ui.app`` has loaded, so the watching changes no import.
+# ``AppFlow.start`` once ``linkworker.ui.shell.app`` has loaded, so the watching changes no import.
 APP = (
     _COMMON
     + """
@@ -117,7 +117,7 @@ def press(flow):
     dialog.try_sign_in()
 class Hook(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name != "linkworker.ui.app":
+        if name != "linkworker.ui.shell.app":
             return None
         sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Role
 from linkworker.reports import summary_pdf
-from linkworker.services import summary
+from linkworker.services.summary import summary
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Referral
 

@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import today
 from linkworker.services.actor import Actor
+from linkworker.services.cases import today
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral, UserAccount
 

@@ -28,7 +28,7 @@ def test_the_checks_pass() -> None:
     [
         ("domain", "linkworker.store.database", "The domain is pure rules"),
         ("ui", "sqlalchemy", "The UI imports no store and no SQLAlchemy"),
-        ("services", "linkworker.ui.errors", "Services import no UI"),
+        ("services", "linkworker.ui.widgets.errors", "Services import no UI"),
         ("reports", "linkworker.store.models", "Reports import no services, store"),
     ],
 )

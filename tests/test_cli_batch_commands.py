@@ -18,8 +18,8 @@ from linkworker.cli import batch as batch_commands
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.roles import Role
 from linkworker.interchange import summary_csv
-from linkworker.services import disclosure, summary
 from linkworker.services.actor import Actor
+from linkworker.services.summary import disclosure, summary
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PostcodePoint, Practice, Referral, Service
 from tests.conftest import MANAGER_PASSWORD, WORKER_PASSWORD

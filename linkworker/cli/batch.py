@@ -30,9 +30,9 @@ from linkworker.wording import counted, verb
 if TYPE_CHECKING:
     from linkworker.services.access import DataAccess, SignedIn
     from linkworker.services.actor import Actor
-    from linkworker.services.organisation import PracticeSummary
-    from linkworker.services.referral_import import ImportPreview
-    from linkworker.services.summary import Scope
+    from linkworker.services.administration.organisation import PracticeSummary
+    from linkworker.services.cases.referral_import import ImportPreview
+    from linkworker.services.summary.summary import Scope
     from linkworker.store.database import Database, Location
 
 EXIT_ENVIRONMENT = 2
@@ -468,7 +468,7 @@ def _refuse_over_inputs(
 def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import referrals``: the preview's report, then the import (see IMPORT_HELP)."""
     from linkworker.domain.errors import ValidationError
-    from linkworker.services import referral_import
+    from linkworker.services.cases import referral_import
 
     rejected: Path | None = arguments.rejected
     if rejected is not None:
@@ -508,7 +508,7 @@ def _import_referrals(arguments: argparse.Namespace, batch: Batch) -> int:
 def _save_rejected(batch: Batch, actor: Actor, checked: ImportPreview, path: Path) -> None:
     """The rejected rows saved to ``path``; when there are none, an earlier list there removed
     (so it cannot be fixed and imported by mistake). The report says which."""
-    from linkworker.services import referral_import
+    from linkworker.services.cases import referral_import
 
     if checked.rejected or checked.name_changes:
         with batch.database.session() as session:
@@ -523,7 +523,7 @@ def _save_rejected(batch: Batch, actor: Actor, checked: ImportPreview, path: Pat
 
 def _import_postcodes(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import postcodes``: the ONS postcode directory into the lookup, with progress."""
-    from linkworker.services import postcodes
+    from linkworker.services.directory import postcodes
 
     shown = [0]
 
@@ -557,7 +557,7 @@ def _path_or_address(text: str) -> Path | str:
 
 def _import_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import directory``: the preview's report, then the import (DIRECTORY_IMPORT_HELP)."""
-    from linkworker.services import directory_import
+    from linkworker.services.directory import directory_import
 
     if isinstance(arguments.path, str):
         return _import_directory_feed(arguments, batch)
@@ -586,7 +586,7 @@ def _import_directory_feed(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker import directory https://...``: the feed read from the web, its report, then
     the import as a saved feed (what it added, updated and closed)."""
     from linkworker.interchange.oruk_feed import shown_address
-    from linkworker.services import directory_feeds, directory_import
+    from linkworker.services.directory import directory_feeds, directory_import
 
     base = directory_feeds.check_address(arguments.path)  # a mistyped address costs no sign-in
     actor = batch.sign_in()
@@ -628,7 +628,7 @@ def _import_practice_populations(arguments: argparse.Namespace, batch: Batch) ->
 
 def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker export directory``: the directory as ORUK JSON or CSV tables."""
-    from linkworker.services import directory_export
+    from linkworker.services.directory import directory_export
 
     _refuse_over_inputs(batch, arguments.path, "", NOTHING_WRITTEN)
     actor = batch.sign_in()
@@ -643,7 +643,7 @@ def _export_directory(arguments: argparse.Namespace, batch: Batch) -> int:
 
 def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker export calendar``: open follow-ups as an .ics file (CALENDAR_EXPORT_HELP)."""
-    from linkworker.services import calendar_export
+    from linkworker.services.cases import calendar_export
 
     _refuse_over_inputs(batch, arguments.file, "", NOTHING_WRITTEN)
     start = arguments.start or date.today()
@@ -666,7 +666,7 @@ def _export_calendar(arguments: argparse.Namespace, batch: Batch) -> int:
 
 def _report_summary(arguments: argparse.Namespace, batch: Batch) -> int:
     """``linkworker report``: the month's summary as a PDF, and a CSV if asked (REPORT_HELP)."""
-    from linkworker.services import summary, summary_export
+    from linkworker.services.summary import summary, summary_export
 
     if arguments.out is not None:
         _refuse_over_inputs(batch, arguments.out, "--out", NOTHING_WRITTEN)
@@ -716,7 +716,7 @@ def _report_to_folder(arguments: argparse.Namespace, batch: Batch, actor: Actor)
     practice --practices names, as a PDF and a CSV, built in one unit of work (so the database's
     pages stay read between summaries). Every code is checked before anything is written."""
     from linkworker.domain.errors import ValidationError
-    from linkworker.services import summary, summary_export
+    from linkworker.services.summary import summary, summary_export
 
     folder: Path = arguments.out_dir.expanduser()
     if not folder.is_dir():

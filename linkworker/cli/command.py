@@ -129,7 +129,7 @@ def _prepared(folders: config.Folders, url: str | None) -> config.Folders:
 
 def _show_in_window(message: str) -> None:
     """Opening the app from a shortcut has no terminal to print to: show the message as well."""
-    from linkworker.ui.app import can_show_window, show_startup_error
+    from linkworker.ui.shell.app import can_show_window, show_startup_error
 
     if can_show_window():
         show_startup_error(message)
@@ -170,7 +170,7 @@ def _warn_about_key(database: Database) -> None:
 def _open_window(access: DataAccess, sign_in_hint: str | None, config_folder: Path) -> int:
     logging.getLogger("linkworker").info("Opening the window on %s", access.description)
     sys.excepthook = app_logging.log_uncaught
-    from linkworker.ui.app import run_app
+    from linkworker.ui.shell.app import run_app
 
     return run_app(access, sign_in_hint=sign_in_hint, config_folder=config_folder)
 

@@ -145,7 +145,7 @@ def run(arguments: argparse.Namespace, folders: config.Folders, url: str | None)
 
 
 def _back_up(arguments: argparse.Namespace, batch: Batch) -> int:
-    from linkworker.services import backup
+    from linkworker.services.administration import backup
 
     actor = batch.sign_in()
     result = backup.back_up(batch.database, actor, arguments.to, keep=arguments.keep)
@@ -165,7 +165,7 @@ def _back_up(arguments: argparse.Namespace, batch: Batch) -> int:
 
 
 def _export_key(arguments: argparse.Namespace, batch: Batch) -> int:
-    from linkworker.services import key_custody
+    from linkworker.services.administration import key_custody
     from linkworker.store import recovery_code
     from linkworker.whole_file import write_whole
 
@@ -198,8 +198,8 @@ def _recovery_sheet(code: str, where: str) -> bytes:
 
 
 def _restore(arguments: argparse.Namespace, folders: config.Folders, url: str | None) -> int:
-    from linkworker.services import backup
     from linkworker.services.access import DataAccess
+    from linkworker.services.administration import backup
 
     if url:
         return _no_secret("a shared PostgreSQL database is restored on the server (see docs/deployment.md).")

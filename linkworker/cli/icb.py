@@ -50,7 +50,7 @@ def report_icb(arguments: argparse.Namespace, batch: SignedInRun) -> int:
     from linkworker.domain import icb as icb_figures
     from linkworker.interchange import icb_csv
     from linkworker.reports import icb_pdf
-    from linkworker.services import icb
+    from linkworker.services.summary import icb
 
     out: Path | None = arguments.out
     if out is None:

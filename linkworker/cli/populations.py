@@ -52,7 +52,7 @@ def add_import_parser(kind: Callable[[str, str, str], argparse.ArgumentParser]) 
 
 def run_import(arguments: argparse.Namespace, batch: Batch) -> int:
     """The import with progress in tenths, then its report (PRACTICE_POPULATIONS_HELP)."""
-    from linkworker.services import practice_populations
+    from linkworker.services.directory import practice_populations
 
     shown = [0]
 

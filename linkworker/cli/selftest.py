@@ -161,9 +161,9 @@ def _create_database(scratch: _Scratch) -> Outcome:
 def _write_and_read_back(scratch: _Scratch) -> Outcome:
     """Set up a PCN through the services, close the file, reopen it and sign in."""
     from linkworker.domain.roles import Role
-    from linkworker.services.organisation import NewPractice, SetupRequest, current_pcn, set_up
+    from linkworker.services.administration.organisation import NewPractice, SetupRequest, current_pcn, set_up
+    from linkworker.services.administration.users import NewUser
     from linkworker.services.signing_in import sign_in
-    from linkworker.services.users import NewUser
     from linkworker.store.database import open_sqlite
 
     if not scratch.database_ready:

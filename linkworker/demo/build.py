@@ -53,11 +53,13 @@ from linkworker.domain.directory import ServiceStatus
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.roles import Role
-from linkworker.services import audit, key_custody, practice_populations
+from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, SetupRequest, needs_setup, set_up
-from linkworker.services.postcodes import refresh_districts
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration import key_custody
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, needs_setup, set_up
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.directory import practice_populations
+from linkworker.services.directory.postcodes import refresh_districts
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import AuditEvent, Pcn, Practice, UserAccount

@@ -1,7 +1,7 @@
 """The letter back to the GP and referrer, as an A4 PDF made with ReportLab.
 
 Its sections follow the PRSB Social Prescribing Information Standard's "Message back to GP and
-referrer" (see linkworker.services.gp_record). Every page carries the person's name, NHS number
+referrer" (see linkworker.services.cases.gp_record). Every page carries the person's name, NHS number
 and date of birth, as clinical letters do, so a loose page can still be filed to the right
 record, and "Page n of m", so a missing page is noticed.
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from linkworker.services import key_custody, organisation
-from linkworker.services.organisation import SetupRequest
+from linkworker.services.administration import key_custody, organisation
+from linkworker.services.administration.organisation import SetupRequest
 
 if TYPE_CHECKING:
     from linkworker.store.database import Database

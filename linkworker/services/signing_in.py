@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from linkworker.domain import accounts, passwords
 from linkworker.domain.accounts import Attempts
 from linkworker.domain.roles import Role
-from linkworker.services import audit, key_custody
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.administration import key_custody
 from linkworker.services.errors import WRONG, SignInFailed, SignInThrottled
 from linkworker.store.key_slots import name_tag, normalised_name
 from linkworker.store.models import AuditEvent, UserAccount, utc_now

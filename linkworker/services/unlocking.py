@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from linkworker.services import audit, signing_in, users
+from linkworker.services import audit, signing_in
 from linkworker.services.access import (
     MUST_CHOOSE_FIRST,
     NOT_THE_RECOVERY_KEY,
@@ -22,8 +22,9 @@ from linkworker.services.access import (
     SignedIn,
 )
 from linkworker.services.actor import Actor
+from linkworker.services.administration import users
+from linkworker.services.administration.organisation import needs_setup
 from linkworker.services.errors import SignInFailed, SignInThrottled
-from linkworker.services.organisation import needs_setup
 from linkworker.store import recovery_code
 from linkworker.store.database import Database, open_database, open_sqlite_with_key
 from linkworker.store.database_key import DatabaseKey, KeyOrigin

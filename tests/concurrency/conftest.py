@@ -12,8 +12,8 @@ import pytest
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database, open_postgres, open_sqlite
 from tests.services.casework_builder import new_case
 from tests.ui.conftest import messages, styled  # noqa: F401  (the window tests' fixtures, for the screens here)

@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from linkworker.services import case_record, casework
 from linkworker.services.actor import Actor
+from linkworker.services.cases import case_record, casework
 from linkworker.services.signing_in import sign_in
 from linkworker.store.database import Database, open_sqlite
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.referrals import CaseStatus, ClosingReason
-from linkworker.services import casework
-from linkworker.services.case_record import CaseHeader, open_case
-from linkworker.services.casework import CaseChanged, PlanText
+from linkworker.services.cases import casework
+from linkworker.services.cases.case_record import CaseHeader, open_case
+from linkworker.services.cases.casework import CaseChanged, PlanText
 from linkworker.store.models import AuditEvent, Referral, StatusChange, SupportPlan
 from tests.concurrency.conftest import Desk, at_the_same_moment
 from tests.services.casework_builder import past_status

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.referrals import CaseStatus, ClosingReason
-from linkworker.services import casework
-from linkworker.services.case_record import CaseHeader, open_case
-from linkworker.services.casework import PlanText
+from linkworker.services.cases import casework
+from linkworker.services.cases.case_record import CaseHeader, open_case
+from linkworker.services.cases.casework import PlanText
 from linkworker.services.workspace import Workspace
-from linkworker.ui.case_dialogs import AssignWorkerDialog, MoveStatusDialog
-from linkworker.ui.case_view import CaseView
+from linkworker.ui.cases.case_dialogs import AssignWorkerDialog, MoveStatusDialog
+from linkworker.ui.cases.case_view import CaseView
 from tests.concurrency.conftest import Desk
 from tests.ui.conftest import Messages
 

@@ -14,13 +14,13 @@ from sqlalchemy import event, func, select
 
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.referrals import CaseStatus
-from linkworker.services import connections
-from linkworker.services.connections import ConnectionChanged
+from linkworker.services.cases import connections
+from linkworker.services.cases.connections import ConnectionChanged
 from linkworker.services.errors import ServiceError
 from linkworker.services.workspace import Workspace
 from linkworker.store.models import AuditEvent, Connection, Referral
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.connections_panel import RecordOutcomeDialog
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.connections_panel import RecordOutcomeDialog
 from tests.concurrency.conftest import Desk, at_the_same_moment
 from tests.services.casework_builder import connection
 from tests.ui.conftest import Messages

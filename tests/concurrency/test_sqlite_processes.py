@@ -12,15 +12,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import casework
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
+from linkworker.services.cases import casework
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.workspace import Workspace
 from linkworker.store import database as store_database
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.errors import DatabaseLocked
 from linkworker.store.models import AuditEvent, CaseNote
-from linkworker.ui.case_dialogs import AddNoteDialog
+from linkworker.ui.cases.case_dialogs import AddNoteDialog
 from tests.concurrency.processes import Worker, share_key
 from tests.conftest import _set_up_pcn
 from tests.services.casework_builder import new_case

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from linkworker import config
 from linkworker.domain.audit_chain import ChainedEvent, seal
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody
 from linkworker.services.access import DataAccess
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration import key_custody
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import AuditChainHead, AuditEvent, UserAccount
 from tests.e2e.command import Command, Result

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
-from linkworker.services.people import create_person
+from linkworker.services.cases.people import create_person
 from linkworker.store.models import Patient, PersonNameChange, Referral
 from tests.conftest import WORKER_PASSWORD, _set_up_pcn
 from tests.e2e.command import Command, EncryptedTemplate

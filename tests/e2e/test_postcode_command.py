@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from linkworker.services import postcodes
+from linkworker.services.directory import postcodes
 from linkworker.store import secrets
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.database_key import keyring_name

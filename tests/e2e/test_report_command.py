@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
 from linkworker.interchange import summary_csv
-from linkworker.services import disclosure, summary
 from linkworker.services.signing_in import sign_in
+from linkworker.services.summary import disclosure, summary
 from linkworker.store import secrets
 from linkworker.store.database import open_sqlite
 from linkworker.store.database_key import keyring_name

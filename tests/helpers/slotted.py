@@ -9,10 +9,11 @@ from pathlib import Path
 from sqlalchemy import update
 
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, signing_in, users
+from linkworker.services import signing_in
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
-from linkworker.services.users import NewUser
+from linkworker.services.administration import key_custody, users
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.users import NewUser
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.models import UserAccount
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD

@@ -26,8 +26,8 @@ from linkworker.interchange.oruk import (
     Term,
 )
 from linkworker.interchange.oruk_csv import read_csv_folder, write_csv_folder
-from linkworker.services import directory_export
 from linkworker.services.actor import Actor
+from linkworker.services.directory import directory_export
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service, ServiceLocation, ServiceSchedule
 from tests.interchange.test_oruk_csv_datapackage import carried

@@ -11,7 +11,7 @@ from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.measures import Ons4Question as Q
 from linkworker.domain.measures import ons4_band, parse_swemwbs
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
-from linkworker.services.gp_record import (
+from linkworker.services.cases.gp_record import (
     ContactCount,
     EpisodeStatus,
     GpCode,

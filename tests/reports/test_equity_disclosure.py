@@ -28,7 +28,7 @@ from linkworker.domain.disclosure import shown, threshold_rule
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import Kind, Summary
 from linkworker.services.actor import Actor
-from linkworker.services.summary import build
+from linkworker.services.summary.summary import build
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, PostcodePoint, Practice, PracticePopulation, ServiceLocation
 from tests.reports.summary_records import clear

@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.reports import gp_letter
 from linkworker.reports.gp_letter import render
-from linkworker.services.gp_record import EpisodeStatus, GpLetter
+from linkworker.services.cases.gp_record import EpisodeStatus, GpLetter
 from tests.reports.letters import EMPTY, LETTER, long_letter
 
 # The sections of the PRSB "message back to GP and referrer", as the letter heads them.

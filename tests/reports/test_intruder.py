@@ -35,9 +35,9 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import Figure, Kind, Summary, count, share
 from linkworker.interchange.summary_csv import write as write_csv
 from linkworker.services.actor import Actor
-from linkworker.services.disclosure import rule_for
 from linkworker.services.errors import ServiceError
-from linkworker.services.summary import build
+from linkworker.services.summary.disclosure import rule_for
+from linkworker.services.summary.summary import build
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Practice
 from tests.reports.intruder import (

@@ -22,7 +22,7 @@ from linkworker.domain.summary import Figure, Kind, Summary
 from linkworker.interchange.summary_csv import TOTAL
 from linkworker.interchange.summary_csv import write as write_csv
 from linkworker.services.actor import Actor
-from linkworker.services.summary import build
+from linkworker.services.summary.summary import build
 from linkworker.store.database import Database
 from tests.reports.summary_records import (
     KEY_FIGURES,

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp
 from tests.services.casework_builder import new_case

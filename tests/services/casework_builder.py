@@ -18,7 +18,7 @@ from linkworker.domain.intake import ReferralDetails
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.services.actor import Actor
-from linkworker.services.referrals import create_referral
+from linkworker.services.cases.referrals import create_referral
 from linkworker.store.database import Database
 from linkworker.store.models import (
     CaseNote,

@@ -21,7 +21,7 @@ from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Patient, Pcn, Practice, Referral, UserAccount
 from tests.conftest import WORKER_PASSWORD

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linkworker.services import directory_import
 from linkworker.services.actor import Actor
-from linkworker.services.directory_import import DirectoryImportResult
+from linkworker.services.directory import directory_import
+from linkworker.services.directory.directory_import import DirectoryImportResult
 from linkworker.store.database import Database
 
 FEEDS = Path(__file__).resolve().parents[1] / "interchange" / "oruk"

@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import select, update
 
 from linkworker.domain.roles import Role
-from linkworker.services import key_custody, signing_in, unlocking, users
+from linkworker.services import signing_in, unlocking
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
+from linkworker.services.administration import key_custody, users
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, set_up
+from linkworker.services.administration.users import NewUser
 from linkworker.services.errors import ServiceError, SignInFailed
-from linkworker.services.organisation import NewPractice, SetupRequest, set_up
 from linkworker.services.signing_in import SignInThrottled
-from linkworker.services.users import NewUser
 from linkworker.store import key_slots, secrets
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.database_key import keyring_name

@@ -23,12 +23,14 @@ from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
 from linkworker.interchange.spreadsheet_cells import restore
-from linkworker.services import audit, audit_trail, follow_ups
+from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.audit_trail import TrailFilter, TrailPage
-from linkworker.services.case_record import open_case
+from linkworker.services.administration import audit_trail
+from linkworker.services.administration.audit_trail import TrailFilter, TrailPage
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import follow_ups
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.errors import Cancelled, NotFound, PermissionDenied
-from linkworker.services.users import NewUser, create_user
 from linkworker.store import key_slots
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, Referral, UserAccount

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import audit, backup
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.administration import backup
 from linkworker.services.errors import PermissionDenied, ServiceError
 from linkworker.store.database import Database, open_sqlite, open_sqlite_with_key
 from linkworker.store.database_key import DatabaseKey

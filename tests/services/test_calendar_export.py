@@ -15,7 +15,7 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.calendar_export import (
+from linkworker.services.cases.calendar_export import (
     CalendarNotSaved,
     CalendarRequest,
     default_request,

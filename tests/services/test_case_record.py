@@ -16,8 +16,8 @@ from linkworker.domain.people import ContactMethod
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import AssignmentRecord, CaseRecord, TimelineKind, open_case
-from linkworker.services.casework import PlanText, add_plan_review, assign_worker, save_support_plan
+from linkworker.services.cases.case_record import AssignmentRecord, CaseRecord, TimelineKind, open_case
+from linkworker.services.cases.casework import PlanText, add_plan_review, assign_worker, save_support_plan
 from linkworker.services.errors import PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent

@@ -25,12 +25,12 @@ from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.person import search_key
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Role
-from linkworker.services import caseload
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import caseload
+from linkworker.services.cases.caseload import UNASSIGNED, CaseloadQuery, Scope, SortKey, StatusGroup
 from linkworker.services.errors import PermissionDenied
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,

@@ -9,8 +9,8 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from linkworker.domain.roles import Role
-from linkworker.services import caseload
-from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.cases import caseload
+from linkworker.services.cases.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
 from tests.services.network_builder import TODAY, build_network

@@ -17,8 +17,9 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import PATH, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CaseHeader, open_case
-from linkworker.services.casework import (
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases.case_record import CaseHeader, open_case
+from linkworker.services.cases.casework import (
     CASE_ENDED,
     CaseEnded,
     ContactEntry,
@@ -33,9 +34,8 @@ from linkworker.services.casework import (
     record_measure,
     save_support_plan,
 )
+from linkworker.services.cases.follow_ups import NewFollowUp, complete, schedule
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
-from linkworker.services.follow_ups import NewFollowUp, complete, schedule
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,

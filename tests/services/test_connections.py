@@ -23,8 +23,8 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
-from linkworker.services.connections import (
+from linkworker.services.cases.case_record import open_case
+from linkworker.services.cases.connections import (
     ConnectionChanged,
     ServiceUsage,
     make_connection,

@@ -15,10 +15,12 @@ from linkworker.domain.casework import ContactKind
 from linkworker.domain.gp_codes import reaches
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import gp_record, network, summary
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
-from linkworker.services.casework import CaseChanged, ContactEntry, add_contact
+from linkworker.services.cases import gp_record
+from linkworker.services.cases.case_record import open_case
+from linkworker.services.cases.casework import CaseChanged, ContactEntry, add_contact
+from linkworker.services.network import network
+from linkworker.services.summary import summary
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Contact, Referral, StatusChange
 from tests.services.casework_builder import new_case, past_status

@@ -18,12 +18,12 @@ from linkworker.domain.intake import PersonDetails, ReferralDetails, parse_perso
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.referrals import ReferralSource, Urgency
 from linkworker.domain.roles import Role
-from linkworker.services import corrections, gp_record, people, referrals
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CorrectionRecord, TimelineKind, open_case
-from linkworker.services.corrections import ConsentDays, DetailsChanged, PersonSheet, ReferralSheet
+from linkworker.services.cases import corrections, gp_record, people, referrals
+from linkworker.services.cases.case_record import CorrectionRecord, TimelineKind, open_case
+from linkworker.services.cases.corrections import ConsentDays, DetailsChanged, PersonSheet, ReferralSheet
+from linkworker.services.cases.needs import add_local_need, set_local_need_active
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.needs import add_local_need, set_local_need_active
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,

@@ -31,12 +31,13 @@ from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import ENDED, CaseStatus, ClosingReason, can_move
 from linkworker.domain.roles import Role
 from linkworker.domain.working_days import bank_holidays, is_working_day
-from linkworker.services import gp_record, postcodes, practice_populations
 from linkworker.services.actor import Actor
-from linkworker.services.needs import local_needs
-from linkworker.services.organisation import NewPractice, add_practice
+from linkworker.services.administration.organisation import NewPractice, add_practice
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import gp_record
+from linkworker.services.cases.needs import local_needs
+from linkworker.services.directory import postcodes, practice_populations
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser, create_user
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import (

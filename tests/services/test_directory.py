@@ -19,10 +19,10 @@ from linkworker.domain.errors import FormErrors
 from linkworker.domain.roles import Permission, Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
-from linkworker.services import directory
 from linkworker.services.actor import Actor
-from linkworker.services.connections import ServiceUsage
-from linkworker.services.directory import DirectoryQuery, SortKey
+from linkworker.services.cases.connections import ServiceUsage
+from linkworker.services.directory import directory
+from linkworker.services.directory.directory import DirectoryQuery, SortKey
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Service, ServiceSchedule, ServiceTaxonomy

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
 from linkworker.interchange.oruk import Term
-from linkworker.services import directory_export, directory_import
 from linkworker.services.actor import Actor
-from linkworker.services.directory_import import ImportRefused
+from linkworker.services.directory import directory_export, directory_import
+from linkworker.services.directory.directory_import import ImportRefused
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service, ServiceLocation, TaxonomyMapping
 from tests.interchange.oruk_records import (

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
 from linkworker.interchange.oruk import export_id
-from linkworker.services import directory_export, directory_import
 from linkworker.services.actor import Actor
+from linkworker.services.directory import directory_export, directory_import
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service, ServiceNeed
 from tests.interchange.oruk_standard import page_errors, service_errors, table_errors

@@ -9,10 +9,10 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import directory_feeds
 from linkworker.services.actor import Actor
-from linkworker.services.directory_feeds import FeedImportResult
-from linkworker.services.directory_import import ImportRefused
+from linkworker.services.directory import directory_feeds
+from linkworker.services.directory.directory_feeds import FeedImportResult
+from linkworker.services.directory.directory_import import ImportRefused
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service
 from tests.interchange.test_oruk_feed import QUICK, OrukServer, records, service_record

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
 from linkworker.interchange.oruk import Term
-from linkworker.services import directory_import, taxonomy
 from linkworker.services.actor import Actor
-from linkworker.services.directory_import import ImportRefused
+from linkworker.services.directory import directory_import, taxonomy
+from linkworker.services.directory.directory_import import ImportRefused
 from linkworker.services.errors import Cancelled
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Service, ServiceNeed, ServiceTaxonomy, TaxonomyMapping

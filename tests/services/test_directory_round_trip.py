@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from linkworker.domain.roles import Role
-from linkworker.services import directory_export
 from linkworker.services.actor import Actor
+from linkworker.services.directory import directory_export
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Service
 from tests.interchange.oruk_generated import kept_fields, services

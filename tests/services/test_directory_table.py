@@ -16,8 +16,8 @@ from linkworker.domain.ranking import DirectoryTable
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
-from linkworker.services import directory, directory_table, taxonomy
 from linkworker.services.actor import Actor
+from linkworker.services.directory import directory, directory_table, taxonomy
 from linkworker.store.database import Database
 from linkworker.store.models import Service, ServiceTaxonomy
 from tests.services.matching_builder import EVENINGS, HOME, MORNINGS, Spec, add_services

@@ -11,9 +11,10 @@ from linkworker.domain.disclosure import NHS_DIGITAL, shown
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
 from linkworker.domain.summary import count
-from linkworker.services import audit, disclosure
+from linkworker.services import audit
 from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, PermissionDenied
+from linkworker.services.summary import disclosure
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn
 

@@ -18,16 +18,16 @@ from linkworker.domain.follow_ups import Due, FollowUpState, attendance_check_da
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import (
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases.case_record import (
     FollowUpEvent,
     FollowUpRecord,
     FollowUpStep,
     TimelineKind,
     open_case,
 )
-from linkworker.services.casework import CASE_ENDED, move_status
-from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
-from linkworker.services.follow_ups import (
+from linkworker.services.cases.casework import CASE_ENDED, move_status
+from linkworker.services.cases.follow_ups import (
     FollowUpChanged,
     NewFollowUp,
     attendance_check,
@@ -36,7 +36,7 @@ from linkworker.services.follow_ups import (
     reschedule,
     schedule,
 )
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, FollowUp, Pcn, Referral, UserAccount
 from tests.services.casework_builder import new_case

@@ -17,10 +17,9 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.measures import Ons4Band, Ons4Question
 from linkworker.domain.referrals import CaseStatus, ClosingReason, ReferralSource, Urgency
 from linkworker.domain.roles import Role
-from linkworker.services import casework, gp_record
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound, PermissionDenied
-from linkworker.services.gp_record import (
+from linkworker.services.cases import casework, gp_record
+from linkworker.services.cases.gp_record import (
     ContactCount,
     EpisodeStatus,
     GpCode,
@@ -32,7 +31,8 @@ from linkworker.services.gp_record import (
     PracticeName,
     ServiceLink,
 )
-from linkworker.services.needs import add_local_need
+from linkworker.services.cases.needs import add_local_need
+from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, GpCodeEntry, Referral, StatusChange
 from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode, nhs_number_for, noon

@@ -28,8 +28,8 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import Summary
 from linkworker.interchange import icb_csv
 from linkworker.reports import icb_pdf
-from linkworker.services import icb, summary
 from linkworker.services.actor import Actor
+from linkworker.services.summary import icb, summary
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, PracticePopulation, UserAccount
 from tests.reports.summary_records import clear

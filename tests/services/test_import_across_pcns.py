@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv
-from linkworker.services import people, referral_import
 from linkworker.services.actor import Actor
+from linkworker.services.cases import people, referral_import
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Pcn, Practice, Referral, UserAccount
 from tests.interchange.files import csv_bytes, row

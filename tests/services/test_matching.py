@@ -14,9 +14,9 @@ from linkworker.domain.errors import FormErrors
 from linkworker.domain.matching import MatchCriteria, Nearness
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
-from linkworker.services import matching
 from linkworker.services.actor import Actor
-from linkworker.services.directory_table import directory_table
+from linkworker.services.cases import matching
+from linkworker.services.directory.directory_table import directory_table
 from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import Service

@@ -18,16 +18,16 @@ from linkworker.domain.name_change import PersonName
 from linkworker.domain.referrals import ReferralSource
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import TimelineKind, open_case
-from linkworker.services.errors import PermissionDenied, StaleEdit
-from linkworker.services.people import (
+from linkworker.services.cases.case_record import TimelineKind, open_case
+from linkworker.services.cases.people import (
     NO_CHANGE_OF_NAME,
     PersonSummary,
     change_name,
     create_person,
     find_people,
 )
-from linkworker.services.referrals import create_referral, referring_practices
+from linkworker.services.cases.referrals import create_referral, referring_practices
+from linkworker.services.errors import PermissionDenied, StaleEdit
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, PersonNameChange
 

@@ -15,8 +15,7 @@ from linkworker.domain.intake import ReferralDetails
 from linkworker.domain.referrals import ReferralSource
 from linkworker.domain.roles import Permission, Role
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
-from linkworker.services.needs import (
+from linkworker.services.cases.needs import (
     IN_USE,
     LocalNeedSummary,
     Need,
@@ -26,7 +25,8 @@ from linkworker.services.needs import (
     needs_for,
     set_local_need_active,
 )
-from linkworker.services.referrals import create_referral, referring_practices
+from linkworker.services.cases.referrals import create_referral, referring_practices
+from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, LocalNeed, Patient, Pcn
 

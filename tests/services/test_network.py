@@ -14,10 +14,11 @@ from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD, thresho
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Permission, Role
-from linkworker.services import casework, network
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import casework
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
-from linkworker.services.network import OPEN_STATUSES, Chosen, FollowUpLoad, WorkChanged
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.network import network
+from linkworker.services.network.network import OPEN_STATUSES, Chosen, FollowUpLoad, WorkChanged
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, FollowUp, Pcn, Practice, Referral
 from tests.conftest import WORKER_PASSWORD

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import referrals
 from linkworker.services.actor import Actor
-from linkworker.services.casework import assign_worker, move_status
+from linkworker.services.cases import referrals
+from linkworker.services.cases.casework import assign_worker, move_status
 from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, Referral

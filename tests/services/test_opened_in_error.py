@@ -24,10 +24,10 @@ from linkworker.domain.referrals import (
 )
 from linkworker.domain.roles import Role
 from linkworker.reports import gp_letter
-from linkworker.services import caseload, gp_record, network, overview, summary
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import CaseloadQuery, Scope
-from linkworker.services.casework import (
+from linkworker.services.cases import caseload, gp_record
+from linkworker.services.cases.caseload import CaseloadQuery, Scope
+from linkworker.services.cases.casework import (
     ContactEntry,
     MeasureEntry,
     add_contact,
@@ -35,8 +35,10 @@ from linkworker.services.casework import (
     move_status,
     record_measure,
 )
-from linkworker.services.connections import make_connection, record_outcome
-from linkworker.services.follow_ups import NewFollowUp, schedule
+from linkworker.services.cases.connections import make_connection, record_outcome
+from linkworker.services.cases.follow_ups import NewFollowUp, schedule
+from linkworker.services.network import network, overview
+from linkworker.services.summary import summary
 from linkworker.store.database import Database
 from linkworker.store.models import Referral, Service
 from tests.services.casework_builder import new_case

@@ -19,10 +19,10 @@ from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatu
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import gp_record, matching, needs
 from linkworker.services.actor import Actor
-from linkworker.services.casework import ContactEntry, add_contact, move_status
-from linkworker.services.connections import make_connection, record_outcome, service_usage
+from linkworker.services.cases import gp_record, matching, needs
+from linkworker.services.cases.casework import ContactEntry, add_contact, move_status
+from linkworker.services.cases.connections import make_connection, record_outcome, service_usage
 from linkworker.store.database import Database
 from linkworker.store.models import Referral, Service
 from tests.services.casework_builder import new_case

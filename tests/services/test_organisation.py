@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.errors import AlreadySetUp, PermissionDenied, StaleEdit
-from linkworker.services.organisation import (
+from linkworker.services.administration.organisation import (
     IDLE_LOCK_RANGE,
     NewPractice,
     SetupRequest,
@@ -24,8 +23,9 @@ from linkworker.services.organisation import (
     set_practice_active,
     set_up,
 )
+from linkworker.services.administration.users import NewUser
+from linkworker.services.errors import AlreadySetUp, PermissionDenied, StaleEdit
 from linkworker.services.signing_in import sign_in
-from linkworker.services.users import NewUser
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, UserAccount
 

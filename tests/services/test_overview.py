@@ -15,9 +15,9 @@ from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import PATH, CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Role
-from linkworker.services import network
 from linkworker.services.actor import Actor
-from linkworker.services.overview import PracticeCount, overview
+from linkworker.services.network import network
+from linkworker.services.network.overview import PracticeCount, overview
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Pcn, Practice, Referral, Service
 

@@ -36,9 +36,9 @@ from linkworker.domain.name_change import PersonName
 from linkworker.domain.referrals import CaseStatus, ReferralSource
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv
-from linkworker.services import (
-    audit_trail,
-    backup,
+from linkworker.services.actor import Actor
+from linkworker.services.administration import audit_trail, backup
+from linkworker.services.cases import (
     calendar_export,
     case_record,
     caseload,
@@ -48,14 +48,13 @@ from linkworker.services import (
     follow_ups,
     gp_record,
     matching,
-    network,
     people,
     referral_import,
     referrals,
     today,
 )
-from linkworker.services.actor import Actor
 from linkworker.services.errors import NotFound, PermissionDenied
+from linkworker.services.network import network
 from linkworker.store.database import Database
 from linkworker.store.models import (
     AuditEvent,
@@ -571,7 +570,7 @@ def service_functions() -> set[str]:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             own = function.__module__ == module.__name__ and not name.startswith("_")
             if own and "actor" in inspect.signature(function).parameters:
-                found.add(f"{info.name.removeprefix('linkworker.services.')}.{name}")
+                found.add(f"{info.name.rsplit('.', 1)[-1]}.{name}")  # module names are unique
     return found
 
 

@@ -14,8 +14,8 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.roles import Permission, Role
 from linkworker.services.actor import Actor
+from linkworker.services.cases.people import PersonSummary, find_by_nhs_number
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.people import PersonSummary, find_by_nhs_number
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Practice
 

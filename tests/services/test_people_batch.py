@@ -15,8 +15,8 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import set_practice_active
-from linkworker.services.people import create_people, create_person, registered_practices
+from linkworker.services.administration.organisation import set_practice_active
+from linkworker.services.cases.people import create_people, create_person, registered_practices
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Pcn, Practice
 

@@ -18,9 +18,9 @@ from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
 from linkworker.domain.referrals import ReferralSource
 from linkworker.domain.roles import Permission, Role
 from linkworker.services.actor import Actor
+from linkworker.services.cases.people import PersonSummary, create_person, find_people
+from linkworker.services.cases.referrals import create_referral, referring_practices
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.people import PersonSummary, create_person, find_people
-from linkworker.services.referrals import create_referral, referring_practices
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Pcn, Practice
 

@@ -11,9 +11,20 @@ from sqlalchemy.orm import Session
 from linkworker.domain.roles import Permission, Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.administration.organisation import (
+    NewPractice,
+    add_practice,
+    list_practices,
+    set_practice_active,
+)
+from linkworker.services.administration.users import (
+    NewUser,
+    create_user,
+    list_users,
+    reset_password,
+    set_active,
+)
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.organisation import NewPractice, add_practice, list_practices, set_practice_active
-from linkworker.services.users import NewUser, create_user, list_users, reset_password, set_active
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Practice, UserAccount
 

@@ -28,8 +28,8 @@ from linkworker.domain.name_change import PersonName
 from linkworker.domain.referrals import ReferralSource
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.people import change_name, create_people, create_person, registered_practices
-from linkworker.services.referrals import create_referral, referring_practices
+from linkworker.services.cases.people import change_name, create_people, create_person, registered_practices
+from linkworker.services.cases.referrals import create_referral, referring_practices
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, PersonNameChange, Referral
 

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 
 from linkworker.domain.deprivation import IMD_2019, IMD_2025, AreaRank
 from linkworker.domain.roles import Role
-from linkworker.services import postcodes
 from linkworker.services.actor import Actor
-from linkworker.services.errors import Cancelled, PermissionDenied
-from linkworker.services.postcodes import (
+from linkworker.services.directory import postcodes
+from linkworker.services.directory.postcodes import (
     DISTRICT,
     POSTCODE,
     Located,
@@ -25,6 +24,7 @@ from linkworker.services.postcodes import (
     import_file,
     locate,
 )
+from linkworker.services.errors import Cancelled, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PostcodePoint
 from tests.interchange.postcode_files import (

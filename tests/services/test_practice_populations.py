@@ -12,15 +12,15 @@ from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.interchange.practice_population_csv import PopulationRow, Problem
-from linkworker.services import practice_populations
 from linkworker.services.actor import Actor
-from linkworker.services.errors import Cancelled, PermissionDenied
-from linkworker.services.practice_populations import (
+from linkworker.services.directory import practice_populations
+from linkworker.services.directory.practice_populations import (
     ExtractHeld,
     PopulationFileRefused,
     PopulationImport,
     import_file,
 )
+from linkworker.services.errors import Cancelled, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, PracticePopulation
 from tests.interchange.population_files import SAMPLE, row, write

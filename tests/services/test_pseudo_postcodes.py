@@ -14,8 +14,9 @@ from sqlalchemy import select
 from linkworker.domain.matching import MatchCriteria, Nearness
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import parse_referral_csv
-from linkworker.services import directory_import, matching, postcodes, referral_import
 from linkworker.services.actor import Actor
+from linkworker.services.cases import matching, referral_import
+from linkworker.services.directory import directory_import, postcodes
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, PostcodePoint, Service, ServiceLocation
 from tests.interchange.files import csv_bytes, row

@@ -17,16 +17,16 @@ from sqlalchemy import func, select
 from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv, read_referral_file
-from linkworker.services import referral_import
 from linkworker.services.actor import Actor
-from linkworker.services.errors import Cancelled, PermissionDenied
-from linkworker.services.people import create_person
-from linkworker.services.referral_import import (
+from linkworker.services.cases import referral_import
+from linkworker.services.cases.people import create_person
+from linkworker.services.cases.referral_import import (
     IMPORTED_BEFORE,
     ImportPreview,
     ImportRefused,
     ImportResult,
 )
+from linkworker.services.errors import Cancelled, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Practice, Referral, ReferralNeed, StatusChange
 from tests.interchange.files import HEADER, NUMBERS, csv_bytes, row

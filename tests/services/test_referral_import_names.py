@@ -16,10 +16,10 @@ from linkworker.domain.intake import PersonDetails
 from linkworker.domain.name_change import PersonName
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import ReferralFile, parse_referral_csv, read_referral_file
-from linkworker.services import referral_import
 from linkworker.services.actor import Actor
-from linkworker.services.people import PersonSummary, create_person
-from linkworker.services.referral_import import ImportPreview, ImportRefused, ImportResult
+from linkworker.services.cases import referral_import
+from linkworker.services.cases.people import PersonSummary, create_person
+from linkworker.services.cases.referral_import import ImportPreview, ImportRefused, ImportResult
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, PersonNameChange, Referral
 from tests.interchange.files import HEADER, NUMBERS, csv_bytes, row

@@ -16,11 +16,10 @@ from linkworker.domain.intake import PersonDetails, ReferralDetails, ReferralEnt
 from linkworker.domain.referrals import CaseStatus, ReferralSource, Urgency
 from linkworker.domain.roles import Permission, Role
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound, PermissionDenied
-from linkworker.services.needs import add_local_need, need_labels, set_local_need_active
-from linkworker.services.organisation import set_practice_active
-from linkworker.services.people import create_people, create_person
-from linkworker.services.referrals import (
+from linkworker.services.administration.organisation import set_practice_active
+from linkworker.services.cases.needs import add_local_need, need_labels, set_local_need_active
+from linkworker.services.cases.people import create_people, create_person
+from linkworker.services.cases.referrals import (
     AlreadyImported,
     NewReferral,
     ReferralSummary,
@@ -29,6 +28,7 @@ from linkworker.services.referrals import (
     imported_keys,
     referring_practices,
 )
+from linkworker.services.errors import NotFound, PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Practice, Referral, ReferralNeed, StatusChange
 

@@ -16,10 +16,11 @@ from sqlalchemy import delete, select
 from sqlcipher3 import dbapi2
 
 from linkworker.domain.roles import Role
-from linkworker.services import backup, casework, users
 from linkworker.services.access import DataAccess
+from linkworker.services.administration import backup, users
+from linkworker.services.administration.users import NewUser
+from linkworker.services.cases import casework
 from linkworker.services.errors import PermissionDenied, ServiceError, SignInFailed
-from linkworker.services.users import NewUser
 from linkworker.store.errors import (
     CorruptDatabase,
     DatabaseLocked,

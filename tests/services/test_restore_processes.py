@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from linkworker.domain.roles import Role
-from linkworker.services import backup, key_custody
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
+from linkworker.services.administration import backup, key_custody
 from linkworker.store.database import Database
 from linkworker.store.errors import DatabaseLocked
 from linkworker.store.models import CaseNote

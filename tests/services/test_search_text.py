@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Role
-from linkworker.services import audit_trail, caseload, directory, people
 from linkworker.services.actor import Actor
+from linkworker.services.administration import audit_trail
+from linkworker.services.cases import caseload, people
+from linkworker.services.directory import directory
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
 

@@ -16,9 +16,9 @@ from linkworker.domain import accounts, passwords
 from linkworker.domain.roles import Role
 from linkworker.services import audit, signing_in
 from linkworker.services.actor import Actor
+from linkworker.services.administration.users import list_users, reset_password, set_active
 from linkworker.services.errors import SignInFailed
 from linkworker.services.signing_in import SignInThrottled, must_change_password, sign_in
-from linkworker.services.users import list_users, reset_password, set_active
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, UserAccount, utc_now
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD

@@ -21,10 +21,12 @@ from linkworker.domain.breakdowns import Count
 from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.roles import Role
-from linkworker.services import connections, directory, needs, network, overview
 from linkworker.services.actor import Actor
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import connections, needs
+from linkworker.services.directory import directory
 from linkworker.services.errors import PermissionDenied
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.network import network, overview
 from linkworker.store.database import Database
 from linkworker.store.models import Connection, FollowUp, Referral, Service
 from tests.conftest import WORKER_PASSWORD

@@ -48,9 +48,9 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import ENDING_LABELS, Figure, FigureTable, Kind, Summary
 from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.cases.needs import add_local_need, set_local_need_active
 from linkworker.services.errors import Cancelled, GroupRefused, NotFound, PermissionDenied
-from linkworker.services.needs import add_local_need, set_local_need_active
-from linkworker.services.summary import SummaryExport, build, record_export, scopes
+from linkworker.services.summary.summary import SummaryExport, build, record_export, scopes
 from linkworker.store.database import Database
 from linkworker.store.models import (
     Connection,

@@ -32,7 +32,7 @@ from linkworker.domain.roles import Role
 from linkworker.domain.summary import FigureTable, Summary
 from linkworker.interchange.summary_csv import write as write_csv
 from linkworker.services.actor import Actor
-from linkworker.services.summary import build
+from linkworker.services.summary.summary import build
 from linkworker.store.database import Database
 from linkworker.store.models import (
     Patient,

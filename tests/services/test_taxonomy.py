@@ -9,8 +9,9 @@ from sqlalchemy import select
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.roles import Permission, Role
 from linkworker.interchange.oruk import NEEDS_VOCABULARY, Term
-from linkworker.services import needs, taxonomy
 from linkworker.services.actor import Actor
+from linkworker.services.cases import needs
+from linkworker.services.directory import taxonomy
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Service, ServiceNeed, TaxonomyMapping

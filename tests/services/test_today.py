@@ -11,8 +11,9 @@ from linkworker.domain.errors import ValidationError
 from linkworker.domain.referrals import CaseStatus, Urgency
 from linkworker.domain.roles import Role
 from linkworker.domain.working_days import add_working_days
-from linkworker.services import audit, today
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.cases import today
 from linkworker.services.errors import PermissionDenied
 from linkworker.store.database import Database
 from linkworker.store.models import Contact, FollowUp, Referral

@@ -16,10 +16,8 @@ from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
-from linkworker.services.errors import NotFound, PermissionDenied, SignInFailed, StaleEdit
-from linkworker.services.organisation import NewPractice, SetupRequest, needs_setup, set_up
-from linkworker.services.signing_in import sign_in
-from linkworker.services.users import (
+from linkworker.services.administration.organisation import NewPractice, SetupRequest, needs_setup, set_up
+from linkworker.services.administration.users import (
     AccountChange,
     NewUser,
     UserSummary,
@@ -31,6 +29,8 @@ from linkworker.services.users import (
     set_active,
     update_account,
 )
+from linkworker.services.errors import NotFound, PermissionDenied, SignInFailed, StaleEdit
+from linkworker.services.signing_in import sign_in
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, UserAccount
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD, _set_up_pcn

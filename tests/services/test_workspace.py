@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import update
 
 from linkworker.domain.roles import Role
-from linkworker.services import organisation
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice
+from linkworker.services.administration import organisation
+from linkworker.services.administration.organisation import NewPractice
 from linkworker.services.workspace import ACCOUNT_CHANGED, AccountChanged, Unit, Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, UserAccount

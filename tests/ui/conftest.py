@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.ui import wheel_guard
-from linkworker.ui.app import apply_style
+from linkworker.ui.shell.app import apply_style
+from linkworker.ui.widgets import wheel_guard
 from tests.conftest import _set_up_pcn
 
 

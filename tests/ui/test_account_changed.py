@@ -12,7 +12,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import ACCOUNT_CHANGED, Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import UserAccount
-from linkworker.ui.today_view import TodayView
+from linkworker.ui.cases.today_view import TodayView
 from tests.ui.conftest import Messages
 
 

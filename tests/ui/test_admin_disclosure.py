@@ -9,12 +9,13 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Role
-from linkworker.services import audit, disclosure
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.summary import disclosure
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.admin_view import AdminView, DisclosureTab
-from linkworker.ui.main_window import MainWindow
+from linkworker.ui.administration.admin_view import AdminView, DisclosureTab
+from linkworker.ui.shell.main_window import MainWindow
 from tests.ui.conftest import Messages
 
 

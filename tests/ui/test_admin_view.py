@@ -7,18 +7,19 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import organisation, signing_in, users
+from linkworker.services import signing_in
 from linkworker.services.actor import Actor
+from linkworker.services.administration import organisation, users
 from linkworker.services.errors import SignInFailed
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.admin_dialogs import (
+from linkworker.ui.administration.admin_dialogs import (
     AddPracticeDialog,
     AddUserDialog,
     ReactivateUserDialog,
     ResetPasswordDialog,
 )
-from linkworker.ui.admin_view import AdminView, RecordTab
+from linkworker.ui.administration.admin_view import AdminView, RecordTab
 from tests.conftest import WORKER_PASSWORD
 from tests.ui.conftest import Messages
 

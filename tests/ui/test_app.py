@@ -16,9 +16,9 @@ from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database, open_sqlite
-from linkworker.ui.app import AppFlow, run_app, style_sheet
-from linkworker.ui.models import PracticeDraftModel
-from linkworker.ui.sign_in import SignInDialog
+from linkworker.ui.shell.app import AppFlow, run_app, style_sheet
+from linkworker.ui.shell.sign_in import SignInDialog
+from linkworker.ui.widgets.models import PracticeDraftModel
 from tests.conftest import MANAGER_PASSWORD
 from tests.ui.conftest import Messages
 

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration.users import NewUser, create_user
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral, UserAccount
-from linkworker.ui.case_dialogs import AssignWorkerDialog
-from linkworker.ui.case_view import CaseView
+from linkworker.ui.cases.case_dialogs import AssignWorkerDialog
+from linkworker.ui.cases.case_view import CaseView
 from tests.conftest import WORKER_PASSWORD
 from tests.services.casework_builder import new_case
 from tests.services.network_builder import TODAY

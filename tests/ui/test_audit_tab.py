@@ -14,18 +14,19 @@ from pytestqt.qtbot import QtBot, SignalBlocker
 from sqlalchemy import select, text
 
 from linkworker.domain.roles import Role
-from linkworker.services import audit, audit_trail
+from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.audit_trail import TrailFilter
-from linkworker.services.case_record import open_case
+from linkworker.services.administration import audit_trail
+from linkworker.services.administration.audit_trail import TrailFilter
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.errors import ServiceError
-from linkworker.services.users import NewUser, create_user
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
-from linkworker.ui import jobs
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.audit_tab import EN_DASH, AuditTab
+from linkworker.ui.administration.admin_view import AdminView
+from linkworker.ui.administration.audit_tab import EN_DASH, AuditTab
+from linkworker.ui.widgets import jobs
 from tests.services.casework_builder import new_case
 from tests.ui.conftest import Messages
 

@@ -17,7 +17,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.calendar_export_dialog import NAMES_WARNING, CalendarExportDialog
+from linkworker.ui.cases.calendar_export_dialog import NAMES_WARNING, CalendarExportDialog
 from tests.services.calendar_cases import CalendarCases, calendar_cases
 
 

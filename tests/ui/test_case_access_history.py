@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.audit_tab import EN_DASH
-from linkworker.ui.case_access_history import CaseAccessHistory
-from linkworker.ui.case_view import CaseView
+from linkworker.ui.administration.audit_tab import EN_DASH
+from linkworker.ui.cases.case_access_history import CaseAccessHistory
+from linkworker.ui.cases.case_view import CaseView
 from tests.services.casework_builder import new_case
 from tests.ui.conftest import Messages
 

@@ -18,15 +18,15 @@ from sqlalchemy import select
 
 from linkworker.domain.intake import parse_person
 from linkworker.domain.roles import Role
-from linkworker.services import corrections
 from linkworker.services.actor import Actor
+from linkworker.services.cases import corrections
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed
-from linkworker.ui.case_tabs import CaseTab
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.correction_dialogs import PersonDialog, ReferralDialog
-from linkworker.ui.letter_preview import LetterPreviewDialog
+from linkworker.ui.cases.case_tabs import CaseTab
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.correction_dialogs import PersonDialog, ReferralDialog
+from linkworker.ui.cases.letter_preview import LetterPreviewDialog
 from tests.services.casework_builder import new_case
 from tests.ui.conftest import Messages
 from tests.ui.test_wheel_guard import guarded_fields, turn_wheel, value_of

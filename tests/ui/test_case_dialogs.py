@@ -15,14 +15,14 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.casework import ContactKind, Instrument, MeasureStage
 from linkworker.domain.measures import Ons4Question
 from linkworker.domain.roles import Role
-from linkworker.services import casework
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import CaseHeader, CaseRecord, open_case
-from linkworker.services.casework import PlanText
+from linkworker.services.cases import casework
+from linkworker.services.cases.case_record import CaseHeader, CaseRecord, open_case
+from linkworker.services.cases.casework import PlanText
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.case_dialogs import AddContactDialog, PlanReviewDialog, RecordMeasureDialog
-from linkworker.ui.date_field import DateField
+from linkworker.ui.cases.case_dialogs import AddContactDialog, PlanReviewDialog, RecordMeasureDialog
+from linkworker.ui.widgets.date_field import DateField
 from tests.services.casework_builder import new_case
 
 CLICK = Qt.MouseButton.LeftButton

@@ -13,7 +13,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.case_tabs import CaseTabs
+from linkworker.ui.cases.case_tabs import CaseTabs
 from tests.services.casework_builder import new_case
 
 

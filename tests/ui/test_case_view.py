@@ -17,14 +17,14 @@ from linkworker.domain.directory import ConnectionStatus
 from linkworker.domain.measures import Ons4Question
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import casework
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
-from linkworker.services.casework import PlanText
+from linkworker.services.cases import casework
+from linkworker.services.cases.case_record import open_case
+from linkworker.services.cases.casework import PlanText
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
-from linkworker.ui.case_dialogs import (
+from linkworker.ui.cases.case_dialogs import (
     AddContactDialog,
     AddNoteDialog,
     AssignWorkerDialog,
@@ -32,7 +32,7 @@ from linkworker.ui.case_dialogs import (
     PlanReviewDialog,
     RecordMeasureDialog,
 )
-from linkworker.ui.case_view import CaseView
+from linkworker.ui.cases.case_view import CaseView
 from tests.services.casework_builder import (
     connection,
     new_case,

@@ -15,10 +15,10 @@ from linkworker.domain import nhs_number
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.cases.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.caseload_model import COLUMNS, REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
+from linkworker.ui.cases.caseload_model import COLUMNS, REFERRAL_ID_ROLE, SORT_KEYS, CaseloadModel
 from tests.ui.caseload_cases import NEED_CODES, NEED_LABELS, Made, is_open, make_cases
 from tests.ui.conftest import Messages
 

@@ -13,11 +13,11 @@ from linkworker.domain import nhs_number
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import SortKey
+from linkworker.services.cases.caseload import SortKey
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.caseload_model import PAGE_SIZE, SORT_KEYS
-from linkworker.ui.caseload_view import CaseloadView, count_text
+from linkworker.ui.cases.caseload_model import PAGE_SIZE, SORT_KEYS
+from linkworker.ui.cases.caseload_view import CaseloadView, count_text
 from tests.ui.caseload_cases import NEED_CODES, NEED_LABELS, Made, is_open, make_cases
 from tests.ui.conftest import Messages
 

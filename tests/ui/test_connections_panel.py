@@ -15,15 +15,15 @@ from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.directory import ConnectionStatus as S
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import connections
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
+from linkworker.services.cases import connections
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Connection
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.connections_panel import ConnectDialog, ConnectionsPanel, RecordOutcomeDialog
-from linkworker.ui.match_view import MatchView
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.connections_panel import ConnectDialog, ConnectionsPanel, RecordOutcomeDialog
+from linkworker.ui.cases.match_view import MatchView
 from tests.services.casework_builder import connection, new_case, past_status
 from tests.services.matching_builder import (
     HOME,

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFormLayout, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.errors import ValidationError
-from linkworker.ui.date_field import DateField
-from linkworker.ui.forms import FormFields
+from linkworker.ui.widgets.date_field import DateField
+from linkworker.ui.widgets.forms import FormFields
 
 TODAY = date.today()
 # The calendar is a pop-up window: the offscreen platform the tests use cannot raise it or give

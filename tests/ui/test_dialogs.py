@@ -9,7 +9,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.dialogs import ChangePasswordDialog
+from linkworker.ui.widgets.dialogs import ChangePasswordDialog
 
 
 def test_messages_beside_fields_are_never_drawn_over_the_next_field(

@@ -16,8 +16,8 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.directory_import_view import DirectoryImportView
-from linkworker.ui.jobs import Job
+from linkworker.ui.directory.directory_import_view import DirectoryImportView
+from linkworker.ui.widgets.jobs import Job
 from tests.interchange.test_oruk_feed import OrukServer, records, service_record
 from tests.ui.conftest import Messages
 

@@ -15,8 +15,8 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.directory_import_view import DirectoryImportView
-from linkworker.ui.jobs import Job
+from linkworker.ui.directory.directory_import_view import DirectoryImportView
+from linkworker.ui.widgets.jobs import Job
 from tests.interchange.oruk_standard import service_errors
 from tests.services.matching_builder import Spec, add_services
 from tests.services.oruk_feeds import PAGE, TABLES

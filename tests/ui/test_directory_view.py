@@ -14,13 +14,18 @@ from sqlalchemy import update
 
 from linkworker.domain.roles import Role
 from linkworker.domain.service_entry import ServiceEntry
-from linkworker.services import directory
 from linkworker.services.actor import Actor
-from linkworker.services.directory import DirectoryQuery
+from linkworker.services.directory import directory
+from linkworker.services.directory.directory import DirectoryQuery
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.directory_view import MARKS_COLUMN, SERVICE_ID_ROLE, DirectoryModel, DirectoryView
+from linkworker.ui.directory.directory_view import (
+    MARKS_COLUMN,
+    SERVICE_ID_ROLE,
+    DirectoryModel,
+    DirectoryView,
+)
 
 ENTRY = ServiceEntry(organisation_name="Kent Walks", name="Walk", needs=("loneliness",), cost_kind="free")
 

@@ -13,13 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.domain.service_entry import ServiceEntry
-from linkworker.services import directory, organisation
 from linkworker.services.actor import Actor
+from linkworker.services.administration import organisation
+from linkworker.services.directory import directory
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.empty_state import EmptyState
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.service_editor import ServiceEditorDialog
+from linkworker.ui.directory.service_editor import ServiceEditorDialog
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.widgets.empty_state import EmptyState
 from tests.services.casework_builder import new_case
 
 ENTRY = ServiceEntry(organisation_name="Kent Walks", name="Walk", needs=("loneliness",), cost_kind="free")

@@ -9,16 +9,17 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.errors import ValidationError
 from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.roles import Permission, Role
-from linkworker.services import organisation, people
 from linkworker.services.actor import Actor
+from linkworker.services.administration import organisation
+from linkworker.services.administration.organisation import NewPractice
+from linkworker.services.cases import people
 from linkworker.services.errors import NotFound, PermissionDenied, StaleEdit
-from linkworker.services.organisation import NewPractice
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.errors import StoreError
-from linkworker.ui.errors import call_service, refusal_heading, refusal_text
-from linkworker.ui.forms import FormFields
-from linkworker.ui.jobs import run_job
+from linkworker.ui.widgets.errors import call_service, refusal_heading, refusal_text
+from linkworker.ui.widgets.forms import FormFields
+from linkworker.ui.widgets.jobs import run_job
 from tests.ui.conftest import Messages
 
 

@@ -18,17 +18,17 @@ from linkworker.domain.intake import PersonDetails
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.casework import move_status
-from linkworker.services.people import create_person
+from linkworker.services.cases.casework import move_status
+from linkworker.services.cases.people import create_person
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
-from linkworker.ui.case_dialogs import AddContactDialog, MoveStatusDialog
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.caseload_view import CaseloadView
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.network_view import NetworkView
-from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.cases.case_dialogs import AddContactDialog, MoveStatusDialog
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.caseload_view import CaseloadView
+from linkworker.ui.cases.referral_form import NewReferralView
+from linkworker.ui.network.network_view import NetworkView
+from linkworker.ui.shell.main_window import MainWindow
 from tests.services.casework_builder import new_case, synthetic_nhs_number
 from tests.ui.caseload_cases import Made, is_open, make_cases
 

@@ -18,16 +18,16 @@ from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.follow_ups import QuickPick, quick_pick
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import casework, follow_ups
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import FollowUpRecord, open_case
-from linkworker.services.follow_ups import NewFollowUp
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import casework, follow_ups
+from linkworker.services.cases.case_record import FollowUpRecord, open_case
+from linkworker.services.cases.follow_ups import NewFollowUp
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.follow_up_dialogs import (
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.follow_up_dialogs import (
     CancelFollowUpDialog,
     CompleteFollowUpDialog,
     RescheduleFollowUpDialog,

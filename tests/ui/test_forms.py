@@ -24,8 +24,8 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.ui.date_field import DateField
-from linkworker.ui.forms import FormFields
+from linkworker.ui.widgets.date_field import DateField
+from linkworker.ui.widgets.forms import FormFields
 from tests.ui.test_referral_form import open_view
 
 CLICK = Qt.MouseButton.LeftButton

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from linkworker.domain.casework import ContactKind
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import casework
 from linkworker.services.actor import Actor
+from linkworker.services.cases import casework
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, GpCodeEntry, Referral
-from linkworker.ui.gp_panel import CodeRow, GpCodesPanel, day_text
-from linkworker.ui.letter_preview import LetterPreviewDialog
+from linkworker.ui.cases.gp_panel import CodeRow, GpCodesPanel, day_text
+from linkworker.ui.cases.letter_preview import LetterPreviewDialog
 from tests.reports.gp_episode import FULL, Episode, Reached, Step, add_episode
 
 REFERRAL_CODE = "871731000000106"

@@ -20,7 +20,7 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.help_window import (
+from linkworker.ui.shell.help_window import (
     AboutDialog,
     ShortcutsDialog,
     UserGuideWindow,
@@ -28,7 +28,7 @@ from linkworker.ui.help_window import (
     licence,
     shortcut_rows,
 )
-from linkworker.ui.main_window import MainWindow
+from linkworker.ui.shell.main_window import MainWindow
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # The offscreen platform the tests use cannot bring a window to the front; real ones can.

@@ -20,7 +20,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Pcn, Practice, UserAccount
-from linkworker.ui.icb_view import IcbView
+from linkworker.ui.summary.icb_view import IcbView
 from tests.services.casework_builder import new_case
 
 WAIT_MS = 30_000

@@ -15,20 +15,21 @@ from shiboken6 import isValid
 from sqlalchemy import update
 
 from linkworker.domain.roles import Role
-from linkworker.services import audit, organisation
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.administration import organisation
 from linkworker.services.errors import ServiceError
 from linkworker.services.session_lock import MAX_WRONG_TRIES
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import UserAccount
-from linkworker.ui.dialogs import ChangePasswordDialog
-from linkworker.ui.errors import show_message
-from linkworker.ui.idle_lock import LOCKED_TITLE, READ_MINUTES_EVERY_S, LockScreen
-from linkworker.ui.jobs import run_job
-from linkworker.ui.letter_preview import open_letter
-from linkworker.ui.locking_tab import LockingTab
-from linkworker.ui.main_window import MainWindow, Timings
+from linkworker.ui.administration.locking_tab import LockingTab
+from linkworker.ui.cases.letter_preview import open_letter
+from linkworker.ui.shell.idle_lock import LOCKED_TITLE, READ_MINUTES_EVERY_S, LockScreen
+from linkworker.ui.shell.main_window import MainWindow, Timings
+from linkworker.ui.widgets.dialogs import ChangePasswordDialog
+from linkworker.ui.widgets.errors import show_message
+from linkworker.ui.widgets.jobs import run_job
 from tests.conftest import ADMIN_PASSWORD, MANAGER_PASSWORD, WORKER_PASSWORD
 from tests.reports.gp_episode import FULL, add_episode
 from tests.ui.conftest import Messages

@@ -17,10 +17,10 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.directory_import_view import DirectoryImportView
-from linkworker.ui.import_screen import ImportScreen
-from linkworker.ui.import_view import ImportView
-from linkworker.ui.main_window import MainWindow
+from linkworker.ui.cases.import_view import ImportView
+from linkworker.ui.directory.directory_import_view import DirectoryImportView
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.widgets.import_screen import ImportScreen
 from tests.interchange.files import csv_bytes, row
 from tests.services.oruk_feeds import PAGE
 from tests.ui.conftest import Messages

@@ -17,8 +17,8 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Referral
-from linkworker.ui.import_view import ImportView
-from linkworker.ui.jobs import Job
+from linkworker.ui.cases.import_view import ImportView
+from linkworker.ui.widgets.jobs import Job
 from tests.interchange.files import HEADER, csv_bytes, row
 from tests.ui.conftest import Messages
 

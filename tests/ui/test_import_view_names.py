@@ -16,10 +16,10 @@ from linkworker.domain.intake import PersonDetails
 from linkworker.domain.roles import Role
 from linkworker.interchange.referral_csv import read_referral_file
 from linkworker.services.actor import Actor
-from linkworker.services.people import create_person
+from linkworker.services.cases.people import create_person
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, PersonNameChange
-from linkworker.ui.import_view import ImportView
+from linkworker.ui.cases.import_view import ImportView
 from tests.interchange.files import NUMBERS, row
 from tests.ui.conftest import Messages
 from tests.ui.test_import_view import WAIT_MS, finish, view_for, written

@@ -20,7 +20,7 @@ from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.errors import StoreError
 from linkworker.store.models import AuditEvent
-from linkworker.ui.jobs import Job, JobControl, run_job
+from linkworker.ui.widgets.jobs import Job, JobControl, run_job
 from tests.ui.conftest import Messages
 
 WAIT_MS = 10_000

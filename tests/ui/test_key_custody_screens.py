@@ -30,12 +30,12 @@ from linkworker.store.database import Database
 from linkworker.store.database_key import keyring_name
 from linkworker.store.key_slots import KeySlots
 from linkworker.store.models import AuditEvent
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.app import AppFlow
-from linkworker.ui.key_custody_tab import KeysTab
-from linkworker.ui.models import PracticeDraftModel
-from linkworker.ui.recovery_dialogs import RecoverPasswordDialog, RecoveryKeyDialog
-from linkworker.ui.sign_in import SignInDialog
+from linkworker.ui.administration.admin_view import AdminView
+from linkworker.ui.administration.key_custody_tab import KeysTab
+from linkworker.ui.shell.app import AppFlow
+from linkworker.ui.shell.recovery_dialogs import RecoverPasswordDialog, RecoveryKeyDialog
+from linkworker.ui.shell.sign_in import SignInDialog
+from linkworker.ui.widgets.models import PracticeDraftModel
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD, _set_up_pcn
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.slotted import slotted_database

@@ -15,10 +15,10 @@ from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.audit_tab import AuditTab
-from linkworker.ui.gp_panel import GpCodesPanel
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.recovery_dialogs import RecoverPasswordDialog
+from linkworker.ui.administration.audit_tab import AuditTab
+from linkworker.ui.cases.gp_panel import GpCodesPanel
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.shell.recovery_dialogs import RecoverPasswordDialog
 from tests.services.casework_builder import new_case
 
 # Words that keep their capital inside a sentence: names, acronyms, and what the app calls itself.

@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from linkworker.domain.roles import Role
 from linkworker.reports import gp_letter
-from linkworker.services import gp_record
 from linkworker.services.actor import Actor
+from linkworker.services.cases import gp_record
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Referral
-from linkworker.ui.letter_preview import LetterPreviewDialog, open_letter
+from linkworker.ui.cases.letter_preview import LetterPreviewDialog, open_letter
 from tests.reports.gp_episode import FULL, add_episode
 
 

@@ -14,23 +14,24 @@ from sqlalchemy import func, select, update
 
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
-from linkworker.services import audit, signing_in, today
+from linkworker.services import audit, signing_in
 from linkworker.services.actor import Actor
+from linkworker.services.cases import today
 from linkworker.services.errors import SignInFailed
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
 from linkworker.store.models import AuditEvent, FollowUp, Patient
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.calendar_export_dialog import CalendarExportDialog
-from linkworker.ui.case_tabs import CaseTab, CaseTabs
-from linkworker.ui.caseload_view import CaseloadView
-from linkworker.ui.dialogs import ChangePasswordDialog
-from linkworker.ui.import_view import ImportView
-from linkworker.ui.main_window import MainWindow, Timings
-from linkworker.ui.match_view import MatchView
-from linkworker.ui.needs_admin import NeedsAdmin
-from linkworker.ui.referral_form import NewReferralView
-from linkworker.ui.today_view import FirstContactWaitDialog, TodayView
+from linkworker.ui.administration.admin_view import AdminView
+from linkworker.ui.administration.needs_admin import NeedsAdmin
+from linkworker.ui.cases.calendar_export_dialog import CalendarExportDialog
+from linkworker.ui.cases.case_tabs import CaseTab, CaseTabs
+from linkworker.ui.cases.caseload_view import CaseloadView
+from linkworker.ui.cases.import_view import ImportView
+from linkworker.ui.cases.match_view import MatchView
+from linkworker.ui.cases.referral_form import NewReferralView
+from linkworker.ui.cases.today_view import FirstContactWaitDialog, TodayView
+from linkworker.ui.shell.main_window import MainWindow, Timings
+from linkworker.ui.widgets.dialogs import ChangePasswordDialog
 from tests.conftest import ADMIN_PASSWORD, _set_up_pcn
 from tests.helpers.fake_keyring import NoKeyring
 from tests.services.casework_builder import new_case

@@ -21,12 +21,12 @@ from linkworker.domain.person import age_on
 from linkworker.domain.roles import Role
 from linkworker.domain.schedule import TimeSlot
 from linkworker.services.actor import Actor
-from linkworker.services.matching import MAX_MATCHES
+from linkworker.services.cases.matching import MAX_MATCHES
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Connection, FollowUp, Referral
-from linkworker.ui.follow_up_dialogs import ScheduleFollowUpDialog
-from linkworker.ui.match_view import (
+from linkworker.ui.cases.follow_up_dialogs import ScheduleFollowUpDialog
+from linkworker.ui.cases.match_view import (
     CHOOSE_HINT,
     CLOSED_HINT,
     REASON_COLUMN,

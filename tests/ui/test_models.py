@@ -7,11 +7,11 @@ from pytestqt.modeltest import ModelTester
 
 from linkworker.domain.breakdowns import Count, exact
 from linkworker.domain.roles import Role
-from linkworker.services import audit_trail, organisation, users
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice
+from linkworker.services.administration import audit_trail, organisation, users
+from linkworker.services.administration.organisation import NewPractice
 from linkworker.store.database import Database
-from linkworker.ui.models import (
+from linkworker.ui.widgets.models import (
     AUDIT_COLUMNS,
     PRACTICE_COLUMNS,
     USER_COLUMNS,

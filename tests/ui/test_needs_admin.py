@@ -11,11 +11,11 @@ from sqlalchemy import select
 from linkworker import catalogues
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.needs import add_local_need, set_local_need_active
+from linkworker.services.cases.needs import add_local_need, set_local_need_active
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import LocalNeed
-from linkworker.ui.needs_admin import NeedsAdmin
+from linkworker.ui.administration.needs_admin import NeedsAdmin
 from tests.ui.conftest import Messages
 
 

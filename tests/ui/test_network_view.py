@@ -16,13 +16,13 @@ from linkworker.domain.breakdowns import reading
 from linkworker.domain.disclosure import NHS_DIGITAL, STARRED, WITHHELD
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import network
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.network import network
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Referral
-from linkworker.ui.caseload_view import CaseloadView
-from linkworker.ui.network_view import NO_ONE, NetworkView
+from linkworker.ui.cases.caseload_view import CaseloadView
+from linkworker.ui.network.network_view import NO_ONE, NetworkView
 from tests.conftest import WORKER_PASSWORD
 from tests.services.network_builder import Network, build_network
 

@@ -17,11 +17,11 @@ from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.intake import case_number
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.today import DueItem, DueNow
+from linkworker.services.cases.today import DueItem, DueNow
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database, open_sqlite
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.notices import (
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.shell.notices import (
     KEY_BANNER,
     DayDismissals,
     DueWatcher,

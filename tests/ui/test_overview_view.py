@@ -12,12 +12,12 @@ from linkworker.domain.nhs_number import synthetic_numbers
 from linkworker.domain.people import EthnicCategory, Sex
 from linkworker.domain.referrals import CaseStatus
 from linkworker.domain.roles import Role
-from linkworker.services import organisation
 from linkworker.services.actor import Actor
+from linkworker.services.administration import organisation
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Patient, Referral
-from linkworker.ui.overview_view import OverviewView
+from linkworker.ui.network.overview_view import OverviewView
 
 
 def add_referrals(database: Database, actor: Actor) -> None:

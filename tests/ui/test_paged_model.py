@@ -15,14 +15,14 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.domain.service_entry import ServiceEntry
-from linkworker.services import directory
 from linkworker.services.actor import Actor
-from linkworker.services.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.cases.caseload import CaseloadQuery, Scope, SortKey, StatusGroup
+from linkworker.services.directory import directory
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.caseload_model import CaseloadModel
-from linkworker.ui.directory_view import MARKS_COLUMN, DirectoryModel
-from linkworker.ui.paged_model import ROW_ID_ROLE, PagedModel, paged_table
+from linkworker.ui.cases.caseload_model import CaseloadModel
+from linkworker.ui.directory.directory_view import MARKS_COLUMN, DirectoryModel
+from linkworker.ui.widgets.paged_model import ROW_ID_ROLE, PagedModel, paged_table
 from tests.ui.caseload_cases import make_cases
 
 ROWS = 12

@@ -9,12 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import postcodes
 from linkworker.services.actor import Actor
+from linkworker.services.directory import postcodes
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.jobs import Job
-from linkworker.ui.postcode_import_view import CANCELLED, PostcodeImportView
+from linkworker.ui.directory.postcode_import_view import CANCELLED, PostcodeImportView
+from linkworker.ui.widgets.jobs import Job
 from tests.interchange.postcode_files import SAMPLE, row, write
 from tests.ui.conftest import Messages
 

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import practice_populations
 from linkworker.services.actor import Actor
+from linkworker.services.directory import practice_populations
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.practice_population_view import PracticePopulationView
+from linkworker.ui.directory.practice_population_view import PracticePopulationView
 from tests.interchange.population_files import SAMPLE, row, write, zipped
 from tests.ui.conftest import Messages
 

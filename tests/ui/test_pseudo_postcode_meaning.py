@@ -9,11 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import open_case
+from linkworker.services.cases.case_record import open_case
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.case_sections import PersonPanel
-from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.cases.case_sections import PersonPanel
+from linkworker.ui.cases.referral_form import NewReferralView
 from tests.services.matching_builder import person_case
 
 

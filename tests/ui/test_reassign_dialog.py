@@ -17,14 +17,15 @@ from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.disclosure import STARRED
 from linkworker.domain.referrals import CaseStatus, ClosingReason
 from linkworker.domain.roles import Role
-from linkworker.services import casework, network
-from linkworker.services.network import OPEN_STATUSES, MovableCase, MovableFollowUp
-from linkworker.services.users import NewUser, create_user
+from linkworker.services.administration.users import NewUser, create_user
+from linkworker.services.cases import casework
+from linkworker.services.network import network
+from linkworker.services.network.network import OPEN_STATUSES, MovableCase, MovableFollowUp
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import FollowUp, Referral
-from linkworker.ui.network_view import NetworkView
-from linkworker.ui.reassign_dialog import CASE_COLUMNS, NO_ONE, ChoiceModel, ReassignDialog, moved_text
+from linkworker.ui.cases.reassign_dialog import CASE_COLUMNS, NO_ONE, ChoiceModel, ReassignDialog, moved_text
+from linkworker.ui.network.network_view import NetworkView
 from tests.conftest import WORKER_PASSWORD
 from tests.services.network_builder import TODAY, Network, build_network
 from tests.ui.conftest import Messages

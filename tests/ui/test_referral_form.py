@@ -17,12 +17,12 @@ from linkworker.domain.intake import PersonDetails
 from linkworker.domain.person import age_text
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.needs import add_local_need
-from linkworker.services.people import PersonSummary, create_person
+from linkworker.services.cases.needs import add_local_need
+from linkworker.services.cases.people import PersonSummary, create_person
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, Patient, Referral, ReferralNeed
-from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.cases.referral_form import NewReferralView
 from tests.ui.conftest import Messages
 
 FIRST, SECOND, THIRD = islice(nhs_number.synthetic_numbers(83_000), 3)

@@ -13,8 +13,8 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import PersonNameChange, Referral
-from linkworker.ui.case_view import CaseView
-from linkworker.ui.referral_form import NewReferralView
+from linkworker.ui.cases.case_view import CaseView
+from linkworker.ui.cases.referral_form import NewReferralView
 from tests.ui.test_referral_form import FIRST, click, fill_referral, open_view, orla, rows
 
 QUESTION = "Same NHS number and date of birth, recorded as Orla Fenwick: a change of name?"

@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from linkworker.ui.saved_file import SavedFileNotice
+from linkworker.ui.widgets.saved_file import SavedFileNotice
 from tests.ui.conftest import Messages
 
 

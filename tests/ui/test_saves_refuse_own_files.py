@@ -18,13 +18,13 @@ from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent
-from linkworker.ui.audit_tab import AuditTab
-from linkworker.ui.calendar_export_dialog import CalendarExportDialog
-from linkworker.ui.directory_import_view import DirectoryImportView
-from linkworker.ui.import_view import ImportView
-from linkworker.ui.jobs import Job
-from linkworker.ui.saved_file import SavedFileNotice
-from linkworker.ui.summary_view import SummaryView
+from linkworker.ui.administration.audit_tab import AuditTab
+from linkworker.ui.cases.calendar_export_dialog import CalendarExportDialog
+from linkworker.ui.cases.import_view import ImportView
+from linkworker.ui.directory.directory_import_view import DirectoryImportView
+from linkworker.ui.summary.summary_view import SummaryView
+from linkworker.ui.widgets.jobs import Job
+from linkworker.ui.widgets.saved_file import SavedFileNotice
 from tests.helpers.own_files import assert_still_opens, database_file, own_files
 from tests.interchange.files import csv_bytes, row
 from tests.services.casework_builder import new_case

@@ -18,14 +18,14 @@ from linkworker.domain.breakdowns import rule_reading
 from linkworker.domain.disclosure import NHS_DIGITAL
 from linkworker.domain.roles import Permission, Role
 from linkworker.domain.service_entry import LocationEntry, ScheduleEntry, ServiceEntry
-from linkworker.services import directory
 from linkworker.services.actor import Actor
-from linkworker.services.directory import DirectoryQuery, ServiceDetail
+from linkworker.services.directory import directory
+from linkworker.services.directory.directory import DirectoryQuery, ServiceDetail
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.forms import plain_label
-from linkworker.ui.service_editor import ACCESS_FEATURES, ServiceEditorDialog, SessionRow, VenueRow
+from linkworker.ui.directory.service_editor import ACCESS_FEATURES, ServiceEditorDialog, SessionRow, VenueRow
+from linkworker.ui.widgets.forms import plain_label
 from tests.services.casework_builder import connection, new_case
 from tests.ui.conftest import Messages
 

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QLineEdit, QWizard
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import organisation, signing_in
+from linkworker.services import signing_in
+from linkworker.services.administration import organisation
 from linkworker.services.setting_up import NewDatabase
 from linkworker.store.database import Database
-from linkworker.ui.models import PracticeDraftModel
-from linkworker.ui.setup_wizard import SetupWizard
+from linkworker.ui.shell.setup_wizard import SetupWizard
+from linkworker.ui.widgets.models import PracticeDraftModel
 from tests.ui.conftest import Messages
 
 PASSWORD = "otter lantern biscuit"

@@ -11,7 +11,7 @@ from linkworker.services import audit
 from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
-from linkworker.ui.sign_in import SignInDialog
+from linkworker.ui.shell.sign_in import SignInDialog
 from tests.conftest import WORKER_PASSWORD
 
 

@@ -15,8 +15,8 @@ from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, UserAccount
-from linkworker.ui.app import AppFlow
-from linkworker.ui.choose_password_dialog import ChooseOwnPasswordDialog
+from linkworker.ui.shell.app import AppFlow
+from linkworker.ui.shell.choose_password_dialog import ChooseOwnPasswordDialog
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD
 
 OWN_PASSWORD = "marble teapot horizon"

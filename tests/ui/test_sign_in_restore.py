@@ -17,15 +17,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from linkworker.domain.roles import Role
-from linkworker.services import audit, backup
+from linkworker.services import audit
 from linkworker.services.access import DataAccess
+from linkworker.services.administration import backup
 from linkworker.store import secrets
 from linkworker.store.database_key import keyring_name
 from linkworker.store.key_slots import KeySlots
 from linkworker.store.models import AuditEvent
-from linkworker.ui.app import AppFlow
-from linkworker.ui.recovery_dialogs import RestoreBackupDialog
-from linkworker.ui.sign_in import SignInDialog
+from linkworker.ui.shell.app import AppFlow
+from linkworker.ui.shell.recovery_dialogs import RestoreBackupDialog
+from linkworker.ui.shell.sign_in import SignInDialog
 from tests.conftest import ADMIN_PASSWORD, WORKER_PASSWORD
 from tests.helpers.fake_keyring import MemoryKeyring
 from tests.helpers.slotted import slotted_database

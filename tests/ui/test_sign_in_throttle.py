@@ -20,8 +20,8 @@ from linkworker.services.access import DataAccess
 from linkworker.services.actor import Actor
 from linkworker.store.database import Database
 from linkworker.store.models import AuditEvent, utc_now
-from linkworker.ui import sign_in as sign_in_window
-from linkworker.ui.sign_in import SignInDialog
+from linkworker.ui.shell import sign_in as sign_in_window
+from linkworker.ui.shell.sign_in import SignInDialog
 from tests.conftest import ADMIN_PASSWORD
 
 WRONG = "not the password at all"

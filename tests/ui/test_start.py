@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
-from linkworker.ui.app import AppFlow
+from linkworker.ui.shell.app import AppFlow
 from tests.conftest import WORKER_PASSWORD
 from tests.helpers.slotted import slotted_database
 
@@ -22,7 +22,7 @@ FIRST_WINDOW = """
 import json, sys
 from pathlib import Path
 from linkworker.services.access import DataAccess
-from linkworker.ui.app import AppFlow, application
+from linkworker.ui.shell.app import AppFlow, application
 app = application()
 flow = AppFlow(DataAccess(Path(sys.argv[1]), Path(sys.argv[2])))
 flow.start()

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from linkworker.ui.app import can_show_window
+from linkworker.ui.shell.app import can_show_window
 
 
 def test_no_window_under_the_offscreen_platform(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,13 +22,18 @@ from reportlab.lib.pagesizes import A4
 from linkworker.domain.roles import Role
 from linkworker.services import audit
 from linkworker.services.actor import Actor
-from linkworker.services.organisation import NewPractice, add_practice, list_practices, set_practice_active
+from linkworker.services.administration.organisation import (
+    NewPractice,
+    add_practice,
+    list_practices,
+    set_practice_active,
+)
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Pcn, Practice
-from linkworker.ui.caseload_view import CaseloadView
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.summary_view import ZOOM_STEPS, SummaryView, months_offered
+from linkworker.ui.cases.caseload_view import CaseloadView
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.summary.summary_view import ZOOM_STEPS, SummaryView, months_offered
 from tests.services.casework_builder import new_case
 from tests.ui.test_import_screen import access_keys
 

@@ -6,12 +6,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from linkworker.domain.roles import Role
-from linkworker.services import taxonomy
 from linkworker.services.actor import Actor
+from linkworker.services.directory import taxonomy
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.taxonomy_view import ALL_MAPPED, NO_NEED, NO_TERMS, TaxonomyView
+from linkworker.ui.directory.taxonomy_view import ALL_MAPPED, NO_NEED, NO_TERMS, TaxonomyView
 from tests.services.oruk_feeds import PAGE, WALKS_ID, import_feed
 from tests.ui.conftest import Messages
 

@@ -9,11 +9,11 @@ from linkworker.domain.connection_methods import ConnectionMethod
 from linkworker.domain.directory import ConnectionStatus, CostKind, ServiceStatus
 from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
-from linkworker.services.case_record import ConnectionEvent, TimelineKind, open_case
-from linkworker.services.connections import make_connection, record_outcome
+from linkworker.services.cases.case_record import ConnectionEvent, TimelineKind, open_case
+from linkworker.services.cases.connections import make_connection, record_outcome
 from linkworker.store.database import Database
 from linkworker.store.models import Service
-from linkworker.ui.case_columns import event_words
+from linkworker.ui.cases.case_columns import event_words
 from tests.services.casework_builder import new_case
 
 

@@ -11,11 +11,12 @@ from pytestqt.qtbot import QtBot
 from linkworker.domain.casework import FollowUpKind
 from linkworker.domain.follow_ups import week_end
 from linkworker.domain.roles import Role
-from linkworker.services import audit, today
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.cases import today
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.today_view import FirstContactWaitDialog, TodayView, day_text
+from linkworker.ui.cases.today_view import FirstContactWaitDialog, TodayView, day_text
 from tests.services.casework_builder import new_case
 from tests.services.test_today import follow_up, set_case
 from tests.ui.conftest import Messages

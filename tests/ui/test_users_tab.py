@@ -9,13 +9,14 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
-from linkworker.services import signing_in, users
+from linkworker.services import signing_in
 from linkworker.services.actor import Actor
+from linkworker.services.administration import users
 from linkworker.services.errors import SignInFailed
 from linkworker.store.database import Database
-from linkworker.ui.admin_dialogs import EditUserDialog, ReactivateUserDialog
-from linkworker.ui.admin_view import AdminView
-from linkworker.ui.users_tab import UsersTab
+from linkworker.ui.administration.admin_dialogs import EditUserDialog, ReactivateUserDialog
+from linkworker.ui.administration.admin_view import AdminView
+from linkworker.ui.administration.users_tab import UsersTab
 from tests.conftest import WORKER_PASSWORD
 from tests.ui.conftest import Messages
 from tests.ui.test_admin_view import column, open_view, select

@@ -24,8 +24,8 @@ from linkworker.domain.roles import Role
 from linkworker.services.actor import Actor
 from linkworker.services.workspace import Workspace
 from linkworker.store.database import Database
-from linkworker.ui.main_window import MainWindow
-from linkworker.ui.wheel_guard import GUARDED
+from linkworker.ui.shell.main_window import MainWindow
+from linkworker.ui.widgets.wheel_guard import GUARDED
 from tests.ui.test_referral_form import open_view
 
 Field = QAbstractSpinBox | QComboBox

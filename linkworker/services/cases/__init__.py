@@ -1,0 +1,2 @@
+"""Use cases of casework: people, referrals and their import, contacts, plans, measures,
+connections, follow-ups, Today, matching, the GP record."""

@@ -1,0 +1,1 @@
+"""Administration: practices, users, the audit trail, the data key, the idle lock, needs."""

@@ -1,0 +1,1 @@
+"""The monthly summary and the ICB's view across PCNs."""
