@@ -3,8 +3,8 @@
 Waits that the NHS measures in working days (how long a person has waited for a first contact)
 count here, once. ``working_days_between(start, end)`` counts the working days after ``start``
 up to and including ``end``: a referral received on a Friday has waited one working day on the
-Monday after, none over the weekend. Bank holidays come from the ``holidays`` package
-(England's list, substitute days included), read a year at a time and kept.
+Monday after, none over the weekend. Bank holidays are England's (domain.bank_holidays,
+substitute days included), worked out a year at a time and kept.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Final
 
-import holidays
-
+from linkworker.domain.bank_holidays import in_england
 from linkworker.domain.errors import ValidationError
 
 _ONE_DAY: Final = timedelta(days=1)
@@ -26,7 +25,7 @@ FIRST_CONTACT_WAIT_DEFAULT: Final = 5
 @cache
 def bank_holidays(year: int) -> frozenset[date]:
     """England's bank holidays of ``year``, substitute days included."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    return in_england(year)
 
 
 def is_working_day(day: date) -> bool:
