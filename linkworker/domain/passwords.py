@@ -19,7 +19,6 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from zxcvbn import zxcvbn
 
 from linkworker.domain.errors import ValidationError
 
@@ -74,6 +73,8 @@ def _check_strength(text: str, names: list[str], field: str) -> None:
     """Refuse a password zxcvbn scores below ``MIN_SCORE``, with its warning when it has one."""
     hints = sorted({word for name in names for word in [*_words(name), _squeezed(name)] if word})
     start = text[:ZXCVBN_SEES]
+    from zxcvbn import zxcvbn  # its word lists take 12 MiB: loaded when a password is chosen
+
     with _ZXCVBN_LOCK:
         estimate = zxcvbn(start, user_inputs=hints, max_length=ZXCVBN_SEES)
     if estimate["score"] >= MIN_SCORE:

@@ -10,12 +10,14 @@ set up, and a file whose older key copy is still kept open without a password, a
 is checked against the database (services.signing_in).
 
 ``DataAccess`` is light: its work is in ``services.unlocking``, imported at its first use, so
-the sign-in window is drawn before SQLAlchemy, the models and the cryptography load (start
-time: docs/architecture.md).
+the sign-in window is drawn before SQLAlchemy, the models and the cryptography load. Once it is
+drawn, ``load_in_background`` loads them on a thread while the user types, and the first use
+waits for that thread rather than loading them a second time (start time: docs/architecture.md).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -55,8 +57,40 @@ class SignedIn:
         return Workspace(self.database, self.actor)
 
 
+_loading: threading.Thread | None = None
+
+
+def load_in_background() -> None:
+    """Start loading, on a thread, what a sign-in and the Today view need (SQLAlchemy, SQLCipher,
+    the models, the key slots' cryptography, the keyring's backend, this year's bank holidays):
+    about a second that the user spends typing their name and password instead of waiting."""
+    global _loading
+    if _loading is None:
+        _loading = threading.Thread(target=_load, name="linkworker-loading", daemon=True)
+        _loading.start()
+
+
+def loaded_in_background() -> bool:
+    """Whether the loading ``load_in_background`` started has finished (or never started)."""
+    return _loading is None or not _loading.is_alive()
+
+
+def _load() -> None:
+    try:
+        from linkworker.services import unlocking
+
+        unlocking.warm_up()
+    except Exception:
+        # Nothing is lost: a module that failed to load is not kept, so the sign-in loads it
+        # again on its own thread and meets the same problem there, where it is shown.
+        return
+
+
 def _unlocking() -> ModuleType:
-    """The work, loaded at the first call that needs the database rather than at start."""
+    """The work, loaded at the first call that needs the database rather than at start (after
+    the background loading, if it is still going: never two threads importing one module)."""
+    if _loading is not None:
+        _loading.join()
     from linkworker.services import unlocking
 
     return unlocking

@@ -8,12 +8,13 @@ the key-slot cryptography load: ``DataAccess`` imports this module when it is fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, date
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
 
+from linkworker.domain.working_days import bank_holidays
 from linkworker.services import audit, signing_in
 from linkworker.services.access import (
     MUST_CHOOSE_FIRST,
@@ -25,7 +26,7 @@ from linkworker.services.actor import Actor
 from linkworker.services.administration import users
 from linkworker.services.administration.organisation import needs_setup
 from linkworker.services.errors import SignInFailed, SignInThrottled
-from linkworker.store import recovery_code
+from linkworker.store import recovery_code, secrets
 from linkworker.store.database import Database, open_database, open_sqlite_with_key
 from linkworker.store.database_key import DatabaseKey, KeyOrigin
 from linkworker.store.errors import PasswordNeeded
@@ -33,6 +34,21 @@ from linkworker.store.key_slots import PendingFailure, Refusal, normalised_name
 from linkworker.store.models import UserAccount, utc_now
 
 T = TypeVar("T")
+
+
+def warm_up() -> None:
+    """The one-off work a first sign-in and its Today view would otherwise wait for: the
+    modules they use, SQLAlchemy's mapping of the models, the keyring's choice of backend (an
+    older version's key copy is looked for at each sign-in), and the bank holidays of this year
+    and last (Today's waits count working days)."""
+    from linkworker.services import workspace  # noqa: F401
+    from linkworker.services.cases import today  # noqa: F401
+
+    configure_mappers()
+    secrets.backend_name()
+    this_year = date.today().year
+    for year in (this_year - 1, this_year):
+        bank_holidays(year)
 
 
 def open_unlocked(access: DataAccess, *, migrate: bool = True) -> Database | None:

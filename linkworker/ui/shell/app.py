@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from linkworker import __version__, config
-from linkworker.services.access import DataAccess, SignedIn
+from linkworker.services.access import DataAccess, SignedIn, load_in_background, loaded_in_background
 from linkworker.services.errors import CorruptDatabase
 from linkworker.ui.shell.sign_in import SignInDialog
 from linkworker.ui.widgets import wheel_guard
@@ -85,7 +84,7 @@ class AppFlow(QObject):
         if self.access.opens_only_with_a_password():
             self._show_sign_in()
             assert self.sign_in is not None
-            self._after_first_paint = _AfterFirstPaint(self.sign_in, _load_the_rest)
+            self._after_first_paint = _AfterFirstPaint(self.sign_in, self._load_the_rest)
             return
         outcome = call_plain(None, self._needs_setup, action="Open Linkworker")
         if not outcome.ok:
@@ -100,6 +99,23 @@ class AppFlow(QObject):
             self._show_wizard()
         else:
             self._show_sign_in()
+
+    def _load_the_rest(self) -> None:
+        """Load what the sign-in and the main window need while the sign-in window waits for
+        the user: the database's modules on a thread (services.access), then, on this one,
+        since Qt's classes belong to it, the main window's and the Today view's."""
+        load_in_background()
+        self._loading_timer = QTimer(self)
+        self._loading_timer.setInterval(50)
+        self._loading_timer.timeout.connect(self._load_the_window)
+        self._loading_timer.start()
+
+    def _load_the_window(self) -> None:
+        if not loaded_in_background():
+            return
+        self._loading_timer.stop()
+        from linkworker.ui.cases import today_view  # noqa: F401
+        from linkworker.ui.shell import main_window  # noqa: F401
 
     def _needs_setup(self) -> bool | CorruptDatabase:
         """A database that opens without a password may be new; one kept in key slots is not.
@@ -241,16 +257,6 @@ class _AfterFirstPaint(QObject):
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._then)  # after this paint has reached the screen
         return False
-
-
-def _load_the_rest() -> None:
-    """Load the modules a sign-in and the main window need while the sign-in window waits for
-    the user: the window has been drawn, and the user is still typing."""
-    from linkworker.domain.working_days import bank_holidays
-
-    this_year = date.today().year
-    for year in (this_year - 1, this_year):  # England's holidays, for Today's waits
-        bank_holidays(year)
 
 
 def run_app(access: DataAccess, *, sign_in_hint: str | None = None, config_folder: Path | None = None) -> int:
