@@ -124,5 +124,15 @@ def verify(stored_hash: str, password: str) -> bool:
         return False
 
 
+def hash_id(stored_hash: str) -> str:
+    """What tells one stored hash from another without the hash itself: its parameters and its
+    random salt (``$argon2id$v=19$m=19456,t=2,p=1$<salt>``), nothing a guess could be tested
+    against. Empty for text that is not an encoded Argon2 hash."""
+    parts = stored_hash.split("$")
+    if len(parts) != 6 or not parts[1].startswith("argon2") or not parts[4]:
+        return ""
+    return "$".join(parts[:5])
+
+
 def needs_rehash(stored_hash: str) -> bool:
     return _HASHER.check_needs_rehash(stored_hash)

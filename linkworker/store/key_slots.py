@@ -13,6 +13,11 @@ It also keeps what the sign-in needs before any database is open: the failed tri
 each user name typed, to throttle guessing (domain.accounts), and the refused attempts still to
 be written to the audit trail. A name typed is kept only as a tag (``name_tag``), never as typed:
 it may be a password typed into the wrong box.
+
+Beside each user's slot it keeps which of the database's password hashes was made with the
+same password (``password_hash_id``: the hash's parameters and random salt, never the hash, so
+nothing a guess could be tested against). A sign-in whose slot matches the database's hash needs
+no second check of the password against it; after a restore, the ids differ and it does.
 """
 
 from __future__ import annotations
@@ -165,6 +170,11 @@ CREATE TABLE IF NOT EXISTS failed_attempt (
 );
 """
 
+# Added with the ids of password hashes; older versions ignore the table.
+_HASH_ID_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS password_hash_id (owner TEXT PRIMARY KEY, hash_id TEXT NOT NULL)"
+)
+
 _SLOT_QUERY = "SELECT salt, nonce, wrapped, time_cost, memory_kib, parallelism FROM slot WHERE owner = ?"
 
 
@@ -227,8 +237,10 @@ class KeySlots:
             raise KeySlotsDamaged(f"{self.file} was written by a newer Linkworker: update this one.")
 
     def _upgrade(self, connection: sqlite3.Connection) -> None:
-        """Bring a file from before throttling up to date: its lockout per user name goes, its
-        refused attempts not yet in the audit trail are kept. Nothing to do for a current file."""
+        """Bring an older file up to date: the table of password-hash ids is added; from before
+        throttling, its lockout per user name goes, and its refused attempts not yet in the
+        audit trail are kept."""
+        connection.execute(_HASH_ID_SCHEMA)
         if self._meta(connection, "name_salt") is not None:
             return
         for statement in _THROTTLE_SCHEMA.split(";"):
@@ -266,17 +278,20 @@ class KeySlots:
 
     # Writing and removing slots
 
-    def put_user(self, username: str, password: str, database_key: bytes) -> None:
+    def put_user(
+        self, username: str, password: str, database_key: bytes, *, hash_id: str | None = None
+    ) -> None:
         """Write (or replace) ``username``'s slot and clear their failed tries: a new password
-        (set by an administrator or with the recovery key) is a fresh start."""
-        self._put(_USER_PREFIX + username, _password_bytes(password), database_key)
+        (set by an administrator or with the recovery key) is a fresh start. ``hash_id``: the id
+        of the database's hash of the same password, if the caller knows one."""
+        self._put(_USER_PREFIX + username, _password_bytes(password), database_key, hash_id)
         self.clear_attempts(self.name_tag(username))
 
     def put_recovery(self, recovery_secret: bytes, database_key: bytes) -> None:
         """Write the recovery slot; the previous recovery key no longer opens anything."""
-        self._put(RECOVERY_OWNER, recovery_secret, database_key)
+        self._put(RECOVERY_OWNER, recovery_secret, database_key, None)
 
-    def _put(self, owner: str, secret: bytes, database_key: bytes) -> None:
+    def _put(self, owner: str, secret: bytes, database_key: bytes, hash_id: str | None) -> None:
         if len(database_key) != KEY_BYTES:
             raise ValueError("a database key is 32 bytes")
         kdf = SLOT_KDF
@@ -291,10 +306,37 @@ class KeySlots:
                 "INSERT OR REPLACE INTO slot VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (owner, salt, nonce, wrapped, kdf.time_cost, kdf.memory_kib, kdf.parallelism, _now()),
             )
+            # In the same transaction: a new slot never keeps the id of another password's hash.
+            connection.execute("DELETE FROM password_hash_id WHERE owner = ?", (owner,))
+            if hash_id:
+                connection.execute("INSERT INTO password_hash_id VALUES (?, ?)", (owner, hash_id))
 
     def remove_user(self, username: str) -> None:
         with self._transaction(write=True) as connection:
-            connection.execute("DELETE FROM slot WHERE owner = ?", (_USER_PREFIX + username,))
+            for table in ("slot", "password_hash_id"):
+                connection.execute(f"DELETE FROM {table} WHERE owner = ?", (_USER_PREFIX + username,))
+
+    def note_password_hash_id(self, username: str, hash_id: str) -> None:
+        """Keep ``hash_id`` as the id of the database's hash of the password that has just
+        opened ``username``'s slot (a sign-in checked or realigned it); nothing without a slot."""
+        owner = _USER_PREFIX + username
+        with self._transaction(write=True) as connection:
+            if connection.execute("SELECT 1 FROM slot WHERE owner = ?", (owner,)).fetchone() is not None:
+                connection.execute("INSERT OR REPLACE INTO password_hash_id VALUES (?, ?)", (owner, hash_id))
+
+    def password_hash_id(self, username: str) -> str | None:
+        """The id of the database's hash made with ``username``'s slot password, if one is known
+        (none in a file from before the ids, until its next write)."""
+        if not self.exists():
+            return None
+        with self._transaction() as connection:
+            try:
+                row = connection.execute(
+                    "SELECT hash_id FROM password_hash_id WHERE owner = ?", (_USER_PREFIX + username,)
+                ).fetchone()
+            except sqlite3.OperationalError:  # no such table yet: an older file
+                return None
+        return None if row is None else str(row[0])
 
     def keep_only_users(self, usernames: set[str]) -> list[str]:
         """Remove the slots of users not in ``usernames``; the names removed, sorted."""
@@ -305,7 +347,11 @@ class KeySlots:
                 for owner in owners
                 if owner.startswith(_USER_PREFIX) and owner.removeprefix(_USER_PREFIX) not in usernames
             )
-            connection.executemany("DELETE FROM slot WHERE owner = ?", [(_USER_PREFIX + n,) for n in gone])
+            for table in ("slot", "password_hash_id"):
+                connection.executemany(
+                    f"DELETE FROM {table} WHERE owner = ?",
+                    [(_USER_PREFIX + name,) for name in gone],
+                )
         return gone
 
     # Reading

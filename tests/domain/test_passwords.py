@@ -49,6 +49,22 @@ def test_a_damaged_hash_never_verifies(damaged: str) -> None:
     assert not passwords.verify(damaged, PASSWORD)
 
 
+def test_a_hash_s_id_is_its_parameters_and_salt_and_tells_two_hashes_apart(stored: str) -> None:
+    identity = passwords.hash_id(stored)
+    assert stored.startswith(identity + "$")
+    assert stored.removeprefix(identity + "$") not in identity, "the hash itself is left out"
+    assert identity.split("$")[2:4] == ["v=19", "m=19456,t=2,p=1"]
+    assert passwords.hash_id(passwords.hash_password(PASSWORD)) != identity
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["", "not a hash", "$argon2id$v=19$m=19456,t=2,p=1$", "$bcrypt$a$b$c$d", "$argon2id$v=19$m=1$s$h$x"],
+)
+def test_text_that_is_not_an_argon2_hash_has_no_id(damaged: str) -> None:
+    assert passwords.hash_id(damaged) == ""
+
+
 def test_a_fresh_hash_needs_no_rehash_but_a_weaker_one_does(stored: str) -> None:
     assert not passwords.needs_rehash(stored)
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)

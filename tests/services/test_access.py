@@ -6,6 +6,8 @@ be changed before the commands run; an older installation moves over."""
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -340,6 +342,89 @@ def test_a_password_changed_after_a_backup_still_signs_in_after_a_restore(
         stored = session.scalar(select(UserAccount.password_hash).where(UserAccount.username == "worker"))
     assert stored is not None and users.passwords.verify(stored, WORKER_PASSWORD)
     gate.release(worker)
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stored hashes the sign-in checks a password against (each one an Argon2id derivation)."""
+    checked: list[str] = []
+    verify = signing_in.passwords.verify
+
+    def counted(stored_hash: str, password: str) -> bool:
+        checked.append(stored_hash)
+        return verify(stored_hash, password)
+
+    monkeypatch.setattr(signing_in.passwords, "verify", counted)
+    return checked
+
+
+def test_a_slot_written_with_the_stored_hash_signs_in_without_checking_the_hash_again(
+    folder: Path, recovery: str, checks: list[str]
+) -> None:
+    gate = access(folder)
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    gate.release(worker)
+    assert checks == [], "the slot opening proved the password; the slot file knew the hash was its"
+
+
+def test_after_a_restore_the_hash_is_checked_once_then_known_again(
+    folder: Path, recovery: str, checks: list[str]
+) -> None:
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:  # the restored database holds an older hash
+        old_hash = users.passwords.hash_password("an older password here")
+        session.execute(
+            update(UserAccount).where(UserAccount.username == "worker").values(password_hash=old_hash)
+        )
+    gate.release(admin)
+    gate.release(gate.sign_in("worker", WORKER_PASSWORD))
+    assert checks == [old_hash]
+    worker = gate.sign_in("worker", WORKER_PASSWORD)
+    assert checks == [old_hash], "the realigned hash's id is kept beside the slot"
+    with worker.database.session() as session:  # the idle lock checks the realigned hash
+        stored = session.scalar(select(UserAccount.password_hash).where(UserAccount.username == "worker"))
+    assert stored is not None and users.passwords.verify(stored, WORKER_PASSWORD)
+    gate.release(worker)
+
+
+def test_a_slot_file_from_before_the_hash_ids_checks_the_hash_once(
+    folder: Path, recovery: str, checks: list[str]
+) -> None:
+    with closing(
+        sqlite3.connect(key_slots.path_for(folder / "linkworker.db"), isolation_level=None)
+    ) as connection:
+        connection.execute("DROP TABLE password_hash_id")
+    gate = access(folder)
+    gate.release(gate.sign_in("worker", WORKER_PASSWORD))
+    gate.release(gate.sign_in("worker", WORKER_PASSWORD))
+    assert len(checks) == 1
+    assert events_of(folder, "password_hash_realigned") == []
+
+
+def test_a_hash_id_moved_to_another_user_s_slot_only_makes_the_sign_in_check_again(
+    folder: Path, recovery: str, checks: list[str]
+) -> None:
+    """Someone with the slot file gives the worker the administrator's hash id: the worker's
+    hash is then checked (the ids differ), and passes; nothing is opened that was not."""
+    slots = KeySlots.beside(folder / "linkworker.db")
+    admin_id = slots.password_hash_id("admin")
+    assert admin_id is not None
+    with closing(sqlite3.connect(slots.file, isolation_level=None)) as connection:
+        connection.execute("UPDATE password_hash_id SET hash_id = ? WHERE owner = 'user:worker'", (admin_id,))
+    gate = access(folder)
+    gate.release(gate.sign_in("worker", WORKER_PASSWORD))
+    assert len(checks) == 1
+    assert refusal(gate, "worker", "the administrator's password is not this") == WRONG_WORDS
+
+
+def events_of(folder: Path, action: str) -> list[AuditEvent]:
+    gate = access(folder)
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    try:
+        return events(admin.database, action)
+    finally:
+        gate.release(admin)
 
 
 def test_the_recovery_key_resets_a_forgotten_password(folder: Path, recovery: str) -> None:

@@ -798,6 +798,57 @@ def test_a_file_from_before_throttling_moves_over_keeping_its_pending_failures(
     assert not tables & {"lockout", "pending_failure"}
 
 
+# The id of the database's hash kept beside each user's slot
+
+HASH_ID = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0"
+
+
+def test_a_slot_keeps_the_id_of_its_password_s_hash_and_a_new_slot_drops_the_old_one(
+    slots: KeySlots, key: bytes
+) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key, hash_id=HASH_ID)
+    slots.put_user(BOB, BOB_PASSWORD, key)
+    assert (slots.password_hash_id(ALICE), slots.password_hash_id(BOB)) == (HASH_ID, None)
+    slots.put_user(ALICE, "a new password for alice", key)  # set without a hash id: none is kept
+    assert slots.password_hash_id(ALICE) is None
+
+
+def test_a_hash_id_is_noted_only_for_a_user_with_a_slot_and_goes_with_the_slot(
+    slots: KeySlots, key: bytes
+) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    slots.note_password_hash_id(ALICE, HASH_ID)
+    slots.note_password_hash_id(BOB, HASH_ID)  # no slot: nothing to say it belongs to
+    assert (slots.password_hash_id(ALICE), slots.password_hash_id(BOB)) == (HASH_ID, None)
+    slots.remove_user(ALICE)
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    assert slots.password_hash_id(ALICE) is None, "a removed slot's id does not come back"
+    slots.note_password_hash_id(ALICE, HASH_ID)
+    slots.put_user(BOB, BOB_PASSWORD, key, hash_id=HASH_ID)
+    assert slots.keep_only_users({BOB}) == [ALICE]
+    with closing(sqlite3.connect(slots.file)) as connection:
+        kept = connection.execute("SELECT owner FROM password_hash_id").fetchall()
+    assert kept == [("user:bob",)]
+
+
+def test_the_file_keeps_no_hash_only_its_parameters_and_salt(slots: KeySlots, key: bytes) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key, hash_id=HASH_ID)
+    with closing(sqlite3.connect(slots.file)) as connection:
+        (kept,) = connection.execute("SELECT hash_id FROM password_hash_id").fetchone()
+    assert kept.count("$") == 4, "the fifth part, the hash itself, is never written"
+
+
+def test_a_file_from_before_the_hash_ids_has_none_until_it_is_next_written(
+    slots: KeySlots, key: bytes
+) -> None:
+    slots.put_user(ALICE, ALICE_PASSWORD, key)
+    execute(slots.file, "DROP TABLE password_hash_id")
+    assert slots.password_hash_id(ALICE) is None
+    assert slots.unlock_user(ALICE, ALICE_PASSWORD) == key
+    slots.note_password_hash_id(ALICE, HASH_ID)
+    assert slots.password_hash_id(ALICE) == HASH_ID
+
+
 # Missing and damaged files
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from linkworker.domain import passwords
 from linkworker.domain.roles import Permission
 from linkworker.services import audit
 from linkworker.services.actor import Actor
@@ -38,11 +39,35 @@ def _slots(session: Session) -> tuple[KeySlots, DatabaseKey] | None:
 
 
 def write_user_slot(session: Session, username: str, password: str) -> None:
-    """Wrap the key under ``username``'s new password (and clear their failed attempts)."""
+    """Wrap the key under ``username``'s new password (and clear their failed attempts), with
+    the id of the account's stored hash, which the caller has just made from the same password."""
     held = _slots(session)
     if held is not None:
         slots, key = held
-        slots.put_user(username, password, key.raw)
+        slots.put_user(username, password, key.raw, hash_id=_stored_hash_id(session, username))
+
+
+def slot_written_with(session: Session, username: str, password_hash: str) -> bool:
+    """Whether ``username``'s slot is known to have the password ``password_hash`` was made
+    from: if so, a password that opened the slot needs no second check against the hash."""
+    held = _slots(session)
+    if held is None:
+        return False
+    known = held[0].password_hash_id(username)
+    return bool(known) and known == passwords.hash_id(password_hash)
+
+
+def note_slot_hash(session: Session, username: str, password_hash: str) -> None:
+    """Keep, beside ``username``'s slot, that ``password_hash`` is of the password that has
+    just opened it (a sign-in with the slot checked it, or stored it anew)."""
+    held = _slots(session)
+    if held is not None and (identity := passwords.hash_id(password_hash)):
+        held[0].note_password_hash_id(username, identity)
+
+
+def _stored_hash_id(session: Session, username: str) -> str | None:
+    stored = session.scalar(select(UserAccount.password_hash).where(UserAccount.username == username))
+    return passwords.hash_id(stored) or None if stored else None
 
 
 def ensure_user_slot(session: Session, username: str, password: str) -> None:
@@ -53,7 +78,7 @@ def ensure_user_slot(session: Session, username: str, password: str) -> None:
         return
     slots, key = held
     if slots.unlock_user(username, password) != key.raw:
-        slots.put_user(username, password, key.raw)
+        slots.put_user(username, password, key.raw, hash_id=_stored_hash_id(session, username))
 
 
 def remove_user_slot(session: Session, username: str) -> None:
