@@ -16,11 +16,18 @@ system-wide monotonic clock the parent started it at:
 - shown: the first paint of the window (the sign-in window, or the bare table);
 - today: the first paint of the Today view after the Sign in button was pressed (with the
   user's password typed), and the time from the press, which includes unwrapping the user's key
-  slot (two Argon2id derivations, by design about half a second on a practice PC);
+  slot (two Argon2id derivations, by design a quarter to half a second on a practice PC). The
+  press comes twice: as soon as the sign-in window is drawn (the worst case: nothing has loaded
+  behind it yet), and after ``--typing`` seconds (default 3), about the least a person takes to
+  type a user name and a three-word password, while the app loads the rest behind the window;
 - memory: the process's resident set at that moment (VmRSS) and its peak (VmHWM).
 
 Targets (issue 17): sign-in window under 2x the bare window; signed in to the Today view under
 0.5 s more than that, after the key slot is unwrapped; under 150 MiB at the Today view.
+
+The file's slots should have been signed in to once by this version (the warm-up start does it):
+the first sign-in of a slot written by an older one checks the password against the database's
+hash as well, once (store/key_slots.py, password_hash_id).
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ def instrument(module):
                 window = watched.window()
                 if "shown" not in times and flow.sign_in is not None and window is flow.sign_in:
                     times["shown"] = time.monotonic() - T0
-                    QTimer.singleShot(0, lambda: press(flow))
+                    QTimer.singleShot(int(float(os.environ["LW_TYPING"]) * 1000), lambda: press(flow))
                 elif "pressed" in times and "today" not in times and flow.window is not None:
                     today = getattr(flow.window, "today", None)
                     inside = today is not None and (watched is today or today.isAncestorOf(watched))
@@ -139,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="the data folder the command opens")
     parser.add_argument("--user", default="worker1", help="a link worker of the demo (default worker1)")
     parser.add_argument("--repeat", type=int, default=5, help="timed starts of each kind (default 5)")
+    parser.add_argument("--typing", type=float, default=3.0, help="seconds spent typing (default 3)")
     arguments = parser.parse_args(argv)
     password = os.environ.get("LINKWORKER_PASSWORD", DEMO_PASSWORD)
     environment = {
@@ -149,18 +157,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(f"Python {sys.version.split()[0]}, Qt platform {os.environ.get('QT_QPA_PLATFORM', 'default')}")
     bare = _runs(BARE, environment, arguments.repeat)
-    app = _runs(APP, environment, arguments.repeat)
+    at_once = _runs(APP, {**environment, "LW_TYPING": "0"}, arguments.repeat)
+    app = _runs(APP, {**environment, "LW_TYPING": repr(arguments.typing)}, arguments.repeat)
     bare_shown = statistics.median(run["shown"] for run in bare)
-    shown = statistics.median(run["shown"] for run in app)
+    shown = statistics.median(run["shown"] for run in at_once + app)
     press_to_today = statistics.median(run["today"] - run["pressed"] for run in app)
+    pressed_at_once = statistics.median(run["today"] - run["pressed"] for run in at_once)
     print(f"{'':<44}{'median':>10}  ({arguments.repeat} starts each, after one warm-up)")
     print(f"{'bare window (100-row table) drawn':<44}{bare_shown * 1000:>8.0f} ms")
     print(f"{'sign-in window drawn':<44}{shown * 1000:>8.0f} ms  ({shown / bare_shown:.1f}x the bare window)")
-    print(f"{'Sign in pressed to the Today view drawn':<44}{press_to_today * 1000:>8.0f} ms")
+    print(f"{'Sign in pressed to Today drawn:':<44}")
+    print(f"{'  pressed as the sign-in window is drawn':<44}{pressed_at_once * 1000:>8.0f} ms")
+    print(f"{f'  pressed after {arguments.typing:g} s of typing':<44}{press_to_today * 1000:>8.0f} ms")
     print(f"{'memory: bare window':<44}{_median_mib(bare, 'rss'):>8.0f} MiB")
     print(
         f"{'memory: at the Today view':<44}{_median_mib(app, 'rss'):>8.0f} MiB"
-        f"  (peak {_median_mib(app, 'peak'):.0f} MiB)"
+        f"  (peak {_median_mib(app, 'peak'):.0f} MiB; after typing)"
     )
     return 0
 
