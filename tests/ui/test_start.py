@@ -10,13 +10,16 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from linkworker.domain.roles import Role
 from linkworker.services.access import DataAccess
 from linkworker.ui.shell.app import AppFlow
+from linkworker.ui.shell.first_paint import TRACE_ENV
 from tests.conftest import WORKER_PASSWORD
 from tests.helpers.slotted import slotted_database
 
@@ -143,4 +146,30 @@ def test_after_the_quick_start_the_sign_in_still_opens_the_main_window(qtbot: Qt
     assert flow.window is not None
     qtbot.addWidget(flow.window)
     assert flow.window.area_titles()[0] == "Today"
+    flow.window.close()
+
+
+def test_with_a_start_trace_the_app_writes_when_its_windows_were_first_drawn(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trace = tmp_path / "start.jsonl"
+    monkeypatch.setenv(TRACE_ENV, str(trace))
+    slotted = slotted_database(tmp_path)
+    slotted.database.dispose()
+    before = time.monotonic()
+    flow = AppFlow(DataAccess(slotted.file, tmp_path / "keys"))
+    flow.start()
+    assert flow.sign_in is not None
+    qtbot.addWidget(flow.sign_in)
+    qtbot.waitUntil(lambda: trace.exists())
+    qtbot.keyClicks(flow.sign_in.username, slotted.actors[Role.LINK_WORKER].username)
+    qtbot.keyClicks(flow.sign_in.password, WORKER_PASSWORD)
+    flow.sign_in.try_sign_in()
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    qtbot.waitUntil(lambda: len(trace.read_text().splitlines()) == 2)
+    lines = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert [line["event"] for line in lines] == ["sign_in_drawn", "today_drawn"]
+    assert before < lines[0]["monotonic"] < lines[1]["monotonic"] < time.monotonic()
+    assert WORKER_PASSWORD not in trace.read_text() and "worker" not in trace.read_text()
     flow.window.close()

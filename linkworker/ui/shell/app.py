@@ -15,12 +15,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from linkworker import __version__, config
 from linkworker.services.access import DataAccess, SignedIn, load_in_background, loaded_in_background
 from linkworker.services.errors import CorruptDatabase
+from linkworker.ui.shell.first_paint import AfterFirstPaint, trace_first_paint
 from linkworker.ui.shell.sign_in import SignInDialog
 from linkworker.ui.widgets import wheel_guard
 from linkworker.ui.widgets.errors import call_plain, show_message
@@ -84,7 +85,7 @@ class AppFlow(QObject):
         if self.access.opens_only_with_a_password():
             self._show_sign_in()
             assert self.sign_in is not None
-            self._after_first_paint = _AfterFirstPaint(self.sign_in, self._load_the_rest)
+            self._after_first_paint = AfterFirstPaint(self.sign_in, self._load_the_rest)
             return
         outcome = call_plain(None, self._needs_setup, action="Open Linkworker")
         if not outcome.ok:
@@ -163,6 +164,7 @@ class AppFlow(QObject):
         dialog = self.sign_in
         dialog.accepted.connect(lambda: self._after_sign_in(dialog.signed_in))
         dialog.rejected.connect(self._quit)
+        self._sign_in_traced = trace_first_paint(dialog, "sign_in_drawn")
         dialog.show()
 
     def _after_sign_in(self, signed_in: SignedIn | None) -> None:
@@ -199,6 +201,8 @@ class AppFlow(QObject):
         self.window = MainWindow(signed_in.workspace, dismissals=dismissals)
         self.window.signed_out.connect(self._signed_out)
         self.window.closed.connect(self._quit)
+        today = self.window.today
+        self._today_traced = trace_first_paint(today, "today_drawn") if today is not None else None
         self.window.showMaximized()  # a practice PC's 1366x768 screen needs all of it
 
     def _signed_out(self) -> None:
@@ -241,22 +245,6 @@ def _bugs_shown(app: QApplication) -> Iterator[None]:
         yield
     finally:
         sys.excepthook = previous
-
-
-class _AfterFirstPaint(QObject):
-    """Calls ``then`` once ``window`` has been painted: a timer alone may fire before the
-    window system has asked for the first paint, and loading would then delay it."""
-
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._then = then
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)  # after this paint has reached the screen
-        return False
 
 
 def run_app(access: DataAccess, *, sign_in_hint: str | None = None, config_folder: Path | None = None) -> int:
