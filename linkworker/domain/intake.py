@@ -30,6 +30,7 @@ from functools import lru_cache, partial
 from typing import TypeVar, cast
 
 from linkworker.domain import nhs_number, postcode
+from linkworker.domain.dates import parse_date
 from linkworker.domain.errors import FormErrors, ValidationError
 from linkworker.domain.organisations import parse_ods_code
 from linkworker.domain.people import ContactMethod, EthnicCategory, Sex
@@ -44,7 +45,6 @@ OLDEST_AGE = 120
 EARLIEST_REFERRAL = date(2000, 1, 1)
 NOTES_MAX = 5000
 PHONE_MAX = 40
-EXAMPLE_DATE = "02/11/1948"
 
 SEX_LABELS: dict[Sex, str] = {
     Sex.FEMALE: "Female",
@@ -121,35 +121,8 @@ _ETHNIC_ALIASES = {"not known": EthnicCategory.NOT_KNOWN, "unknown": EthnicCateg
 _YES = frozenset({"yes", "y", "true", "t", "1"})
 _NO = frozenset({"no", "n", "false", "f", "0", ""})
 
-_DAY_FIRST = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2,4})$")
-_YEAR_FIRST = re.compile(r"^([0-9]{4})[/-]([0-9]{1,2})[/-]([0-9]{1,2})$")
-# Spreadsheets often add midnight to a date: "02/11/1948 00:00:00".
-_MIDNIGHT = re.compile(r"(?:[ T]00:00(?::00(?:\.0+)?)?)$")
 _PHONE_SEPARATORS = re.compile(r"[\s().-]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-
-
-def parse_date(text: str, field: str, what: str = "date") -> date:
-    """A date written day first (02/11/1948, 2/11/1948, 02-11-1948) or as yyyy-mm-dd (1948-11-02)."""
-    typed = _MIDNIGHT.sub("", (text or "").strip())
-    if not typed:
-        raise ValidationError(field, f"Enter the {what}.")
-    day_first = _DAY_FIRST.match(typed)
-    year_first = _YEAR_FIRST.match(typed)
-    if day_first:
-        day, month, year = day_first.groups()
-        if len(year) != 4:
-            raise ValidationError(field, f"Write the year in full, like {EXAMPLE_DATE}.")
-    elif year_first:
-        year, month, day = year_first.groups()
-    else:
-        raise ValidationError(field, f"Write the {what} as day/month/year, like {EXAMPLE_DATE}.")
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        raise ValidationError(
-            field, f"There is no such date: check the day and month of the {what}."
-        ) from None
 
 
 def parse_date_of_birth(text: str, today: date, field: str = "date_of_birth") -> date:

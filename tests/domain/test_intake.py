@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkworker.domain import nhs_number
+from linkworker.domain.dates import parse_date
 from linkworker.domain.errors import FormErrors, ValidationError
 from linkworker.domain.intake import (
     NOTES_MAX,
@@ -27,7 +28,6 @@ from linkworker.domain.intake import (
     check_referral_for,
     local_need_code,
     parse_choice,
-    parse_date,
     parse_date_of_birth,
     parse_email,
     parse_need_label,

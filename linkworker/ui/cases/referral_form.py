@@ -43,11 +43,11 @@ from PySide6.QtWidgets import (
 )
 
 from linkworker.domain import nhs_number, postcode
+from linkworker.domain.dates import EXAMPLE_DATE
 from linkworker.domain.errors import FormErrors, ValidationError
 from linkworker.domain.intake import (
     CONTACT_METHOD_LABELS,
     ETHNIC_LABELS,
-    EXAMPLE_DATE,
     SEX_LABELS,
     SOURCE_LABELS,
     URGENCY_LABELS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from math import ceil
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from linkworker.services.access import DataAccess, SignedIn
 from linkworker.services.errors import CorruptDatabase, SignInFailed, SignInThrottled
-from linkworker.ui.shell.recovery_dialogs import RecoverPasswordDialog, RestoreBackupDialog
 from linkworker.ui.widgets.errors import call_plain
 from linkworker.ui.widgets.forms import FormFields, password_edit
+
+if TYPE_CHECKING:  # the recovery windows load when one is opened, not with the sign-in
+    from linkworker.ui.shell.recovery_dialogs import RestoreBackupDialog
 
 
 def utc_now() -> datetime:
@@ -181,6 +184,8 @@ class SignInDialog(QDialog):
 
     def restore(self) -> None:
         """Open the restore window with the user name and password typed here."""
+        from linkworker.ui.shell.recovery_dialogs import RestoreBackupDialog
+
         self.restore_dialog = RestoreBackupDialog(
             self.access, self.username.text().strip(), self.password.text(), self
         )
@@ -216,6 +221,8 @@ class SignInDialog(QDialog):
         self.countdown.show()
 
     def recover(self) -> None:
+        from linkworker.ui.shell.recovery_dialogs import RecoverPasswordDialog
+
         dialog = RecoverPasswordDialog(self.access, self.username.text().strip(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.username_set:
             self.username.setText(dialog.username_set)

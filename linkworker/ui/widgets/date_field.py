@@ -21,8 +21,8 @@ from PySide6.QtCore import QDate, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
+from linkworker.domain.dates import parse_date
 from linkworker.domain.errors import ValidationError
-from linkworker.domain.intake import parse_date
 
 PLACEHOLDER = "dd/mm/yyyy"
 _INK = "#4C6272"  # the fields' border colour in the style sheet
