@@ -3,9 +3,9 @@ window, and the start trace IT and ``benchmarks/start.py`` read.
 
 The trace: with ``LINKWORKER_START_TRACE`` naming a file, the app appends a line when its
 sign-in window and its Today view are first drawn, as JSON with the system's monotonic clock in
-seconds (the clock ``time.monotonic()`` reads in any process on the machine), so the start can
-be timed on a practice PC and in a frozen build, where nothing can be watched from inside.
-Nothing about the user or the data is written.
+seconds when the first paint was asked for (the clock ``time.monotonic()`` reads in any process
+on the machine), so the start can be timed on a practice PC and in a frozen build, where nothing
+can be watched from inside. Nothing about the user or the data is written.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class AfterFirstPaint(QObject):
         super().__init__(widget)
         self._widget = widget
         self._then = then
+        self.painted_at: float | None = None  # the monotonic clock when the paint was asked for
         application = QApplication.instance()
         assert application is not None
         application.installEventFilter(self)
@@ -39,6 +40,7 @@ class AfterFirstPaint(QObject):
             application = QApplication.instance()
             assert application is not None
             application.removeEventFilter(self)
+            self.painted_at = time.monotonic()
             QTimer.singleShot(0, self._then)  # after this paint has reached the screen
         return False
 
@@ -57,6 +59,7 @@ def trace_first_paint(widget: QWidget, event: str) -> AfterFirstPaint | None:
 
     def write() -> None:
         with open(file, "a", encoding="utf-8") as trace:
-            trace.write(json.dumps({"event": event, "monotonic": time.monotonic()}) + "\n")
+            trace.write(json.dumps({"event": event, "monotonic": watcher.painted_at}) + "\n")
 
-    return AfterFirstPaint(widget, write)
+    watcher = AfterFirstPaint(widget, write)
+    return watcher
