@@ -19,4 +19,4 @@ def _no_module_uses_pyside_features(module: object) -> bool:
 
 _feature = sys.modules.get("shibokensupport.feature")
 if _feature is not None and hasattr(_feature, "_mod_uses_pyside"):
-    _feature._mod_uses_pyside = _no_module_uses_pyside_features
+    _feature.__dict__["_mod_uses_pyside"] = _no_module_uses_pyside_features
