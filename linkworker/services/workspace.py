@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from linkworker.services import audit
 from linkworker.services.actor import Actor
+from linkworker.services.audit import ChainReport
 from linkworker.services.errors import ServiceError
 from linkworker.store.models import UserAccount
 
@@ -84,6 +86,18 @@ class Workspace:
     def is_own_file(self, path: Path) -> bool:
         """Whether ``path`` is one of the database's own files, never to be written over."""
         return self._database.location.is_own_file(path)
+
+    def record_for_the_session(self, work: Callable[[Unit], T]) -> T:
+        """As ``run``, without reading the account again: for the session's own records (its
+        sign-out, a screen lock and its unlocking), written whatever became of the account since
+        the sign-in, or the end of a deactivated user's session would go unrecorded."""
+        with self._database.session() as session:
+            return work(session)
+
+    def verify_audit_trail(self) -> ChainReport:
+        """Check the whole audit trail's chain of seals (``services.audit.verify_chain``, which
+        opens its own units of work: a read for the walk, a write for its record)."""
+        return audit.verify_chain(self._database, self.actor)
 
     def run(self, work: Callable[[Unit], T]) -> T:
         """Do ``work`` in one unit of work: committed when it returns, rolled back if it raises."""

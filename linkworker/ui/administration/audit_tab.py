@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from linkworker.services import audit
 from linkworker.services.administration import audit_trail
 from linkworker.services.administration.audit_trail import (
     Choice,
@@ -378,7 +377,7 @@ class AuditTab(RecordTab[TrailEvent]):
             self,
             self.workspace,
             # The check opens its own units of work (a read for the walk, a write for its record).
-            lambda _session, _control: audit.verify_chain(self.workspace.database, self.actor),
+            lambda _session, _control: self.workspace.verify_audit_trail(),
             action="Check the audit trail",
             read_only=True,
         )

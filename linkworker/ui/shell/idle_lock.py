@@ -254,16 +254,16 @@ class WindowLock(QObject):
             return
         self._cover()
         try:
-            with self.workspace.database.session() as session:
-                self.session_lock.lock(session, reason, idle_minutes=self.idle.minutes)
+            self.workspace.record_for_the_session(
+                lambda session: self.session_lock.lock(session, reason, idle_minutes=self.idle.minutes)
+            )
         except REFUSALS as error:
             log.warning("The screen lock could not be recorded (%s).", type(error).__name__)
 
     def unlock(self, password: str) -> bool:
         """Uncover the window if ``password`` is the signed-in user's; else say why not."""
         try:
-            with self.workspace.database.session() as session:
-                self.session_lock.unlock(session, password)
+            self.workspace.record_for_the_session(lambda session: self.session_lock.unlock(session, password))
         except UnlockRefused as refusal:
             self.lock_screen.refuse(str(refusal), final=refusal.final)
             return False
@@ -290,8 +290,7 @@ class WindowLock(QObject):
     def sign_out_while_locked(self) -> None:
         """Record the end of a locked session; the window's own sign-out does the rest."""
         try:
-            with self.workspace.database.session() as session:
-                self.session_lock.sign_out(session)
+            self.workspace.record_for_the_session(self.session_lock.sign_out)
         except REFUSALS as error:
             log.warning("The sign-out of a locked session could not be recorded (%s).", type(error).__name__)
 

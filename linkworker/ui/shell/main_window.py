@@ -586,8 +586,7 @@ class MainWindow(QMainWindow):
     def _record_sign_out(self) -> None:
         """The end of the session, recorded whatever became of the account since sign-in (so
         not in a unit of work that reads the account again)."""
-        with self.workspace.database.session() as session:
-            signing_in.sign_out(session, self.actor)
+        self.workspace.record_for_the_session(lambda session: signing_in.sign_out(session, self.actor))
 
 
 def focus_first_field(area: QWidget) -> None:
