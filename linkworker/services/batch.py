@@ -45,6 +45,8 @@ def insert_with_ids(
     ``key_column`` must be unique: the rows with a value there are read back by it.
     """
     model = id_column.class_
+    # A column of a mapped class, never of an aliased one (``class_`` is typed as either).
+    assert isinstance(model, type) and issubclass(model, Base)
     key = key_column.key
     keyed = [row for row in rows if row[key] is not None]
     ids_by_key: dict[str, int] = {}

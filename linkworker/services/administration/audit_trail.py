@@ -62,6 +62,8 @@ _ACRONYMS: Final = {
     "oruk": "ORUK",
 }
 _COLUMNS = audit.EVENT_COLUMNS
+# A row of _COLUMNS: id, occurred_at, user_id, username, action, entity, entity_id, detail, pcn_id.
+_EventRow = Row[int, datetime, int | None, str | None, str, str | None, int | None, str | None, int | None]
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
@@ -387,7 +389,7 @@ def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
 
 
-def _batches(session: Session, conditions: list[ColumnElement[bool]]) -> Iterable[Sequence[Row[Any]]]:
+def _batches(session: Session, conditions: list[ColumnElement[bool]]) -> Iterable[Sequence[_EventRow]]:
     """The matching events newest first, a batch at a time (by id, so none is read twice)."""
     before: int | None = None
     while True:
@@ -417,7 +419,7 @@ class _Names:
         self._session = session
         self._scope = scope
 
-    def events(self, rows: Sequence[Row[Any]]) -> list[TrailEvent]:
+    def events(self, rows: Sequence[_EventRow]) -> list[TrailEvent]:
         ids: dict[str, set[int]] = defaultdict(set)
         for row in rows:
             if row.entity is not None and row.entity_id is not None:
@@ -498,14 +500,14 @@ _NAMED: Final[dict[str, tuple[str, Any, Any]]] = {
 _WHOLE: Final = {"database": "The database", "user_account": "A user name that matches no account"}
 
 
-def _user_words(row: Row[Any], users: dict[int, str]) -> str:
+def _user_words(row: _EventRow, users: dict[int, str]) -> str:
     """Who acted: the account's names, or the name given by someone not signed in."""
     if row.user_id is not None:
         return users.get(row.user_id) or row.username or f"Account {row.user_id}"
     return f"{row.username} (not signed in)" if row.username else "Nobody signed in"
 
 
-def _record_words(row: Row[Any], records: dict[str, dict[int, str]]) -> str:
+def _record_words(row: _EventRow, records: dict[str, dict[int, str]]) -> str:
     if row.entity is None:
         return ""
     if row.entity_id is None:

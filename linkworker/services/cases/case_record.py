@@ -424,9 +424,9 @@ def open_case(
     names = Names(session)
     timeline = _Timeline()
 
-    for row in _rows(session, StatusChange, referral_id, StatusChange.changed_at, StatusChange.id):
-        timeline.add(TimelineKind.STATUS, row.changed_at, None, status_record(row, names))
-    for event in session.scalars(
+    for change in _rows(session, StatusChange, referral_id, StatusChange.changed_at, StatusChange.id):
+        timeline.add(TimelineKind.STATUS, change.changed_at, None, status_record(change, names))
+    for assigned in session.scalars(
         select(AuditEvent)
         .where(
             AuditEvent.entity == "referral",
@@ -435,47 +435,51 @@ def open_case(
         )
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     ):
-        worker = assigned_worker(event.detail)
-        given = AssignmentRecord(event.id, names.of(worker) if worker else None, names.of(event.user_id))
-        timeline.add(TimelineKind.ASSIGNMENT, event.occurred_at, None, given)
+        worker = assigned_worker(assigned.detail)
+        given = AssignmentRecord(
+            assigned.id, names.of(worker) if worker else None, names.of(assigned.user_id)
+        )
+        timeline.add(TimelineKind.ASSIGNMENT, assigned.occurred_at, None, given)
     contacts = []
-    for row in _rows(session, Contact, referral_id, Contact.occurred_at, Contact.id):
-        contact = contact_record(row, names)
+    for contact_row in _rows(session, Contact, referral_id, Contact.occurred_at, Contact.id):
+        contact = contact_record(contact_row, names)
         contacts.append(contact)
-        timeline.add(TimelineKind.CONTACT, row.occurred_at, None, contact)
+        timeline.add(TimelineKind.CONTACT, contact_row.occurred_at, None, contact)
     taken = []
-    for row in _rows(session, Measure, referral_id, Measure.taken_on, Measure.id):
-        measure = measure_record(row, names)
+    for measure_row in _rows(session, Measure, referral_id, Measure.taken_on, Measure.id):
+        measure = measure_record(measure_row, names)
         taken.append(measure)
-        timeline.add(TimelineKind.MEASURE, row.created_at, row.taken_on, measure)
+        timeline.add(TimelineKind.MEASURE, measure_row.created_at, measure_row.taken_on, measure)
     connections = []
-    for row, service in session.execute(
+    for connection_row, service in session.execute(
         select(Connection, Service)
         .join(Service, Service.id == Connection.service_id)
         .where(Connection.referral_id == referral_id)
         .order_by(Connection.status_on, Connection.id)
     ):
-        connection = connection_record(row, service, names)
+        connection = connection_record(connection_row, service, names)
         connections.append(connection)
-        for moment, event in connection_events(connection, row.created_at, row.updated_at):
-            timeline.add(TimelineKind.CONNECTION, moment, event.on, event)
+        for moment, connection_event in connection_events(
+            connection, connection_row.created_at, connection_row.updated_at
+        ):
+            timeline.add(TimelineKind.CONNECTION, moment, connection_event.on, connection_event)
     notes = []
-    for row in _rows(session, CaseNote, referral_id, CaseNote.written_at, CaseNote.id):
-        note = note_record(row, names)
+    for note_row in _rows(session, CaseNote, referral_id, CaseNote.written_at, CaseNote.id):
+        note = note_record(note_row, names)
         notes.append(note)
-        timeline.add(TimelineKind.NOTE, row.written_at, None, note)
+        timeline.add(TimelineKind.NOTE, note_row.written_at, None, note)
     reviews = []
-    for row in _rows(
+    for review_row in _rows(
         session, SupportPlanReview, referral_id, SupportPlanReview.reviewed_on, SupportPlanReview.id
     ):
-        review = review_record(row, names)
+        review = review_record(review_row, names)
         reviews.append(review)
-        timeline.add(TimelineKind.PLAN_REVIEW, row.created_at, row.reviewed_on, review)
+        timeline.add(TimelineKind.PLAN_REVIEW, review_row.created_at, review_row.reviewed_on, review)
 
     follow_ups = case_follow_ups(session, referral_id, names)
     for follow_up in follow_ups:
-        for moment, event in follow_up_events(follow_up):
-            timeline.add(TimelineKind.FOLLOW_UP, moment, None, event)
+        for moment, follow_up_event in follow_up_events(follow_up):
+            timeline.add(TimelineKind.FOLLOW_UP, moment, None, follow_up_event)
     for correction in case_corrections(session, referral, names):
         timeline.add(TimelineKind.CORRECTION, correction.at, None, correction)
 

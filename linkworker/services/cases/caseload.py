@@ -21,9 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    UnaryExpression,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
@@ -53,6 +64,8 @@ MAX_PAGE: Final = 500
 UNASSIGNED: Final = 0
 # The most words of a name search tried as "given names, then family name".
 _MAX_NAME_WORDS: Final = 6
+# The columns of a query the filters are added to (``_filtered``).
+_Columns = TypeVarTuple("_Columns")
 
 
 class Scope(StrEnum):
@@ -281,8 +294,8 @@ def follow_up_overdue(today: date) -> ColumnElement[bool]:
 
 
 def _filtered(
-    statement: Select[Any], actor: Actor, query: CaseloadQuery, today: date, *, with_patient: bool
-) -> Select[Any]:
+    statement: Select[*_Columns], actor: Actor, query: CaseloadQuery, today: date, *, with_patient: bool
+) -> Select[*_Columns]:
     """``statement`` from referral (joined to patient when ``with_patient``) with every filter applied."""
     statement = statement.select_from(Referral)
     if with_patient:
@@ -345,9 +358,9 @@ def _name_matches(given: str, family: str) -> ColumnElement[bool]:
     return and_(condition, Patient.given_name.istartswith(given, autoescape=True))
 
 
-def _order(query: CaseloadQuery, labels: dict[str, str], today: date) -> list[ColumnElement[Any]]:
+def _order(query: CaseloadQuery, labels: dict[str, str], today: date) -> list[UnaryExpression[Any]]:
     """The sort column's keys, then the referral id, in the chosen direction; blanks always last."""
-    keys: list[ColumnElement[Any]]
+    keys: list[SQLColumnExpression[Any]]
     match query.sort:
         case SortKey.CASE:
             keys = []
@@ -378,18 +391,18 @@ def _order(query: CaseloadQuery, labels: dict[str, str], today: date) -> list[Co
 
 
 def _directed(
-    keys: Sequence[ColumnElement[Any]], descending: bool, *, flip_id: bool = False
-) -> list[ColumnElement[Any]]:
+    keys: Sequence[SQLColumnExpression[Any]], descending: bool, *, flip_id: bool = False
+) -> list[UnaryExpression[Any]]:
     """Each key in the direction, nulls last. ``flip_id`` keeps the id tie-breaker in the list's
     direction where the keys run against it (age and wait count backwards from dates)."""
-    ordered = []
+    ordered: list[UnaryExpression[Any]] = []
     for key in keys:
         reverse = descending != (flip_id and key is Referral.id)
         ordered.append((key.desc() if reverse else key.asc()).nulls_last())
     return ordered
 
 
-def _unindexed(key: ColumnElement[Any]) -> ColumnElement[Any]:
+def _unindexed(key: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """``key`` (never null) as an expression no index holds.
 
     Sorting a PCN's cases by a patient column that has an index of its own (date of birth), a

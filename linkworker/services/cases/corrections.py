@@ -364,7 +364,7 @@ def _person_described(values: Mapping[str, object], practice_words: Mapping[int,
         ),
         "preferred_contact_method": (
             method,
-            CONTACT_METHOD_LABELS[ContactMethod(method)] if method else None,
+            CONTACT_METHOD_LABELS[ContactMethod(str(method))] if method else None,
         ),
         "interpreter_needed": (
             bool(values["interpreter_needed"]),

@@ -312,7 +312,9 @@ def on_pcn_list(
     number and date of birth, ``create_people``), whom the referral puts on the list. Anyone
     else is refused alike, whether another PCN's or never recorded."""
     wanted = set(person_ids)
-    here = session.info.get(_RECORDED, set()) | (session.info.get(_TAKEN_ON, set()) if referring else set())
+    here: set[int] = session.info.get(_RECORDED, set()) | (
+        session.info.get(_TAKEN_ON, set()) if referring else set()
+    )
     found = wanted & here
     rest = sorted(wanted - found)
     for start in range(0, len(rest), SLICE):
@@ -398,10 +400,11 @@ def _require_intake(actor: Actor) -> None:
 
 
 def _typed_nhs_number(typed: str | None) -> str | None:
-    return nhs_number.parse(typed) if (typed or "").strip() else None
+    return nhs_number.parse(typed) if typed is not None and typed.strip() else None
 
 
-def _summary_query() -> Select[Any]:
+def _summary_query() -> Select[Patient, str]:
+    # The practice's name is None for a person registered nowhere (the outer join).
     return select(Patient, Practice.name).outerjoin(Practice, Practice.id == Patient.registered_practice_id)
 
 

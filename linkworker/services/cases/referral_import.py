@@ -288,17 +288,17 @@ def commit(
             )
             steps.reach(rows + len(people) * rows * _WRITE_WEIGHT // writes)
         written = 0
-        for chunk in _chunks(list(checked.accepted)):
+        for accepted_chunk in _chunks(list(checked.accepted)):
             _stop_if(cancelled)
             create_referrals(
                 session,
                 actor,
                 [
                     NewReferral(row.recorded_person_id or people[_number(row)], row.referral, row.import_key)
-                    for row in chunk
+                    for row in accepted_chunk
                 ],
             )
-            written += len(chunk)
+            written += len(accepted_chunk)
             steps.reach(rows + (len(people) + written) * rows * _WRITE_WEIGHT // writes)
         renamed = _record_new_names(session, actor, checked.accepted)
         _stop_if(cancelled)
@@ -508,13 +508,13 @@ def _check(
     )
     parsed: list[_Parsed] = []
     rejected: dict[int, RejectedRow] = {}
-    for index, row in enumerate(file.rows):
+    for index, csv_row in enumerate(file.rows):
         if index % 100 == 0:
             _stop_if(cancelled)
             steps.reach(index)
-        outcome = _parse(file, row, today, lists)
+        outcome = _parse(file, csv_row, today, lists)
         if isinstance(outcome, str):
-            rejected[row.line] = RejectedRow(row.line, outcome, row)
+            rejected[csv_row.line] = RejectedRow(csv_row.line, outcome, csv_row)
         else:
             parsed.append(outcome)
     _stop_if(cancelled)
@@ -696,12 +696,12 @@ def _recorded_people(session: Session, actor: Actor, numbers: Iterable[str]) -> 
     listed: dict[str, tuple[int, date, PersonName]] = {}
     mine = sorted(on_pcn_list(session, actor, ids))
     for start in range(0, len(mine), SLICE):
-        rows = session.execute(
+        names = session.execute(
             select(Patient.id, Patient.given_name, Patient.family_name).where(
                 Patient.id.in_(mine[start : start + SLICE])
             )
         )
-        for person_id, given, family in rows:
+        for person_id, given, family in names:
             number, born = ids[person_id]
             listed[number] = (person_id, born, PersonName(given, family))
     return _Recorded(listed, {number: born for number, born in ids.values()})

@@ -13,9 +13,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    Text,
+    UnaryExpression,
+    and_,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -50,6 +62,8 @@ from linkworker.store.models import (
 MAX_PAGE: Final = 500
 # The most words of a search used: more narrow nothing a person would type.
 _MAX_WORDS: Final = 8
+# The columns of a query the filters are added to (``_filtered``).
+_Columns = TypeVarTuple("_Columns")
 
 
 class SortKey(StrEnum):
@@ -353,7 +367,9 @@ def _in_directory(actor: Actor) -> ColumnElement[bool]:
     return or_(Service.pcn_id.is_(None), Service.pcn_id == actor.pcn_id)
 
 
-def _filtered(statement: Select[Any], actor: Actor, query: DirectoryQuery, cutoff: date) -> Select[Any]:
+def _filtered(
+    statement: Select[*_Columns], actor: Actor, query: DirectoryQuery, cutoff: date
+) -> Select[*_Columns]:
     conditions: list[ColumnElement[bool]] = [_in_directory(actor)]
     # A page of pasted text or a NUL byte gets a plain message, not a database error.
     for word in search_words(parse_search(query.search))[:_MAX_WORDS]:
@@ -379,16 +395,16 @@ def _flagged() -> ColumnElement[bool]:
     return func.length(cast(Service.import_problems, Text)) > 2
 
 
-def _order(query: DirectoryQuery) -> list[ColumnElement[Any]]:
+def _order(query: DirectoryQuery) -> list[UnaryExpression[Any]]:
     """The sort column, then the name and the id, so equal keys keep one order; blanks last."""
-    keys: list[ColumnElement[Any]] = {
+    by_sort: dict[SortKey, list[SQLColumnExpression[Any]]] = {
         SortKey.NAME: [],
         SortKey.ORGANISATION: [func.lower(Service.organisation_name)],
         SortKey.STATUS: [Service.status],
         SortKey.COST: [Service.cost_kind],
         SortKey.VERIFIED: [Service.last_verified_on],
-    }[query.sort]
-    ordered = [*keys, func.lower(Service.name), Service.id]
+    }
+    ordered: list[SQLColumnExpression[Any]] = [*by_sort[query.sort], func.lower(Service.name), Service.id]
     return [(key.desc() if query.descending else key.asc()).nulls_last() for key in ordered]
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, literal_column, select
+from sqlalchemy import ColumnElement, delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from linkworker import catalogues
@@ -188,6 +188,7 @@ def lsoa_ranks(session: Session, lsoa_codes: Iterable[str]) -> dict[str, AreaRan
             .distinct()
         )
         for lsoa, index, rank in session.execute(query):
+            assert lsoa is not None  # the IN list matches no null
             area = _area_rank(rank, index)
             if area is not None and (lsoa not in found or area.index.year > found[lsoa].index.year):
                 found[lsoa] = area
@@ -378,7 +379,7 @@ def refresh_districts(
     letters = string.ascii_uppercase
     for index, letter in enumerate(letters):
         _stop_if(cancelled)
-        in_slice = [full]
+        in_slice: list[ColumnElement[bool]] = [full]
         if index > 0:
             in_slice.append(PostcodePoint.postcode >= letter)
         if index < len(letters) - 1:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import CursorResult, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from linkworker.domain.roles import Permission
@@ -285,11 +285,14 @@ def _read(
 def _replace(session: Session, extract: date, rows: Sequence[PopulationRow]) -> int:
     """Replace the extract's rows for the practices in ``rows``; how many were there before."""
     practices = sorted({row.practice_code for row in rows})
-    replaced = session.execute(
+    deleted = session.execute(
         delete(PracticePopulation).where(
             PracticePopulation.extract_date == extract, PracticePopulation.practice_code.in_(practices)
         )
-    ).rowcount
+    )
+    # Session.execute is typed to return a Result; a DELETE's is a CursorResult, with the rowcount.
+    assert isinstance(deleted, CursorResult)
+    replaced = deleted.rowcount
     for start in range(0, len(rows), BATCH):
         session.execute(
             insert(PracticePopulation),

@@ -208,7 +208,7 @@ def build(
         return equity_rules.derived(protect(_made(session, pcn, month, units, step), rule), rule)
     whole = _made(session, pcn, month, units, step, whole=True)
     theirs = [
-        protect(_made(session, pcn, month, [row], lambda done, i=index: step(STEPS * (i + 1) + done)), rule)
+        protect(_made(session, pcn, month, [row], _after(step, STEPS * (index + 1))), rule)
         for index, row in enumerate(units)
     ]
     return equity_rules.derived(
@@ -216,11 +216,16 @@ def build(
     )
 
 
+def _after(step: Callable[[int], None], before: int) -> Callable[[int], None]:
+    """``step`` counting on from the ``before`` steps already done."""
+    return lambda done: step(before + done)
+
+
 def _made(
     session: Session,
     pcn: Pcn,
     month: date,
-    practices: Sequence[Row[tuple[int, str, str]]],
+    practices: Sequence[Row[int, str, str]],
     step: Callable[[int], None],
     *,
     whole: bool = False,
