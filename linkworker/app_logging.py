@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import cast
 
 from linkworker.store.private_files import not_writable, private_folder, private_opener
 
@@ -33,9 +34,18 @@ class PrivateLogFile(RotatingFileHandler):
         self.failed = False
         super().__init__(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
 
-    def _open(self) -> TextIO:
-        return open(
-            self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=private_opener
+    def _open(self) -> TextIOWrapper:
+        # typeshed's open() returns IO[Any] for a mode not written as a literal; self.mode is a
+        # text mode ("a"), so this is the TextIOWrapper FileHandler's own _open returns.
+        return cast(
+            TextIOWrapper,
+            open(
+                self.baseFilename,
+                self.mode,
+                encoding=self.encoding,
+                errors=self.errors,
+                opener=private_opener,
+            ),
         )
 
     def handleError(self, record: logging.LogRecord) -> None:

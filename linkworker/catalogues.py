@@ -104,10 +104,12 @@ def _read_json(path: Path) -> Any:
 def _need(path: Path, index: int, entry: Any) -> Need:
     if not isinstance(entry, dict):
         raise CatalogueError(f"{path}: need {index + 1} must be an object.")
-    values = {key: entry.get(key) for key in ("code", "label", "description")}
-    for key, value in values.items():
+    values: dict[str, str] = {}
+    for key in ("code", "label", "description"):
+        value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
             raise CatalogueError(f"{path}: need {index + 1} has no {key}.")
+        values[key] = value
     if not _NEED_CODE.match(values["code"]):
         raise CatalogueError(
             f"{path}: need code {values['code']!r} must be lower case letters, digits and underscores."
@@ -152,10 +154,12 @@ def snomed_codes() -> SnomedCatalogue:
 def _snomed_code(path: Path, index: int, entry: Any) -> SnomedCode:
     if not isinstance(entry, dict):
         raise CatalogueError(f"{path}: code {index + 1} must be an object.")
-    values = {key: entry.get(key) for key in ("code", "term", "trigger", "guidance")}
-    for key, value in values.items():
+    values: dict[str, str] = {}
+    for key in ("code", "term", "trigger", "guidance"):
+        value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
             raise CatalogueError(f"{path}: code {index + 1} has no {key}.")
+        values[key] = value
     if not is_concept_id(values["code"]):
         raise CatalogueError(f"{path}: {values['code']!r} is not a valid SNOMED CT concept id.")
     triggers = [trigger.value for trigger in GpCodeTrigger]

@@ -201,10 +201,10 @@ class PostcodeFile:
         ranking = self._rankings[country]
         if ranking is None:
             return PostcodeRecord(*point, country=country or None)
-        rank = _rank(_field(row, ranking.rank_at), ranking.index)
+        rank = _rank(_field(row, ranking.rank_at), ranking.deprivation_index)
         code = None
         if rank is not None:
-            code = ranking.index.code
+            code = ranking.deprivation_index.code
             self.tally.ranked[code] += 1
         return PostcodeRecord(*point, _area(row, ranking.areas), rank, code, country)
 
@@ -259,7 +259,8 @@ class _Ranking(NamedTuple):
     """How the rows of one country are ranked: by which index, from which column, in the area
     of which columns (the first that names one)."""
 
-    index: deprivation.DeprivationIndex
+    # Not "index": a NamedTuple field of that name would hide tuple.index.
+    deprivation_index: deprivation.DeprivationIndex
     rank_at: int | None
     areas: tuple[int | None, int | None]
 

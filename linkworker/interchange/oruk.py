@@ -528,7 +528,7 @@ def _service(
     raw: Mapping[str, Any], record_id: str, name: str, record: _Record, summary: bool
 ) -> OrukService:
     carried = _carried(raw, summary)
-    organisation = raw.get("organization") if isinstance(raw.get("organization"), Mapping) else {}
+    organisation = _object(raw.get("organization"))
     if _stands_in(organisation, name):
         organisation = {}
     organisation_name = _text(organisation.get("name"))
@@ -542,7 +542,7 @@ def _service(
     accessibility: list[str] = []
     schedules: list[OrukSchedule] = []
     for index, (at, link) in enumerate(pairs):
-        place = link.get("location") if isinstance(link.get("location"), Mapping) else {}
+        place = _object(link.get("location"))
         locations.append(_location(place, _where(place, f"{at}.location"), record))
         accessibility.extend(
             description
@@ -703,6 +703,11 @@ def _where(item: Mapping[str, Any], path: str) -> str:
     return marked if isinstance(marked, str) else path
 
 
+def _object(value: object) -> Mapping[str, Any]:
+    """``value`` when it is an object, else an empty one (a missing or malformed part reads as empty)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _objects(value: object) -> list[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
@@ -774,7 +779,7 @@ def _phone_rule(text: str) -> str | None:
 def _phone(raw: Mapping[str, Any], record: _Record, carried: set[str]) -> tuple[str | None, str | None]:
     """The service's first phone number and its id; else its organisation's number, kept without
     the id (it is the organisation's phone, not the service's)."""
-    organisation = raw.get("organization") if isinstance(raw.get("organization"), Mapping) else {}
+    organisation = _object(raw.get("organization"))
     for owned, items in ((True, _objects(raw.get("phones"))), (False, _objects(organisation.get("phones")))):
         for item in items:
             if _text(item.get("number")):
@@ -964,7 +969,7 @@ def _terms(raw: Mapping[str, Any], record: _Record) -> tuple[Term, ...]:
 
 
 def _term(term: Mapping[str, Any], where: str, record: _Record) -> Term | None:
-    detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), Mapping) else {}
+    detail = _object(term.get("taxonomy_detail"))
     vocabulary = (
         _text(term.get("taxonomy")) or _text(detail.get("name")) or _text(term.get("vocabulary"))
     ) or UNNAMED_VOCABULARY

@@ -513,14 +513,15 @@ def write_rejected(path: Path, source: ReferralFile, rejected: Iterable[tuple[Cs
         # Readable by this user only: the rows hold people's details.
         with text_written_whole(path, encoding="utf-8-sig") as stream:
             writer = csv.writer(stream)
-            writer.writerow(neutralise_row(header))
+            # Tuples: neutralise_row takes a list[object] (a list[str] is not one) or a tuple.
+            writer.writerow(neutralise_row(tuple(header)))
             for row, problem in rejected:
                 cells = list(row.cells) + [""] * (len(source.header) - len(row.cells))
                 if problem_at is None:
                     cells.insert(0, problem)
                 else:
                     cells[problem_at] = problem
-                writer.writerow(neutralise_row(cells))
+                writer.writerow(neutralise_row(tuple(cells)))
                 written += 1
     except OSError as error:
         raise CsvFileError(not_written(path.expanduser(), error)) from None

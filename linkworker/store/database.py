@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -171,10 +171,11 @@ def _without_server_detail(context: ExceptionContext) -> None:
     raise the same error without it, so no message or log carries a person's details."""
     original = context.original_exception
     diagnostics = getattr(original, "diag", None)
-    if diagnostics is None or not diagnostics.message_detail or context.sqlalchemy_exception is None:
+    raised = context.sqlalchemy_exception
+    # A driver's error (the only kind with a diag) reaches here wrapped in a DBAPIError.
+    if diagnostics is None or not diagnostics.message_detail or not isinstance(raised, DBAPIError):
         return
     plain = type(original)(diagnostics.message_primary or type(original).__name__)
-    raised = context.sqlalchemy_exception
     raise type(raised)(
         raised.statement, None, plain, hide_parameters=True, connection_invalidated=context.is_disconnect
     ) from None
@@ -288,6 +289,7 @@ def _probe(database: Database) -> None:
     with translate_errors(database.location, opening=True), database.engine.connect() as connection:
         if database.location.kind == "sqlite":
             raw = connection.connection.driver_connection
+            assert raw is not None  # None only once the connection is closed or invalidated
             raw.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")  # NullPool: dies with it
         connection.execute(text("SELECT 1")).all()
         if database.location.kind == "sqlite":

@@ -87,7 +87,9 @@ def upgrade_to_head(database: Database) -> UpgradeResult | None:
             # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys on,
             # dropping a referenced table fails. The pragma only works outside a transaction,
             # and this connection is thrown away afterwards (NullPool).
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            raw = connection.connection.driver_connection
+            assert raw is not None  # None only once the connection is closed or invalidated
+            raw.execute("PRAGMA foreign_keys = OFF")
         with connection.begin():
             if not sqlite:
                 connection.execute(

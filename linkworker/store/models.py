@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -221,7 +221,9 @@ def _given_with(consent: str) -> Callable[[DefaultExecutionContext], date | None
     whichever way it is inserted (one by one, or a batch of an import)."""
 
     def given_on(context: DefaultExecutionContext) -> date | None:
-        row = context.get_current_parameters()
+        # SQLAlchemy leaves get_current_parameters untyped; it returns the row's values by column key.
+        current_parameters = cast(Callable[[], dict[str, Any]], context.get_current_parameters)
+        row = current_parameters()
         return row["received_on"] if row.get(consent) else None
 
     return given_on
