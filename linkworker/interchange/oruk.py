@@ -507,12 +507,13 @@ def not_services(file: str, kinds: Mapping[str, int]) -> str:
     return f"{file} holds {held}, not services. {WHAT_IMPORTS}"
 
 
-def _stands_in(organisation: Mapping[str, Any], service_name: str) -> bool:
+def _stands_in(organisation: Mapping[str, Any], service_id: str, service_name: str) -> bool:
     """Whether ``organisation`` is the one an export made up for a service that had none (ORUK
-    requires one: ``hsds_service``): the service's own name, under the id made from that name,
-    and nothing else. Read back, it is no organisation, so the round trip changes nothing."""
+    requires one: ``hsds_service``): the service's own name, under the id made for it from the
+    service's id, and nothing else. Read back, it is no organisation, so the round trip changes
+    nothing; a real organisation that happens to share the service's name has an id of its own."""
     made_up = {
-        "id": export_id("organization", service_name.casefold()),
+        "id": stand_in_organisation_id(service_id),
         "name": service_name,
         "description": service_name,
     }
@@ -524,12 +525,17 @@ def _stands_in(organisation: Mapping[str, Any], service_name: str) -> bool:
     return bool(service_name) and given == made_up
 
 
+def stand_in_organisation_id(service_id: str) -> str:
+    """The id of the organisation an export makes up for the service exported as ``service_id``."""
+    return export_id("organization", f"standing in for service {service_id}")
+
+
 def _service(
     raw: Mapping[str, Any], record_id: str, name: str, record: _Record, summary: bool
 ) -> OrukService:
     carried = _carried(raw, summary)
     organisation = _object(raw.get("organization"))
-    if _stands_in(organisation, name):
+    if _stands_in(organisation, record_id, name):
         organisation = {}
     organisation_name = _text(organisation.get("name"))
     if not organisation_name:
@@ -1137,9 +1143,13 @@ def hsds_service(service: OrukService) -> dict[str, Any]:
     """The service as ``/services/{id}`` returns it in HSDS 3.0, nested and fully identified."""
     service = with_part_ids(service)
     service_id = export_id("service", service.oruk_id)
-    # A service imported without its organisation is exported as its own organisation.
+    # A service imported without its organisation is exported as its own organisation, under an
+    # id of its own (_stands_in reads it back as none).
     organisation_name = service.organisation_name or service.name
-    organisation_id = _part_id("organization", service.organisation_id)
+    if service.organisation_name:
+        organisation_id = _part_id("organization", service.organisation_id)
+    else:
+        organisation_id = stand_in_organisation_id(service_id)
     organisation: dict[str, Any] = {
         "id": organisation_id,
         "name": organisation_name,

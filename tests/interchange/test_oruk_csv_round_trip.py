@@ -17,6 +17,7 @@ from sqlalchemy import select
 from linkworker.domain.directory import CostKind, ServiceStatus
 from linkworker.domain.roles import Role
 from linkworker.interchange.oruk import (
+    NO_ORGANISATION,
     OrukContact,
     OrukLocation,
     OrukSchedule,
@@ -324,6 +325,21 @@ def test_a_shared_venue_one_service_has_changed_is_written_apart_for_it(tmp_path
     )
     assert (back[WALK.name].locations, back[WALK.name].accessibility) == (WALK.locations, WALK.accessibility)
     assert back[moved.name].locations[0].oruk_id != back[WALK.name].locations[0].oruk_id
+
+
+def test_an_organisation_named_as_its_service_is_not_taken_for_the_one_an_export_makes_up(
+    tmp_path: Path,
+) -> None:
+    """Found by hypothesis: a real organisation with the service's own name, no id and no
+    description was written exactly as the stand-in for a service with none, and read back as
+    no organisation. The stand-in now has an id made from the service's own."""
+    named = OrukService("hall-1", "Village Hall", "Village Hall")
+    alone = OrukService("quiz-1", "Pub Quiz", None)
+    back = written_and_read(tmp_path, named, alone)
+    assert back["Village Hall"].organisation_name == "Village Hall"
+    assert not back["Pub Quiz"].organisation_name
+    flagged = [problem for problem in read_csv_folder(tmp_path).problems if NO_ORGANISATION in problem.text()]
+    assert len(flagged) == 1, "only the service that had none is flagged"
 
 
 def test_a_shared_organisation_one_service_has_changed_is_written_apart_for_it(tmp_path: Path) -> None:
