@@ -77,7 +77,8 @@ def test_each_step_says_where_the_flow_is_and_enables_only_what_can_be_done(
     with qtbot.waitSignal(view.load(screen.source).finished, timeout=WAIT_MS):
         assert view.source_label.text() == str(screen.source) and view.status.text() == screen.checking
         assert view.progress.isVisible() and view.cancel_button.isEnabled()
-        assert not any(button.isEnabled() for button in (*view.choices, *view.actions, view.import_button))
+        buttons = (*view.choices, *view.action_buttons, view.import_button)
+        assert not any(button.isEnabled() for button in buttons)
 
     checked = view.preview
     assert checked is not None and view.importable(checked) > 0
@@ -105,7 +106,7 @@ def test_tab_goes_through_the_controls_in_their_order_on_screen(screen: Screen) 
         *view.choices,
         *view.aside,
         view.problem_table,
-        *view.actions,
+        *view.action_buttons,
         view.import_button,
         view.saved.open_button,
         view.saved.dismiss_button,

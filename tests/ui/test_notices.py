@@ -247,7 +247,7 @@ def test_banners_leave_the_form_its_room_on_a_1366_by_768_screen(
         qtbot.wait(10)
         form = window.view("New referral")
         assert form is not None
-        return window, form.scroll.viewport().height()
+        return window, form.scroll_area.viewport().height()
 
     database, actors = legacy_keyed
     _plain, room = referral_form(sqlite_database, sqlite_actors[Role.LINK_WORKER], None)

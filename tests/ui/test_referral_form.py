@@ -370,7 +370,7 @@ def test_a_manager_is_told_they_may_not_search_for_people(
 
 def test_the_form_fits_a_small_screen_by_scrolling(view: NewReferralView) -> None:
     assert view.minimumSizeHint().height() <= 708 and view.minimumSizeHint().width() <= 1176
-    assert view.scroll.widget().sizeHint().height() > view.scroll.viewport().height()
+    assert view.scroll_area.widget().sizeHint().height() > view.scroll_area.viewport().height()
 
 
 def test_a_referral_received_before_the_person_was_born_is_stopped_before_saving(

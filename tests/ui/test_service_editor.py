@@ -319,7 +319,7 @@ def test_the_dialog_fits_the_screen_and_scrolls(
     dialog = opened(qtbot, sqlite_database, sqlite_actors[Role.MANAGER], None)
     screen = (dialog.screen() or QApplication.primaryScreen()).availableGeometry()
     assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
-    assert dialog.scroll.widget().sizeHint().height() > dialog.scroll.viewport().height()
+    assert dialog.scroll_area.widget().sizeHint().height() > dialog.scroll_area.viewport().height()
 
 
 def test_each_accessibility_tick_is_a_feature_matching_recognises() -> None:

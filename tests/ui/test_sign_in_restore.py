@@ -118,7 +118,7 @@ def test_the_recovery_key_puts_the_backup_back_and_says_to_when(
     dialog.code.setText(damaged.recovery_code)
     run_restore(qtbot, dialog)
 
-    result = dialog.result
+    result = dialog.restore_result
     assert result is not None and result.safety_copy is not None
     text = dialog.outcome.text()
     when = result.records_as_of.astimezone()
@@ -143,7 +143,7 @@ def test_the_administrators_password_typed_at_sign_in_puts_the_backup_back(
     dialog = open_restore(qtbot, window)
     dialog.backup_file.setText(str(damaged.backup.path))
     run_restore(qtbot, dialog)
-    assert dialog.result is not None, dialog.problem.text()
+    assert dialog.restore_result is not None, dialog.problem.text()
     dialog.done_button.click()
     sign_in(qtbot, window, "admin", ADMIN_PASSWORD)
     assert window.signed_in is not None
@@ -164,7 +164,7 @@ def test_a_refusal_is_said_in_the_window_and_changes_nothing(
     dialog.backup_file.setText(str(not_a_backup))
     dialog.code.setText(damaged.recovery_code)
     run_restore(qtbot, dialog)
-    assert dialog.result is None and dialog.problem.isVisible() and dialog.problem.text()
+    assert dialog.restore_result is None and dialog.problem.isVisible() and dialog.problem.text()
     assert dialog.restore_button.isEnabled() and dialog.isVisible()
     assert database_file.read_bytes() == before
     assert not list(damaged.folder.glob("*before-restore*"))

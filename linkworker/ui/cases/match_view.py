@@ -140,7 +140,7 @@ class MatchView(QWidget):
         self.age.setSpecialValueText("Any age")
         self.find_button = QPushButton("&Find services")
         self.find_button.setDefault(True)
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_services)
 
         form_layout = QFormLayout()
         self.form = FormFields(form_layout)
@@ -240,7 +240,7 @@ class MatchView(QWidget):
         self.setAccessibleName(self.heading.text())
         self.home.setText(self.start.home_text)
         self.show_criteria(self.start)
-        self.find()
+        self.find_services()
 
     def show_criteria(self, start: MatchStart) -> None:
         """Fill the controls from the criteria the person's record suggests."""
@@ -258,8 +258,8 @@ class MatchView(QWidget):
         for slot, box in self.times.items():
             box.setChecked(slot in chosen.times)
         self.cost.setCurrentIndex(self.cost.findData(chosen.max_cost))
-        for need, box in self.access.items():
-            box.setChecked(need in chosen.access_needs)
+        for access_need, box in self.access.items():
+            box.setChecked(access_need in chosen.access_needs)
         self.language.setText(chosen.language or "")
         self.age.setValue(NO_AGE if chosen.age is None else chosen.age)
 
@@ -281,7 +281,7 @@ class MatchView(QWidget):
             age=None if self.age.value() == NO_AGE else self.age.value(),
         )
 
-    def find(self) -> None:
+    def find_services(self) -> None:  # not ``find``: QWidget.find is Qt's own
         """Search again with the criteria shown; problems with them show beside their fields."""
         self.form.clear_messages()
         try:

@@ -223,10 +223,10 @@ class NewReferralView(QWidget):
         column.addLayout(self._referral_section())
         column.addStretch()
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()  # not ``scroll``: QWidget.scroll is Qt's own
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
 
         self.save_button = QPushButton("&Save referral")
         self.save_button.setDefault(True)
@@ -248,7 +248,7 @@ class NewReferralView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(buttons)
 
         self.form = FormGroup(
@@ -295,11 +295,11 @@ class NewReferralView(QWidget):
             self.search_family_name,
             self.search_date_of_birth,
         ):
-            edit.returnPressed.connect(self.find)
+            edit.returnPressed.connect(self.find_person)
 
         self.find_button = QPushButton("F&ind")
         self.find_button.setToolTip("Look for this person among the people already recorded")
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_person)
 
         self.matches: RecordTableModel[PersonMatch] = RecordTableModel(MATCH_COLUMNS, self)
         self.match_table = record_table(
@@ -662,7 +662,7 @@ class NewReferralView(QWidget):
 
     # What the buttons do
 
-    def find(self) -> None:
+    def find_person(self) -> None:  # not ``find``: QWidget.find is Qt's own
         """Search for the person; every problem with what was typed is shown beside its field."""
         self.search_forms.clear_messages()
         self._close_question()
@@ -761,7 +761,7 @@ class NewReferralView(QWidget):
         self.open_case_warning_text.setText(_open_case_text(person, self.open_cases))
         self.open_case_warning.setAccessibleDescription(self.open_case_warning_text.text())
         self.open_case_warning.show()
-        self.scroll.ensureWidgetVisible(self.open_case_warning)
+        self.scroll_area.ensureWidgetVisible(self.open_case_warning)
         self.open_case_button.setFocus()
         return True
 
@@ -789,7 +789,7 @@ class NewReferralView(QWidget):
         )
         self.name_question.setAccessibleDescription(self.name_question_text.text())
         self.name_question.show()
-        self.scroll.ensureWidgetVisible(self.name_question)
+        self.scroll_area.ensureWidgetVisible(self.name_question)
         self.attach_button.setFocus()
 
     def attach_with_new_name(self) -> None:
@@ -859,7 +859,7 @@ class NewReferralView(QWidget):
             if not field.text().strip():
                 field.setText(search.text().strip())
         self._show_choice()
-        self.scroll.ensureWidgetVisible(self.person_section)
+        self.scroll_area.ensureWidgetVisible(self.person_section)
         (self.given_name if self.nhs_number.text() else self.nhs_number).setFocus()
 
     def person_entry(self) -> PersonEntry:
@@ -927,8 +927,8 @@ class NewReferralView(QWidget):
         if referral is not None and born is not None:
             try:
                 check_referral_for(born, referral)
-            except ValidationError as problem:
-                problems.append(problem)
+            except ValidationError as error:
+                problems.append(error)
         for problem in problems:
             self.form.show_message(problem.field, problem.message)
         if problems or referral is None:
@@ -984,7 +984,7 @@ class NewReferralView(QWidget):
         """Scroll to the field that has the focus: the first with a problem."""
         focused = self.window().focusWidget()
         if focused is not None:
-            self.scroll.ensureWidgetVisible(focused, 50, 120)
+            self.scroll_area.ensureWidgetVisible(focused, 50, 120)
 
     def _new_duplicates(self, person: PersonDetails) -> bool:
         """Search again with the new person's details as typed; True if someone not yet shown
@@ -1014,7 +1014,7 @@ class NewReferralView(QWidget):
             "Someone already recorded may be this person (see the list above). Use their record, "
             "or save again to add a new person anyway.",
         )
-        self.scroll.ensureWidgetVisible(self.match_table)
+        self.scroll_area.ensureWidgetVisible(self.match_table)
         return True
 
     def reset(self) -> None:
@@ -1049,7 +1049,7 @@ class NewReferralView(QWidget):
         self._searched = False
         self._shown = set()
         self._show_choice()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.search_nhs_number.setFocus()
 
 

@@ -164,10 +164,14 @@ class Section(QWidget, Generic[T]):
         self.table.verticalScrollBar().setValue(scroll)
         # As tall as its rows at most, so a short list leaves its room to the others.
         table = self.table
-        rows = sum(table.rowHeight(row) for row in range(self.model.rowCount()))
-        table.setMaximumHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth())
-        below = table.maximumHeight() if rows else self.empty.sizeHint().height()
-        self.setMaximumHeight(self.heading.sizeHint().height() + self.layout().spacing() + below)
+        rows_height = sum(table.rowHeight(row) for row in range(self.model.rowCount()))
+        table.setMaximumHeight(
+            table.horizontalHeader().sizeHint().height() + rows_height + 2 * table.frameWidth()
+        )
+        below = table.maximumHeight() if rows_height else self.empty.sizeHint().height()
+        layout = self.layout()
+        assert layout is not None  # set in __init__
+        self.setMaximumHeight(self.heading.sizeHint().height() + layout.spacing() + below)
 
     def select(self, key: int) -> bool:
         for row in range(self.model.rowCount()):

@@ -261,16 +261,17 @@ class SessionRow(QFrame):
         times = QHBoxLayout()
         times.setSpacing(6)
         times.addSpacing(self.title.minimumWidth() + 4)
-        for caption, edit, stretch in (
+        fields: tuple[tuple[str, QWidget, int], ...] = (
             ("Opens", self.opens, 0),
             ("Closes", self.closes, 0),
             ("At", self.venue, 3),
             ("Note", self.note, 2),
-        ):
+        )
+        for caption, control, stretch in fields:
             if times.count() > 1:
                 times.addSpacing(6)
-            times.addWidget(self._caption(caption, edit))
-            times.addWidget(edit, stretch)
+            times.addWidget(self._caption(caption, control))
+            times.addWidget(control, stretch)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)
         column.setSpacing(4)
@@ -419,10 +420,10 @@ class ServiceEditorDialog(QDialog):
         column.addWidget(self.problems)
         column.addLayout(self.form_layout)
         column.addStretch()
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()  # not ``scroll``: QWidget.scroll is Qt's own
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
         self.checked_today = QCheckBox("Details checked with the service toda&y")
         self.checked_today.setToolTip("Saving also marks the entry verified today, by you.")
         buttons = QDialogButtonBox()
@@ -444,7 +445,7 @@ class ServiceEditorDialog(QDialog):
         layout.setSpacing(8)
         layout.addWidget(self.heading)
         layout.addWidget(self.status_line)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(bottom)
         # As big as the entry needs, within the screen it opens on (a 1366x768 laptop included).
         fit_to_screen(self, EDITOR_SIZE.width(), EDITOR_SIZE.height())
@@ -695,7 +696,7 @@ class ServiceEditorDialog(QDialog):
                 f"The import found problems with this entry:\n{listed}\n"
                 "Check them with the service; saving the checked entry clears this list."
             )
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.organisation_name.setFocus()
 
     def _show_needs(self, choices: DirectoryChoices, ticked: tuple[str, ...]) -> None:
@@ -724,13 +725,13 @@ class ServiceEditorDialog(QDialog):
         boxes = {box.text().casefold(): box for box in self.access_boxes}
         for box in self.access_boxes:
             box.setChecked(False)
-        others = []
+        others: list[str] = []
         for item in items:
-            box = boxes.get(item.casefold())
-            if box is None:
+            named = boxes.get(item.casefold())
+            if named is None:
                 others.append(item)
             else:
-                box.setChecked(True)
+                named.setChecked(True)
         self.other_access.setText("; ".join(others))
 
     def _show_checked(self, detail: ServiceDetail | None) -> None:
@@ -863,7 +864,8 @@ class ServiceEditorDialog(QDialog):
 
     def _mark_rows(self, messages: tuple[str, ...]) -> None:
         """Outline each venue or time a message names ("Venue 2: ..."), and no other."""
-        for row in (*self.venue_rows(), *self.session_rows()):
+        rows: list[VenueRow | SessionRow] = [*self.venue_rows(), *self.session_rows()]
+        for row in rows:
             mark_row(row, any(message.startswith(f"{row.title.text()}:") for message in messages))
 
     def _write(self, session: Unit, entry: ServiceEntry, verified: bool) -> ServiceDetail:
@@ -875,8 +877,9 @@ class ServiceEditorDialog(QDialog):
 
     def _show_first_problem(self) -> None:
         focused = self.focusWidget()
-        if focused is not None and self.scroll.widget().isAncestorOf(focused):
-            self.scroll.ensureWidgetVisible(focused)
+        content = self.scroll_area.widget()
+        if focused is not None and content is not None and content.isAncestorOf(focused):
+            self.scroll_area.ensureWidgetVisible(focused)
 
     def mark_verified(self) -> None:
         """Record that the stored details were checked with the service today; edits stay as typed."""

@@ -12,10 +12,11 @@ screen holds counts and staff names only, never the name of anyone supported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QGridLayout,
@@ -94,12 +95,17 @@ def _text(count: Count | None) -> str:
     return "" if count is None else count.text
 
 
+def _status_count(rank: int) -> Callable[[PracticeLine], str]:
+    """A line's count of open cases at the ``rank``-th open status, as its column shows it."""
+    return lambda line: _text(line.open_by_status[rank] if line.open_by_status else None)
+
+
 def practice_columns(detailed: bool) -> list[Column[PracticeLine]]:
     """The practice table's columns: by status and overdue follow-ups too when ``detailed``."""
     by_status = [
         Column[PracticeLine](
             status_label(status),
-            lambda line, rank=rank: _text(line.open_by_status[rank] if line.open_by_status else None),
+            _status_count(rank),
             True,
         )
         for rank, status in enumerate(OPEN_STATUSES)
@@ -226,7 +232,7 @@ class NetworkView(QWidget):
         else:
             layout.addWidget(figures_page, 1)
 
-    def _table(self, model: RecordTableModel[object], name: str, hint: str) -> QTableView:
+    def _table(self, model: QAbstractItemModel, name: str, hint: str) -> QTableView:
         table = record_table(model, name, hint, stretch=0)
         # As tall as its rows, so a short list does not sit in a tall empty box.
         table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QImageReader,
     QKeySequence,
     QShortcut,
+    QTextBlock,
     QTextCursor,
     QTextDocument,
     QTextOption,
@@ -83,6 +84,8 @@ class UserGuideWindow(QWidget):
         self.contents.setAccessibleName("Contents")
         self.contents.itemClicked.connect(lambda item, _column: self._go_to(item))
         self.contents.itemActivated.connect(lambda item, _column: self._go_to(item))
+        self.find_message = QLabel()
+        self.find_message.setObjectName("fieldHint")
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Words to find in the guide")
         self.find_box.setClearButtonEnabled(True)
@@ -91,8 +94,6 @@ class UserGuideWindow(QWidget):
         find_label = QLabel("&Find:")
         find_label.setBuddy(self.find_box)
         self.find_box.setAccessibleName("Find in the guide")
-        self.find_message = QLabel()
-        self.find_message.setObjectName("fieldHint")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self._focus_find)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
@@ -230,8 +231,8 @@ def _wrap_code(document: QTextDocument) -> None:
             QTextCursor(block).setBlockFormat(shape)
 
 
-def _blocks(document: QTextDocument) -> list:  # type: ignore[type-arg]
-    found = []
+def _blocks(document: QTextDocument) -> list[QTextBlock]:
+    found: list[QTextBlock] = []
     block = document.begin()
     while block.isValid():
         found.append(block)
@@ -239,8 +240,8 @@ def _blocks(document: QTextDocument) -> list:  # type: ignore[type-arg]
     return found
 
 
-def _level(block: object) -> int:
-    return int(block.blockFormat().headingLevel())  # type: ignore[attr-defined]
+def _level(block: QTextBlock) -> int:
+    return int(block.blockFormat().headingLevel())
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ def shortcut_rows(window: QMainWindow) -> list[ShortcutRow]:
     """Every menu action of ``window`` that has keys, in menu order, read from the menus now."""
     rows: list[ShortcutRow] = []
     for top in window.menuBar().actions():
-        if (menu := top.menu()) is not None:
+        # QtGui's stubs give QAction.menu() as a QObject; a menu bar's is a QMenu or None.
+        if isinstance(menu := top.menu(), QMenu):
             rows += _menu_rows(menu, top.iconText())
     return rows
 
@@ -262,7 +264,7 @@ def shortcut_rows(window: QMainWindow) -> list[ShortcutRow]:
 def _menu_rows(menu: QMenu, where: str) -> list[ShortcutRow]:
     rows: list[ShortcutRow] = []
     for action in menu.actions():
-        if (submenu := action.menu()) is not None:
+        if isinstance(submenu := action.menu(), QMenu):
             rows += _menu_rows(submenu, f"{where} ▸ {action.iconText()}")
         elif not action.shortcut().isEmpty():  # the first of its keys: the one the menu shows
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -314,14 +316,24 @@ def licence() -> str:
         metadata = importlib.metadata.metadata(PACKAGE)
     except importlib.metadata.PackageNotFoundError:
         return "not recorded in this copy"
-    return metadata.get("License-Expression") or metadata.get("License") or "not recorded in this copy"
+    return (
+        _field(metadata, "License-Expression") or _field(metadata, "License") or "not recorded in this copy"
+    )
 
 
 def _summary() -> str:
     try:
-        return importlib.metadata.metadata(PACKAGE).get("Summary") or ""
+        return _field(importlib.metadata.metadata(PACKAGE), "Summary") or ""
     except importlib.metadata.PackageNotFoundError:
         return ""
+
+
+def _field(metadata: importlib.metadata.PackageMetadata, name: str) -> str | None:
+    """A metadata field, or None if the package has none (``get``, which Python 3.11's stubs
+    leave out of PackageMetadata)."""
+    if name not in metadata:
+        return None
+    return metadata[name]
 
 
 class AboutDialog(QDialog):

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QToolTip,
@@ -91,7 +92,7 @@ class IdleWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(check_ms)
         self.timer.timeout.connect(self.check)
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
         self._read()
         self.timer.start()
 
@@ -118,7 +119,7 @@ class IdleWatch(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        _application().removeEventFilter(self)
 
     def _read(self) -> None:
         minutes = self._read_minutes()
@@ -277,7 +278,7 @@ class WindowLock(QObject):
         """The session is over (signed out or closed): stop watching, and close the windows held
         hidden, which belong to the session that ended, never to the next one."""
         self.idle.stop()
-        QApplication.instance().removeEventFilter(self)
+        _application().removeEventFilter(self)
         held, self._held = self._held, []
         for widget in held:
             if not isValid(widget):
@@ -339,11 +340,11 @@ class WindowLock(QObject):
         self.window.menuBar().hide()
         self.window.statusBar().hide()
         self.screens.setCurrentWidget(self.lock_screen)
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
         self.lock_screen.reset()
 
     def _uncover(self) -> None:
-        QApplication.instance().removeEventFilter(self)
+        _application().removeEventFilter(self)
         self.locked = False
         self.screens.setCurrentWidget(self.work)
         self.window.menuBar().show()
@@ -390,6 +391,13 @@ class WindowLock(QObject):
             return None
 
 
+def _application() -> QCoreApplication:
+    """The running application, whose events the watch and the lock filter: both are made inside it."""
+    application = QApplication.instance()
+    assert application is not None
+    return application
+
+
 def _close_fleeting() -> None:
     """Close open menus and lists, and tooltips: they could show what is under them."""
     QToolTip.hideText()
@@ -415,6 +423,7 @@ def _menu_actions(window: QMainWindow) -> list[QAction]:
     found: list[QAction] = []
     for action in window.menuBar().actions():
         found.append(action)
-        if (menu := action.menu()) is not None:
+        # QtGui's stubs give QAction.menu() as a QObject; a menu bar's is a QMenu or None.
+        if isinstance(menu := action.menu(), QMenu):
             found += [item for item in menu.actions() if not item.isSeparator()]
     return found

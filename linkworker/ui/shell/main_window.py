@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -359,7 +360,7 @@ class MainWindow(QMainWindow):
             action = self._action(
                 go_menu,
                 f"&{key} {area.title}" if key else f"&{area.title}",
-                lambda row=row: self.show_area(row),
+                partial(self.show_area, row),
                 QKeySequence(f"Ctrl+{key}") if key else None,
             )
             action.setIconText(area.title)  # what the keyboard shortcuts list calls it
@@ -421,7 +422,9 @@ class MainWindow(QMainWindow):
         self._focus_area()
 
     def _focus_area(self) -> None:
-        focus_first_field(self.pages.currentWidget())
+        area = self.pages.currentWidget()
+        assert area is not None  # each area has its page in the stack from the start (ui/shell/areas.py)
+        focus_first_field(area)
 
     def search_area(self) -> None:
         """Put the cursor in the area's search box (Ctrl+F), its text chosen so typing replaces it."""

@@ -177,7 +177,7 @@ class _Restore(QRunnable):
 
 class RestoreBackupDialog(QDialog):
     """Put a backup back in place of a damaged database, as an administrator or with the
-    recovery key; ``result`` once it is done. The work runs in the background, and the window
+    recovery key; ``restore_result`` once it is done. The work runs in the background, and the window
     cannot be closed while it runs."""
 
     ended = Signal(object)  # from the pool thread: a RestoreResult, or the error raised
@@ -187,7 +187,7 @@ class RestoreBackupDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.access = access
-        self.result: RestoreResult | None = None
+        self.restore_result: RestoreResult | None = None  # not ``result``: QDialog.result is Qt's own
         self.running = False
         self.setWindowTitle("Restore a backup")
         explanation = QLabel(
@@ -311,7 +311,7 @@ class RestoreBackupDialog(QDialog):
         raise ending  # a bug: the app's exception hook shows it
 
     def _restored(self, result: RestoreResult) -> None:
-        self.result = result
+        self.restore_result = result
         self.outcome.setText(restored_text(result))
         self.outcome.show()
         self.restore_button.hide()

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Protocol, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -64,6 +65,12 @@ MONTHS_OFFERED = 24
 # a close look at a table's small print.
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 _SAME_ZOOM = 0.01  # a step this close to the fitted width is no step from it
+
+
+class _KeyCombinations(Protocol):
+    """A QKeySequence as it is at run time: its key combinations by number."""
+
+    def __getitem__(self, index: int, /) -> QKeyCombination: ...
 
 
 @dataclass(frozen=True)
@@ -214,7 +221,9 @@ class SummaryView(QWidget):
         button.setToolTip(f"{what} ({shown})")
         button.clicked.connect(lambda _checked=False: zoom())
         for shortcut in shortcuts:
-            self._zoom_keys[shortcut[0].toCombined()] = zoom
+            # PySide6's stubs leave out QKeySequence.__getitem__ (Qt's operator[]), which it has.
+            first = cast(_KeyCombinations, shortcut)[0]
+            self._zoom_keys[first.toCombined()] = zoom
         return button
 
     def _zoom_key(self, event: QKeyEvent) -> Callable[[], None] | None:

@@ -150,7 +150,8 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         always enabled (help to make a source, such as a template). ``decisions``, if any, goes
         between the summary and the problems: what the user decides before importing. The
         focus order is the order on screen."""
-        self.choices, self.actions, self.aside = tuple(choices), tuple(actions), tuple(aside)
+        # ``action_buttons``, not ``actions``: that name is QWidget's own method.
+        self.choices, self.action_buttons, self.aside = tuple(choices), tuple(actions), tuple(aside)
         choose_row = QHBoxLayout()
         for button in self.choices:
             choose_row.addWidget(button)
@@ -158,7 +159,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
         for button in self.aside:
             choose_row.addWidget(button)
         action_row = QHBoxLayout()
-        for button in self.actions:
+        for button in self.action_buttons:
             action_row.addWidget(button)
         action_row.addStretch()
         action_row.addWidget(self.import_button)
@@ -250,7 +251,7 @@ class ImportScreen(JobScreen, Generic[P, R, D]):
     def _set_busy(self, busy: bool) -> None:
         super()._set_busy(busy)
         count = self.importable(self.preview) if self.preview is not None else 0
-        for button in (*self.choices, *self.actions):
+        for button in (*self.choices, *self.action_buttons):
             button.setEnabled(not busy)
         self.import_button.setEnabled(not busy and count > 0 and not self.committed)
         self.import_button.setText(f"{self.words.import_button} {counted(count, self.words.item)}")

@@ -11,10 +11,10 @@ query is read as of one day. Refusals go through ``call_service``: one about a f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import Field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView, QWidget
@@ -35,6 +35,8 @@ R_co = TypeVar("R_co", covariant=True)
 
 class SortedQuery(Protocol):
     """A service's query: a frozen dataclass that holds the list's order."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # a dataclass, for ``replace``
 
     @property
     def sort(self) -> StrEnum: ...
