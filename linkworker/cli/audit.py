@@ -59,7 +59,9 @@ class NotedSeal:
     chain_hash: str
 
 
-def add_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], placed: argparse.ArgumentParser
+) -> None:
     actions = commands.add_parser(
         "audit", parents=[placed], help="check the audit trail (see: linkworker audit verify -h)"
     ).add_subparsers(dest="kind", metavar="ACTION", required=True)

@@ -175,7 +175,9 @@ when the command runs in a terminal. Exit status 0 when written, 2 when not.
 """
 
 
-def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+def add_import_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], placed: argparse.ArgumentParser
+) -> None:
     kind = _kinds(
         commands, placed, "import", "import records from a file (see: linkworker import referrals -h)"
     )
@@ -220,7 +222,9 @@ def add_import_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     population_commands.add_import_parser(kind)
 
 
-def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+def add_export_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], placed: argparse.ArgumentParser
+) -> None:
     kind = _kinds(commands, placed, "export", "export records to files (see: linkworker export directory -h)")
     directory = kind(
         "directory", "export the directory as Open Referral UK JSON or CSV tables", DIRECTORY_EXPORT_HELP
@@ -251,7 +255,9 @@ def add_export_parser(commands: argparse._SubParsersAction, placed: argparse.Arg
     )
 
 
-def add_report_parser(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+def add_report_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], placed: argparse.ArgumentParser
+) -> None:
     report = commands.add_parser(
         "report",
         parents=[placed],
@@ -319,7 +325,10 @@ def _day(text: str) -> date:
 
 
 def _kinds(
-    commands: argparse._SubParsersAction, placed: argparse.ArgumentParser, verb: str, summary: str
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    placed: argparse.ArgumentParser,
+    verb: str,
+    summary: str,
 ) -> Callable[[str, str, str], argparse.ArgumentParser]:
     """``linkworker VERB``, and a maker of its KIND subcommands: each with its help as written
     (the exit statuses laid out) and the --user it runs as."""

@@ -64,7 +64,9 @@ recovery key (linkworker export-key) if the old one may have been seen.
 """
 
 
-def add_parsers(commands: argparse._SubParsersAction, placed: argparse.ArgumentParser) -> None:
+def add_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], placed: argparse.ArgumentParser
+) -> None:
     raw = argparse.RawDescriptionHelpFormatter
     backup = commands.add_parser(
         "backup",
@@ -207,15 +209,19 @@ def _restore(arguments: argparse.Namespace, folders: config.Folders, url: str | 
         code = _secret(RECOVERY_KEY_ENV, "Recovery key: ")
         if code is None:
             return _no_secret(f"no recovery key: set {RECOVERY_KEY_ENV}, or run the command in a terminal.")
-        credentials: dict[str, str | None] = {"recovery_code": code}
+        username: str | None = None
+        password: str | None = None
     else:
-        password = _secret(PASSWORD_ENV, f"Password for {arguments.user}: ")
+        username = arguments.user
+        password = _secret(PASSWORD_ENV, f"Password for {username}: ")
         if password is None:
             return _no_secret(f"no password: set {PASSWORD_ENV}, or run the command in a terminal.")
-        credentials = {"username": arguments.user, "password": password}
+        code = None
     access = DataAccess(folders.database_file, folders.key_folder, None)
     try:
-        result = backup.restore(access, arguments.backup, **credentials)
+        result = backup.restore(
+            access, arguments.backup, username=username, password=password, recovery_code=code
+        )
     finally:
         access.close()
     when = f"{result.records_as_of:%d %B %Y at %H:%M} UTC"

@@ -40,6 +40,6 @@ class CaseIds:
     gp_code_entry: int = 0
 
     def next(self, table: str) -> int:
-        value = getattr(self, table) + 1
+        value: int = getattr(self, table) + 1  # every field of CaseIds is an int
         setattr(self, table, value)
         return value

@@ -190,7 +190,7 @@ def test_the_person_form_holds_what_is_saved(qtbot: QtBot, view: CaseView) -> No
     assert dialog.preferred_contact_method.currentText() == "Phone call"
     assert not dialog.interpreter_needed.isChecked()
     assert "The NHS number (999 " in dialog.introduction.text()
-    assert dialog.height() <= 768 - 40 and dialog.scroll.verticalScrollBar().maximum() == 0
+    assert dialog.height() <= 768 - 40 and dialog.scroll_area.verticalScrollBar().maximum() == 0
 
 
 def test_a_person_is_corrected_and_the_case_shows_it_with_the_history(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,7 @@ from linkworker.services.audit import ChainReport
 from linkworker.services.workspace import Unit, Workspace
 from linkworker.ui.administration.record_tab import RecordTab
 from linkworker.ui.cases.letter_preview import ask_save_path
+from linkworker.ui.widgets.date_field import from_qdate, to_qdate
 from linkworker.ui.widgets.errors import call_plain, call_service
 from linkworker.ui.widgets.forms import repolish
 from linkworker.ui.widgets.jobs import Job, JobControl, run_job
@@ -186,9 +187,11 @@ class AuditTab(RecordTab[TrailEvent]):
         self.filter_message.hide()
 
         self.pager = Pager("events")
-        self.export_button = self.add_button("&Export…", self.export, "Save the events listed as a CSV file")
+        self.export_button = self.add_button(
+            "&Export…", self._export_pressed, "Save the events listed as a CSV file"
+        )
         self.check_button = self.add_button(
-            "C&heck the trail", self.check_trail, "Check that no event has been changed, removed or added"
+            "C&heck the trail", self._check_pressed, "Check that no event has been changed, removed or added"
         )
         self.buttons.insertWidget(0, self.pager)
         self.buttons.insertStretch(1)
@@ -268,8 +271,8 @@ class AuditTab(RecordTab[TrailEvent]):
             user_id=self.user.currentData(),
             case=self.case.text(),
             action=self.action.currentData(),
-            since=self.since.date().toPython() if self.since_on.isChecked() else None,
-            until=self.until.date().toPython() if self.until_on.isChecked() else None,
+            since=from_qdate(self.since.date()) if self.since_on.isChecked() else None,
+            until=from_qdate(self.until.date()) if self.until_on.isChecked() else None,
         )
 
     def _read(
@@ -334,6 +337,13 @@ class AuditTab(RecordTab[TrailEvent]):
         return True
 
     # Export and check, in the background.
+
+    # The buttons' slots: what export and check_trail return (the dialog, the job) is for tests.
+    def _export_pressed(self) -> None:
+        self.export()
+
+    def _check_pressed(self) -> None:
+        self.check_trail()
 
     def export(self) -> QWidget:
         name = f"audit-trail-{date.today():%Y-%m-%d}.csv"
@@ -422,7 +432,7 @@ class AuditTab(RecordTab[TrailEvent]):
 def _day_choice(label: str, name: str, day: date) -> tuple[QCheckBox, QDateEdit]:
     """A box that turns a day limit on, and the day; off, the list has no limit that side."""
     check = QCheckBox(label)
-    edit = QDateEdit(QDate(day))
+    edit = QDateEdit(to_qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd MMM yyyy")
     edit.setKeyboardTracking(False)  # a day half typed is not yet a choice

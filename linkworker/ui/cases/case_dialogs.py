@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
@@ -482,7 +483,7 @@ class RecordMeasureDialog(FormDialog[MeasureRecord]):
 
     def _ons4_rows(self) -> None:
         for question in measures.Ons4Question:
-            answer = AnswerField(lambda value, q=question: _band_words(q, value))
+            answer = AnswerField(partial(_band_words, question))
             self.ons4[question] = answer
             label = self.form.add(
                 f"{measures.ONS4_QUESTIONS[question]}",

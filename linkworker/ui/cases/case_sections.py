@@ -69,11 +69,12 @@ def subheading(text: str) -> QLabel:
 
 def scrolled(page: QWidget) -> QVBoxLayout:
     """The layout for a tab's content, which scrolls when it is taller than the screen allows."""
-    scroll = transparent_scroll(QWidget())
+    content = QWidget()
+    scroll = transparent_scroll(content)
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(scroll)
-    return QVBoxLayout(scroll.widget())
+    return QVBoxLayout(content)
 
 
 def transparent_scroll(content: QWidget) -> QScrollArea:

@@ -91,7 +91,7 @@ class CaseloadView(QWidget):
         self.scope_group = QButtonGroup(self)
         for button in (self.mine, self.everyone):
             self.scope_group.addButton(button)
-        self.scope_group.buttonToggled.connect(lambda _button, checked: checked and self._scope_changed())
+        self.scope_group.buttonToggled.connect(lambda _button, checked: self._scope_toggled(checked))
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Family name, given and family name, NHS number or case number")
@@ -316,6 +316,11 @@ class CaseloadView(QWidget):
             label.setBuddy(buddy)
             buddy.setAccessibleName(plain_label(text))
         return label
+
+    def _scope_toggled(self, checked: bool) -> None:
+        """Each change of scope toggles two buttons: act on the one turned on."""
+        if checked:
+            self._scope_changed()
 
     def _scope_changed(self) -> None:
         """In my own cases the link worker is always me: its filter and column show only with

@@ -236,7 +236,7 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         super().__init__(parent)
         self.workspace = workspace
         self.actor = workspace.actor
-        self.sheet = sheet
+        self.sheet: Sheet = sheet
         self.saved: Sheet | None = None
         self.captions: dict[str, str] = {}
         self.setWindowTitle(title)
@@ -251,8 +251,8 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         self.left, self.right, self.below, self.bottom = (QFormLayout() for _ in range(4))
         self.forms = [FormFields(layout) for layout in (self.left, self.right, self.below, self.bottom)]
         self.bottom.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        for layout in (self.left, self.right, self.below, self.bottom):
-            layout.setVerticalSpacing(8)  # the whole form in view on a 1366x768 screen
+        for form in (self.left, self.right, self.below, self.bottom):
+            form.setVerticalSpacing(8)  # the whole form in view on a 1366x768 screen
         self.form = FormGroup(self, *self.forms)
         columns = QHBoxLayout()
         columns.setSpacing(24)
@@ -265,7 +265,7 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         body.addLayout(self.below)
         body.addLayout(self.bottom)
         body.addStretch()
-        self.scroll = transparent_scroll(content)
+        self.scroll_area = transparent_scroll(content)  # not ``scroll``: QWidget.scroll is Qt's own
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("&Save corrections", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
@@ -277,7 +277,7 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         layout.setSpacing(12)
         layout.addWidget(self.introduction)
         layout.addWidget(self.banner)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(buttons)
 
     def add(self, column: int, caption: str, editor: QWidget, field: str, hint: str | None = None) -> None:
@@ -288,9 +288,12 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         """As tall as the form (and any banner or messages shown), within the screen: the form
         scrolls only on a small screen."""
         width = width or self.width()
-        content = self.scroll.widget()
+        content = self.scroll_area.widget()
+        assert content is not None  # the form's content, set in __init__
         content.adjustSize()
-        height = content.sizeHint().height() + self.sizeHint().height() - self.scroll.sizeHint().height() + 8
+        height = (
+            content.sizeHint().height() + self.sizeHint().height() - self.scroll_area.sizeHint().height() + 8
+        )
         fit_to_screen(self, width, max(height, self.height()) if self.isVisible() else height)
 
     # What each form says about its fields
@@ -361,7 +364,7 @@ class CorrectionDialog(QDialog, Generic[Sheet]):
         self.fit()  # room for the messages or the banner now shown
         focused = self.focusWidget()
         if focused is not None:
-            self.scroll.ensureWidgetVisible(focused, 40, 60)
+            self.scroll_area.ensureWidgetVisible(focused, 40, 60)
 
     def catch_up(self, refusal: DetailsChanged) -> None:
         """Stand over the colleague's save: their change in each field the user left alone, the
@@ -515,7 +518,27 @@ class PersonDialog(CorrectionDialog[PersonSheet]):
 
     def entry(self) -> PersonEntry:
         typed = self.typed()
-        return PersonEntry(nhs_number=self.sheet.entry.nhs_number, **typed)  # type: ignore[arg-type]
+        return PersonEntry(
+            nhs_number=self.sheet.entry.nhs_number,
+            given_name=str(typed["given_name"]),
+            family_name=str(typed["family_name"]),
+            date_of_birth=str(typed["date_of_birth"]),
+            sex=str(typed["sex"]),
+            ethnic_category=str(typed["ethnic_category"]),
+            registered_practice_ods=str(typed["registered_practice_ods"]),
+            language=str(typed["language"]),
+            interpreter_needed=self.interpreter_needed.isChecked(),
+            address_line_1=str(typed["address_line_1"]),
+            address_line_2=str(typed["address_line_2"]),
+            town=str(typed["town"]),
+            postcode=str(typed["postcode"]),
+            phone=str(typed["phone"]),
+            mobile=str(typed["mobile"]),
+            email=str(typed["email"]),
+            preferred_contact_method=str(typed["preferred_contact_method"]),
+            preferred_contact_times=str(typed["preferred_contact_times"]),
+            accessibility_needs=str(typed["accessibility_needs"]),
+        )
 
     def checked(self) -> PersonDetails | None:
         try:
@@ -676,7 +699,7 @@ class ReferralDialog(CorrectionDialog[ReferralSheet]):
         editor = self._editor(field)
         target = editor.box if isinstance(editor, ConsentField) else editor
         target.setFocus()
-        self.scroll.ensureWidgetVisible(target)
+        self.scroll_area.ensureWidgetVisible(target)
 
 
 def _typed_day(day: date | None) -> str:

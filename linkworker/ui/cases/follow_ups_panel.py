@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -176,7 +176,7 @@ class FollowUpsPanel(QWidget):
         layout.addWidget(self.past_table)
         layout.addStretch()
 
-    def _button(self, text: str, description: str, signal: Signal) -> QPushButton:
+    def _button(self, text: str, description: str, signal: SignalInstance) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(description)
         button.setAccessibleDescription(description)
@@ -224,7 +224,7 @@ class FollowUpsPanel(QWidget):
             button.setEnabled(enabled)
             action.setEnabled(enabled and self.editable)
 
-    def _request(self, signal: Signal) -> None:
+    def _request(self, signal: SignalInstance) -> None:
         chosen = self.selected()
         if self.editable and chosen is not None:
-            signal.emit(chosen)  # type: ignore[attr-defined]
+            signal.emit(chosen)

@@ -26,6 +26,21 @@ from linkworker.domain.errors import ValidationError
 
 PLACEHOLDER = "dd/mm/yyyy"
 _INK = "#4C6272"  # the fields' border colour in the style sheet
+# In DateField's body `date` names its method date(), so its annotations name the type as this.
+_Day = date
+
+
+def to_qdate(day: date) -> QDate:
+    """``day`` as a QDate. (PySide6 takes a date where Qt takes a QDate, but its stubs do not
+    say so: QDate(day) is this.)"""
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    """``day`` as a date: QDate.toPython, which PySide6's stubs type as any object."""
+    chosen = day.toPython()
+    assert isinstance(chosen, date)
+    return chosen
 
 
 class DateField(QLineEdit):
@@ -93,7 +108,7 @@ class DateField(QLineEdit):
         """Open the calendar below the field on the day typed (today when none is)."""
         calendar = self.calendar()
         assert self._popup is not None
-        shown = QDate(self.typed_day() or date.today())
+        shown = to_qdate(self.typed_day() or date.today())
         calendar.setCurrentPage(shown.year(), shown.month())
         calendar.setSelectedDate(shown)
         self._popup.open_below(self)
@@ -101,7 +116,7 @@ class DateField(QLineEdit):
     def _chose(self, day: QDate) -> None:
         assert self._popup is not None
         self._popup.close()
-        self.set_value(day.toPython())
+        self.set_value(from_qdate(day))
         self.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -113,10 +128,10 @@ class DateField(QLineEdit):
 
     # QDateEdit's names, for screens and tests written for it; the same rules apply.
     def date(self) -> QDate:
-        return QDate(self.value())
+        return to_qdate(self.value())
 
-    def setDate(self, day: QDate | date) -> None:
-        chosen = day.toPython() if isinstance(day, QDate) else day
+    def setDate(self, day: QDate | _Day) -> None:
+        chosen = from_qdate(day) if isinstance(day, QDate) else day
         assert isinstance(chosen, date)
         self.set_value(chosen)
 
@@ -147,11 +162,11 @@ class _CalendarPopup(QFrame):
         if earliest is None:
             self.calendar.clearMinimumDate()
         else:
-            self.calendar.setMinimumDate(QDate(earliest))
+            self.calendar.setMinimumDate(to_qdate(earliest))
         if latest is None:
             self.calendar.clearMaximumDate()
         else:
-            self.calendar.setMaximumDate(QDate(latest))
+            self.calendar.setMaximumDate(to_qdate(latest))
 
     def open_below(self, field: QWidget) -> None:
         """Show under ``field``'s left edge, kept on its screen."""

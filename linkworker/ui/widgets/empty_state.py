@@ -152,7 +152,9 @@ class EmptyState(QFrame):
                 button.clicked.connect(lambda _checked=False, step=step: self.step_requested.emit(step.value))
                 grid.addWidget(button, row, column, Qt.AlignmentFlag.AlignTop)
                 self._buttons.append(button)
-        self.layout().replaceWidget(old, self._steps)
+        layout = self.layout()
+        assert layout is not None  # the QVBoxLayout made in __init__
+        layout.replaceWidget(old, self._steps)
         old.hide()
         old.deleteLater()
         self._steps.show()  # now, not when the event loop next turns
