@@ -123,3 +123,38 @@ def test_backup_and_a_new_recovery_key_need_an_administrator(
     assert admin.run("recover", "--user", "admin").returncode == 2, "the old recovery key is retired"
     admin.env["LINKWORKER_RECOVERY_KEY"] = fresh
     assert admin.run("recover", "--user", "admin").returncode == 0
+
+
+def test_restore_puts_a_backup_back_with_an_administrator_s_password_or_the_recovery_key(
+    command: Command, demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    """After the backup, the manager's password is reset: the backup's copy of their hash is
+    older than their slot, and the sign-in after the restore opens with the new password."""
+    folder, code = demo
+    admin = Command(tmp_path / "admin")
+    admin.data_dir = folder
+    backups = tmp_path / "backups"
+    admin.env["LINKWORKER_PASSWORD"] = ADMIN
+    assert admin.run("backup", "--to", str(backups), "--user", "admin").returncode == 0
+    [copy] = backups.glob("linkworker-*.db")
+    admin.env.update(LINKWORKER_RECOVERY_KEY=code, LINKWORKER_NEW_PASSWORD="meadow lantern harbour")
+    assert admin.run("recover", "--user", "manager").returncode == 0
+
+    admin.env["LINKWORKER_PASSWORD"] = "not the password"
+    refused = admin.run("restore", str(copy), "--user", "admin")
+    assert refused.returncode == 2 and "not right" in refused.stderr, refused.stderr
+    admin.env["LINKWORKER_PASSWORD"] = ADMIN
+    restored = admin.run("restore", str(copy), "--user", "admin")
+    assert restored.returncode == 0, restored.stderr
+
+    admin.env["LINKWORKER_PASSWORD"] = "meadow lantern harbour"
+    report = tmp_path / "summary.pdf"
+    made = admin.run("report", "--user", "manager", "--month", "2026-11", "--out", str(report))
+    assert made.returncode == 0, made.stderr
+
+    del admin.env["LINKWORKER_PASSWORD"]
+    again = admin.run("restore", str(copy), "--recovery-key")
+    assert again.returncode == 0, again.stderr
+    admin.env["LINKWORKER_RECOVERY_KEY"] = "AAAA-" * 7 + "AAAA"
+    wrong = admin.run("restore", str(copy), "--recovery-key")
+    assert wrong.returncode == 2 and "does not open" in wrong.stderr, wrong.stderr
