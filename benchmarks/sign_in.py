@@ -9,8 +9,9 @@ slots. It is closed, and each sign-in then goes through ``DataAccess.sign_in`` a
 does: the user's slot is unwrapped with the password (Argon2id, then AES-GCM), the file is
 opened with the key (its schema checked), and the sign-in is audited. The password is checked
 against its hash in the database only when the slot file does not know that hash was made with
-the slot's password (after a restore, say; store/key_slots.py), so not here. Writing a slot (a new user, a password changed or reset)
-is one more derivation. Target: a sign-in under 1 s on a practice PC.
+the slot's password (after a restore, say; store/key_slots.py), so not here. Writing a slot (a
+new user, a password changed or reset) is one more derivation. Target: a sign-in under 1 s on a
+practice PC.
 
 The first sign-in of the process is shown apart (it loads SQLCipher and the models, as the
 window's first sign-in does); then medians, 95th percentiles and the slowest of ``--repeat``
