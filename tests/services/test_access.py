@@ -324,17 +324,24 @@ def test_a_slot_left_for_an_inactive_account_opens_nothing_and_goes(folder: Path
     assert failed[1][1] == "account deactivated"
 
 
+def restored_with_an_older_hash(gate: DataAccess, username: str) -> str:
+    """As after a restore of a backup made before ``username`` set their password: the
+    database holds a hash of another one (returned), their slot the current one."""
+    admin = gate.sign_in("admin", ADMIN_PASSWORD)
+    with admin.database.session() as session:
+        old_hash = users.passwords.hash_password("an older password here")
+        session.execute(
+            update(UserAccount).where(UserAccount.username == username).values(password_hash=old_hash)
+        )
+    gate.release(admin)
+    return old_hash
+
+
 def test_a_password_changed_after_a_backup_still_signs_in_after_a_restore(
     folder: Path, recovery: str
 ) -> None:
     gate = access(folder)
-    admin = gate.sign_in("admin", ADMIN_PASSWORD)
-    with admin.database.session() as session:  # the restored database holds an older hash
-        old_hash = users.passwords.hash_password("an older password here")
-        session.execute(
-            update(UserAccount).where(UserAccount.username == "worker").values(password_hash=old_hash)
-        )
-    gate.release(admin)
+    restored_with_an_older_hash(gate, "worker")
 
     worker = gate.sign_in("worker", WORKER_PASSWORD)
     assert events(worker.database, "password_hash_realigned")[-1].username == "worker"
@@ -371,13 +378,7 @@ def test_after_a_restore_the_hash_is_checked_once_then_known_again(
     folder: Path, recovery: str, checks: list[str]
 ) -> None:
     gate = access(folder)
-    admin = gate.sign_in("admin", ADMIN_PASSWORD)
-    with admin.database.session() as session:  # the restored database holds an older hash
-        old_hash = users.passwords.hash_password("an older password here")
-        session.execute(
-            update(UserAccount).where(UserAccount.username == "worker").values(password_hash=old_hash)
-        )
-    gate.release(admin)
+    old_hash = restored_with_an_older_hash(gate, "worker")
     gate.release(gate.sign_in("worker", WORKER_PASSWORD))
     assert checks == [old_hash]
     worker = gate.sign_in("worker", WORKER_PASSWORD)

@@ -38,18 +38,24 @@ print(json.dumps({"sign_in": flow.sign_in is not None and flow.sign_in.isVisible
 """
 
 
-def test_a_file_kept_in_key_slots_shows_its_sign_in_before_anything_heavy_loads(tmp_path: Path) -> None:
-    slotted = slotted_database(tmp_path)
-    slotted.database.dispose()
+def in_a_fresh_process(program: str, *arguments: str) -> dict[str, object]:
+    """What ``program`` prints last, as JSON, run in a new Python with Qt offscreen."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_WINDOW, str(slotted.file), str(tmp_path / "keys")],
+        [sys.executable, "-c", program, *arguments],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    shown = json.loads(done.stdout.splitlines()[-1])
+    result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def test_a_file_kept_in_key_slots_shows_its_sign_in_before_anything_heavy_loads(tmp_path: Path) -> None:
+    slotted = slotted_database(tmp_path)
+    slotted.database.dispose()
+    shown = in_a_fresh_process(FIRST_WINDOW, str(slotted.file), str(tmp_path / "keys"))
     assert shown == {"sign_in": True, "opened": False, "loaded": []}
 
 
@@ -82,23 +88,9 @@ def test_the_today_view_is_drawn_without_what_later_screens_need(tmp_path: Path)
     slotted = slotted_database(tmp_path)
     slotted.database.dispose()
     worker = slotted.actors[Role.LINK_WORKER].username
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            TODAY_DRAWN,
-            str(slotted.file),
-            str(tmp_path / "keys"),
-            worker,
-            WORKER_PASSWORD,
-        ],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    drawn = in_a_fresh_process(
+        TODAY_DRAWN, str(slotted.file), str(tmp_path / "keys"), worker, WORKER_PASSWORD
     )
-    drawn = json.loads(done.stdout.splitlines()[-1])
     assert drawn == {"today": True, "loaded": [], "database_modules": True, "sources_kept": []}
 
 
