@@ -165,3 +165,17 @@ def test_with_a_start_trace_the_app_writes_when_its_windows_were_first_drawn(
     assert before < lines[0]["monotonic"] < lines[1]["monotonic"] < time.monotonic()
     assert WORKER_PASSWORD not in trace.read_text() and "worker" not in trace.read_text()
     flow.window.close()
+
+
+def test_a_start_trace_that_cannot_be_written_is_logged_and_the_app_carries_on(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(TRACE_ENV, str(tmp_path / "no such folder" / "start.jsonl"))
+    slotted = slotted_database(tmp_path)
+    slotted.database.dispose()
+    flow = AppFlow(DataAccess(slotted.file, tmp_path / "keys"))
+    flow.start()
+    assert flow.sign_in is not None
+    qtbot.addWidget(flow.sign_in)
+    qtbot.waitUntil(lambda: "start trace could not be written" in caplog.text)
+    assert "FileNotFoundError" in caplog.text and flow.sign_in.isVisible()

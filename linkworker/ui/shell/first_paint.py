@@ -11,6 +11,7 @@ can be watched from inside. Nothing about the user or the data is written.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 TRACE_ENV = "LINKWORKER_START_TRACE"
+log = logging.getLogger(__name__)
 
 
 class AfterFirstPaint(QObject):
@@ -58,8 +60,11 @@ def trace_first_paint(widget: QWidget, event: str) -> AfterFirstPaint | None:
         return None
 
     def write() -> None:
-        with open(file, "a", encoding="utf-8") as trace:
-            trace.write(json.dumps({"event": event, "monotonic": watcher.painted_at}) + "\n")
+        try:
+            with open(file, "a", encoding="utf-8") as trace:
+                trace.write(json.dumps({"event": event, "monotonic": watcher.painted_at}) + "\n")
+        except OSError as error:  # a trace is for IT; the user's window carries on without it
+            log.warning("The start trace could not be written (%s).", type(error).__name__)
 
     watcher = AfterFirstPaint(widget, write)
     return watcher
