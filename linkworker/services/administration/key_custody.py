@@ -67,7 +67,7 @@ def note_slot_hash(session: Session, username: str, password_hash: str) -> None:
 
 def _stored_hash_id(session: Session, username: str) -> str | None:
     stored = session.scalar(select(UserAccount.password_hash).where(UserAccount.username == username))
-    return passwords.hash_id(stored) or None if stored else None
+    return passwords.hash_id(stored or "") or None
 
 
 def ensure_user_slot(session: Session, username: str, password: str) -> None:

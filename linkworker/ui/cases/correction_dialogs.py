@@ -517,27 +517,12 @@ class PersonDialog(CorrectionDialog[PersonSheet]):
         return _words(self._editor(field), value)
 
     def entry(self) -> PersonEntry:
-        typed = self.typed()
+        """The fields as typed: text, and the interpreter box ticked or not."""
+        text = {field: str(value) for field, value in self.typed().items() if field != "interpreter_needed"}
         return PersonEntry(
             nhs_number=self.sheet.entry.nhs_number,
-            given_name=str(typed["given_name"]),
-            family_name=str(typed["family_name"]),
-            date_of_birth=str(typed["date_of_birth"]),
-            sex=str(typed["sex"]),
-            ethnic_category=str(typed["ethnic_category"]),
-            registered_practice_ods=str(typed["registered_practice_ods"]),
-            language=str(typed["language"]),
             interpreter_needed=self.interpreter_needed.isChecked(),
-            address_line_1=str(typed["address_line_1"]),
-            address_line_2=str(typed["address_line_2"]),
-            town=str(typed["town"]),
-            postcode=str(typed["postcode"]),
-            phone=str(typed["phone"]),
-            mobile=str(typed["mobile"]),
-            email=str(typed["email"]),
-            preferred_contact_method=str(typed["preferred_contact_method"]),
-            preferred_contact_times=str(typed["preferred_contact_times"]),
-            accessibility_needs=str(typed["accessibility_needs"]),
+            **text,
         )
 
     def checked(self) -> PersonDetails | None:
